@@ -1,0 +1,11 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The collector serves the built files and the API from one origin, so the dev server
+// proxies API calls to a locally running collector.
+export default defineConfig({
+  plugins: [react()],
+  base: '/',
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1024 },
+  server: { proxy: { '/api': 'http://127.0.0.1:4318' } },
+});
