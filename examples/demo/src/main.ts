@@ -1,0 +1,3 @@
+// Placeholder until the demo service lands (issue: SDK + demo traffic).
+console.error('the demo is not built yet');
+process.exit(1);

@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** Repository root, resolved from this file so suites run from any cwd. */
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** A collector process started for a test, with the credentials it was seeded with. */
+export interface RunningCollector {
+  /** Base URL, e.g. `http://127.0.0.1:43121`. */
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Ingest key of the default project (`Authorization: Bearer <apiKey>`). */
+  readonly apiKey: string;
+  /** Admin token for the query API. */
+  readonly adminToken: string;
+  /** GET (or any method) on the API with the admin token; throws on a non-2xx answer. */
+  api<T = unknown>(path: string, init?: RequestInit): Promise<T>;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface StartCollectorOptions {
+  /** Reuse a data dir (e.g. to restart on the same data); a fresh temp dir otherwise. */
+  dataDir?: string;
+  /** Port to listen on; 0 (default) lets the OS pick one. */
+  port?: number;
+  env?: Record<string, string>;
+  args?: string[];
+  apiKey?: string;
+  adminToken?: string;
+  /** Remove the data dir when the collector stops (default: only when it was created here). */
+  cleanup?: boolean;
+}
+
+/**
+ * Starts `node collector/dist/main.js` as a child process and resolves once it logs that
+ * it is listening (the collector logs `{"msg":"listening","port":N}` as a JSON line).
+ *
+ * @example
+ * const c = await startCollector();
+ * const health = await c.api('/api/v1/health');
+ * await c.stop();
+ */
+export async function startCollector(opts: StartCollectorOptions = {}): Promise<RunningCollector> {
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'aiobs-e2e-'));
+  const apiKey = opts.apiKey ?? `ingest-${Math.random().toString(36).slice(2)}`;
+  const adminToken = opts.adminToken ?? `admin-${Math.random().toString(36).slice(2)}`;
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'collector', 'dist', 'main.js'),
+      '--port',
+      String(opts.port ?? 0),
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      dataDir,
+      ...(opts.args ?? []),
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        AIOBS_API_KEY: apiKey,
+        AIOBS_ADMIN_TOKEN: adminToken,
+        AIOBS_LOG_LEVEL: 'info',
+        AIOBS_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const port = await waitForListening(child, (line) => {
+    out += `${line}\n`;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  return {
+    url,
+    port,
+    dataDir,
+    apiKey,
+    adminToken,
+    output: () => out,
+    async api<T>(path: string, init: RequestInit = {}): Promise<T> {
+      const res = await fetch(url + path, {
+        ...init,
+        headers: { authorization: `Bearer ${adminToken}`, ...(init.headers ?? {}) },
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path} -> ${res.status}: ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const code = await exited;
+      if (opts.cleanup ?? ownDir) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+function waitForListening(child: ChildProcess, onLine: (l: string) => void): Promise<number> {
+  return new Promise((res, rej) => {
+    const rl = createInterface({ input: child.stdout! });
+    let found = false;
+    rl.on('line', (line) => {
+      onLine(line);
+      if (found) return;
+      try {
+        const msg = JSON.parse(line) as { msg?: string; port?: number };
+        if (msg.msg === 'listening' && typeof msg.port === 'number') {
+          found = true;
+          res(msg.port);
+        }
+      } catch {
+        // not a JSON log line (e.g. the one-time credentials banner)
+      }
+    });
+    child.once('exit', (code) => {
+      if (!found) rej(new Error(`collector exited with ${code} before listening`));
+    });
+  });
+}
