@@ -1,0 +1,224 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting of the collector, in one place: its flag, its environment variable, why it
+ * exists and how it is validated. `main.ts` builds the CLI from this list; everything
+ * else receives the frozen `Config` it produces.
+ */
+export const OPTIONS = [
+  {
+    key: 'port',
+    flag: '--port <port>',
+    env: 'AIOBS_PORT',
+    help: 'port for OTLP/HTTP, the API and the dashboard (0 picks a free port)',
+    schema: z.coerce.number().int().min(0).max(65535).default(4318),
+  },
+  {
+    key: 'host',
+    flag: '--host <address>',
+    env: 'AIOBS_HOST',
+    help: 'address to listen on',
+    schema: z.string().min(1).default('0.0.0.0'),
+  },
+  {
+    key: 'dataDir',
+    flag: '--data-dir <path>',
+    env: 'AIOBS_DATA_DIR',
+    help: 'directory of the embedded ClickHouse engine and credentials.json',
+    schema: z.string().min(1).default('./.aiobs-data'),
+  },
+  {
+    key: 'clickhouseUrl',
+    flag: '--clickhouse-url <url>',
+    env: 'CLICKHOUSE_URL',
+    help: 'use a ClickHouse server (http[s]://host:8123) instead of the embedded engine',
+    schema: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  },
+  {
+    key: 'clickhouseUser',
+    flag: '--clickhouse-user <user>',
+    env: 'CLICKHOUSE_USER',
+    help: 'ClickHouse server user',
+    schema: z.string().default('default'),
+  },
+  {
+    key: 'clickhousePassword',
+    flag: '--clickhouse-password <password>',
+    env: 'CLICKHOUSE_PASSWORD',
+    help: 'ClickHouse server password',
+    schema: z.string().default(''),
+  },
+  {
+    key: 'clickhouseDatabase',
+    flag: '--clickhouse-database <name>',
+    env: 'CLICKHOUSE_DATABASE',
+    help: 'database that holds the tables (created if missing)',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+      .default('default'),
+  },
+  {
+    key: 'clickhouseCluster',
+    flag: '--clickhouse-cluster <name>',
+    env: 'CLICKHOUSE_CLUSTER',
+    help: 'create tables ON CLUSTER with replicated engines (server mode only)',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a plain identifier')
+      .optional(),
+  },
+  {
+    key: 'apiKey',
+    flag: '--api-key <key>',
+    env: 'AIOBS_API_KEY',
+    help: "seed the default project's ingest key (generated on first start otherwise)",
+    schema: z.string().min(8, 'must be at least 8 characters').optional(),
+  },
+  {
+    key: 'adminToken',
+    flag: '--admin-token <token>',
+    env: 'AIOBS_ADMIN_TOKEN',
+    help: 'seed the admin token for the query API (generated on first start otherwise)',
+    schema: z.string().min(8, 'must be at least 8 characters').optional(),
+  },
+  {
+    key: 'retentionDays',
+    flag: '--retention-days <days>',
+    env: 'AIOBS_RETENTION_DAYS',
+    help: 'days of telemetry kept (table TTL)',
+    schema: z.coerce.number().int().min(1).max(3650).default(30),
+  },
+  {
+    key: 'maxBodyBytes',
+    flag: '--max-body-bytes <bytes>',
+    env: 'AIOBS_MAX_BODY_BYTES',
+    help: 'largest OTLP request accepted, measured after decompression (413 above)',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(32 * 1024 * 1024),
+  },
+  {
+    key: 'maxAttributeBytes',
+    flag: '--max-attribute-bytes <bytes>',
+    env: 'AIOBS_MAX_ATTRIBUTE_BYTES',
+    help: 'longest attribute key or value; records with a longer one are rejected',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(16)
+      .default(128 * 1024),
+  },
+  {
+    key: 'batchMaxRows',
+    flag: '--batch-max-rows <rows>',
+    env: 'AIOBS_BATCH_MAX_ROWS',
+    help: 'rows per table that trigger a flush (one insert groups many requests)',
+    schema: z.coerce.number().int().min(1).default(100_000),
+  },
+  {
+    key: 'batchMaxBytes',
+    flag: '--batch-max-bytes <bytes>',
+    env: 'AIOBS_BATCH_MAX_BYTES',
+    help: 'encoded bytes per table that trigger a flush',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024),
+  },
+  {
+    key: 'batchMaxDelayMs',
+    flag: '--batch-max-delay-ms <ms>',
+    env: 'AIOBS_BATCH_MAX_DELAY_MS',
+    help: 'longest a row waits for its batch to fill before it is flushed anyway',
+    schema: z.coerce.number().int().min(0).max(60_000).default(50),
+  },
+  {
+    key: 'maxPendingBytes',
+    flag: '--max-pending-bytes <bytes>',
+    env: 'AIOBS_MAX_PENDING_BYTES',
+    help: 'encoded bytes waiting for the engine above which requests get 503 + Retry-After',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(256 * 1024 * 1024),
+  },
+  {
+    key: 'fsync',
+    flag: '--fsync',
+    env: 'AIOBS_FSYNC',
+    help: 'fsync every insert before acknowledging it (power-loss durability, slower)',
+    schema: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])])
+      .transform((v) => v === true || v === 'true' || v === '1')
+      .default(false),
+  },
+  {
+    key: 'queryTimeoutSeconds',
+    flag: '--query-timeout <seconds>',
+    env: 'AIOBS_QUERY_TIMEOUT',
+    help: 'longest an API query may run',
+    schema: z.coerce.number().int().min(1).max(3600).default(30),
+  },
+  {
+    key: 'logLevel',
+    flag: '--log-level <level>',
+    env: 'AIOBS_LOG_LEVEL',
+    help: 'fatal, error, warn, info, debug or trace',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  },
+  {
+    key: 'dashboardDir',
+    flag: '--dashboard-dir <path>',
+    env: 'AIOBS_DASHBOARD_DIR',
+    help: 'built dashboard to serve at / (default: the bundled one)',
+    schema: z.string().optional(),
+  },
+] as const;
+
+type Options = typeof OPTIONS;
+type OptionKey = Options[number]['key'];
+type OutputOf<K extends OptionKey> = z.output<Extract<Options[number], { key: K }>['schema']>;
+
+/** The validated, frozen configuration. */
+export type Config = Readonly<{ [K in OptionKey]: OutputOf<K> }>;
+
+/** A configuration value that failed validation: names the flag and variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Merges flags over environment variables over defaults and validates the result.
+ *
+ * @param flags values given on the command line, keyed by option key
+ * @param env the environment (usually `process.env`)
+ * @throws ConfigError naming every invalid setting
+ */
+export function loadConfig(
+  flags: Partial<Record<OptionKey, unknown>>,
+  env: NodeJS.ProcessEnv,
+): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const o of OPTIONS) {
+    const raw = flags[o.key] ?? (env[o.env] === '' ? undefined : env[o.env]);
+    const parsed = (o.schema as z.ZodType).safeParse(raw);
+    if (parsed.success) out[o.key] = parsed.data;
+    else {
+      const name = o.flag.split(' ')[0];
+      problems.push(`${name} (${o.env}): ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    }
+  }
+  if (problems.length > 0)
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  out.dataDir = resolve(out.dataDir as string);
+  if (out.clickhouseCluster && !out.clickhouseUrl)
+    throw new ConfigError('invalid configuration:\n  --clickhouse-cluster needs --clickhouse-url');
+  return Object.freeze(out) as Config;
+}

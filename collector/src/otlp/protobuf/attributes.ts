@@ -1,0 +1,211 @@
+import type { ByteSink } from '../../storage/native/byte-sink.js';
+import type { MapColumn } from '../../storage/native/columns.js';
+import { doubleToString, int64ToString, type RawValue, rawToJson } from '../format-value.js';
+import { type ProtoReader, WIRE_LEN } from './reader.js';
+
+const TRUE = Buffer.from('\x04true');
+const FALSE = Buffer.from('\x05false');
+
+/**
+ * Appends the `KeyValue` message in `[r.pos, end)` to `map` as one entry (key bytes, the
+ * value flattened to a string). Returns false, writing nothing, when the key or the value
+ * is longer than `maxBytes`: the caller rejects the record.
+ */
+export function writeKeyValue(
+  r: ProtoReader,
+  end: number,
+  map: MapColumn,
+  maxBytes: number,
+): boolean {
+  let ks = 0;
+  let ke = 0;
+  let vs = -1;
+  let ve = -1;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    if ((tag & 7) === WIRE_LEN && field === 1) {
+      ke = r.lenEnd(end);
+      ks = r.pos;
+      r.pos = ke;
+    } else if ((tag & 7) === WIRE_LEN && field === 2) {
+      ve = r.lenEnd(end);
+      vs = r.pos;
+      r.pos = ve;
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  if (ke - ks > maxBytes) return false;
+  const save = r.pos;
+  if (vs < 0) {
+    map.keys.stringBytes(r.buf, ks, ke);
+    map.values.u8(0);
+  } else {
+    const valuesAt = map.values.len;
+    r.pos = vs;
+    writeAnyValue(r, ve, map.values);
+    // The Native string length prefix is a varint; the value bytes follow it.
+    if (
+      map.values.len - valuesAt > maxBytes + 1 &&
+      stringLengthAt(map.values, valuesAt) > maxBytes
+    ) {
+      map.values.len = valuesAt;
+      r.pos = save;
+      return false;
+    }
+    map.keys.stringBytes(r.buf, ks, ke);
+  }
+  map.offsets.count++;
+  r.pos = save;
+  return true;
+}
+
+function stringLengthAt(sink: ByteSink, at: number): number {
+  let v = 0;
+  let shift = 0;
+  const b = sink.buf;
+  for (let p = at; ; p++) {
+    const byte = b[p]!;
+    v += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return v;
+    shift += 7;
+  }
+}
+
+/** Appends the `AnyValue` in `[r.pos, end)` as a Native String. */
+export function writeAnyValue(r: ProtoReader, end: number, out: ByteSink): void {
+  if (r.pos >= end) {
+    out.u8(0);
+    return;
+  }
+  // A oneof: encoders write one field; if several appear, the last one wins.
+  let kind = 0;
+  let s = 0;
+  let e = 0;
+  let lo = 0;
+  let hi = 0;
+  let dbl = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === 1 || field === 5 || field === 6 || field === 7) {
+      if (wire !== WIRE_LEN) throw r.error(`AnyValue field ${field} has wire type ${wire}`);
+      e = r.lenEnd(end);
+      s = r.pos;
+      r.pos = e;
+      kind = field;
+    } else if (field === 2 || field === 3) {
+      r.varint64();
+      lo = r.lo;
+      hi = r.hi;
+      kind = field;
+    } else if (field === 4) {
+      dbl = r.double();
+      kind = 4;
+    } else {
+      r.skip(wire, end);
+    }
+  }
+  switch (kind) {
+    case 1:
+      out.stringBytes(r.buf, s, e);
+      return;
+    case 2:
+      out.bytes(lo !== 0 || hi !== 0 ? TRUE : FALSE, 0, lo !== 0 || hi !== 0 ? 5 : 6);
+      return;
+    case 3:
+      out.string(int64ToString(lo, hi));
+      return;
+    case 4:
+      out.string(doubleToString(dbl));
+      return;
+    case 7:
+      out.string(Buffer.from(r.buf.buffer, r.buf.byteOffset + s, e - s).toString('base64'));
+      return;
+    case 5:
+    case 6: {
+      r.pos = s;
+      const raw = kind === 5 ? readArray(r, e) : readKvList(r, e);
+      r.pos = end;
+      out.string(rawToJson(raw));
+      return;
+    }
+    default:
+      out.u8(0);
+  }
+}
+
+function readAnyRaw(r: ProtoReader, end: number): RawValue {
+  let v: RawValue = null;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (wire === WIRE_LEN && (field === 1 || field === 5 || field === 6 || field === 7)) {
+      const e = r.lenEnd(end);
+      if (field === 1)
+        v = Buffer.from(r.buf.buffer, r.buf.byteOffset + r.pos, e - r.pos).toString();
+      else if (field === 7)
+        v = {
+          bytes: Buffer.from(r.buf.buffer, r.buf.byteOffset + r.pos, e - r.pos).toString('base64'),
+        };
+      else v = field === 5 ? readArray(r, e) : readKvList(r, e);
+      r.pos = e;
+    } else if (field === 2 && wire === 0) {
+      r.varint64();
+      v = r.lo !== 0 || r.hi !== 0;
+    } else if (field === 3 && wire === 0) {
+      r.varint64();
+      const text = int64ToString(r.lo, r.hi);
+      const n = Number(text);
+      v = Number.isSafeInteger(n) ? n : { int64: text };
+    } else if (field === 4 && wire === 1) {
+      v = r.double();
+    } else {
+      r.skip(wire, end);
+    }
+  }
+  return v;
+}
+
+function readArray(r: ProtoReader, end: number): RawValue[] {
+  const out: RawValue[] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === ((1 << 3) | WIRE_LEN)) {
+      const e = r.lenEnd(end);
+      out.push(readAnyRaw(r, e));
+      r.pos = e;
+    } else r.skip(tag & 7, end);
+  }
+  return out;
+}
+
+function readKvList(r: ProtoReader, end: number): { map: [string, RawValue][] } {
+  const entries: [string, RawValue][] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === ((1 << 3) | WIRE_LEN)) {
+      const e = r.lenEnd(end);
+      let key = '';
+      let value: RawValue = null;
+      while (r.pos < e) {
+        const t = r.uint32();
+        if (t === ((1 << 3) | WIRE_LEN)) {
+          const ke = r.lenEnd(e);
+          key = Buffer.from(r.buf.buffer, r.buf.byteOffset + r.pos, ke - r.pos).toString();
+          r.pos = ke;
+        } else if (t === ((2 << 3) | WIRE_LEN)) {
+          const ve = r.lenEnd(e);
+          value = readAnyRaw(r, ve);
+          r.pos = ve;
+        } else r.skip(t & 7, e);
+      }
+      entries.push([key, value]);
+      r.pos = e;
+    } else r.skip(tag & 7, end);
+  }
+  return { map: entries };
+}

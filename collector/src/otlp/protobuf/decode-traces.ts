@@ -1,0 +1,370 @@
+import type { TracesBlock } from '../../storage/tables/traces-block.js';
+import { EMPTY, SPAN_KINDS, STATUS_CODES } from '../enums.js';
+import { isZeroId, writeHexId } from '../ids.js';
+import type { DecodeContext, DecodeOutcome } from '../outcome.js';
+import { writeKeyValue } from './attributes.js';
+import { ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader.js';
+import { EncodedAttributes, readAttributes } from './resource.js';
+
+/**
+ * Decodes an `ExportTraceServiceRequest` (OTLP protobuf) straight into `block`, one row per
+ * span. Spans that are decodable but invalid are rejected one by one into `outcome`;
+ * malformed bytes throw `ProtoDecodeError` and the caller rolls the block back.
+ */
+export function decodeTracesProto(
+  buf: Uint8Array,
+  block: TracesBlock,
+  ctx: DecodeContext,
+  outcome: DecodeOutcome,
+): void {
+  const r = new ProtoReader(buf);
+  const end = buf.length;
+  const state = new TraceState(block, ctx, outcome);
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === ((1 << 3) | WIRE_LEN)) {
+      const e = r.lenEnd(end);
+      state.resourceSpans(r, e);
+      r.pos = e;
+    } else r.skip(tag & 7, end);
+  }
+}
+
+const TAG_TRACE_ID = (1 << 3) | WIRE_LEN;
+const TAG_SPAN_ID = (2 << 3) | WIRE_LEN;
+const TAG_TRACE_STATE = (3 << 3) | WIRE_LEN;
+const TAG_PARENT = (4 << 3) | WIRE_LEN;
+const TAG_NAME = (5 << 3) | WIRE_LEN;
+const TAG_KIND = (6 << 3) | WIRE_VARINT;
+const TAG_START = (7 << 3) | WIRE_I64;
+const TAG_END = (8 << 3) | WIRE_I64;
+const TAG_ATTR = (9 << 3) | WIRE_LEN;
+const TAG_EVENT = (11 << 3) | WIRE_LEN;
+const TAG_LINK = (13 << 3) | WIRE_LEN;
+const TAG_STATUS = (15 << 3) | WIRE_LEN;
+
+/** Reusable per-request state: the current resource and scope, and scratch ranges. */
+class TraceState {
+  readonly resource = new EncodedAttributes();
+  scopeNameStart = 0;
+  scopeNameEnd = 0;
+  scopeVersionStart = 0;
+  scopeVersionEnd = 0;
+  /** [start, end) pairs of repeated sub-messages of the span being decoded. */
+  attrs: number[] = [];
+  events: number[] = [];
+  links: number[] = [];
+  readonly mark: number[] = [];
+  spanIndex = 0;
+
+  constructor(
+    readonly block: TracesBlock,
+    readonly ctx: DecodeContext,
+    readonly outcome: DecodeOutcome,
+  ) {}
+
+  resourceSpans(r: ProtoReader, end: number): void {
+    const start = r.pos;
+    this.resource.reset();
+    // The resource may follow its scope spans on the wire: find it first.
+    while (r.pos < end) {
+      const tag = r.uint32();
+      if (tag === ((1 << 3) | WIRE_LEN)) {
+        const e = r.lenEnd(end);
+        readAttributes(r, e, 1, this.resource, this.ctx);
+        r.pos = e;
+      } else r.skip(tag & 7, end);
+    }
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.uint32();
+      if (tag === ((2 << 3) | WIRE_LEN)) {
+        const e = r.lenEnd(end);
+        this.scopeSpans(r, e);
+        r.pos = e;
+      } else r.skip(tag & 7, end);
+    }
+  }
+
+  scopeSpans(r: ProtoReader, end: number): void {
+    const start = r.pos;
+    this.scopeNameStart = this.scopeNameEnd = this.scopeVersionStart = this.scopeVersionEnd = 0;
+    while (r.pos < end) {
+      const tag = r.uint32();
+      if (tag === ((1 << 3) | WIRE_LEN)) {
+        const e = r.lenEnd(end);
+        this.scope(r, e);
+        r.pos = e;
+      } else r.skip(tag & 7, end);
+    }
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.uint32();
+      if (tag === ((2 << 3) | WIRE_LEN)) {
+        const e = r.lenEnd(end);
+        this.span(r, e);
+        r.pos = e;
+      } else r.skip(tag & 7, end);
+    }
+  }
+
+  scope(r: ProtoReader, end: number): void {
+    while (r.pos < end) {
+      const tag = r.uint32();
+      if (tag === ((1 << 3) | WIRE_LEN)) {
+        this.scopeNameEnd = r.lenEnd(end);
+        this.scopeNameStart = r.pos;
+        r.pos = this.scopeNameEnd;
+      } else if (tag === ((2 << 3) | WIRE_LEN)) {
+        this.scopeVersionEnd = r.lenEnd(end);
+        this.scopeVersionStart = r.pos;
+        r.pos = this.scopeVersionEnd;
+      } else r.skip(tag & 7, end);
+    }
+  }
+
+  span(r: ProtoReader, end: number): void {
+    const index = this.spanIndex++;
+    const buf = r.buf;
+    let tS = 0;
+    let tE = 0;
+    let sS = 0;
+    let sE = 0;
+    let tsS = 0;
+    let tsE = 0;
+    let pS = 0;
+    let pE = 0;
+    let nS = 0;
+    let nE = 0;
+    let kind = 0;
+    let startLo = 0;
+    let startHi = 0;
+    let endLo = 0;
+    let endHi = 0;
+    let stS = -1;
+    let stE = -1;
+    const attrs = this.attrs;
+    const events = this.events;
+    const links = this.links;
+    attrs.length = 0;
+    events.length = 0;
+    links.length = 0;
+    while (r.pos < end) {
+      const tag = r.uint32();
+      switch (tag) {
+        case TAG_TRACE_ID:
+          tE = r.lenEnd(end);
+          tS = r.pos;
+          r.pos = tE;
+          break;
+        case TAG_SPAN_ID:
+          sE = r.lenEnd(end);
+          sS = r.pos;
+          r.pos = sE;
+          break;
+        case TAG_TRACE_STATE:
+          tsE = r.lenEnd(end);
+          tsS = r.pos;
+          r.pos = tsE;
+          break;
+        case TAG_PARENT:
+          pE = r.lenEnd(end);
+          pS = r.pos;
+          r.pos = pE;
+          break;
+        case TAG_NAME:
+          nE = r.lenEnd(end);
+          nS = r.pos;
+          r.pos = nE;
+          break;
+        case TAG_KIND:
+          kind = r.uint32();
+          break;
+        case TAG_START:
+          r.fixed64();
+          startLo = r.lo;
+          startHi = r.hi;
+          break;
+        case TAG_END:
+          r.fixed64();
+          endLo = r.lo;
+          endHi = r.hi;
+          break;
+        case TAG_ATTR:
+        case TAG_EVENT:
+        case TAG_LINK: {
+          const e = r.lenEnd(end);
+          const list = tag === TAG_ATTR ? attrs : tag === TAG_EVENT ? events : links;
+          list.push(r.pos, e);
+          r.pos = e;
+          break;
+        }
+        case TAG_STATUS:
+          stE = r.lenEnd(end);
+          stS = r.pos;
+          r.pos = stE;
+          break;
+        default:
+          r.skip(tag & 7, end);
+      }
+    }
+    if (!this.resource.ok) return this.reject(index, 'a resource attribute is over the size limit');
+    if (tE - tS !== 16) return this.reject(index, `trace id must be 16 bytes, got ${tE - tS}`);
+    if (isZeroId(buf, tS, tE)) return this.reject(index, 'trace id is all zeros');
+    if (sE - sS !== 8) return this.reject(index, `span id must be 8 bytes, got ${sE - sS}`);
+    if (isZeroId(buf, sS, sE)) return this.reject(index, 'span id is all zeros');
+    if (pE - pS !== 0 && pE - pS !== 8)
+      return this.reject(index, `parent span id must be empty or 8 bytes, got ${pE - pS}`);
+    if (endHi < startHi || (endHi === startHi && endLo < startLo))
+      return this.reject(index, 'end time is before start time');
+
+    const b = this.block;
+    const mark = this.mark;
+    mark.length = 0;
+    mark.push(b.rows);
+    for (const c of b.columns) c.save(mark);
+    const max = this.ctx.maxAttributeBytes;
+
+    for (let i = 0; i < attrs.length; i += 2) {
+      r.pos = attrs[i]!;
+      if (!writeKeyValue(r, attrs[i + 1]!, b.spanAttributes, max))
+        return this.rollback(index, 'a span attribute is over the size limit');
+    }
+    b.spanAttributes.offsets.end();
+    for (let i = 0; i < events.length; i += 2) {
+      if (!this.event(r, events[i]!, events[i + 1]!))
+        return this.rollback(index, 'an event attribute is over the size limit');
+    }
+    b.events.end();
+    for (let i = 0; i < links.length; i += 2) {
+      const why = this.link(r, links[i]!, links[i + 1]!);
+      if (why) return this.rollback(index, why);
+    }
+    b.links.end();
+    r.pos = end;
+
+    b.timestamp.sink.u64(startLo, startHi);
+    writeHexId(b.traceId.sink, buf, tS, tE);
+    writeHexId(b.spanId.sink, buf, sS, sE);
+    writeHexId(b.parentSpanId.sink, buf, pS, pE);
+    b.traceState.sink.stringBytes(buf, tsS, tsE);
+    b.spanName.sink.stringBytes(buf, nS, nE);
+    const k = SPAN_KINDS[kind] ?? EMPTY;
+    b.spanKind.sink.bytes(k, 0, k.length);
+    const res = this.resource;
+    if (res.serviceStart >= 0)
+      b.serviceName.sink.stringBytes(buf, res.serviceStart, res.serviceEnd);
+    else b.serviceName.sink.u8(0);
+    res.copyTo(b.resourceAttributes);
+    b.scopeName.sink.stringBytes(buf, this.scopeNameStart, this.scopeNameEnd);
+    b.scopeVersion.sink.stringBytes(buf, this.scopeVersionStart, this.scopeVersionEnd);
+    // Duration = end - start as an unsigned 64-bit subtraction on 32-bit halves.
+    const lo = endLo - startLo;
+    b.duration.sink.u64(lo < 0 ? lo + 0x1_0000_0000 : lo, endHi - startHi - (lo < 0 ? 1 : 0));
+    this.status(r, stS, stE);
+    b.projectId.sink.bytes(this.ctx.project, 0, this.ctx.project.length);
+    b.rows++;
+    this.outcome.accepted++;
+  }
+
+  event(r: ProtoReader, start: number, end: number): boolean {
+    const b = this.block;
+    let lo = 0;
+    let hi = 0;
+    let nS = 0;
+    let nE = 0;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.uint32();
+      if (tag === ((1 << 3) | WIRE_I64)) {
+        r.fixed64();
+        lo = r.lo;
+        hi = r.hi;
+      } else if (tag === ((2 << 3) | WIRE_LEN)) {
+        nE = r.lenEnd(end);
+        nS = r.pos;
+        r.pos = nE;
+      } else if (tag === ((3 << 3) | WIRE_LEN)) {
+        const e = r.lenEnd(end);
+        if (!writeKeyValue(r, e, b.eventAttributes, this.ctx.maxAttributeBytes)) return false;
+        r.pos = e;
+      } else r.skip(tag & 7, end);
+    }
+    b.eventAttributes.offsets.end();
+    b.eventTimestamp.sink.u64(lo, hi);
+    b.eventName.sink.stringBytes(r.buf, nS, nE);
+    b.events.count++;
+    return true;
+  }
+
+  link(r: ProtoReader, start: number, end: number): string | undefined {
+    const b = this.block;
+    let tS = 0;
+    let tE = 0;
+    let sS = 0;
+    let sE = 0;
+    let tsS = 0;
+    let tsE = 0;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.uint32();
+      if (tag === ((1 << 3) | WIRE_LEN)) {
+        tE = r.lenEnd(end);
+        tS = r.pos;
+        r.pos = tE;
+      } else if (tag === ((2 << 3) | WIRE_LEN)) {
+        sE = r.lenEnd(end);
+        sS = r.pos;
+        r.pos = sE;
+      } else if (tag === ((3 << 3) | WIRE_LEN)) {
+        tsE = r.lenEnd(end);
+        tsS = r.pos;
+        r.pos = tsE;
+      } else if (tag === ((4 << 3) | WIRE_LEN)) {
+        const e = r.lenEnd(end);
+        if (!writeKeyValue(r, e, b.linkAttributes, this.ctx.maxAttributeBytes))
+          return 'a link attribute is over the size limit';
+        r.pos = e;
+      } else r.skip(tag & 7, end);
+    }
+    if (tE - tS !== 16) return `link trace id must be 16 bytes, got ${tE - tS}`;
+    if (sE - sS !== 8) return `link span id must be 8 bytes, got ${sE - sS}`;
+    b.linkAttributes.offsets.end();
+    writeHexId(b.linkTraceId.sink, r.buf, tS, tE);
+    writeHexId(b.linkSpanId.sink, r.buf, sS, sE);
+    b.linkTraceState.sink.stringBytes(r.buf, tsS, tsE);
+    b.links.count++;
+    return undefined;
+  }
+
+  status(r: ProtoReader, start: number, end: number): void {
+    const b = this.block;
+    let code = 0;
+    let mS = 0;
+    let mE = 0;
+    if (start >= 0) {
+      r.pos = start;
+      while (r.pos < end) {
+        const tag = r.uint32();
+        if (tag === ((3 << 3) | WIRE_VARINT)) code = r.uint32();
+        else if (tag === ((2 << 3) | WIRE_LEN)) {
+          mE = r.lenEnd(end);
+          mS = r.pos;
+          r.pos = mE;
+        } else r.skip(tag & 7, end);
+      }
+    }
+    const c = STATUS_CODES[code] ?? EMPTY;
+    b.statusCode.sink.bytes(c, 0, c.length);
+    b.statusMessage.sink.stringBytes(r.buf, mS, mE);
+  }
+
+  reject(index: number, why: string): void {
+    this.outcome.reject(`span ${index}: ${why}`);
+  }
+
+  rollback(index: number, why: string): void {
+    this.block.rollback(this.mark);
+    this.reject(index, why);
+  }
+}

@@ -1,0 +1,113 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import type { Config } from '../config.js';
+
+/**
+ * The ClickHouse engine behind the collector: the embedded chDB engine (default) or a
+ * server (`CLICKHOUSE_URL`). Queries go through `@clickhouse/client` either way, with the
+ * same SQL; only the bulk insert path differs, because each engine has a faster input
+ * than the client's row encoding.
+ */
+export interface Engine {
+  readonly kind: 'embedded' | 'server';
+  readonly client: ClickHouseClient;
+  /** Database holding the tables. */
+  readonly database: string;
+  /** Cluster name in cluster mode. */
+  readonly cluster: string | undefined;
+  /**
+   * Inserts one Native-format block; resolves once the engine has acknowledged it
+   * (the rows are in a part on disk and visible to queries).
+   */
+  insertNative(table: string, columns: readonly string[], block: readonly Buffer[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the engine the configuration asks for. */
+export async function openEngine(config: Config): Promise<Engine> {
+  if (config.clickhouseUrl) return openServer(config);
+  return openEmbedded(config);
+}
+
+function columnList(columns: readonly string[]): string {
+  return columns.map((c) => `\`${c}\``).join(', ');
+}
+
+async function openEmbedded(config: Config): Promise<Engine> {
+  // chdb is loaded lazily: server deployments never pay for the native library.
+  const { createChdbConnection } = await import('chdb/connection');
+  const enginePath = join(config.dataDir, 'clickhouse');
+  const spoolDir = join(config.dataDir, 'spool');
+  mkdirSync(enginePath, { recursive: true });
+  // Spool files only live for the duration of one insert; leftovers belong to a process
+  // that died mid-insert, whose requests were never acknowledged.
+  rmSync(spoolDir, { recursive: true, force: true });
+  mkdirSync(spoolDir, { recursive: true });
+  const connection = createChdbConnection({ path: enginePath });
+  const client = createClient({ connection } as Parameters<typeof createClient>[0]);
+  let seq = 0;
+  return {
+    kind: 'embedded',
+    client,
+    database: config.clickhouseDatabase,
+    cluster: undefined,
+    async insertNative(table, columns, block) {
+      // chDB reads a Native file with its parallel parser faster than any inline insert
+      // path it offers (measured in docs/benchmarks.md), so each batch goes through a
+      // spool file that is removed once the engine has the rows.
+      const path = join(spoolDir, `${table}-${process.pid}-${seq++}.native`);
+      const fh = await open(path, 'w');
+      try {
+        await fh.writev(block as Buffer[]);
+      } finally {
+        await fh.close();
+      }
+      try {
+        await connection.chdb.queryAsync(
+          `INSERT INTO ${config.clickhouseDatabase}.${table} (${columnList(columns)}) ` +
+            `SELECT * FROM file('${path.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}', 'Native')`,
+        );
+      } finally {
+        rmSync(path, { force: true });
+      }
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+async function openServer(config: Config): Promise<Engine> {
+  const client = createClient({
+    url: config.clickhouseUrl,
+    username: config.clickhouseUser,
+    password: config.clickhousePassword,
+    request_timeout: Math.max(30_000, config.queryTimeoutSeconds * 1000 + 5_000),
+    compression: { request: false, response: true },
+  });
+  return {
+    kind: 'server',
+    client,
+    database: config.clickhouseDatabase,
+    cluster: config.clickhouseCluster,
+    async insertNative(table, columns, block) {
+      // The HTTP interface takes the Native block as the request body of
+      // `INSERT ... FORMAT Native`; the server acknowledges once the part is written.
+      const res = await client.exec({
+        query: `INSERT INTO ${config.clickhouseDatabase}.${table} (${columnList(columns)}) FORMAT Native`,
+        values: Readable.from(block),
+      });
+      res.stream.resume();
+      await new Promise<void>((ok, fail) => {
+        res.stream.once('end', ok);
+        res.stream.once('error', fail);
+      });
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
