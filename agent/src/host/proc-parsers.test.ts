@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  countProcesses,
+  cpuUtilization,
+  parseDiskstats,
+  parseMounts,
+  parseNetDev,
+  parseProcStat,
+  parseUptime,
+  reportableMounts,
+} from './proc-parsers.js';
+
+const fx = (name: string) => readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8');
+
+describe('parseProcStat', () => {
+  it('reads the aggregate line, each CPU, boot time and processes created', () => {
+    const s = parseProcStat(fx('proc-stat-t0.txt'));
+    expect(s.total).toEqual({
+      user: 1000,
+      nice: 10,
+      system: 500,
+      idle: 8000,
+      iowait: 100,
+      irq: 20,
+      softirq: 30,
+      steal: 40,
+    });
+    expect([...s.cpus.keys()]).toEqual([0, 1]);
+    expect(s.bootTimeSec).toBe(1_760_000_000);
+    expect(s.processesCreated).toBe(424_242);
+  });
+
+  it('parses a recorded /proc/stat', () => {
+    const s = parseProcStat(fx('proc-stat-recorded.txt'));
+    expect(s.total).toBeDefined();
+    expect(s.cpus.size).toBeGreaterThan(0);
+    expect(s.bootTimeSec).toBeGreaterThan(1_000_000_000);
+  });
+});
+
+describe('cpuUtilization', () => {
+  const t0 = parseProcStat(fx('proc-stat-t0.txt'));
+  const t1 = parseProcStat(fx('proc-stat-t1.txt'));
+
+  it('splits the interval per mode and computes busy as 1 - idle - iowait', () => {
+    const u = cpuUtilization(t0.total!, t1.total!)!;
+    // deltas: user 300, system 100, idle 500, everything else 0 → total 900
+    expect(u.modes.user).toBeCloseTo(300 / 900, 12);
+    expect(u.modes.system).toBeCloseTo(100 / 900, 12);
+    expect(u.modes.idle).toBeCloseTo(500 / 900, 12);
+    expect(u.modes.interrupt).toBe(0);
+    expect(u.busy).toBeCloseTo(400 / 900, 12);
+  });
+
+  it('per CPU', () => {
+    expect(cpuUtilization(t0.cpus.get(0)!, t1.cpus.get(0)!)!.busy).toBeCloseTo(300 / 400, 12);
+    expect(cpuUtilization(t0.cpus.get(1)!, t1.cpus.get(1)!)!.busy).toBeCloseTo(100 / 500, 12);
+  });
+
+  it('gives nothing when no time passed or counters went backwards', () => {
+    expect(cpuUtilization(t0.total!, t0.total!)).toBeUndefined();
+    expect(cpuUtilization(t1.total!, t0.total!)).toBeUndefined();
+  });
+});
+
+describe('parseDiskstats', () => {
+  it('converts 512-byte sectors to bytes', () => {
+    const d = parseDiskstats(fx('diskstats-gpu-host.txt'));
+    const nvme = d.find((x) => x.device === 'nvme0n1')!;
+    expect(nvme).toEqual({
+      device: 'nvme0n1',
+      readsCompleted: 1_529_184,
+      readBytes: 181_346_402 * 512,
+      writesCompleted: 7_346_720,
+      writtenBytes: 735_110_688 * 512,
+    });
+    expect(d.map((x) => x.device)).toContain('md0');
+  });
+});
+
+describe('parseNetDev', () => {
+  it('reads bytes, packets, errors and drops per interface', () => {
+    const n = parseNetDev(fx('net-dev-gpu-host.txt'));
+    expect(n.map((x) => x.iface)).toEqual(['lo', 'eno1', 'ibp12s0', 'docker0', 'vethd1e2f3a']);
+    expect(n.find((x) => x.iface === 'eno1')).toEqual({
+      iface: 'eno1',
+      rxBytes: 98_317_464_214,
+      rxPackets: 77_313_310,
+      rxErrors: 0,
+      rxDropped: 1204,
+      txBytes: 12_884_901_888,
+      txPackets: 22_181_822,
+      txErrors: 0,
+      txDropped: 0,
+    });
+    expect(n.find((x) => x.iface === 'ibp12s0')?.rxErrors).toBe(3);
+  });
+
+  it('parses a recorded /proc/net/dev', () => {
+    expect(parseNetDev(fx('net-dev-recorded.txt')).some((x) => x.iface === 'lo')).toBe(true);
+  });
+});
+
+describe('parseMounts / reportableMounts', () => {
+  it('keeps real filesystems once per mountpoint, unescaping octal escapes', () => {
+    const m = reportableMounts(parseMounts(fx('mounts-gpu-host.txt')));
+    expect(m.map((x) => [x.mountpoint, x.fsType, x.readOnly])).toEqual([
+      ['/run', 'tmpfs', false],
+      ['/', 'ext4', false],
+      ['/dev/shm', 'tmpfs', false],
+      ['/boot/efi', 'vfat', false],
+      ['/raid', 'xfs', false],
+      ['/mnt/models', 'nfs4', true],
+      ['/raid/model cache', 'xfs', false],
+    ]);
+  });
+});
+
+describe('small readers', () => {
+  it('uptime and process count', () => {
+    expect(parseUptime('350735.47 234388.90\n')).toBe(350735.47);
+    expect(parseUptime('garbage')).toBeUndefined();
+    expect(countProcesses(['1', '42', 'self', 'net', '1337', 'sys'])).toBe(3);
+  });
+});
