@@ -1,5 +1,7 @@
+import { OtlpDecodeError } from '../errors.js';
+
 /** Raised for bytes that are not a well-formed protobuf message (answered with 400). */
-export class ProtoDecodeError extends Error {
+export class ProtoDecodeError extends OtlpDecodeError {
   override readonly name = 'ProtoDecodeError';
 }
 
