@@ -169,11 +169,9 @@ function start(options: InitOptions): AiobsHandle {
   const handle: AiobsHandle = {
     pipeline,
     async forceFlush() {
-      await Promise.allSettled([
-        spanProcessor?.forceFlush(),
-        logProcessor?.forceFlush(),
-        reader?.forceFlush(),
-      ]);
+      await Promise.allSettled([spanProcessor?.forceFlush(), logProcessor?.forceFlush()]);
+      // metrics last, so that the dropped counts include what the span/log flush just lost
+      await reader?.forceFlush().catch(() => {});
     },
     async shutdown() {
       if (stopped) return;

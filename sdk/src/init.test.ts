@@ -1,0 +1,206 @@
+import { context, type DataPoint, metrics, propagation, trace } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { ExportResultCode } from '@opentelemetry/core';
+import {
+  AggregationTemporality,
+  type Histogram,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { histogramPoints, initInMemory } from './in-memory.test-util.js';
+import { init } from './init.js';
+import { observeInference } from './instrument.js';
+import { aiobsMetricProducer } from './metric-producer.js';
+import { GEN_AI_DURATION_BUCKETS } from './semconv.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  for (const k of ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_SDK_DISABLED'])
+    delete process.env[k];
+});
+
+/** Registers tracing and metrics the way an app with its own OpenTelemetry setup does. */
+function appOwnedPipeline(withProducer: boolean) {
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+  });
+  const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader = new PeriodicExportingMetricReader({
+    exporter: metricExporter,
+    exportIntervalMillis: 3_600_000,
+    ...(withProducer ? { metricProducers: [aiobsMetricProducer()] } : {}),
+  });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(tracerProvider);
+  metrics.setGlobalMeterProvider(meterProvider);
+  cleanups.push(async () => {
+    await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
+    trace.disable();
+    metrics.disable();
+    context.disable();
+  });
+  const lastMetrics = async () => {
+    await reader.forceFlush();
+    return (
+      metricExporter
+        .getMetrics()
+        .at(-1)
+        ?.scopeMetrics.flatMap((s) => s.metrics) ?? []
+    );
+  };
+  return { spans, lastMetrics };
+}
+
+describe('init', () => {
+  it('registers its own pipeline when the app has none, and unregisters it on shutdown', async () => {
+    const p = initInMemory();
+    expect(p.handle.pipeline).toEqual({ traces: 'aiobs', metrics: 'aiobs', logs: 'aiobs' });
+    expect(init()).toBe(p.handle);
+    await observeInference({ model: 'm', provider: 'p' }, async () => 1);
+    expect(await p.spans()).toHaveLength(1);
+    expect(p.handle.stats().spans.exported).toBe(1);
+    await p.shutdown();
+    expect(trace.getTracerProvider().constructor.name).toBe('ProxyTracerProvider');
+    // after shutdown the SDK is a no-op again, and a new init works
+    expect(observeInference({ model: 'm', provider: 'p' }, () => 'ok')).toBe('ok');
+    const again = initInMemory();
+    cleanups.push(() => again.shutdown());
+    expect(again.handle).not.toBe(p.handle);
+    observeInference({ model: 'm', provider: 'p' }, () => 1);
+    expect(await again.spans()).toHaveLength(1);
+  });
+
+  it("uses the app's providers instead of registering a second pipeline", async () => {
+    const app = appOwnedPipeline(false);
+    const handle = init({ logExporter: undefined, metricExportIntervalMillis: 3_600_000 });
+    cleanups.push(() => handle.shutdown());
+    expect(handle.pipeline).toEqual({ traces: 'app', metrics: 'app', logs: 'aiobs' });
+    await observeInference({ model: 'm', provider: 'p', version: 'v1' }, async (inf) =>
+      inf.setUsage({ inputTokens: 5 }),
+    );
+    const [span] = app.spans.getFinishedSpans();
+    expect(span?.name).toBe('chat m');
+    const dur = histogramPoints(await app.lastMetrics(), 'gen_ai.client.operation.duration', {
+      'aiobs.model.version': 'v1',
+    });
+    expect(dur).toHaveLength(1);
+    // the conventions' buckets travel as instrument advice
+    expect(dur[0]?.value.buckets.boundaries).toEqual([...GEN_AI_DURATION_BUCKETS]);
+  });
+
+  it('aggregates itself when the app adds aiobsMetricProducer() to its reader', async () => {
+    const app = appOwnedPipeline(true);
+    const handle = init({ metricExportIntervalMillis: 3_600_000 });
+    cleanups.push(() => handle.shutdown());
+    for (let i = 0; i < 3; i++) observeInference({ model: 'm', provider: 'p' }, () => i);
+    const all = await app.lastMetrics();
+    const durations = all.filter((m) => m.descriptor.name === 'gen_ai.client.operation.duration');
+    expect(durations).toHaveLength(1); // from the producer only, not also through the API
+    expect((durations[0]?.dataPoints[0] as DataPoint<Histogram>).value.count).toBe(3);
+  });
+
+  it('takes service name and resource attributes from options over the environment', async () => {
+    process.env.OTEL_SERVICE_NAME = 'from-env';
+    process.env.OTEL_RESOURCE_ATTRIBUTES = 'team=ml,region=eu';
+    const p = initInMemory({
+      serviceName: 'from-options',
+      environment: 'staging',
+      resourceAttributes: { region: 'us' },
+    });
+    cleanups.push(() => p.shutdown());
+    observeInference({ model: 'm', provider: 'p' }, () => 1);
+    const [span] = await p.spans();
+    const attrs = (span as ReadableSpan).resource.attributes;
+    expect(attrs['service.name']).toBe('from-options');
+    expect(attrs['deployment.environment.name']).toBe('staging');
+    expect(attrs.team).toBe('ml');
+    expect(attrs.region).toBe('us');
+  });
+
+  it('does nothing with OTEL_SDK_DISABLED=true', async () => {
+    process.env.OTEL_SDK_DISABLED = 'true';
+    const handle = init();
+    cleanups.push(() => handle.shutdown());
+    expect(trace.getTracerProvider().constructor.name).toBe('ProxyTracerProvider');
+    expect(observeInference({ model: 'm', provider: 'p' }, () => 'ran')).toBe('ran');
+    expect(handle.stats().spans).toEqual({
+      exported: 0,
+      droppedQueueFull: 0,
+      droppedExportFailed: 0,
+      queued: 0,
+    });
+  });
+
+  it('counts spans it had to drop and exports the count as aiobs.sdk.telemetry.dropped', async () => {
+    let release: (() => void) | undefined;
+    const stuck: SpanExporter = {
+      export(_spans, done) {
+        release = () => done({ code: ExportResultCode.FAILED });
+      },
+      shutdown: async () => {},
+    };
+    const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const handle = init({
+      traceExporter: stuck,
+      metricExporter,
+      maxQueueSize: 4,
+      maxExportBatchSize: 2,
+      metricExportIntervalMillis: 3_600_000,
+    });
+    cleanups.push(() => handle.shutdown());
+    for (let i = 0; i < 2; i++) observeInference({ model: 'm', provider: 'p' }, () => i);
+    await expect.poll(() => release !== undefined).toBe(true);
+    for (let i = 0; i < 10; i++) observeInference({ model: 'm', provider: 'p' }, () => i);
+    expect(handle.stats().spans).toMatchObject({ droppedQueueFull: 6, queued: 4 });
+    release?.();
+    const flushing = handle.forceFlush();
+    for (let i = 0; i < 2; i++) {
+      const before = release;
+      await expect.poll(() => release !== before).toBe(true);
+      release?.();
+    }
+    await flushing;
+    expect(handle.stats().spans).toMatchObject({
+      exported: 0,
+      droppedQueueFull: 6,
+      droppedExportFailed: 6,
+      queued: 0,
+    });
+    const dropped = metricExporter
+      .getMetrics()
+      .at(-1)
+      ?.scopeMetrics.flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'aiobs.sdk.telemetry.dropped');
+    const byKey = Object.fromEntries(
+      (dropped?.dataPoints ?? []).map((d) => [
+        `${d.attributes['aiobs.signal']}/${d.attributes['error.type']}`,
+        d.value,
+      ]),
+    );
+    expect(byKey['spans/queue_full']).toBe(6);
+    expect(byKey['spans/export_failed']).toBe(6);
+    expect(byKey['logs/queue_full']).toBe(0);
+  });
+
+  it('registers W3C trace-context propagation and a logger provider', async () => {
+    const p = initInMemory();
+    cleanups.push(() => p.shutdown());
+    expect(propagation.fields()).toEqual(
+      expect.arrayContaining(['traceparent', 'tracestate', 'baggage']),
+    );
+    expect(logs.getLoggerProvider().constructor.name).toBe('LoggerProvider');
+  });
+});
