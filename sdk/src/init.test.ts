@@ -1,9 +1,10 @@
-import { context, type DataPoint, metrics, propagation, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode } from '@opentelemetry/core';
 import {
   AggregationTemporality,
+  type DataPoint,
   type Histogram,
   InMemoryMetricExporter,
   MeterProvider,
@@ -109,7 +110,8 @@ describe('init', () => {
     const all = await app.lastMetrics();
     const durations = all.filter((m) => m.descriptor.name === 'gen_ai.client.operation.duration');
     expect(durations).toHaveLength(1); // from the producer only, not also through the API
-    expect((durations[0]?.dataPoints[0] as DataPoint<Histogram>).value.count).toBe(3);
+    const point = durations[0]?.dataPoints[0] as DataPoint<Histogram> | undefined;
+    expect(point?.value.count).toBe(3);
   });
 
   it('takes service name and resource attributes from options over the environment', async () => {

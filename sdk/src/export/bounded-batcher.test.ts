@@ -61,7 +61,10 @@ describe('BoundedBatcher', () => {
     const sent: number[][] = [];
     const counters = new SignalCounters();
     const b = new BoundedBatcher(
-      async (batch: number[]) => (sent.push(batch), true),
+      async (batch: number[]) => {
+        sent.push(batch);
+        return true;
+      },
       cfg,
       counters,
     );
