@@ -63,8 +63,10 @@ function startFakeOpenAI(): Promise<Server> {
       });
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const send = (v: unknown) => res.write(`data: ${JSON.stringify(v)}\n\n`);
-    words.forEach((w, i) =>
+    const send = (v: unknown) => {
+      res.write(`data: ${JSON.stringify(v)}\n\n`);
+    };
+    words.forEach((w, i) => {
       send({
         ...base,
         object: 'chat.completion.chunk',
@@ -75,8 +77,8 @@ function startFakeOpenAI(): Promise<Server> {
             finish_reason: null,
           },
         ],
-      }),
-    );
+      });
+    });
     send({
       ...base,
       object: 'chat.completion.chunk',
