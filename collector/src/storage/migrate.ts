@@ -129,3 +129,19 @@ async function applyRetention(engine: Engine, days: number, log: Logger): Promis
     log.info({ table: t.name, from: current, to: days }, 'retention changed');
   }
 }
+
+/**
+ * Applies table settings that follow the configuration: with `fsync`, every insert is
+ * fsynced (parts and their directory) before it is acknowledged, for power-loss
+ * durability; without it, acknowledged data survives a crashed process but may be lost
+ * with the machine's page cache.
+ */
+export async function applyTableSettings(engine: Engine, fsync: boolean): Promise<void> {
+  const onCluster = engine.cluster ? `ON CLUSTER ${engine.cluster}` : '';
+  const v = fsync ? 1 : 0;
+  for (const table of Object.keys(TTL_BASE)) {
+    await engine.client.command({
+      query: `ALTER TABLE ${engine.database}.${table} ${onCluster} MODIFY SETTING fsync_after_insert = ${v}, fsync_part_directory = ${v}`,
+    });
+  }
+}

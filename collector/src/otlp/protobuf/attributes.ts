@@ -127,7 +127,7 @@ export function writeAnyValue(r: ProtoReader, end: number, out: ByteSink): void 
     case 5:
     case 6: {
       r.pos = s;
-      const raw = kind === 5 ? readArray(r, e) : readKvList(r, e);
+      const raw = kind === 5 ? readArray(r, e, 1) : readKvList(r, e, 1);
       r.pos = end;
       out.string(rawToJson(raw));
       return;
@@ -137,7 +137,13 @@ export function writeAnyValue(r: ProtoReader, end: number, out: ByteSink): void 
   }
 }
 
-function readAnyRaw(r: ProtoReader, end: number): RawValue {
+/**
+ * Array and map values nest; past this depth the request is refused rather than letting a
+ * small body exhaust the stack (a few bytes per level).
+ */
+export const MAX_VALUE_DEPTH = 64;
+
+function readAnyRaw(r: ProtoReader, end: number, depth: number): RawValue {
   let v: RawValue = null;
   while (r.pos < end) {
     const tag = r.uint32();
@@ -151,7 +157,7 @@ function readAnyRaw(r: ProtoReader, end: number): RawValue {
         v = {
           bytes: Buffer.from(r.buf.buffer, r.buf.byteOffset + r.pos, e - r.pos).toString('base64'),
         };
-      else v = field === 5 ? readArray(r, e) : readKvList(r, e);
+      else v = field === 5 ? readArray(r, e, depth + 1) : readKvList(r, e, depth + 1);
       r.pos = e;
     } else if (field === 2 && wire === 0) {
       r.varint64();
@@ -170,20 +176,22 @@ function readAnyRaw(r: ProtoReader, end: number): RawValue {
   return v;
 }
 
-function readArray(r: ProtoReader, end: number): RawValue[] {
+function readArray(r: ProtoReader, end: number, depth: number): RawValue[] {
+  if (depth > MAX_VALUE_DEPTH) throw r.error(`values nested deeper than ${MAX_VALUE_DEPTH}`);
   const out: RawValue[] = [];
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === ((1 << 3) | WIRE_LEN)) {
       const e = r.lenEnd(end);
-      out.push(readAnyRaw(r, e));
+      out.push(readAnyRaw(r, e, depth));
       r.pos = e;
     } else r.skip(tag & 7, end);
   }
   return out;
 }
 
-function readKvList(r: ProtoReader, end: number): { map: [string, RawValue][] } {
+function readKvList(r: ProtoReader, end: number, depth: number): { map: [string, RawValue][] } {
+  if (depth > MAX_VALUE_DEPTH) throw r.error(`values nested deeper than ${MAX_VALUE_DEPTH}`);
   const entries: [string, RawValue][] = [];
   while (r.pos < end) {
     const tag = r.uint32();
@@ -199,7 +207,7 @@ function readKvList(r: ProtoReader, end: number): { map: [string, RawValue][] } 
           r.pos = ke;
         } else if (t === ((2 << 3) | WIRE_LEN)) {
           const ve = r.lenEnd(e);
-          value = readAnyRaw(r, ve);
+          value = readAnyRaw(r, ve, depth);
           r.pos = ve;
         } else r.skip(t & 7, e);
       }

@@ -1,0 +1,131 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Authenticator } from './auth/authenticator.js';
+import type { Config } from './config.js';
+import { AppError } from './errors.js';
+import type { Ingestor } from './ingest/ingestor.js';
+import type { Logger } from './logger.js';
+import { type AppEnv, requireAuth } from './middleware/auth.js';
+import { OtlpDecodeError } from './otlp/errors.js';
+import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
+import { healthRoutes } from './routes/health.js';
+import { logRoutes } from './routes/logs.js';
+import { metricRoutes } from './routes/metrics.js';
+import { otlpRoutes } from './routes/otlp.js';
+import { queryRoutes } from './routes/query.js';
+import { serviceRoutes } from './routes/services.js';
+import { traceRoutes } from './routes/traces.js';
+import { createDb } from './storage/db.js';
+import type { Engine } from './storage/engine.js';
+import { createLogsRepo } from './storage/logs-repo.js';
+import { createMetricsRepo } from './storage/metrics-repo.js';
+import { createTracesRepo } from './storage/traces-repo.js';
+
+/** Everything the HTTP app needs, built once by `main.ts` (or a test). */
+export interface AppDeps {
+  config: Config;
+  engine: Engine;
+  ingestor: Ingestor;
+  authenticator: Authenticator;
+  log: Logger;
+}
+
+/** gRPC status codes for the OTLP error body (`google.rpc.Status.code`). */
+function grpcCode(status: number): number {
+  if (status === 400 || status === 413 || status === 415) return 3; // INVALID_ARGUMENT
+  if (status === 401) return 16; // UNAUTHENTICATED
+  if (status === 403) return 7; // PERMISSION_DENIED
+  if (status === 429) return 8; // RESOURCE_EXHAUSTED
+  if (status === 503) return 14; // UNAVAILABLE
+  return 13; // INTERNAL
+}
+
+/** Builds the collector's HTTP app: OTLP receiver, query API, dashboard. */
+export function createApp(deps: AppDeps) {
+  const { config, engine, ingestor, authenticator, log } = deps;
+  const db = createDb(engine);
+  const traces = createTracesRepo(db);
+  const app = new Hono<AppEnv>();
+
+  app.use('*', requestId());
+  app.route('/v1', otlpRoutes({ config, ingestor, authenticator }));
+  app.route('/api/v1/health', healthRoutes(engine, ingestor));
+  const api = new Hono<AppEnv>();
+  api.use('*', requireAuth(authenticator, 'admin'));
+  api.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
+  api.route('/services', serviceRoutes(traces));
+  api.route('/traces', traceRoutes(traces));
+  api.route('/logs', logRoutes(createLogsRepo(db)));
+  api.route('/metrics', metricRoutes(createMetricsRepo(db)));
+  api.route('/query', queryRoutes(engine, config));
+  app.route('/api/v1', api);
+  mountDashboard(app, config);
+
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
+  );
+
+  app.onError(function onError(err, c) {
+    let status: ContentfulStatusCode = 500;
+    let code = 'internal';
+    let message = 'internal error';
+    let field: string | undefined;
+    let retryAfter: number | undefined;
+    if (err instanceof AppError) {
+      status = err.status as ContentfulStatusCode;
+      code = err.code;
+      message = err.message;
+      field = err.options.field;
+      retryAfter = err.options.retryAfterSeconds;
+    } else if (err instanceof OtlpDecodeError) {
+      status = 400;
+      code = 'bad_request';
+      message = err.message;
+    } else if (err instanceof HTTPException) {
+      status = err.status as ContentfulStatusCode;
+      code = status === 413 ? 'payload_too_large' : 'bad_request';
+      message = err.message || 'request refused';
+    }
+    const reqId = c.get('requestId');
+    if (status >= 500) log.error({ err: err.cause ?? err, reqId, path: c.req.path }, message);
+    else log.debug({ reqId, path: c.req.path, status, message }, 'request refused');
+    if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));
+    if (c.req.path.startsWith('/v1/')) {
+      // OTLP/HTTP: errors are a google.rpc.Status in the request's encoding.
+      const isProto = (c.req.header('content-type') ?? '').toLowerCase().includes('protobuf');
+      const body = encodeStatus(isProto ? 'protobuf' : 'json', grpcCode(status), message);
+      return c.body(body as never, status, { 'content-type': isProto ? PROTOBUF_TYPE : JSON_TYPE });
+    }
+    return c.json({ error: { code, message, ...(field ? { field } : {}) } }, status);
+  });
+  return app;
+}
+
+/** Serves the built dashboard at `/`, with the SPA's index.html for client-side routes. */
+function mountDashboard(app: Hono<AppEnv>, config: Config): void {
+  const dir = config.dashboardDir ?? join(import.meta.dirname, '..', '..', 'dashboard', 'dist');
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) {
+    app.get('/', (c) =>
+      c.html(
+        '<!doctype html><title>aiobs</title><p>aiobs collector is running. The dashboard is not built: run <code>npm run build</code>.</p>',
+      ),
+    );
+    return;
+  }
+  const html = readFileSync(index, 'utf8');
+  app.use('/*', serveStatic({ root: dir }));
+  app.get('*', (c) => {
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) return c.notFound();
+    return c.html(html);
+  });
+}

@@ -1,0 +1,98 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { AuthRepo } from '../storage/auth-repo.js';
+import { generateKey, hashKey, type KeyKind } from './keys.js';
+
+/** What `<data-dir>/credentials.json` holds, for the local agent and the demo. */
+export interface CredentialsFile {
+  project: string;
+  apiKey?: string;
+  adminToken?: string;
+  endpoint?: string;
+}
+
+/** Path of the credentials file in a data dir. */
+export function credentialsPath(dataDir: string): string {
+  return join(dataDir, 'credentials.json');
+}
+
+/**
+ * Makes sure the default project has an ingest key and that an admin token exists.
+ * `AIOBS_API_KEY` / `AIOBS_ADMIN_TOKEN` seed them; otherwise they are generated on first
+ * start, stored hashed, printed once and written to `credentials.json` (mode 0600).
+ */
+export async function ensureCredentials(
+  config: Config,
+  repo: AuthRepo,
+  log: Logger,
+  announce: (text: string) => void,
+): Promise<CredentialsFile> {
+  const project = 'default';
+  if (!(await repo.hasKey('ingest')) && !(await repo.hasKey('admin')))
+    await repo.insertProject(project, 'Default project');
+  const known: CredentialsFile = { project };
+  const generated: string[] = [];
+
+  const settle = async (kind: KeyKind, seeded: string | undefined): Promise<string | undefined> => {
+    if (seeded) {
+      if (!(await repo.findKey(hashKey(seeded))))
+        await repo.insertKey(
+          hashKey(seeded),
+          project,
+          kind,
+          kind === 'ingest' ? 'AIOBS_API_KEY' : 'AIOBS_ADMIN_TOKEN',
+        );
+      return seeded;
+    }
+    if (await repo.hasKey(kind, kind === 'ingest' ? project : undefined)) return undefined;
+    const key = generateKey(kind);
+    await repo.insertKey(hashKey(key), project, kind, 'generated on first start');
+    generated.push(
+      kind === 'ingest' ? `  ingest key (project "${project}"): ${key}` : `  admin token: ${key}`,
+    );
+    return key;
+  };
+  const apiKey = await settle('ingest', config.apiKey);
+  const adminToken = await settle('admin', config.adminToken);
+  if (apiKey) known.apiKey = apiKey;
+  if (adminToken) known.adminToken = adminToken;
+
+  const path = credentialsPath(config.dataDir);
+  if (apiKey || adminToken) {
+    const previous = readCredentials(config.dataDir);
+    const merged: CredentialsFile = {
+      ...previous,
+      ...known,
+      endpoint: `http://127.0.0.1:${config.port}`,
+    };
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(path, 0o600);
+  }
+  if (generated.length > 0) {
+    announce(
+      [
+        '',
+        'aiobs generated credentials (shown once; stored hashed):',
+        ...generated,
+        `  also written to ${path} (mode 0600) for the local agent and the demo`,
+        '',
+      ].join('\n'),
+    );
+    log.info({ path }, 'credentials generated');
+  }
+  return known;
+}
+
+/** Reads `credentials.json` from a data dir, if present and valid. */
+export function readCredentials(dataDir: string): CredentialsFile | undefined {
+  const path = credentialsPath(dataDir);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as CredentialsFile;
+  } catch {
+    return undefined;
+  }
+}

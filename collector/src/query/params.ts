@@ -1,0 +1,133 @@
+import { BadRequestError } from '../errors.js';
+
+/**
+ * Parsing of the query parameters every API route shares, with errors that name the
+ * field: `from`/`to` (ISO 8601 or Unix milliseconds), `limit`, `cursor`, `project`,
+ * `step` and `attr.<key>=<value>` filters.
+ */
+
+/** A time range in Unix milliseconds. */
+export interface TimeRange {
+  fromMs: number;
+  toMs: number;
+}
+
+/** Parses an ISO 8601 timestamp or Unix milliseconds. */
+export function parseTime(value: string, field: string): number {
+  const v = value.trim();
+  if (/^-?\d+(\.\d+)?$/.test(v)) {
+    const n = Number(v);
+    if (Number.isFinite(n) && n >= 0) return Math.floor(n);
+  } else if (/^\d{4}-\d{2}-\d{2}/.test(v)) {
+    const ms = Date.parse(v);
+    if (Number.isFinite(ms)) return ms;
+  }
+  throw new BadRequestError(
+    `${field} must be an ISO 8601 timestamp (2026-01-31T12:00:00Z) or Unix milliseconds, got "${value}"`,
+    field,
+  );
+}
+
+/** `from`/`to` with defaults (`to` = now, `from` = `to` - `defaultSpanMs`). */
+export function parseRange(
+  q: Record<string, string | undefined>,
+  defaultSpanMs = 3_600_000,
+): TimeRange {
+  const toMs = q.to !== undefined ? parseTime(q.to, 'to') : Date.now();
+  const fromMs = q.from !== undefined ? parseTime(q.from, 'from') : toMs - defaultSpanMs;
+  if (fromMs > toMs) throw new BadRequestError('from must not be after to', 'from');
+  return { fromMs, toMs };
+}
+
+/** `limit` within [1, max]. */
+export function parseLimit(value: string | undefined, def = 50, max = 1000): number {
+  if (value === undefined) return def;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new BadRequestError(`limit must be an integer from 1 to ${max}, got "${value}"`, 'limit');
+  return n;
+}
+
+/** A positive integer parameter. */
+export function parseNonNegative(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0)
+    throw new BadRequestError(`${field} must be a non-negative number`, field);
+  return n;
+}
+
+/** `project` (default `default`). */
+export function parseProject(value: string | undefined): string {
+  if (value === undefined || value === '') return 'default';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(value))
+    throw new BadRequestError('project must be 1-64 letters, digits, ".", "_" or "-"', 'project');
+  return value;
+}
+
+/** Opaque pagination cursors: base64url JSON of the last row's sort key. */
+export function encodeCursor(key: unknown[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** Decodes a cursor made by `encodeCursor`, checking its shape. */
+export function decodeCursor(
+  value: string | undefined,
+  shape: ('string' | 'number')[],
+): unknown[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(key) &&
+      key.length === shape.length &&
+      key.every((k, i) => typeof k === shape[i])
+    )
+      return key;
+  } catch {
+    // fall through to the error below
+  }
+  throw new BadRequestError('cursor is not one this API returned', 'cursor');
+}
+
+/** Durations like `10s`, `500ms`, `1m`, `1h`, `1d` or plain milliseconds. */
+export function parseDuration(value: string, field: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!m)
+    throw new BadRequestError(
+      `${field} must be a duration like 10s, 500ms, 5m, 1h or milliseconds`,
+      field,
+    );
+  const n = Number(m[1]);
+  const unit = m[2] ?? 'ms';
+  const ms = n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
+  if (ms < 1) throw new BadRequestError(`${field} must be at least 1ms`, field);
+  return Math.round(ms);
+}
+
+/** `attr.<key>=<value>` pairs from a query string, in order. */
+export function parseAttrFilters(url: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of new URL(url).searchParams) {
+    if (!k.startsWith('attr.')) continue;
+    const key = k.slice(5);
+    if (key === '')
+      throw new BadRequestError(
+        'attr. filter needs a key, e.g. attr.gen_ai.request.model=gpt-4o',
+        k,
+      );
+    out.push([key, v]);
+  }
+  if (out.length > 20) throw new BadRequestError('at most 20 attr.<key> filters', 'attr');
+  return out;
+}
+
+/** Formats Unix nanoseconds (a decimal string) as ISO 8601 UTC with nanoseconds. */
+export function isoFromNanos(ns: string | number): string {
+  const s = String(ns);
+  if (!/^\d+$/.test(s)) return new Date(Number(ns) / 1e6).toISOString();
+  const padded = s.padStart(10, '0');
+  const secs = Number(padded.slice(0, -9));
+  const frac = padded.slice(-9);
+  return `${new Date(secs * 1000).toISOString().slice(0, 19)}.${frac}Z`;
+}
