@@ -120,7 +120,7 @@ export class Ingestor {
           outcome,
         );
     } catch (err) {
-      batchers.forEach((b, i) => b.block().rollback(marks[i]!));
+      for (let i = 0; i < batchers.length; i++) batchers[i]!.block().rollback(marks[i]!);
       throw err;
     }
     const commits: Promise<void>[] = [];

@@ -46,7 +46,7 @@ function quantileOf(agg: string): number | undefined {
 }
 
 /** The value of one series bucket for the requested aggregation. */
-function valueOf(row: SeriesRow, type: MetricType, agg: string, stepMs: number): number | null {
+function bucketValue(row: SeriesRow, type: MetricType, agg: string, stepMs: number): number | null {
   if (type === 'gauge' || type === 'sum') return row.v ?? null;
   const count = Number(row.count ?? 0);
   const q = quantileOf(agg);
@@ -178,7 +178,7 @@ export function metricRoutes(repo: MetricsRepo) {
       }
       s.points.push({
         time: new Date(Number(r.t)).toISOString(),
-        value: valueOf(r, type, agg, stepMs),
+        value: bucketValue(r, type, agg, stepMs),
       });
     }
     return c.json({ name: mq.name, type, agg, stepMs, series: [...series.values()] });
