@@ -40,7 +40,6 @@ describe('FeatureSampler', () => {
       bad: Number.NaN,
       inf: Number.POSITIVE_INFINITY,
       long: 'x'.repeat(1000),
-      // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input from untyped callers
       obj: { nested: 1 } as any,
     });
     expect(attrs).toEqual({

@@ -37,7 +37,6 @@ describe('recordFeedback', () => {
   });
 
   it('skips invalid fields and ignores calls without a prediction id, without throwing', async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: untyped callers pass anything
     const junk: any = {
       label: 7,
       value: Number.NaN,
@@ -45,10 +44,8 @@ describe('recordFeedback', () => {
       score: Number.POSITIVE_INFINITY,
     };
     recordFeedback('p-1', junk);
-    // biome-ignore lint/suspicious/noExplicitAny: untyped callers pass anything
     recordFeedback(undefined as any, { correct: true });
     recordFeedback('', { correct: true });
-    // biome-ignore lint/suspicious/noExplicitAny: untyped callers pass anything
     recordFeedback('p-2', null as any);
     const logs = await p.logs();
     expect(logs.map((l) => l.attributes)).toEqual([

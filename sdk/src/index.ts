@@ -11,6 +11,7 @@ export { observeInference } from './instrument.js';
 export { aiobsMetricProducer } from './metric-producer.js';
 export { type InstrumentOpenAIOptions, instrumentOpenAI } from './providers/openai.js';
 export { recordQueueDepth } from './queue-depth.js';
+export { withInferenceInfo } from './scope.js';
 export * as semconv from './semconv.js';
 export type {
   AiobsHandle,

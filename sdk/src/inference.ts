@@ -3,6 +3,7 @@ import {
   type Attributes,
   type Context,
   context,
+  createContextKey,
   INVALID_SPAN_CONTEXT,
   type Span,
   SpanKind,
@@ -66,7 +67,10 @@ export class Inference implements InferenceHandle {
   private ttft: number | undefined;
   private ended = false;
 
-  constructor(info: InferenceInfo) {
+  constructor(given: InferenceInfo) {
+    const parent = context.active();
+    const scoped = parent.getValue(INFERENCE_INFO_KEY) as Partial<InferenceInfo> | undefined;
+    const info = scoped === undefined ? given : mergeInfo(scoped, given);
     const operation =
       typeof info.operation === 'string' && info.operation !== ''
         ? info.operation
@@ -80,7 +84,10 @@ export class Inference implements InferenceHandle {
     const serverAddress = typeof server?.address === 'string' ? server.address : undefined;
     const serverPort =
       serverAddress !== undefined && Number.isInteger(server?.port) ? server?.port : undefined;
-    this.predictionId = randomUUID();
+    this.predictionId =
+      typeof info.predictionId === 'string' && info.predictionId !== ''
+        ? info.predictionId
+        : randomUUID();
 
     const attrs: Attributes = info.attributes ? { ...info.attributes } : {};
     attrs[ATTR_GEN_AI_OPERATION_NAME] = operation;
@@ -105,13 +112,15 @@ export class Inference implements InferenceHandle {
       runtime.sampler.addFeatures(attrs, info.features);
     }
 
-    const parent = context.active();
     this.span = runtime.tracer.startSpan(
       `${operation} ${model}`,
       { kind: SpanKind.CLIENT, attributes: attrs },
       parent,
     );
-    this.context = trace.setSpan(parent, this.span);
+    // Scoped info applies to the inferences started directly in its scope, not to ones nested
+    // inside them (an embedding call made inside an instrumented chat call is another model).
+    const base = scoped === undefined ? parent : parent.deleteValue(INFERENCE_INFO_KEY);
+    this.context = trace.setSpan(base, this.span);
     this.series = runtime
       .sink()
       .seriesFor(operation, provider, model, version, variant, serverAddress, serverPort);
@@ -218,6 +227,19 @@ export class Inference implements InferenceHandle {
     }
     this.end(type);
   }
+}
+
+/** Context key of the info set by `withInferenceInfo`. */
+export const INFERENCE_INFO_KEY = createContextKey('@aiobs/sdk inference info');
+
+/** Scoped info first, the call's own (defined) fields over it; attributes and features merge. */
+function mergeInfo(scoped: Partial<InferenceInfo>, own: InferenceInfo): InferenceInfo {
+  const out: Record<string, unknown> = { ...scoped };
+  for (const [k, v] of Object.entries(own)) if (v !== undefined) out[k] = v;
+  if (scoped.attributes && own.attributes)
+    out.attributes = { ...scoped.attributes, ...own.attributes };
+  if (scoped.features && own.features) out.features = { ...scoped.features, ...own.features };
+  return out as unknown as InferenceInfo;
 }
 
 function isCount(n: unknown): n is number {

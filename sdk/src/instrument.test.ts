@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { histogramPoints, initInMemory, type MemoryPipeline } from './in-memory.test-util.js';
 import { observeInference } from './instrument.js';
+import { withInferenceInfo } from './scope.js';
 import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS } from './semconv.js';
 import type { InferenceHandle } from './types.js';
 
@@ -165,13 +166,11 @@ describe('observeInference: errors', () => {
     });
     expect(ran).toBe(true);
     expect(typeof out).toBe('string');
-    // biome-ignore lint/suspicious/noExplicitAny: untyped callers pass anything
     expect(observeInference(null as any, () => 'still works')).toBe('still works');
   });
 
   it('never throws from the handle methods, whatever they are given', async () => {
     await observeInference({ model: 'm', provider: 'p' }, (inf: InferenceHandle) => {
-      // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
       const junk: any = null;
       inf.setUsage(junk);
       inf.setUsage({ inputTokens: Number.NaN, outputTokens: -3 });
@@ -328,5 +327,53 @@ describe('observeInference: sampling budget', () => {
     expect(withFeatures.length).toBeGreaterThanOrEqual(2);
     expect(withFeatures.length).toBeLessThanOrEqual(4);
     expect(spans).toHaveLength(5);
+  });
+});
+
+describe('withInferenceInfo', () => {
+  it('applies scoped info to inferences started inside it, the call winning', async () => {
+    await withInferenceInfo(
+      {
+        variant: 'b',
+        version: 'v9',
+        queueWait: 0.5,
+        predictionId: 'req-42',
+        features: { a: 1 },
+        attributes: { x: 'scoped' },
+      },
+      () =>
+        observeInference(
+          {
+            model: 'm',
+            provider: 'p',
+            version: 'v1',
+            features: { b: 2 },
+            attributes: { y: 'own' },
+          },
+          (inf) => {
+            expect(inf.predictionId).toBe('req-42');
+            // a nested inference does not inherit the scope
+            observeInference({ model: 'inner', provider: 'p' }, () => 0);
+          },
+        ),
+    );
+    observeInference({ model: 'outside', provider: 'p' }, () => 0);
+    const spans = await p.spans();
+    const outer = spans.find((s) => s.name === 'chat m');
+    expect(outer?.attributes).toMatchObject({
+      'aiobs.deployment.variant': 'b',
+      'aiobs.model.version': 'v1',
+      'aiobs.queue.wait': 0.5,
+      'aiobs.prediction.id': 'req-42',
+      'aiobs.feature.a': 1,
+      'aiobs.feature.b': 2,
+      x: 'scoped',
+      y: 'own',
+    });
+    for (const name of ['chat inner', 'chat outside']) {
+      const s = spans.find((x) => x.name === name);
+      expect(s?.attributes['aiobs.deployment.variant']).toBeUndefined();
+      expect(s?.attributes['aiobs.prediction.id']).not.toBe('req-42');
+    }
   });
 });

@@ -28,6 +28,11 @@ export interface InferenceInfo {
   server?: { address: string; port?: number };
   /** Extra span attributes (not added to metrics, so high-cardinality values are fine here). */
   attributes?: Attributes;
+  /**
+   * Use this id as `aiobs.prediction.id` instead of generating one, e.g. a request id the app
+   * already hands to the system that sends feedback later.
+   */
+  predictionId?: string;
 }
 
 /** What a prediction returned, for drift on outputs and accuracy against feedback. */
