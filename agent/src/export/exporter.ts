@@ -144,12 +144,23 @@ export class Exporter {
       this.timers.clearTimeout(this.retryHandle);
       this.retryHandle = undefined;
     }
-    while (this.opts.queue.length > 0 && this.now() < deadlineMs) {
-      const ok = await this.drainOnce(
-        Math.max(100, Math.min(this.opts.timeoutMs, deadlineMs - this.now())),
-      );
-      if (!ok) break;
+    this.busy = true;
+    try {
+      while (this.opts.queue.length > 0 && this.now() < deadlineMs) {
+        const ok = await this.drainOnce(
+          Math.max(100, Math.min(this.opts.timeoutMs, deadlineMs - this.now())),
+        );
+        if (!ok) break;
+      }
+    } finally {
+      this.busy = false;
+      this.notifyIdle();
     }
+  }
+
+  /** Starts replaying what a previous run left in the buffer. */
+  replayBuffered(): void {
+    if (this.opts.queue.length > 0) this.kick();
   }
 
   /** Stops retry timers; buffered data stays on disk. */

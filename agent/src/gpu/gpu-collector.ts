@@ -67,6 +67,8 @@ export interface GpuCollector {
   stop(): Promise<void>;
   /** Sampling processes, for tests and benchmarks. */
   readonly loops: readonly LoopProcess[];
+  /** Resolves once the lspci inventory is read (or was not asked for). */
+  inventoryReady(): Promise<void>;
 }
 
 /**
@@ -177,6 +179,17 @@ export function createGpuCollector(opts: GpuCollectorOptions): GpuCollector {
         return fail(`nvidia-smi --query-gpu exited ${probe.code}: ${out.trim().slice(-300)}`);
       const now = Date.now();
       for (const line of probe.stdout.split('\n')) feedGpuRow(line, now);
+      // One process list up front, so the first collection has it too.
+      const apps = await runCommand(
+        opts.nvidiaSmi,
+        [`--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'],
+        timeoutMs,
+        opts.env,
+      );
+      for (const line of apps.code === 0 ? apps.stdout.split('\n') : []) {
+        const row = parseRow(line, [...APP_QUERY_FIELDS], 2);
+        if (row) state.updateApp(row, Date.now());
+      }
       startLoops();
       reported.delete('failed');
       setState('running');
@@ -270,10 +283,12 @@ export function createGpuCollector(opts: GpuCollectorOptions): GpuCollector {
     scheduleRetry(1000);
   }
 
+  let inv: Promise<void> = Promise.resolve();
   return {
     loops,
+    inventoryReady: () => inv,
     async start() {
-      const inv =
+      inv =
         opts.inventory === false
           ? Promise.resolve(undefined)
           : readGraphicsInventory(Math.max(timeoutMs, 15_000), opts.env).then((i) => {
@@ -288,9 +303,8 @@ export function createGpuCollector(opts: GpuCollectorOptions): GpuCollector {
                 );
               }
             });
+      // The inventory only informs logs and snapshots; collection does not wait for it.
       await discover();
-      // The inventory only informs logs and snapshots; do not hold up collection for it.
-      void inv;
     },
     collect(nowMs: number) {
       if (current !== 'running') return [];
