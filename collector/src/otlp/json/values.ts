@@ -1,5 +1,6 @@
 import type { ByteSink } from '../../storage/native/byte-sink.js';
 import { OtlpDecodeError } from '../errors.js';
+import { doubleToString } from '../format-value.js';
 
 /**
  * Readers for the scalar fields of OTLP/JSON (the proto3 JSON mapping with OTLP's
@@ -131,15 +132,17 @@ function setU64(b: bigint, field: string): void {
 
 /**
  * A signed 64-bit integer (`AnyValue.int_value`) as canonical decimal text. JSON numbers
- * beyond 2^53 are doubles already; they are taken at their exact value and, like the
- * OpenTelemetry JS protobuf encoder does, held to the int64 range.
+ * beyond 2^53 are doubles already and are taken at their exact value. A number outside the
+ * int64 range stays the double it is: the OpenTelemetry JS JSON exporter sends every
+ * integral number as `intValue` (1.5e300 included), where its protobuf exporter sends
+ * `double_value`, and both must store the same text.
  */
 export function int64Text(v: unknown, field: string): string {
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) throw new JsonShapeError(field, INTEGER);
     if (Number.isSafeInteger(v)) return Object.is(v, -0) ? '0' : String(v);
-    const b = BigInt(v);
-    return (b > I64_MAX ? I64_MAX : b < I64_MIN ? I64_MIN : b).toString();
+    if (v < -(2 ** 63) || v >= 2 ** 63) return doubleToString(v);
+    return BigInt(v).toString();
   }
   if (typeof v === 'string') {
     if (!INT_TEXT.test(v)) throw new JsonShapeError(field, INTEGER);

@@ -229,6 +229,12 @@ function message(type: string, value: Record<string, unknown>): Uint8Array {
     const f = fields[name];
     if (!f || v === undefined || v === null) continue;
     const [num, t, repeated] = f;
+    if (t === 'int64' && typeof v === 'number' && (v < -(2 ** 63) || v >= 2 ** 63)) {
+      // The JS JSON exporter sends any integral number as intValue; its protobuf exporter
+      // sends those outside int64 as double_value.
+      field(out, 4, 'double', v);
+      continue;
+    }
     if (repeated) {
       const list = v as unknown[];
       if (t === 'fixed64' || t === 'double' || t === 'uint64') {
@@ -237,9 +243,11 @@ function message(type: string, value: Record<string, unknown>): Uint8Array {
         for (const x of list) scalar(packed, t, x);
         tag(out, num, 2);
         varint(out, BigInt(packed.length));
-        out.push(...packed);
+        for (const b of packed) out.push(b);
       } else for (const x of list) field(out, num, t, x);
-    } else field(out, num, t, v);
+      continue;
+    }
+    field(out, num, t, v);
   }
   return Uint8Array.from(out);
 }
@@ -286,20 +294,20 @@ function scalar(out: number[], t: Scalar, v: unknown): void {
     case 'double': {
       const b = Buffer.alloc(8);
       b.writeDoubleLE(toDouble(v));
-      out.push(...b);
+      for (const x of b) out.push(x);
       return;
     }
     case 'fixed64':
     case 'sfixed64': {
       const b = Buffer.alloc(8);
       b.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v as string | number)));
-      out.push(...b);
+      for (const x of b) out.push(x);
       return;
     }
     case 'fixed32': {
       const b = Buffer.alloc(4);
       b.writeUInt32LE(Number(v) >>> 0);
-      out.push(...b);
+      for (const x of b) out.push(x);
       return;
     }
     case 'sint32': {
