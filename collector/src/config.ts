@@ -134,8 +134,8 @@ export const OPTIONS = [
     key: 'batchMaxDelayMs',
     flag: '--batch-max-delay-ms <ms>',
     env: 'AIOBS_BATCH_MAX_DELAY_MS',
-    help: 'longest a row waits for its batch to fill before it is flushed anyway',
-    schema: z.coerce.number().int().min(0).max(60_000).default(50),
+    help: 'least time between two inserts into one table; rows wait at most this plus one insert',
+    schema: z.coerce.number().int().min(0).max(60_000).default(100),
   },
   {
     key: 'maxPendingBytes',

@@ -32,7 +32,7 @@ export class TableBatcher<B extends NativeBlock> {
   private waiters: Waiter[] = [];
   private flushing: B | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private firstRowAt = 0;
+  private lastFlushAt = -Infinity;
   private idle: (() => void)[] = [];
   /** Rows and inserts acknowledged so far (self-metrics). */
   rowsWritten = 0;
@@ -62,15 +62,27 @@ export class TableBatcher<B extends NativeBlock> {
   commit(): Promise<void> {
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     const b = this.current;
-    if (this.firstRowAt === 0) this.firstRowAt = Date.now();
     if (b.rows >= this.policy.maxRows || b.size() >= this.policy.maxBytes) this.flush();
-    else if (!this.timer && !this.flushing) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.flush();
-      }, this.policy.maxDelayMs);
-    }
+    else this.schedule();
     return p;
+  }
+
+  /**
+   * Inserts start at most every `maxDelayMs` per table: an idle table flushes a new row
+   * at once, a busy one gathers the rows of every request that arrives meanwhile into
+   * the next insert. Rows therefore wait at most `maxDelayMs` plus one insert.
+   */
+  private schedule(): void {
+    if (this.timer || this.flushing || this.current.rows === 0) return;
+    const wait = this.lastFlushAt + this.policy.maxDelayMs - performance.now();
+    if (wait <= 0) {
+      this.flush();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, wait);
   }
 
   /** Starts an insert of the filling block unless one is already running. */
@@ -85,11 +97,16 @@ export class TableBatcher<B extends NativeBlock> {
     this.current = this.spare ?? this.create();
     this.spare = undefined;
     this.waiters = [];
-    this.firstRowAt = 0;
+    this.lastFlushAt = performance.now();
     this.flushing = block;
     const rows = block.rows;
+    const startedAt = performance.now();
     this.write(block).then(
       () => {
+        this.log.debug(
+          { table: block.table, rows, bytes: block.size(), ms: Math.round(performance.now() - startedAt) },
+          'batch inserted',
+        );
         this.rowsWritten += rows;
         this.inserts++;
         for (const w of waiters) w.resolve();
@@ -108,24 +125,10 @@ export class TableBatcher<B extends NativeBlock> {
     block.reset();
     this.spare = block;
     this.flushing = undefined;
-    if (this.current.rows > 0) {
-      // Rows that arrived during the insert have waited at least that long already.
-      const due =
-        this.current.rows >= this.policy.maxRows ||
-        this.current.size() >= this.policy.maxBytes ||
-        Date.now() - this.firstRowAt >= this.policy.maxDelayMs;
-      if (due) this.flush();
-      else if (!this.timer)
-        this.timer = setTimeout(
-          () => {
-            this.timer = undefined;
-            this.flush();
-          },
-          Math.max(0, this.policy.maxDelayMs - (Date.now() - this.firstRowAt)),
-        );
-    } else {
-      for (const f of this.idle.splice(0)) f();
-    }
+    const b = this.current;
+    if (b.rows >= this.policy.maxRows || b.size() >= this.policy.maxBytes) this.flush();
+    else if (b.rows > 0) this.schedule();
+    else for (const f of this.idle.splice(0)) f();
   }
 
   /** Flushes everything pending and resolves when nothing is left in flight. */

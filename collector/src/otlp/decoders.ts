@@ -1,7 +1,9 @@
 import type { LogsBlock } from '../storage/tables/logs-block.js';
 import type { TracesBlock } from '../storage/tables/traces-block.js';
-import { OtlpDecodeError } from './errors.js';
 import type { OtlpEncoding } from './http.js';
+import { decodeLogsJson } from './json/decode-logs.js';
+import { decodeMetricsJson } from './json/decode-metrics.js';
+import { decodeTracesJson } from './json/decode-traces.js';
 import type { DecodeContext, DecodeOutcome } from './outcome.js';
 import { decodeLogsProto } from './protobuf/decode-logs.js';
 import { decodeMetricsProto, type MetricBlocks } from './protobuf/decode-metrics.js';
@@ -16,7 +18,7 @@ export function decodeTraces(
   outcome: DecodeOutcome,
 ): void {
   if (encoding === 'protobuf') decodeTracesProto(body, block, ctx, outcome);
-  else throw new OtlpDecodeError('OTLP/JSON traces are not supported yet');
+  else decodeTracesJson(body, block, ctx, outcome);
 }
 
 /** Decodes an OTLP metrics request in either encoding into the metric blocks. */
@@ -28,7 +30,7 @@ export function decodeMetrics(
   outcome: DecodeOutcome,
 ): void {
   if (encoding === 'protobuf') decodeMetricsProto(body, blocks, ctx, outcome);
-  else throw new OtlpDecodeError('OTLP/JSON metrics are not supported yet');
+  else decodeMetricsJson(body, blocks, ctx, outcome);
 }
 
 /** Decodes an OTLP logs request in either encoding into `block`. */
@@ -40,5 +42,5 @@ export function decodeLogs(
   outcome: DecodeOutcome,
 ): void {
   if (encoding === 'protobuf') decodeLogsProto(body, block, ctx, outcome);
-  else throw new OtlpDecodeError('OTLP/JSON logs are not supported yet');
+  else decodeLogsJson(body, block, ctx, outcome);
 }

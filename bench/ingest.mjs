@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// Ingest benchmark: concurrent OTLP/protobuf clients send pre-encoded GenAI span requests
+// (100-1,000 spans each) to a collector process on the embedded engine. Prints spans/s
+// acknowledged and landed, ack latency, behaviour at half the maximum rate and under 2x
+// overload (503s, RSS), and the engine's raw Native insert rate for the same rows,
+// measured in the same run. Usage: npm run bench -- ingest [--seconds 20] [--clients 8]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startCollector } from './lib/collector-process.mjs';
+import { encodeRequests } from './lib/genai-spans.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    clients: { type: 'string', default: '8' },
+    requests: { type: 'string', default: '200' },
+  },
+});
+const SECONDS = Number(opt.seconds);
+const CLIENTS = Number(opt.clients);
+
+function pct(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`);
+console.log('encoding requests with the OTLP protobuf serializer...');
+const requests = encodeRequests(Number(opt.requests));
+const totalSpans = requests.reduce((a, r) => a + r.spans, 0);
+const totalBytes = requests.reduce((a, r) => a + r.body.length, 0);
+console.log(`${requests.length} requests, ${fmt(totalSpans)} spans, ${(totalBytes / totalSpans).toFixed(0)} bytes/span`);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-bench-'));
+const collector = await startCollector({ dataDir });
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const target = new URL(`${collector.url}/v1/traces`);
+
+function send(body) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const req = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/x-protobuf',
+          'content-length': body.length,
+          authorization: `Bearer ${collector.apiKey}`,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
+      },
+    );
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
+    req.end(body);
+  });
+}
+
+async function landed() {
+  const rows = await collector.query('SELECT count() AS n FROM otel_traces');
+  return Number(rows[0].n);
+}
+
+/** Closed loop: `clients` senders back to back for `seconds`. */
+async function closedLoop(seconds, clients) {
+  const lat = [];
+  let spans = 0;
+  let refused = 0;
+  let next = 0;
+  const end = performance.now() + seconds * 1000;
+  const cpu0 = collector.cpuSeconds();
+  const landed0 = await landed();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const r = requests[next++ % requests.length];
+        const res = await send(r.body);
+        if (res.status === 200) {
+          spans += r.spans;
+          lat.push(res.ms);
+        } else refused++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  const landedNow = await landed();
+  lat.sort((a, b) => a - b);
+  return {
+    ackRate: spans / elapsed,
+    landedRate: (landedNow - landed0) / elapsed,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    refused,
+    cpu: (collector.cpuSeconds() - cpu0) / elapsed,
+  };
+}
+
+/** Open loop: requests started on schedule at `spansPerSecond`, whatever the answers. */
+async function openLoop(seconds, spansPerSecond, maxInFlight = 512) {
+  const lat = [];
+  let spans = 0;
+  let refused = 0;
+  let dropped = 0;
+  let inFlight = 0;
+  let maxRss = collector.rssBytes();
+  const rssTimer = setInterval(() => {
+    maxRss = Math.max(maxRss, collector.rssBytes());
+  }, 200);
+  const pending = [];
+  const t0 = performance.now();
+  let due = t0;
+  let i = 0;
+  while (due < t0 + seconds * 1000) {
+    const r = requests[i++ % requests.length];
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((res) => setTimeout(res, wait));
+    due += (r.spans / spansPerSecond) * 1000;
+    if (inFlight >= maxInFlight) {
+      dropped++;
+      continue;
+    }
+    inFlight++;
+    pending.push(
+      send(r.body).then((res) => {
+        inFlight--;
+        if (res.status === 200) {
+          spans += r.spans;
+          lat.push(res.ms);
+        } else refused++;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  clearInterval(rssTimer);
+  const elapsed = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { ackRate: spans / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), refused, dropped, maxRss };
+}
+
+console.log(`\nwarm-up (3 s)...`);
+await closedLoop(3, CLIENTS);
+console.log(`max rate: ${CLIENTS} clients, closed loop, ${SECONDS} s`);
+const max = await closedLoop(SECONDS, CLIENTS);
+console.log(
+  `  acknowledged ${fmt(max.ackRate)} spans/s, landed ${fmt(max.landedRate)} spans/s, ack p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms, collector CPU ${(max.cpu * 100).toFixed(0)}% of a core, refused ${max.refused}`,
+);
+console.log(`half rate: open loop at ${fmt(max.ackRate / 2)} spans/s, ${SECONDS} s`);
+const half = await openLoop(SECONDS, max.ackRate / 2);
+console.log(`  acknowledged ${fmt(half.ackRate)} spans/s, ack p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, refused ${half.refused}`);
+const idleRss = collector.rssBytes();
+console.log(`2x overload: open loop at ${fmt(max.ackRate * 2)} spans/s, ${SECONDS} s`);
+const over = await openLoop(SECONDS, max.ackRate * 2);
+console.log(
+  `  acknowledged ${fmt(over.ackRate)} spans/s, refused (503) ${over.refused}, client-side skipped ${over.dropped}, collector RSS max ${(over.maxRss / 2 ** 20).toFixed(0)} MiB (before: ${(idleRss / 2 ** 20).toFixed(0)} MiB), ack p99 ${over.p99.toFixed(1)} ms`,
+);
+const total = await landed();
+await collector.stop();
+rmSync(dataDir, { recursive: true, force: true });
+
+console.log('\nraw engine insert (same rows, pre-serialized Native, straight into a fresh engine)...');
+const reqFile = join(tmpdir(), `aiobs-bench-requests-${process.pid}.json`);
+writeFileSync(reqFile, JSON.stringify(requests.map((r) => r.body.toString('base64'))));
+const raw = JSON.parse(
+  execFileSync(process.execPath, [new URL('./lib/raw-insert.mjs', import.meta.url).pathname, reqFile, '100000', '3'], {
+    encoding: 'utf8',
+  }),
+);
+rmSync(reqFile, { force: true });
+console.log(`  ${fmt(raw.rowsPerSecond)} rows/s (${fmt(raw.rows)} rows in ${raw.inserts} inserts)`);
+
+console.log('\nsummary');
+console.log(`  end to end (protobuf in, rows committed): ${fmt(max.ackRate)} spans/s acknowledged, ${fmt(max.landedRate)} landed`);
+console.log(`  raw engine Native insert:                 ${fmt(raw.rowsPerSecond)} rows/s`);
+console.log(`  ratio end-to-end / raw:                   ${((max.ackRate / raw.rowsPerSecond) * 100).toFixed(1)}%`);
+console.log(`  ack latency at half rate:                 p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms`);
+console.log(`  under 2x overload:                        ${over.refused} x 503, RSS max ${(over.maxRss / 2 ** 20).toFixed(0)} MiB`);
+console.log(`  spans stored in total:                    ${fmt(total)}`);
