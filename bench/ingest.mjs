@@ -34,7 +34,9 @@ console.log('encoding requests with the OTLP protobuf serializer...');
 const requests = encodeRequests(Number(opt.requests));
 const totalSpans = requests.reduce((a, r) => a + r.spans, 0);
 const totalBytes = requests.reduce((a, r) => a + r.body.length, 0);
-console.log(`${requests.length} requests, ${fmt(totalSpans)} spans, ${(totalBytes / totalSpans).toFixed(0)} bytes/span`);
+console.log(
+  `${requests.length} requests, ${fmt(totalSpans)} spans, ${(totalBytes / totalSpans).toFixed(0)} bytes/span`,
+);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-bench-'));
 const collector = await startCollector({ dataDir });
@@ -146,7 +148,14 @@ async function openLoop(seconds, spansPerSecond, maxInFlight = 512) {
   clearInterval(rssTimer);
   const elapsed = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
-  return { ackRate: spans / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), refused, dropped, maxRss };
+  return {
+    ackRate: spans / elapsed,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    refused,
+    dropped,
+    maxRss,
+  };
 }
 
 console.log(`\nwarm-up (3 s)...`);
@@ -158,7 +167,9 @@ console.log(
 );
 console.log(`half rate: open loop at ${fmt(max.ackRate / 2)} spans/s, ${SECONDS} s`);
 const half = await openLoop(SECONDS, max.ackRate / 2);
-console.log(`  acknowledged ${fmt(half.ackRate)} spans/s, ack p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, refused ${half.refused}`);
+console.log(
+  `  acknowledged ${fmt(half.ackRate)} spans/s, ack p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, refused ${half.refused}`,
+);
 const idleRss = collector.rssBytes();
 console.log(`2x overload: open loop at ${fmt(max.ackRate * 2)} spans/s, ${SECONDS} s`);
 const over = await openLoop(SECONDS, max.ackRate * 2);
@@ -169,21 +180,35 @@ const total = await landed();
 await collector.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
-console.log('\nraw engine insert (same rows, pre-serialized Native, straight into a fresh engine)...');
+console.log(
+  '\nraw engine insert (same rows, pre-serialized Native, straight into a fresh engine)...',
+);
 const reqFile = join(tmpdir(), `aiobs-bench-requests-${process.pid}.json`);
 writeFileSync(reqFile, JSON.stringify(requests.map((r) => r.body.toString('base64'))));
 const raw = JSON.parse(
-  execFileSync(process.execPath, [new URL('./lib/raw-insert.mjs', import.meta.url).pathname, reqFile, '100000', '3'], {
-    encoding: 'utf8',
-  }),
+  execFileSync(
+    process.execPath,
+    [new URL('./lib/raw-insert.mjs', import.meta.url).pathname, reqFile, '100000', '3'],
+    {
+      encoding: 'utf8',
+    },
+  ),
 );
 rmSync(reqFile, { force: true });
 console.log(`  ${fmt(raw.rowsPerSecond)} rows/s (${fmt(raw.rows)} rows in ${raw.inserts} inserts)`);
 
 console.log('\nsummary');
-console.log(`  end to end (protobuf in, rows committed): ${fmt(max.ackRate)} spans/s acknowledged, ${fmt(max.landedRate)} landed`);
+console.log(
+  `  end to end (protobuf in, rows committed): ${fmt(max.ackRate)} spans/s acknowledged, ${fmt(max.landedRate)} landed`,
+);
 console.log(`  raw engine Native insert:                 ${fmt(raw.rowsPerSecond)} rows/s`);
-console.log(`  ratio end-to-end / raw:                   ${((max.ackRate / raw.rowsPerSecond) * 100).toFixed(1)}%`);
-console.log(`  ack latency at half rate:                 p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms`);
-console.log(`  under 2x overload:                        ${over.refused} x 503, RSS max ${(over.maxRss / 2 ** 20).toFixed(0)} MiB`);
+console.log(
+  `  ratio end-to-end / raw:                   ${((max.ackRate / raw.rowsPerSecond) * 100).toFixed(1)}%`,
+);
+console.log(
+  `  ack latency at half rate:                 p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms`,
+);
+console.log(
+  `  under 2x overload:                        ${over.refused} x 503, RSS max ${(over.maxRss / 2 ** 20).toFixed(0)} MiB`,
+);
 console.log(`  spans stored in total:                    ${fmt(total)}`);

@@ -12,8 +12,27 @@ export async function startCollector({ dataDir, env = {}, args = [] }) {
   const adminToken = 'bench-admin-token';
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), join(ROOT, 'collector', 'dist', 'main.js'), '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...args],
-    { env: { ...process.env, AIOBS_API_KEY: apiKey, AIOBS_ADMIN_TOKEN: adminToken, AIOBS_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+    [
+      ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+      join(ROOT, 'collector', 'dist', 'main.js'),
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      dataDir,
+      ...args,
+    ],
+    {
+      env: {
+        ...process.env,
+        AIOBS_API_KEY: apiKey,
+        AIOBS_ADMIN_TOKEN: adminToken,
+        AIOBS_LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
   const port = await new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });

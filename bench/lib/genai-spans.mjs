@@ -4,7 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 
-const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'llama-3.1-70b', 'text-embedding-3-small'];
+const MODELS = [
+  'gpt-4o',
+  'gpt-4o-mini',
+  'claude-sonnet-4',
+  'llama-3.1-70b',
+  'text-embedding-3-small',
+];
 const SERVICES = ['chat-api', 'rag-worker', 'embedder', 'ranker'];
 
 function hrTime(ms) {
@@ -41,7 +47,12 @@ export function encodeRequest(n, baseMs = Date.now(), seed = 0) {
     const durMs = isRoot ? 900 + (i % 400) : 40 + ((i * 7919) % 800);
     const model = MODELS[(i + seed) % MODELS.length];
     const attributes = isRoot
-      ? { 'http.request.method': 'POST', 'http.route': '/v1/chat', 'http.response.status_code': 200, 'url.scheme': 'https' }
+      ? {
+          'http.request.method': 'POST',
+          'http.route': '/v1/chat',
+          'http.response.status_code': 200,
+          'url.scheme': 'https',
+        }
       : {
           'gen_ai.operation.name': model.startsWith('text-') ? 'embeddings' : 'chat',
           'gen_ai.provider.name': model.startsWith('claude') ? 'anthropic' : 'openai',
@@ -72,7 +83,18 @@ export function encodeRequest(n, baseMs = Date.now(), seed = 0) {
       status: error ? { code: 2, message: '429 rate limited by provider' } : { code: 0 },
       attributes,
       links: [],
-      events: error ? [{ name: 'exception', time: hrTime(start + durMs), attributes: { 'exception.type': 'RateLimitError', 'exception.message': 'Rate limit reached' } }] : [],
+      events: error
+        ? [
+            {
+              name: 'exception',
+              time: hrTime(start + durMs),
+              attributes: {
+                'exception.type': 'RateLimitError',
+                'exception.message': 'Rate limit reached',
+              },
+            },
+          ]
+        : [],
       resource,
       instrumentationScope: scope,
       droppedAttributesCount: 0,

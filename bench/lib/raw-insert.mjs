@@ -5,16 +5,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
-import { loadMigrations, renderMigration } from '../../collector/dist/storage/migrate.js';
-import { decodeTracesProto } from '../../collector/dist/otlp/protobuf/decode-traces.js';
 import { DecodeOutcome, encodeProject } from '../../collector/dist/otlp/outcome.js';
+import { decodeTracesProto } from '../../collector/dist/otlp/protobuf/decode-traces.js';
+import { loadMigrations, renderMigration } from '../../collector/dist/storage/migrate.js';
 import { TracesBlock } from '../../collector/dist/storage/tables/traces-block.js';
 
 const [requestsFile, batchRows = '100000', rounds = '3'] = process.argv.slice(2);
 const bodies = JSON.parse(readFileSync(requestsFile, 'utf8')).map((b) => Buffer.from(b, 'base64'));
 const dir = mkdtempSync(join(tmpdir(), 'aiobs-raw-'));
 const session = new Session(join(dir, 'engine'));
-const params = { db: 'default', on_cluster: '', engine: 'MergeTree', replacing_engine: 'ReplacingMergeTree', ttl_days: '30' };
+const params = {
+  db: 'default',
+  on_cluster: '',
+  engine: 'MergeTree',
+  replacing_engine: 'ReplacingMergeTree',
+  ttl_days: '30',
+};
 for (const m of loadMigrations()) for (const s of renderMigration(m.sql, params)) session.query(s);
 
 // Prepare Native files of ~batchRows rows each (not timed).
@@ -40,11 +46,15 @@ columns = columns.map((c) => `\`${c}\``).join(', ');
 let rows = 0;
 const t0 = performance.now();
 for (const f of files) {
-  await session.queryAsync(`INSERT INTO otel_traces (${columns}) SELECT * FROM file('${f.path}', 'Native')`);
+  await session.queryAsync(
+    `INSERT INTO otel_traces (${columns}) SELECT * FROM file('${f.path}', 'Native')`,
+  );
   rows += f.rows;
 }
 const seconds = (performance.now() - t0) / 1000;
 const stored = Number(session.query('SELECT count() FROM otel_traces', 'CSV'));
 session.close();
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ rows, stored, seconds, rowsPerSecond: rows / seconds, inserts: files.length })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ rows, stored, seconds, rowsPerSecond: rows / seconds, inserts: files.length })}\n`,
+);

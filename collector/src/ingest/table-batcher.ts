@@ -104,7 +104,12 @@ export class TableBatcher<B extends NativeBlock> {
     this.write(block).then(
       () => {
         this.log.debug(
-          { table: block.table, rows, bytes: block.size(), ms: Math.round(performance.now() - startedAt) },
+          {
+            table: block.table,
+            rows,
+            bytes: block.size(),
+            ms: Math.round(performance.now() - startedAt),
+          },
           'batch inserted',
         );
         this.rowsWritten += rows;
