@@ -27,7 +27,7 @@ const SERVICE = expected.resource.serviceName as string;
 const num = (v: number | string) => (typeof v === 'string' ? Number(v) : v);
 const u64s = (list: (number | string)[]) => list.map((v) => BigInt(v));
 
-function decodeFixture(signal: Signal, encoding: Encoding, name = signal): Decoded {
+function decodeFixture(signal: Signal, encoding: Encoding, name: string = signal): Decoded {
   const d = decode(signal, encoding, fixture(`${name}.${encoding}`));
   expect(d.outcome.rejected).toBe(0);
   expect(d.outcome.message).toBe('');
@@ -91,11 +91,23 @@ describe.each(ENCODINGS)('recorded traces (%s)', (encoding) => {
 });
 type Ev = { timeUnixNano: string; name: string; attributes: Record<string, string> };
 type Link = { traceId: string; spanId: string; traceState: string; attributes: object };
-type Span = Record<string, string> & {
+interface Span {
+  scopeName: string;
+  scopeVersion: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  traceState: string;
+  name: string;
+  kind: string;
+  startTimeUnixNano: string;
+  durationNano: string;
+  statusCode: string;
+  statusMessage: string;
   attributes: Record<string, string>;
   events: Ev[];
   links: Link[];
-};
+}
 
 /** An `Array(Map(String, String))` value as objects. */
 function maps(v: NativeValue | undefined): Record<string, string>[] {
@@ -173,12 +185,48 @@ describe.each(ENCODINGS)('recorded metrics (%s)', (encoding) => {
       });
   });
 });
-type Log = Record<string, string> & {
+interface Log {
+  traceId: string;
+  spanId: string;
   traceFlags: number;
+  severityText: string;
   severityNumber: number;
+  body: string;
   attributes: Record<string, string>;
+  eventName: string;
+  scopeName: string;
+  scopeVersion: string;
+  scopeSchemaUrl: string;
   scopeAttributes: Record<string, string>;
-};
+}
+/** A row of `expected.crafted` (fields by table; see scripts/crafted-metrics.mjs). */
+interface CraftedRow {
+  metricName: string;
+  description?: string;
+  unit?: string;
+  attributes?: Record<string, string>;
+  startTimeUnixNano?: string;
+  timeUnixNano?: string;
+  flags?: number;
+  value: number | string;
+  isMonotonic: boolean;
+  aggregationTemporality: number;
+  count: string;
+  sum: number;
+  min: number;
+  max: number;
+  quantiles: number[];
+  values: number[];
+  bucketCounts: string[];
+  explicitBounds: number[];
+  scale: number;
+  zeroCount: string;
+  positiveOffset: number;
+  positiveBucketCounts: string[];
+  negativeOffset: number;
+  negativeBucketCounts: string[];
+  exemplars: { time: string; value: number; traceId: string; spanId: string; attributes: object }[];
+}
 interface Point {
   table: string;
   metricName: string;
@@ -252,10 +300,10 @@ describe.each(ENCODINGS)('crafted metrics: summaries, exemplars, extremes (%s)',
 
   it.each(TABLE_NAMES)('%s rows', (table) => {
     const got = rows(d.blocks[table]!);
-    const want = c[table] as Record<string, unknown>[];
+    const want = c[table] as CraftedRow[];
     expect(got.length).toBe(want.length);
     got.forEach((r, i) => {
-      const w = want[i] as Record<string, never>;
+      const w = want[i]!;
       expect(mapOf(r.ResourceAttributes)).toEqual(c.common.resourceAttributes);
       expect(mapOf(r.ScopeAttributes)).toEqual(c.common.scopeAttributes);
       expect(mapOf(r.Attributes)).toEqual(w.attributes ?? {});
@@ -307,13 +355,7 @@ describe.each(ENCODINGS)('crafted metrics: summaries, exemplars, extremes (%s)',
           Max: w.max,
         });
       if (table !== 'summary') {
-        const ex = w.exemplars as {
-          time: string;
-          value: number;
-          traceId: string;
-          spanId: string;
-          attributes: object;
-        }[];
+        const ex = w.exemplars;
         expect(r['Exemplars.TimeUnix']).toEqual(ex.map((e) => BigInt(e.time)));
         expect(r['Exemplars.Value']).toEqual(ex.map((e) => e.value));
         expect(r['Exemplars.TraceId']).toEqual(ex.map((e) => e.traceId));

@@ -84,6 +84,7 @@ const U64_LIMIT = 1n << 64n;
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 const INTEGER = 'an integer as a decimal string or number';
+const DOUBLE = 'a number (or "NaN", "Infinity", "-Infinity")';
 
 /** Low and high 32-bit halves of the last `uint64` read (no BigInt on the common path). */
 export const u64 = { lo: 0, hi: 0 };
@@ -209,7 +210,7 @@ export function double(v: unknown, field: string): number {
     if (NUMBER_TEXT.test(v)) return Number(v);
   }
   if (v == null) return 0;
-  throw new JsonShapeError(field, 'a number (or "NaN", "Infinity", "-Infinity")');
+  throw new JsonShapeError(field, DOUBLE);
 }
 
 /** `repeated fixed64`/`uint64` appended to `out`; returns the count. */
@@ -221,6 +222,7 @@ export function uint64Array(v: unknown, field: string, out: ByteSink): number {
     if (typeof x === 'number' && x >= 0 && x <= 0xffff_ffff && x === x >>> 0) out.u64(x, 0);
     else {
       try {
+        if (x == null) throw new JsonShapeError('', INTEGER);
         uint64(x, '');
       } catch (e) {
         throw within(e, field, i);
@@ -239,6 +241,7 @@ export function doubleArray(v: unknown, field: string, out: ByteSink): number {
     if (typeof x === 'number') out.f64(x);
     else {
       try {
+        if (x == null) throw new JsonShapeError('', DOUBLE);
         out.f64(double(x, ''));
       } catch (e) {
         throw within(e, field, i);

@@ -59,7 +59,7 @@ export class ProtoReader {
       if (p >= b.length) break;
       if (b[p++]! < 0x80) return this.done(p, v);
     }
-    throw this.error('malformed varint');
+    throw this.error(p > this.buf.length ? 'truncated varint' : 'malformed varint');
   }
 
   private done(p: number, v: number): number {
@@ -90,7 +90,7 @@ export class ProtoReader {
       hi |= (byte & 0x7f) << shift;
       if (byte < 0x80) return this.set64(p, lo, hi);
     }
-    throw this.error('malformed varint');
+    throw this.error(p > this.buf.length ? 'truncated varint' : 'malformed varint');
   }
 
   private set64(p: number, lo: number, hi: number): void {
