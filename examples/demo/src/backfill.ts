@@ -1,0 +1,342 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SDK_VERSION, semconv } from '@aiobs/sdk';
+import { type Attributes, ValueType } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode, millisToHrTime } from '@opentelemetry/core';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, type ReadableLogRecord, type SdkLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  AggregationTemporality,
+  type DataPoint,
+  DataPointType,
+  type GaugeMetricData,
+  type Histogram,
+  type MetricData,
+} from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { simulateRequest } from './history.js';
+import { exponential, logNormal } from './rng.js';
+import { CHAT_MODEL, FRAUD_MODEL } from './service.js';
+
+const S = semconv;
+const MARKER = 'demo-backfill.json';
+
+/** Where and how to send the back-filled history. */
+export interface BackfillOptions {
+  hours: number;
+  /** End of the history (ms since epoch); live traffic starts after it. */
+  endMs: number;
+  urls: { traces: string; metrics: string; logs: string };
+  headers: Record<string, string>;
+  /** Resource attributes of the service ('aiobs-demo') and of its caller ('aiobs-demo-web'). */
+  serviceResource: Attributes;
+  webResource: Attributes;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface BackfillResult {
+  requests: number;
+  spans: number;
+  logs: number;
+  metricPoints: number;
+  failedExports: number;
+}
+
+/** Whether this data dir still needs its history (first run), per the marker file. */
+export function needsBackfill(mode: 'auto' | 'force' | 'off', dataDir: string): boolean {
+  if (mode === 'off') return false;
+  if (mode === 'force') return true;
+  return !existsSync(join(dataDir, MARKER));
+}
+
+/** Writes the marker so the next run does not back-fill again. */
+export function markBackfilled(dataDir: string, info: BackfillResult & { hours: number }): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(
+    join(dataDir, MARKER),
+    `${JSON.stringify({ at: new Date().toISOString(), ...info }, null, 2)}\n`,
+  );
+}
+
+/** Reads the marker (for the start-up line). */
+export function readMarker(dataDir: string): { at?: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, MARKER), 'utf8')) as { at?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+class Hist {
+  counts: number[];
+  sum = 0;
+  count = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = 0;
+  constructor(readonly bounds: readonly number[]) {
+    this.counts = new Array<number>(bounds.length + 1).fill(0);
+  }
+  record(v: number): void {
+    let i = 0;
+    while (i < this.bounds.length && v > (this.bounds[i] as number)) i++;
+    this.counts[i] = (this.counts[i] as number) + 1;
+    this.sum += v;
+    this.count++;
+    this.min = Math.min(this.min, v);
+    this.max = Math.max(this.max, v);
+  }
+  point(attributes: Attributes, startMs: number, endMs: number): DataPoint<Histogram> {
+    return {
+      attributes,
+      startTime: millisToHrTime(startMs),
+      endTime: millisToHrTime(endMs),
+      value: {
+        buckets: { boundaries: [...this.bounds], counts: [...this.counts] },
+        sum: this.sum,
+        count: this.count,
+        min: this.min,
+        max: this.max,
+      },
+    };
+  }
+}
+
+interface Series {
+  attrs: Attributes;
+  duration: Hist;
+  ttft: Hist;
+  input: Hist;
+  output: Hist;
+}
+
+function send<T>(
+  exporter: { export(items: T, done: (r: ExportResult) => void): void },
+  items: T,
+): Promise<boolean> {
+  return new Promise((resolve) =>
+    exporter.export(items, (r) => resolve(r.code === ExportResultCode.SUCCESS)),
+  );
+}
+
+/**
+ * Back-fills `hours` of history ending at `endMs`: spans of both demo services, feedback logs
+ * and cumulative GenAI histograms and queue-depth gauges (one point per minute), all with past
+ * timestamps, so the dashboard has charts on first start. Traffic follows a daily curve.
+ * Uses its own OpenTelemetry providers and OTLP exporters (the SDK timestamps with "now").
+ */
+export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
+  const startMs = o.endMs - o.hours * 3_600_000;
+  const serviceResource = resourceFromAttributes(o.serviceResource);
+  const collectedSpans: ReadableSpan[] = [];
+  const collectedLogs: ReadableLogRecord[] = [];
+  const collector = {
+    onStart() {},
+    onEnd: (s: ReadableSpan) => void collectedSpans.push(s),
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
+  const serviceTracer = new BasicTracerProvider({
+    resource: serviceResource,
+    spanProcessors: [collector],
+  }).getTracer('aiobs-demo-service');
+  const webTracer = new BasicTracerProvider({
+    resource: resourceFromAttributes(o.webResource),
+    spanProcessors: [collector],
+  }).getTracer('aiobs-demo-web');
+  const logger = new LoggerProvider({
+    resource: serviceResource,
+    processors: [
+      {
+        onEmit: (r: SdkLogRecord) => void collectedLogs.push(r),
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      },
+    ],
+  }).getLogger(S.SCOPE_NAME, SDK_VERSION);
+  const traceExporter = new OTLPTraceExporter({
+    url: o.urls.traces,
+    headers: o.headers,
+    timeoutMillis: 30_000,
+  });
+  const logExporter = new OTLPLogExporter({
+    url: o.urls.logs,
+    headers: o.headers,
+    timeoutMillis: 30_000,
+  });
+  const metricExporter = new OTLPMetricExporter({
+    url: o.urls.metrics,
+    headers: o.headers,
+    timeoutMillis: 30_000,
+  });
+
+  const series = new Map<string, Series>();
+  const recordInference = (
+    attrs: Attributes,
+    d: number,
+    ttft?: number,
+    inTok?: number,
+    outTok?: number,
+  ) => {
+    const key = JSON.stringify(attrs);
+    let s = series.get(key);
+    if (!s) {
+      s = {
+        attrs,
+        duration: new Hist(S.GEN_AI_DURATION_BUCKETS),
+        ttft: new Hist(S.GEN_AI_DURATION_BUCKETS),
+        input: new Hist(S.GEN_AI_TOKEN_BUCKETS),
+        output: new Hist(S.GEN_AI_TOKEN_BUCKETS),
+      };
+      series.set(key, s);
+    }
+    s.duration.record(d);
+    if (ttft !== undefined) s.ttft.record(ttft);
+    if (inTok !== undefined) s.input.record(inTok);
+    if (outTok !== undefined) s.output.record(outTok);
+  };
+  const result: BackfillResult = {
+    requests: 0,
+    spans: 0,
+    logs: 0,
+    metricPoints: 0,
+    failedExports: 0,
+  };
+  const pending = {
+    duration: [] as DataPoint<Histogram>[],
+    tokens: [] as DataPoint<Histogram>[],
+    ttft: [] as DataPoint<Histogram>[],
+    queue: [] as DataPoint<number>[],
+  };
+
+  const flushSpansAndLogs = async () => {
+    while (collectedSpans.length > 0) {
+      const batch = collectedSpans.splice(0, 1000);
+      if (await send(traceExporter, batch)) result.spans += batch.length;
+      else result.failedExports++;
+    }
+    while (collectedLogs.length > 0) {
+      const batch = collectedLogs.splice(0, 1000);
+      if (await send(logExporter, batch)) result.logs += batch.length;
+      else result.failedExports++;
+    }
+  };
+  const flushMetrics = async () => {
+    const md = (
+      name: string,
+      unit: string,
+      description: string,
+      points: DataPoint<Histogram>[],
+      valueType = ValueType.DOUBLE,
+    ): MetricData => ({
+      descriptor: { name, unit, description, valueType },
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.HISTOGRAM,
+      dataPoints: points,
+    });
+    const metrics: MetricData[] = [
+      md(
+        S.METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+        's',
+        'GenAI operation duration.',
+        pending.duration,
+      ),
+      md(
+        S.METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+        '{token}',
+        'Number of input and output tokens used.',
+        pending.tokens,
+        ValueType.INT,
+      ),
+      md(
+        S.METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+        's',
+        'Time to first chunk of a streamed response.',
+        pending.ttft,
+      ),
+      <GaugeMetricData>{
+        descriptor: {
+          name: S.METRIC_AIOBS_INFERENCE_QUEUE_DEPTH,
+          unit: '{request}',
+          description: 'Requests waiting for a model.',
+          valueType: ValueType.DOUBLE,
+        },
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.GAUGE,
+        dataPoints: pending.queue,
+      },
+    ].filter((m) => m.dataPoints.length > 0);
+    const n = metrics.reduce((a, m) => a + m.dataPoints.length, 0);
+    if (n === 0) return;
+    const ok = await send(metricExporter, {
+      resource: serviceResource as Resource,
+      scopeMetrics: [{ scope: { name: S.SCOPE_NAME, version: SDK_VERSION }, metrics }],
+    });
+    if (ok) result.metricPoints += n;
+    else result.failedExports++;
+    pending.duration = [];
+    pending.tokens = [];
+    pending.ttft = [];
+    pending.queue = [];
+  };
+  const snapshotMinute = (at: number, load: number) => {
+    for (const s of series.values()) {
+      pending.duration.push(s.duration.point(s.attrs, startMs, at));
+      if (s.ttft.count > 0) pending.ttft.push(s.ttft.point(s.attrs, startMs, at));
+      if (s.input.count > 0)
+        pending.tokens.push(
+          s.input.point({ ...s.attrs, [S.ATTR_GEN_AI_TOKEN_TYPE]: 'input' }, startMs, at),
+        );
+      if (s.output.count > 0)
+        pending.tokens.push(
+          s.output.point({ ...s.attrs, [S.ATTR_GEN_AI_TOKEN_TYPE]: 'output' }, startMs, at),
+        );
+    }
+    for (const [model, scale] of [
+      [CHAT_MODEL, 4],
+      [FRAUD_MODEL, 1.5],
+    ] as const) {
+      pending.queue.push({
+        attributes: { [S.ATTR_GEN_AI_REQUEST_MODEL]: model },
+        startTime: millisToHrTime(at),
+        endTime: millisToHrTime(at),
+        value: Math.max(0, Math.round(logNormal(scale * load, 0.6) - 1)),
+      });
+    }
+  };
+
+  // Requests per second over the day: a trough at night, a peak in the afternoon.
+  const rateAt = (ms: number) => {
+    const hour = new Date(ms).getHours() + new Date(ms).getMinutes() / 60;
+    return 1.3 * (0.55 + 0.45 * Math.sin(((hour - 9) / 24) * 2 * Math.PI));
+  };
+  let t = startMs;
+  let nextMinute = startMs + 60_000;
+  let nextFlush = startMs + 3_600_000;
+  while (t < o.endMs) {
+    simulateRequest(t, { webTracer, serviceTracer, logger, recordInference });
+    result.requests++;
+    t += exponential(1000 / Math.max(0.05, rateAt(t)));
+    while (t >= nextMinute && nextMinute <= o.endMs) {
+      snapshotMinute(nextMinute, rateAt(nextMinute));
+      nextMinute += 60_000;
+    }
+    if (collectedSpans.length >= 5000) await flushSpansAndLogs();
+    if (t >= nextFlush) {
+      await flushMetrics();
+      nextFlush += 3_600_000;
+      o.onProgress?.((t - startMs) / (o.endMs - startMs));
+    }
+  }
+  await flushSpansAndLogs();
+  await flushMetrics();
+  await Promise.allSettled([
+    traceExporter.shutdown(),
+    logExporter.shutdown(),
+    metricExporter.shutdown(),
+  ]);
+  o.onProgress?.(1);
+  return result;
+}
