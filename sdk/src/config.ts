@@ -34,6 +34,8 @@ export interface ResolvedConfig {
   otlpTimeoutMillis: number;
   metricExportIntervalMillis: number;
   metricExportTimeoutMillis: number;
+  /** Longest `shutdown()` / `forceFlush()` wait before giving up on what is queued. */
+  shutdownTimeoutMillis: number;
   spans: BatchConfig;
   logs: BatchConfig;
   featureSampling: Required<FeatureSamplingOptions>;
@@ -47,13 +49,27 @@ export interface ConfigOptions {
   environment?: string;
   endpoint?: string;
   apiKey?: string;
+  /** Extra OTLP request headers (on top of `OTEL_EXPORTER_OTLP_HEADERS`). */
   headers?: Record<string, string>;
+  /** Timeout of one OTLP request (else `OTEL_EXPORTER_OTLP_TIMEOUT`, else 10 s). */
   exportTimeoutMillis?: number;
+  /** Metric export interval (else `OTEL_METRIC_EXPORT_INTERVAL`, else 15 s). */
   metricExportIntervalMillis?: number;
+  /** Most spans (and log records) waiting for export; more are dropped and counted. Default 2048. */
   maxQueueSize?: number;
+  /** Most items per export request. Default 512. */
   maxExportBatchSize?: number;
+  /** Longest a span waits before a partial batch is sent (else `OTEL_BSP_SCHEDULE_DELAY`, else 5 s). */
   scheduledDelayMillis?: number;
+  /**
+   * Longest `shutdown()` and `forceFlush()` wait for the collector (default 5 s). On shutdown,
+   * what is still queued then is dropped and counted, so a collector outage cannot hold up
+   * an app's exit.
+   */
+  shutdownTimeoutMillis?: number;
+  /** Which inferences record their input features (else `AIOBS_FEATURE_*`, else all, ≤ 100/s). */
   featureSampling?: FeatureSamplingOptions;
+  /** Record prompts and completions (else `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`). */
   captureMessageContent?: boolean;
 }
 
@@ -128,6 +144,7 @@ export function resolveConfig(options: ConfigOptions, env: Env): ResolvedConfig 
       envInt(env.OTEL_METRIC_EXPORT_INTERVAL) ??
       DEFAULT_METRIC_EXPORT_INTERVAL_MS,
     metricExportTimeoutMillis: envInt(env.OTEL_METRIC_EXPORT_TIMEOUT) ?? Math.max(timeout, 30_000),
+    shutdownTimeoutMillis: positive(options.shutdownTimeoutMillis) ?? 5000,
     // Spec defaults: BSP flushes every 5 s, BLRP every 1 s.
     spans: batch('BSP', 5000),
     logs: batch('BLRP', 1000),

@@ -169,19 +169,33 @@ function start(options: InitOptions): AiobsHandle {
   const handle: AiobsHandle = {
     pipeline,
     async forceFlush() {
-      await Promise.allSettled([spanProcessor?.forceFlush(), logProcessor?.forceFlush()]);
-      // metrics last, so that the dropped counts include what the span/log flush just lost
-      await reader?.forceFlush().catch(() => {});
+      await withDeadline(
+        (async () => {
+          await Promise.allSettled([spanProcessor?.forceFlush(), logProcessor?.forceFlush()]);
+          // metrics last, so that the dropped counts include what the span/log flush just lost
+          await reader?.forceFlush().catch(() => {});
+        })(),
+        cfg.shutdownTimeoutMillis,
+      );
     },
     async shutdown() {
       if (stopped) return;
       stopped = true;
+      const finished = await withDeadline(
+        sdk?.shutdown().catch(() => {}),
+        cfg.shutdownTimeoutMillis,
+      );
+      if (!finished) {
+        // The collector is unreachable or slow: count what is left as dropped and move on,
+        // so that an app's SIGTERM handler is not held up by telemetry.
+        spanProcessor?.abandon();
+        logProcessor?.abandon();
+      }
       try {
         unregisterDropped();
       } catch {
         // the meter may already be gone
       }
-      await sdk?.shutdown().catch(() => {});
       if (own('traces')) trace.disable();
       if (own('metrics')) metrics.disable();
       if (own('logs') && sdk) logs.disable();
@@ -197,6 +211,21 @@ function start(options: InitOptions): AiobsHandle {
     }),
   };
   return handle;
+}
+
+/** Resolves true when `p` settled within `ms`, false when the deadline came first. */
+async function withDeadline(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (p === undefined) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([p.then(() => true as const), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function timeoutOf(cfg: ResolvedConfig): number {

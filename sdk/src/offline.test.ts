@@ -108,3 +108,25 @@ describe('with the collector unreachable', () => {
     expect(s.droppedQueueFull + s.droppedExportFailed).toBe(produced);
   });
 });
+
+describe('shutdown with the collector unreachable', () => {
+  it('gives up after shutdownTimeoutMillis and counts what it could not send', async () => {
+    const port = await refusingPort();
+    // a 10 s OTLP timeout: each failing export would hold a plain shutdown for seconds
+    handle = init({
+      endpoint: `http://127.0.0.1:${port}`,
+      exportTimeoutMillis: 10_000,
+      shutdownTimeoutMillis: 300,
+    });
+    for (let i = 0; i < 1200; i++) observeInference({ model: 'm', provider: 'p' }, () => i);
+    const h = handle;
+    const t0 = performance.now();
+    await h.shutdown();
+    handle = undefined;
+    expect(performance.now() - t0).toBeLessThan(2000);
+    const s = h.stats().spans;
+    expect(s.queued).toBe(0);
+    // the batch in flight when the deadline passed is still pending; everything else is counted
+    expect(s.droppedExportFailed).toBeGreaterThanOrEqual(1200 - 512);
+  });
+});

@@ -40,6 +40,17 @@ export class BoundedBatcher<T> {
     return this.kick('all');
   }
 
+  /**
+   * Gives up on what is still queued (counted as failed exports) and accepts nothing more:
+   * used when a shutdown ran out of time with the collector unreachable.
+   */
+  abandon(): void {
+    this.stopped = true;
+    this.clearTimer();
+    this.counters.droppedExportFailed += this.queue.length;
+    this.queue = [];
+  }
+
   /** Flushes, then accepts nothing more. */
   async shutdown(): Promise<void> {
     await this.flush();

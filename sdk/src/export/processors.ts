@@ -72,6 +72,11 @@ export class AiobsSpanProcessor implements SpanProcessor {
     await this.batcher.shutdown();
     await this.exporter.shutdown().catch(() => {});
   }
+
+  /** Drops what is still queued (counted), for a shutdown that ran out of time. */
+  abandon(): void {
+    this.batcher.abandon();
+  }
 }
 
 /** The log counterpart of {@link AiobsSpanProcessor}. */
@@ -97,5 +102,10 @@ export class AiobsLogRecordProcessor implements LogRecordProcessor {
   async shutdown(): Promise<void> {
     await this.batcher.shutdown();
     await this.exporter.shutdown().catch(() => {});
+  }
+
+  /** Drops what is still queued (counted), for a shutdown that ran out of time. */
+  abandon(): void {
+    this.batcher.abandon();
   }
 }
