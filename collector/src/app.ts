@@ -34,6 +34,8 @@ export interface AppDeps {
   ingestor: Ingestor;
   authenticator: Authenticator;
   log: Logger;
+  /** Set while shutting down: responses then close their connections. */
+  lifecycle?: { stopping: boolean };
 }
 
 /** gRPC status codes for the OTLP error body (`google.rpc.Status.code`). */
@@ -54,6 +56,11 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId());
+  app.use('*', async function closeWhenStopping(c, next) {
+    await next();
+    // Keep-alive connections would otherwise hold the process open after the drain.
+    if (deps.lifecycle?.stopping) c.header('Connection', 'close');
+  });
   app.route('/v1', otlpRoutes({ config, ingestor, authenticator }));
   app.route('/api/v1/health', healthRoutes(engine, ingestor));
   const api = new Hono<AppEnv>();

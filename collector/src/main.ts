@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   await ensureCredentials(config, repo, log, (text) => process.stderr.write(`${text}\n`));
   const authenticator = new Authenticator(repo);
   const ingestor = new Ingestor(engine, config, log);
-  const app = createApp({ config, engine, ingestor, authenticator, log });
+  const lifecycle = { stopping: false };
+  const app = createApp({ config, engine, ingestor, authenticator, log, lifecycle });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info(
@@ -75,14 +76,15 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    lifecycle.stopping = true;
     log.info({ signal }, 'shutting down: draining in-flight batches');
     const closed = new Promise<void>((r) => server.close(() => r()));
     // Requests already in flight finish (their rows are flushed and acknowledged);
     // new ones are refused with 503 until the listener is gone.
     await ingestor.close();
-    const forced = setTimeout(() => {
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }, 10_000);
+    const http = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
+    http.closeIdleConnections();
+    const forced = setTimeout(() => http.closeAllConnections(), 5_000);
     await closed;
     clearTimeout(forced);
     await engine.close();

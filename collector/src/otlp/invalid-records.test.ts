@@ -404,3 +404,32 @@ describe('invalid log records', () => {
     });
   });
 });
+
+describe('resources', () => {
+  it('takes the service name only from a string service.name, per resource', () => {
+    const request = {
+      resourceSpans: [
+        { resource: resource([str('service.name', 'a')]), scopeSpans: [{ spans: [span()] }] },
+        {
+          resource: resource([{ key: 'service.name', value: { intValue: '5' } }]),
+          scopeSpans: [{ spans: [span()] }],
+        },
+        { scopeSpans: [{ scope: { name: 'n', version: 'v' }, spans: [span()] }] },
+        {
+          resource: resource([str('service.name', 'first'), str('service.name', 'last')]),
+          scopeSpans: [{ spans: [span()] }],
+        },
+      ],
+    };
+    const d = both('traces', request);
+    expect(rows(d.blocks.traces!).map((r) => [r.ServiceName, r.ScopeName, r.ScopeVersion])).toEqual(
+      [
+        ['a', '', ''],
+        ['', '', ''],
+        ['', 'n', 'v'],
+        ['last', '', ''],
+      ],
+    );
+    expect(mapOf(rows(d.blocks.traces!)[1]!.ResourceAttributes)).toEqual({ 'service.name': '5' });
+  });
+});

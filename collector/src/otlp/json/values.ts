@@ -7,6 +7,18 @@ import { doubleToString } from '../format-value.js';
  * deviations: ids in hex, enums as integers). Each takes the raw `JSON.parse` value and the
  * field's name, returns the field's value (its default when absent or `null`) and throws
  * `JsonShapeError` for a value of the wrong type.
+ *
+ * What the decoders accept, beyond the canonical form the exporters send:
+ * - field names in lowerCamelCase and in the protos' snake_case (as protobuf JSON parsers
+ *   do); unknown fields are ignored, `null` is the field's default; fields that are not
+ *   stored (`droppedAttributesCount` of spans, ...) are not looked at, as in protobuf;
+ * - trace and span ids in hex of either case (never base64), stored lowercase;
+ * - enums as integers or as their proto names (`SPAN_KIND_SERVER`);
+ * - 64-bit integers as decimal strings (exact) or JSON numbers (doubles, as `JSON.parse`
+ *   reads them); 32-bit integers as numbers or decimal strings;
+ * - doubles as numbers, `"NaN"`, `"Infinity"`, `"-Infinity"` or numeric strings;
+ * - `bytes` in standard or URL-safe base64, padded or not;
+ * - an empty or blank body as an empty request; a UTF-8 byte order mark is skipped.
  */
 
 /** A JSON object as `JSON.parse` returns it. */
