@@ -17,7 +17,7 @@ import {
 const TRACE = '5b8efff798038103d269b633813fc60c';
 const SPAN = 'eee19b7ec3c1b174';
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
-const resource = (attributes = [str('service.name', 'svc')]) => ({ attributes });
+const resource = (attributes: object[] = [str('service.name', 'svc')]) => ({ attributes });
 
 function span(over: Record<string, unknown> = {}) {
   return {
