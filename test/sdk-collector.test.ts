@@ -78,10 +78,15 @@ describe.skipIf(!built)('@aiobs/sdk → collector', () => {
       failedTraceId = inf.span.spanContext().traceId;
       throw new RangeError('context window exceeded');
     }).catch(() => {});
-    for (const p of predictions) recordFeedback(p.id, { label: 'fraud', correct: p.label === 'fraud' });
+    for (const p of predictions)
+      recordFeedback(p.id, { label: 'fraud', correct: p.label === 'fraud' });
     recordQueueDepth('llm-8b', 7);
     await aiobs.forceFlush();
-    expect(aiobs.stats().spans).toMatchObject({ exported: 8, droppedQueueFull: 0, droppedExportFailed: 0 });
+    expect(aiobs.stats().spans).toMatchObject({
+      exported: 8,
+      droppedQueueFull: 0,
+      droppedExportFailed: 0,
+    });
     expect(aiobs.stats().logs).toMatchObject({ exported: 6, droppedExportFailed: 0 });
     expect(aiobs.stats().metricPoints.droppedExportFailed).toBe(0);
   });
@@ -141,40 +146,63 @@ describe.skipIf(!built)('@aiobs/sdk → collector', () => {
       `/api/v1/metrics?service=${service}&from=${since}`,
     );
     const byName = Object.fromEntries(list.metrics.map((m) => [m.name, m]));
-    expect(byName['gen_ai.client.operation.duration']).toMatchObject({ type: 'histogram', unit: 's' });
-    expect(byName['gen_ai.client.token.usage']).toMatchObject({ type: 'histogram', unit: '{token}' });
-    expect(byName['gen_ai.client.operation.time_to_first_chunk']).toMatchObject({ type: 'histogram', unit: 's' });
+    expect(byName['gen_ai.client.operation.duration']).toMatchObject({
+      type: 'histogram',
+      unit: 's',
+    });
+    expect(byName['gen_ai.client.token.usage']).toMatchObject({
+      type: 'histogram',
+      unit: '{token}',
+    });
+    expect(byName['gen_ai.client.operation.time_to_first_chunk']).toMatchObject({
+      type: 'histogram',
+      unit: 's',
+    });
     expect(byName['aiobs.inference.queue.depth']).toMatchObject({ type: 'gauge' });
     expect(byName['aiobs.sdk.telemetry.dropped']).toMatchObject({ type: 'sum' });
 
-    const dur = await collector.api<{ points: { count: number | string; attributes: Record<string, string>; explicitBounds: number[]; bucketCounts: unknown[] }[] }>(
+    const dur = await collector.api<{
+      points: {
+        count: number | string;
+        attributes: Record<string, string>;
+        explicitBounds: number[];
+        bucketCounts: unknown[];
+      }[];
+    }>(
       `/api/v1/metrics/points?name=gen_ai.client.operation.duration&service=${service}&from=${since}`,
     );
     const total = dur.points.reduce((n, p) => n + Number(p.count), 0);
     expect(total).toBe(8);
-    for (const p of dur.points) expect(p.explicitBounds).toEqual([...semconv.GEN_AI_DURATION_BUCKETS]);
+    for (const p of dur.points)
+      expect(p.explicitBounds).toEqual([...semconv.GEN_AI_DURATION_BUCKETS]);
     const predict = dur.points.filter((p) => p.attributes['gen_ai.operation.name'] === 'predict');
-    expect(predict.map((p) => p.attributes['aiobs.deployment.variant']).sort()).toEqual(['control', 'treatment']);
+    expect(predict.map((p) => p.attributes['aiobs.deployment.variant']).sort()).toEqual([
+      'control',
+      'treatment',
+    ]);
     const errors = dur.points.filter((p) => p.attributes['error.type'] === 'RangeError');
     expect(errors).toHaveLength(1);
 
-    const tokens = await collector.api<{ points: { sum: number; attributes: Record<string, string>; explicitBounds: number[] }[] }>(
-      `/api/v1/metrics/points?name=gen_ai.client.token.usage&service=${service}&from=${since}`,
-    );
+    const tokens = await collector.api<{
+      points: { sum: number; attributes: Record<string, string>; explicitBounds: number[] }[];
+    }>(`/api/v1/metrics/points?name=gen_ai.client.token.usage&service=${service}&from=${since}`);
     const input = tokens.points.find((p) => p.attributes['gen_ai.token.type'] === 'input');
     expect(input?.sum).toBe(120);
     expect(input?.explicitBounds).toEqual([...semconv.GEN_AI_TOKEN_BUCKETS]);
 
-    const depth = await collector.api<{ points: { value: number; attributes: Record<string, string> }[] }>(
-      `/api/v1/metrics/points?name=aiobs.inference.queue.depth&service=${service}&from=${since}`,
-    );
-    expect(depth.points[0]).toMatchObject({ value: 7, attributes: { 'gen_ai.request.model': 'llm-8b' } });
+    const depth = await collector.api<{
+      points: { value: number; attributes: Record<string, string> }[];
+    }>(`/api/v1/metrics/points?name=aiobs.inference.queue.depth&service=${service}&from=${since}`);
+    expect(depth.points[0]).toMatchObject({
+      value: 7,
+      attributes: { 'gen_ai.request.model': 'llm-8b' },
+    });
   });
 
   it('stores feedback as aiobs.feedback log events keyed by prediction id', async () => {
-    const res = await collector.api<{ logs: { eventName: string; attributes: Record<string, string> }[] }>(
-      `/api/v1/logs?service=${service}&eventName=aiobs.feedback&limit=100&from=${since}`,
-    );
+    const res = await collector.api<{
+      logs: { eventName: string; attributes: Record<string, string> }[];
+    }>(`/api/v1/logs?service=${service}&eventName=aiobs.feedback&limit=100&from=${since}`);
     expect(res.logs).toHaveLength(6);
     const byId = Object.fromEntries(res.logs.map((l) => [l.attributes['aiobs.prediction.id'], l]));
     for (const p of predictions) {

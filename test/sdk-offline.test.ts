@@ -46,23 +46,30 @@ async function refusingPort(): Promise<number> {
 describe('@aiobs/sdk with the collector down', () => {
   it('runs, exits 0 by itself, prints nothing and keeps memory bounded', async () => {
     const port = await refusingPort();
-    const { stdout, stderr } = await run(process.execPath, ['--expose-gc', '--input-type=module', '-e', APP], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-        // fail each export within a second instead of retrying for 10 s, so the run is short
-        OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--expose-gc', '--input-type=module', '-e', APP],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+          // fail each export within a second instead of retrying for 10 s, so the run is short
+          OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+        },
+        timeout: 60_000,
       },
-      timeout: 60_000,
-    });
+    );
     expect(stderr).toBe('');
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1); // no "unhandled" lines, no logging
     const out = JSON.parse(lines[0] as string) as {
       before: number;
       after: number;
-      stats: Record<string, { exported: number; droppedQueueFull: number; droppedExportFailed: number; queued: number }>;
+      stats: Record<
+        string,
+        { exported: number; droppedQueueFull: number; droppedExportFailed: number; queued: number }
+      >;
     };
     // 80k more inferences (+20k feedback records) while down: the queues cap what is kept.
     // Unbounded, that is well over 100 MB of spans; bounded, a few MB of queue.
@@ -70,7 +77,9 @@ describe('@aiobs/sdk with the collector down', () => {
     const spans = out.stats.spans;
     expect(spans?.exported).toBe(0);
     expect(spans?.queued).toBe(0);
-    expect((spans?.droppedQueueFull ?? 0) + (spans?.droppedExportFailed ?? 0)).toBeGreaterThanOrEqual(100_000 - 512);
+    expect(
+      (spans?.droppedQueueFull ?? 0) + (spans?.droppedExportFailed ?? 0),
+    ).toBeGreaterThanOrEqual(100_000 - 512);
     expect(out.stats.logs?.droppedQueueFull).toBeGreaterThan(0);
   });
 });

@@ -51,7 +51,9 @@ interface Service {
   child: ChildProcess;
   url: string;
   /** Sends SIGTERM and resolves with the stats line the service prints after its flush. */
-  stop(): Promise<{ spans: { exported: number; droppedQueueFull: number; droppedExportFailed: number } }>;
+  stop(): Promise<{
+    spans: { exported: number; droppedQueueFull: number; droppedExportFailed: number };
+  }>;
 }
 
 async function startService(env: Record<string, string>): Promise<Service> {
@@ -94,7 +96,12 @@ describe.skipIf(!built)('W3C trace context across two services', () => {
     collector = await startCollector();
     const common = { ENDPOINT: collector.url, API_KEY: collector.apiKey };
     model = await startService({ ...common, ROLE: 'model', SERVICE_NAME: 'e2e-model' });
-    gateway = await startService({ ...common, ROLE: 'gateway', SERVICE_NAME: 'e2e-gateway', MODEL_URL: model.url });
+    gateway = await startService({
+      ...common,
+      ROLE: 'gateway',
+      SERVICE_NAME: 'e2e-gateway',
+      MODEL_URL: model.url,
+    });
   });
   afterAll(async () => {
     for (const s of [gateway, model]) if (s && s.child.exitCode === null) s.child.kill('SIGKILL');
@@ -110,7 +117,14 @@ describe.skipIf(!built)('W3C trace context across two services', () => {
     expect(m.spans).toMatchObject({ exported: 2, droppedQueueFull: 0, droppedExportFailed: 0 });
 
     const { spans } = await collector.api<{
-      spans: { spanId: string; parentSpanId: string; name: string; kind: string; serviceName: string; attributes: Record<string, string> }[];
+      spans: {
+        spanId: string;
+        parentSpanId: string;
+        name: string;
+        kind: string;
+        serviceName: string;
+        attributes: Record<string, string>;
+      }[];
     }>(`/api/v1/traces/${body.traceId}`);
     expect(spans).toHaveLength(4);
     const byName = Object.fromEntries(spans.map((s) => [`${s.serviceName} ${s.name}`, s]));
@@ -125,9 +139,9 @@ describe.skipIf(!built)('W3C trace context across two services', () => {
     expect(inference?.parentSpanId).toBe(served?.spanId);
     expect(inference?.attributes['aiobs.prediction.id']).toBe(body.predictionId);
 
-    const list = await collector.api<{ traces: { traceId: string; services: string[]; spanCount: number }[] }>(
-      `/api/v1/traces?service=e2e-model&limit=10&from=${Date.now() - 600_000}`,
-    );
+    const list = await collector.api<{
+      traces: { traceId: string; services: string[]; spanCount: number }[];
+    }>(`/api/v1/traces?service=e2e-model&limit=10&from=${Date.now() - 600_000}`);
     const t = list.traces.find((x) => x.traceId === body.traceId);
     expect(t?.spanCount).toBe(4);
     expect([...(t?.services ?? [])].sort()).toEqual(['e2e-gateway', 'e2e-model']);
