@@ -32,20 +32,34 @@ export type RawValue =
   | RawValue[]
   | { map: [string, RawValue][] };
 
+/**
+ * A JSON string literal as Go's `encoding/json` writes it: like `JSON.stringify`, plus
+ * `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u00XX` (HTML-safe output).
+ */
+function goJsonString(s: string): string {
+  const json = JSON.stringify(s);
+  return /[<>&\u2028\u2029]/.test(json)
+    ? json.replace(
+        /[<>&\u2028\u2029]/g,
+        (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
+    : json;
+}
+
 /** Serializes a nested attribute value as the collector does (sorted map keys). */
 export function rawToJson(v: RawValue): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      return goJsonString(v);
     case 'number':
-      return Number.isFinite(v) ? String(v) : JSON.stringify(doubleToString(v));
+      return Number.isFinite(v) ? String(v) : goJsonString(doubleToString(v));
     case 'boolean':
       return v ? 'true' : 'false';
   }
   if (Array.isArray(v)) return `[${v.map(rawToJson).join(',')}]`;
   if ('int64' in v) return v.int64;
-  if ('bytes' in v) return JSON.stringify(v.bytes);
+  if ('bytes' in v) return goJsonString(v.bytes);
   const entries = [...v.map].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${rawToJson(x)}`).join(',')}}`;
+  return `{${entries.map(([k, x]) => `${goJsonString(k)}:${rawToJson(x)}`).join(',')}}`;
 }

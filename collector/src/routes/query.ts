@@ -60,7 +60,8 @@ export function queryRoutes(engine: Engine, config: Config) {
       // the caller's; anything else (engine down) goes to the error handler as is.
       if (!isEngineError(err)) throw err;
       const message = err.message;
-      if (err.type === 'READONLY' || err.code === '164') throw new ForbiddenError(`refused by the engine: ${message}`);
+      if (err.type === 'READONLY' || err.code === '164')
+        throw new ForbiddenError(`refused by the engine: ${message}`);
       throw new BadRequestError(`query failed: ${message}`, 'sql', err);
     }
   });

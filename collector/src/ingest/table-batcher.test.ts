@@ -1,0 +1,109 @@
+import { pino } from 'pino';
+import { describe, expect, test } from 'vitest';
+import { NativeBlock } from '../storage/native/block.js';
+import { SinkColumn } from '../storage/native/columns.js';
+import { TableBatcher } from './table-batcher.js';
+
+class TestBlock extends NativeBlock {
+  readonly v = new SinkColumn('v', 'UInt32');
+  constructor() {
+    super('t');
+    this.columns = [this.v];
+  }
+}
+
+/** A block sink whose inserts complete when the test says so. */
+function controlledSink() {
+  const calls: { rows: number[]; done: () => void; fail: (e: Error) => void }[] = [];
+  const sink = (b: NativeBlock) =>
+    new Promise<void>((done, fail) => {
+      const view = b.encode().slice(1)[0]!;
+      const rows = Array.from({ length: b.rows }, (_, i) => view.readUInt32LE(i * 4));
+      calls.push({ rows, done, fail });
+    });
+  return { sink, calls };
+}
+
+function add(batcher: TableBatcher<TestBlock>, value: number) {
+  const b = batcher.block();
+  b.v.sink.u32(value);
+  b.rows++;
+  return batcher.commit();
+}
+
+const log = pino({ level: 'silent' });
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('TableBatcher group commit', () => {
+  test('an idle table inserts at once; rows arriving during that insert share the next one', async () => {
+    const { sink, calls } = controlledSink();
+    const batcher = new TableBatcher(
+      () => new TestBlock(),
+      sink,
+      { maxRows: 1000, maxBytes: 1 << 20, maxDelayMs: 0 },
+      log,
+    );
+    const settled: number[] = [];
+    const first = add(batcher, 1).then(() => settled.push(1));
+    expect(calls).toHaveLength(1);
+    const second = add(batcher, 2).then(() => settled.push(2));
+    const third = add(batcher, 3).then(() => settled.push(3));
+    expect(calls).toHaveLength(1);
+    calls[0]!.done();
+    await first;
+    await tick();
+    expect(settled).toEqual([1]);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.rows).toEqual([2, 3]);
+    calls[1]!.done();
+    await Promise.all([second, third]);
+    expect(settled).toEqual([1, 2, 3]);
+    expect(batcher.rowsWritten).toBe(3);
+    expect(batcher.inserts).toBe(2);
+  });
+
+  test('a failed insert rejects exactly the requests it carried', async () => {
+    const { sink, calls } = controlledSink();
+    const batcher = new TableBatcher(
+      () => new TestBlock(),
+      sink,
+      { maxRows: 1000, maxBytes: 1 << 20, maxDelayMs: 0 },
+      log,
+    );
+    const a = add(batcher, 1);
+    const b = add(batcher, 2);
+    calls[0]!.fail(new Error('disk full'));
+    await expect(a).rejects.toThrow('disk full');
+    await tick();
+    calls[1]!.done();
+    await expect(b).resolves.toBeUndefined();
+    expect(batcher.failures).toBe(1);
+  });
+
+  test('a full block flushes without waiting for the delay; drain flushes the rest', async () => {
+    const { sink, calls } = controlledSink();
+    const batcher = new TableBatcher(
+      () => new TestBlock(),
+      sink,
+      { maxRows: 2, maxBytes: 1 << 20, maxDelayMs: 60_000 },
+      log,
+    );
+    const p1 = add(batcher, 1);
+    calls[0]!.done();
+    await p1;
+    await tick();
+    const p2 = add(batcher, 2);
+    expect(calls).toHaveLength(1);
+    const p3 = add(batcher, 3);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.rows).toEqual([2, 3]);
+    calls[1]!.done();
+    await Promise.all([p2, p3]);
+    const p4 = add(batcher, 4);
+    const drained = batcher.drain();
+    expect(calls).toHaveLength(3);
+    calls[2]!.done();
+    await Promise.all([p4, drained]);
+    expect(batcher.pendingBytes()).toBe(0);
+  });
+});
