@@ -24,13 +24,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(import.meta.url);
-const CASES = ['none', 'bare-span', 'bare-span+hist', 'sdk-init', 'sdk-app', 'sdk-app+producer', 'sdk-no-otel'];
+const CASES = [
+  'none',
+  'bare-span',
+  'bare-span+hist',
+  'sdk-init',
+  'sdk-app',
+  'sdk-app+producer',
+  'sdk-no-otel',
+];
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
-
 
 function parent() {
   const sdkDist = join(dirname(here), '..', 'sdk', 'dist', 'index.js');
@@ -49,9 +56,13 @@ function parent() {
   );
   for (let r = 0; r < runs; r++) {
     for (const c of cases) {
-      const out = spawnSync(process.execPath, [here, '--child', c, '--iterations', String(iterations)], {
-        encoding: 'utf8',
-      });
+      const out = spawnSync(
+        process.execPath,
+        [here, '--child', c, '--iterations', String(iterations)],
+        {
+          encoding: 'utf8',
+        },
+      );
       if (out.status !== 0) {
         console.error(`case ${c} failed:\n${out.stderr}`);
         process.exit(1);
@@ -67,7 +78,9 @@ function parent() {
   const med = Object.fromEntries(cases.map((c) => [c, median(results[c])]));
   const bare = med['bare-span'];
   const none = med.none;
-  console.log(`\n${'case'.padEnd(18)}${'ns/call'.padStart(10)}${'min..max'.padStart(16)}${'× bare-span'.padStart(13)}${'× none'.padStart(9)}`);
+  console.log(
+    `\n${'case'.padEnd(18)}${'ns/call'.padStart(10)}${'min..max'.padStart(16)}${'× bare-span'.padStart(13)}${'× none'.padStart(9)}`,
+  );
   for (const c of cases) {
     const lo = Math.min(...results[c]).toFixed(0);
     const hi = Math.max(...results[c]).toFixed(0);
@@ -105,15 +118,29 @@ const INFO = {
 };
 const FEATURES = { prompt_chars: 812, language: 'en' };
 
-const noopSpanExporter = { export: (_s, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
-const noopMetricExporter = { export: (_m, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
-const noopLogExporter = { export: (_l, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
+const noopSpanExporter = {
+  export: (_s, done) => done({ code: 0 }),
+  shutdown: async () => {},
+  forceFlush: async () => {},
+};
+const noopMetricExporter = {
+  export: (_m, done) => done({ code: 0 }),
+  shutdown: async () => {},
+  forceFlush: async () => {},
+};
+const noopLogExporter = {
+  export: (_l, done) => done({ code: 0 }),
+  shutdown: async () => {},
+  forceFlush: async () => {},
+};
 
 async function appPipeline(withProducer) {
   const { trace, context, metrics } = await import('@opentelemetry/api');
   const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
   const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
-  const { MeterProvider, PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
+  const { MeterProvider, PeriodicExportingMetricReader } = await import(
+    '@opentelemetry/sdk-metrics'
+  );
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(
     new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(noopSpanExporter)] }),
@@ -161,18 +188,22 @@ async function setup(name) {
         };
       }
       return () =>
-        tracer.startActiveSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: ATTRS() }, async (span) => {
-          const t0 = performance.now();
-          try {
-            const r = await model();
-            span.setAttribute('gen_ai.usage.input_tokens', 12);
-            span.setAttribute('gen_ai.usage.output_tokens', 34);
-            return r;
-          } finally {
-            span.end();
-            if (hist) hist((performance.now() - t0) / 1000);
-          }
-        });
+        tracer.startActiveSpan(
+          'chat gpt-4o-mini',
+          { kind: SpanKind.CLIENT, attributes: ATTRS() },
+          async (span) => {
+            const t0 = performance.now();
+            try {
+              const r = await model();
+              span.setAttribute('gen_ai.usage.input_tokens', 12);
+              span.setAttribute('gen_ai.usage.output_tokens', 34);
+              return r;
+            } finally {
+              span.end();
+              if (hist) hist((performance.now() - t0) / 1000);
+            }
+          },
+        );
     }
     case 'sdk-init':
     case 'sdk-app':
