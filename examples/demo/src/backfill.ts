@@ -1,5 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SDK_VERSION, semconv } from '@aiobs/sdk';
 import { type Attributes, ValueType } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, millisToHrTime } from '@opentelemetry/core';
@@ -17,12 +15,12 @@ import {
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { Hist } from './hist.js';
 import { simulateRequest } from './history.js';
 import { exponential, logNormal } from './rng.js';
 import { CHAT_MODEL, FRAUD_MODEL } from './service.js';
 
 const S = semconv;
-const MARKER = 'demo-backfill.json';
 
 /** Where and how to send the back-filled history. */
 export interface BackfillOptions {
@@ -43,65 +41,6 @@ export interface BackfillResult {
   logs: number;
   metricPoints: number;
   failedExports: number;
-}
-
-/** Whether this data dir still needs its history (first run), per the marker file. */
-export function needsBackfill(mode: 'auto' | 'force' | 'off', dataDir: string): boolean {
-  if (mode === 'off') return false;
-  if (mode === 'force') return true;
-  return !existsSync(join(dataDir, MARKER));
-}
-
-/** Writes the marker so the next run does not back-fill again. */
-export function markBackfilled(dataDir: string, info: BackfillResult & { hours: number }): void {
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(
-    join(dataDir, MARKER),
-    `${JSON.stringify({ at: new Date().toISOString(), ...info }, null, 2)}\n`,
-  );
-}
-
-/** Reads the marker (for the start-up line). */
-export function readMarker(dataDir: string): { at?: string } | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dataDir, MARKER), 'utf8')) as { at?: string };
-  } catch {
-    return undefined;
-  }
-}
-
-class Hist {
-  counts: number[];
-  sum = 0;
-  count = 0;
-  min = Number.POSITIVE_INFINITY;
-  max = 0;
-  constructor(readonly bounds: readonly number[]) {
-    this.counts = new Array<number>(bounds.length + 1).fill(0);
-  }
-  record(v: number): void {
-    let i = 0;
-    while (i < this.bounds.length && v > (this.bounds[i] as number)) i++;
-    this.counts[i] = (this.counts[i] as number) + 1;
-    this.sum += v;
-    this.count++;
-    this.min = Math.min(this.min, v);
-    this.max = Math.max(this.max, v);
-  }
-  point(attributes: Attributes, startMs: number, endMs: number): DataPoint<Histogram> {
-    return {
-      attributes,
-      startTime: millisToHrTime(startMs),
-      endTime: millisToHrTime(endMs),
-      value: {
-        buckets: { boundaries: [...this.bounds], counts: [...this.counts] },
-        sum: this.sum,
-        count: this.count,
-        min: this.min,
-        max: this.max,
-      },
-    };
-  }
 }
 
 interface Series {
@@ -310,7 +249,7 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
   // Requests per second over the day: a trough at night, a peak in the afternoon.
   const rateAt = (ms: number) => {
     const hour = new Date(ms).getHours() + new Date(ms).getMinutes() / 60;
-    return 1.3 * (0.55 + 0.45 * Math.sin(((hour - 9) / 24) * 2 * Math.PI));
+    return 2 * (0.55 + 0.45 * Math.sin(((hour - 9) / 24) * 2 * Math.PI));
   };
   let t = startMs;
   let nextMinute = startMs + 60_000;

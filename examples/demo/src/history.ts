@@ -125,7 +125,7 @@ function predict(t: number, ctx: Context, sinks: HistorySinks): [number, number]
     ...features,
     [S.ATTR_AIOBS_QUEUE_WAIT]: queueWait,
   });
-  const dur = logNormal(9, 0.5);
+  const dur = logNormal(18, 0.6);
   if (chance(0.006)) {
     fail(span, 'FeatureValidationError', 'feature "amount" failed validation');
     span.end(start + dur);

@@ -6,7 +6,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { HelpRequested, parseArgs } from './args.js';
-import { backfill, markBackfilled, needsBackfill, readMarker } from './backfill.js';
+import { backfill } from './backfill.js';
+import { markBackfilled, needsBackfill, readMarker } from './backfill-marker.js';
 import { collectorIsUp, findCollector } from './collector-target.js';
 import { startLoad } from './load.js';
 import { startModelServer } from './model-server.js';
@@ -21,8 +22,12 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      say(err.message);
+      return 0;
+    }
     process.stderr.write(`${(err as Error).message}\n`);
-    return err instanceof HelpRequested ? 0 : 2;
+    return 2;
   }
   const target = findCollector(process.env, process.cwd());
   const up = await collectorIsUp(target.endpoint);
@@ -162,6 +167,7 @@ async function main(): Promise<number> {
   await load.stop();
   await aiobs.shutdown();
   await webProvider.shutdown();
+  service.close();
   service.server.close();
   models.server.close();
   service.server.closeAllConnections();

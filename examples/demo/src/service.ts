@@ -24,6 +24,14 @@ import {
   scoreFraud,
   type Transaction,
 } from './fraud-model.js';
+import {
+  FeatureValidationError,
+  HttpError,
+  readJson,
+  sendAnswer,
+  sendJson,
+  statusOf,
+} from './http-util.js';
 import { chance, hashUnit, logNormal } from './rng.js';
 import { LruCache, WorkQueue } from './work-queue.js';
 
@@ -42,18 +50,6 @@ export interface ServiceStats {
   queueDepth: () => number;
 }
 
-class FeatureValidationError extends Error {
-  override name = 'FeatureValidationError';
-}
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -66,7 +62,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export async function startInferenceService(
   modelServerUrl: string,
-): Promise<{ server: Server; url: string; stats: ServiceStats }> {
+): Promise<{ server: Server; url: string; stats: ServiceStats; close(): void }> {
   const tracer = trace.getTracer('aiobs-demo-service');
   const client = (path: string, options: Parameters<typeof instrumentOpenAI>[1]) =>
     instrumentOpenAI(
@@ -85,7 +81,14 @@ export async function startInferenceService(
   };
   const embedClient = client('v1', { version: '2024-01' });
   const chatSlots = new WorkQueue(12, (d) => recordQueueDepth(CHAT_MODEL, d));
-  const predictWorkers = new WorkQueue(2, (d) => recordQueueDepth(FRAUD_MODEL, d));
+  const predictWorkers = new WorkQueue(1, (d) => recordQueueDepth(FRAUD_MODEL, d));
+  // Also sample both queues every second, as a service's metrics loop would: the gauge then
+  // has a point per interval (mostly small numbers) and not only when the line changes.
+  const sampler = setInterval(() => {
+    recordQueueDepth(CHAT_MODEL, chatSlots.depth);
+    recordQueueDepth(FRAUD_MODEL, predictWorkers.depth);
+  }, 1000);
+  sampler.unref();
   const embedCache = new LruCache<number[]>(300);
   const responseCache = new LruCache<string>(60);
   const stats: ServiceStats = {
@@ -200,7 +203,7 @@ export async function startInferenceService(
           features: { ...tx },
         },
         async (inf) => {
-          await sleep(logNormal(9, 0.5)); // feature lookup + model compute
+          await sleep(logNormal(18, 0.6)); // feature lookup + model compute
           if (!(tx.amount > 0) || chance(0.006))
             throw new FeatureValidationError('feature "amount" failed validation');
           const score = Math.round(scoreFraud(version, tx) * 10_000) / 10_000;
@@ -279,35 +282,5 @@ export async function startInferenceService(
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, stats };
-}
-
-function statusOf(err: unknown): number {
-  if (err instanceof HttpError) return err.status;
-  if (err instanceof FeatureValidationError) return 422;
-  if (err instanceof OpenAI.RateLimitError) return 429;
-  if (err instanceof OpenAI.APIError) return 502;
-  return 500;
-}
-
-function sendAnswer(res: ServerResponse, stream: boolean, text: string): void {
-  if (!stream) return sendJson(res, 200, { answer: text });
-  res.writeHead(200, { 'content-type': 'text/event-stream' });
-  res.end(`data: ${JSON.stringify({ delta: text })}\n\ndata: [DONE]\n\n`);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  try {
-    const v = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-    return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
-  } catch {
-    throw new HttpError(400, 'body is not JSON');
-  }
+  return { server, url: `http://127.0.0.1:${port}`, stats, close: () => clearInterval(sampler) };
 }
