@@ -238,6 +238,24 @@ describe('instrumentOpenAI: chat completions', () => {
     ]);
   });
 
+  it('captures messages when OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true', async () => {
+    await p.shutdown();
+    process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = 'true';
+    try {
+      p = initInMemory();
+      await client().chat.completions.create({
+        model: 'gpt-test',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      const [span] = await p.spans();
+      expect(span?.attributes['gen_ai.input.messages']).toBe(
+        JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'hi' }] }]),
+      );
+    } finally {
+      delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
+    }
+  });
+
   it('captures streamed output when asked to', async () => {
     const stream = await client({ captureMessageContent: true }).chat.completions.create({
       model: 'gpt-test',
