@@ -16,7 +16,7 @@ import { encodeRequests } from './lib/genai-spans.mjs';
 const { values: opt } = parseArgs({
   options: {
     seconds: { type: 'string', default: '20' },
-    clients: { type: 'string', default: '8' },
+    clients: { type: 'string', default: '32' },
     requests: { type: 'string', default: '200' },
   },
 });
