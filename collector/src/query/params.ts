@@ -131,3 +131,22 @@ export function isoFromNanos(ns: string | number): string {
   const frac = padded.slice(-9);
   return `${new Date(secs * 1000).toISOString().slice(0, 19)}.${frac}Z`;
 }
+
+/** Most buckets a series may have. */
+export const MAX_SERIES_POINTS = 2000;
+
+/**
+ * `step` for a series over `range`: the given duration, or range / 120 (at least 1 s);
+ * refused when it would make more than `MAX_SERIES_POINTS` buckets.
+ */
+export function parseStep(value: string | undefined, range: TimeRange): number {
+  const span = range.toMs - range.fromMs;
+  const stepMs =
+    value !== undefined ? parseDuration(value, 'step') : Math.max(1000, Math.ceil(span / 120));
+  if (span / stepMs > MAX_SERIES_POINTS)
+    throw new BadRequestError(
+      `step is too small: at most ${MAX_SERIES_POINTS} points per series`,
+      'step',
+    );
+  return stepMs;
+}

@@ -1,12 +1,11 @@
 import { Hono } from 'hono';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import { isoFromNanos, parseDuration, parseProject, parseRange } from '../query/params.js';
+import { isoFromNanos, parseProject, parseRange, parseStep } from '../query/params.js';
 import { GPU_SERIES_AGGS, type HostsRepo, type LatestRow } from '../storage/hosts-repo.js';
 
 /** How far back "latest" looks by default: agents report every 10 s. */
 const LATEST_WINDOW_MS = 15 * 60_000;
-const MAX_POINTS = 2000;
 
 function metricOf(r: LatestRow) {
   return {
@@ -115,14 +114,7 @@ export function hostRoutes(repo: HostsRepo) {
     if (!q.metric)
       throw new BadRequestError('metric is required, e.g. hw.gpu.utilization', 'metric');
     const range = parseRange(q);
-    const span = range.toMs - range.fromMs;
-    const stepMs =
-      q.step !== undefined ? parseDuration(q.step, 'step') : Math.max(1000, Math.ceil(span / 120));
-    if (span / stepMs > MAX_POINTS)
-      throw new BadRequestError(
-        `step is too small: at most ${MAX_POINTS} points per series`,
-        'step',
-      );
+    const stepMs = parseStep(q.step, range);
     const agg = q.agg ?? 'avg';
     if (!GPU_SERIES_AGGS.includes(agg))
       throw new BadRequestError(`agg must be one of ${GPU_SERIES_AGGS.join(', ')}`, 'agg');

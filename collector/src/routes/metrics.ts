@@ -7,10 +7,10 @@ import {
   encodeCursor,
   isoFromNanos,
   parseAttrFilters,
-  parseDuration,
   parseLimit,
   parseProject,
   parseRange,
+  parseStep,
 } from '../query/params.js';
 import type {
   GroupKey,
@@ -22,7 +22,6 @@ import type {
 
 const NUMBER_AGGS = ['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'];
 const HISTOGRAM_AGGS = ['count', 'sum', 'avg', 'min', 'max', 'rate'];
-const MAX_POINTS_PER_SERIES = 2000;
 
 function parseGroupBy(value: string | undefined): GroupKey[] {
   if (!value) return [];
@@ -126,14 +125,7 @@ export function metricRoutes(repo: MetricsRepo) {
   app.get('/series', async function metricSeries(c) {
     const q = c.req.query();
     const mq = metricQuery(q, c.req.url);
-    const span = mq.toMs - mq.fromMs;
-    const stepMs =
-      q.step !== undefined ? parseDuration(q.step, 'step') : Math.max(1000, Math.ceil(span / 120));
-    if (span / stepMs > MAX_POINTS_PER_SERIES)
-      throw new BadRequestError(
-        `step is too small: at most ${MAX_POINTS_PER_SERIES} points per series`,
-        'step',
-      );
+    const stepMs = parseStep(q.step, mq);
     const type = await typeOf(mq, q.type);
     const groupBy = parseGroupBy(q.groupBy);
     const agg = q.agg ?? (type === 'gauge' ? 'avg' : type === 'sum' ? 'rate' : 'p95');

@@ -1,5 +1,6 @@
 import type { TimeRange } from '../query/params.js';
 import type { Db } from './db.js';
+import { VALUE_AGGS } from './metrics-repo.js';
 
 /** Attributes that identify a GPU rather than describe a sample. */
 export const GPU_IDENTITY = ['hw.id', 'hw.name', 'hw.vendor', 'hw.model', 'hw.type'];
@@ -83,18 +84,10 @@ export function createHostsRepo(db: Db) {
       agg: string,
       filter: { host?: string; gpu?: string },
     ): Promise<GpuSeriesRow[]> {
-      const fn: Record<string, string> = {
-        avg: 'avg(Value)',
-        min: 'min(Value)',
-        max: 'max(Value)',
-        sum: 'sum(Value)',
-        count: 'toFloat64(count())',
-        last: 'argMax(Value, TimeUnix)',
-      };
       return db.rows<GpuSeriesRow>(
         `SELECT intDiv(toUnixTimestamp64Milli(TimeUnix), {step:UInt64}) * {step:UInt64} AS t,
                 ResourceAttributes['host.name'] AS host, Attributes['hw.id'] AS gpu,
-                any(Attributes['hw.name']) AS gpu_name, ${IDENTITY_SQL} AS attrs, ${fn[agg]} AS v
+                any(Attributes['hw.name']) AS gpu_name, ${IDENTITY_SQL} AS attrs, ${VALUE_AGGS[agg]} AS v
          FROM ${points(db)}
          WHERE ${RANGE} AND MetricName = {metric:String} AND Attributes['hw.id'] != ''
            AND ({host:String} = '' OR ResourceAttributes['host.name'] = {host:String})
@@ -119,4 +112,4 @@ export function createHostsRepo(db: Db) {
 export type HostsRepo = ReturnType<typeof createHostsRepo>;
 
 /** The aggregations `gpuSeries` accepts. */
-export const GPU_SERIES_AGGS = ['avg', 'min', 'max', 'sum', 'count', 'last'];
+export const GPU_SERIES_AGGS = Object.keys(VALUE_AGGS);

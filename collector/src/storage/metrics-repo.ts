@@ -84,6 +84,16 @@ export interface SeriesRow {
   qvalues?: number[];
 }
 
+/** SQL of the per-bucket aggregations over a `Value` column. */
+export const VALUE_AGGS: Record<string, string> = {
+  avg: 'avg(Value)',
+  min: 'min(Value)',
+  max: 'max(Value)',
+  sum: 'sum(Value)',
+  count: 'toFloat64(count())',
+  last: 'argMax(Value, TimeUnix)',
+};
+
 /** Reads the `otel_metrics_*` tables. */
 export function createMetricsRepo(db: Db) {
   return {
@@ -201,17 +211,9 @@ export function createMetricsRepo(db: Db) {
           params,
         );
       }
-      const fn: Record<string, string> = {
-        avg: 'avg(Value)',
-        min: 'min(Value)',
-        max: 'max(Value)',
-        sum: 'sum(Value)',
-        count: 'toFloat64(count())',
-        last: 'argMax(Value, TimeUnix)',
-      };
       return db.rows<SeriesRow>(
         `SELECT intDiv(toUnixTimestamp64Milli(TimeUnix), {step:UInt64}) * {step:UInt64} AS t, ${g} AS g,
-                ${fn[agg]} AS v
+                ${VALUE_AGGS[agg]} AS v
          FROM ${table} WHERE ${conds.join(' AND ')}
          GROUP BY t, g ORDER BY t`,
         params,
