@@ -115,7 +115,9 @@ describe('aiobs-agent CLI', () => {
     expect(r.stdout).toContain(
       `# would write ${join(dir, 'etc/systemd/system/aiobs-agent.service')} (mode 0644)`,
     );
-    expect(r.stdout).toMatch(/ExecStart=\S+node\S* \S+cli\.js run/);
+    expect(r.stdout).toMatch(
+      /ExecStart=\S+node\S* --max-semi-space-size=1 --no-memory-reducer \S+cli\.js run/,
+    );
     expect(r.stdout).toContain('AIOBS_COLLECTOR_URL=https://aiobs.example.com');
     expect(r.stdout).toContain('AIOBS_API_KEY=<17-character key, hidden>');
     expect(r.stdout).not.toContain('secret-ingest-key');

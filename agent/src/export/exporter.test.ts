@@ -220,4 +220,20 @@ describe('Exporter', () => {
     expect(received()).toEqual([1, 1, 2]);
     expect(timers.pending).toHaveLength(0);
   });
+
+  it('loses nothing from a 10-minute outage at a 1 s interval', async () => {
+    const { exporter, queue } = await make({ maxBytes: 256 * 1024 * 1024, maxAgeMs: 86_400_000 });
+    server.fallback = { status: 503 };
+    for (let i = 1; i <= 600; i++) {
+      await exporter.export(body(i), now);
+      now += 1000;
+    }
+    expect(queue.length).toBe(600);
+    server.fallback = { status: 200 };
+    timers.fire();
+    await waitFor(() => queue.length === 0, 30_000, 'the whole backlog to drain');
+    const values = received().slice(1);
+    expect(values).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    expect(exporter.stats).toMatchObject({ buffered: 600, replayed: 600, dropped: 0 });
+  });
 });

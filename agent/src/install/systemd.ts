@@ -26,6 +26,9 @@ export interface InstallOptions {
   readonly unitName?: string;
 }
 
+/** Node flags the agent runs with: a small young generation keeps RSS well under budget. */
+export const NODE_FLAGS = ['--max-semi-space-size=1', '--no-memory-reducer'] as const;
+
 /** Unit name unless told otherwise. */
 export const UNIT_NAME = 'aiobs-agent';
 
@@ -45,7 +48,7 @@ Wants=network-online.target
 Type=simple
 EnvironmentFile=${o.envPath}
 Environment=AIOBS_AGENT_STATE_DIR=/var/lib/aiobs-agent
-ExecStart=${o.nodePath} ${o.cliPath} run
+ExecStart=${o.nodePath} ${NODE_FLAGS.join(' ')} ${o.cliPath} run
 Restart=always
 RestartSec=5
 KillMode=mixed

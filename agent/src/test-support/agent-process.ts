@@ -27,10 +27,14 @@ export interface AgentProcess {
 
 /** Starts `aiobs-agent <args>` with `env`. */
 export function startAgent(args: readonly string[], env: NodeJS.ProcessEnv): AgentProcess {
-  const child = spawn(process.execPath, [AGENT_BIN, ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=1', '--no-memory-reducer', AGENT_BIN, ...args],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const logs: LogLine[] = [];
   let text = '';
   const waiters: {
