@@ -147,8 +147,8 @@ program
       gpu,
       metrics: collection.metrics,
     };
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    process.exit(0);
+    // Exit only once stdout is flushed: on a pipe, writes complete asynchronously.
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`, () => process.exit(0));
   });
 
 program
