@@ -45,7 +45,8 @@ createInterface({ input: collector.stdout }).on('line', (line) => {
   if (process.env.AIOBS_NO_AGENT === '1' || !existsSync(agentMain)) return;
   agent = spawn(
     process.execPath,
-    [agentMain, 'run', '--collector', url, '--data-dir', dataDir, '--state-dir', join(dataDir, 'agent')],
+    // The same V8 flags as the agent's launcher: a small young generation keeps its RSS low.
+    ['--max-semi-space-size=1', '--no-memory-reducer', agentMain, 'run', '--collector', url, '--data-dir', dataDir, '--state-dir', join(dataDir, 'agent')],
     { stdio: 'inherit' },
   );
   agent.on('exit', (code) => {

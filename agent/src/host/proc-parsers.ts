@@ -1,7 +1,7 @@
 /**
  * Pure parsers for the Linux `/proc` files the host collector reads each interval. Reading
  * these directly costs a few syscalls, where the equivalent `systeminformation` calls spawn
- * shells (`cat /proc/stat | grep cpu`, `df`, `lsblk`) every time; see docs/agent.md.
+ * shells (`cat /proc/stat | grep cpu`, `df`, `lsblk`) every time; see the README (Agent, design notes).
  * Fixtures in `__fixtures__/`.
  */
 
