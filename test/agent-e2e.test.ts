@@ -1,14 +1,13 @@
 // End to end: the aiobs-agent process, with the fake 8-GPU nvidia-smi, exports to a real
 // collector process; values are read back through the collector's API, exactly, per GPU.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AgentProcess, startAgent } from '@aiobs/agent/dist/test-support/agent-process.js';
 import { fakeGpuEnv, readScenario } from '@aiobs/agent/dist/test-support/fake-gpu.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type RunningCollector, startCollector } from './helpers/collector.js';
+import { type RunningCollector, startCollector } from './helpers/collector.js';
 
-const haveCollector = existsSync(join(REPO_ROOT, 'collector', 'dist', 'main.js'));
 const MiB = 1024 * 1024;
 const HOST = `e2e-gpu-${process.pid}`;
 const scenario = readScenario('h200x8');
@@ -36,18 +35,7 @@ async function sql<T>(query: string, params: Record<string, unknown> = {}): Prom
   return r.rows;
 }
 
-/** GET that returns undefined when the route does not exist (yet). */
-async function getOptional<T>(path: string): Promise<T | undefined> {
-  const res = await fetch(collector.url + path, {
-    headers: { authorization: `Bearer ${collector.adminToken}` },
-  });
-  if (res.status === 404) return undefined;
-  const text = await res.text();
-  if (!res.ok) throw new Error(`GET ${path} -> ${res.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-describe.skipIf(!haveCollector)('agent → collector, 8 GPUs', () => {
+describe('agent → collector, 8 GPUs', () => {
   beforeAll(async () => {
     collector = await startCollector();
     stateDir = mkdtempSync(join(tmpdir(), 'aiobs-agent-e2e-'));
@@ -208,8 +196,8 @@ describe.skipIf(!haveCollector)('agent → collector, 8 GPUs', () => {
     }
   });
 
-  it('GET /api/v1/gpus returns the latest sample per GPU with exact values', async (ctx) => {
-    const body = await getOptional<{
+  it('GET /api/v1/gpus returns the latest sample per GPU with exact values', async () => {
+    const body = await collector.api<{
       gpus: {
         hostName: string;
         id: string;
@@ -219,7 +207,6 @@ describe.skipIf(!haveCollector)('agent → collector, 8 GPUs', () => {
         metrics: ApiMetric[];
       }[];
     }>('/api/v1/gpus');
-    if (!body) return ctx.skip();
     const mine = body.gpus.filter((g) => g.hostName === HOST);
     expect(mine).toHaveLength(8);
     for (const g of scenario.gpus) {
@@ -239,11 +226,10 @@ describe.skipIf(!haveCollector)('agent → collector, 8 GPUs', () => {
     }
   });
 
-  it('GET /api/v1/hosts lists the host with its latest host metrics', async (ctx) => {
-    const body = await getOptional<{
+  it('GET /api/v1/hosts lists the host with its latest host metrics', async () => {
+    const body = await collector.api<{
       hosts: { hostName: string; lastSeen: string; metrics: ApiMetric[] }[];
     }>('/api/v1/hosts');
-    if (!body) return ctx.skip();
     const host = body.hosts.find((h) => h.hostName === HOST)!;
     expect(Date.parse(host.lastSeen)).toBeGreaterThan(Date.now() - 5 * 60_000);
     const names = host.metrics.map((m) => m.name);
@@ -256,10 +242,10 @@ describe.skipIf(!haveCollector)('agent → collector, 8 GPUs', () => {
     ).toBeDefined();
   });
 
-  it('GET /api/v1/gpus/series returns one series per GPU with the exact values', async (ctx) => {
+  it('GET /api/v1/gpus/series returns one series per GPU with the exact values', async () => {
     const from = new Date(Date.now() - 10 * 60_000).toISOString();
     const to = new Date(Date.now() + 60_000).toISOString();
-    const body = await getOptional<{
+    const body = await collector.api<{
       metric: string;
       stepMs: number;
       series: {
@@ -271,7 +257,6 @@ describe.skipIf(!haveCollector)('agent → collector, 8 GPUs', () => {
     }>(
       `/api/v1/gpus/series?metric=hw.gpu.utilization&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&step=10s&host=${HOST}&agg=avg`,
     );
-    if (!body) return ctx.skip();
     expect(body).toMatchObject({ metric: 'hw.gpu.utilization', stepMs: 10_000 });
     const general = body.series.filter(
       (s) => s.hostName === HOST && s.attributes['hw.gpu.task'] === 'general',

@@ -10,11 +10,17 @@ async function post(url: string, key: string, body: Uint8Array) {
   });
 }
 
-async function countSpans(c: { api: <T>(p: string, i?: RequestInit) => Promise<T> }, service: string) {
+async function countSpans(
+  c: { api: <T>(p: string, i?: RequestInit) => Promise<T> },
+  service: string,
+) {
   const res = await c.api<{ rows: { n: number | string }[] }>('/api/v1/query', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sql: 'SELECT count() AS n FROM otel_traces WHERE ServiceName = {s:String}', params: { s: service } }),
+    body: JSON.stringify({
+      sql: 'SELECT count() AS n FROM otel_traces WHERE ServiceName = {s:String}',
+      params: { s: service },
+    }),
   });
   return Number(res.rows[0]!.n);
 }
@@ -30,7 +36,14 @@ describe('write path saturation and shutdown', () => {
     const first = await post(c.url, c.apiKey, encodeSpans('lifecycle', [{}]));
     expect(first.status).toBe(200);
 
-    const pending = post(c.url, c.apiKey, encodeSpans('lifecycle', Array.from({ length: 20 }, () => ({}))));
+    const pending = post(
+      c.url,
+      c.apiKey,
+      encodeSpans(
+        'lifecycle',
+        Array.from({ length: 20 }, () => ({})),
+      ),
+    );
     // The pending request's rows are decoded before it waits for its insert; the health
     // route shows them, so the test waits on that state rather than on time.
     for (;;) {
@@ -46,7 +59,12 @@ describe('write path saturation and shutdown', () => {
     expect(res.status).toBe(200);
     expect(await code).toBe(0);
 
-    const again = await startCollector({ dataDir: c.dataDir, apiKey: c.apiKey, adminToken: c.adminToken, cleanup: true });
+    const again = await startCollector({
+      dataDir: c.dataDir,
+      apiKey: c.apiKey,
+      adminToken: c.adminToken,
+      cleanup: true,
+    });
     expect(await countSpans(again, 'lifecycle')).toBe(21);
     expect(await again.stop()).toBe(0);
   });

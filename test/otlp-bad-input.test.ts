@@ -8,7 +8,9 @@ let c: RunningCollector;
 let validSpans = 0;
 
 beforeAll(async () => {
-  c = await startCollector({ args: ['--max-body-bytes', String(LIMIT), '--max-attribute-bytes', '1024'] });
+  c = await startCollector({
+    args: ['--max-body-bytes', String(LIMIT), '--max-attribute-bytes', '1024'],
+  });
 });
 afterAll(async () => {
   expect(await c.stop()).toBe(0);
@@ -17,13 +19,23 @@ afterAll(async () => {
 function post(path: string, body: Uint8Array | string, headers: Record<string, string> = {}) {
   return fetch(c.url + path, {
     method: 'POST',
-    headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/x-protobuf', ...headers },
+    headers: {
+      authorization: `Bearer ${c.apiKey}`,
+      'content-type': 'application/x-protobuf',
+      ...headers,
+    },
     body: typeof body === 'string' ? body : Buffer.from(body),
   });
 }
 
 async function sendValid(n: number) {
-  const res = await post('/v1/traces', encodeSpans('bad-input-valid', Array.from({ length: n }, () => ({}))));
+  const res = await post(
+    '/v1/traces',
+    encodeSpans(
+      'bad-input-valid',
+      Array.from({ length: n }, () => ({})),
+    ),
+  );
   expect(res.status).toBe(200);
   expect((await res.arrayBuffer()).byteLength).toBe(0);
   validSpans += n;
@@ -44,7 +56,9 @@ describe('bad input is refused with the right status and a clear message', () =>
   });
 
   test('invalid JSON: 400', async () => {
-    const res = await post('/v1/traces', '{"resourceSpans": [', { 'content-type': 'application/json' });
+    const res = await post('/v1/traces', '{"resourceSpans": [', {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { code: number; message: string };
     expect(body.code).toBe(3);
@@ -54,19 +68,38 @@ describe('bad input is refused with the right status and a clear message', () =>
   test('wrong field types: 400 naming the field', async () => {
     const res = await post(
       '/v1/traces',
-      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), startTimeUnixNano: { x: 1 } }] }] }] }),
+      JSON.stringify({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), startTimeUnixNano: { x: 1 } },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
       { 'content-type': 'application/json' },
     );
     expect(res.status).toBe(400);
     const body = (await res.json()) as { message: string };
     expect(body.message).toContain('startTimeUnixNano');
-    const res2 = await post('/v1/metrics', JSON.stringify({ resourceMetrics: 5 }), { 'content-type': 'application/json' });
+    const res2 = await post('/v1/metrics', JSON.stringify({ resourceMetrics: 5 }), {
+      'content-type': 'application/json',
+    });
     expect(res2.status).toBe(400);
     expect(((await res2.json()) as { message: string }).message).toContain('resourceMetrics');
   });
 
   test('invalid trace and span ids: rejected one by one through partial_success', async () => {
-    const body = encodeSpans('bad-ids', [{ traceId: '00'.repeat(16) }, {}, { spanId: '0'.repeat(16) }, {}]);
+    const body = encodeSpans('bad-ids', [
+      { traceId: '00'.repeat(16) },
+      {},
+      { spanId: '0'.repeat(16) },
+      {},
+    ]);
     const res = await post('/v1/traces', body);
     expect(res.status).toBe(200);
     const ps = decodePartialSuccess(new Uint8Array(await res.arrayBuffer()));
@@ -76,21 +109,47 @@ describe('bad input is refused with the right status and a clear message', () =>
     const json = await post(
       '/v1/traces',
       JSON.stringify({
-        resourceSpans: [{ scopeSpans: [{ spans: [
-          { traceId: 'ab'.repeat(8), spanId: 'cd'.repeat(8), name: 'short trace id', startTimeUnixNano: '1', endTimeUnixNano: '2' },
-          { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'ends early', startTimeUnixNano: '5', endTimeUnixNano: '2' },
-        ] }] }],
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: 'ab'.repeat(8),
+                    spanId: 'cd'.repeat(8),
+                    name: 'short trace id',
+                    startTimeUnixNano: '1',
+                    endTimeUnixNano: '2',
+                  },
+                  {
+                    traceId: 'ab'.repeat(16),
+                    spanId: 'cd'.repeat(8),
+                    name: 'ends early',
+                    startTimeUnixNano: '5',
+                    endTimeUnixNano: '2',
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       }),
       { 'content-type': 'application/json' },
     );
     expect(json.status).toBe(200);
     expect(await json.json()).toEqual({
-      partialSuccess: { rejectedSpans: '2', errorMessage: 'span 0: trace id must be 16 bytes, got 8' },
+      partialSuccess: {
+        rejectedSpans: '2',
+        errorMessage: 'span 0: trace id must be 16 bytes, got 8',
+      },
     });
   });
 
   test('an attribute over the size limit rejects its span', async () => {
-    const res = await post('/v1/traces', encodeSpans('big-attr', [{ attributes: { big: 'x'.repeat(2000) } }, {}]));
+    const res = await post(
+      '/v1/traces',
+      encodeSpans('big-attr', [{ attributes: { big: 'x'.repeat(2000) } }, {}]),
+    );
     expect(res.status).toBe(200);
     const ps = decodePartialSuccess(new Uint8Array(await res.arrayBuffer()));
     expect(ps).toEqual({ rejected: 1, message: 'span 0: a span attribute is over the size limit' });
@@ -119,7 +178,9 @@ describe('bad input is refused with the right status and a clear message', () =>
     const ok = await post('/v1/traces', body, { 'content-encoding': 'gzip' });
     expect(ok.status).toBe(200);
     validSpans += 2;
-    const bad = await post('/v1/traces', Buffer.from('not gzip at all'), { 'content-encoding': 'gzip' });
+    const bad = await post('/v1/traces', Buffer.from('not gzip at all'), {
+      'content-encoding': 'gzip',
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -146,7 +207,9 @@ describe('bad input is refused with the right status and a clear message', () =>
     });
     expect(viaHeader.status).toBe(200);
     validSpans += 1;
-    const api = await fetch(`${c.url}/api/v1/traces`, { headers: { authorization: `Bearer ${c.apiKey}` } });
+    const api = await fetch(`${c.url}/api/v1/traces`, {
+      headers: { authorization: `Bearer ${c.apiKey}` },
+    });
     expect(api.status).toBe(401);
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });

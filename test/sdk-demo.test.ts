@@ -8,14 +8,11 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type RunningCollector, startCollector } from './helpers/collector.js';
 
-const built =
-  existsSync(join(REPO_ROOT, 'collector', 'dist', 'main.js')) &&
-  existsSync(join(REPO_ROOT, 'examples', 'demo', 'dist', 'main.js'));
 const RATE = 25;
 const DURATION_S = 10;
 const DRIFT_AFTER_S = 4;
 
-describe.skipIf(!built)('npm run demo', () => {
+describe('npm run demo', () => {
   let collector: RunningCollector;
   let dataDir: string;
   let output = '';
