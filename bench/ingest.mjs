@@ -16,7 +16,7 @@ import { encodeRequests } from './lib/genai-spans.mjs';
 const { values: opt } = parseArgs({
   options: {
     seconds: { type: 'string', default: '20' },
-    clients: { type: 'string', default: '32' },
+    clients: { type: 'string', default: '128' },
     requests: { type: 'string', default: '200' },
   },
 });
@@ -188,14 +188,14 @@ writeFileSync(reqFile, JSON.stringify(requests.map((r) => r.body.toString('base6
 const raw = JSON.parse(
   execFileSync(
     process.execPath,
-    [new URL('./lib/raw-insert.mjs', import.meta.url).pathname, reqFile, '100000', '3'],
+    [new URL('./lib/raw-insert.mjs', import.meta.url).pathname, reqFile, '50000', '600000'],
     {
       encoding: 'utf8',
     },
   ),
 );
 rmSync(reqFile, { force: true });
-console.log(`  ${fmt(raw.rowsPerSecond)} rows/s (${fmt(raw.rows)} rows in ${raw.inserts} inserts)`);
+console.log(`  ${fmt(raw.rowsPerSecond)} rows/s (${fmt(raw.rows)} rows in ${raw.inserts} inserts of ${fmt(raw.batchRows)}, ${raw.cpuMicrosPerRow.toFixed(1)} us of CPU per row)`);
 
 console.log('\nsummary');
 console.log(

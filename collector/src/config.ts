@@ -146,7 +146,7 @@ export const OPTIONS = [
       .number()
       .int()
       .min(1024)
-      .default(256 * 1024 * 1024),
+      .default(64 * 1024 * 1024),
   },
   {
     key: 'fsync',

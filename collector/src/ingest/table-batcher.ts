@@ -14,6 +14,9 @@ export interface BatchPolicy {
 /** Writes one sealed block to the engine; resolves once the engine acknowledged it. */
 export type BlockSink = (block: NativeBlock) => Promise<void>;
 
+/** Largest block kept for reuse after its insert. */
+const SPARE_BLOCK_MAX_BYTES = 16 * 1024 * 1024;
+
 interface Waiter {
   resolve(): void;
   reject(err: unknown): void;
@@ -127,8 +130,11 @@ export class TableBatcher<B extends NativeBlock> {
   }
 
   private finish(block: B): void {
+    // A block keeps the capacity it grew to; after a burst, let a large one go rather
+    // than hold its memory while the table is quiet.
+    const keep = block.size() <= SPARE_BLOCK_MAX_BYTES;
     block.reset();
-    this.spare = block;
+    this.spare = keep ? block : undefined;
     this.flushing = undefined;
     const b = this.current;
     if (b.rows >= this.policy.maxRows || b.size() >= this.policy.maxBytes) this.flush();
