@@ -77,6 +77,11 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  // A test that times out ends its worker process; take the collector down with it.
+  const killChild = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killChild);
   let out = '';
   child.stderr?.on('data', (d: Buffer) => {
     out += d.toString();
@@ -105,6 +110,7 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await exited;
+      process.off('exit', killChild);
       if (opts.cleanup ?? ownDir) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },

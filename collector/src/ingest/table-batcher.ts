@@ -15,7 +15,7 @@ export interface BatchPolicy {
 export type BlockSink = (block: NativeBlock) => Promise<void>;
 
 /** Largest block kept for reuse after its insert. */
-const SPARE_BLOCK_MAX_BYTES = 16 * 1024 * 1024;
+const SPARE_BLOCK_MAX_BYTES = 64 * 1024 * 1024;
 
 interface Waiter {
   resolve(): void;
