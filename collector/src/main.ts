@@ -78,6 +78,12 @@ async function main(): Promise<void> {
     stopping = true;
     lifecycle.stopping = true;
     log.info({ signal }, 'shutting down: draining in-flight batches');
+    // Storage that stopped answering must not keep the process alive forever; what was
+    // not committed was not acknowledged, so clients retry it elsewhere.
+    setTimeout(() => {
+      log.error('shutdown did not finish within 60 s; exiting with unacknowledged batches');
+      process.exit(1);
+    }, 60_000).unref();
     const closed = new Promise<void>((r) => server.close(() => r()));
     // Requests already in flight finish (their rows are flushed and acknowledged);
     // new ones are refused with 503 until the listener is gone.
