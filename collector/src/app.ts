@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps) {
     // Keep-alive connections would otherwise hold the process open after the drain.
     if (deps.lifecycle?.stopping) c.header('Connection', 'close');
   });
-  app.route('/v1', otlpRoutes({ config, ingestor, authenticator }));
+  app.route('/v1', otlpRoutes({ config, ingestor, authenticator, log }));
   app.route('/api/v1/health', healthRoutes(engine, ingestor));
   const api = new Hono<AppEnv>();
   api.use('*', requireAuth(authenticator, 'admin'));

@@ -3,6 +3,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import { UnavailableError } from '../errors.js';
 import type { Ingestor } from '../ingest/ingestor.js';
+import type { Logger } from '../logger.js';
 import { type AppEnv, requireAuth } from '../middleware/auth.js';
 import {
   encodeExportResponse,
@@ -19,17 +20,19 @@ export interface OtlpRouteDeps {
   config: Config;
   ingestor: Ingestor;
   authenticator: Authenticator;
+  log: Logger;
 }
 
 /**
  * OTLP/HTTP receiver: `POST /v1/traces`, `/v1/metrics`, `/v1/logs` in protobuf or JSON.
  * A request is answered 200 only after the engine has committed its rows.
  */
-export function otlpRoutes({ config, ingestor, authenticator }: OtlpRouteDeps) {
+export function otlpRoutes({ config, ingestor, authenticator, log }: OtlpRouteDeps) {
   const app = new Hono<AppEnv>();
   app.use('*', requireAuth(authenticator, 'ingest'));
   for (const signal of ['traces', 'metrics', 'logs'] as const) {
     app.post(`/${signal}`, async function otlpExport(c) {
+      const t0 = performance.now();
       const encoding = encodingOf(c.req.header('content-type'));
       if (ingestor.saturated()) {
         ingestor.refused++;
@@ -41,17 +44,19 @@ export function otlpRoutes({ config, ingestor, authenticator }: OtlpRouteDeps) {
         c.req.header('content-length'),
         config.maxBodyBytes,
       );
+      const t1 = performance.now();
       const outcome = new DecodeOutcome();
-      const committed = ingestor.ingest(
-        signal as Signal,
-        encoding,
-        body,
-        c.get('principal'),
-        outcome,
-      );
+      const principal = c.get('principal');
+      const committed = ingestor.ingest(signal as Signal, encoding, body, principal, outcome);
+      const t2 = performance.now();
       await committed.catch((err: unknown) => {
         throw new UnavailableError('storage did not accept the write; retry later', 5, err);
       });
+      if (log.isLevelEnabled('trace')) {
+        const commitMs = performance.now() - t2;
+        const timing = { readMs: t1 - t0, decodeMs: t2 - t1, commitMs };
+        log.trace({ signal, bytes: body.length, records: outcome.accepted, ...timing }, 'export');
+      }
       const out = encodeExportResponse(signal, encoding, outcome);
       return c.body(out as never, 200, {
         'content-type': encoding === 'json' ? JSON_TYPE : PROTOBUF_TYPE,
