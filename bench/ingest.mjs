@@ -213,6 +213,9 @@ console.log(
   `  ${fmt(raw.rowsPerSecond)} rows/s (${fmt(raw.rows)} rows in ${raw.inserts} inserts of ${fmt(raw.batchRows)}, ${raw.cpuMicrosPerRow.toFixed(1)} us of CPU per row)`,
 );
 
+console.log(
+  `  (decoding the same protobuf straight into Native blocks: ${fmt(raw.decodeSpansPerSecond)} spans/s on one core)`,
+);
 console.log('\nsummary');
 console.log(
   `  end to end (protobuf in, rows committed): ${fmt(max.ackRate)} spans/s acknowledged, ${fmt(max.landedRate)} landed`,

@@ -15,17 +15,29 @@ const [requestsFile, batchRows = '50000', totalRows = '600000'] = process.argv.s
 const bodies = JSON.parse(readFileSync(requestsFile, 'utf8')).map((b) => Buffer.from(b, 'base64'));
 const dir = mkdtempSync(join(tmpdir(), 'aiobs-raw-'));
 const session = new Session(join(dir, 'engine'));
-const params = { db: 'default', on_cluster: '', engine: 'MergeTree', replacing_engine: 'ReplacingMergeTree', ttl_days: '30' };
+const params = {
+  db: 'default',
+  on_cluster: '',
+  engine: 'MergeTree',
+  replacing_engine: 'ReplacingMergeTree',
+  ttl_days: '30',
+};
 for (const m of loadMigrations()) for (const s of renderMigration(m.sql, params)) session.query(s);
 
 // Prepare Native files of `batchRows` rows each (not timed).
 const ctx = { project: encodeProject('default'), maxAttributeBytes: 1 << 20 };
 const files = [];
 let block = new TracesBlock();
-const columns = block.columnNames().map((c) => `\`${c}\``).join(', ');
+const columns = block
+  .columnNames()
+  .map((c) => `\`${c}\``)
+  .join(', ');
 let decoded = 0;
+let decodeMs = 0;
 for (let i = 0; decoded < Number(totalRows) + Number(batchRows); i++) {
+  const d0 = performance.now();
   decodeTracesProto(bodies[i % bodies.length], block, ctx, new DecodeOutcome());
+  decodeMs += performance.now() - d0;
   if (block.rows >= Number(batchRows)) {
     const path = join(dir, `batch-${files.length}.native`);
     writeFileSync(path, Buffer.concat(block.encode()));
@@ -34,7 +46,10 @@ for (let i = 0; decoded < Number(totalRows) + Number(batchRows); i++) {
     block = new TracesBlock();
   }
 }
-const insert = (f) => session.queryAsync(`INSERT INTO otel_traces (${columns}) SELECT * FROM file('${f.path}', 'Native')`);
+const insert = (f) =>
+  session.queryAsync(
+    `INSERT INTO otel_traces (${columns}) SELECT * FROM file('${f.path}', 'Native')`,
+  );
 await insert(files[0]);
 let rows = 0;
 const cpu0 = process.cpuUsage();
@@ -48,5 +63,5 @@ const cpu = process.cpuUsage(cpu0);
 session.close();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
-  `${JSON.stringify({ rows, seconds, rowsPerSecond: rows / seconds, inserts: files.length - 1, batchRows: Number(batchRows), cpuMicrosPerRow: ((cpu.user + cpu.system) / rows) })}\n`,
+  `${JSON.stringify({ rows, seconds, rowsPerSecond: rows / seconds, inserts: files.length - 1, batchRows: Number(batchRows), cpuMicrosPerRow: (cpu.user + cpu.system) / rows, decodeSpansPerSecond: decoded / (decodeMs / 1000) })}\n`,
 );
