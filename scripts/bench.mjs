@@ -23,6 +23,8 @@ for (const n of names) {
     process.exit(2);
   }
   console.log(`\n=== bench: ${n} ===`);
-  const r = spawnSync(process.execPath, [join(benchDir, `${n}.mjs`), ...args], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(benchDir, `${n}.mjs`), ...args], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

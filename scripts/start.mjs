@@ -24,7 +24,9 @@ const flag = (name, env, def) => {
 };
 const dataDir = resolve(flag('--data-dir', 'AIOBS_DATA_DIR', './.aiobs-data'));
 
-const collector = spawn(process.execPath, [collectorMain, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+const collector = spawn(process.execPath, [collectorMain, ...args], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let agent;
 let stopping = false;
 
@@ -46,11 +48,25 @@ createInterface({ input: collector.stdout }).on('line', (line) => {
   agent = spawn(
     process.execPath,
     // The same V8 flags as the agent's launcher: a small young generation keeps its RSS low.
-    ['--max-semi-space-size=1', '--no-memory-reducer', agentMain, 'run', '--collector', url, '--data-dir', dataDir, '--state-dir', join(dataDir, 'agent')],
+    [
+      '--max-semi-space-size=1',
+      '--no-memory-reducer',
+      agentMain,
+      'run',
+      '--collector',
+      url,
+      '--data-dir',
+      dataDir,
+      '--state-dir',
+      join(dataDir, 'agent'),
+    ],
     { stdio: 'inherit' },
   );
   agent.on('exit', (code) => {
-    if (!stopping) process.stderr.write(`aiobs: the local agent exited (${code}); the collector keeps running\n`);
+    if (!stopping)
+      process.stderr.write(
+        `aiobs: the local agent exited (${code}); the collector keeps running\n`,
+      );
   });
 });
 
