@@ -60,9 +60,11 @@ describe('createGpuCollector with the fake nvidia-smi', () => {
     await waitFor(() =>
       gpu.collect(Date.now()).some((m) => m.name === 'aiobs.gpu.pcie.throughput'),
     );
-    const loopStarts = readSmiLog(logFile).filter(
-      (s) => s.argv.includes('-lms') || s.argv[0] === 'dmon',
-    );
+    const loops = () =>
+      readSmiLog(logFile).filter((s) => s.argv.includes('-lms') || s.argv[0] === 'dmon');
+    // The three loops start concurrently; metrics from two may arrive before the third's start.
+    await waitFor(() => loops().length >= 3);
+    const loopStarts = loops();
     expect(loopStarts).toHaveLength(3);
     for (const s of loopStarts) expect(isAlive(s.pid)).toBe(true);
     const energy = () =>
