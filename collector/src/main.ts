@@ -16,8 +16,8 @@ import { VERSION } from './version.js';
 function cli(): Command {
   const program = new Command('aiobs-collector')
     .description(
-      'OTLP/HTTP receiver (/v1/traces, /v1/metrics, /v1/logs), query API (/api/v1) and dashboard\n' +
-        'on one port, storing telemetry in ClickHouse (embedded by default).',
+      'OTLP/HTTP receiver (/v1/traces, /v1/metrics, /v1/logs), query API (/api/v1) and ' +
+        'dashboard on one port, storing telemetry in ClickHouse (embedded by default).',
     )
     .version(VERSION)
     .showHelpAfterError();
