@@ -4,8 +4,10 @@ import { anyValueString, JsonAttributes, writeAttributesJson } from './attribute
 import { SEVERITY_NUMBER_ENUM } from './enum-names.js';
 import {
   array,
+  eachObject,
   enumValue,
   hexId,
+  inField,
   int32,
   type JsonObject,
   object,
@@ -30,13 +32,7 @@ export function decodeLogsJson(
   const root = parseBody(body);
   const list = array(root.resourceLogs ?? root.resource_logs, 'resourceLogs');
   const state = new LogState(block, ctx, outcome);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      state.resourceLogs(object(list[i], ''));
-    } catch (e) {
-      throw within(e, 'resourceLogs', i);
-    }
-  }
+  eachObject(list, 'resourceLogs', (o) => state.resourceLogs(o));
 }
 
 class LogState {
@@ -58,21 +54,13 @@ class LogState {
   resourceLogs(rl: JsonObject): void {
     this.resource.reset();
     if (rl.resource != null) {
-      try {
-        this.resource.read(object(rl.resource, ''), this.ctx.maxAttributeBytes);
-      } catch (e) {
-        throw within(e, 'resource');
-      }
+      inField('resource', () =>
+        this.resource.read(object(rl.resource, ''), this.ctx.maxAttributeBytes),
+      );
     }
     this.resourceSchema = string(rl.schemaUrl ?? rl.schema_url, 'schemaUrl');
     const list = array(rl.scopeLogs ?? rl.scope_logs, 'scopeLogs');
-    for (let i = 0; i < list.length; i++) {
-      try {
-        this.scopeLogs(object(list[i], ''));
-      } catch (e) {
-        throw within(e, 'scopeLogs', i);
-      }
-    }
+    eachObject(list, 'scopeLogs', (o) => this.scopeLogs(o));
   }
 
   scopeLogs(sl: JsonObject): void {
@@ -91,13 +79,7 @@ class LogState {
     }
     this.scopeSchema = string(sl.schemaUrl ?? sl.schema_url, 'schemaUrl');
     const list = array(sl.logRecords ?? sl.log_records, 'logRecords');
-    for (let i = 0; i < list.length; i++) {
-      try {
-        this.record(object(list[i], ''));
-      } catch (e) {
-        throw within(e, 'logRecords', i);
-      }
-    }
+    eachObject(list, 'logRecords', (o) => this.record(o));
   }
 
   record(lr: JsonObject): void {
@@ -138,13 +120,7 @@ class LogState {
       return this.reject(index, 'an attribute is over the size limit');
     }
     b.logAttributes.offsets.end();
-    let body: string;
-    try {
-      body = anyValueString(lr.body);
-    } catch (e) {
-      throw within(e, 'body');
-    }
-    b.body.sink.string(body);
+    b.body.sink.string(inField('body', () => anyValueString(lr.body)));
     // The exporter stores the observed time when the event time is unset.
     if (tLo === 0 && tHi === 0) b.timestamp.sink.u64(oLo, oHi);
     else b.timestamp.sink.u64(tLo, tHi);

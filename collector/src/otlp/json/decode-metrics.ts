@@ -15,8 +15,10 @@ import {
   boolean,
   double,
   doubleArray,
+  eachObject,
   enumValue,
   hexId,
+  inField,
   int32,
   int64Number,
   type JsonObject,
@@ -43,13 +45,7 @@ export function decodeMetricsJson(
   const root = parseBody(body);
   const list = array(root.resourceMetrics ?? root.resource_metrics, 'resourceMetrics');
   const state = new MetricState(blocks, ctx, outcome);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      state.resourceMetrics(object(list[i], ''));
-    } catch (e) {
-      throw within(e, 'resourceMetrics', i);
-    }
-  }
+  eachObject(list, 'resourceMetrics', (o) => state.resourceMetrics(o));
 }
 
 const GAUGE = 1;
@@ -83,21 +79,13 @@ class MetricState {
   resourceMetrics(rm: JsonObject): void {
     this.resource.reset();
     if (rm.resource != null) {
-      try {
-        this.resource.read(object(rm.resource, ''), this.ctx.maxAttributeBytes);
-      } catch (e) {
-        throw within(e, 'resource');
-      }
+      inField('resource', () =>
+        this.resource.read(object(rm.resource, ''), this.ctx.maxAttributeBytes),
+      );
     }
     this.resourceSchema = string(rm.schemaUrl ?? rm.schema_url, 'schemaUrl');
     const list = array(rm.scopeMetrics ?? rm.scope_metrics, 'scopeMetrics');
-    for (let i = 0; i < list.length; i++) {
-      try {
-        this.scopeMetrics(object(list[i], ''));
-      } catch (e) {
-        throw within(e, 'scopeMetrics', i);
-      }
-    }
+    eachObject(list, 'scopeMetrics', (o) => this.scopeMetrics(o));
   }
 
   scopeMetrics(sm: JsonObject): void {
@@ -122,13 +110,7 @@ class MetricState {
     }
     this.scopeSchema = string(sm.schemaUrl ?? sm.schema_url, 'schemaUrl');
     const list = array(sm.metrics, 'metrics');
-    for (let i = 0; i < list.length; i++) {
-      try {
-        this.metric(object(list[i], ''));
-      } catch (e) {
-        throw within(e, 'metrics', i);
-      }
-    }
+    eachObject(list, 'metrics', (o) => this.metric(o));
   }
 
   metric(m: JsonObject): void {
@@ -171,13 +153,7 @@ class MetricState {
       this.monotonic =
         type === SUM && boolean(d.isMonotonic ?? d.is_monotonic, 'isMonotonic') ? 1 : 0;
       const points = array(d.dataPoints ?? d.data_points, 'dataPoints');
-      for (let i = 0; i < points.length; i++) {
-        try {
-          this.point(object(points[i], ''), type);
-        } catch (e) {
-          throw within(e, 'dataPoints', i);
-        }
-      }
+      eachObject(points, 'dataPoints', (o) => this.point(o, type));
     } catch (e) {
       throw within(e, field);
     }

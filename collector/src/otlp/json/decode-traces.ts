@@ -5,8 +5,10 @@ import { JsonAttributes, writeAttributesJson } from './attributes.js';
 import { SPAN_KIND_ENUM, STATUS_CODE_ENUM } from './enum-names.js';
 import {
   array,
+  eachObject,
   enumValue,
   hexId,
+  inField,
   isZeroHex,
   type JsonObject,
   object,
@@ -33,13 +35,7 @@ export function decodeTracesJson(
   const root = parseBody(body);
   const list = array(root.resourceSpans ?? root.resource_spans, 'resourceSpans');
   const state = new TraceState(block, ctx, outcome);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      state.resourceSpans(object(list[i], ''));
-    } catch (e) {
-      throw within(e, 'resourceSpans', i);
-    }
-  }
+  eachObject(list, 'resourceSpans', (o) => state.resourceSpans(o));
 }
 
 class TraceState {
@@ -58,20 +54,12 @@ class TraceState {
   resourceSpans(rs: JsonObject): void {
     this.resource.reset();
     if (rs.resource != null) {
-      try {
-        this.resource.read(object(rs.resource, ''), this.ctx.maxAttributeBytes);
-      } catch (e) {
-        throw within(e, 'resource');
-      }
+      inField('resource', () =>
+        this.resource.read(object(rs.resource, ''), this.ctx.maxAttributeBytes),
+      );
     }
     const list = array(rs.scopeSpans ?? rs.scope_spans, 'scopeSpans');
-    for (let i = 0; i < list.length; i++) {
-      try {
-        this.scopeSpans(object(list[i], ''));
-      } catch (e) {
-        throw within(e, 'scopeSpans', i);
-      }
-    }
+    eachObject(list, 'scopeSpans', (o) => this.scopeSpans(o));
   }
 
   scopeSpans(ss: JsonObject): void {
@@ -83,13 +71,7 @@ class TraceState {
       this.scopeVersion = string(scope.version, 'scope.version');
     }
     const list = array(ss.spans, 'spans');
-    for (let i = 0; i < list.length; i++) {
-      try {
-        this.span(object(list[i], ''));
-      } catch (e) {
-        throw within(e, 'spans', i);
-      }
-    }
+    eachObject(list, 'spans', (o) => this.span(o));
   }
 
   span(s: JsonObject): void {

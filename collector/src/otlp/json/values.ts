@@ -296,3 +296,26 @@ export function base64(v: unknown, field: string): string {
     throw new JsonShapeError(field, 'a base64 string');
   return Buffer.from(v, 'base64').toString('base64');
 }
+
+/**
+ * Calls `visit` with each element of `list` as an object; an error from an element is
+ * re-thrown with `field[i]` prefixed to its JSON path.
+ */
+export function eachObject(list: unknown[], field: string, visit: (o: JsonObject) => void): void {
+  for (let i = 0; i < list.length; i++) {
+    try {
+      visit(object(list[i], ''));
+    } catch (e) {
+      throw within(e, field, i);
+    }
+  }
+}
+
+/** Runs `read`; an error from it is re-thrown with `field` prefixed to its JSON path. */
+export function inField<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw within(e, field);
+  }
+}

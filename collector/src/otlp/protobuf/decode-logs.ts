@@ -2,7 +2,7 @@ import type { LogsBlock } from '../../storage/tables/logs-block.js';
 import { writeHexId } from '../ids.js';
 import type { DecodeContext, DecodeOutcome } from '../outcome.js';
 import { writeAnyValue, writeKeyValue } from './attributes.js';
-import { ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader.js';
+import { eachField, ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader.js';
 import { EncodedAttributes, readAttributes } from './resource.js';
 
 /**
@@ -18,14 +18,7 @@ export function decodeLogsProto(
   const r = new ProtoReader(buf);
   const s = new LogState(block, ctx, outcome);
   const end = buf.length;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === ((1 << 3) | WIRE_LEN)) {
-      const e = r.lenEnd(end);
-      s.resourceLogs(r, e);
-      r.pos = e;
-    } else r.skip(tag & 7, end);
-  }
+  eachField(r, end, 1, (e) => s.resourceLogs(r, e));
 }
 
 class LogState {
@@ -66,14 +59,7 @@ class LogState {
       } else r.skip(tag & 7, end);
     }
     r.pos = start;
-    while (r.pos < end) {
-      const tag = r.uint32();
-      if (tag === ((2 << 3) | WIRE_LEN)) {
-        const e = r.lenEnd(end);
-        this.scopeLogs(r, e);
-        r.pos = e;
-      } else r.skip(tag & 7, end);
-    }
+    eachField(r, end, 2, (e) => this.scopeLogs(r, e));
   }
 
   scopeLogs(r: ProtoReader, end: number): void {
@@ -108,14 +94,7 @@ class LogState {
       } else r.skip(tag & 7, end);
     }
     r.pos = start;
-    while (r.pos < end) {
-      const tag = r.uint32();
-      if (tag === ((2 << 3) | WIRE_LEN)) {
-        const e = r.lenEnd(end);
-        this.record(r, e);
-        r.pos = e;
-      } else r.skip(tag & 7, end);
-    }
+    eachField(r, end, 2, (e) => this.record(r, e));
   }
 
   record(r: ProtoReader, end: number): void {

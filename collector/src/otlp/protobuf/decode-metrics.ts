@@ -10,7 +10,7 @@ import type {
 import { writeHexId } from '../ids.js';
 import type { DecodeContext, DecodeOutcome } from '../outcome.js';
 import { writeKeyValue } from './attributes.js';
-import { ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader.js';
+import { eachField, ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader.js';
 import { EncodedAttributes, readAttributes } from './resource.js';
 
 /** The blocks a metrics request writes into, one per data point type. */
@@ -35,14 +35,7 @@ export function decodeMetricsProto(
   const r = new ProtoReader(buf);
   const s = new MetricState(blocks, ctx, outcome);
   const end = buf.length;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === ((1 << 3) | WIRE_LEN)) {
-      const e = r.lenEnd(end);
-      s.resourceMetrics(r, e);
-      r.pos = e;
-    } else r.skip(tag & 7, end);
-  }
+  eachField(r, end, 1, (e) => s.resourceMetrics(r, e));
 }
 
 const TYPE_GAUGE = 5;
@@ -108,14 +101,7 @@ class MetricState {
       else r.skip(tag & 7, end);
     }
     r.pos = start;
-    while (r.pos < end) {
-      const tag = r.uint32();
-      if (tag === ((2 << 3) | WIRE_LEN)) {
-        const e = r.lenEnd(end);
-        this.scopeMetrics(r, e);
-        r.pos = e;
-      } else r.skip(tag & 7, end);
-    }
+    eachField(r, end, 2, (e) => this.scopeMetrics(r, e));
   }
 
   scopeMetrics(r: ProtoReader, end: number): void {
@@ -135,14 +121,7 @@ class MetricState {
       else r.skip(tag & 7, end);
     }
     r.pos = start;
-    while (r.pos < end) {
-      const tag = r.uint32();
-      if (tag === ((2 << 3) | WIRE_LEN)) {
-        const e = r.lenEnd(end);
-        this.metric(r, e);
-        r.pos = e;
-      } else r.skip(tag & 7, end);
-    }
+    eachField(r, end, 2, (e) => this.metric(r, e));
   }
 
   readScope(r: ProtoReader, end: number): void {
@@ -208,14 +187,7 @@ class MetricState {
       else r.skip(tag & 7, de);
     }
     r.pos = ds;
-    while (r.pos < de) {
-      const tag = r.uint32();
-      if (tag === ((1 << 3) | WIRE_LEN)) {
-        const e = r.lenEnd(de);
-        this.point(r, e, type);
-        r.pos = e;
-      } else r.skip(tag & 7, de);
-    }
+    eachField(r, de, 1, (e) => this.point(r, e, type));
   }
 
   point(r: ProtoReader, end: number, type: number): void {

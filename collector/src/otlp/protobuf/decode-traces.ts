@@ -3,7 +3,7 @@ import { EMPTY, SPAN_KINDS, STATUS_CODES } from '../enums.js';
 import { isZeroId, writeHexId } from '../ids.js';
 import type { DecodeContext, DecodeOutcome } from '../outcome.js';
 import { writeKeyValue } from './attributes.js';
-import { ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader.js';
+import { eachField, ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader.js';
 import { EncodedAttributes, readAttributes } from './resource.js';
 
 /**
@@ -20,14 +20,7 @@ export function decodeTracesProto(
   const r = new ProtoReader(buf);
   const end = buf.length;
   const state = new TraceState(block, ctx, outcome);
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === ((1 << 3) | WIRE_LEN)) {
-      const e = r.lenEnd(end);
-      state.resourceSpans(r, e);
-      r.pos = e;
-    } else r.skip(tag & 7, end);
-  }
+  eachField(r, end, 1, (e) => state.resourceSpans(r, e));
 }
 
 const TAG_TRACE_ID = (1 << 3) | WIRE_LEN;
@@ -67,45 +60,17 @@ class TraceState {
     const start = r.pos;
     this.resource.reset();
     // The resource may follow its scope spans on the wire: find it first.
-    while (r.pos < end) {
-      const tag = r.uint32();
-      if (tag === ((1 << 3) | WIRE_LEN)) {
-        const e = r.lenEnd(end);
-        readAttributes(r, e, 1, this.resource, this.ctx);
-        r.pos = e;
-      } else r.skip(tag & 7, end);
-    }
+    eachField(r, end, 1, (e) => readAttributes(r, e, 1, this.resource, this.ctx));
     r.pos = start;
-    while (r.pos < end) {
-      const tag = r.uint32();
-      if (tag === ((2 << 3) | WIRE_LEN)) {
-        const e = r.lenEnd(end);
-        this.scopeSpans(r, e);
-        r.pos = e;
-      } else r.skip(tag & 7, end);
-    }
+    eachField(r, end, 2, (e) => this.scopeSpans(r, e));
   }
 
   scopeSpans(r: ProtoReader, end: number): void {
     const start = r.pos;
     this.scopeNameStart = this.scopeNameEnd = this.scopeVersionStart = this.scopeVersionEnd = 0;
-    while (r.pos < end) {
-      const tag = r.uint32();
-      if (tag === ((1 << 3) | WIRE_LEN)) {
-        const e = r.lenEnd(end);
-        this.scope(r, e);
-        r.pos = e;
-      } else r.skip(tag & 7, end);
-    }
+    eachField(r, end, 1, (e) => this.scope(r, e));
     r.pos = start;
-    while (r.pos < end) {
-      const tag = r.uint32();
-      if (tag === ((2 << 3) | WIRE_LEN)) {
-        const e = r.lenEnd(end);
-        this.span(r, e);
-        r.pos = e;
-      } else r.skip(tag & 7, end);
-    }
+    eachField(r, end, 2, (e) => this.span(r, e));
   }
 
   scope(r: ProtoReader, end: number): void {

@@ -160,3 +160,26 @@ export class ProtoReader {
     return new ProtoDecodeError(`invalid protobuf at byte ${this.pos}: ${what}`);
   }
 }
+
+/**
+ * Calls `visit(fieldEnd)` for every occurrence of the length-delimited field `field` in the
+ * message `[r.pos, end)`, with `r.pos` at the field's first byte; other fields are skipped
+ * and `r.pos` ends at `end`. Repeated sub-messages (resources, scopes, records) are read
+ * this way.
+ */
+export function eachField(
+  r: ProtoReader,
+  end: number,
+  field: number,
+  visit: (fieldEnd: number) => void,
+): void {
+  const wanted = (field << 3) | WIRE_LEN;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === wanted) {
+      const e = r.lenEnd(end);
+      visit(e);
+      r.pos = e;
+    } else r.skip(tag & 7, end);
+  }
+}
