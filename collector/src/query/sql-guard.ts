@@ -149,16 +149,24 @@ export function checkReadOnlySql(sql: string): SqlRefusal | undefined {
         kind: 'forbidden',
         message: `${t.text}() reads outside the database and is not allowed`,
       };
-    if (t.kind === 'word' && word === 'into' && tokens[i - 1]?.text.toLowerCase() === 'outfile')
+    if (t.kind !== 'word') continue;
+    const prev = tokens[i - 1]?.text.toLowerCase();
+    const after = tokens[i + 2];
+    if (word === 'outfile' && prev === 'into')
       return { kind: 'forbidden', message: 'INTO OUTFILE is not allowed' };
-    if (t.kind === 'word' && word === 'outfile')
-      return { kind: 'forbidden', message: 'INTO OUTFILE is not allowed' };
-    if (t.kind === 'word' && word === 'format' && i > 0 && depthAt(tokens, i) === 0)
+    // A FORMAT clause is `FORMAT <name>` closing the statement and a SETTINGS clause is
+    // `SETTINGS <name> = ...`; a column that happens to be called format is neither.
+    const isFormat =
+      word === 'format' &&
+      next?.kind === 'word' &&
+      (after === undefined || after.text.toLowerCase() === 'settings');
+    if (isFormat && depthAt(tokens, i) === 0)
       return {
         kind: 'invalid',
         message: 'FORMAT is chosen by the API (results are JSON); remove the FORMAT clause',
       };
-    if (t.kind === 'word' && word === 'settings' && depthAt(tokens, i) === 0)
+    const isSettings = word === 'settings' && next?.kind === 'word' && after?.text === '=';
+    if (isSettings && depthAt(tokens, i) === 0)
       return {
         kind: 'invalid',
         message: 'SETTINGS clauses are not accepted; the API sets limits itself',
