@@ -9,7 +9,7 @@ import { Ingestor } from './ingest/ingestor.js';
 import { createLogger } from './logger.js';
 import { createAuthRepo } from './storage/auth-repo.js';
 import { openEngine } from './storage/engine.js';
-import { applyTableSettings, migrate } from './storage/migrate.js';
+import { migrate } from './storage/migrate.js';
 import { VERSION } from './version.js';
 
 /** Builds the CLI from the option list, so `--help` always shows every setting. */
@@ -47,8 +47,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const engine = await openEngine(config);
-  await migrate(engine, config.retentionDays, log);
-  await applyTableSettings(engine, config.fsync);
+  await migrate(engine, { retentionDays: config.retentionDays, fsync: config.fsync }, log);
   const repo = createAuthRepo(engine);
   await ensureCredentials(config, repo, log, (text) => process.stderr.write(`${text}\n`));
   const authenticator = new Authenticator(repo);

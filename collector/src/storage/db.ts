@@ -32,3 +32,19 @@ export function createDb(engine: Engine): Db {
     },
   };
 }
+
+/**
+ * `attr.<key>=<value>` filters as conditions on a Map column, with keys and values bound as
+ * parameters `ak<i>`/`av<i>` added to `params`.
+ */
+export function attributeConditions(
+  column: string,
+  attrs: readonly [string, string][],
+  params: Params,
+): string[] {
+  return attrs.map(([k, v], i) => {
+    params[`ak${i}`] = k;
+    params[`av${i}`] = v;
+    return `${column}[{ak${i}:String}] = {av${i}:String}`;
+  });
+}

@@ -1,5 +1,5 @@
 import type { TimeRange } from '../query/params.js';
-import type { Db } from './db.js';
+import { attributeConditions, type Db } from './db.js';
 
 /** Filters of the log search. */
 export interface LogFilter extends TimeRange {
@@ -69,11 +69,7 @@ export function createLogsRepo(db: Db) {
         add('EventName = {eventName:String}', 'eventName', f.eventName);
       if (f.text !== undefined)
         add('positionCaseInsensitiveUTF8(Body, {text:String}) > 0', 'text', f.text);
-      f.attrs.forEach(([k, v], i) => {
-        conds.push(`LogAttributes[{ak${i}:String}] = {av${i}:String}`);
-        params[`ak${i}`] = k;
-        params[`av${i}`] = v;
-      });
+      conds.push(...attributeConditions('LogAttributes', f.attrs, params));
       // Rows have no id of their own; a hash of their content breaks timestamp ties
       // deterministically for pagination.
       const rowId = 'toString(cityHash64(TraceId, SpanId, Body, LogAttributes, ServiceName))';

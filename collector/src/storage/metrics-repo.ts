@@ -1,5 +1,5 @@
 import type { TimeRange } from '../query/params.js';
-import type { Db } from './db.js';
+import { attributeConditions, type Db } from './db.js';
 
 /** The metric tables by data point type. */
 export const METRIC_TABLES = {
@@ -51,11 +51,7 @@ function baseConds(q: MetricQuery, params: Record<string, unknown>): string[] {
     conds.push('ServiceName = {service:String}');
     params.service = q.service;
   }
-  q.attrs.forEach(([k, v], i) => {
-    conds.push(`Attributes[{ak${i}:String}] = {av${i}:String}`);
-    params[`ak${i}`] = k;
-    params[`av${i}`] = v;
-  });
+  conds.push(...attributeConditions('Attributes', q.attrs, params));
   return conds;
 }
 

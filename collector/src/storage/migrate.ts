@@ -69,8 +69,8 @@ export function migrationParams(engine: Engine, retentionDays: number): Migratio
  * Applies every migration not yet recorded in `aiobs_schema_migrations`. Statements are
  * idempotent (`IF NOT EXISTS`), so a run interrupted half-way is simply repeated.
  */
-export async function migrate(engine: Engine, retentionDays: number, log: Logger): Promise<void> {
-  const params = migrationParams(engine, retentionDays);
+export async function migrate(engine: Engine, opts: TableOptions, log: Logger): Promise<void> {
+  const params = migrationParams(engine, opts.retentionDays);
   const { client } = engine;
   await client.command({
     query: `CREATE DATABASE IF NOT EXISTS ${params.db} ${params.on_cluster}`,
@@ -96,7 +96,7 @@ export async function migrate(engine: Engine, retentionDays: number, log: Logger
     });
     log.info({ version: m.version, name: m.name }, 'migration applied');
   }
-  await applyRetention(engine, retentionDays, log);
+  await applyTableOptions(engine, opts, log);
 }
 
 /** TTL expression of each telemetry table, without its interval. */
@@ -111,37 +111,51 @@ const TTL_BASE: Record<string, string> = {
   otel_metrics_summary: 'toDateTime(TimeUnix)',
 };
 
-/** Brings each table's TTL in line with `--retention-days` when it was changed. */
-async function applyRetention(engine: Engine, days: number, log: Logger): Promise<void> {
+/** Settings of the telemetry tables that follow the configuration. */
+export interface TableOptions {
+  /** Days of data kept (the tables' TTL). */
+  retentionDays: number;
+  /**
+   * fsync every insert (parts and their directory) before it is acknowledged, for
+   * power-loss durability; without it, acknowledged data survives a crashed process but
+   * may be lost with the machine's page cache.
+   */
+  fsync: boolean;
+}
+
+/**
+ * Brings each table's TTL and fsync settings in line with the configuration, altering only
+ * the tables whose current definition differs (a restart with unchanged settings alters
+ * nothing).
+ */
+export async function applyTableOptions(
+  engine: Engine,
+  opts: TableOptions,
+  log: Logger,
+): Promise<void> {
   const rs = await engine.client.query({
     query:
       'SELECT name, create_table_query FROM system.tables WHERE database = {db:String} AND name IN {names:Array(String)}',
     query_params: { db: engine.database, names: Object.keys(TTL_BASE) },
     format: 'JSONEachRow',
   });
-  for (const t of await rs.json<{ name: string; create_table_query: string }>()) {
-    const current = /toIntervalDay\((\d+)\)/.exec(t.create_table_query)?.[1];
-    if (current === String(days)) continue;
-    const onCluster = engine.cluster ? `ON CLUSTER ${engine.cluster}` : '';
-    await engine.client.command({
-      query: `ALTER TABLE ${engine.database}.${t.name} ${onCluster} MODIFY TTL ${TTL_BASE[t.name]} + toIntervalDay(${days})`,
-    });
-    log.info({ table: t.name, from: current, to: days }, 'retention changed');
-  }
-}
-
-/**
- * Applies table settings that follow the configuration: with `fsync`, every insert is
- * fsynced (parts and their directory) before it is acknowledged, for power-loss
- * durability; without it, acknowledged data survives a crashed process but may be lost
- * with the machine's page cache.
- */
-export async function applyTableSettings(engine: Engine, fsync: boolean): Promise<void> {
   const onCluster = engine.cluster ? `ON CLUSTER ${engine.cluster}` : '';
-  const v = fsync ? 1 : 0;
-  for (const table of Object.keys(TTL_BASE)) {
-    await engine.client.command({
-      query: `ALTER TABLE ${engine.database}.${table} ${onCluster} MODIFY SETTING fsync_after_insert = ${v}, fsync_part_directory = ${v}`,
-    });
+  const fsync = opts.fsync ? 1 : 0;
+  for (const t of await rs.json<{ name: string; create_table_query: string }>()) {
+    const table = `${engine.database}.${t.name} ${onCluster}`;
+    const days = /toIntervalDay\((\d+)\)/.exec(t.create_table_query)?.[1];
+    if (days !== String(opts.retentionDays)) {
+      await engine.client.command({
+        query: `ALTER TABLE ${table} MODIFY TTL ${TTL_BASE[t.name]} + toIntervalDay(${opts.retentionDays})`,
+      });
+      log.info({ table: t.name, from: days, to: opts.retentionDays }, 'retention changed');
+    }
+    const current = /fsync_after_insert = (\d)/.exec(t.create_table_query)?.[1] ?? '0';
+    if (current !== String(fsync)) {
+      await engine.client.command({
+        query: `ALTER TABLE ${table} MODIFY SETTING fsync_after_insert = ${fsync}, fsync_part_directory = ${fsync}`,
+      });
+      log.info({ table: t.name, fsync: opts.fsync }, 'insert fsync changed');
+    }
   }
 }

@@ -61,7 +61,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aiobs-int-'));
   config = loadConfig({ dataDir: dir, batchMaxRows: 1_000_000 }, {});
   engine = await openEngine(config);
-  await migrate(engine, config.retentionDays, log);
+  await migrate(engine, { retentionDays: config.retentionDays, fsync: false }, log);
 });
 afterAll(async () => {
   await engine.close();
@@ -70,18 +70,19 @@ afterAll(async () => {
 
 describe('embedded engine storage', () => {
   test('migrations are idempotent and follow the retention setting', async () => {
-    await migrate(engine, config.retentionDays, log);
+    await migrate(engine, { retentionDays: config.retentionDays, fsync: false }, log);
     const db = createDb(engine);
     const versions = await db.rows<{ version: number }>(
       'SELECT version FROM aiobs_schema_migrations FINAL ORDER BY version',
     );
     expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    await migrate(engine, 7, log);
+    await migrate(engine, { retentionDays: 7, fsync: true }, log);
     const ttl = await db.rows<{ q: string }>(
       "SELECT create_table_query AS q FROM system.tables WHERE name = 'otel_traces'",
     );
     expect(ttl[0]!.q).toContain('toIntervalDay(7)');
-    await migrate(engine, config.retentionDays, log);
+    expect(ttl[0]!.q).toContain('fsync_after_insert = 1');
+    await migrate(engine, { retentionDays: config.retentionDays, fsync: false }, log);
   });
 
   test('concurrent requests are grouped into few inserts and every row lands', async () => {

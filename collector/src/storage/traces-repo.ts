@@ -1,5 +1,5 @@
 import type { TimeRange } from '../query/params.js';
-import type { Db } from './db.js';
+import { attributeConditions, type Db } from './db.js';
 
 /** Filters of the trace list. */
 export interface TraceFilter extends TimeRange {
@@ -76,11 +76,7 @@ export function createTracesRepo(db: Db) {
         spanConds.push('SpanName = {name:String}');
         params.name = f.name;
       }
-      f.attrs.forEach(([k, v], i) => {
-        spanConds.push(`SpanAttributes[{ak${i}:String}] = {av${i}:String}`);
-        params[`ak${i}`] = k;
-        params[`av${i}`] = v;
-      });
+      spanConds.push(...attributeConditions('SpanAttributes', f.attrs, params));
       const range =
         'ProjectId = {project:String} AND Timestamp >= fromUnixTimestamp64Milli({from:Int64}) ' +
         'AND Timestamp <= fromUnixTimestamp64Milli({to:Int64})';

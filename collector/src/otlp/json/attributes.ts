@@ -1,3 +1,4 @@
+import type { ByteSink } from '../../storage/native/byte-sink.js';
 import type { MapColumn } from '../../storage/native/columns.js';
 import { doubleToString, type RawValue, rawToJson } from '../format-value.js';
 import { MAX_VALUE_DEPTH } from '../protobuf/attributes.js';
@@ -7,6 +8,7 @@ import {
   base64,
   boolean,
   double,
+  eachObject,
   int64Text,
   type JsonObject,
   JsonShapeError,
@@ -186,24 +188,18 @@ export class JsonAttributes extends EncodedAttributes {
 
   /** Reads the `attributes` of `owner` (a Resource or InstrumentationScope object). */
   read(owner: JsonObject, maxBytes: number): void {
-    const list = array(owner.attributes, 'attributes');
-    for (let i = 0; i < list.length; i++) {
-      try {
-        const kv = object(list[i], '');
-        if (kv.key === 'service.name' && kv.value != null) {
-          const value = object(kv.value, 'value');
-          const s = value.stringValue ?? value.string_value;
-          if (typeof s === 'string') this.service = s;
-        }
-        if (!writeKeyValueJson(kv, this.map, maxBytes)) this.ok = false;
-      } catch (e) {
-        throw within(e, 'attributes', i);
+    eachObject(array(owner.attributes, 'attributes'), 'attributes', (kv) => {
+      if (kv.key === 'service.name' && kv.value != null) {
+        const value = object(kv.value, 'value');
+        const s = value.stringValue ?? value.string_value;
+        if (typeof s === 'string') this.service = s;
       }
-    }
+      if (!writeKeyValueJson(kv, this.map, maxBytes)) this.ok = false;
+    });
   }
 
   /** Writes the service name column's value for this resource. */
-  writeService(sink: { string(s: string): void; u8(v: number): void }): void {
+  override writeService(sink: ByteSink): void {
     if (this.service === null) sink.u8(0);
     else sink.string(this.service);
   }

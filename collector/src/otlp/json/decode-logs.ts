@@ -109,10 +109,7 @@ class LogState {
     if (severity > 24) return this.reject(index, `severity number ${severity} is outside 0-24`);
 
     const b = this.block;
-    const mark = this.mark;
-    mark.length = 0;
-    mark.push(b.rows);
-    for (const c of b.columns) c.save(mark);
+    const mark = b.mark(this.mark);
     if (
       !writeAttributesJson(lr.attributes, 'attributes', b.logAttributes, this.ctx.maxAttributeBytes)
     ) {

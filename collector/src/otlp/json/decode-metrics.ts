@@ -162,10 +162,7 @@ class MetricState {
   point(p: JsonObject, type: number): void {
     const index = this.pointIndex++;
     const block = this.blockFor(type);
-    const mark = this.mark;
-    mark.length = 0;
-    mark.push(block.rows);
-    for (const c of block.columns) c.save(mark);
+    const mark = block.mark(this.mark);
     const why =
       type === GAUGE || type === SUM
         ? this.numberPoint(p, block as GaugeBlock | SumBlock, type === SUM)

@@ -113,10 +113,7 @@ class TraceState {
       return this.reject(index, 'end time is before start time');
 
     const b = this.block;
-    const mark = this.mark;
-    mark.length = 0;
-    mark.push(b.rows);
-    for (const c of b.columns) c.save(mark);
+    b.mark(this.mark);
     const max = this.ctx.maxAttributeBytes;
 
     if (!writeAttributesJson(s.attributes, 'attributes', b.spanAttributes, max))

@@ -172,10 +172,7 @@ class LogState {
       );
 
     const b = this.block;
-    const mark = this.mark;
-    mark.length = 0;
-    mark.push(b.rows);
-    for (const c of b.columns) c.save(mark);
+    const mark = b.mark(this.mark);
     const max = this.ctx.maxAttributeBytes;
     for (let i = 0; i < attrs.length; i += 2) {
       r.pos = attrs[i]!;
@@ -198,9 +195,7 @@ class LogState {
     b.severityText.sink.stringBytes(buf, sevS, sevE);
     b.severityNumber.sink.u8(severity);
     const res = this.resource;
-    if (res.serviceStart >= 0)
-      b.serviceName.sink.stringBytes(buf, res.serviceStart, res.serviceEnd);
-    else b.serviceName.sink.u8(0);
+    res.writeService(b.serviceName.sink, buf);
     b.resourceSchemaUrl.sink.stringBytes(buf, this.resSchemaS, this.resSchemaE);
     res.copyTo(b.resourceAttributes);
     b.scopeSchemaUrl.sink.stringBytes(buf, this.scopeSchemaS, this.scopeSchemaE);

@@ -193,10 +193,7 @@ class MetricState {
   point(r: ProtoReader, end: number, type: number): void {
     const index = this.pointIndex++;
     const block = this.blockFor(type);
-    const mark = this.mark;
-    mark.length = 0;
-    mark.push(block.rows);
-    for (const c of block.columns) c.save(mark);
+    const mark = block.mark(this.mark);
     const start = r.pos;
     const why =
       type === TYPE_GAUGE || type === TYPE_SUM
@@ -308,9 +305,7 @@ class MetricState {
     b.scopeDroppedAttrCount.sink.u32(this.scopeDropped);
     this.scopeSchema.write(b.scopeSchemaUrl.sink, buf);
     const res = this.resource;
-    if (res.serviceStart >= 0)
-      b.serviceName.sink.stringBytes(buf, res.serviceStart, res.serviceEnd);
-    else b.serviceName.sink.u8(0);
+    res.writeService(b.serviceName.sink, buf);
     this.name.write(b.metricName.sink, buf);
     this.description.write(b.metricDescription.sink, buf);
     this.unit.write(b.metricUnit.sink, buf);

@@ -184,10 +184,7 @@ class TraceState {
       return this.reject(index, 'end time is before start time');
 
     const b = this.block;
-    const mark = this.mark;
-    mark.length = 0;
-    mark.push(b.rows);
-    for (const c of b.columns) c.save(mark);
+    b.mark(this.mark);
     const max = this.ctx.maxAttributeBytes;
 
     for (let i = 0; i < attrs.length; i += 2) {
@@ -217,9 +214,7 @@ class TraceState {
     const k = SPAN_KINDS[kind] ?? EMPTY;
     b.spanKind.sink.bytes(k, 0, k.length);
     const res = this.resource;
-    if (res.serviceStart >= 0)
-      b.serviceName.sink.stringBytes(buf, res.serviceStart, res.serviceEnd);
-    else b.serviceName.sink.u8(0);
+    res.writeService(b.serviceName.sink, buf);
     res.copyTo(b.resourceAttributes);
     b.scopeName.sink.stringBytes(buf, this.scopeNameStart, this.scopeNameEnd);
     b.scopeVersion.sink.stringBytes(buf, this.scopeVersionStart, this.scopeVersionEnd);

@@ -1,3 +1,4 @@
+import type { ByteSink } from '../../storage/native/byte-sink.js';
 import { MapColumn } from '../../storage/native/columns.js';
 import type { DecodeContext } from '../outcome.js';
 import { writeKeyValue } from './attributes.js';
@@ -22,6 +23,12 @@ export class EncodedAttributes {
     this.serviceStart = -1;
     this.serviceEnd = -1;
     this.ok = true;
+  }
+
+  /** Writes the `ServiceName` column's value: `service.name` when it is a string, else empty. */
+  writeService(sink: ByteSink, buf: Uint8Array): void {
+    if (this.serviceStart >= 0) sink.stringBytes(buf, this.serviceStart, this.serviceEnd);
+    else sink.u8(0);
   }
 
   /** Copies the encoded entries into `target` as one row. */

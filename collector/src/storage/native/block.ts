@@ -19,11 +19,15 @@ export class NativeBlock {
     return this.columns.map((c) => c.name);
   }
 
-  /** The current write position of every column, to roll back to. */
-  mark(): number[] {
-    const m: number[] = [this.rows];
-    for (const c of this.columns) c.save(m);
-    return m;
+  /**
+   * The current write position of every column, to roll back to. Decoders pass a scratch
+   * array that they reuse for every record, so marking allocates nothing.
+   */
+  mark(into: number[] = []): number[] {
+    into.length = 0;
+    into.push(this.rows);
+    for (const c of this.columns) c.save(into);
+    return into;
   }
 
   rollback(mark: number[]): void {
