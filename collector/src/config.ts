@@ -22,6 +22,70 @@ export const OPTIONS = [
     schema: z.string().min(1).default('0.0.0.0'),
   },
   {
+    key: 'headersTimeoutSeconds',
+    flag: '--headers-timeout <seconds>',
+    env: 'AIOBS_HEADERS_TIMEOUT',
+    help: 'longest a client may take to send request headers (cuts slow-loris clients; 408)',
+    schema: z.coerce.number().int().min(1).max(300).default(10),
+  },
+  {
+    key: 'requestTimeoutSeconds',
+    flag: '--request-timeout <seconds>',
+    env: 'AIOBS_REQUEST_TIMEOUT',
+    help: 'longest a client may take to send a whole request, body included (408)',
+    schema: z.coerce.number().int().min(1).max(3600).default(60),
+  },
+  {
+    key: 'keepAliveTimeoutSeconds',
+    flag: '--keep-alive-timeout <seconds>',
+    env: 'AIOBS_KEEP_ALIVE_TIMEOUT',
+    help: 'idle time before a keep-alive connection is closed (above a load balancer idle timeout)',
+    schema: z.coerce.number().int().min(1).max(600).default(5),
+  },
+  {
+    key: 'maxConnections',
+    flag: '--max-connections <n>',
+    env: 'AIOBS_MAX_CONNECTIONS',
+    help: 'concurrent client connections; further ones are closed at once',
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+  },
+  {
+    key: 'corsOrigin',
+    flag: '--cors-origin <origins>',
+    env: 'AIOBS_CORS_ORIGIN',
+    help: 'comma-separated origins (https://app.example.com) allowed to call /api/v1 and /v1 from a browser; none by default',
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .pipe(
+        z
+          .array(
+            z.string().refine(isOrigin, 'each origin must be scheme://host[:port], without a path'),
+          )
+          .min(1, 'list at least one origin'),
+      )
+      .optional(),
+  },
+  {
+    key: 'tlsCert',
+    flag: '--tls-cert <path>',
+    env: 'AIOBS_TLS_CERT',
+    help: 'PEM certificate (chain) to serve HTTPS directly; needs --tls-key',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    key: 'tlsKey',
+    flag: '--tls-key <path>',
+    env: 'AIOBS_TLS_KEY',
+    help: 'PEM private key of --tls-cert',
+    schema: z.string().min(1).optional(),
+  },
+  {
     key: 'dataDir',
     flag: '--data-dir <path>',
     env: 'AIOBS_DATA_DIR',
@@ -82,6 +146,44 @@ export const OPTIONS = [
     env: 'AIOBS_ADMIN_TOKEN',
     help: 'seed the admin token for the query API (generated on first start otherwise)',
     schema: z.string().min(8, 'must be at least 8 characters').optional(),
+  },
+  {
+    key: 'authFailureRate',
+    flag: '--auth-failure-rate <per-second>',
+    env: 'AIOBS_AUTH_FAILURE_RATE',
+    help: 'failed authentications per second one client address regains; past the burst it gets 429 (0: no limit)',
+    schema: z.coerce.number().min(0).default(10),
+  },
+  {
+    key: 'authFailureBurst',
+    flag: '--auth-failure-burst <count>',
+    env: 'AIOBS_AUTH_FAILURE_BURST',
+    help: 'failed authentications one client address may make in a row before 429',
+    schema: z.coerce.number().int().min(1).default(100),
+  },
+  {
+    key: 'trustProxy',
+    flag: '--trust-proxy',
+    env: 'AIOBS_TRUST_PROXY',
+    help: 'behind a reverse proxy: count failed authentications per right-most X-Forwarded-For address, not per socket',
+    schema: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])])
+      .transform((v) => v === true || v === 'true' || v === '1')
+      .default(false),
+  },
+  {
+    key: 'ingestRateLimit',
+    flag: '--ingest-rate-limit <per-second>',
+    env: 'AIOBS_INGEST_RATE_LIMIT',
+    help: 'OTLP requests per second per ingest key; more get 429 + Retry-After (0: no limit)',
+    schema: z.coerce.number().min(0).default(0),
+  },
+  {
+    key: 'ingestRateBurst',
+    flag: '--ingest-rate-burst <requests>',
+    env: 'AIOBS_INGEST_RATE_BURST',
+    help: "OTLP requests per ingest key allowed in a burst (default: one second's worth of --ingest-rate-limit)",
+    schema: z.coerce.number().int().min(1).optional(),
   },
   {
     key: 'retentionDays',
@@ -181,6 +283,16 @@ export const OPTIONS = [
   },
 ] as const;
 
+/** Whether `value` is a bare web origin (`scheme://host[:port]`), as browsers send it. */
+function isOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 type Options = typeof OPTIONS;
 type OptionKey = Options[number]['key'];
 type OutputOf<K extends OptionKey> = z.output<Extract<Options[number], { key: K }>['schema']>;
@@ -220,5 +332,12 @@ export function loadConfig(
   out.dataDir = resolve(out.dataDir as string);
   if (out.clickhouseCluster && !out.clickhouseUrl)
     throw new ConfigError('invalid configuration:\n  --clickhouse-cluster needs --clickhouse-url');
+  if (Boolean(out.tlsCert) !== Boolean(out.tlsKey))
+    throw new ConfigError('invalid configuration:\n  --tls-cert and --tls-key go together');
+  // Node refuses a headers timeout longer than the whole-request timeout.
+  if ((out.headersTimeoutSeconds as number) > (out.requestTimeoutSeconds as number))
+    throw new ConfigError(
+      'invalid configuration:\n  --headers-timeout must not exceed --request-timeout',
+    );
   return Object.freeze(out) as Config;
 }

@@ -69,3 +69,10 @@ export class UnavailableError extends AppError {
     super(503, 'unavailable', message, { retryAfterSeconds, cause });
   }
 }
+
+/** 429: a rate limit (failed credentials per client address, or a key's ingest rate). */
+export class RateLimitError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, 'rate_limited', message, { retryAfterSeconds });
+  }
+}

@@ -1,5 +1,8 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { type Authenticator, credentialFrom, type Principal } from '../auth/authenticator.js';
+import { clientAddress } from '../auth/client-address.js';
 import type { KeyKind } from '../auth/keys.js';
 import { UnauthorizedError } from '../errors.js';
 
@@ -9,15 +12,24 @@ export interface AppEnv {
 }
 
 /**
- * Requires a credential of `kind`: ingest routes take an ingest key (or the admin token);
- * API routes take the admin token only.
+ * Requires a credential of `kind`: ingest routes take an ingest key (or the admin token,
+ * and the per-key ingest rate applies); API routes take the admin token only. Failed
+ * attempts are counted per client address (429 + `Retry-After` past the limit).
  */
 export function requireAuth(authenticator: Authenticator, kind: KeyKind) {
   return createMiddleware<AppEnv>(async function requireAuthMiddleware(c, next) {
     const token = credentialFrom(c.req.raw.headers);
     if (!token)
       throw new UnauthorizedError('missing credentials: send Authorization: Bearer <key>');
-    const principal = await authenticator.resolve(token);
+    const address = clientAddress(
+      socketAddress(c),
+      c.req.header('x-forwarded-for'),
+      authenticator.trustProxy,
+    );
+    const principal = await authenticator.authenticate(token, {
+      address,
+      ingest: kind === 'ingest',
+    });
     if (!principal) throw new UnauthorizedError('invalid credentials');
     if (kind === 'admin' && principal.kind !== 'admin')
       throw new UnauthorizedError(
@@ -26,4 +38,13 @@ export function requireAuth(authenticator: Authenticator, kind: KeyKind) {
     c.set('principal', principal);
     await next();
   });
+}
+
+/** The peer address of the request's socket; undefined without one (`app.request` in tests). */
+function socketAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
 }

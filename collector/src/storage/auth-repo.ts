@@ -50,6 +50,20 @@ export function createAuthRepo(engine: Engine) {
         format: 'JSONEachRow',
       });
     },
+
+    /**
+     * Revokes the key with this hash: a newer row with `revoked = 1` replaces it (the table
+     * is a ReplacingMergeTree read with FINAL). Collectors stop accepting it within their
+     * auth cache TTL.
+     */
+    async revokeKey(hash: string): Promise<void> {
+      await client.command({
+        query: `INSERT INTO ${db}.aiobs_api_keys (key_hash, project_id, kind, name, created_at, revoked)
+                SELECT key_hash, project_id, kind, name, created_at, 1
+                FROM ${db}.aiobs_api_keys FINAL WHERE key_hash = {hash:String}`,
+        query_params: { hash },
+      });
+    },
   };
 }
 
