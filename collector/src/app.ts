@@ -12,6 +12,8 @@ import { AppError } from './errors.js';
 import type { Ingestor } from './ingest/ingestor.js';
 import type { Logger } from './logger.js';
 import { type AppEnv, requireAuth } from './middleware/auth.js';
+import { corsFor } from './middleware/cors.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { OtlpDecodeError } from './otlp/errors.js';
 import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
 import { healthRoutes } from './routes/health.js';
@@ -58,11 +60,18 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId());
+  // Outermost after the request id, so error, 404 and preflight answers carry the headers too.
+  app.use('*', securityHeaders({ tls: config.tlsCert !== undefined }));
   app.use('*', async function closeWhenStopping(c, next) {
     await next();
     // Keep-alive connections would otherwise hold the process open after the drain.
     if (deps.lifecycle?.stopping) c.header('Connection', 'close');
   });
+  // Before authentication: a browser's preflight carries no credentials.
+  if (config.corsOrigin) {
+    app.use('/api/v1/*', corsFor(config.corsOrigin));
+    app.use('/v1/*', corsFor(config.corsOrigin));
+  }
   app.route('/v1', otlpRoutes({ config, ingestor, authenticator, log }));
   app.route('/api/v1/health', healthRoutes(engine, ingestor));
   const api = new Hono<AppEnv>();

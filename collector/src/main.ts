@@ -1,15 +1,8 @@
 #!/usr/bin/env node
-import { serve } from '@hono/node-server';
 import { Command, Option } from 'commander';
-import { createApp } from './app.js';
-import { Authenticator } from './auth/authenticator.js';
-import { ensureCredentials } from './auth/bootstrap.js';
 import { ConfigError, loadConfig, OPTIONS } from './config.js';
-import { Ingestor } from './ingest/ingestor.js';
 import { createLogger } from './logger.js';
-import { createAuthRepo } from './storage/auth-repo.js';
-import { openEngine } from './storage/engine.js';
-import { migrate } from './storage/migrate.js';
+import { startCollector } from './server.js';
 import { VERSION } from './version.js';
 
 /** Builds the CLI from the option list, so `--help` always shows every setting. */
@@ -35,6 +28,7 @@ function cli(): Command {
   return program;
 }
 
+/** The command: parse the CLI, start the collector, drain it on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   const program = cli().parse();
   let config: ReturnType<typeof loadConfig>;
@@ -45,55 +39,32 @@ async function main(): Promise<void> {
     process.stderr.write(`aiobs-collector: ${err.message}\n`);
     process.exit(2);
   }
-  const log = createLogger(config.logLevel);
-  const engine = await openEngine(config);
-  await migrate(engine, { retentionDays: config.retentionDays, fsync: config.fsync }, log);
-  const repo = createAuthRepo(engine);
-  await ensureCredentials(config, repo, log, (text) => process.stderr.write(`${text}\n`));
-  const authenticator = new Authenticator(repo);
-  const ingestor = new Ingestor(engine, config, log);
-  const lifecycle = { stopping: false };
-  const app = createApp({ config, engine, ingestor, authenticator, log, lifecycle });
-
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    log.info(
-      {
-        port: info.port,
-        host: config.host,
-        storage: engine.kind,
-        dataDir: engine.kind === 'embedded' ? config.dataDir : undefined,
-      },
-      'listening',
-    );
-  });
-  server.on('error', (err) => {
-    log.fatal({ err }, 'cannot listen');
+  const logger = createLogger(config.logLevel);
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+  try {
+    collector = await startCollector(config, { log: logger });
+  } catch (err) {
+    // Unreadable TLS files are configuration mistakes: same message and exit code as above.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`aiobs-collector: ${err.message}\n`);
+      process.exit(2);
+    }
+    logger.fatal({ err }, 'cannot start');
     process.exit(1);
-  });
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    lifecycle.stopping = true;
-    log.info({ signal }, 'shutting down: draining in-flight batches');
+    logger.info({ signal }, 'signal received');
     // Storage that stopped answering must not keep the process alive forever; what was
     // not committed was not acknowledged, so clients retry it elsewhere.
     setTimeout(() => {
-      log.error('shutdown did not finish within 60 s; exiting with unacknowledged batches');
+      logger.error('shutdown did not finish within 60 s; exiting with unacknowledged batches');
       process.exit(1);
     }, 60_000).unref();
-    const closed = new Promise<void>((r) => server.close(() => r()));
-    // Requests already in flight finish (their rows are flushed and acknowledged);
-    // new ones are refused with 503 until the listener is gone.
-    await ingestor.close();
-    const http = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
-    http.closeIdleConnections();
-    const forced = setTimeout(() => http.closeAllConnections(), 5_000);
-    await closed;
-    clearTimeout(forced);
-    await engine.close();
-    log.info('stopped');
+    await collector.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

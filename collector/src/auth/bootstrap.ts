@@ -19,15 +19,34 @@ export function credentialsPath(dataDir: string): string {
 }
 
 /**
+ * Where generated credentials may be shown. Secrets go only to a person at a terminal:
+ * a service manager, container runtime or CI job keeps stderr in logs that others read.
+ */
+export interface CredentialsOutput {
+  /** True when the stream is an interactive terminal (`process.stderr.isTTY`). */
+  interactive: boolean;
+  write(text: string): void;
+}
+
+/** The process's stderr as a {@link CredentialsOutput}. */
+export function stderrOutput(): CredentialsOutput {
+  return {
+    interactive: process.stderr.isTTY === true,
+    write: (text) => process.stderr.write(`${text}\n`),
+  };
+}
+
+/**
  * Makes sure the default project has an ingest key and that an admin token exists.
  * `AIOBS_API_KEY` / `AIOBS_ADMIN_TOKEN` seed them; otherwise they are generated on first
- * start, stored hashed, printed once and written to `credentials.json` (mode 0600).
+ * start, stored hashed and written to `credentials.json` (mode 0600); they are printed once
+ * when `out` is an interactive terminal, and only the file's path is logged otherwise.
  */
 export async function ensureCredentials(
   config: Config,
   repo: AuthRepo,
   log: Logger,
-  announce: (text: string) => void,
+  out: CredentialsOutput,
 ): Promise<CredentialsFile> {
   const project = 'default';
   if (!(await repo.hasKey('ingest')) && !(await repo.hasKey('admin')))
@@ -65,14 +84,30 @@ export async function ensureCredentials(
     const merged: CredentialsFile = {
       ...previous,
       ...known,
-      endpoint: `http://127.0.0.1:${config.port}`,
+      endpoint: `${config.tlsCert ? 'https' : 'http'}://127.0.0.1:${config.port}`,
     };
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });
     chmodSync(path, 0o600);
   }
-  if (generated.length > 0) {
-    announce(
+  if (generated.length > 0) announceCredentials(generated, path, out, log);
+  return known;
+}
+
+/**
+ * Tells the operator about credentials generated on this start: the secrets themselves only
+ * on an interactive terminal, otherwise a log line that points at `credentials.json`.
+ *
+ * @param generated one line per generated credential, secret included
+ */
+export function announceCredentials(
+  generated: readonly string[],
+  path: string,
+  out: CredentialsOutput,
+  log: Logger,
+): void {
+  if (out.interactive)
+    out.write(
       [
         '',
         'aiobs generated credentials (shown once; stored hashed):',
@@ -81,9 +116,12 @@ export async function ensureCredentials(
         '',
       ].join('\n'),
     );
-    log.info({ path }, 'credentials generated');
-  }
-  return known;
+  log.info(
+    { path },
+    out.interactive
+      ? 'credentials generated'
+      : `credentials generated; not printed because stderr is not a terminal: read them from ${path}`,
+  );
 }
 
 /** Reads `credentials.json` from a data dir, if present and valid. */

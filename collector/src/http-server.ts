@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { createSecureContext } from 'node:tls';
+import { createAdaptorServer } from '@hono/node-server';
+import { type Config, ConfigError } from './config.js';
+import type { Logger } from './logger.js';
+
+/** PEM certificate chain and key read from `--tls-cert` / `--tls-key`. */
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
+/**
+ * Reads and checks the TLS files named in the config, or returns `undefined` for plain HTTP.
+ * Runs before anything else starts, so a wrong path or a key that does not match its
+ * certificate stops the process with a message that names the file.
+ *
+ * @throws ConfigError when a file is unreadable or the pair is not a valid PEM cert and key
+ */
+export function readTlsFiles(config: Pick<Config, 'tlsCert' | 'tlsKey'>): TlsFiles | undefined {
+  if (!config.tlsCert || !config.tlsKey) return undefined;
+  const read = (path: string, flag: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(`${flag} ${path}: cannot read (${(err as Error).message})`);
+    }
+  };
+  const files = { cert: read(config.tlsCert, '--tls-cert'), key: read(config.tlsKey, '--tls-key') };
+  try {
+    // Parses both and checks that the key belongs to the certificate.
+    createSecureContext(files);
+  } catch (err) {
+    throw new ConfigError(
+      `--tls-cert ${config.tlsCert} / --tls-key ${config.tlsKey}: not a usable PEM certificate and key (${(err as Error).message})`,
+    );
+  }
+  return files;
+}
+
+/** The server `createNodeServer` returns: HTTP/1.1, over TLS when configured. */
+export type NodeServer = http.Server | https.Server;
+
+type HygieneConfig = Pick<
+  Config,
+  'headersTimeoutSeconds' | 'requestTimeoutSeconds' | 'keepAliveTimeoutSeconds' | 'maxConnections'
+>;
+
+/**
+ * Node HTTP server options that bound how long a client may hold a connection without
+ * finishing its request: `headersTimeout` cuts a client that trickles headers (slow loris),
+ * `requestTimeout` one that trickles its body (Node's default would wait 300 s). Both answer
+ * 408 and close the socket.
+ */
+export function hygieneOptions(config: HygieneConfig): http.ServerOptions {
+  const headersTimeout = config.headersTimeoutSeconds * 1000;
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
+  return {
+    headersTimeout,
+    requestTimeout,
+    // Node checks the two timeouts only this often (default 30 s): check often enough that
+    // the configured limits hold to within a second.
+    connectionsCheckingInterval: Math.min(1000, headersTimeout / 2),
+  };
+}
+
+/**
+ * Creates the collector's HTTP or HTTPS server for a fetch handler, with the connection
+ * limits from the config. Connections over `--max-connections` are closed by Node as they
+ * arrive; they are logged at most once per 10 s with a count.
+ *
+ * @example
+ * const server = createNodeServer(app.fetch, config, readTlsFiles(config), log);
+ * server.listen(config.port, config.host);
+ */
+export function createNodeServer(
+  fetch: (req: Request) => Response | Promise<Response>,
+  config: HygieneConfig & Pick<Config, 'host'>,
+  tls: TlsFiles | undefined,
+  log: Logger,
+): NodeServer {
+  const options = hygieneOptions(config);
+  const server = (
+    tls
+      ? createAdaptorServer({
+          fetch,
+          hostname: config.host,
+          createServer: https.createServer,
+          // A client that opens TLS and stalls the handshake is a slow loris too.
+          serverOptions: { ...options, ...tls, handshakeTimeout: options.headersTimeout },
+        })
+      : createAdaptorServer({
+          fetch,
+          hostname: config.host,
+          createServer: http.createServer,
+          serverOptions: options,
+        })
+  ) as NodeServer;
+  server.keepAliveTimeout = config.keepAliveTimeoutSeconds * 1000;
+  server.maxConnections = config.maxConnections;
+  let dropped = 0;
+  let lastLog = 0;
+  server.on('drop', () => {
+    dropped++;
+    const now = Date.now();
+    if (now - lastLog < 10_000) return;
+    log.warn(
+      { dropped, maxConnections: config.maxConnections },
+      'connections refused: --max-connections reached',
+    );
+    dropped = 0;
+    lastLog = now;
+  });
+  return server;
+}

@@ -1,0 +1,138 @@
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { Authenticator } from './auth/authenticator.js';
+import { type CredentialsOutput, ensureCredentials, stderrOutput } from './auth/bootstrap.js';
+import type { Config } from './config.js';
+import { createNodeServer, type NodeServer, readTlsFiles } from './http-server.js';
+import { Ingestor } from './ingest/ingestor.js';
+import { createLogger, type Logger } from './logger.js';
+import { createAuthRepo } from './storage/auth-repo.js';
+import { type Engine, openEngine } from './storage/engine.js';
+import { migrate } from './storage/migrate.js';
+
+/** What a caller of {@link startCollector} may supply instead of the defaults. */
+export interface StartCollectorOptions {
+  /** Logger (default: JSON lines on stdout at `config.logLevel`). */
+  log?: Logger;
+  /** Where generated credentials are shown (default: stderr, only if it is a terminal). */
+  credentialsOutput?: CredentialsOutput;
+}
+
+/** A collector listening for requests. */
+export interface RunningCollector {
+  app: ReturnType<typeof createApp>;
+  server: NodeServer;
+  engine: Engine;
+  /** Base URL on loopback, e.g. `http://127.0.0.1:4318` (`https` with `--tls-cert`). */
+  url: string;
+  /** The port actually bound (differs from `config.port` when that is 0). */
+  port: number;
+  /**
+   * Stops accepting connections, lets in-flight requests finish and their rows be
+   * acknowledged, then closes the engine. Safe to call more than once.
+   */
+  close(): Promise<void>;
+}
+
+/** Connections still open this long after the drain are cut, so `close()` always ends. */
+const FORCE_CLOSE_AFTER_MS = 5_000;
+
+/**
+ * The one composition root: opens the engine, migrates, ensures credentials, builds the
+ * authenticator, ingestor and app, and listens. `main.ts` and tests both start here.
+ *
+ * @throws ConfigError when the TLS files are unreadable; the listen error when the port is taken
+ * @example
+ * const c = await startCollector(loadConfig({ port: 0, host: '127.0.0.1', dataDir }, {}));
+ * await fetch(`${c.url}/api/v1/health`);
+ * await c.close();
+ */
+export async function startCollector(
+  config: Config,
+  options: StartCollectorOptions = {},
+): Promise<RunningCollector> {
+  const log = options.log ?? createLogger(config.logLevel);
+  // Before the engine opens: a wrong path should fail fast, not after a migration.
+  const tls = readTlsFiles(config);
+  const engine = await openEngine(config);
+  let ingestor: Ingestor | undefined;
+  try {
+    await migrate(engine, { retentionDays: config.retentionDays, fsync: config.fsync }, log);
+    const repo = createAuthRepo(engine);
+    await ensureCredentials(config, repo, log, options.credentialsOutput ?? stderrOutput());
+    const authenticator = new Authenticator(repo);
+    ingestor = new Ingestor(engine, config, log);
+    const lifecycle = { stopping: false };
+    const app = createApp({ config, engine, ingestor, authenticator, log, lifecycle });
+    const server = createNodeServer(app.fetch, config, tls, log);
+    const port = await listen(server, config.port, config.host);
+    log.info(
+      {
+        port,
+        host: config.host,
+        tls: tls !== undefined,
+        storage: engine.kind,
+        dataDir: engine.kind === 'embedded' ? config.dataDir : undefined,
+      },
+      'listening',
+    );
+    const running = ingestor;
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      server,
+      engine,
+      port,
+      url: `${tls ? 'https' : 'http'}://${loopbackHost(config.host)}:${port}`,
+      close() {
+        lifecycle.stopping = true;
+        closing ??= drain(server, running, engine, log);
+        return closing;
+      },
+    };
+  } catch (err) {
+    await ingestor?.close().catch(() => undefined);
+    await engine.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Listens and resolves with the bound port, or rejects with the listen error. */
+function listen(server: NodeServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** The address a local client uses to reach a server bound to `host`. */
+function loopbackHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Drains in this order: stop accepting, let requests already in flight finish (their rows
+ * are flushed and acknowledged; new ones get 503 until the listener is gone), close idle
+ * keep-alive connections, cut the rest after {@link FORCE_CLOSE_AFTER_MS}, close the engine.
+ */
+async function drain(
+  server: NodeServer,
+  ingestor: Ingestor,
+  engine: Engine,
+  log: Logger,
+): Promise<void> {
+  log.info('shutting down: draining in-flight batches');
+  const closed = new Promise<void>((r) => server.close(() => r()));
+  await ingestor.close();
+  server.closeIdleConnections();
+  const forced = setTimeout(() => server.closeAllConnections(), FORCE_CLOSE_AFTER_MS);
+  await closed;
+  clearTimeout(forced);
+  await engine.close();
+  log.info('stopped');
+}
