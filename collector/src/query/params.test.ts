@@ -4,9 +4,11 @@ import {
   decodeCursor,
   encodeCursor,
   isoFromNanos,
+  MAX_TIME_MS,
   parseAttrFilters,
   parseDuration,
   parseLimit,
+  parseNonNegative,
   parseRange,
   parseStep,
   parseTime,
@@ -30,6 +32,46 @@ describe('API parameters', () => {
     expect(fieldOf(() => parseRange({ from: '2000', to: '1000' }))).toBe('from');
     const r = parseRange({}, 60_000);
     expect(r.toMs - r.fromMs).toBe(60_000);
+  });
+
+  test('times outside what the engine stores are refused, not passed on', () => {
+    expect(parseTime(String(MAX_TIME_MS), 'to')).toBe(MAX_TIME_MS);
+    expect(parseTime('2262-04-11T23:47:16.854Z', 'to')).toBe(MAX_TIME_MS);
+    for (const bad of [
+      String(MAX_TIME_MS + 1),
+      '9007199254740993',
+      '18446744073709551616',
+      '1e308',
+      '9999-12-31T23:59:59.999Z',
+      '0000-01-01T00:00:00Z',
+      '1969-12-31T23:59:59Z',
+      '-1',
+      '',
+    ])
+      expect(
+        fieldOf(() => parseTime(bad, 'to')),
+        bad,
+      ).toBe('to');
+    // The default window never reaches before 1970.
+    expect(parseRange({ to: '1000' })).toEqual({ fromMs: 0, toMs: 1000 });
+  });
+
+  test('durations and cursors are bounded to what the engine binds', () => {
+    expect(parseNonNegative('100', 'minDurationMs')).toBe(100);
+    for (const bad of ['9007199254740993', '1e300', '-1', '', ' ', 'NaN', 'Infinity'])
+      expect(
+        fieldOf(() => parseNonNegative(bad, 'minDurationMs')),
+        bad,
+      ).toBe('minDurationMs');
+    expect(fieldOf(() => parseDuration('99999999999d', 'step'))).toBe('step');
+    expect(fieldOf(() => parseDuration(`${'9'.repeat(400)}d`, 'step'))).toBe('step');
+    const ok = encodeCursor(['9223372036854775807', 'id']);
+    expect(decodeCursor(ok, ['int64', 'string'])).toEqual(['9223372036854775807', 'id']);
+    for (const key of ['9223372036854775808', '-1', 'x', '1e3', ''])
+      expect(
+        fieldOf(() => decodeCursor(encodeCursor([key, 'id']), ['int64', 'string'])),
+        key,
+      ).toBe('cursor');
   });
 
   test('limits, durations and steps', () => {

@@ -12,18 +12,22 @@ export interface TimeRange {
   toMs: number;
 }
 
-/** Parses an ISO 8601 timestamp or Unix milliseconds. */
+/**
+ * Latest time the API accepts: 2262-04-11T23:47:16.854Z. Timestamps are stored as
+ * DateTime64(9) and compared as Int64 nanoseconds, which end there; a later `to` (or a
+ * duration that long) would overflow inside the engine instead of being refused here.
+ */
+export const MAX_TIME_MS = 9_223_372_036_854;
+
+/** Parses an ISO 8601 timestamp or Unix milliseconds, from 1970 to {@link MAX_TIME_MS}. */
 export function parseTime(value: string, field: string): number {
   const v = value.trim();
-  if (/^-?\d+(\.\d+)?$/.test(v)) {
-    const n = Number(v);
-    if (Number.isFinite(n) && n >= 0) return Math.floor(n);
-  } else if (/^\d{4}-\d{2}-\d{2}/.test(v)) {
-    const ms = Date.parse(v);
-    if (Number.isFinite(ms)) return ms;
-  }
+  let ms = Number.NaN;
+  if (/^-?\d+(\.\d+)?$/.test(v)) ms = Math.floor(Number(v));
+  else if (/^\d{4}-\d{2}-\d{2}/.test(v)) ms = Date.parse(v);
+  if (Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIME_MS) return ms;
   throw new BadRequestError(
-    `${field} must be an ISO 8601 timestamp (2026-01-31T12:00:00Z) or Unix milliseconds, got "${value}"`,
+    `${field} must be an ISO 8601 timestamp (2026-01-31T12:00:00Z) or Unix milliseconds between 1970 and 2262, got "${value.length > 100 ? `${value.slice(0, 100)}…` : value}"`,
     field,
   );
 }
@@ -34,7 +38,8 @@ export function parseRange(
   defaultSpanMs = 3_600_000,
 ): TimeRange {
   const toMs = q.to !== undefined ? parseTime(q.to, 'to') : Date.now();
-  const fromMs = q.from !== undefined ? parseTime(q.from, 'from') : toMs - defaultSpanMs;
+  const fromMs =
+    q.from !== undefined ? parseTime(q.from, 'from') : Math.max(0, toMs - defaultSpanMs);
   if (fromMs > toMs) throw new BadRequestError('from must not be after to', 'from');
   return { fromMs, toMs };
 }
@@ -48,12 +53,16 @@ export function parseLimit(value: string | undefined, def = 50, max = 1000): num
   return n;
 }
 
-/** A positive integer parameter. */
-export function parseNonNegative(value: string | undefined, field: string): number | undefined {
+/** A non-negative number up to `max` (by default {@link MAX_TIME_MS}, for durations in ms). */
+export function parseNonNegative(
+  value: string | undefined,
+  field: string,
+  max = MAX_TIME_MS,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0)
-    throw new BadRequestError(`${field} must be a non-negative number`, field);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > max)
+    throw new BadRequestError(`${field} must be a number from 0 to ${max}`, field);
   return n;
 }
 
@@ -70,10 +79,23 @@ export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/**
+ * What one element of a cursor must be: any string, a number, or `int64`, a decimal string
+ * of a non-negative Int64 (nanosecond times, row keys) that the engine binds without error.
+ */
+export type CursorPart = 'string' | 'number' | 'int64';
+
+const INT64_MAX = 9_223_372_036_854_775_807n;
+
+function matches(k: unknown, part: CursorPart): boolean {
+  if (part !== 'int64') return typeof k === part;
+  return typeof k === 'string' && /^\d{1,19}$/.test(k) && BigInt(k) <= INT64_MAX;
+}
+
 /** Decodes a cursor made by `encodeCursor`, checking its shape. */
 export function decodeCursor(
   value: string | undefined,
-  shape: ('string' | 'number')[],
+  shape: CursorPart[],
 ): unknown[] | undefined {
   if (value === undefined || value === '') return undefined;
   try {
@@ -81,7 +103,7 @@ export function decodeCursor(
     if (
       Array.isArray(key) &&
       key.length === shape.length &&
-      key.every((k, i) => typeof k === shape[i])
+      key.every((k, i) => matches(k, shape[i]!))
     )
       return key;
   } catch {
@@ -102,6 +124,8 @@ export function parseDuration(value: string, field: string): number {
   const unit = m[2] ?? 'ms';
   const ms = n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
   if (ms < 1) throw new BadRequestError(`${field} must be at least 1ms`, field);
+  if (!(ms <= MAX_TIME_MS))
+    throw new BadRequestError(`${field} must be at most ${MAX_TIME_MS} ms`, field);
   return Math.round(ms);
 }
 

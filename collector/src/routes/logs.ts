@@ -58,7 +58,7 @@ export function logRoutes(repo: LogsRepo) {
       text: q.q,
       attrs: parseAttrFilters(c.req.url),
       limit,
-      after: decodeCursor(q.cursor, ['string', 'string']) as [string, string] | undefined,
+      after: decodeCursor(q.cursor, ['int64', 'string']) as [string, string] | undefined,
     });
     const last = rows[rows.length - 1];
     return c.json({

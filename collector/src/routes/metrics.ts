@@ -185,7 +185,7 @@ export function metricRoutes(repo: MetricsRepo) {
       mq,
       type,
       limit,
-      decodeCursor(q.cursor, ['string', 'string']) as [string, string] | undefined,
+      decodeCursor(q.cursor, ['int64', 'string']) as [string, string] | undefined,
     );
     const last = rows[rows.length - 1] as { time_ns: string; row_id: string } | undefined;
     return c.json({

@@ -26,7 +26,7 @@ export function traceRoutes(repo: TracesRepo) {
     if (sort !== 'start' && sort !== 'duration')
       throw new BadRequestError('sort must be "start" or "duration"', 'sort');
     const limit = parseLimit(q.limit);
-    const after = decodeCursor(q.cursor, ['string', 'string']) as [string, string] | undefined;
+    const after = decodeCursor(q.cursor, ['int64', 'string']) as [string, string] | undefined;
     const rows = await repo.findTraces({
       ...parseRange(q),
       project: parseProject(q.project),
