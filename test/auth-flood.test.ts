@@ -17,7 +17,12 @@ beforeAll(async () => {
     startCollector({
       args: ['--auth-failure-rate', '0.001', '--auth-failure-burst', String(BURST)],
     }),
-    startCollector({ args: ['--ingest-rate-limit', '0.01', '--ingest-rate-burst', '3'] }),
+    startCollector({
+      args: [
+        ...['--ingest-rate-limit', '0.01', '--ingest-rate-burst', '3'],
+        ...['--trust-proxy', '--auth-failure-rate', '0.001', '--auth-failure-burst', '5'],
+      ],
+    }),
   ]);
 });
 afterAll(async () => {
@@ -25,7 +30,13 @@ afterAll(async () => {
   expect(await limited?.stop()).toBe(0);
 });
 
-function ingest(c: RunningCollector, token: string, spans = 1, json = false): Promise<Response> {
+function ingest(
+  c: RunningCollector,
+  token: string,
+  spans = 1,
+  json = false,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const body = json
     ? JSON.stringify({ resourceSpans: [] })
     : Buffer.from(
@@ -39,6 +50,7 @@ function ingest(c: RunningCollector, token: string, spans = 1, json = false): Pr
     headers: {
       authorization: `Bearer ${token}`,
       'content-type': json ? 'application/json' : 'application/x-protobuf',
+      ...headers,
     },
     body,
   });
@@ -68,8 +80,11 @@ describe('a flood of bad tokens', () => {
     const attacker = async () => {
       while (sent < FLOOD) {
         const i = sent++;
-        // Some tokens repeat (answered from the negative cache), most are new.
-        const res = await ingest(flooded, i % 10 === 0 ? 'wrong-token' : `wrong-${i}`);
+        // Some tokens repeat (answered from the negative cache), most are new; the made-up
+        // X-Forwarded-For must not spread the attempts (no --trust-proxy here).
+        const res = await ingest(flooded, i % 10 === 0 ? 'wrong-token' : `wrong-${i}`, 1, false, {
+          'x-forwarded-for': `198.51.100.${i % 256}`,
+        });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status === 429 && !firstRefusal) firstRefusal = res;
         else await res.arrayBuffer();
@@ -150,5 +165,17 @@ describe('per-key ingest rate limit (--ingest-rate-limit)', () => {
     // The admin token has its own bucket; a wrong key is still a plain 401.
     expect((await ingest(limited, limited.adminToken)).status).toBe(200);
     expect((await ingest(limited, 'not-a-key')).status).toBe(401);
+  });
+});
+
+describe('--trust-proxy', () => {
+  test('failed attempts count per right-most X-Forwarded-For address', async () => {
+    const via = (client: string) => ({ 'x-forwarded-for': `198.51.100.77, ${client}` });
+    for (let i = 0; i < 5; i++)
+      expect((await ingest(limited, `bad-${i}`, 1, false, via('203.0.113.1'))).status).toBe(401);
+    const refused = await ingest(limited, 'bad-5', 1, false, via('203.0.113.1'));
+    expect(refused.status).toBe(429);
+    retryAfter(refused, 1_000);
+    expect((await ingest(limited, 'bad-6', 1, false, via('203.0.113.2'))).status).toBe(401);
   });
 });
