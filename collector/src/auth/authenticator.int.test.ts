@@ -199,4 +199,20 @@ describe('Authenticator on the real key table', () => {
     expect(await Promise.all(first)).toEqual([undefined, undefined]);
     expect(await h.auth.authenticate('q3', a)).toBeUndefined();
   });
+
+  test('lookups of unknown tokens from all addresses together are capped per second', async () => {
+    const h = harness({ lookupRate: 5, authFailureBurst: 1, authFailureRate: 0.001 });
+    // Twelve addresses, one attempt each: spread wide, a flood still gets only 2 × 5 lookups.
+    const answers = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => h.auth.authenticate(`spread-${i}`, from(`10.9.0.${i}`))),
+    );
+    const refused = answers.filter(
+      (a) => a.status === 'rejected' && a.reason instanceof UnavailableError,
+    );
+    expect(refused.length).toBe(2);
+    expect(h.lookups()).toBe(10);
+    // The refused addresses were not charged: once the budget refills they get their answer.
+    h.advance(1_000);
+    expect(await h.auth.authenticate('spread-10', from('10.9.0.10'))).toBeUndefined();
+  });
 });

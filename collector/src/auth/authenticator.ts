@@ -4,7 +4,7 @@ import type { AuthRepo } from '../storage/auth-repo.js';
 import { hashKey, type KeyKind } from './keys.js';
 import { LruMap } from './lru-map.js';
 import { NegativeCache } from './negative-cache.js';
-import { KeyedBuckets } from './token-bucket.js';
+import { type Bucket, type BucketLimit, KeyedBuckets, take } from './token-bucket.js';
 
 /** Who a request authenticated as. */
 export interface Principal {
@@ -40,6 +40,11 @@ export interface AuthenticatorOptions {
   readonly maxAddresses?: number;
   /** Distinct credentials looked up at once; more get 503 (bounds the engine's work). */
   readonly maxLookups?: number;
+  /**
+   * Lookups of credentials not known valid, per second, from all addresses together; more get
+   * 503. A flood spread over many addresses then costs the engine a bounded share.
+   */
+  readonly lookupRate?: number;
   readonly now?: () => number;
 }
 
@@ -66,6 +71,7 @@ const DEFAULTS = {
   maxUnknownKeys: 10_000,
   maxAddresses: 10_000,
   maxLookups: 256,
+  lookupRate: 500,
 };
 
 /**
@@ -92,6 +98,8 @@ export class Authenticator {
   private readonly unknown: NegativeCache;
   private readonly failures: KeyedBuckets | undefined;
   private readonly ingestRate: KeyedBuckets | undefined;
+  private readonly lookupLimit: BucketLimit | undefined;
+  private readonly lookupBudget: Bucket;
   private readonly pending = new Map<string, Promise<Principal | undefined>>();
   private generation = 0;
 
@@ -112,6 +120,9 @@ export class Authenticator {
         { ratePerSecond: o.authFailureRate, burst: o.authFailureBurst, maxKeys: o.maxAddresses },
         this.now,
       );
+    this.lookupLimit =
+      o.lookupRate > 0 ? { ratePerSecond: o.lookupRate, burst: 2 * o.lookupRate } : undefined;
+    this.lookupBudget = { tokens: 2 * o.lookupRate, at: this.now() };
     const ingest = options.ingestRateLimit ?? 0;
     if (ingest > 0)
       this.ingestRate = new KeyedBuckets(
@@ -178,9 +189,14 @@ export class Authenticator {
         );
     }
     if (this.unknown.has(hash)) return undefined;
-    if (!this.pending.has(hash) && this.pending.size >= this.maxLookups) {
-      this.failures?.refund(address);
-      throw new UnavailableError('too many credential checks in flight; retry later', 1);
+    if (!this.pending.has(hash)) {
+      const busy =
+        this.pending.size >= this.maxLookups ||
+        (this.lookupLimit && take(this.lookupBudget, this.lookupLimit, this.now()) > 0);
+      if (busy) {
+        this.failures?.refund(address);
+        throw new UnavailableError('too many credential checks at once; retry later', 1);
+      }
     }
     let principal: Principal | undefined;
     try {
