@@ -20,7 +20,10 @@ const params = {
   on_cluster: '',
   engine: 'MergeTree',
   replacing_engine: 'ReplacingMergeTree',
+  aggregating_engine: 'AggregatingMergeTree',
   ttl_days: '30',
+  rollup_1m_ttl_days: '90',
+  rollup_1h_ttl_days: '730',
 };
 for (const m of loadMigrations()) for (const s of renderMigration(m.sql, params)) session.query(s);
 

@@ -3,7 +3,15 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger.js';
 import type { Engine } from './engine.js';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+/**
+ * Folders (relative to the collector's `src`/`dist` root) whose `NNNN_name.sql` templates
+ * make up the one global migration sequence. A module that owns tables (`models/`, and
+ * later `drift/`, `alerts/`, `projects/`) keeps its SQL beside its code and adds its folder
+ * here; the numbers stay globally unique and ordered across folders.
+ */
+export const MIGRATION_FOLDERS = ['storage/migrations', 'models/migrations'] as const;
+
+const SRC_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Parameters substituted into the `{{name}}` placeholders of migration templates. */
 export interface MigrationParams {
@@ -11,7 +19,13 @@ export interface MigrationParams {
   on_cluster: string;
   engine: string;
   replacing_engine: string;
+  aggregating_engine: string;
+  /** Days kept of raw rows (spans, logs, metric points, typed inference rows). */
   ttl_days: string;
+  /** Days kept of the per-minute rollups. */
+  rollup_1m_ttl_days: string;
+  /** Days kept of the hourly rollups. */
+  rollup_1h_ttl_days: string;
 }
 
 /** A numbered SQL template: `NNNN_name.sql`. */
@@ -19,18 +33,37 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Folder it was read from (for error messages). */
+  dir: string;
 }
 
-/** Reads the migration templates shipped with the collector, in version order. */
-export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({
-      version: Number(f.slice(0, 4)),
-      name: f.slice(5, -4),
-      sql: readFileSync(`${dir}/${f}`, 'utf8'),
-    }));
+/**
+ * Reads the migration templates of every folder, merged into one sequence in version
+ * order. Throws when two files share a number (in one folder or across folders), since
+ * applied versions are recorded by number and one of them would silently never run.
+ */
+export function loadMigrations(
+  dirs: readonly string[] = MIGRATION_FOLDERS.map((f) => `${SRC_ROOT}${f}`),
+): Migration[] {
+  const all = dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+      .map((f) => ({
+        version: Number(f.slice(0, 4)),
+        name: f.slice(5, -4),
+        sql: readFileSync(`${dir}/${f}`, 'utf8'),
+        dir,
+      })),
+  );
+  all.sort((a, b) => a.version - b.version);
+  for (let i = 1; i < all.length; i++) {
+    const [a, b] = [all[i - 1]!, all[i]!];
+    if (a.version === b.version)
+      throw new Error(
+        `two migrations share number ${String(a.version).padStart(4, '0')}: ${a.dir}/${a.name} and ${b.dir}/${b.name}`,
+      );
+  }
+  return all;
 }
 
 /** Fills a template's placeholders and splits it into statements. */
@@ -53,7 +86,11 @@ export function renderMigration(sql: string, params: MigrationParams): string[] 
 }
 
 /** Engine clauses for the configured deployment (single node or a cluster). */
-export function migrationParams(engine: Engine, retentionDays: number): MigrationParams {
+export function migrationParams(
+  engine: Engine,
+  retention: number | Pick<TableOptions, 'retentionDays' | 'rollupMinuteDays' | 'rollupHourDays'>,
+): MigrationParams {
+  const r = typeof retention === 'number' ? { retentionDays: retention } : retention;
   const cluster = engine.cluster;
   const path = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'";
   return {
@@ -61,7 +98,12 @@ export function migrationParams(engine: Engine, retentionDays: number): Migratio
     on_cluster: cluster ? `ON CLUSTER ${cluster}` : '',
     engine: cluster ? `ReplicatedMergeTree(${path})` : 'MergeTree',
     replacing_engine: cluster ? `ReplicatedReplacingMergeTree(${path})` : 'ReplacingMergeTree',
-    ttl_days: String(retentionDays),
+    aggregating_engine: cluster
+      ? `ReplicatedAggregatingMergeTree(${path})`
+      : 'AggregatingMergeTree',
+    ttl_days: String(r.retentionDays),
+    rollup_1m_ttl_days: String(r.rollupMinuteDays ?? DEFAULT_ROLLUP_MINUTE_DAYS),
+    rollup_1h_ttl_days: String(r.rollupHourDays ?? DEFAULT_ROLLUP_HOUR_DAYS),
   };
 }
 
@@ -70,7 +112,7 @@ export function migrationParams(engine: Engine, retentionDays: number): Migratio
  * idempotent (`IF NOT EXISTS`), so a run interrupted half-way is simply repeated.
  */
 export async function migrate(engine: Engine, opts: TableOptions, log: Logger): Promise<void> {
-  const params = migrationParams(engine, opts.retentionDays);
+  const params = migrationParams(engine, opts);
   const { client } = engine;
   await client.command({
     query: `CREATE DATABASE IF NOT EXISTS ${params.db} ${params.on_cluster}`,
@@ -99,28 +141,50 @@ export async function migrate(engine: Engine, opts: TableOptions, log: Logger): 
   await applyTableOptions(engine, opts, log);
 }
 
-/** TTL expression of each telemetry table, without its interval. */
-const TTL_BASE: Record<string, string> = {
-  otel_traces: 'toDateTime(Timestamp)',
-  otel_traces_trace_id_ts: 'Start',
-  otel_logs: 'TimestampTime',
-  otel_metrics_gauge: 'toDateTime(TimeUnix)',
-  otel_metrics_sum: 'toDateTime(TimeUnix)',
-  otel_metrics_histogram: 'toDateTime(TimeUnix)',
-  otel_metrics_exponential_histogram: 'toDateTime(TimeUnix)',
-  otel_metrics_summary: 'toDateTime(TimeUnix)',
+type RetentionLevel = 'raw' | 'minute' | 'hour';
+
+/** TTL expression of each table with a retention, without its interval, and its level. */
+const TTL_BASE: Record<string, { expr: string; level: RetentionLevel }> = {
+  otel_traces: { expr: 'toDateTime(Timestamp)', level: 'raw' },
+  otel_traces_trace_id_ts: { expr: 'Start', level: 'raw' },
+  otel_logs: { expr: 'TimestampTime', level: 'raw' },
+  otel_metrics_gauge: { expr: 'toDateTime(TimeUnix)', level: 'raw' },
+  otel_metrics_sum: { expr: 'toDateTime(TimeUnix)', level: 'raw' },
+  otel_metrics_histogram: { expr: 'toDateTime(TimeUnix)', level: 'raw' },
+  otel_metrics_exponential_histogram: { expr: 'toDateTime(TimeUnix)', level: 'raw' },
+  otel_metrics_summary: { expr: 'toDateTime(TimeUnix)', level: 'raw' },
+  aiobs_inferences: { expr: 'toDateTime(time)', level: 'raw' },
+  aiobs_inference_1m: { expr: 'ts', level: 'minute' },
+  aiobs_inference_1h: { expr: 'ts', level: 'hour' },
+  aiobs_model_seen: { expr: 'toDateTime(last_seen)', level: 'hour' },
 };
+
+/** Default days kept of the per-minute rollups (when the configuration names none). */
+export const DEFAULT_ROLLUP_MINUTE_DAYS = 90;
+/** Default days kept of the hourly rollups. */
+export const DEFAULT_ROLLUP_HOUR_DAYS = 730;
 
 /** Settings of the telemetry tables that follow the configuration. */
 export interface TableOptions {
-  /** Days of data kept (the tables' TTL). */
+  /** Days of raw data kept (the TTL of spans, logs, metric points and inference rows). */
   retentionDays: number;
+  /** Days of per-minute rollups kept (default {@link DEFAULT_ROLLUP_MINUTE_DAYS}). */
+  rollupMinuteDays?: number;
+  /** Days of hourly rollups kept (default {@link DEFAULT_ROLLUP_HOUR_DAYS}). */
+  rollupHourDays?: number;
   /**
    * fsync every insert (parts and their directory) before it is acknowledged, for
    * power-loss durability; without it, acknowledged data survives a crashed process but
    * may be lost with the machine's page cache.
    */
   fsync: boolean;
+}
+
+/** Days kept at one retention level. */
+function retentionOf(opts: TableOptions, level: RetentionLevel): number {
+  if (level === 'minute') return opts.rollupMinuteDays ?? DEFAULT_ROLLUP_MINUTE_DAYS;
+  if (level === 'hour') return opts.rollupHourDays ?? DEFAULT_ROLLUP_HOUR_DAYS;
+  return opts.retentionDays;
 }
 
 /**
@@ -143,12 +207,14 @@ export async function applyTableOptions(
   const fsync = opts.fsync ? 1 : 0;
   for (const t of await rs.json<{ name: string; create_table_query: string }>()) {
     const table = `${engine.database}.${t.name} ${onCluster}`;
+    const ttl = TTL_BASE[t.name]!;
+    const want = retentionOf(opts, ttl.level);
     const days = /toIntervalDay\((\d+)\)/.exec(t.create_table_query)?.[1];
-    if (days !== String(opts.retentionDays)) {
+    if (days !== String(want)) {
       await engine.client.command({
-        query: `ALTER TABLE ${table} MODIFY TTL ${TTL_BASE[t.name]} + toIntervalDay(${opts.retentionDays})`,
+        query: `ALTER TABLE ${table} MODIFY TTL ${ttl.expr} + toIntervalDay(${want})`,
       });
-      log.info({ table: t.name, from: days, to: opts.retentionDays }, 'retention changed');
+      log.info({ table: t.name, from: days, to: want }, 'retention changed');
     }
     const current = /fsync_after_insert = (\d)/.exec(t.create_table_query)?.[1] ?? '0';
     if (current !== String(fsync)) {

@@ -1,0 +1,171 @@
+/**
+ * Response shapes of the collector's JSON API, for clients (the dashboard imports this
+ * module with `import type`). Types only: nothing here exists at run time.
+ *
+ * Conventions: times are ISO 8601 UTC strings, durations milliseconds (`…Ms`), rates ratios
+ * 0–1, money USD (`…Usd`). A figure that has no value (a percentile of no requests, a rate
+ * over zero requests) is `null`.
+ * @module
+ */
+
+/** Stored level a model query read: raw inference rows or the 1-minute / 1-hour rollups. */
+export type ModelDataLevel = 'raw' | '1m' | '1h';
+
+/** The range a model query answered for, after alignment to its level (`[from, to)`). */
+export interface AnsweredRange {
+  from: string;
+  to: string;
+  level: ModelDataLevel;
+}
+
+/** Figures of a set of inferences over a range. */
+export interface InferenceStats {
+  requests: number;
+  errors: number;
+  errorRate: number | null;
+  latencyP50Ms: number | null;
+  latencyP90Ms: number | null;
+  latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+  latencyMeanMs: number | null;
+  /** Requests that reported a time to first token (streams). */
+  streams: number;
+  ttftP50Ms: number | null;
+  ttftP95Ms: number | null;
+  queueWaitP95Ms: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheHits: number;
+  cacheHitRate: number | null;
+  costUsd: number;
+}
+
+/** One model in `GET /api/v1/models`. */
+export interface ModelSummary extends InferenceStats {
+  model: string;
+  providers: string[];
+  versions: string[];
+  variants: string[];
+  services: string[];
+  operations: string[];
+}
+
+/** `GET /api/v1/models`. */
+export interface ModelsResponse extends AnsweredRange {
+  models: ModelSummary[];
+}
+
+/** Metrics `GET /api/v1/models/series` computes per bucket. */
+export type SeriesMetric =
+  | 'requests'
+  | 'errors'
+  | 'errorRate'
+  | 'latencyP50'
+  | 'latencyP90'
+  | 'latencyP95'
+  | 'latencyP99'
+  | 'ttftP50'
+  | 'ttftP95'
+  | 'tokensPerS'
+  | 'outputTokensPerS'
+  | 'cacheHitRate'
+  | 'queueWaitP95'
+  | 'cost';
+
+/** Dimensions a series may be split by. */
+export type SeriesGroupBy = 'version' | 'variant' | 'provider' | 'service' | 'operation' | 'model';
+
+/** One bucket: its start time and the requested metrics (latencies in ms, cost in USD). */
+export type SeriesPoint = { time: string } & Partial<Record<SeriesMetric, number | null>>;
+
+/** One line of a series: the group's value of the `groupBy` dimension (absent: all). */
+export interface Series {
+  group: Partial<Record<SeriesGroupBy, string>>;
+  points: SeriesPoint[];
+}
+
+/** `GET /api/v1/models/series`. */
+export interface ModelSeriesResponse extends AnsweredRange {
+  stepMs: number;
+  metrics: SeriesMetric[];
+  series: Series[];
+}
+
+/** One arm of a comparison (`version:v2`, `variant:canary`). */
+export interface CompareArm extends InferenceStats {
+  dimension: 'version' | 'variant';
+  value: string;
+}
+
+/** Numeric figures of {@link InferenceStats}, B minus A or B / A. */
+export type StatsDelta = { [K in keyof InferenceStats]: number | null };
+
+/** `GET /api/v1/models/compare`. */
+export interface ModelCompareResponse extends AnsweredRange {
+  model: string;
+  a: CompareArm;
+  b: CompareArm;
+  /** b − a for each figure (null when either side is null). */
+  delta: StatsDelta;
+  /** b / a for each figure (null when either side is null or a is 0). */
+  ratio: StatsDelta;
+}
+
+/** One inference in `GET /api/v1/models/slowest`. */
+export interface InferenceRow {
+  time: string;
+  traceId: string;
+  spanId: string;
+  service: string;
+  operation: string;
+  provider: string;
+  model: string;
+  requestModel: string;
+  responseModel: string;
+  version: string;
+  variant: string;
+  durationMs: number;
+  ttftMs: number | null;
+  queueWaitMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheHit: boolean;
+  error: boolean;
+  statusCode: string;
+  errorType: string;
+  finishReasons: string[];
+  predictionId: string;
+  hostName: string;
+  k8sNodeName: string;
+  k8sPodName: string;
+}
+
+/** `GET /api/v1/models/slowest`. */
+export interface SlowestResponse {
+  from: string;
+  to: string;
+  inferences: InferenceRow[];
+}
+
+/** Something that first appeared in the range (`GET /api/v1/changes`). */
+export interface Change {
+  kind: 'model' | 'version' | 'variant';
+  model: string;
+  /** Set for kind `version`. */
+  version?: string;
+  /** Set for kind `variant`. */
+  variant?: string;
+  firstSeen: string;
+  lastSeen: string;
+  /** Requests since it first appeared (within retention). */
+  requests: number;
+}
+
+/** `GET /api/v1/changes`. */
+export interface ChangesResponse {
+  from: string;
+  to: string;
+  changes: Change[];
+}

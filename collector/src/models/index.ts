@@ -1,0 +1,2 @@
+export { createModelsRepo, type ModelsRepo } from './repo.js';
+export { changeRoutes, type ModelRoutesOptions, modelRoutes } from './routes.js';

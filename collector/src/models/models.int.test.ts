@@ -1,0 +1,428 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type {
+  ChangesResponse,
+  InferenceStats,
+  ModelCompareResponse,
+  ModelSeriesResponse,
+  ModelsResponse,
+  SlowestResponse,
+} from '../api/types.js';
+import { loadConfig } from '../config.js';
+import { createDb } from '../storage/db.js';
+import { type Engine, openEngine } from '../storage/engine.js';
+import { migrate } from '../storage/migrate.js';
+import { cumulativeBuckets, expectedStats } from './__fixtures__/expected.js';
+import { makeInferences, type SeedInference, toTraceRows } from './__fixtures__/seed.js';
+import { createModelsRepo } from './repo.js';
+import { changeRoutes, modelRoutes } from './routes.js';
+
+// Known inferences are written into otel_traces as span rows (as the exporter flattens
+// them), in several inserts, the late ones after their minute was rolled up; the
+// materialized views do the rest. Every figure the API returns is compared with one
+// computed here from what was sent. (test/models-api.test.ts covers the OTLP path.)
+
+const log = pino({ level: 'silent' });
+const HOUR = 3_600_000;
+const MIN = 60_000;
+const LLM = 'acme/gpt-x:2025';
+const CLASSIC = 'local/resnet-50';
+let dir: string;
+let engine: Engine;
+let app: Hono;
+/** Everything the default project holds, late spans included. */
+let all: SeedInference[];
+let other: SeedInference[];
+let late: SeedInference[];
+/** Start of the hour the seeds begin in (3 hours ago). */
+const T0 = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
+const LATE_MINUTE = T0 + 10 * MIN;
+
+async function get<T>(path: string): Promise<T> {
+  const res = await app.request(path);
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${path} -> ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** Writes span rows into otel_traces in one insert, as any writer (a stock OTel Collector) would. */
+async function insertSpans(rows: object[]) {
+  await engine.client.insert({
+    table: 'otel_traces',
+    values: rows,
+    format: 'JSONEachRow',
+    clickhouse_settings: { date_time_input_format: 'best_effort' },
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aiobs-models-int-'));
+  const config = loadConfig({ dataDir: dir }, {});
+  engine = await openEngine(config);
+  await migrate(engine, { retentionDays: 30, fsync: false }, log);
+  const main = makeInferences({
+    project: 'default',
+    firstId: 0,
+    count: 1200,
+    startMs: T0,
+    spanMs: 3 * HOUR,
+    v2FromMs: T0 + HOUR,
+    seed: 1,
+  });
+  other = makeInferences({
+    project: 'other',
+    firstId: 50_000,
+    count: 200,
+    startMs: T0,
+    spanMs: 3 * HOUR,
+    v2FromMs: T0,
+    seed: 2,
+    models: [LLM, 'other-only'],
+  });
+  // Late spans: sent after their minute's rollup rows exist; they must join that minute.
+  late = makeInferences({
+    project: 'default',
+    firstId: 10_000,
+    count: 30,
+    startMs: LATE_MINUTE + 1000,
+    spanMs: 50_000,
+    v2FromMs: T0 + HOUR,
+    seed: 3,
+  });
+  await insertSpans(toTraceRows(main.slice(0, 600), 25));
+  await insertSpans(toTraceRows(main.slice(600), 25));
+  await insertSpans(toTraceRows(other));
+  await insertSpans(toTraceRows(late));
+  all = [...main, ...late];
+  const repo = createModelsRepo(createDb(engine));
+  const retention = { raw: 30, minute: 90, hour: 730 };
+  app = new Hono()
+    .route('/models', modelRoutes(repo, { retention }))
+    .route('/changes', changeRoutes(repo));
+});
+
+afterAll(async () => {
+  await engine?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Counts and sums exactly; quantiles within 1% of the rank-floor(q(n-1)) element. */
+function expectStats(got: InferenceStats, rows: readonly SeedInference[], label: string) {
+  const want = expectedStats(rows);
+  for (const k of [
+    'requests',
+    'errors',
+    'streams',
+    'inputTokens',
+    'outputTokens',
+    'cacheReadTokens',
+    'cacheHits',
+  ] as const)
+    expect(got[k], `${label} ${k}`).toBe(want[k]);
+  for (const k of ['errorRate', 'cacheHitRate', 'latencyMeanMs'] as const) {
+    if (want[k] === null) expect(got[k], `${label} ${k}`).toBeNull();
+    else expect(got[k], `${label} ${k}`).toBeCloseTo(want[k]!, 9);
+  }
+  for (const k of [
+    'latencyP50Ms',
+    'latencyP90Ms',
+    'latencyP95Ms',
+    'latencyP99Ms',
+    'ttftP50Ms',
+    'ttftP95Ms',
+    'queueWaitP95Ms',
+  ] as const) {
+    if (want[k] === null) expect(got[k], `${label} ${k}`).toBeNull();
+    else {
+      expect(got[k], `${label} ${k}`).not.toBeNull();
+      expect(
+        Math.abs(got[k]! / want[k]! - 1),
+        `${label} ${k} ${got[k]} vs ${want[k]}`,
+      ).toBeLessThanOrEqual(0.01);
+    }
+  }
+}
+
+const inRange = (rows: SeedInference[], fromMs: number, toMs: number) =>
+  rows.filter((r) => r.timeMs >= fromMs && r.timeMs < toMs);
+
+describe('typed inference rows and rollups on the embedded engine', () => {
+  test('every level lists each model with exact counts and quantiles within 1%', async () => {
+    const from = T0;
+    const to = T0 + 4 * HOUR;
+    const byLevel: Record<string, ModelsResponse> = {};
+    for (const level of ['raw', '1m', '1h', 'auto']) {
+      const res = await get<ModelsResponse>(`/models?from=${from}&to=${to}&level=${level}`);
+      byLevel[level] = res;
+      expect(res.models.map((m) => m.model).sort()).toEqual([LLM, CLASSIC].sort());
+      for (const m of res.models) {
+        const rows = all.filter((r) => r.model === m.model);
+        expectStats(m, rows, `${level} ${m.model}`);
+        expect(m.versions).toEqual([...new Set(rows.map((r) => r.version))].sort());
+        expect(m.variants).toEqual(['canary', 'control']);
+        expect(m.services).toEqual(['svc-a', 'svc-b']);
+        expect(m.providers).toEqual([m.model === LLM ? 'openai' : 'self']);
+        expect(m.costUsd).toBe(0);
+      }
+    }
+    // Whole hours: the coarsest level answers.
+    expect(byLevel.auto!.level).toBe('1h');
+    // Rollups and raw rows give the same figures (merged sketches have the same buckets).
+    for (const level of ['1m', '1h']) {
+      for (const [i, m] of byLevel[level]!.models.entries()) {
+        const raw = byLevel.raw!.models[i]!;
+        expect(m.model).toBe(raw.model);
+        for (const [k, v] of Object.entries(raw)) {
+          if (typeof v === 'number') expect((m as never)[k], `${level} ${k}`).toBeCloseTo(v, 6);
+          else expect((m as never)[k], `${level} ${k}`).toEqual(v);
+        }
+      }
+    }
+  });
+
+  test('a range inside an hour is answered from minutes or raw rows, aligned as reported', async () => {
+    const from = T0 + 25 * MIN + 1234;
+    const to = T0 + 2 * HOUR + 35 * MIN + 17;
+    const res = await get<ModelsResponse>(
+      `/models?from=${from}&to=${to}&model=${encodeURIComponent(LLM)}`,
+    );
+    expect(res.level).toBe('1m');
+    expect(res.from).toBe(new Date(T0 + 25 * MIN).toISOString());
+    expect(res.to).toBe(new Date(T0 + 2 * HOUR + 36 * MIN).toISOString());
+    const rows = inRange(all, T0 + 25 * MIN, T0 + 2 * HOUR + 36 * MIN).filter(
+      (r) => r.model === LLM,
+    );
+    expect(res.models).toHaveLength(1);
+    expectStats(res.models[0]!, rows, 'aligned');
+    const short = await get<ModelsResponse>(`/models?from=${from}&to=${from + 10 * MIN}`);
+    expect(short.level).toBe('raw');
+    expect(short.models.reduce((a, m) => a + m.requests, 0)).toBe(
+      inRange(all, from, from + 10 * MIN).length,
+    );
+  });
+
+  test('series per version at each level match every bucket, late spans in their minute', async () => {
+    const from = T0;
+    const to = T0 + 3 * HOUR;
+    const metrics =
+      'requests,errors,errorRate,latencyP95,ttftP95,tokensPerS,outputTokensPerS,cacheHitRate,queueWaitP95,cost';
+    for (const [step, level] of [
+      ['1m', '1m'],
+      ['30m', '1m'],
+      ['1h', '1h'],
+      ['45s', 'raw'],
+    ] as const) {
+      const res = await get<ModelSeriesResponse>(
+        `/models/series?from=${from}&to=${to}&step=${step}&model=${encodeURIComponent(LLM)}&groupBy=version&metric=${metrics}`,
+      );
+      expect(res.level, step).toBe(level);
+      const stepMs = res.stepMs;
+      expect(res.series.map((s) => s.group.version).sort()).toEqual(['v1', 'v2']);
+      for (const line of res.series) {
+        for (const p of line.points) {
+          const t = Date.parse(p.time);
+          const rows = inRange(all, t, t + stepMs).filter(
+            (r) => r.model === LLM && r.version === line.group.version,
+          );
+          const want = expectedStats(rows);
+          const label = `${step} ${line.group.version} ${p.time}`;
+          expect(p.requests, label).toBe(want.requests);
+          expect(p.errors, label).toBe(want.errors);
+          expect(p.errorRate, label).toBe(want.errorRate);
+          expect(p.cacheHitRate, label).toBe(want.cacheHitRate);
+          expect(p.tokensPerS, label).toBeCloseTo(
+            (want.inputTokens + want.outputTokens) / (stepMs / 1000),
+            9,
+          );
+          expect(p.outputTokensPerS, label).toBeCloseTo(want.outputTokens / (stepMs / 1000), 9);
+          expect(p.cost, label).toBe(0);
+          for (const [metric, key] of [
+            ['latencyP95', 'latencyP95Ms'],
+            ['ttftP95', 'ttftP95Ms'],
+            ['queueWaitP95', 'queueWaitP95Ms'],
+          ] as const) {
+            const w = want[key];
+            if (w === null) expect(p[metric], `${label} ${metric}`).toBeNull();
+            else
+              expect(Math.abs(p[metric]! / w - 1), `${label} ${metric}`).toBeLessThanOrEqual(0.01);
+          }
+        }
+      }
+    }
+    const minute = await get<ModelSeriesResponse>(
+      `/models/series?from=${LATE_MINUTE}&to=${LATE_MINUTE + MIN}&step=1m&metric=requests`,
+    );
+    // The minute held inferences before the late ones arrived; it now counts both.
+    const onTime = inRange(all, LATE_MINUTE, LATE_MINUTE + MIN).filter((r) => !late.includes(r));
+    expect(onTime.length).toBeGreaterThan(0);
+    expect(late.every((r) => r.timeMs >= LATE_MINUTE && r.timeMs < LATE_MINUTE + MIN)).toBe(true);
+    expect(minute.level).toBe('1m');
+    expect(minute.series[0]!.points).toEqual([
+      { time: new Date(LATE_MINUTE).toISOString(), requests: onTime.length + late.length },
+    ]);
+  });
+
+  test('compare puts two versions or two arms side by side with their differences', async () => {
+    const from = T0 + HOUR;
+    const to = T0 + 3 * HOUR;
+    const res = await get<ModelCompareResponse>(
+      `/models/compare?from=${from}&to=${to}&model=${encodeURIComponent(LLM)}&a=version:v1&b=version:v2`,
+    );
+    const rows = inRange(all, from, to).filter((r) => r.model === LLM);
+    expectStats(
+      res.a,
+      rows.filter((r) => r.version === 'v1'),
+      'a',
+    );
+    expectStats(
+      res.b,
+      rows.filter((r) => r.version === 'v2'),
+      'b',
+    );
+    expect(res.a).toMatchObject({ dimension: 'version', value: 'v1' });
+    expect(res.delta.requests).toBe(res.b.requests - res.a.requests);
+    expect(res.delta.latencyP95Ms).toBeCloseTo(res.b.latencyP95Ms! - res.a.latencyP95Ms!, 9);
+    expect(res.ratio.errorRate).toBeCloseTo(res.b.errorRate! / res.a.errorRate!, 9);
+    const arms = await get<ModelCompareResponse>(
+      `/models/compare?from=${T0}&to=${to}&model=${encodeURIComponent(LLM)}&a=variant:control&b=variant:canary`,
+    );
+    const armRows = inRange(all, T0, to).filter((r) => r.model === LLM);
+    expectStats(
+      arms.a,
+      armRows.filter((r) => r.variant === 'control'),
+      'control',
+    );
+    expectStats(
+      arms.b,
+      armRows.filter((r) => r.variant === 'canary'),
+      'canary',
+    );
+  });
+
+  test('slowest lists the slowest inferences of the project with their trace ids', async () => {
+    const res = await get<SlowestResponse>(
+      `/models/slowest?from=${T0}&to=${T0 + 4 * HOUR}&model=${encodeURIComponent(LLM)}&limit=15`,
+    );
+    const want = all
+      .filter((r) => r.model === LLM)
+      .sort((a, b) => b.durationNs - a.durationNs)
+      .slice(0, 15);
+    expect(res.inferences.map((r) => r.traceId)).toEqual(want.map((r) => r.traceId));
+    for (const [i, got] of res.inferences.entries()) {
+      const w = want[i]!;
+      expect(got).toMatchObject({
+        spanId: w.spanId,
+        durationMs: w.durationNs / 1e6,
+        service: w.service,
+        version: w.version,
+        variant: w.variant,
+        provider: 'openai',
+        requestModel: LLM,
+        responseModel: `${LLM}-resp`,
+        error: w.error,
+        errorType: w.errorType,
+        finishReasons: [w.finishReason],
+        inputTokens: w.inputTokens,
+        cacheHit: w.cacheHit === true,
+        hostName: w.host,
+        k8sNodeName: `node-${w.host}`,
+        predictionId: `p-${w.spanId}`,
+        time: new Date(w.timeMs).toISOString().replace('Z', '000000Z'),
+      });
+      expect(got.ttftMs).toBe(w.ttftS === undefined ? null : w.ttftS * 1000);
+    }
+  });
+
+  test('changes report models, versions and variants first seen in the range', async () => {
+    const before = await get<ChangesResponse>(`/changes?from=${T0 - HOUR}&to=${T0 + 4 * HOUR}`);
+    const firstOf = (pred: (r: SeedInference) => boolean) =>
+      new Date(Math.min(...all.filter(pred).map((r) => r.timeMs))).toISOString();
+    expect(before.changes.filter((c) => c.kind === 'model')).toEqual([
+      expect.objectContaining({ model: LLM, firstSeen: firstOf((r) => r.model === LLM) }),
+      expect.objectContaining({ model: CLASSIC, firstSeen: firstOf((r) => r.model === CLASSIC) }),
+    ]);
+    const rollout = await get<ChangesResponse>(
+      `/changes?from=${T0 + 30 * MIN}&to=${T0 + 4 * HOUR}`,
+    );
+    const v2 = all.filter((r) => r.version === 'v2');
+    expect(rollout.changes).toEqual(
+      [LLM, CLASSIC]
+        .map((model) => {
+          const rows = v2.filter((r) => r.model === model);
+          return {
+            kind: 'version',
+            model,
+            version: 'v2',
+            firstSeen: new Date(Math.min(...rows.map((r) => r.timeMs))).toISOString(),
+            lastSeen: new Date(Math.max(...rows.map((r) => r.timeMs))).toISOString(),
+            requests: rows.length,
+          };
+        })
+        .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen)),
+    );
+  });
+
+  test('another project never shows, and sees only its own rows', async () => {
+    const range = `from=${T0}&to=${T0 + 4 * HOUR}`;
+    const mine = await get<ModelsResponse>(`/models?${range}&level=raw`);
+    expect(mine.models.map((m) => m.model)).not.toContain('other-only');
+    const theirs = await get<ModelsResponse>(`/models?${range}&project=other`);
+    expect(theirs.models.map((m) => m.model).sort()).toEqual([LLM, 'other-only'].sort());
+    for (const m of theirs.models)
+      expectStats(
+        m,
+        other.filter((r) => r.model === m.model),
+        `other ${m.model}`,
+      );
+    const slow = await get<SlowestResponse>(`/models/slowest?${range}&limit=1000`);
+    const ours = new Set(all.map((r) => r.traceId));
+    expect(slow.inferences).toHaveLength(1000);
+    expect(slow.inferences.every((r) => ours.has(r.traceId))).toBe(true);
+    const changes = await get<ChangesResponse>(`/changes?${range}`);
+    expect(changes.changes.map((c) => c.model)).not.toContain('other-only');
+  });
+
+  test('fixed latency and TTFT buckets count exactly at the GenAI boundaries', async () => {
+    const db = createDb(engine);
+    const [row] = await db.rows<{ lat: string[]; ttft: string[]; n: string; s: string }>(
+      `SELECT sumForEachMerge(latency_le) AS lat, sumForEachMerge(ttft_le) AS ttft,
+         sum(requests) AS n, sum(streams) AS s
+       FROM aiobs_inference_1h WHERE project_id = 'default' AND model = {m:String}`,
+      { m: LLM },
+    );
+    const rows = all.filter((r) => r.model === LLM);
+    expect(row!.lat.map(Number)).toEqual(cumulativeBuckets(rows.map((r) => r.durationNs / 1e6)));
+    expect(row!.ttft.map(Number)).toEqual(
+      cumulativeBuckets(rows.filter((r) => r.ttftS !== undefined).map((r) => r.ttftS! * 1000)),
+    );
+    expect(Number(row!.n)).toBe(rows.length);
+  });
+});
+
+describe('rollup retention', () => {
+  test('each level takes its own TTL from the table options, and follows changes', async () => {
+    const ttlOf = async (table: string) => {
+      const [r] = await createDb(engine).rows<{ q: string }>(
+        'SELECT create_table_query AS q FROM system.tables WHERE name = {t:String}',
+        { t: table },
+      );
+      return /toIntervalDay\((\d+)\)/.exec(r!.q)?.[1];
+    };
+    expect(await ttlOf('aiobs_inferences')).toBe('30');
+    expect(await ttlOf('aiobs_inference_1m')).toBe('90');
+    expect(await ttlOf('aiobs_inference_1h')).toBe('730');
+    await migrate(
+      engine,
+      { retentionDays: 7, rollupMinuteDays: 14, rollupHourDays: 400, fsync: false },
+      log,
+    );
+    expect(await ttlOf('aiobs_inferences')).toBe('7');
+    expect(await ttlOf('aiobs_inference_1m')).toBe('14');
+    expect(await ttlOf('aiobs_inference_1h')).toBe('400');
+    expect(await ttlOf('aiobs_model_seen')).toBe('400');
+  });
+});

@@ -1,0 +1,147 @@
+import { Hono } from 'hono';
+import type {
+  ChangesResponse,
+  ModelCompareResponse,
+  ModelSeriesResponse,
+  ModelsResponse,
+  SlowestResponse,
+} from '../api/types.js';
+import type { AppEnv } from '../middleware/auth.js';
+import { parseLimit, parseProject, parseRange, parseStep } from '../query/params.js';
+import { detectChanges } from './changes.js';
+import { toInferenceRow, toModelSummary } from './convert.js';
+import { parseArm, parseFilter, parseGroupBy, parseMetrics, required } from './params.js';
+import type { ModelsRepo } from './repo.js';
+import {
+  horizonsFor,
+  type LevelChoice,
+  parseLevel,
+  pickSeriesLevel,
+  pickSummaryLevel,
+} from './rollup-level.js';
+import { shapeSeries } from './series.js';
+import { diffStats, toStats } from './stats.js';
+
+/** Days each level keeps, for choosing a level that still holds a range. */
+export interface RetentionDays {
+  raw: number;
+  minute: number;
+  hour: number;
+}
+
+/** Options of the model routes. */
+export interface ModelRoutesOptions {
+  retention: RetentionDays;
+  /** Clock (tests pin it). */
+  now?: () => number;
+}
+
+function answered(c: LevelChoice) {
+  return {
+    from: new Date(c.fromMs).toISOString(),
+    to: new Date(c.toMs).toISOString(),
+    level: c.level,
+  };
+}
+
+/**
+ * `GET /api/v1/models`, `/models/series`, `/models/compare` and `/models/slowest`: figures
+ * per model, version, variant, provider and service from the typed inference rows and
+ * their rollups (docs/api.md, "Models").
+ */
+export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
+  const now = opts.now ?? Date.now;
+  const app = new Hono<AppEnv>();
+  const summaryLevel = (q: Record<string, string>) =>
+    pickSummaryLevel(parseRange(q), horizonsFor(now(), opts.retention), parseLevel(q.level));
+
+  app.get('/', async function listModels(c) {
+    const q = c.req.query();
+    const project = parseProject(q.project);
+    const filter = parseFilter(q);
+    const limit = parseLimit(q.limit, 100, 1000);
+    const choice = summaryLevel(q);
+    const rows = await repo.findModels(project, choice, filter, limit);
+    const body: ModelsResponse = { ...answered(choice), models: rows.map(toModelSummary) };
+    return c.json(body);
+  });
+
+  app.get('/series', async function modelSeries(c) {
+    const q = c.req.query();
+    const project = parseProject(q.project);
+    const filter = parseFilter(q);
+    const metrics = parseMetrics(c.req.queries('metric'));
+    const groupBy = parseGroupBy(q.groupBy);
+    const range = parseRange(q);
+    const stepMs = parseStep(q.step, range);
+    const choice = pickSeriesLevel(range, stepMs, parseLevel(q.level));
+    const rows = await repo.series(project, choice, filter, stepMs, groupBy);
+    const body: ModelSeriesResponse = {
+      ...answered(choice),
+      stepMs,
+      metrics,
+      series: shapeSeries(rows, { ...choice, stepMs, metrics }),
+    };
+    return c.json(body);
+  });
+
+  app.get('/compare', async function compareArms(c) {
+    const q = c.req.query();
+    const project = parseProject(q.project);
+    const model = required(q.model, 'model');
+    const a = parseArm(q.a, 'a');
+    const b = parseArm(q.b, 'b');
+    const filter = { ...parseFilter(q), model };
+    const choice = summaryLevel(q);
+    const [aggA, aggB] = await Promise.all([
+      repo.summarize(project, choice, { ...filter, [a.dimension]: a.value }),
+      repo.summarize(project, choice, { ...filter, [b.dimension]: b.value }),
+    ]);
+    const statsA = toStats(aggA);
+    const statsB = toStats(aggB);
+    const body: ModelCompareResponse = {
+      ...answered(choice),
+      model,
+      a: { ...a, ...statsA },
+      b: { ...b, ...statsB },
+      delta: diffStats(statsA, statsB, 'delta'),
+      ratio: diffStats(statsA, statsB, 'ratio'),
+    };
+    return c.json(body);
+  });
+
+  app.get('/slowest', async function slowestInferences(c) {
+    const q = c.req.query();
+    const project = parseProject(q.project);
+    const filter = parseFilter(q);
+    const limit = parseLimit(q.limit, 20, 1000);
+    const range = parseRange(q);
+    const rows = await repo.slowest(project, range, filter, limit);
+    const body: SlowestResponse = {
+      from: new Date(range.fromMs).toISOString(),
+      to: new Date(range.toMs).toISOString(),
+      inferences: rows.map(toInferenceRow),
+    };
+    return c.json(body);
+  });
+
+  return app;
+}
+
+/** `GET /api/v1/changes`: models, versions and variants first seen in the range. */
+export function changeRoutes(repo: ModelsRepo) {
+  const app = new Hono<AppEnv>();
+  app.get('/', async function listChanges(c) {
+    const q = c.req.query();
+    const project = parseProject(q.project);
+    const range = parseRange(q, 86_400_000);
+    const rows = await repo.seen(project);
+    const body: ChangesResponse = {
+      from: new Date(range.fromMs).toISOString(),
+      to: new Date(range.toMs).toISOString(),
+      changes: detectChanges(rows, range.fromMs, range.toMs),
+    };
+    return c.json(body);
+  });
+  return app;
+}

@@ -1,0 +1,97 @@
+import type { Level } from './rollup-level.js';
+
+/**
+ * The SQL each stored level answers the same question with. Pure text, no user input:
+ * values are bound as `{name:Type}` parameters by the repository.
+ *
+ * Raw rows compute the figures directly; rollups merge their stored states. Both use the
+ * same DDSketch (relative accuracy 0.01) and the same quantile levels, and a merged sketch
+ * has exactly the bucket counts of one built from all values, so the levels agree.
+ */
+
+/** Levels the quantile states are read at; must match stats.ts QUANTILE_LEVELS. */
+const QUANTILES = 'quantilesDD(0.01, 0.5, 0.9, 0.95, 0.99)';
+const QUANTILES_MERGE = 'quantilesDDMerge(0.01, 0.5, 0.9, 0.95, 0.99)';
+
+/**
+ * Quantiles in ms from a sketch of microseconds. The sketches hold µs because ClickHouse's
+ * DDSketch keeps its relative bound only for values >= 1 (measured up to 3% below 1), so a
+ * 0.3 ms TTFT must be sketched as 300 µs to stay within 1%.
+ */
+function ms(quantilesOfMicros: string): string {
+  return `arrayMap(x -> x / 1000, ${quantilesOfMicros})`;
+}
+
+/** How one level is read. */
+export interface LevelSql {
+  /** Table name (unqualified). */
+  table: string;
+  /** `[fromMs, toMs)` condition on the level's time column. */
+  range: string;
+  /** Start of the `{stepMs:Int64}` bucket a row falls in, as Unix ms. */
+  bucket: string;
+  /** The aggregate columns, aliased `agg_*`. */
+  aggregates: string;
+}
+
+const RAW: LevelSql = {
+  table: 'aiobs_inferences',
+  range:
+    'time >= fromUnixTimestamp64Milli({fromMs:Int64}) AND time < fromUnixTimestamp64Milli({toMs:Int64})',
+  bucket: 'intDiv(toUnixTimestamp64Milli(time), {stepMs:Int64}) * {stepMs:Int64}',
+  aggregates: `count() AS agg_requests,
+    sum(is_error) AS agg_errors,
+    sum(cache_hit) AS agg_cache_hits,
+    count(ttft_ms) AS agg_streams,
+    count(queue_wait_ms) AS agg_queued,
+    sum(input_tokens) AS agg_input_tokens,
+    sum(output_tokens) AS agg_output_tokens,
+    sum(cache_read_tokens) AS agg_cache_read_tokens,
+    sum(cost_usd) AS agg_cost_usd,
+    sum(duration_ms) AS agg_duration_ms_sum,
+    ${ms(`${QUANTILES}(duration_ms * 1000)`)} AS agg_latency,
+    ${ms(`${QUANTILES}(ttft_ms * 1000)`)} AS agg_ttft,
+    ${ms(`${QUANTILES}(queue_wait_ms * 1000)`)} AS agg_queue_wait`,
+};
+
+function rollup(table: string): LevelSql {
+  return {
+    table,
+    range:
+      'ts >= toDateTime(intDiv({fromMs:Int64}, 1000)) AND ts < toDateTime(intDiv({toMs:Int64}, 1000))',
+    bucket: 'intDiv(toInt64(toUnixTimestamp(ts)) * 1000, {stepMs:Int64}) * {stepMs:Int64}',
+    aggregates: `sum(requests) AS agg_requests,
+    sum(errors) AS agg_errors,
+    sum(cache_hits) AS agg_cache_hits,
+    sum(streams) AS agg_streams,
+    sum(queued) AS agg_queued,
+    sum(input_tokens) AS agg_input_tokens,
+    sum(output_tokens) AS agg_output_tokens,
+    sum(cache_read_tokens) AS agg_cache_read_tokens,
+    sum(cost_usd) AS agg_cost_usd,
+    sum(duration_ms_sum) AS agg_duration_ms_sum,
+    ${ms(`${QUANTILES_MERGE}(latency_q)`)} AS agg_latency,
+    ${ms(`${QUANTILES_MERGE}(ttft_q)`)} AS agg_ttft,
+    ${ms(`${QUANTILES_MERGE}(queue_wait_q)`)} AS agg_queue_wait`,
+  };
+}
+
+/** The SQL pieces of each level. */
+export const LEVEL_SQL: Readonly<Record<Level, LevelSql>> = {
+  raw: RAW,
+  '1m': rollup('aiobs_inference_1m'),
+  '1h': rollup('aiobs_inference_1h'),
+};
+
+/** Dimension columns a query may filter or group by (the same names at every level). */
+export const DIMENSIONS = [
+  'model',
+  'version',
+  'variant',
+  'service',
+  'provider',
+  'operation',
+] as const;
+
+/** A dimension column. */
+export type Dimension = (typeof DIMENSIONS)[number];
