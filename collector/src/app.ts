@@ -24,7 +24,7 @@ import { otlpRoutes } from './routes/otlp.js';
 import { queryRoutes } from './routes/query.js';
 import { serviceRoutes } from './routes/services.js';
 import { traceRoutes } from './routes/traces.js';
-import { createDb } from './storage/db.js';
+import { createDb, queryLimitsFromConfig } from './storage/db.js';
 import type { Engine } from './storage/engine.js';
 import { createHostsRepo } from './storage/hosts-repo.js';
 import { createLogsRepo } from './storage/logs-repo.js';
@@ -55,7 +55,7 @@ function grpcCode(status: number): number {
 /** Builds the collector's HTTP app: OTLP receiver, query API, dashboard. */
 export function createApp(deps: AppDeps) {
   const { config, engine, ingestor, authenticator, log } = deps;
-  const db = createDb(engine);
+  const db = createDb(engine, queryLimitsFromConfig(config));
   const traces = createTracesRepo(db);
   const app = new Hono<AppEnv>();
 

@@ -268,6 +268,38 @@ export const OPTIONS = [
     schema: z.coerce.number().int().min(1).max(3600).default(30),
   },
   {
+    // Results over the limit are an error (413), never a silently truncated answer.
+    key: 'queryMaxRows',
+    flag: '--query-max-rows <rows>',
+    env: 'AIOBS_QUERY_MAX_ROWS',
+    help: 'most rows an API query may return (413 above)',
+    schema: z.coerce.number().int().min(1).default(100_000),
+  },
+  {
+    key: 'queryMaxResultBytes',
+    flag: '--query-max-result-bytes <bytes>',
+    env: 'AIOBS_QUERY_MAX_RESULT_BYTES',
+    help: 'most bytes an API query may return (413 above)',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024),
+  },
+  {
+    // The engine shares the process (embedded) or the server with ingest: one query must
+    // not take the memory the write path needs.
+    key: 'queryMaxMemoryBytes',
+    flag: '--query-max-memory-bytes <bytes>',
+    env: 'AIOBS_QUERY_MAX_MEMORY_BYTES',
+    help: 'most memory one API query may use (413 above)',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(1024 * 1024 * 1024),
+  },
+  {
     key: 'logLevel',
     flag: '--log-level <level>',
     env: 'AIOBS_LOG_LEVEL',

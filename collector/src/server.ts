@@ -60,7 +60,7 @@ export async function startCollector(
     await migrate(engine, { retentionDays: config.retentionDays, fsync: config.fsync }, log);
     const repo = createAuthRepo(engine);
     await ensureCredentials(config, repo, log, options.credentialsOutput ?? stderrOutput());
-    const authenticator = new Authenticator(repo);
+    const authenticator = new Authenticator(repo, config);
     ingestor = new Ingestor(engine, config, log);
     const lifecycle = { stopping: false };
     const app = createApp({ config, engine, ingestor, authenticator, log, lifecycle });

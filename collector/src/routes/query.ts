@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import { BadRequestError, ForbiddenError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { parseProject } from '../query/params.js';
-import { checkReadOnlySql } from '../query/sql-guard.js';
+import { createSqlGate } from '../query/sql-gate.js';
+import { queryLimitsFromConfig } from '../storage/db.js';
 import type { Engine } from '../storage/engine.js';
 
 const Body = z.object({
@@ -18,13 +19,17 @@ const Body = z.object({
   project: z.string().optional(),
 });
 
-const MAX_RESULT_ROWS = 100_000;
-
 /**
- * `POST /api/v1/query` (admin): read-only SQL. `{project:String}` is bound for every
- * query, so `WHERE ProjectId = {project:String}` scopes to the requested project.
+ * `POST /api/v1/query` (admin): one read-only statement through the SQL gate
+ * (`query/sql-gate.ts`), answered as `{"rows": [...]}` whatever FORMAT the statement
+ * names. `{project:String}` is bound for every query, so
+ * `WHERE ProjectId = {project:String}` scopes to the requested project.
  */
 export function queryRoutes(engine: Engine, config: Config) {
+  const gate = createSqlGate(engine, {
+    database: config.clickhouseDatabase,
+    limits: queryLimitsFromConfig(config),
+  });
   const app = new Hono<AppEnv>();
   app.post('/', async function runQuery(c) {
     let json: unknown;
@@ -39,36 +44,16 @@ export function queryRoutes(engine: Engine, config: Config) {
       throw new BadRequestError(issue.message, issue.path.join('.') || undefined);
     }
     const { sql, params = {} } = parsed.data;
-    const refusal = checkReadOnlySql(sql);
-    if (refusal?.kind === 'forbidden') throw new ForbiddenError(refusal.message);
-    if (refusal) throw new BadRequestError(refusal.message, 'sql');
-    // Limits go in the statement's own SETTINGS clause: it applies to this query only
-    // (session-level SETs would stick to the embedded engine's single session), and
-    // readonly = 1 comes last so the engine refuses writes and further setting changes.
-    const statement =
-      `${sql.trim().replace(/;+\s*$/, '')}\nSETTINGS max_execution_time = ${config.queryTimeoutSeconds}, ` +
-      `max_result_rows = ${MAX_RESULT_ROWS}, result_overflow_mode = 'throw', readonly = 1`;
-    try {
-      const rs = await engine.client.query({
-        query: statement,
-        query_params: { project: parseProject(parsed.data.project), ...params },
-        format: 'JSONEachRow',
-      });
-      return c.json({ rows: await rs.json() });
-    } catch (err) {
-      // Errors the engine raised about the statement (they carry a ClickHouse code) are
-      // the caller's; anything else (engine down) goes to the error handler as is.
-      if (!isEngineError(err)) throw err;
-      const message = err.message;
-      if (err.type === 'READONLY' || err.code === '164')
-        throw new ForbiddenError(`refused by the engine: ${message}`);
-      throw new BadRequestError(`query failed: ${message}`, 'sql', err);
-    }
+    const result = await gate.run(sql, {
+      params: { project: parseProject(parsed.data.project), ...params },
+      format: 'JSONEachRow',
+    });
+    const rows = result.body
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as unknown);
+    return c.json({ rows });
   });
   return app;
-}
-
-function isEngineError(err: unknown): err is Error & { code: string; type: string } {
-  const e = err as { code?: unknown; type?: unknown };
-  return err instanceof Error && typeof e.code === 'string' && typeof e.type === 'string';
 }

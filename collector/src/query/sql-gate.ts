@@ -1,0 +1,290 @@
+import { BadRequestError, ForbiddenError } from '../errors.js';
+import {
+  isEngineError,
+  limitError,
+  limitSettings,
+  type Params,
+  type QueryLimits,
+  resultTooLargeError,
+} from '../storage/db.js';
+import type { Engine } from '../storage/engine.js';
+import { AstParseError, parseExplainAst } from './sql-gate/ast.js';
+import {
+  createFunctionCatalog,
+  type FunctionCatalog,
+  type FunctionRow,
+} from './sql-gate/functions.js';
+import { inspectQuery, SqlRefusal, type TableRef } from './sql-gate/policy.js';
+
+/**
+ * The one way ad-hoc SQL reaches the engine (`POST /api/v1/query`, and the
+ * Grafana-compatible endpoint later). The engine's own parser decides what the text is:
+ *
+ * 1. `formatQuery({sql:String})`, with the caller's text as a bound parameter, parses one
+ *    statement (it refuses multi-statements) and prints its canonical form: comments,
+ *    `$$…$$` strings and lexer corner cases are gone. The canonical form must print
+ *    itself unchanged, so what is checked is what runs.
+ * 2. `EXPLAIN AST <canonical>` (which only parses: nothing is evaluated) gives the tree,
+ *    walked against the rules in `sql-gate/policy.ts`: statement kind, every function
+ *    (scalar, table, inside lambdas and subqueries, resolved through aliases), every
+ *    table, FORMAT, SETTINGS, INTO OUTFILE.
+ * 3. The canonical text runs, never the caller's, with `readonly = 1` and the query limits
+ *    in its own SETTINGS clause (and the project filter for scoped callers).
+ *
+ * `readonly = 1` alone is not enough: the embedded engine's scalar `file()` works under it.
+ */
+export interface SqlGate {
+  /** Parses and checks `sql`; throws 400 (syntax) or 403 (refused construct). */
+  check(sql: string, params?: Params): Promise<CheckedQuery>;
+  /** Checks, then runs the canonical statement under the limits; returns the raw answer. */
+  run(sql: string, opts?: RunOptions): Promise<QueryResult>;
+}
+
+/** A statement the gate accepted. */
+export interface CheckedQuery {
+  /** Canonical text without its FORMAT clause: what `run` executes. */
+  readonly statement: string;
+  /** The statement's own FORMAT, if it had one (from the allowed list). */
+  readonly format: string | undefined;
+  /** Tables of the configured database it reads. */
+  readonly tables: readonly TableRef[];
+}
+
+export interface RunOptions {
+  /** Bound `{name:Type}` parameters. */
+  params?: Params;
+  /** Output format; default the statement's own FORMAT, else `JSONEachRow`. */
+  format?: string;
+  /** Limit every table with a project column to this project (applied by the engine). */
+  projectScope?: { projectId: string };
+}
+
+/** The engine's answer in `format`. */
+export interface QueryResult {
+  readonly format: string;
+  readonly body: Buffer;
+}
+
+export interface SqlGateOptions {
+  /** The configured database (aiobs's tables). */
+  database: string;
+  limits: QueryLimits;
+}
+
+/** Columns that carry the project in aiobs's tables (OTel tables, then aiobs's own). */
+const PROJECT_COLUMNS = ['ProjectId', 'project_id'];
+
+/** Creates the gate for an engine. Catalogue lookups are read once, on first use. */
+export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
+  const { client } = engine;
+  let context: Promise<{ currentDatabase: string; functions: FunctionCatalog }> | undefined;
+
+  async function select<T>(query: string, params: Params = {}): Promise<T[]> {
+    const r = await client.query({ query, query_params: params, format: 'JSONEachRow' });
+    return r.json<T>();
+  }
+
+  function loadContext() {
+    context ??= (async () => {
+      const [db] = await select<{ db: string }>('SELECT currentDatabase() AS db');
+      const rows = await select<FunctionRow>(
+        'SELECT name, alias_to, case_insensitive, is_aggregate, origin FROM system.functions',
+      );
+      const comb = await select<{ name: string }>(
+        'SELECT name FROM system.aggregate_function_combinators',
+      );
+      return {
+        currentDatabase: db!.db,
+        functions: createFunctionCatalog(
+          rows,
+          comb.map((c) => c.name),
+        ),
+      };
+    })().catch((err) => {
+      context = undefined;
+      throw err;
+    });
+    return context;
+  }
+
+  async function canonical(sql: string): Promise<string> {
+    try {
+      const [row] = await select<{ q: string }>('SELECT formatQuery({sql:String}) AS q', { sql });
+      return row!.q;
+    } catch (err) {
+      if (!isEngineError(err)) throw err;
+      throw new BadRequestError(
+        `cannot parse the query: ${engineMessage(err.message)}`,
+        'sql',
+        err,
+      );
+    }
+  }
+
+  async function explainAst(statement: string, params: Params): Promise<string[]> {
+    let text: string;
+    try {
+      // exec, not query: query would append its own FORMAT to the explained statement.
+      const r = await client.exec({
+        query: `EXPLAIN AST ${statement}`,
+        query_params: params,
+        clickhouse_settings: { default_format: 'JSONEachRow' },
+      });
+      text = await readAll(r.stream, Number.POSITIVE_INFINITY);
+    } catch (err) {
+      if (!isEngineError(err)) throw err;
+      throw new BadRequestError(
+        `cannot parse the query: ${engineMessage(err.message)}`,
+        'sql',
+        err,
+      );
+    }
+    try {
+      return text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => {
+          const v = (JSON.parse(l) as { explain?: unknown }).explain;
+          if (typeof v !== 'string') throw new Error('no explain column');
+          return v;
+        });
+    } catch {
+      throw new ForbiddenError('the query could not be analysed (its parse tree was unreadable)');
+    }
+  }
+
+  async function checkCanonical(
+    statement: string,
+    params: Params,
+  ): Promise<{ format: string | undefined; tables: TableRef[]; lines: number }> {
+    const ctx = await loadContext();
+    const lines = await explainAst(statement, params);
+    try {
+      const tree = parseExplainAst(lines);
+      const inspection = inspectQuery(tree, { database: opts.database, ...ctx });
+      return { ...inspection, lines: lines.length };
+    } catch (err) {
+      if (err instanceof SqlRefusal)
+        throw err.kind === 'forbidden'
+          ? new ForbiddenError(err.message)
+          : new BadRequestError(err.message, 'sql');
+      if (err instanceof AstParseError)
+        throw new ForbiddenError(
+          `the query could not be analysed (${err.message}); names with line breaks or parentheses are not supported`,
+        );
+      throw err;
+    }
+  }
+
+  async function check(sql: string, params: Params = {}): Promise<CheckedQuery> {
+    const text = await canonical(sql);
+    if ((await canonical(text)) !== text)
+      throw new ForbiddenError(
+        'the query does not survive the engine’s own re-formatting unchanged',
+      );
+    const first = await checkCanonical(text, params);
+    if (first.format === undefined)
+      return { statement: text, format: undefined, tables: first.tables };
+    // The formatter prints FORMAT as the statement's last line. The text without it must
+    // itself pass, as the same tree less that one node, so the executed text was checked.
+    const suffix = `\nFORMAT ${first.format}`;
+    if (!text.endsWith(suffix))
+      throw new ForbiddenError('FORMAT must be the last clause of the statement');
+    const statement = text.slice(0, -suffix.length);
+    if ((await canonical(statement)) !== statement)
+      throw new ForbiddenError(
+        'the query does not survive the engine’s own re-formatting unchanged',
+      );
+    const second = await checkCanonical(statement, params);
+    if (second.format !== undefined || second.lines !== first.lines - 1)
+      throw new ForbiddenError('the FORMAT clause could not be separated from the statement');
+    return { statement, format: first.format, tables: second.tables };
+  }
+
+  async function scopeSettings(checked: CheckedQuery, projectId: string): Promise<string> {
+    const columns = await select<{ table: string; name: string }>(
+      'SELECT table, name FROM system.columns WHERE database = {db:String} AND name IN {cols:Array(String)}',
+      { db: opts.database, cols: PROJECT_COLUMNS },
+    );
+    const existing = await select<{ name: string }>(
+      'SELECT name FROM system.tables WHERE database = {db:String}',
+      { db: opts.database },
+    );
+    const scoped = new Set(columns.map((c) => c.table));
+    const tables = new Set(existing.map((r) => r.name));
+    for (const t of checked.tables) {
+      // A name that is no table is a CTE (or an error the engine reports).
+      if (tables.has(t.table) && !scoped.has(t.table))
+        throw new ForbiddenError(
+          `${t.table} has no project column; a caller limited to one project cannot read it`,
+        );
+    }
+    if (columns.length === 0) return '';
+    const map = columns
+      .map((c) => {
+        const condition = `${quoteIdent(c.name)} = ${quoteString(projectId)}`;
+        return `${quoteString(`${opts.database}.${c.table}`)}: ${quoteString(condition)}`;
+      })
+      .join(', ');
+    return `additional_table_filters = {${map}}, `;
+  }
+
+  return {
+    check,
+    async run(sql, runOpts = {}) {
+      const params = runOpts.params ?? {};
+      const checked = await check(sql, params);
+      const scope = runOpts.projectScope
+        ? await scopeSettings(checked, runOpts.projectScope.projectId)
+        : '';
+      const format = runOpts.format ?? checked.format ?? 'JSONEachRow';
+      if (!/^[A-Za-z]+$/.test(format)) throw new BadRequestError(`unknown format ${format}`);
+      // readonly = 1 comes last: once set, the engine refuses any later setting change.
+      const query =
+        `${checked.statement}\nSETTINGS ${scope}${limitSettings(opts.limits)}, readonly = 1` +
+        `\nFORMAT ${format}`;
+      try {
+        const r = await client.exec({ query, query_params: params });
+        const text = await readAll(r.stream, opts.limits.maxResultBytes);
+        return { format, body: Buffer.from(text) };
+      } catch (err) {
+        if (err instanceof ResultTooLarge) throw resultTooLargeError(opts.limits, err);
+        const limit = limitError(err, opts.limits);
+        if (limit) throw limit;
+        if (!isEngineError(err)) throw err;
+        if (err.type === 'READONLY' || err.code === '164')
+          throw new ForbiddenError(`refused by the engine: ${engineMessage(err.message)}`);
+        throw new BadRequestError(`query failed: ${engineMessage(err.message)}`, 'sql', err);
+      }
+    },
+  };
+}
+
+class ResultTooLarge extends Error {}
+
+/** Reads a result stream, refusing one larger than `max` bytes. */
+async function readAll(stream: AsyncIterable<unknown>, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += b.length;
+    if (size > max) throw new ResultTooLarge(`result larger than ${max} bytes`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The engine's message without the stack-like tail the embedded engine appends. */
+function engineMessage(message: string): string {
+  return message.replace(/\s*: In scope SELECT formatQuery[\s\S]*$/, '').trim();
+}
+
+/** A ClickHouse string literal (backslash escapes, as the engine reads them). */
+export function quoteString(s: string): string {
+  return `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+function quoteIdent(s: string): string {
+  return `\`${s.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
+}
