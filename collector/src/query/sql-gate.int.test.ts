@@ -24,9 +24,9 @@ let limits: QueryLimits;
 
 function fill(sql: string): string {
   return sql
-    .replaceAll('${SECRET}', secretPath)
-    .replaceAll('${OUT}', join(watched, 'pwned.txt'))
-    .replaceAll('${DB}', config.clickhouseDatabase);
+    .replaceAll('{{SECRET}}', secretPath)
+    .replaceAll('{{OUT}}', join(watched, 'pwned.txt'))
+    .replaceAll('{{DB}}', config.clickhouseDatabase);
 }
 
 async function tableList(): Promise<string[]> {
@@ -213,14 +213,14 @@ describe('property: forbidden constructs stay forbidden under any comments, spac
       .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
       .map((flags) => [...word].map((ch, i) => (flags[i] ? ch.toUpperCase() : ch)).join(''));
   const forbidden = fc.oneof(
-    fc.tuple(casing('file'), gap).map(([f, g]) => `SELECT${g}${f}${g}('\${SECRET}')`),
+    fc.tuple(casing('file'), gap).map(([f, g]) => `SELECT${g}${f}${g}('{{SECRET}}')`),
     fc.tuple(casing('system'), gap).map(([s, g]) => `SELECT${g}*${g}FROM${g}${s}.users`),
-    fc.tuple(casing('into'), gap).map(([i, g]) => `SELECT${g}1${g}${i}${g}OUTFILE${g}'\${OUT}'`),
+    fc.tuple(casing('into'), gap).map(([i, g]) => `SELECT${g}1${g}${i}${g}OUTFILE${g}'{{OUT}}'`),
     fc.tuple(casing('settings'), gap).map(([s, g]) => `SELECT${g}1${g}${s}${g}readonly${g}=${g}0`),
     gap.map(
       (g) => `SELECT${g}1;${g}CREATE${g}TABLE${g}pwned${g}(a${g}Int8)${g}ENGINE${g}=${g}Memory`,
     ),
-    gap.map((g) => `SELECT${g}*${g}FROM${g}numbers(1)${g}JOIN${g}file('\${SECRET}')${g}ON${g}1`),
+    gap.map((g) => `SELECT${g}*${g}FROM${g}numbers(1)${g}JOIN${g}file('{{SECRET}}')${g}ON${g}1`),
   );
   test('every generated statement is refused and nothing runs', async () => {
     const before = await tableList();

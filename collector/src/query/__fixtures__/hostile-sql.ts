@@ -1,8 +1,8 @@
 /**
  * Hostile statements for the SQL gate, run through the real engine (sql-gate.int.test.ts)
- * and a real collector (test/sql-gate.test.ts). `${SECRET}` is the path of a marker file
- * whose content must never come back; `${OUT}` a path in a watched directory that must
- * stay empty; `${DB}` the configured database. Every entry must be refused: 403 when the
+ * and a real collector (test/sql-gate.test.ts). `{{SECRET}}` is the path of a marker file
+ * whose content must never come back; `{{OUT}}` a path in a watched directory that must
+ * stay empty; `{{DB}}` the configured database. Every entry must be refused: 403 when the
  * gate names a forbidden construct, 400 when the engine cannot parse it or the statement
  * carries a SETTINGS or FORMAT clause the API does not accept.
  */
@@ -15,18 +15,18 @@ export interface HostileCase {
   why: string;
 }
 
-const F = "file('${SECRET}')";
+const F = "file('{{SECRET}}')";
 
 export const HOSTILE_SQL: readonly HostileCase[] = [
   // Scalar file() in every spelling and position.
   { sql: `SELECT ${F}`, status: 403, why: 'scalar file() works under readonly' },
-  { sql: "SELECT fIlE('${SECRET}')", status: 403, why: 'mixed case' },
-  { sql: "SELECT FILE('${SECRET}')", status: 403, why: 'upper case' },
-  { sql: "SELECT `file`('${SECRET}')", status: 403, why: 'back-quoted function name' },
-  { sql: `SELECT "file"('\${SECRET}')`, status: 403, why: 'double-quoted function name' },
-  { sql: "SELECT file/**/('${SECRET}')", status: 403, why: 'comment between name and (' },
-  { sql: "SELECT file\n\t('${SECRET}')", status: 403, why: 'whitespace between name and (' },
-  { sql: `SELECT arrayMap(x -> file(x), ['\${SECRET}'])`, status: 403, why: 'inside a lambda' },
+  { sql: "SELECT fIlE('{{SECRET}}')", status: 403, why: 'mixed case' },
+  { sql: "SELECT FILE('{{SECRET}}')", status: 403, why: 'upper case' },
+  { sql: "SELECT `file`('{{SECRET}}')", status: 403, why: 'back-quoted function name' },
+  { sql: `SELECT "file"('{{SECRET}}')`, status: 403, why: 'double-quoted function name' },
+  { sql: "SELECT file/**/('{{SECRET}}')", status: 403, why: 'comment between name and (' },
+  { sql: "SELECT file\n\t('{{SECRET}}')", status: 403, why: 'whitespace between name and (' },
+  { sql: `SELECT arrayMap(x -> file(x), ['{{SECRET}}'])`, status: 403, why: 'inside a lambda' },
   { sql: `SELECT (SELECT ${F})`, status: 403, why: 'scalar subquery' },
   { sql: `WITH f AS (SELECT ${F} AS c) SELECT * FROM f`, status: 403, why: 'CTE' },
   { sql: `WITH ${F} AS c SELECT c`, status: 403, why: 'WITH expression alias' },
@@ -34,7 +34,7 @@ export const HOSTILE_SQL: readonly HostileCase[] = [
   { sql: `SELECT * FROM numbers(1) ORDER BY ${F}`, status: 403, why: 'ORDER BY' },
   { sql: `SELECT 1 UNION ALL SELECT ${F}`, status: 403, why: 'second branch of a UNION' },
   { sql: `SELECT * FROM view(SELECT ${F})`, status: 403, why: 'inside view()' },
-  { sql: `SELECT * APPLY(file) FROM (SELECT '\${SECRET}' AS p)`, status: 403, why: 'APPLY(f)' },
+  { sql: `SELECT * APPLY(file) FROM (SELECT '{{SECRET}}' AS p)`, status: 403, why: 'APPLY(f)' },
   // Lexer corners: the payload is outside any comment or string as ClickHouse reads it.
   { sql: `SELECT $$'$$, ${F} -- '`, status: 403, why: 'heredoc string hides a quote' },
   { sql: `SELECT 1 /* /* */ */, ${F}`, status: 403, why: 'nested comment' },
@@ -46,9 +46,9 @@ export const HOSTILE_SQL: readonly HostileCase[] = [
   { sql: `SELECT '\\'', ${F}`, status: 403, why: 'backslash-escaped quote' },
   { sql: `SELECT '/*', ${F}, '*/'`, status: 403, why: 'comment markers inside strings' },
   // Unicode look-alikes and invisible characters: not the function, never run.
-  { sql: "SELECT ｆｉｌｅ('${SECRET}')", status: 400, why: 'full-width letters' },
-  { sql: "SELECT fil\u0435('${SECRET}')", status: 400, why: 'Cyrillic e' },
-  { sql: "SELECT file\u200b('${SECRET}')", status: 403, why: 'zero-width space' },
+  { sql: "SELECT ｆｉｌｅ('{{SECRET}}')", status: 400, why: 'full-width letters' },
+  { sql: "SELECT fil\u0435('{{SECRET}}')", status: 400, why: 'Cyrillic e' },
+  { sql: "SELECT file\u200b('{{SECRET}}')", status: 403, why: 'zero-width space' },
   { sql: 'SELECT * FROM system.u\u0455ers', status: 400, why: 'Cyrillic s in a table name' },
   // Line breaks inside names would forge lines of the parse tree.
   { sql: 'SELECT `a\nFunction numbers` FROM numbers(1)', status: 403, why: 'newline in a name' },
@@ -58,20 +58,20 @@ export const HOSTILE_SQL: readonly HostileCase[] = [
   { sql: 'SELECT 1; CREATE TABLE pwned (a Int8) ENGINE = Memory', status: 400, why: 'two statements' },
   { sql: 'SELECT 1 // x\n; CREATE TABLE pwned (a Int8) ENGINE = Memory', status: 400, why: 'two' },
   { sql: 'CREATE TABLE pwned (a Int8) ENGINE = Memory', status: 403, why: 'DDL' },
-  { sql: 'DROP TABLE IF EXISTS ${DB}.otel_traces', status: 403, why: 'DDL' },
-  { sql: 'ALTER TABLE ${DB}.otel_traces DELETE WHERE 1', status: 403, why: 'mutation' },
+  { sql: 'DROP TABLE IF EXISTS {{DB}}.otel_traces', status: 403, why: 'DDL' },
+  { sql: 'ALTER TABLE {{DB}}.otel_traces DELETE WHERE 1', status: 403, why: 'mutation' },
   { sql: 'INSERT INTO pwned VALUES (1)', status: 403, why: 'insert' },
-  { sql: "INSERT INTO FUNCTION file('${OUT}') SELECT 1", status: 403, why: 'write a file' },
+  { sql: "INSERT INTO FUNCTION file('{{OUT}}') SELECT 1", status: 403, why: 'write a file' },
   { sql: 'SET readonly = 0', status: 403, why: 'session setting' },
   { sql: 'USE system', status: 403, why: 'switch database' },
   { sql: 'KILL QUERY WHERE 1', status: 403, why: 'kill' },
   { sql: 'SYSTEM DROP DNS CACHE', status: 403, why: 'system command' },
   { sql: 'EXISTS TABLE system.users', status: 403, why: 'not a listed statement' },
   // INTO OUTFILE, SETTINGS, FORMAT.
-  { sql: "SELECT 1 INTO OUTFILE '${OUT}'", status: 403, why: 'outfile' },
-  { sql: `SELECT 1 INTO OUTFILE '\${OUT}' TRUNCATE COMPRESSION 'gzip'`, status: 403, why: 'outfile' },
-  { sql: "SHOW TABLES INTO OUTFILE '${OUT}'", status: 403, why: 'outfile on SHOW' },
-  { sql: "DESCRIBE TABLE system.one INTO OUTFILE '${OUT}'", status: 403, why: 'outfile' },
+  { sql: "SELECT 1 INTO OUTFILE '{{OUT}}'", status: 403, why: 'outfile' },
+  { sql: `SELECT 1 INTO OUTFILE '{{OUT}}' TRUNCATE COMPRESSION 'gzip'`, status: 403, why: 'outfile' },
+  { sql: "SHOW TABLES INTO OUTFILE '{{OUT}}'", status: 403, why: 'outfile on SHOW' },
+  { sql: "DESCRIBE TABLE system.one INTO OUTFILE '{{OUT}}'", status: 403, why: 'outfile' },
   { sql: 'SELECT 1 SETTINGS readonly = 0', status: 400, why: 'caller settings' },
   { sql: 'SELECT * FROM (SELECT 1 SETTINGS readonly = 0)', status: 400, why: 'settings in subquery' },
   { sql: 'SELECT 1 FORMAT JSON SETTINGS readonly = 0', status: 400, why: 'settings after FORMAT' },
@@ -80,8 +80,8 @@ export const HOSTILE_SQL: readonly HostileCase[] = [
   { sql: 'SELECT 1 FORMAT CSV', status: 400, why: 'format outside the list' },
   { sql: 'SELECT 1 FORMAT TabSeparated', status: 400, why: 'format outside the list' },
   // Table functions reaching files, the network, processes, other tables.
-  { sql: `SELECT * FROM file('\${SECRET}', 'LineAsString')`, status: 403, why: 'table file()' },
-  { sql: `SELECT * FROM numbers(1) AS n JOIN file('\${SECRET}', 'LineAsString') AS f ON 1`, status: 403, why: 'JOIN' },
+  { sql: `SELECT * FROM file('{{SECRET}}', 'LineAsString')`, status: 403, why: 'table file()' },
+  { sql: `SELECT * FROM numbers(1) AS n JOIN file('{{SECRET}}', 'LineAsString') AS f ON 1`, status: 403, why: 'JOIN' },
   { sql: "SELECT * FROM url('http://127.0.0.1:9/x', 'CSV', 'a String')", status: 403, why: 'url' },
   { sql: "SELECT * FROM s3('http://127.0.0.1:9/b/x.csv')", status: 403, why: 's3' },
   { sql: "SELECT * FROM remote('127.0.0.1', system.one)", status: 403, why: 'remote' },
@@ -93,15 +93,15 @@ export const HOSTILE_SQL: readonly HostileCase[] = [
   { sql: "SELECT * FROM generateRandom('a String') LIMIT 1", status: 403, why: 'generator' },
   { sql: "SELECT * FROM input('a String')", status: 403, why: 'input' },
   { sql: "SELECT * FROM filesystem('/')", status: 403, why: 'directory listing' },
-  { sql: `DESCRIBE TABLE file('\${SECRET}')`, status: 403, why: 'DESCRIBE a table function' },
+  { sql: `DESCRIBE TABLE file('{{SECRET}}')`, status: 403, why: 'DESCRIBE a table function' },
   { sql: `EXPLAIN SELECT ${F}`, status: 403, why: 'EXPLAIN of a refused query' },
   { sql: `EXPLAIN SYNTAX SELECT (SELECT ${F})`, status: 403, why: 'EXPLAIN SYNTAX' },
   { sql: 'EXPLAIN AST CREATE TABLE pwned (a Int8) ENGINE = Memory', status: 403, why: 'EXPLAIN DDL' },
   // Functions that read other tables, dictionaries, models or hosts by name.
-  { sql: "SELECT joinGet('${DB}.aiobs_api_keys', 'kind', 'x')", status: 403, why: 'joinGet' },
+  { sql: "SELECT joinGet('{{DB}}.aiobs_api_keys', 'kind', 'x')", status: 403, why: 'joinGet' },
   { sql: "SELECT dictGet('d', 'a', toUInt64(1))", status: 403, why: 'dictionaries' },
   { sql: "SELECT hasColumnInTable('127.0.0.1', 'system', 'users', 'name')", status: 403, why: 'remote host' },
-  { sql: "SELECT catboostEvaluate('${SECRET}', 1)", status: 403, why: 'model from a file' },
+  { sql: "SELECT catboostEvaluate('{{SECRET}}', 1)", status: 403, why: 'model from a file' },
   { sql: 'SELECT addressToLine(toUInt64(1))', status: 403, why: 'introspection' },
   // Tables: system.* outside the list, other databases, credentials.
   { sql: 'SELECT * FROM system.users', status: 403, why: 'users' },
@@ -114,11 +114,11 @@ export const HOSTILE_SQL: readonly HostileCase[] = [
   { sql: 'SELECT 1 FROM system.one WHERE 1 IN (SELECT 1 FROM system.users)', status: 403, why: 'IN subquery' },
   { sql: "SELECT 1 WHERE 'x' IN system.users", status: 403, why: 'IN table' },
   { sql: 'SELECT * FROM {t:Identifier}', params: { t: 'system.users' }, status: 403, why: 'param' },
-  { sql: 'SELECT * FROM ${DB}.aiobs_api_keys', status: 403, why: 'credential table' },
+  { sql: 'SELECT * FROM {{DB}}.aiobs_api_keys', status: 403, why: 'credential table' },
   { sql: 'SELECT key_hash FROM aiobs_api_keys', status: 403, why: 'credential table' },
   { sql: 'SELECT * FROM `aiobs_api_keys`', status: 403, why: 'back-quoted' },
-  { sql: 'SELECT * FROM ${DB}.aiobs_projects', status: 403, why: 'credential table' },
-  { sql: "SELECT 1 WHERE 'x' IN ${DB}.aiobs_api_keys", status: 403, why: 'IN credential table' },
+  { sql: 'SELECT * FROM {{DB}}.aiobs_projects', status: 403, why: 'credential table' },
+  { sql: "SELECT 1 WHERE 'x' IN {{DB}}.aiobs_api_keys", status: 403, why: 'IN credential table' },
   { sql: 'SHOW CREATE TABLE system.users', status: 403, why: 'system table' },
   { sql: 'DESCRIBE TABLE system.users', status: 403, why: 'system table' },
   { sql: 'SHOW PROCESSLIST', status: 403, why: 'processes' },
