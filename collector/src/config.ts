@@ -193,6 +193,20 @@ export const OPTIONS = [
     schema: z.coerce.number().int().min(1).max(3650).default(30),
   },
   {
+    key: 'rollupMinuteRetentionDays',
+    flag: '--rollup-minute-retention-days <days>',
+    env: 'AIOBS_ROLLUP_MINUTE_RETENTION_DAYS',
+    help: 'days of per-minute model rollups kept (longer than raw spans: charts of past weeks stay cheap)',
+    schema: z.coerce.number().int().min(1).max(3650).default(90),
+  },
+  {
+    key: 'rollupHourRetentionDays',
+    flag: '--rollup-hour-retention-days <days>',
+    env: 'AIOBS_ROLLUP_HOUR_RETENTION_DAYS',
+    help: 'days of hourly model rollups kept (long-term trends and year-over-year views)',
+    schema: z.coerce.number().int().min(1).max(3650).default(730),
+  },
+  {
     key: 'maxBodyBytes',
     flag: '--max-body-bytes <bytes>',
     env: 'AIOBS_MAX_BODY_BYTES',

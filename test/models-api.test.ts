@@ -1,0 +1,270 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type RunningCollector, startCollector } from './helpers/collector.js';
+
+// The model API end to end: a real collector process, GenAI spans sent by the official
+// OpenTelemetry SDK (protobuf and JSON exporters), every figure compared with one computed
+// here from what the app reports having sent.
+
+const run = promisify(execFile);
+const MIN = 60_000;
+
+interface Sent {
+  traceId: string;
+  spanId: string;
+  model: string;
+  version: string;
+  variant: string;
+  startNs: string;
+  durationNs: number;
+  ttftS?: number;
+  queueWaitS?: number;
+  cacheHit: boolean;
+  error: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+}
+
+let collector: RunningCollector;
+beforeAll(async () => {
+  collector = await startCollector();
+});
+afterAll(async () => {
+  expect(await collector.stop()).toBe(0);
+});
+
+const startMs = (s: Sent) => Number(BigInt(s.startNs) / 1_000_000n);
+
+/** Element at 0-based rank floor(q·(n−1)): what the API's quantiles approximate within 1%. */
+function rankQuantile(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(q * (sorted.length - 1))]!;
+}
+
+function expectWithin1Pct(got: number | null, want: number | null, label: string) {
+  if (want === null) return expect(got, label).toBeNull();
+  expect(got, label).not.toBeNull();
+  expect(Math.abs(got! / want - 1), `${label}: ${got} vs ${want}`).toBeLessThanOrEqual(0.01);
+}
+
+function expectStats(got: Record<string, any>, rows: Sent[], label: string) {
+  const durations = rows.map((r) => r.durationNs / 1e6);
+  const ttfts = rows.filter((r) => r.ttftS !== undefined).map((r) => r.ttftS! * 1000);
+  const waits = rows.filter((r) => r.queueWaitS !== undefined).map((r) => r.queueWaitS! * 1000);
+  const errors = rows.filter((r) => r.error).length;
+  const hits = rows.filter((r) => r.cacheHit).length;
+  expect(got, label).toMatchObject({
+    requests: rows.length,
+    errors,
+    streams: ttfts.length,
+    cacheHits: hits,
+    inputTokens: rows.reduce((a, r) => a + r.inputTokens, 0),
+    outputTokens: rows.reduce((a, r) => a + r.outputTokens, 0),
+    cacheReadTokens: rows.reduce((a, r) => a + r.cacheReadTokens, 0),
+    costUsd: 0,
+  });
+  expect(got.errorRate, label).toBeCloseTo(errors / rows.length, 12);
+  expect(got.cacheHitRate, label).toBeCloseTo(hits / rows.length, 12);
+  for (const [key, values, q] of [
+    ['latencyP50Ms', durations, 0.5],
+    ['latencyP95Ms', durations, 0.95],
+    ['latencyP99Ms', durations, 0.99],
+    ['ttftP95Ms', ttfts, 0.95],
+    ['queueWaitP95Ms', waits, 0.95],
+  ] as const)
+    expectWithin1Pct(got[key], rankQuantile([...values], q), `${label} ${key}`);
+}
+
+describe.each([
+  ['http/protobuf', 'proto', 90],
+  ['http/json', 'json', 200],
+] as const)('model API over GenAI spans sent with %s', (protocol, runId, minutesAgo) => {
+  let sent: Sent[];
+  const service = `genai-${runId}`;
+  const llm = `acme/llm-${runId}`;
+  const baseMs = Math.floor((Date.now() - minutesAgo * MIN) / MIN) * MIN;
+  // Covers every span (120 spans, 7 s apart = 14 min) on whole minutes.
+  const range = `from=${baseMs}&to=${baseMs + 20 * MIN}`;
+
+  beforeAll(async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [join(import.meta.dirname, 'apps', 'genai-app.mjs')],
+      {
+        env: {
+          ...process.env,
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+          OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${collector.apiKey}`,
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          OTEL_SERVICE_NAME: service,
+          OTEL_LOG_LEVEL: 'error',
+          RUN_ID: runId,
+          BASE_MS: String(baseMs),
+        },
+      },
+    );
+    sent = JSON.parse(stdout.trim().split('\n').pop()!) as Sent[];
+  });
+
+  test('GET /api/v1/models: every model with exact counts and quantiles within 1%', async () => {
+    for (const level of ['auto', 'raw', '1m']) {
+      const res = await collector.api<Record<string, any>>(
+        `/api/v1/models?${range}&service=${service}&level=${level}`,
+      );
+      expect(res.models.map((m: any) => m.model).sort(), level).toEqual(
+        [llm, `hf/bert-${runId}`].sort(),
+      );
+      for (const m of res.models) {
+        const rows = sent.filter((s) => s.model === m.model);
+        expectStats(m, rows, `${level} ${m.model}`);
+        expect(m.versions).toEqual(['v1', 'v2']);
+        expect(m.variants).toEqual(['canary', 'control']);
+        expect(m.services).toEqual([service]);
+      }
+    }
+  });
+
+  test('GET /api/v1/models/series: per-minute buckets per arm match what was sent', async () => {
+    const res = await collector.api<Record<string, any>>(
+      `/api/v1/models/series?${range}&service=${service}&model=${encodeURIComponent(llm)}&groupBy=variant&step=1m&metric=requests,errors,latencyP95&metric=ttftP95`,
+    );
+    expect(res.level).toBe('1m');
+    expect(res.metrics).toEqual(['requests', 'errors', 'latencyP95', 'ttftP95']);
+    expect(res.series.map((s: any) => s.group.variant).sort()).toEqual(['canary', 'control']);
+    let total = 0;
+    for (const line of res.series) {
+      expect(line.points).toHaveLength(20);
+      for (const p of line.points) {
+        const t = Date.parse(p.time);
+        const rows = sent.filter(
+          (s) =>
+            s.model === llm &&
+            s.variant === line.group.variant &&
+            startMs(s) >= t &&
+            startMs(s) < t + MIN,
+        );
+        total += p.requests;
+        expect(p.requests, p.time).toBe(rows.length);
+        expect(p.errors, p.time).toBe(rows.filter((r) => r.error).length);
+        expectWithin1Pct(
+          p.latencyP95,
+          rankQuantile(
+            rows.map((r) => r.durationNs / 1e6),
+            0.95,
+          ),
+          `${p.time} latencyP95`,
+        );
+        expectWithin1Pct(
+          p.ttftP95,
+          rankQuantile(
+            rows.filter((r) => r.ttftS !== undefined).map((r) => r.ttftS! * 1000),
+            0.95,
+          ),
+          `${p.time} ttftP95`,
+        );
+      }
+    }
+    expect(total).toBe(sent.filter((s) => s.model === llm).length);
+  });
+
+  test('GET /api/v1/models/compare: two versions side by side', async () => {
+    const res = await collector.api<Record<string, any>>(
+      `/api/v1/models/compare?${range}&service=${service}&model=${encodeURIComponent(llm)}&a=version:v1&b=version:v2`,
+    );
+    const rows = sent.filter((s) => s.model === llm);
+    expectStats(
+      res.a,
+      rows.filter((r) => r.version === 'v1'),
+      'v1',
+    );
+    expectStats(
+      res.b,
+      rows.filter((r) => r.version === 'v2'),
+      'v2',
+    );
+    expect(res.delta.requests).toBe(res.b.requests - res.a.requests);
+    expect(res.delta.latencyP95Ms).toBeCloseTo(res.b.latencyP95Ms - res.a.latencyP95Ms, 9);
+  });
+
+  test('GET /api/v1/models/slowest: slowest inferences with their trace ids', async () => {
+    const res = await collector.api<Record<string, any>>(
+      `/api/v1/models/slowest?${range}&service=${service}&model=${encodeURIComponent(llm)}&limit=5`,
+    );
+    const want = sent
+      .filter((s) => s.model === llm)
+      .sort((a, b) => b.durationNs - a.durationNs)
+      .slice(0, 5);
+    expect(res.inferences.map((r: any) => [r.traceId, r.spanId, r.durationMs])).toEqual(
+      want.map((w) => [w.traceId, w.spanId, w.durationNs / 1e6]),
+    );
+    expect(res.inferences[0]).toMatchObject({
+      service,
+      hostName: `gpu-${runId}`,
+      k8sNodeName: `node-${runId}`,
+      requestModel: llm,
+      operation: 'chat',
+      provider: 'openai',
+    });
+  });
+
+  test('GET /api/v1/changes: the models and the v2 rollout appear when they started', async () => {
+    const res = await collector.api<Record<string, any>>(`/api/v1/changes?${range}`);
+    const mine = res.changes.filter((c: any) => c.model.endsWith(`-${runId}`));
+    const first = (f: (s: Sent) => boolean) =>
+      new Date(Math.min(...sent.filter(f).map(startMs))).toISOString();
+    expect(mine).toContainEqual(
+      expect.objectContaining({
+        kind: 'model',
+        model: llm,
+        firstSeen: first((s) => s.model === llm),
+      }),
+    );
+    expect(mine).toContainEqual(
+      expect.objectContaining({
+        kind: 'version',
+        model: llm,
+        version: 'v2',
+        firstSeen: first((s) => s.model === llm && s.version === 'v2'),
+      }),
+    );
+  });
+});
+
+describe('model API input checks', () => {
+  test.each([
+    ['/api/v1/models/series?step=0', 'step'],
+    ['/api/v1/models/series?metric=latencyP42', 'metric'],
+    ['/api/v1/models/series?groupBy=host', 'groupBy'],
+    ['/api/v1/models/series?step=30s&level=1m', 'level'],
+    ['/api/v1/models?level=5m', 'level'],
+    ['/api/v1/models?from=yesterday', 'from'],
+    ['/api/v1/models?limit=0', 'limit'],
+    ['/api/v1/models/compare?a=version:v1&b=version:v2', 'model'],
+    ['/api/v1/models/compare?model=m&a=model:x&b=version:v2', 'a'],
+    ['/api/v1/models/compare?model=m&a=version:v1', 'b'],
+    ['/api/v1/models/slowest?project=bad%20name', 'project'],
+    [`/api/v1/models?model=${'x'.repeat(300)}`, 'model'],
+    ['/api/v1/changes?from=5&to=4', 'from'],
+  ])('%s answers 400 naming %s', async (path, field) => {
+    const res = await fetch(collector.url + path, {
+      headers: { authorization: `Bearer ${collector.adminToken}` },
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; field?: string } };
+    expect(body.error.code).toBe('bad_request');
+    expect(body.error.field).toBe(field);
+  });
+
+  test('the model routes need the admin token', async () => {
+    const anon = await fetch(`${collector.url}/api/v1/models`);
+    expect(anon.status).toBe(401);
+    const ingest = await fetch(`${collector.url}/api/v1/changes`, {
+      headers: { authorization: `Bearer ${collector.apiKey}` },
+    });
+    expect(ingest.status).toBe(401);
+  });
+});
