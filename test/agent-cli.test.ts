@@ -1,7 +1,16 @@
 // Black-box suite for the aiobs-agent CLI, with the fake nvidia-smi/lspci on PATH and a local
 // capture server in place of the collector. Needs no collector.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AGENT_BIN, startAgent } from '@aiobs/agent/dist/test-support/agent-process.js';
@@ -158,6 +167,39 @@ describe('aiobs-agent CLI', () => {
     expect(u.status).toBe(0);
     expect(u.stdout).toContain(`removed ${envPath}`);
     expect(() => statSync(unitPath)).toThrow();
+  });
+
+  it('install --api-key-file puts the key in the 0600 env file, never on stdout', () => {
+    const keyFile = join(dir, 'ingest.key');
+    writeFileSync(keyFile, 'key-from-a-file\n', { mode: 0o600 });
+    const r = cli(['install', '--api-key-file', keyFile, '--root', dir]);
+    expect(r.status).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain('key-from-a-file');
+    const env = readFileSync(join(dir, 'etc/aiobs-agent/aiobs-agent.env'), 'utf8');
+    expect(env).toContain('AIOBS_API_KEY=key-from-a-file\n');
+  });
+
+  it('install refuses to make root run an agent that other users can change', () => {
+    // A copy of the agent in a world-writable directory below the repo's node_modules, so
+    // its dependencies still resolve: what `sudo npx` from a user's npm cache looks like.
+    const copy = mkdtempSync(join(REPO, 'node_modules', '.aiobs-e2e-'));
+    try {
+      cpSync(join(REPO, 'agent', 'dist'), join(copy, 'agent', 'dist'), { recursive: true });
+      cpSync(join(REPO, 'agent', 'package.json'), join(copy, 'agent', 'package.json'));
+      chmodSync(copy, 0o777);
+      const r = spawnSync(
+        process.execPath,
+        [join(copy, 'agent', 'dist', 'cli.js'), 'install', '--api-key', 'k', '--root', dir],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('refusing to install a root service');
+      expect(r.stderr).toContain(copy);
+      expect(r.stderr).toContain('npm install -g @aiobs/agent');
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('install without a key refuses', () => {

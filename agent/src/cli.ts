@@ -12,6 +12,7 @@ import {
 } from './agent.js';
 import { ConfigError, loadConfig, type RunFlags, resolveApiKey } from './config/config.js';
 import { parseDuration } from './config/parse-units.js';
+import { checkServiceCode } from './install/exec-paths.js';
 import {
   applyUninstall,
   planInstall,
@@ -41,7 +42,12 @@ const collectorOpt = () =>
 const apiKeyOpt = () =>
   new Option(
     '--api-key <key>',
-    "ingest key (AIOBS_API_KEY; default: the local collector's <data-dir>/credentials.json)",
+    "ingest key (AIOBS_API_KEY; default: the local collector's <data-dir>/credentials.json); visible in ps and shell history: prefer --api-key-file or the env var",
+  );
+const apiKeyFileOpt = () =>
+  new Option(
+    '--api-key-file <path>',
+    'read the ingest key from the first line of this file (AIOBS_API_KEY_FILE)',
   );
 const intervalOpt = () =>
   new Option(
@@ -66,6 +72,7 @@ program
   )
   .addOption(collectorOpt())
   .addOption(apiKeyOpt())
+  .addOption(apiKeyFileOpt())
   .addOption(intervalOpt())
   .addOption(hostNameOpt())
   .addOption(dataDirOpt())
@@ -158,6 +165,7 @@ program
   )
   .addOption(collectorOpt())
   .addOption(apiKeyOpt())
+  .addOption(apiKeyFileOpt())
   .addOption(intervalOpt())
   .addOption(hostNameOpt())
   .addOption(dataDirOpt())
@@ -166,16 +174,30 @@ program
   .option('--root <dir>', 'write below this directory instead of / (packaging)')
   .action((flags: RunFlags & { enable?: boolean; dryRun?: boolean; root?: string }) => {
     const { apiKey } = resolveApiKey(flags, process.env);
-    if (!apiKey) throw new ConfigError('no API key: pass --api-key (or set AIOBS_API_KEY)');
+    if (!apiKey)
+      throw new ConfigError(
+        'no API key: pass --api-key-file <file holding the key> (or set AIOBS_API_KEY)',
+      );
     if (flags.enable && flags.root)
       throw new ConfigError('--enable cannot be combined with --root');
+    const nodePath = realpathSync(process.execPath);
+    const cliPath = realpathSync(fileURLToPath(import.meta.url));
+    // The unit runs as root: code that another user can change would run as root too.
+    const unsafe = checkServiceCode(nodePath, cliPath);
+    if (unsafe)
+      throw new ConfigError(
+        `refusing to install a root service that runs code other users can change: ${unsafe}.\n` +
+          'Install the agent globally as root first, then install the service from there:\n' +
+          '  sudo npm install -g @aiobs/agent\n' +
+          '  sudo aiobs-agent install --collector <url> --api-key-file <file> --enable',
+      );
     const plan = planInstall({
       collectorUrl: flags.collector ?? process.env.AIOBS_COLLECTOR_URL ?? 'http://127.0.0.1:4318',
       apiKey,
       ...(flags.interval ? { interval: flags.interval } : {}),
       ...(flags.hostName ? { hostName: flags.hostName } : {}),
-      nodePath: process.execPath,
-      cliPath: realpathSync(fileURLToPath(import.meta.url)),
+      nodePath,
+      cliPath,
       ...(flags.root ? { root: flags.root } : {}),
     });
     if (flags.dryRun) {

@@ -64,6 +64,32 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the key from --api-key-file or AIOBS_API_KEY_FILE, first line trimmed', () => {
+    const file = join(dir, 'key');
+    writeFileSync(file, '  file-key \nsecond line\n');
+    expect(loadConfig({ apiKeyFile: file, dataDir: dir }, base)).toMatchObject({
+      apiKey: 'file-key',
+      apiKeySource: 'file',
+    });
+    expect(loadConfig({ dataDir: dir }, { ...base, AIOBS_API_KEY_FILE: file }).apiKey).toBe(
+      'file-key',
+    );
+    // The flag beats the environment; an explicit key beats a key file in the environment.
+    expect(
+      loadConfig({ apiKeyFile: file, dataDir: dir }, { ...base, AIOBS_API_KEY: 'env' }).apiKey,
+    ).toBe('file-key');
+    expect(() => loadConfig({ apiKey: 'k', apiKeyFile: file, dataDir: dir }, base)).toThrow(
+      /either --api-key or --api-key-file/,
+    );
+    expect(() => loadConfig({ apiKeyFile: join(dir, 'missing'), dataDir: dir }, base)).toThrow(
+      /--api-key-file: cannot read/,
+    );
+    writeFileSync(file, '\n');
+    expect(() => loadConfig({ apiKeyFile: file, dataDir: dir }, base)).toThrow(/holds no key/);
+    writeFileSync(file, 'k'.repeat(5000));
+    expect(() => loadConfig({ apiKeyFile: file, dataDir: dir }, base)).toThrow(/larger than 4096/);
+  });
+
   it('flags beat AIOBS_* env, which beats standard OTEL_* env', () => {
     const env = {
       ...base,

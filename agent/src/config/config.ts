@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -10,6 +11,8 @@ import { parseBytes, parseDuration, parseKeyValueList } from './parse-units.js';
 export interface RunFlags {
   collector?: string;
   apiKey?: string;
+  /** File holding the ingest key (keeps it off the command line, out of `ps` and history). */
+  apiKeyFile?: string;
   interval?: string;
   hostName?: string;
   dataDir?: string;
@@ -36,7 +39,7 @@ export const configSchema = z.object({
   /** Ingest key sent as `Authorization: Bearer`; absent when headers carry auth themselves. */
   apiKey: z.string().min(1).optional(),
   /** Where the key came from, for the start-up log (never the key itself). */
-  apiKeySource: z.enum(['flag', 'env', 'credentials.json', 'none']),
+  apiKeySource: z.enum(['flag', 'file', 'env', 'credentials.json', 'none']),
   /** Extra request headers from OTEL_EXPORTER_OTLP(_METRICS)_HEADERS. */
   headers: z.record(z.string(), z.string()),
   /** Collection and export interval: 10 s is the budgeted default; down to 100 ms for tests. */
@@ -104,13 +107,53 @@ function bool(flag: boolean | undefined, envVal: string | undefined, dflt: boole
   return !/^(0|false|no|off)$/i.test(envVal);
 }
 
-/** Resolves the ingest key: flag, then AIOBS_API_KEY, then the local collector's credentials. */
+/** Longest key file read: an ingest key is tens of bytes; anything bigger is the wrong file. */
+const MAX_KEY_FILE_BYTES = 4096;
+
+/** Reads an ingest key from a file: the first line, without surrounding whitespace. */
+export function readApiKeyFile(path: string, label = '--api-key-file'): string {
+  let text: string;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n > MAX_KEY_FILE_BYTES)
+        throw new ConfigError(`${label}: ${path} is larger than ${MAX_KEY_FILE_BYTES} bytes`);
+      text = buf.subarray(0, n).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`${label}: cannot read ${path}: ${(err as Error).message}`);
+  }
+  const key = text.split(/\r?\n/, 1)[0]?.trim() ?? '';
+  if (key === '') throw new ConfigError(`${label}: ${path} holds no key on its first line`);
+  return key;
+}
+
+/**
+ * Resolves the ingest key: `--api-key`, `--api-key-file`, then `AIOBS_API_KEY`,
+ * `AIOBS_API_KEY_FILE`, then the local collector's credentials.
+ */
 export function resolveApiKey(
-  flags: Pick<RunFlags, 'apiKey' | 'dataDir'>,
+  flags: Pick<RunFlags, 'apiKey' | 'apiKeyFile' | 'dataDir'>,
   env: NodeJS.ProcessEnv,
 ): { apiKey: string | undefined; source: AgentConfig['apiKeySource'] } {
+  if (flags.apiKey && flags.apiKeyFile)
+    throw new ConfigError('pass either --api-key or --api-key-file, not both');
   if (flags.apiKey) return { apiKey: flags.apiKey, source: 'flag' };
-  if (env.AIOBS_API_KEY) return { apiKey: env.AIOBS_API_KEY, source: 'env' };
+  if (flags.apiKeyFile) return { apiKey: readApiKeyFile(flags.apiKeyFile), source: 'file' };
+  // Trimmed: a key from a Kubernetes secret made with --from-file often ends in a newline,
+  // which is not allowed in a header.
+  const envKey = env.AIOBS_API_KEY?.trim();
+  if (envKey) return { apiKey: envKey, source: 'env' };
+  if (env.AIOBS_API_KEY_FILE)
+    return {
+      apiKey: readApiKeyFile(env.AIOBS_API_KEY_FILE, 'AIOBS_API_KEY_FILE'),
+      source: 'file',
+    };
   const local = readLocalCredentials(resolveDataDir(flags.dataDir, env));
   return local
     ? { apiKey: local.apiKey, source: 'credentials.json' }

@@ -271,6 +271,11 @@ export class Exporter {
         this.attempt = 0;
         this.holding = false;
         this.stats.sent++;
+        if (res.bodyError)
+          log.warn('collector answer body ignored; the data was accepted', {
+            status: res.status,
+            reason: res.bodyError,
+          });
         const ps = decodePartialSuccess(res.body);
         if (ps) {
           this.stats.rejectedPoints += ps.rejectedDataPoints;

@@ -33,12 +33,40 @@ export const NODE_FLAGS = ['--max-semi-space-size=1', '--no-memory-reducer'] as 
 export const UNIT_NAME = 'aiobs-agent';
 
 /**
+ * One word of an `ExecStart=` line, quoted per systemd.service(5) "Command lines": `%` is a
+ * specifier and `$` an environment variable in every word, so both are doubled; a word with
+ * whitespace, quotes or backslashes goes in double quotes, where `\\` and `\"` are the
+ * C-style escapes systemd undoes. Control characters cannot be written safely and are refused.
+ */
+export function quoteExecWord(word: string): string {
+  if (word === '' || /[\u0000-\u001f\u007f]/.test(word))
+    throw new Error(`cannot put ${JSON.stringify(word)} on a systemd command line`);
+  const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+  if (/^[A-Za-z0-9_./:@+=,%$-]+$/.test(escaped)) return escaped;
+  return `"${escaped.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+/**
+ * A path as the value of a setting like `EnvironmentFile=`: systemd takes the rest of the
+ * line as the path (spaces included, no quoting) after expanding `%` specifiers, so only `%`
+ * is escaped. Trailing whitespace would be trimmed, a trailing backslash continues the line
+ * and control characters end it: all are refused.
+ */
+export function quotePathSetting(path: string): string {
+  if (!path.startsWith('/') || /[\u0000-\u001f\u007f]/.test(path) || /[\s\\]$/.test(path))
+    throw new Error(`cannot use ${JSON.stringify(path)} as a systemd path setting`);
+  return path.replace(/%/g, '%%');
+}
+
+/**
  * Renders the systemd unit. Runs as root so nvidia-smi can read every process, hardened
  * otherwise: read-only system, private /tmp, state (the disk buffer) in
  * /var/lib/aiobs-agent via StateDirectory. KillMode=mixed: SIGTERM lets the agent flush and
  * stop its nvidia-smi children, SIGKILL cleans up what is left after TimeoutStopSec.
+ * Paths are quoted per systemd's rules, so a node or package path with spaces still works.
  */
 export function renderUnit(o: { nodePath: string; cliPath: string; envPath: string }): string {
+  const exec = [o.nodePath, ...NODE_FLAGS, o.cliPath, 'run'].map(quoteExecWord).join(' ');
   return `[Unit]
 Description=aiobs agent: host and GPU metrics over OTLP
 After=network-online.target
@@ -46,9 +74,9 @@ Wants=network-online.target
 
 [Service]
 Type=simple
-EnvironmentFile=${o.envPath}
+EnvironmentFile=${quotePathSetting(o.envPath)}
 Environment=AIOBS_AGENT_STATE_DIR=/var/lib/aiobs-agent
-ExecStart=${o.nodePath} ${NODE_FLAGS.join(' ')} ${o.cliPath} run
+ExecStart=${exec}
 Restart=always
 RestartSec=5
 KillMode=mixed
