@@ -26,6 +26,11 @@ const GET_ROUTES = [
   '/api/v1/hosts',
   '/api/v1/gpus',
   '/api/v1/gpus/series',
+  '/api/v1/models',
+  '/api/v1/models/series',
+  '/api/v1/models/compare',
+  '/api/v1/models/slowest',
+  '/api/v1/changes',
 ];
 
 /** Parameter names the routes read, so random values reach the parsers behind them. */
@@ -55,6 +60,14 @@ const PARAM_NAMES = [
   'host',
   'gpu',
   'quantile',
+  'level',
+  'model',
+  'version',
+  'variant',
+  'provider',
+  'operation',
+  'a',
+  'b',
   'attr.gen_ai.request.model',
   'attr.',
   'attr.x',
@@ -102,6 +115,15 @@ const plausible = fc.constantFrom(
   'hw.gpu.utilization',
   'gpu-host-1',
   'GPU-0000',
+  'gpt-4o',
+  'requests',
+  'errorRate',
+  'latencyP95',
+  'version:v1',
+  'variant:canary',
+  'minute',
+  'hour',
+  'raw',
   'default',
   'error',
   'ok',
@@ -186,6 +208,11 @@ const VALID: Record<string, [string, string][]> = {
   '/api/v1/gpus/series': [
     ['from', String(t0 - 60_000)],
     ['metric', 'hw.gpu.utilization'],
+  ],
+  '/api/v1/models/compare': [
+    ['model', 'gpt-4o'],
+    ['a', 'version:v1'],
+    ['b', 'version:v2'],
   ],
 };
 
@@ -539,7 +566,14 @@ async function seed(): Promise<void> {
     name: i % 2 ? 'chat gpt-4o' : 'embeddings',
     startMs: t0 + i * 1000,
     durationMs: i + 1,
-    attributes: { 'gen_ai.request.model': i % 2 ? 'gpt-4o' : 'e5', i },
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': i % 2 ? 'gpt-4o' : 'e5',
+      'gen_ai.usage.input_tokens': 10 + i,
+      'aiobs.model.version': i % 3 ? 'v1' : 'v2',
+      i,
+    },
   }));
   await post('/v1/traces', encodeSpans('fuzz-svc', specs), 'application/x-protobuf');
   const resource = (host: string) => ({
