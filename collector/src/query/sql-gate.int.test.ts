@@ -128,6 +128,12 @@ describe('allowed statements', () => {
     expect(native).toMatchObject({ statement: 'SELECT 1', format: 'Native' });
   });
 
+  test('a parameter the client cannot bind exactly is a 400 naming it', async () => {
+    const r = await attempt('SELECT {x:Float64}', { x: -7.76e215 });
+    expect(r).toMatchObject({ status: 400 });
+    expect(r.body).toMatch(/params\.x/);
+  });
+
   test('a syntax error is a 400 with the engine message', async () => {
     const r = await attempt('SELEC 1');
     expect(r.status).toBe(400);

@@ -177,6 +177,7 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
   }
 
   async function check(sql: string, params: Params = {}): Promise<CheckedQuery> {
+    checkParams(params);
     const text = await canonical(sql);
     if ((await canonical(text)) !== text)
       throw new ForbiddenError(
@@ -261,6 +262,29 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
 }
 
 class ResultTooLarge extends Error {}
+
+/**
+ * Parameter values the client can bind: numbers it would have to round (integers past
+ * ±2^53, infinities) are refused here, as the caller's mistake, not the engine's.
+ */
+function checkParams(params: Params): void {
+  const visit = (v: unknown, path: string): void => {
+    if (
+      typeof v === 'number' &&
+      (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v)))
+    )
+      throw new BadRequestError(
+        `${path} is not exactly representable; send integers beyond ±2^53 as strings`,
+        path,
+      );
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) visit(x, `${path}[${i}]`);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) visit(x, `${path}.${k}`);
+    }
+  };
+  for (const [k, v] of Object.entries(params)) visit(v, `params.${k}`);
+}
 
 /** Reads a result stream, refusing one larger than `max` bytes. */
 async function readAll(stream: AsyncIterable<unknown>, max: number): Promise<string> {
