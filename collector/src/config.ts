@@ -229,6 +229,24 @@ export const OPTIONS = [
       .default(128 * 1024),
   },
   {
+    // OpenTelemetry SDKs keep 128 attributes by default (AttributeCountLimit); the rest are
+    // dropped and reported in partial_success, so no record is lost for its extras.
+    key: 'maxAttributesPerRecord',
+    flag: '--max-attributes-per-record <n>',
+    env: 'AIOBS_MAX_ATTRIBUTES_PER_RECORD',
+    help: 'attributes kept per record, resource, scope, event and link; extras are dropped',
+    schema: z.coerce.number().int().min(1).max(65_535).default(128),
+  },
+  {
+    // Resource and scope attributes are copied into every row: a small body can ask for
+    // gigabytes of rows. Unset: 2 x --max-body-bytes (see ingest/ingestor.ts for why).
+    key: 'maxDecodedBytes',
+    flag: '--max-decoded-bytes <bytes>',
+    env: 'AIOBS_MAX_DECODED_BYTES',
+    help: 'most bytes of rows one OTLP request may write (413 above); default 2 x --max-body-bytes',
+    schema: z.coerce.number().int().min(1024).optional(),
+  },
+  {
     key: 'batchMaxRows',
     flag: '--batch-max-rows <rows>',
     env: 'AIOBS_BATCH_MAX_ROWS',

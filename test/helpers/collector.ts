@@ -12,6 +12,8 @@ export interface RunningCollector {
   /** Base URL, e.g. `http://127.0.0.1:43121`. */
   readonly url: string;
   readonly port: number;
+  /** Process id of the collector (e.g. to read its memory from `/proc/<pid>/status`). */
+  readonly pid: number;
   readonly dataDir: string;
   /** Ingest key of the default project (`Authorization: Bearer <apiKey>`). */
   readonly apiKey: string;
@@ -94,6 +96,7 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
   return {
     url,
     port,
+    pid: child.pid!,
     dataDir,
     apiKey,
     adminToken,

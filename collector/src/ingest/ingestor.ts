@@ -1,7 +1,9 @@
 import type { Principal } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { DecodeBudget } from '../otlp/decode-budget.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decoders.js';
+import { DecodedTooLargeError, SaturatedError } from '../otlp/errors.js';
 import type { OtlpEncoding, Signal } from '../otlp/http.js';
 import type { DecodeContext, DecodeOutcome } from '../otlp/outcome.js';
 import type { Engine } from '../storage/engine.js';
@@ -16,12 +18,27 @@ import {
 } from '../storage/tables/metrics-blocks.js';
 import { TracesBlock } from '../storage/tables/traces-block.js';
 import { type BatchPolicy, TableBatcher } from './table-batcher.js';
+import { type Reservation, WriteBudget } from './write-budget.js';
+
+/** Capacity each column keeps after a refused request is rolled back (see `ByteSink.trim`). */
+const TRIM_KEEP_BYTES = 1024 * 1024;
+
+/**
+ * `--max-decoded-bytes`, or its default: 2 x `--max-body-bytes` (64 MiB with the defaults).
+ * Measured: protobuf spans with a typical resource decode to 2-9x their size, so ordinary
+ * batches (up to a few MB) stay far below it; a refused request peaks near twice the limit
+ * while the sinks double (the 1.3 MB amplification request: +138 MB RSS at 2x, +327 MB at 4x).
+ */
+export function maxDecodedBytes(config: Config): number {
+  return config.maxDecodedBytes ?? 2 * config.maxBodyBytes;
+}
 
 /**
  * The write path: one group-commit batcher per table, admission control, and the decode
  * step that puts a request's rows into the batches. Memory is bounded by
- * `maxPendingBytes`: past it, requests are refused (503 + Retry-After) before their
- * bodies are read.
+ * `maxPendingBytes`, shared by the rows in the batches and the bodies being read or
+ * decoded (`reserve()`): past it, requests are refused (503 + Retry-After). One request's
+ * rows are bounded by `maxDecodedBytes` (413), checked after every record it decodes.
  */
 export class Ingestor {
   readonly traces: TableBatcher<TracesBlock>;
@@ -32,13 +49,18 @@ export class Ingestor {
   readonly expHistogram: TableBatcher<ExpHistogramBlock>;
   readonly summary: TableBatcher<SummaryBlock>;
   private readonly all: TableBatcher<NativeBlock>[];
-  private readonly maxPendingBytes: number;
+  /** Memory shared by pending rows and bodies in flight (`--max-pending-bytes`). */
+  readonly budget: WriteBudget;
+  private readonly maxDecodedBytes: number;
   private readonly maxAttributeBytes: number;
+  private readonly maxAttributes: number;
   private closed = false;
   /** Requests refused because the write path was full. */
   refused = 0;
+  /** Requests refused because their rows passed `maxDecodedBytes`. */
+  tooLarge = 0;
 
-  constructor(engine: Engine, config: Config, log: Logger) {
+  constructor(engine: Pick<Engine, 'insertNative'>, config: Config, log: Logger) {
     const policy: BatchPolicy = {
       maxRows: config.batchMaxRows,
       maxBytes: config.batchMaxBytes,
@@ -63,8 +85,10 @@ export class Ingestor {
       this.expHistogram,
       this.summary,
     ];
-    this.maxPendingBytes = config.maxPendingBytes;
+    this.budget = new WriteBudget(config.maxPendingBytes, () => this.pendingBytes());
+    this.maxDecodedBytes = maxDecodedBytes(config);
     this.maxAttributeBytes = config.maxAttributeBytes;
+    this.maxAttributes = config.maxAttributesPerRecord;
   }
 
   /** Encoded bytes held in memory across all tables. */
@@ -76,13 +100,21 @@ export class Ingestor {
 
   /** True when new requests must be refused (full, or shutting down). */
   saturated(): boolean {
-    return this.closed || this.pendingBytes() >= this.maxPendingBytes;
+    return this.closed || this.budget.full();
+  }
+
+  /** A reservation of the memory budget for one request's body; release it when done. */
+  reserve(): Reservation {
+    return this.budget.open();
   }
 
   /**
    * Decodes `body` into the batches (synchronously: no flush can interleave) and returns a
-   * promise that settles when every row it added is committed by the engine. A body that
-   * cannot be decoded leaves the batches untouched and throws `OtlpDecodeError`.
+   * promise that settles when every row it added is committed by the engine. A request
+   * that is refused while decoding leaves the batches untouched and throws:
+   * `OtlpDecodeError` (400) for a body that cannot be decoded, `DecodedTooLargeError`
+   * (413) once its rows pass `maxDecodedBytes`, `SaturatedError` (503) once they pass what
+   * the memory budget has left beside `body` (held by `reservation`).
    */
   ingest(
     signal: Signal,
@@ -90,10 +122,15 @@ export class Ingestor {
     body: Uint8Array,
     principal: Principal,
     outcome: DecodeOutcome,
+    reservation?: Reservation,
   ): Promise<unknown> {
+    const headroom = reservation ? this.budget.headroom(reservation) : Number.POSITIVE_INFINITY;
     const ctx: DecodeContext = {
       project: principal.project,
       maxAttributeBytes: this.maxAttributeBytes,
+      maxAttributes: this.maxAttributes,
+      droppedAttributes: 0,
+      budget: new DecodeBudget(this.maxDecodedBytes, headroom),
     };
     const batchers =
       signal === 'traces'
@@ -102,6 +139,7 @@ export class Ingestor {
           ? [this.logs]
           : [this.gauge, this.sum, this.histogram, this.expHistogram, this.summary];
     const marks = batchers.map((b) => b.block().mark());
+    ctx.budget.begin(batchers.map((b) => b.block()));
     try {
       if (signal === 'traces') decodeTraces(encoding, body, this.traces.block(), ctx, outcome);
       else if (signal === 'logs') decodeLogs(encoding, body, this.logs.block(), ctx, outcome);
@@ -121,8 +159,15 @@ export class Ingestor {
         );
     } catch (err) {
       for (let i = 0; i < batchers.length; i++) batchers[i]!.block().rollback(marks[i]!);
+      if (err instanceof DecodedTooLargeError || err instanceof SaturatedError) {
+        if (err instanceof DecodedTooLargeError) this.tooLarge++;
+        // The refused rows made the columns grow; do not keep that memory for the next ones.
+        for (const b of batchers) b.block().trim(TRIM_KEEP_BYTES);
+      }
       throw err;
     }
+    outcome.maxAttributes = ctx.maxAttributes;
+    outcome.droppedAttributes += ctx.droppedAttributes;
     const commits: Promise<void>[] = [];
     batchers.forEach((b, i) => {
       if (b.block().rows > marks[i]![0]!) commits.push(b.commit());
@@ -146,6 +191,12 @@ export class Ingestor {
         failures: b.failures,
       };
     }
-    return { pendingBytes: this.pendingBytes(), refused: this.refused, tables };
+    return {
+      pendingBytes: this.pendingBytes(),
+      reservedBytes: this.budget.reserved(),
+      refused: this.refused,
+      tooLarge: this.tooLarge,
+      tables,
+    };
   }
 }

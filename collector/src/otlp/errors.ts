@@ -1,3 +1,5 @@
+import { AppError, UnavailableError } from '../errors.js';
+
 /**
  * A request body that cannot be decoded as the OTLP message it claims to be (truncated or
  * malformed protobuf, invalid JSON, a field of the wrong type). Answered with 400 and
@@ -5,4 +7,35 @@
  */
 export class OtlpDecodeError extends Error {
   override readonly name: string = 'OtlpDecodeError';
+}
+
+/**
+ * 413 for a request whose decoded rows would pass `--max-decoded-bytes`: small bodies can
+ * ask for far larger rows (resource attributes are copied into every row), so the rows
+ * are bounded as they are written, not only the body.
+ */
+export class DecodedTooLargeError extends AppError {
+  constructor(limit: number) {
+    super(
+      413,
+      'payload_too_large',
+      `the rows this request would write exceed the decoded-size limit of ${limit} bytes ` +
+        '(resource and scope attributes count once per record); send fewer records per ' +
+        'request or raise --max-decoded-bytes (AIOBS_MAX_DECODED_BYTES)',
+    );
+  }
+}
+
+/**
+ * 503 + Retry-After: the write path's memory budget (`--max-pending-bytes`), shared by rows
+ * waiting for the engine and request bodies being read or decoded, is full.
+ */
+export class SaturatedError extends UnavailableError {
+  constructor() {
+    super(
+      'the write path is saturated (rows waiting for storage and request bodies in flight ' +
+        'fill its memory budget, --max-pending-bytes); retry later',
+      1,
+    );
+  }
 }

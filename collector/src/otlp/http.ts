@@ -1,4 +1,4 @@
-import { gunzip, inflate } from 'node:zlib';
+import { createGunzip, createInflate } from 'node:zlib';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
 import { OtlpDecodeError } from './errors.js';
 import type { DecodeOutcome } from './outcome.js';
@@ -18,15 +18,23 @@ export function encodingOf(contentType: string | undefined): OtlpEncoding {
 }
 
 /**
+ * Called with the bytes a body holds so far (raw and inflated together), each time that
+ * grows; it throws to stop the read (the write path's memory budget is full).
+ */
+export type BodyAccount = (bytes: number) => void;
+
+/**
  * Reads a request body of at most `limit` bytes after decompression. A gzip (or deflate)
- * body is inflated with zlib's `maxOutputLength`, so a bomb stops at the limit instead
- * of filling memory.
+ * body is inflated as a stream that stops at the limit, so a bomb never fills memory.
+ * `account` sees the bytes held as they arrive: `Content-Length` up front when it is
+ * given, then each chunk read and each chunk inflated.
  */
 export async function readBody(
   body: ReadableStream<Uint8Array> | null,
   contentEncoding: string | undefined,
   contentLength: string | undefined,
   limit: number,
+  account: BodyAccount = () => {},
 ): Promise<Uint8Array> {
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (
@@ -36,25 +44,18 @@ export async function readBody(
     encoding !== 'deflate'
   )
     throw new UnsupportedMediaTypeError(`Content-Encoding: ${encoding}`, ['gzip', 'identity']);
-  if (contentLength !== undefined && Number(contentLength) > limit)
-    throw new PayloadTooLargeError(limit);
-  const raw = await readAll(body, limit);
+  const declared = contentLength === undefined ? Number.NaN : Number(contentLength);
+  if (declared > limit) throw new PayloadTooLargeError(limit);
+  if (declared > 0) account(declared);
+  const raw = await readAll(body, limit, account);
   if (encoding === 'identity') return raw;
-  return new Promise((resolve, reject) => {
-    const done = (err: Error | null, out: Buffer) => {
-      if (!err) return resolve(out);
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-        reject(new PayloadTooLargeError(limit));
-      else reject(new OtlpDecodeError(`body is not valid ${encoding} data: ${err.message}`));
-    };
-    if (encoding === 'deflate') inflate(raw, { maxOutputLength: limit }, done);
-    else gunzip(raw, { maxOutputLength: limit }, done);
-  });
+  return inflateLimited(raw, encoding === 'deflate', limit, account);
 }
 
 async function readAll(
   body: ReadableStream<Uint8Array> | null,
   limit: number,
+  account: BodyAccount,
 ): Promise<Uint8Array> {
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
@@ -64,14 +65,56 @@ async function readAll(
     const { done, value } = await reader.read();
     if (done) break;
     total += value.length;
-    if (total > limit) {
+    try {
+      if (total > limit) throw new PayloadTooLargeError(limit);
+      account(total);
+    } catch (err) {
       await reader.cancel();
-      throw new PayloadTooLargeError(limit);
+      throw err;
     }
     chunks.push(value);
   }
   if (chunks.length === 1) return chunks[0]!;
   return Buffer.concat(chunks, total);
+}
+
+/** Inflated chunk size: large enough that a big body takes few callbacks. */
+const INFLATE_CHUNK = 64 * 1024;
+
+function inflateLimited(
+  raw: Uint8Array,
+  deflate: boolean,
+  limit: number,
+  account: BodyAccount,
+): Promise<Buffer> {
+  const what = deflate ? 'deflate' : 'gzip';
+  const z = deflate
+    ? createInflate({ chunkSize: INFLATE_CHUNK })
+    : createGunzip({ chunkSize: INFLATE_CHUNK });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const fail = (err: unknown) => {
+      z.destroy();
+      reject(err);
+    };
+    z.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      try {
+        if (total > limit) throw new PayloadTooLargeError(limit);
+        account(raw.length + total);
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    z.on('error', (err) =>
+      fail(new OtlpDecodeError(`body is not valid ${what} data: ${err.message}`)),
+    );
+    z.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)));
+    z.end(raw);
+  });
 }
 
 /** The record kind each signal's `partial_success` counts. */
@@ -85,26 +128,31 @@ const REJECTED_FIELD = {
 export type Signal = keyof typeof REJECTED_FIELD;
 
 /**
- * Encodes `Export<Signal>ServiceResponse`: empty when everything was accepted, otherwise
- * `partial_success { rejected_<records> = 1; error_message = 2; }`.
+ * Encodes `Export<Signal>ServiceResponse`: empty when everything was accepted as sent,
+ * otherwise `partial_success { rejected_<records> = 1; error_message = 2; }`. Per the
+ * OTLP spec, a request accepted in full with a warning (attributes dropped) has
+ * `rejected_<records>` 0 and a non-empty `error_message`.
  */
 export function encodeExportResponse(
   signal: Signal,
   encoding: OtlpEncoding,
   outcome: DecodeOutcome,
 ): Uint8Array | string {
+  const message = outcome.message;
   if (encoding === 'json') {
-    if (outcome.rejected === 0) return '{}';
+    if (outcome.rejected === 0 && message === '') return '{}';
     return JSON.stringify({
       partialSuccess: {
         [REJECTED_FIELD[signal]]: String(outcome.rejected),
-        errorMessage: outcome.message,
+        errorMessage: message,
       },
     });
   }
-  if (outcome.rejected === 0) return new Uint8Array(0);
-  const msg = Buffer.from(outcome.message, 'utf8');
-  const inner = [0x08, ...varint(outcome.rejected), 0x12, ...varint(msg.length)];
+  if (outcome.rejected === 0 && message === '') return new Uint8Array(0);
+  const msg = Buffer.from(message, 'utf8');
+  // proto3 leaves a zero count off the wire.
+  const count = outcome.rejected === 0 ? [] : [0x08, ...varint(outcome.rejected)];
+  const inner = [...count, 0x12, ...varint(msg.length)];
   const innerLen = inner.length + msg.length;
   return Buffer.concat([Buffer.from([0x0a, ...varint(innerLen), ...inner]), msg]);
 }

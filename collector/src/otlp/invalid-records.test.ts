@@ -44,7 +44,13 @@ function both(signal: Signal, request: unknown, max = 64): Decoded {
 }
 
 function expectOutcome(d: Decoded, accepted: number, rejected: number, message = ''): void {
-  expect({ ...d.outcome }).toEqual({ accepted, rejected, message });
+  const { outcome } = d;
+  expect({
+    accepted: outcome.accepted,
+    rejected: outcome.rejected,
+    message: outcome.message,
+  }).toEqual({ accepted, rejected, message });
+  expect(outcome.droppedAttributes).toBe(0);
 }
 
 describe('invalid spans', () => {

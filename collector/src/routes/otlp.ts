@@ -5,6 +5,7 @@ import { UnavailableError } from '../errors.js';
 import type { Ingestor } from '../ingest/ingestor.js';
 import type { Logger } from '../logger.js';
 import { type AppEnv, requireAuth } from '../middleware/auth.js';
+import { SaturatedError } from '../otlp/errors.js';
 import {
   encodeExportResponse,
   encodingOf,
@@ -36,18 +37,38 @@ export function otlpRoutes({ config, ingestor, authenticator, log }: OtlpRouteDe
       const encoding = encodingOf(c.req.header('content-type'));
       if (ingestor.saturated()) {
         ingestor.refused++;
-        throw new UnavailableError('the write path is saturated; retry later', 1);
+        throw new SaturatedError();
       }
-      const body = await readBody(
-        c.req.raw.body,
-        c.req.header('content-encoding'),
-        c.req.header('content-length'),
-        config.maxBodyBytes,
-      );
-      const t1 = performance.now();
+      // The body counts against the write path's memory budget from its first byte until
+      // its rows are in the batches (then they count as pending) or it is refused.
+      const reservation = ingestor.reserve();
       const outcome = new DecodeOutcome();
-      const principal = c.get('principal');
-      const committed = ingestor.ingest(signal as Signal, encoding, body, principal, outcome);
+      let body: Uint8Array;
+      let committed: Promise<unknown>;
+      let t1 = 0;
+      try {
+        body = await readBody(
+          c.req.raw.body,
+          c.req.header('content-encoding'),
+          c.req.header('content-length'),
+          config.maxBodyBytes,
+          (bytes) => reservation.ensure(bytes),
+        );
+        t1 = performance.now();
+        committed = ingestor.ingest(
+          signal as Signal,
+          encoding,
+          body,
+          c.get('principal'),
+          outcome,
+          reservation,
+        );
+      } catch (err) {
+        if (err instanceof SaturatedError) ingestor.refused++;
+        throw err;
+      } finally {
+        reservation.release();
+      }
       const t2 = performance.now();
       await committed.catch((err: unknown) => {
         throw new UnavailableError('storage did not accept the write; retry later', 5, err);

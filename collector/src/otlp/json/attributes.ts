@@ -1,6 +1,7 @@
 import type { ByteSink } from '../../storage/native/byte-sink.js';
 import type { MapColumn } from '../../storage/native/columns.js';
 import { doubleToString, type RawValue, rawToJson } from '../format-value.js';
+import type { AttributeLimits } from '../outcome.js';
 import { MAX_VALUE_DEPTH } from '../protobuf/attributes.js';
 import { EncodedAttributes } from '../protobuf/resource.js';
 import {
@@ -134,9 +135,15 @@ function overBytes(s: string, max: number): boolean {
 /**
  * Appends the `KeyValue` `kv` to `map` as one entry, as `writeKeyValue` does for protobuf.
  * Returns false, writing nothing, when the key or the flattened value is longer than
- * `maxBytes`: the caller rejects the record.
+ * `limits.maxAttributeBytes`: the caller rejects the record. Past `limits.maxAttributes`
+ * entries in the open row the entry is dropped and counted.
  */
-export function writeKeyValueJson(kv: unknown, map: MapColumn, maxBytes: number): boolean {
+export function writeKeyValueJson(kv: unknown, map: MapColumn, limits: AttributeLimits): boolean {
+  if (map.offsets.count - map.offsets.closed >= limits.maxAttributes) {
+    limits.droppedAttributes++;
+    return true;
+  }
+  const maxBytes = limits.maxAttributeBytes;
   const o = object(kv, '');
   const key = string(o.key, 'key');
   if (overBytes(key, maxBytes)) return false;
@@ -161,13 +168,13 @@ export function writeAttributesJson(
   v: unknown,
   field: string,
   map: MapColumn,
-  maxBytes: number,
+  limits: AttributeLimits,
 ): boolean {
   const list = array(v, field);
   for (let i = 0; i < list.length; i++) {
     let ok: boolean;
     try {
-      ok = writeKeyValueJson(list[i], map, maxBytes);
+      ok = writeKeyValueJson(list[i], map, limits);
     } catch (e) {
       throw within(e, field, i);
     }
@@ -187,14 +194,14 @@ export class JsonAttributes extends EncodedAttributes {
   }
 
   /** Reads the `attributes` of `owner` (a Resource or InstrumentationScope object). */
-  read(owner: JsonObject, maxBytes: number): void {
+  read(owner: JsonObject, limits: AttributeLimits): void {
     eachObject(array(owner.attributes, 'attributes'), 'attributes', (kv) => {
       if (kv.key === 'service.name' && kv.value != null) {
         const value = object(kv.value, 'value');
         const s = value.stringValue ?? value.string_value;
         if (typeof s === 'string') this.service = s;
       }
-      if (!writeKeyValueJson(kv, this.map, maxBytes)) this.ok = false;
+      if (!writeKeyValueJson(kv, this.map, limits)) this.ok = false;
     });
   }
 

@@ -54,9 +54,7 @@ class LogState {
   resourceLogs(rl: JsonObject): void {
     this.resource.reset();
     if (rl.resource != null) {
-      inField('resource', () =>
-        this.resource.read(object(rl.resource, ''), this.ctx.maxAttributeBytes),
-      );
+      inField('resource', () => this.resource.read(object(rl.resource, ''), this.ctx));
     }
     this.resourceSchema = string(rl.schemaUrl ?? rl.schema_url, 'schemaUrl');
     const list = array(rl.scopeLogs ?? rl.scope_logs, 'scopeLogs');
@@ -72,7 +70,7 @@ class LogState {
         const scope = object(sl.scope, '');
         this.scopeName = string(scope.name, 'name');
         this.scopeVersion = string(scope.version, 'version');
-        this.scope.read(scope, this.ctx.maxAttributeBytes);
+        this.scope.read(scope, this.ctx);
       } catch (e) {
         throw within(e, 'scope');
       }
@@ -110,9 +108,7 @@ class LogState {
 
     const b = this.block;
     const mark = b.mark(this.mark);
-    if (
-      !writeAttributesJson(lr.attributes, 'attributes', b.logAttributes, this.ctx.maxAttributeBytes)
-    ) {
+    if (!writeAttributesJson(lr.attributes, 'attributes', b.logAttributes, this.ctx)) {
       b.rollback(mark);
       return this.reject(index, 'an attribute is over the size limit');
     }
@@ -137,6 +133,7 @@ class LogState {
     b.projectId.sink.bytes(this.ctx.project, 0, this.ctx.project.length);
     b.rows++;
     this.outcome.accepted++;
+    this.ctx.budget.charge(b);
   }
 
   reject(index: number, why: string): void {

@@ -79,9 +79,7 @@ class MetricState {
   resourceMetrics(rm: JsonObject): void {
     this.resource.reset();
     if (rm.resource != null) {
-      inField('resource', () =>
-        this.resource.read(object(rm.resource, ''), this.ctx.maxAttributeBytes),
-      );
+      inField('resource', () => this.resource.read(object(rm.resource, ''), this.ctx));
     }
     this.resourceSchema = string(rm.schemaUrl ?? rm.schema_url, 'schemaUrl');
     const list = array(rm.scopeMetrics ?? rm.scope_metrics, 'scopeMetrics');
@@ -103,7 +101,7 @@ class MetricState {
           'droppedAttributesCount',
           true,
         );
-        this.scope.read(scope, this.ctx.maxAttributeBytes);
+        this.scope.read(scope, this.ctx);
       } catch (e) {
         throw within(e, 'scope');
       }
@@ -179,6 +177,7 @@ class MetricState {
     }
     block.rows++;
     this.outcome.accepted++;
+    this.ctx.budget.charge(block);
   }
 
   blockFor(type: number): MetricBlock {
@@ -209,8 +208,7 @@ class MetricState {
     const flags = int32(p.flags, 'flags', true);
     if (!this.resource.ok || !this.scope.ok)
       return 'a resource or scope attribute is over the size limit';
-    const max = this.ctx.maxAttributeBytes;
-    if (!writeAttributesJson(p.attributes, 'attributes', b.attributes, max))
+    if (!writeAttributesJson(p.attributes, 'attributes', b.attributes, this.ctx))
       return 'an attribute is over the size limit';
     b.attributes.offsets.end();
     if (!summary) {
@@ -252,14 +250,7 @@ class MetricState {
     const traceId = hexId(ex.traceId ?? ex.trace_id, 'traceId');
     const spanId = hexId(ex.spanId ?? ex.span_id, 'spanId');
     const attrs = ex.filteredAttributes ?? ex.filtered_attributes;
-    if (
-      !writeAttributesJson(
-        attrs,
-        'filteredAttributes',
-        b.exemplarAttributes,
-        this.ctx.maxAttributeBytes,
-      )
-    )
+    if (!writeAttributesJson(attrs, 'filteredAttributes', b.exemplarAttributes, this.ctx))
       return 'an exemplar attribute is over the size limit';
     if (traceId.length !== 0 && traceId.length !== 32)
       return `exemplar trace id must be 16 bytes, got ${traceId.length / 2}`;

@@ -54,9 +54,7 @@ class TraceState {
   resourceSpans(rs: JsonObject): void {
     this.resource.reset();
     if (rs.resource != null) {
-      inField('resource', () =>
-        this.resource.read(object(rs.resource, ''), this.ctx.maxAttributeBytes),
-      );
+      inField('resource', () => this.resource.read(object(rs.resource, ''), this.ctx));
     }
     const list = array(rs.scopeSpans ?? rs.scope_spans, 'scopeSpans');
     eachObject(list, 'scopeSpans', (o) => this.scopeSpans(o));
@@ -114,9 +112,8 @@ class TraceState {
 
     const b = this.block;
     b.mark(this.mark);
-    const max = this.ctx.maxAttributeBytes;
 
-    if (!writeAttributesJson(s.attributes, 'attributes', b.spanAttributes, max))
+    if (!writeAttributesJson(s.attributes, 'attributes', b.spanAttributes, this.ctx))
       return this.rollback(index, 'a span attribute is over the size limit');
     b.spanAttributes.offsets.end();
     const events = array(s.events, 'events');
@@ -162,6 +159,7 @@ class TraceState {
     b.projectId.sink.bytes(this.ctx.project, 0, this.ctx.project.length);
     b.rows++;
     this.outcome.accepted++;
+    this.ctx.budget.charge(b);
   }
 
   event(ev: JsonObject): boolean {
@@ -170,14 +168,7 @@ class TraceState {
     const lo = u64.lo;
     const hi = u64.hi;
     const name = string(ev.name, 'name');
-    if (
-      !writeAttributesJson(
-        ev.attributes,
-        'attributes',
-        b.eventAttributes,
-        this.ctx.maxAttributeBytes,
-      )
-    )
+    if (!writeAttributesJson(ev.attributes, 'attributes', b.eventAttributes, this.ctx))
       return false;
     b.eventAttributes.offsets.end();
     b.eventTimestamp.sink.u64(lo, hi);
@@ -191,9 +182,7 @@ class TraceState {
     const traceId = hexId(l.traceId ?? l.trace_id, 'traceId');
     const spanId = hexId(l.spanId ?? l.span_id, 'spanId');
     const traceState = string(l.traceState ?? l.trace_state, 'traceState');
-    if (
-      !writeAttributesJson(l.attributes, 'attributes', b.linkAttributes, this.ctx.maxAttributeBytes)
-    )
+    if (!writeAttributesJson(l.attributes, 'attributes', b.linkAttributes, this.ctx))
       return 'a link attribute is over the size limit';
     if (traceId.length !== 32) return `link trace id must be 16 bytes, got ${traceId.length / 2}`;
     if (spanId.length !== 16) return `link span id must be 8 bytes, got ${spanId.length / 2}`;

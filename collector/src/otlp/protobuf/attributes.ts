@@ -1,6 +1,7 @@
 import type { ByteSink } from '../../storage/native/byte-sink.js';
 import type { MapColumn } from '../../storage/native/columns.js';
 import { doubleToString, int64ToString, type RawValue, rawToJson } from '../format-value.js';
+import type { AttributeLimits } from '../outcome.js';
 import { type ProtoReader, WIRE_LEN } from './reader.js';
 
 const TRUE = Buffer.from('\x04true');
@@ -9,14 +10,21 @@ const FALSE = Buffer.from('\x05false');
 /**
  * Appends the `KeyValue` message in `[r.pos, end)` to `map` as one entry (key bytes, the
  * value flattened to a string). Returns false, writing nothing, when the key or the value
- * is longer than `maxBytes`: the caller rejects the record.
+ * is longer than `limits.maxAttributeBytes`: the caller rejects the record. Past
+ * `limits.maxAttributes` entries in the open row the entry is dropped and counted.
  */
 export function writeKeyValue(
   r: ProtoReader,
   end: number,
   map: MapColumn,
-  maxBytes: number,
+  limits: AttributeLimits,
 ): boolean {
+  if (map.offsets.count - map.offsets.closed >= limits.maxAttributes) {
+    limits.droppedAttributes++;
+    r.pos = end;
+    return true;
+  }
+  const maxBytes = limits.maxAttributeBytes;
   let ks = 0;
   let ke = 0;
   let vs = -1;

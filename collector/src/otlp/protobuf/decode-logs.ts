@@ -173,10 +173,9 @@ class LogState {
 
     const b = this.block;
     const mark = b.mark(this.mark);
-    const max = this.ctx.maxAttributeBytes;
     for (let i = 0; i < attrs.length; i += 2) {
       r.pos = attrs[i]!;
-      if (!writeKeyValue(r, attrs[i + 1]!, b.logAttributes, max)) {
+      if (!writeKeyValue(r, attrs[i + 1]!, b.logAttributes, this.ctx)) {
         b.rollback(mark);
         return this.outcome.reject(`log record ${index}: an attribute is over the size limit`);
       }
@@ -206,5 +205,6 @@ class LogState {
     b.projectId.sink.bytes(this.ctx.project, 0, this.ctx.project.length);
     b.rows++;
     this.outcome.accepted++;
+    this.ctx.budget.charge(b);
   }
 }

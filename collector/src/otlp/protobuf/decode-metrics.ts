@@ -222,6 +222,7 @@ class MetricState {
     }
     block.rows++;
     this.outcome.accepted++;
+    this.ctx.budget.charge(block);
   }
 
   blockFor(type: number): MetricBlock {
@@ -283,10 +284,9 @@ class MetricState {
     }
     if (!this.resource.ok || !this.scope.ok)
       return 'a resource or scope attribute is over the size limit';
-    const max = this.ctx.maxAttributeBytes;
     for (let i = 0; i < attrs.length; i += 2) {
       r.pos = attrs[i]!;
-      if (!writeKeyValue(r, attrs[i + 1]!, b.attributes, max))
+      if (!writeKeyValue(r, attrs[i + 1]!, b.attributes, this.ctx))
         return 'an attribute is over the size limit';
     }
     b.attributes.offsets.end();
@@ -347,7 +347,7 @@ class MetricState {
         r.pos = tE;
       } else if (field === 7 && wire === WIRE_LEN) {
         const e = r.lenEnd(end);
-        if (!writeKeyValue(r, e, b.exemplarAttributes, this.ctx.maxAttributeBytes))
+        if (!writeKeyValue(r, e, b.exemplarAttributes, this.ctx))
           return 'an exemplar attribute is over the size limit';
         r.pos = e;
       } else r.skip(wire, end);

@@ -185,11 +185,10 @@ class TraceState {
 
     const b = this.block;
     b.mark(this.mark);
-    const max = this.ctx.maxAttributeBytes;
 
     for (let i = 0; i < attrs.length; i += 2) {
       r.pos = attrs[i]!;
-      if (!writeKeyValue(r, attrs[i + 1]!, b.spanAttributes, max))
+      if (!writeKeyValue(r, attrs[i + 1]!, b.spanAttributes, this.ctx))
         return this.rollback(index, 'a span attribute is over the size limit');
     }
     b.spanAttributes.offsets.end();
@@ -225,6 +224,7 @@ class TraceState {
     b.projectId.sink.bytes(this.ctx.project, 0, this.ctx.project.length);
     b.rows++;
     this.outcome.accepted++;
+    this.ctx.budget.charge(b);
   }
 
   event(r: ProtoReader, start: number, end: number): boolean {
@@ -246,7 +246,7 @@ class TraceState {
         r.pos = nE;
       } else if (tag === ((3 << 3) | WIRE_LEN)) {
         const e = r.lenEnd(end);
-        if (!writeKeyValue(r, e, b.eventAttributes, this.ctx.maxAttributeBytes)) return false;
+        if (!writeKeyValue(r, e, b.eventAttributes, this.ctx)) return false;
         r.pos = e;
       } else r.skip(tag & 7, end);
     }
@@ -282,7 +282,7 @@ class TraceState {
         r.pos = tsE;
       } else if (tag === ((4 << 3) | WIRE_LEN)) {
         const e = r.lenEnd(end);
-        if (!writeKeyValue(r, e, b.linkAttributes, this.ctx.maxAttributeBytes))
+        if (!writeKeyValue(r, e, b.linkAttributes, this.ctx))
           return 'a link attribute is over the size limit';
         r.pos = e;
       } else r.skip(tag & 7, end);

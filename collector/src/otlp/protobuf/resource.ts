@@ -63,7 +63,7 @@ export function readAttributes(
     }
     const e = r.lenEnd(end);
     noteServiceName(r, e, into);
-    if (!writeKeyValue(r, e, into.map, ctx.maxAttributeBytes)) into.ok = false;
+    if (!writeKeyValue(r, e, into.map, ctx)) into.ok = false;
     r.pos = e;
   }
 }

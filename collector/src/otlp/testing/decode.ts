@@ -13,6 +13,7 @@ import {
   SummaryBlock,
 } from '../../storage/tables/metrics-blocks.js';
 import { TracesBlock } from '../../storage/tables/traces-block.js';
+import { DecodeBudget } from '../decode-budget.js';
 import { decodeLogsJson } from '../json/decode-logs.js';
 import { decodeMetricsJson } from '../json/decode-metrics.js';
 import { decodeTracesJson } from '../json/decode-traces.js';
@@ -32,8 +33,19 @@ export const REQUEST_TYPE: Record<Signal, OtlpRequestType> = {
   logs: 'ExportLogsServiceRequest',
 };
 
-export function context(maxAttributeBytes = 4096, project = 'proj-1'): DecodeContext {
-  return { project: encodeProject(project), maxAttributeBytes };
+/** A decode context with test-sized limits; `limits` overrides the attribute count and budget. */
+export function context(
+  maxAttributeBytes = 4096,
+  project = 'proj-1',
+  limits: { maxAttributes?: number; maxDecodedBytes?: number; headroom?: number } = {},
+): DecodeContext {
+  return {
+    project: encodeProject(project),
+    maxAttributeBytes,
+    maxAttributes: limits.maxAttributes ?? 128,
+    droppedAttributes: 0,
+    budget: new DecodeBudget(limits.maxDecodedBytes ?? Number.POSITIVE_INFINITY, limits.headroom),
+  };
 }
 
 export function newMetricBlocks(): MetricBlocks {
@@ -57,9 +69,30 @@ export function decode(
   signal: Signal,
   encoding: Encoding,
   body: Uint8Array,
-  ctx: DecodeContext = context(),
+  shared: DecodeContext = context(),
 ): Decoded {
+  // Each decode counts its own drops and bytes, as each request does at run time.
+  const ctx = {
+    ...shared,
+    droppedAttributes: 0,
+    budget: new DecodeBudget(shared.budget.limit, shared.budget.headroom),
+  };
   const outcome = new DecodeOutcome();
+  outcome.maxAttributes = ctx.maxAttributes;
+  try {
+    return decodeInto(signal, encoding, body, ctx, outcome);
+  } finally {
+    outcome.droppedAttributes = ctx.droppedAttributes;
+  }
+}
+
+function decodeInto(
+  signal: Signal,
+  encoding: Encoding,
+  body: Uint8Array,
+  ctx: DecodeContext,
+  outcome: DecodeOutcome,
+): Decoded {
   if (signal === 'traces') {
     const block = new TracesBlock();
     (encoding === 'pb' ? decodeTracesProto : decodeTracesJson)(body, block, ctx, outcome);

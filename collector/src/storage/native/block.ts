@@ -11,6 +11,10 @@ export class NativeBlock {
 
   /** Set once by the table's subclass constructor, in block order. */
   columns: readonly Column[] = [];
+  /** Every sink of every column, flattened on first use: `size()` is one tight loop. */
+  private sinkList: ByteSink[] | undefined;
+  /** `size()` at the last `growth()` call. */
+  private sizeSeen = 0;
 
   constructor(readonly table: string) {}
 
@@ -36,11 +40,44 @@ export class NativeBlock {
     for (const c of this.columns) i = c.restore(mark, i);
   }
 
-  /** Bytes held by the columns. */
+  /** Bytes held by the columns. Cheap enough to call after every decoded record. */
   size(): number {
+    const list = this.sinks();
     let n = 0;
-    for (const c of this.columns) n += c.size();
+    for (let i = 0; i < list.length; i++) n += list[i]!.len;
     return n;
+  }
+
+  /**
+   * Bytes written since the previous call (negative when rows were rolled back below that
+   * point). Lets a request charge what each of its records added with one `size()`.
+   */
+  growth(): number {
+    const now = this.size();
+    const added = now - this.sizeSeen;
+    this.sizeSeen = now;
+    return added;
+  }
+
+  /** Bytes allocated by the columns (at least `size()`). */
+  capacity(): number {
+    let n = 0;
+    for (const s of this.sinks()) n += s.buf.length;
+    return n;
+  }
+
+  /** Releases each column's spare capacity above `keep` bytes (see `ByteSink.trim`). */
+  trim(keep: number): void {
+    for (const s of this.sinks()) s.trim(keep);
+  }
+
+  private sinks(): ByteSink[] {
+    if (this.sinkList === undefined) {
+      const list: ByteSink[] = [];
+      for (const c of this.columns) c.sinks(list);
+      this.sinkList = list;
+    }
+    return this.sinkList;
   }
 
   /** The block as Native bytes: views into the column sinks, valid until the next append. */

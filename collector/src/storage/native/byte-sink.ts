@@ -128,4 +128,15 @@ export class ByteSink {
   reset(): void {
     this.len = 0;
   }
+
+  /**
+   * Gives back capacity far beyond what is held (after a refused request was rolled back),
+   * so one oversized request does not pin its peak memory for the life of the process.
+   */
+  trim(keep: number): void {
+    if (this.buf.length <= keep || this.buf.length <= this.len * 2) return;
+    const next = Buffer.allocUnsafe(Math.max(keep, this.len));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
 }

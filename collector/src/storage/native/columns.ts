@@ -18,6 +18,8 @@ export interface Column {
   encode(out: Buffer[]): void;
   /** Bytes held. */
   size(): number;
+  /** Pushes the sinks whose bytes `size()` counts, so a block can sum them in one loop. */
+  sinks(into: ByteSink[]): void;
   /** Pushes the write position onto `mark`. */
   save(mark: number[]): void;
   /** Restores the position saved at `mark[i]`; returns the next index. */
@@ -41,6 +43,9 @@ export class SinkColumn implements Column {
   size(): number {
     return this.sink.len;
   }
+  sinks(into: ByteSink[]): void {
+    into.push(this.sink);
+  }
   save(mark: number[]): void {
     mark.push(this.sink.len);
   }
@@ -60,21 +65,26 @@ export class SinkColumn implements Column {
 export class Offsets {
   readonly sink = new ByteSink(1024);
   count = 0;
+  /** `count` when the last row was closed: `count - closed` elements are in the open row. */
+  closed = 0;
   /** Closes the current row (or element) after `count` elements in total. */
   end(): void {
     this.sink.u64n(this.count);
+    this.closed = this.count;
   }
   save(mark: number[]): void {
     mark.push(this.sink.len, this.count);
   }
   restore(mark: number[], i: number): number {
     this.sink.len = mark[i]!;
-    this.count = mark[i + 1]!;
+    // Marks are taken between rows, so the restored count is also the last closed one.
+    this.count = this.closed = mark[i + 1]!;
     return i + 2;
   }
   reset(): void {
     this.sink.reset();
     this.count = 0;
+    this.closed = 0;
   }
 }
 
@@ -94,6 +104,9 @@ export class MapColumn implements Column {
   }
   size(): number {
     return this.offsets.sink.len + this.keys.len + this.values.len;
+  }
+  sinks(into: ByteSink[]): void {
+    into.push(this.offsets.sink, this.keys, this.values);
   }
   save(mark: number[]): void {
     this.offsets.save(mark);
@@ -132,6 +145,10 @@ export class ArrayColumn<C extends Column> implements Column {
   }
   size(): number {
     return (this.ownsOffsets ? this.offsets.sink.len : 0) + this.inner.size();
+  }
+  sinks(into: ByteSink[]): void {
+    if (this.ownsOffsets) into.push(this.offsets.sink);
+    this.inner.sinks(into);
   }
   save(mark: number[]): void {
     if (this.ownsOffsets) this.offsets.save(mark);

@@ -1,0 +1,154 @@
+import { pino } from 'pino';
+import { describe, expect, test } from 'vitest';
+import type { Principal } from '../auth/authenticator.js';
+import { loadConfig } from '../config.js';
+import { DecodedTooLargeError, SaturatedError } from '../otlp/errors.js';
+import { DecodeOutcome, encodeProject } from '../otlp/outcome.js';
+import { encodeOtlpProtobuf } from '../otlp/testing/otlp-protobuf.js';
+import { nativeRows, readNativeBlock } from '../storage/native/read-block.js';
+import { Ingestor, maxDecodedBytes } from './ingestor.js';
+
+const log = pino({ level: 'silent' });
+const principal: Principal = { kind: 'ingest', projectId: 'p', project: encodeProject('p') };
+
+/**
+ * The engine's insert, recording the span names of each block it receives; while `hold`
+ * is set, inserts wait for `release()` (so later rows stay in the filling batch).
+ */
+function recordingEngine() {
+  const inserts: string[][] = [];
+  const held: (() => void)[] = [];
+  const engine = {
+    inserts,
+    hold: false,
+    release: () => {
+      engine.hold = false;
+      for (const f of held.splice(0)) f();
+    },
+    insertNative: async (_t: string, _c: readonly string[], block: readonly Buffer[]) => {
+      const rows = nativeRows(readNativeBlock(Buffer.concat(block)));
+      inserts.push(rows.map((r) => String(r.SpanName)));
+      if (engine.hold) await new Promise<void>((r) => held.push(r));
+    },
+  };
+  return engine;
+}
+
+function spans(names: string[], resourceBytes = 0): Uint8Array {
+  const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
+  return encodeOtlpProtobuf('ExportTraceServiceRequest', {
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', 's'), str('big', 'x'.repeat(resourceBytes))] },
+        scopeSpans: [
+          {
+            spans: names.map((name, i) => ({
+              traceId: '5b8efff798038103d269b633813fc60c',
+              spanId: `eee19b7ec3c1b1${String(10 + i).slice(-2)}`,
+              name,
+              startTimeUnixNano: '1750000000000000000',
+              endTimeUnixNano: '1750000000500000000',
+            })),
+          },
+        ],
+      },
+    ],
+  });
+}
+
+const flags = { maxDecodedBytes: 3_000_000, maxPendingBytes: 10_000_000, batchMaxDelayMs: 0 };
+
+describe('Ingestor: a refused request leaves nothing behind', () => {
+  test('413 mid-request: rows of other requests in the same batch are committed, none of it', async () => {
+    const engine = recordingEngine();
+    const ingestor = new Ingestor(engine, loadConfig(flags, {}), log);
+    // One insert in flight, so the next request's rows wait in the filling batch while the
+    // big one is decoded into the same block.
+    engine.hold = true;
+    const first = ingestor.ingest(
+      'traces',
+      'protobuf',
+      spans(['x']),
+      principal,
+      new DecodeOutcome(),
+    );
+    const kept = ingestor.ingest(
+      'traces',
+      'protobuf',
+      spans(['a', 'b']),
+      principal,
+      new DecodeOutcome(),
+    );
+    const before = ingestor.traces.block().size();
+    expect(ingestor.traces.block().rows).toBe(2);
+    const big = spans(
+      Array.from({ length: 1000 }, () => 'big'),
+      5000,
+    );
+    expect(() =>
+      ingestor.ingest('traces', 'protobuf', big, principal, new DecodeOutcome()),
+    ).toThrow(DecodedTooLargeError);
+    expect(ingestor.traces.block().size()).toBe(before);
+    // The columns that grew past 3 MB for the refused rows gave that memory back.
+    expect(ingestor.traces.block().capacity()).toBeLessThan(2 * 1024 * 1024);
+    engine.release();
+    await Promise.all([first, kept]);
+    await ingestor.close();
+    expect(engine.inserts).toEqual([['x'], ['a', 'b']]);
+    expect(ingestor.stats()).toMatchObject({ tooLarge: 1, reservedBytes: 0 });
+  });
+
+  test('503 when the rows pass what the memory budget has left beside another body', async () => {
+    const engine = recordingEngine();
+    const ingestor = new Ingestor(
+      engine,
+      loadConfig({ ...flags, maxDecodedBytes: 10_000_000 }, {}),
+      log,
+    );
+    const other = ingestor.reserve();
+    other.ensure(9_900_000); // a large body being read by another request
+    const own = ingestor.reserve();
+    const body = spans(
+      Array.from({ length: 100 }, () => 'big'),
+      5000,
+    );
+    own.ensure(body.length);
+    expect(() =>
+      ingestor.ingest('traces', 'protobuf', body, principal, new DecodeOutcome(), own),
+    ).toThrow(SaturatedError);
+    expect(ingestor.traces.block().rows).toBe(0);
+    // Once the other body is gone, the same request fits.
+    other.release();
+    const outcome = new DecodeOutcome();
+    const done = ingestor.ingest('traces', 'protobuf', body, principal, outcome, own);
+    own.release();
+    await done;
+    expect(outcome.accepted).toBe(100);
+    await ingestor.close();
+    expect(engine.inserts.flat()).toHaveLength(100);
+  });
+
+  test('rows waiting in the batches and bodies in flight share --max-pending-bytes', () => {
+    const ingestor = new Ingestor(
+      recordingEngine(),
+      loadConfig({ ...flags, batchMaxDelayMs: 60_000 }, {}),
+      log,
+    );
+    expect(ingestor.saturated()).toBe(false);
+    const r = ingestor.reserve();
+    r.ensure(9_999_999);
+    expect(ingestor.saturated()).toBe(false);
+    r.ensure(10_000_000);
+    expect(ingestor.saturated()).toBe(true);
+    r.release();
+    expect(ingestor.saturated()).toBe(false);
+  });
+
+  test('the decoded limit defaults to 2 x --max-body-bytes', () => {
+    expect(maxDecodedBytes(loadConfig({}, {}))).toBe(64 * 1024 * 1024);
+    expect(maxDecodedBytes(loadConfig({ maxBodyBytes: 1_000_000 }, {}))).toBe(2_000_000);
+    expect(maxDecodedBytes(loadConfig({ maxPendingBytes: 1024 }, {}))).toBe(64 * 1024 * 1024);
+    expect(maxDecodedBytes(loadConfig({ maxDecodedBytes: 5000 }, {}))).toBe(5000);
+    expect(maxDecodedBytes(loadConfig({}, { AIOBS_MAX_DECODED_BYTES: '7000' }))).toBe(7000);
+  });
+});
