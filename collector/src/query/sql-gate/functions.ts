@@ -42,8 +42,8 @@ export function isDeniedName(name: string): boolean {
   return DENIED_FUNCTIONS.has(n) || DENIED_PREFIXES.some((p) => n.startsWith(p));
 }
 
-/** `lambda` is syntax, not a function in `system.functions`. */
-const SYNTAX_FUNCTIONS = new Set(['lambda']);
+/** Syntax the parser prints as a function but `system.functions` does not list. */
+const SYNTAX_FUNCTIONS = new Set(['lambda', 'exists', 'grouping', 'untuple']);
 
 /**
  * Resolves a written function name the way the engine does: exact name, then a

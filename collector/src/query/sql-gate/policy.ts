@@ -97,7 +97,8 @@ export function inspectQuery(root: AstNode, ctx: PolicyContext): Inspection {
       root.children.filter((c) => c.type !== 'Identifier'),
       state,
     );
-    checkTable(root.payload.split(' ').join('.'), ctx, state);
+    // The payload is `<database> <table>`, with an empty database when none was written.
+    checkTable(root.payload.split(' ').filter(Boolean).join('.'), ctx, state);
   } else {
     // SHOW TABLES/DATABASES/COLUMNS/FUNCTIONS/ENGINES are rewritten by the engine into
     // SELECTs of system.tables, databases, columns, functions and table_engines: metadata
