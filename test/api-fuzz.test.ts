@@ -220,7 +220,21 @@ const VALID: Record<string, [string, string][]> = {
  * A query string: some of the route's valid parameters plus random pairs (repeated keys
  * allowed), sometimes with raw, badly escaped text after them.
  */
-const getRequest = fc.constantFrom(...GET_ROUTES).chain((route) =>
+/** A route, or a trace lookup with a random (often malformed) id in the path. */
+const route = fc.oneof(
+  { weight: 12, arbitrary: fc.constantFrom(...GET_ROUTES) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(
+        value.map((v) => encodeURIComponent(v.slice(0, 200))),
+        fc.constantFrom('%', '%zz', '..%2F..%2Fetc%2Fpasswd', 'AB'.repeat(16), '0'.repeat(32)),
+      )
+      .map((id) => `/api/v1/traces/${id}`),
+  },
+);
+
+const getRequest = route.chain((route) =>
   fc
     .tuple(
       fc.subarray(VALID[route] ?? []),

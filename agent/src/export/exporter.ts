@@ -279,7 +279,11 @@ export class Exporter {
         const ps = decodePartialSuccess(res.body);
         if (ps) {
           this.stats.rejectedPoints += ps.rejectedDataPoints;
-          log.warn('collector rejected some data points', { ...ps });
+          // The message is the collector's text: keep log lines short whatever it sends.
+          log.warn('collector rejected some data points', {
+            rejectedDataPoints: ps.rejectedDataPoints,
+            errorMessage: ps.errorMessage.slice(0, 300),
+          });
         }
         log.debug('export ok', { status: res.status, bytes: payload.length, requests });
         break;
