@@ -189,7 +189,8 @@ program
         `refusing to install a root service that runs code other users can change: ${unsafe}.\n` +
           'Install the agent globally as root first, then install the service from there:\n' +
           '  sudo npm install -g @aiobs/agent\n' +
-          '  sudo aiobs-agent install --collector <url> --api-key-file <file> --enable',
+          '  sudo aiobs-agent install --collector <url> --api-key-file <file> --enable\n' +
+          "Node.js itself must be root's too (a distribution package or /usr/local, not a user's nvm).",
       );
     const plan = planInstall({
       collectorUrl: flags.collector ?? process.env.AIOBS_COLLECTOR_URL ?? 'http://127.0.0.1:4318',
