@@ -43,9 +43,9 @@ function tree(text: string) {
       .split('\n'),
   );
 }
-function refusal(text: string): SqlRefusal {
+function refusal(text: string, canonical = ''): SqlRefusal {
   try {
-    inspectQuery(tree(text), ctx);
+    inspectQuery(tree(text), ctx, canonical);
   } catch (err) {
     if (err instanceof SqlRefusal) return err;
     throw err;
@@ -238,10 +238,12 @@ describe('inspectQuery', () => {
     expect(inspectQuery(tree(explain), ctx).tables).toHaveLength(1);
     const explainFile = `Explain EXPLAIN (children 1)\n${select(call('file')).replace(/^/gm, ' ')}`;
     expect(refusal(explainFile).kind).toBe('forbidden');
-    expect(refusal("ShowTables (children 1)\n Literal '/tmp/x'").message).toMatch(/OUTFILE/);
-    expect(
-      inspectQuery(tree('ShowTables (children 1)\n Identifier system'), ctx).format,
-    ).toBeUndefined();
+    const outfile = "ShowTables (children 1)\n Literal '/tmp/x'";
+    expect(refusal(outfile, "SHOW TABLES\nINTO OUTFILE '/tmp/x'").message).toMatch(/OUTFILE/);
+    const showTables = tree('ShowTables (children 1)\n Identifier system');
+    expect(inspectQuery(showTables, ctx, 'SHOW TABLES FROM system').format).toBeUndefined();
+    // SHOW CLUSTERS dumps as a bare ShowTables too; the canonical text tells it apart.
+    expect(() => inspectQuery(tree('ShowTables'), ctx, 'SHOW CLUSTERS')).toThrow(SqlRefusal);
     expect(
       refusal(
         'ShowCreateTableQuery system users (children 2)\n Identifier system\n Identifier users',

@@ -161,7 +161,7 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
     const lines = await explainAst(statement, params);
     try {
       const tree = parseExplainAst(lines);
-      const inspection = inspectQuery(tree, { database: opts.database, ...ctx });
+      const inspection = inspectQuery(tree, { database: opts.database, ...ctx }, statement);
       return { ...inspection, lines: lines.length };
     } catch (err) {
       if (err instanceof SqlRefusal)

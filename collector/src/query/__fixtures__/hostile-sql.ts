@@ -124,6 +124,12 @@ export const HOSTILE_SQL: readonly HostileCase[] = [
   { sql: 'SHOW PROCESSLIST', status: 403, why: 'processes' },
   { sql: 'SHOW GRANTS', status: 403, why: 'grants' },
   { sql: 'SHOW USERS', status: 403, why: 'users' },
+  { sql: 'SHOW CLUSTERS', status: 403, why: 'cluster hosts (dumps as ShowTables)' },
+  { sql: 'SHOW MERGES', status: 403, why: 'dumps as ShowTables' },
+  { sql: 'SHOW FILESYSTEM CACHES', status: 403, why: 'dumps as ShowTables' },
+  { sql: 'SHOW CREATE USER default', status: 403, why: 'users' },
+  { sql: 'SHOW ACCESS', status: 403, why: 'grants' },
+  { sql: 'SHOW CREATE DATABASE system', status: 403, why: 'not a listed statement' },
   { sql: 'SELECT * FROM otherdb.t', status: 403, why: 'another database' },
 ];
 
@@ -140,6 +146,7 @@ export const ALLOWED_SQL: readonly { sql: string; params?: Record<string, unknow
   { sql: 'SELECT 1 AS a FORMAT JSON' },
   { sql: 'SHOW TABLES' },
   { sql: 'SHOW DATABASES' },
+  { sql: "SHOW FULL TABLES FROM system LIKE 'ta%'" },
   { sql: 'DESCRIBE TABLE otel_traces' },
   { sql: 'EXPLAIN SELECT count() FROM otel_traces' },
   { sql: 'SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name' },

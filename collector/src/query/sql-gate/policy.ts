@@ -59,13 +59,16 @@ const forbid = (message: string) => new SqlRefusal('forbidden', message);
 const settingsRefusal = () =>
   new SqlRefusal('invalid', 'SETTINGS clauses are not accepted; the API sets the limits itself');
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The formatter's spelling of SHOW TABLES / SHOW DATABASES (it drops FULL). */
+const SHOW_TABLES = /^SHOW (?:TEMPORARY )?(?:TABLES|DATABASES)(?:\s|$)/;
 
 /**
- * Checks a parsed statement against the rules.
+ * Checks a parsed statement against the rules. `canonical` is the formatter's text of
+ * the same statement, needed where the dump does not tell statements apart.
  *
  * @throws SqlRefusal naming the first construct that is not allowed
  */
-export function inspectQuery(root: AstNode, ctx: PolicyContext): Inspection {
+export function inspectQuery(root: AstNode, ctx: PolicyContext, canonical = ''): Inspection {
   const state: State = { format: undefined, tables: [] };
   if (!ROOT_TYPES.has(root.type))
     throw forbid(
@@ -84,7 +87,7 @@ export function inspectQuery(root: AstNode, ctx: PolicyContext): Inspection {
       root.children.filter((c) => !isSelect(c)),
       state,
     );
-    const inner = inspectQuery(statements[0]!, ctx);
+    const inner = inspectQuery(statements[0]!, ctx, canonical);
     state.tables.push(...inner.tables);
   } else if (root.type === 'DescribeQuery') {
     const [target, ...rest] = root.children;
@@ -100,6 +103,10 @@ export function inspectQuery(root: AstNode, ctx: PolicyContext): Inspection {
     // The payload is `<database> <table>`, with an empty database when none was written.
     checkTable(root.payload.split(' ').filter(Boolean).join('.'), ctx, state);
   } else {
+    // The dump prints SHOW TABLES, DATABASES, CLUSTERS, MERGES, DICTIONARIES, SETTINGS and
+    // FILESYSTEM CACHES all as a bare ShowTables: only the canonical text tells them apart.
+    if (root.type === 'ShowTables' && !SHOW_TABLES.test(canonical))
+      throw forbid('of the SHOW … lists only SHOW TABLES and SHOW DATABASES are allowed');
     // SHOW TABLES/DATABASES/COLUMNS/FUNCTIONS/ENGINES are rewritten by the engine into
     // SELECTs of system.tables, databases, columns, functions and table_engines: metadata
     // only. Their dump does not show every clause, so only settings and INTO OUTFILE
