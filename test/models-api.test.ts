@@ -211,6 +211,39 @@ describe.each([
     });
   });
 
+  test('PUT /api/v1/prices: tokens of the model become cost at its price', async () => {
+    const price = {
+      provider: 'openai',
+      model: llm,
+      effectiveFrom: '2020-01-01',
+      inputPerMillion: 3,
+      outputPerMillion: 15,
+      cacheReadPerMillion: 0.3,
+    };
+    const put = await collector.api<{ prices: unknown[] }>('/api/v1/prices', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prices: [price] }),
+    });
+    expect(put.prices).toEqual([price]);
+    expect((await collector.api<{ prices: unknown[] }>('/api/v1/prices')).prices).toEqual([price]);
+    const res = await collector.api<Record<string, any>>(
+      `/api/v1/models?${range}&service=${service}&model=${encodeURIComponent(llm)}`,
+    );
+    const want = sent
+      .filter((s) => s.model === llm)
+      .reduce(
+        (a, s) =>
+          a +
+          ((s.inputTokens - s.cacheReadTokens) * 3 +
+            s.cacheReadTokens * 0.3 +
+            s.outputTokens * 15) /
+            1e6,
+        0,
+      );
+    expect(res.models[0].costUsd).toBeCloseTo(want, 9);
+  });
+
   test('GET /api/v1/changes: the models and the v2 rollout appear when they started', async () => {
     const res = await collector.api<Record<string, any>>(`/api/v1/changes?${range}`);
     const mine = res.changes.filter((c: any) => c.model.endsWith(`-${runId}`));
@@ -259,6 +292,60 @@ describe('model API input checks', () => {
     expect(body.error.field).toBe(field);
   });
 
+  test('GET /api/v1/prices starts with the built-in list of common hosted models', async () => {
+    const fresh = await startCollector();
+    try {
+      const res = await fresh.api<{ prices: { provider: string; model: string }[] }>(
+        '/api/v1/prices',
+      );
+      expect(res.prices).toContainEqual(
+        expect.objectContaining({ provider: 'openai', model: 'gpt-4o' }),
+      );
+      expect(res.prices).toContainEqual(
+        expect.objectContaining({ provider: 'anthropic', model: 'claude-sonnet-4-0' }),
+      );
+    } finally {
+      expect(await fresh.stop()).toBe(0);
+    }
+  });
+
+  test.each([
+    ['not json', undefined],
+    [
+      JSON.stringify({ prices: [{ provider: 'openai', model: 'x', inputPerMillion: -1 }] }),
+      'prices.0.inputPerMillion',
+    ],
+    [
+      JSON.stringify({
+        prices: [{ provider: 'openai', model: 'x', inputPerMillion: 1, effectiveFrom: 'soon' }],
+      }),
+      'prices.0.effectiveFrom',
+    ],
+    [
+      JSON.stringify({
+        prices: [
+          { provider: 'o', model: 'x', inputPerMillion: 1 },
+          { provider: 'o', model: 'x', inputPerMillion: 2 },
+        ],
+      }),
+      'prices',
+    ],
+    [JSON.stringify({}), 'prices'],
+  ])('PUT /api/v1/prices with %s answers 400', async (body, field) => {
+    const res = await fetch(`${collector.url}/api/v1/prices`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${collector.adminToken}`,
+        'content-type': 'application/json',
+      },
+      body,
+    });
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as { error: { code: string; field?: string } };
+    expect(json.error.code).toBe('bad_request');
+    expect(json.error.field).toBe(field);
+  });
+
   test('the model routes need the admin token', async () => {
     const anon = await fetch(`${collector.url}/api/v1/models`);
     expect(anon.status).toBe(401);
@@ -266,5 +353,11 @@ describe('model API input checks', () => {
       headers: { authorization: `Bearer ${collector.apiKey}` },
     });
     expect(ingest.status).toBe(401);
+    const put = await fetch(`${collector.url}/api/v1/prices`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${collector.apiKey}` },
+      body: '{"prices":[]}',
+    });
+    expect(put.status).toBe(401);
   });
 });

@@ -14,7 +14,7 @@ import type { Logger } from './logger.js';
 import { type AppEnv, requireAuth } from './middleware/auth.js';
 import { corsFor } from './middleware/cors.js';
 import { securityHeaders } from './middleware/security-headers.js';
-import { changeRoutes, createModelsRepo, modelRoutes } from './models/index.js';
+import { createModelsModule } from './models/index.js';
 import { OtlpDecodeError } from './otlp/errors.js';
 import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
 import { healthRoutes } from './routes/health.js';
@@ -86,14 +86,10 @@ export function createApp(deps: AppDeps) {
   api.route('/hosts', hosts);
   api.route('/gpus', gpus);
   api.route('/query', queryRoutes(engine, config));
-  const models = createModelsRepo(db);
-  const retention = {
-    raw: config.retentionDays,
-    minute: config.rollupMinuteRetentionDays,
-    hour: config.rollupHourRetentionDays,
-  };
-  api.route('/models', modelRoutes(models, { retention }));
-  api.route('/changes', changeRoutes(models));
+  const models = createModelsModule({ engine, db, config });
+  api.route('/models', models.models);
+  api.route('/changes', models.changes);
+  api.route('/prices', models.prices);
   app.route('/api/v1', api);
   mountDashboard(app, config);
 

@@ -207,6 +207,13 @@ export const OPTIONS = [
     schema: z.coerce.number().int().min(1).max(3650).default(730),
   },
   {
+    key: 'pricesFile',
+    flag: '--prices-file <path>',
+    env: 'AIOBS_PRICES_FILE',
+    help: 'JSON {"prices": [...]} of token prices overriding the built-in list at start (docs/models.md)',
+    schema: z.string().min(1).optional(),
+  },
+  {
     key: 'maxBodyBytes',
     flag: '--max-body-bytes <bytes>',
     env: 'AIOBS_MAX_BODY_BYTES',

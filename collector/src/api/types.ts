@@ -140,6 +140,8 @@ export interface InferenceRow {
   hostName: string;
   k8sNodeName: string;
   k8sPodName: string;
+  /** USD at the price in force for its provider and model (0 without a price). */
+  costUsd: number;
 }
 
 /** `GET /api/v1/models/slowest`. */
@@ -168,4 +170,21 @@ export interface ChangesResponse {
   from: string;
   to: string;
   changes: Change[];
+}
+
+/** One dated token price (USD per million tokens) of a provider's model. */
+export interface PriceEntry {
+  provider: string;
+  model: string;
+  /** First day (UTC, `YYYY-MM-DD`) it applies. */
+  effectiveFrom: string;
+  inputPerMillion: number;
+  outputPerMillion: number;
+  cacheReadPerMillion: number;
+}
+
+/** `GET` and `PUT /api/v1/prices`. */
+export interface PricesResponse {
+  revision: number;
+  prices: PriceEntry[];
 }

@@ -53,5 +53,6 @@ export function toInferenceRow(r: InferenceDbRow): InferenceRow {
     hostName: r.host_name,
     k8sNodeName: r.k8s_node_name,
     k8sPodName: r.k8s_pod_name,
+    costUsd: Number(r.cost),
   };
 }

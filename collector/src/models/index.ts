@@ -1,2 +1,3 @@
+export { createModelsModule } from './module.js';
 export { createModelsRepo, type ModelsRepo } from './repo.js';
 export { changeRoutes, type ModelRoutesOptions, modelRoutes } from './routes.js';

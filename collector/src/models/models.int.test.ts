@@ -18,6 +18,9 @@ import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
 import { cumulativeBuckets, expectedStats } from './__fixtures__/expected.js';
 import { makeInferences, type SeedInference, toTraceRows } from './__fixtures__/seed.js';
+import { costOf, type Price } from './prices.js';
+import { createPricesRepo } from './prices-repo.js';
+import { priceRoutes } from './prices-routes.js';
 import { createModelsRepo } from './repo.js';
 import { changeRoutes, modelRoutes } from './routes.js';
 
@@ -41,6 +44,11 @@ let late: SeedInference[];
 /** Start of the hour the seeds begin in (3 hours ago). */
 const T0 = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
 const LATE_MINUTE = T0 + 10 * MIN;
+const DAY = 86_400_000;
+/** Start of today (UTC): priced inferences run two days and one day before it. */
+const D = Math.floor(Date.now() / DAY) * DAY;
+const PRICED = 'acme/priced';
+let priced: SeedInference[];
 
 async function get<T>(path: string): Promise<T> {
   const res = await app.request(path);
@@ -93,16 +101,33 @@ beforeAll(async () => {
     v2FromMs: T0 + HOUR,
     seed: 3,
   });
+  // Inferences of a model whose price changes between them: 2 and 1 days ago, 06:00 UTC.
+  priced = [D - 2 * DAY, D - DAY].flatMap((day, k) =>
+    makeInferences({
+      project: 'default',
+      firstId: 20_000 + k * 100,
+      count: 40,
+      startMs: day + 6 * HOUR,
+      spanMs: HOUR,
+      v2FromMs: day,
+      seed: 4 + k,
+      models: [PRICED, PRICED],
+    }),
+  );
+  await insertSpans(toTraceRows(priced));
   await insertSpans(toTraceRows(main.slice(0, 600), 25));
   await insertSpans(toTraceRows(main.slice(600), 25));
   await insertSpans(toTraceRows(other));
   await insertSpans(toTraceRows(late));
   all = [...main, ...late];
-  const repo = createModelsRepo(createDb(engine));
+  const db = createDb(engine);
+  const repo = createModelsRepo(db);
+  const prices = createPricesRepo(engine, db);
   const retention = { raw: 30, minute: 90, hour: 730 };
   app = new Hono()
-    .route('/models', modelRoutes(repo, { retention }))
-    .route('/changes', changeRoutes(repo));
+    .route('/models', modelRoutes(repo, { retention, prices }))
+    .route('/changes', changeRoutes(repo))
+    .route('/prices', priceRoutes(prices));
 });
 
 afterAll(async () => {
@@ -166,6 +191,7 @@ describe('typed inference rows and rollups on the embedded engine', () => {
         expect(m.variants).toEqual(['canary', 'control']);
         expect(m.services).toEqual(['svc-a', 'svc-b']);
         expect(m.providers).toEqual([m.model === LLM ? 'openai' : 'self']);
+        // No price for these models in the default list.
         expect(m.costUsd).toBe(0);
       }
     }
@@ -424,5 +450,120 @@ describe('rollup retention', () => {
     expect(await ttlOf('aiobs_inference_1m')).toBe('14');
     expect(await ttlOf('aiobs_inference_1h')).toBe('400');
     expect(await ttlOf('aiobs_model_seen')).toBe('400');
+  });
+});
+
+describe('cost', () => {
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const list: Price[] = [
+    // The priced model costs more from yesterday on; the classic model has no price.
+    {
+      provider: 'openai',
+      model: PRICED,
+      effectiveFrom: iso(D - 10 * DAY),
+      inputPerMillion: 1,
+      outputPerMillion: 2,
+      cacheReadPerMillion: 0.5,
+    },
+    {
+      provider: 'openai',
+      model: PRICED,
+      effectiveFrom: iso(D - DAY),
+      inputPerMillion: 3,
+      outputPerMillion: 12,
+      cacheReadPerMillion: 0.3,
+    },
+    {
+      provider: 'openai',
+      model: LLM,
+      effectiveFrom: '2020-01-01',
+      inputPerMillion: 2.5,
+      outputPerMillion: 10,
+      cacheReadPerMillion: 1.25,
+    },
+  ];
+  const priceAt = (r: SeedInference) =>
+    list
+      .filter(
+        (p) =>
+          p.model === r.model &&
+          p.provider === r.provider &&
+          Date.parse(`${p.effectiveFrom}T00:00:00Z`) <= r.timeMs,
+      )
+      .sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom))[0];
+  const costOfRows = (rows: SeedInference[]) =>
+    rows.reduce((sum, r) => {
+      const p = priceAt(r);
+      if (!p) return sum;
+      return (
+        sum +
+        costOf(
+          { input: r.inputTokens, output: r.outputTokens, cacheRead: r.cacheReadTokens ?? 0 },
+          p,
+        )
+      );
+    }, 0);
+
+  beforeAll(async () => {
+    const res = await app.request('/prices', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prices: list }),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  test('the default list is written on first use and a PUT replaces it', async () => {
+    const got = await get<{ revision: number; prices: Price[] }>('/prices');
+    expect(got.revision).toBeGreaterThan(0);
+    expect(got.prices).toEqual(
+      [...list].sort(
+        (a, b) => a.model.localeCompare(b.model) || a.effectiveFrom.localeCompare(b.effectiveFrom),
+      ),
+    );
+  });
+
+  test('tokens become cost at the price in force on their day, at every level', async () => {
+    const from = D - 3 * DAY;
+    const to = D;
+    const want = costOfRows(priced);
+    const byDay = [D - 2 * DAY, D - DAY].map((d) => costOfRows(inRange(priced, d, d + DAY)));
+    expect(byDay[0]).not.toBeCloseTo(byDay[1]!, 3);
+    for (const level of ['raw', '1m', '1h']) {
+      const res = await get<ModelsResponse>(
+        `/models?from=${from}&to=${to}&model=${encodeURIComponent(PRICED)}&level=${level}`,
+      );
+      expect(res.models[0]!.costUsd, level).toBeCloseTo(want, 9);
+      const series = await get<ModelSeriesResponse>(
+        `/models/series?from=${from}&to=${to}&step=1d&model=${encodeURIComponent(PRICED)}&metric=cost&level=${level}`,
+      );
+      expect(series.series[0]!.points.map((p) => p.cost).slice(1), level).toEqual([
+        expect.closeTo(byDay[0]!, 9),
+        expect.closeTo(byDay[1]!, 9),
+      ]);
+    }
+    const llm = await get<ModelsResponse>(`/models?from=${T0}&to=${T0 + 4 * HOUR}`);
+    expect(llm.models.find((m) => m.model === LLM)!.costUsd).toBeCloseTo(
+      costOfRows(all.filter((r) => r.model === LLM)),
+      9,
+    );
+    expect(llm.models.find((m) => m.model === CLASSIC)!.costUsd).toBe(0);
+  });
+
+  test('each inference carries its own cost, and arms their sums', async () => {
+    const slow = await get<SlowestResponse>(
+      `/models/slowest?from=${D - 3 * DAY}&to=${D}&model=${encodeURIComponent(PRICED)}&limit=1000`,
+    );
+    expect(slow.inferences).toHaveLength(priced.length);
+    for (const r of slow.inferences) {
+      const seed = priced.find((p) => p.spanId === r.spanId)!;
+      expect(r.costUsd).toBeCloseTo(costOfRows([seed]), 12);
+    }
+    const cmp = await get<ModelCompareResponse>(
+      `/models/compare?from=${T0}&to=${T0 + 4 * HOUR}&model=${encodeURIComponent(LLM)}&a=variant:control&b=variant:canary`,
+    );
+    const rows = all.filter((r) => r.model === LLM);
+    expect(cmp.a.costUsd).toBeCloseTo(costOfRows(rows.filter((r) => r.variant === 'control')), 9);
+    expect(cmp.b.costUsd).toBeCloseTo(costOfRows(rows.filter((r) => r.variant === 'canary')), 9);
   });
 });

@@ -1,7 +1,7 @@
 import type { Db, Params } from '../storage/db.js';
 import type { SeenRow } from './changes.js';
 import type { LevelChoice } from './rollup-level.js';
-import { DIMENSIONS, type Dimension, LEVEL_SQL } from './sql.js';
+import { DIMENSIONS, type Dimension, fromWithPrices, LEVEL_SQL } from './sql.js';
 import type { Agg } from './stats.js';
 
 /**
@@ -51,6 +51,7 @@ export interface InferenceDbRow {
   host_name: string;
   k8s_node_name: string;
   k8s_pod_name: string;
+  cost: number;
 }
 
 type AggColumns = Record<`agg_${string}`, unknown>;
@@ -121,7 +122,7 @@ export function createModelsRepo(db: Db) {
         `SELECT model, ${seen('provider')} AS providers, ${seen('version')} AS versions,
            ${seen('variant')} AS variants, ${seen('service')} AS services,
            ${seen('operation')} AS operations, ${lv.aggregates}
-         FROM ${db.table(lv.table)} WHERE ${w.sql}
+         FROM ${fromWithPrices(lv, db.table)} WHERE ${w.sql}
          GROUP BY model ORDER BY agg_requests DESC, model LIMIT {limit:UInt32}`,
         { ...w.params, limit },
       );
@@ -141,7 +142,7 @@ export function createModelsRepo(db: Db) {
       const lv = LEVEL_SQL[range.level];
       const w = where(project, range, filter);
       const rows = await db.rows<AggColumns>(
-        `SELECT ${lv.aggregates} FROM ${db.table(lv.table)} WHERE ${w.sql}`,
+        `SELECT ${lv.aggregates} FROM ${fromWithPrices(lv, db.table)} WHERE ${w.sql}`,
         w.params,
       );
       return toAgg(rows[0] ?? {});
@@ -160,7 +161,7 @@ export function createModelsRepo(db: Db) {
       const g = groupBy ? `, ${groupBy} AS g_value` : '';
       const rows = await db.rows<AggColumns & { bucket_ms: string; g_value?: string }>(
         `SELECT ${lv.bucket} AS bucket_ms${g}, ${lv.aggregates}
-         FROM ${db.table(lv.table)} WHERE ${w.sql}
+         FROM ${fromWithPrices(lv, db.table)} WHERE ${w.sql}
          GROUP BY bucket_ms${groupBy ? ', g_value' : ''} ORDER BY bucket_ms`,
         { ...w.params, stepMs },
       );
@@ -184,8 +185,10 @@ export function createModelsRepo(db: Db) {
            operation, provider, model, request_model, response_model, version, variant,
            duration_ms, ttft_ms, queue_wait_ms, input_tokens, output_tokens, cache_read_tokens,
            cache_hit, is_error, status_code, error_type, finish_reasons, prediction_id,
-           host_name, k8s_node_name, k8s_pod_name
-         FROM ${db.table('aiobs_inferences')} WHERE ${w.sql}
+           host_name, k8s_node_name, k8s_pod_name,
+           cost_usd + (greatest(toInt64(input_tokens) - toInt64(cache_read_tokens), 0) * price_in
+             + cache_read_tokens * price_cached + output_tokens * price_out) / 1e6 AS cost
+         FROM ${fromWithPrices(LEVEL_SQL.raw, db.table)} WHERE ${w.sql}
          ORDER BY duration_ms DESC, trace_id, span_id LIMIT {limit:UInt32}`,
         { ...w.params, limit },
       );

@@ -32,6 +32,8 @@ export interface RetentionDays {
 /** Options of the model routes. */
 export interface ModelRoutesOptions {
   retention: RetentionDays;
+  /** The price list, written (defaults, file) before the first figure with a cost. */
+  prices?: { ensure(): Promise<void> };
   /** Clock (tests pin it). */
   now?: () => number;
 }
@@ -52,6 +54,13 @@ function answered(c: LevelChoice) {
 export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
   const now = opts.now ?? Date.now;
   const app = new Hono<AppEnv>();
+  if (opts.prices) {
+    const prices = opts.prices;
+    app.use('*', async function pricesReady(_c, next) {
+      await prices.ensure();
+      await next();
+    });
+  }
   const summaryLevel = (q: Record<string, string>) =>
     pickSummaryLevel(parseRange(q), horizonsFor(now(), opts.retention), parseLevel(q.level));
 

@@ -32,6 +32,34 @@ export interface LevelSql {
   bucket: string;
   /** The aggregate columns, aliased `agg_*`. */
   aggregates: string;
+  /** The level's time column, and `effective_from` cast to its type (for the price join). */
+  time: string;
+  priceFrom: string;
+}
+
+/**
+ * USD of the rows: the stored `cost_usd` plus tokens at the price in force (joined by
+ * {@link fromWithPrices}; 0 for a model without a price). Input tokens include cached ones
+ * (GenAI conventions), so only the rest pay the input price.
+ */
+const COST = `sum(cost_usd + (greatest(toInt64(input_tokens) - toInt64(cache_read_tokens), 0) * price_in
+      + cache_read_tokens * price_cached + output_tokens * price_out) / 1e6)`;
+
+/**
+ * `FROM` the level's table, each row joined with the price of its provider and model in
+ * force at its time (the latest `effective_from` not after it, from the latest revision of
+ * the price list). Price columns are named `price_*` so the table's own stay unambiguous.
+ */
+export function fromWithPrices(level: LevelSql, table: (name: string) => string): string {
+  const prices = table('aiobs_prices');
+  return `${table(level.table)}
+    ASOF LEFT JOIN (
+      SELECT provider AS price_provider, model AS price_model, ${level.priceFrom} AS price_from,
+        input_per_million AS price_in, output_per_million AS price_out,
+        cache_read_per_million AS price_cached
+      FROM ${prices} WHERE revision = (SELECT max(revision) FROM ${prices})
+    ) AS price
+    ON provider = price_provider AND model = price_model AND ${level.time} >= price_from`;
 }
 
 const RAW: LevelSql = {
@@ -47,11 +75,13 @@ const RAW: LevelSql = {
     sum(input_tokens) AS agg_input_tokens,
     sum(output_tokens) AS agg_output_tokens,
     sum(cache_read_tokens) AS agg_cache_read_tokens,
-    sum(cost_usd) AS agg_cost_usd,
+    ${COST} AS agg_cost_usd,
     sum(duration_ms) AS agg_duration_ms_sum,
     ${ms(`${QUANTILES}(duration_ms * 1000)`)} AS agg_latency,
     ${ms(`${QUANTILES}(ttft_ms * 1000)`)} AS agg_ttft,
     ${ms(`${QUANTILES}(queue_wait_ms * 1000)`)} AS agg_queue_wait`,
+  time: 'time',
+  priceFrom: "toDateTime64(effective_from, 9, 'UTC')",
 };
 
 function rollup(table: string): LevelSql {
@@ -68,11 +98,13 @@ function rollup(table: string): LevelSql {
     sum(input_tokens) AS agg_input_tokens,
     sum(output_tokens) AS agg_output_tokens,
     sum(cache_read_tokens) AS agg_cache_read_tokens,
-    sum(cost_usd) AS agg_cost_usd,
+    ${COST} AS agg_cost_usd,
     sum(duration_ms_sum) AS agg_duration_ms_sum,
     ${ms(`${QUANTILES_MERGE}(latency_q)`)} AS agg_latency,
     ${ms(`${QUANTILES_MERGE}(ttft_q)`)} AS agg_ttft,
     ${ms(`${QUANTILES_MERGE}(queue_wait_q)`)} AS agg_queue_wait`,
+    time: 'ts',
+    priceFrom: "toDateTime(effective_from, 'UTC')",
   };
 }
 

@@ -1,0 +1,30 @@
+import type { Config } from '../config.js';
+import type { Db } from '../storage/db.js';
+import type { Engine } from '../storage/engine.js';
+import { loadPriceFile } from './price-file.js';
+import { createPricesRepo } from './prices-repo.js';
+import { priceRoutes } from './prices-routes.js';
+import { createModelsRepo } from './repo.js';
+import { changeRoutes, modelRoutes } from './routes.js';
+
+/**
+ * The model analytics module's routes, wired from the configuration: `models` (mounted at
+ * `/api/v1/models`), `changes` (`/api/v1/changes`) and `prices` (`/api/v1/prices`). A bad
+ * `--prices-file` throws here, at start.
+ */
+export function createModelsModule(deps: { engine: Engine; db: Db; config: Config }) {
+  const { engine, db, config } = deps;
+  const file = config.pricesFile ? loadPriceFile(config.pricesFile) : undefined;
+  const prices = createPricesRepo(engine, db, file);
+  const repo = createModelsRepo(db);
+  const retention = {
+    raw: config.retentionDays,
+    minute: config.rollupMinuteRetentionDays,
+    hour: config.rollupHourRetentionDays,
+  };
+  return {
+    models: modelRoutes(repo, { retention, prices }),
+    changes: changeRoutes(repo),
+    prices: priceRoutes(prices),
+  };
+}

@@ -1,0 +1,127 @@
+import type { Db } from '../storage/db.js';
+import type { Engine } from '../storage/engine.js';
+import { DEFAULT_PRICES } from './default-prices.js';
+import { mergePrices, type Price, samePrices, sortPrices } from './prices.js';
+
+/**
+ * The price list in the database (`aiobs_prices`), shared by every collector of a
+ * deployment. A change writes the whole list under a new revision in one insert.
+ */
+
+/** The list in force and its revision (0: none written yet). */
+export interface PriceList {
+  revision: number;
+  prices: Price[];
+}
+
+interface PriceRow {
+  revision: string;
+  provider: string;
+  model: string;
+  effective_from: string;
+  input_per_million: number;
+  output_per_million: number;
+  cache_read_per_million: number;
+}
+
+/**
+ * Creates the prices repository. `file` (from `--prices-file`) overrides the defaults: at
+ * first use the list in force becomes defaults + file whenever that differs from the stored
+ * one, so the file wins over earlier API changes after a restart. Without a file, defaults
+ * are written once, when no list exists, and API changes stay.
+ */
+export function createPricesRepo(engine: Engine, db: Db, file?: readonly Price[]) {
+  const table = db.table('aiobs_prices');
+  let ready: Promise<void> | undefined;
+
+  async function current(): Promise<PriceList> {
+    const rows = await db.rows<PriceRow>(
+      `SELECT revision, provider, model, toString(effective_from) AS effective_from,
+         input_per_million, output_per_million, cache_read_per_million
+       FROM ${table} WHERE revision = (SELECT max(revision) FROM ${table})`,
+    );
+    return {
+      revision: rows.length ? Number(rows[0]!.revision) : 0,
+      prices: sortPrices(
+        rows.map((r) => ({
+          provider: r.provider,
+          model: r.model,
+          effectiveFrom: r.effective_from,
+          inputPerMillion: Number(r.input_per_million),
+          outputPerMillion: Number(r.output_per_million),
+          cacheReadPerMillion: Number(r.cache_read_per_million),
+        })),
+      ),
+    };
+  }
+
+  async function write(
+    prices: readonly Price[],
+    source: string,
+    after: number,
+  ): Promise<PriceList> {
+    // Unique across collectors in practice, and always above the revision replaced.
+    const revision = Math.max(Date.now(), after + 1);
+    // An empty list still needs a row of its revision (none would make the previous list
+    // current again): one marker row that no span can match.
+    const rows = (prices.length ? prices : [EMPTY_MARKER]).map((p) => ({
+      revision,
+      provider: p.provider,
+      model: p.model,
+      effective_from: p.effectiveFrom,
+      input_per_million: p.inputPerMillion,
+      output_per_million: p.outputPerMillion,
+      cache_read_per_million: p.cacheReadPerMillion,
+      source,
+    }));
+    await engine.client.insert({ table, values: rows, format: 'JSONEachRow' });
+    return { revision, prices: sortPrices([...prices]) };
+  }
+
+  return {
+    /** Writes the defaults (and the file) when needed; once per process. */
+    ensure(): Promise<void> {
+      ready ??= (async () => {
+        const now = await current();
+        if (file !== undefined) {
+          const wanted = mergePrices(DEFAULT_PRICES, file);
+          if (!samePrices(visible(now.prices), wanted)) await write(wanted, 'file', now.revision);
+        } else if (now.revision === 0) {
+          await write(DEFAULT_PRICES, 'default', 0);
+        }
+      })().catch((err: unknown) => {
+        ready = undefined; // retried by the next request
+        throw err;
+      });
+      return ready;
+    },
+    /** The list in force. */
+    async get(): Promise<PriceList> {
+      await this.ensure();
+      const list = await current();
+      return { revision: list.revision, prices: visible(list.prices) };
+    },
+    /** Replaces the whole list. */
+    async replace(prices: readonly Price[]): Promise<PriceList> {
+      await this.ensure();
+      return write(prices, 'api', (await current()).revision);
+    },
+  };
+}
+
+/** Row that stands for an empty list: a provider no span can carry. */
+const EMPTY_MARKER: Price = {
+  provider: '\u0000',
+  model: '\u0000',
+  effectiveFrom: '1970-01-01',
+  inputPerMillion: 0,
+  outputPerMillion: 0,
+  cacheReadPerMillion: 0,
+};
+
+function visible(prices: Price[]): Price[] {
+  return prices.filter((p) => p.provider !== EMPTY_MARKER.provider);
+}
+
+/** The prices repository. */
+export type PricesRepo = ReturnType<typeof createPricesRepo>;
