@@ -8,12 +8,13 @@ import {
   resultTooLargeError,
 } from '../storage/db.js';
 import type { Engine } from '../storage/engine.js';
-import { AstParseError, parseExplainAst } from './sql-gate/ast.js';
+import { type AstNode, AstParseError, parseExplainAst } from './sql-gate/ast.js';
 import {
   createFunctionCatalog,
   type FunctionCatalog,
   type FunctionRow,
 } from './sql-gate/functions.js';
+import { ALLOWED_FORMATS } from './sql-gate/lists.js';
 import { inspectQuery, SqlRefusal, type TableRef } from './sql-gate/policy.js';
 
 /**
@@ -48,6 +49,8 @@ export interface CheckedQuery {
   readonly format: string | undefined;
   /** Tables of the configured database it reads. */
   readonly tables: readonly TableRef[];
+  /** Lines of the statement's parse tree: `run` checks the executed text against it. */
+  readonly astLines: number;
 }
 
 export interface RunOptions {
@@ -185,7 +188,7 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
       );
     const first = await checkCanonical(text, params);
     if (first.format === undefined)
-      return { statement: text, format: undefined, tables: first.tables };
+      return { statement: text, format: undefined, tables: first.tables, astLines: first.lines };
     // The formatter prints FORMAT as the statement's last line. The text without it must
     // itself pass, as the same tree less that one node, so the executed text was checked.
     const suffix = `\nFORMAT ${first.format}`;
@@ -199,7 +202,35 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
     const second = await checkCanonical(statement, params);
     if (second.format !== undefined || second.lines !== first.lines - 1)
       throw new ForbiddenError('the FORMAT clause could not be separated from the statement');
-    return { statement, format: first.format, tables: second.tables };
+    return { statement, format: first.format, tables: second.tables, astLines: second.lines };
+  }
+
+  /**
+   * The executed text is the checked statement plus our SETTINGS and FORMAT. Parse it
+   * again: it must be the same tree plus exactly one Set and one format node, and pass
+   * the same rules once our Set is set aside. Appending can then never have changed what
+   * the statement reads.
+   */
+  async function verifyExecuted(
+    query: string,
+    params: Params,
+    checked: CheckedQuery,
+    format: string,
+  ) {
+    const ctx = await loadContext();
+    const lines = await explainAst(query, params);
+    const sets = lines.filter((l) => l.trim() === 'Set').length;
+    let ok = sets === 1 && lines.length === checked.astLines + 2;
+    if (ok) {
+      try {
+        const tree = withoutSets(parseExplainAst(lines));
+        const again = inspectQuery(tree, { database: opts.database, ...ctx }, query);
+        ok = again.tables.length === checked.tables.length && (again.format ?? format) === format;
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) throw new ForbiddenError('the query could not be run under the API limits as written');
   }
 
   async function scopeSettings(checked: CheckedQuery, projectId: string): Promise<string> {
@@ -239,11 +270,19 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
         ? await scopeSettings(checked, runOpts.projectScope.projectId)
         : '';
       const format = runOpts.format ?? checked.format ?? 'JSONEachRow';
-      if (!/^[A-Za-z]+$/.test(format)) throw new BadRequestError(`unknown format ${format}`);
+      if (!ALLOWED_FORMATS.has(format))
+        throw new BadRequestError(
+          `format ${format} is not accepted; use one of ${[...ALLOWED_FORMATS].join(', ')}`,
+        );
       // readonly = 1 comes last: once set, the engine refuses any later setting change.
-      const query =
-        `${checked.statement}\nSETTINGS ${scope}${limitSettings(opts.limits)}, readonly = 1` +
+      const executable = (limits: QueryLimits) =>
+        `${checked.statement}\nSETTINGS ${scope}${limitSettings(limits)}, readonly = 1` +
         `\nFORMAT ${format}`;
+      const query = executable(opts.limits);
+      // The clause's settings apply to EXPLAIN too, whose rows are the tree's lines: the
+      // text verified differs from the one run only in the values of the result limits.
+      const roomy = { ...opts.limits, maxRows: 1e9, maxResultBytes: 1e12 };
+      await verifyExecuted(executable(roomy), params, checked, format);
       try {
         const r = await client.exec({ query, query_params: params });
         const text = await readAll(r.stream, opts.limits.maxResultBytes);
@@ -262,6 +301,11 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
 }
 
 class ResultTooLarge extends Error {}
+
+/** The tree less its `Set` nodes (the SETTINGS clause the gate itself appended). */
+function withoutSets(node: AstNode): AstNode {
+  return { ...node, children: node.children.filter((c) => c.type !== 'Set').map(withoutSets) };
+}
 
 /**
  * Parameter values the client can bind: numbers it would have to round (integers past
