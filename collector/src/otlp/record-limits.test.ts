@@ -180,11 +180,16 @@ function bodies(request: unknown): [string, Uint8Array][] {
 }
 
 /** Runs a decode that must throw; returns what it threw. */
-function decodeRefused(body: Uint8Array, encoding: 'pb' | 'json', limits: object) {
+function decodeRefused(
+  body: Uint8Array,
+  encoding: 'pb' | 'json',
+  limits: object,
+  signal: Signal = 'traces',
+) {
   const ctx = context(64 * 1024, 'p', limits);
   let caught: unknown;
   try {
-    decode('traces', encoding, body, ctx);
+    decode(signal, encoding, body, ctx);
   } catch (e) {
     caught = e;
   }
@@ -272,6 +277,59 @@ describe('the rows of one request are bounded while they are decoded', () => {
         context(4096, 'p', { maxDecodedBytes: 4 * oneRow }),
       );
       expect(d.outcome).toMatchObject({ accepted: 3, rejected: 50 });
+    }
+  });
+
+  it('applies to logs (scope attributes copied per row) and to metrics', () => {
+    const big = [str('big', 'x'.repeat(4000))];
+    const logs = {
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              scope: { name: 's', attributes: big },
+              logRecords: Array.from({ length: 500 }, (_, i) => ({ timeUnixNano: String(i + 1) })),
+            },
+          ],
+        },
+      ],
+    };
+    const metrics = {
+      resourceMetrics: [
+        {
+          resource: { attributes: big },
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'm',
+                  gauge: {
+                    dataPoints: Array.from({ length: 500 }, (_, i) => ({
+                      timeUnixNano: String(i + 1),
+                      asInt: '1',
+                    })),
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    for (const [signal, request, type] of [
+      ['logs', logs, 'ExportLogsServiceRequest'],
+      ['metrics', metrics, 'ExportMetricsServiceRequest'],
+    ] as const) {
+      const pb = encodeOtlpProtobuf(type, request);
+      const json = Buffer.from(JSON.stringify(request));
+      for (const [enc, body] of [
+        ['pb', pb],
+        ['json', json],
+      ] as const) {
+        expect(decode(signal, enc, body).outcome.accepted, `${signal} ${enc}`).toBe(500);
+        const err = decodeRefused(body, enc, { maxDecodedBytes: 100_000 }, signal);
+        expect(err, `${signal} ${enc}`).toBeInstanceOf(DecodedTooLargeError);
+      }
     }
   });
 });
