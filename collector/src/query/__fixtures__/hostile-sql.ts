@@ -113,6 +113,7 @@ export const HOSTILE_SQL: readonly HostileCase[] = [
   { sql: 'SELECT * FROM system.disks', status: 403, why: 'paths' },
   { sql: 'SELECT 1 FROM system.one WHERE 1 IN (SELECT 1 FROM system.users)', status: 403, why: 'IN subquery' },
   { sql: "SELECT 1 WHERE 'x' IN system.users", status: 403, why: 'IN table' },
+  { sql: "SELECT 1 WHERE 'x' GLOBAL NOT IN otherdb.t", status: 403, why: 'GLOBAL NOT IN table' },
   { sql: 'SELECT * FROM {t:Identifier}', params: { t: 'system.users' }, status: 403, why: 'param' },
   { sql: 'SELECT * FROM {{DB}}.aiobs_api_keys', status: 403, why: 'credential table' },
   { sql: 'SELECT key_hash FROM aiobs_api_keys', status: 403, why: 'credential table' },

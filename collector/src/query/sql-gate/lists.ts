@@ -88,21 +88,11 @@ export const ALLOWED_TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'view',
 ]);
 
-/** Functions whose second argument may name a table (`x IN db.table`). */
-export const IN_FUNCTIONS: ReadonlySet<string> = new Set([
-  'in',
-  'notin',
-  'globalin',
-  'globalnotin',
-  'nullin',
-  'notnullin',
-  'globalnullin',
-  'globalnotnullin',
-  'inignoreset',
-  'notinignoreset',
-  'globalinignoreset',
-  'globalnotinignoreset',
-]);
+/**
+ * Functions whose second argument may name a table (`x IN db.table`), lower-cased: `in`,
+ * `notIn`, `globalNotNullIn`, `inIgnoreSet`, ... every combination the engine has.
+ */
+export const IN_FUNCTION = /^(?:global)?(?:not)?(?:null)?in(?:ignoreset)?$/;
 
 /**
  * `system` tables a caller may read: catalogue metadata (what exists and its shape) and

@@ -6,7 +6,7 @@ import {
   ALLOWED_TABLE_FUNCTIONS,
   AUTH_TABLE_PREFIXES,
   EXPLAIN_KINDS,
-  IN_FUNCTIONS,
+  IN_FUNCTION,
   INNER_TYPES,
   METADATA_DATABASES,
   ROOT_TYPES,
@@ -184,7 +184,7 @@ function checkFunction(node: AstNode, parent: AstNode, ctx: PolicyContext, state
       `${name}() (an alias of ${denied}) reaches outside the database and is not allowed`,
     );
   const canonical = names[names.length - 1]!.toLowerCase();
-  if (IN_FUNCTIONS.has(canonical)) {
+  if (IN_FUNCTION.test(canonical)) {
     // `x IN db.table` reads that table: the right-hand side follows the table rules.
     const rhs = node.children[0]?.children[1];
     if (rhs?.type === 'Identifier') checkTable(rhs.payload, ctx, state);
