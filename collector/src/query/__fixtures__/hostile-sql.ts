@@ -37,6 +37,10 @@ export const HOSTILE_SQL: readonly HostileCase[] = [
   { sql: `SELECT * APPLY(file) FROM (SELECT '{{SECRET}}' AS p)`, status: 403, why: 'APPLY(f)' },
   // Lexer corners: the payload is outside any comment or string as ClickHouse reads it.
   { sql: `SELECT $$'$$, ${F} -- '`, status: 403, why: 'heredoc string hides a quote' },
+  { sql: `SELECT $t$'$t$, ${F} -- '`, status: 403, why: 'tagged heredoc' },
+  { sql: "SELECT `\\x66ile`('{{SECRET}}')", status: 403, why: 'escape inside a back-quoted name' },
+  { sql: `SELECT "\\x66\\x69le"('{{SECRET}}')`, status: 403, why: 'escapes in a quoted name' },
+  { sql: `SELECT * FROM system.\`\\x75sers\``, status: 403, why: 'escape in a table name' },
   { sql: `SELECT 1 /* /* */ */, ${F}`, status: 403, why: 'nested comment' },
   { sql: `SELECT 1 # comment\n, ${F}`, status: 403, why: '# line comment' },
   { sql: `SELECT 1 #! comment\n, ${F}`, status: 403, why: '#! line comment' },
