@@ -134,6 +134,17 @@ describe('allowed statements', () => {
     expect(r.body).toMatch(/params\.x/);
   });
 
+  test('caller SETTINGS are refused before any statement carrying them reaches the engine', async () => {
+    // Applied to the EXPLAIN, max_result_rows = 1 would fail it with a limit message.
+    const r = await attempt(
+      "SELECT * FROM (SELECT 1 SETTINGS max_result_rows = 1, result_overflow_mode = 'throw')",
+    );
+    expect(r).toEqual({
+      status: 400,
+      body: 'SETTINGS clauses are not accepted; the API sets the limits itself',
+    });
+  });
+
   test('a syntax error is a 400 with the engine message', async () => {
     const r = await attempt('SELEC 1');
     expect(r.status).toBe(400);

@@ -74,6 +74,8 @@ export interface SqlGateOptions {
   limits: QueryLimits;
 }
 
+const SETTINGS_REFUSED = 'SETTINGS clauses are not accepted; the API sets the limits itself';
+
 /** Columns that carry the project in aiobs's tables (OTel tables, then aiobs's own). */
 const PROJECT_COLUMNS = ['ProjectId', 'project_id'];
 
@@ -182,6 +184,11 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
   async function check(sql: string, params: Params = {}): Promise<CheckedQuery> {
     checkParams(params);
     const text = await canonical(sql);
+    // The formatter starts every SETTINGS clause on a line of its own (line breaks inside
+    // names and strings come out escaped). Refusing them before EXPLAIN AST keeps the
+    // caller's settings from applying even to that parse-only statement; the walk below
+    // refuses them again from the tree.
+    if (/(?:^|\n)\s*SETTINGS\s/.test(text)) throw new BadRequestError(SETTINGS_REFUSED, 'sql');
     if ((await canonical(text)) !== text)
       throw new ForbiddenError(
         'the query does not survive the engine’s own re-formatting unchanged',
