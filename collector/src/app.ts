@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
+import { isClientAbort } from './http-server.js';
 import type { Ingestor } from './ingest/ingestor.js';
 import type { Logger } from './logger.js';
 import { type AppEnv, requireAuth } from './middleware/auth.js';
@@ -48,6 +49,7 @@ function grpcCode(status: number): number {
   if (status === 400 || status === 413 || status === 415) return 3; // INVALID_ARGUMENT
   if (status === 401) return 16; // UNAUTHENTICATED
   if (status === 403) return 7; // PERMISSION_DENIED
+  if (status === 408) return 4; // DEADLINE_EXCEEDED
   if (status === 429) return 8; // RESOURCE_EXHAUSTED
   if (status === 503) return 14; // UNAVAILABLE
   return 13; // INTERNAL
@@ -116,6 +118,12 @@ export function createApp(deps: AppDeps) {
       status = 400;
       code = 'bad_request';
       message = err.message;
+    } else if (isClientAbort(err, (c.env as { incoming?: { destroyed?: boolean } })?.incoming)) {
+      // Node cut the body off (--request-timeout) or the client left: not a server fault,
+      // and nobody reads this answer.
+      status = 408;
+      code = 'request_timeout';
+      message = 'the request body did not arrive in full before the connection closed';
     } else if (err instanceof HTTPException) {
       status = err.status as ContentfulStatusCode;
       code = status === 413 ? 'payload_too_large' : 'bad_request';

@@ -115,3 +115,21 @@ export function createNodeServer(
   });
   return server;
 }
+
+/**
+ * Whether `err` is a request body that stopped arriving because its connection closed: the
+ * client went away, or Node cut it off at `requestTimeout`. Hono surfaces it as the body
+ * stream's error, wrapped or not. `incoming` (the Node request, `c.env.incoming`) must be
+ * destroyed too, so a reset from a ClickHouse server is never mistaken for one.
+ */
+export function isClientAbort(
+  err: unknown,
+  incoming: { destroyed?: boolean } | undefined,
+): boolean {
+  if (incoming?.destroyed !== true) return false;
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') return true;
+  }
+  return false;
+}

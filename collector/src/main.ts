@@ -28,12 +28,23 @@ function cli(): Command {
   return program;
 }
 
+/**
+ * The parsed flags keyed by option key. Commander names a value after its flag
+ * (`--query-timeout` → `queryTimeout`), which is not always the key (`queryTimeoutSeconds`).
+ */
+function flagValues(program: Command): Record<string, unknown> {
+  const parsed = program.opts();
+  return Object.fromEntries(
+    OPTIONS.map((o) => [o.key, parsed[new Option(o.flag).attributeName()]]),
+  );
+}
+
 /** The command: parse the CLI, start the collector, drain it on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   const program = cli().parse();
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(program.opts(), process.env);
+    config = loadConfig(flagValues(program), process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`aiobs-collector: ${err.message}\n`);
