@@ -189,6 +189,10 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
     // caller's settings from applying even to that parse-only statement; the walk below
     // refuses them again from the tree.
     if (/(?:^|\n)\s*SETTINGS\s/.test(text)) throw new BadRequestError(SETTINGS_REFUSED, 'sql');
+    // Likewise INTO OUTFILE: whether an EXPLAIN of it could write the file is the
+    // engine's business; it never gets the chance.
+    if (/(?:^|\n)\s*INTO OUTFILE\s/.test(text))
+      throw new ForbiddenError('INTO OUTFILE is not allowed');
     if ((await canonical(text)) !== text)
       throw new ForbiddenError(
         'the query does not survive the engine’s own re-formatting unchanged',
