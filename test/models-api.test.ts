@@ -282,6 +282,8 @@ describe('model API input checks', () => {
     ['/api/v1/models/slowest?project=bad%20name', 'project'],
     [`/api/v1/models?model=${'x'.repeat(300)}`, 'model'],
     ['/api/v1/changes?from=5&to=4', 'from'],
+    ['/api/v1/models/gpu', 'model'],
+    ['/api/v1/models/gpu?traceId=xyz', 'traceId'],
   ])('%s answers 400 naming %s', async (path, field) => {
     const res = await fetch(collector.url + path, {
       headers: { authorization: `Bearer ${collector.adminToken}` },

@@ -188,3 +188,61 @@ export interface PricesResponse {
   revision: number;
   prices: PriceEntry[];
 }
+
+/** GPU figures of a bucket (means over its samples; ratios 0–1, bytes, W, °C). */
+export interface GpuValues {
+  gpuUtilization: number | null;
+  gpuMemoryUtilization: number | null;
+  gpuMemoryUsageBytes: number | null;
+  gpuPowerW: number | null;
+  gpuTemperatureC: number | null;
+  /** Share of samples throttled for the most frequent reason. */
+  gpuThrottled: number | null;
+}
+
+/** A key of {@link GpuValues}. */
+export type GpuMetricKey = keyof GpuValues;
+
+/** One bucket of the GPU join: the inferences' figures and the mean over the GPUs. */
+export type GpuJoinPoint = {
+  time: string;
+  requests: number;
+  latencyP95Ms: number | null;
+  ttftP95Ms: number | null;
+} & GpuValues;
+
+/** One GPU of a host that served the inferences. */
+export interface GpuLineResponse {
+  host: string;
+  gpu: string;
+  gpuName: string;
+  points: ({ time: string } & GpuValues)[];
+}
+
+/** An inference span of the trace asked for. */
+export interface TraceInferenceRow {
+  time: string;
+  spanId: string;
+  model: string;
+  service: string;
+  host: string;
+  durationMs: number;
+  ttftMs: number | null;
+  error: boolean;
+}
+
+/** `GET /api/v1/models/gpu`. */
+export interface ModelGpuResponse extends AnsweredRange {
+  stepMs: number;
+  /** Hosts that served the inferences (Kubernetes node names where reported). */
+  hosts: string[];
+  points: GpuJoinPoint[];
+  gpus: GpuLineResponse[];
+  /** Pearson correlation over the buckets of each inference figure with each GPU figure. */
+  correlation: {
+    latencyP95Ms: Record<GpuMetricKey, number | null>;
+    ttftP95Ms: Record<GpuMetricKey, number | null>;
+  };
+  /** With `traceId`: the trace's inference spans. */
+  trace?: TraceInferenceRow[];
+}

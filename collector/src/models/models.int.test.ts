@@ -18,6 +18,8 @@ import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
 import { cumulativeBuckets, expectedStats } from './__fixtures__/expected.js';
 import { makeInferences, type SeedInference, toTraceRows } from './__fixtures__/seed.js';
+import { createGpuRepo } from './gpu-repo.js';
+import { gpuRoutes } from './gpu-routes.js';
 import { costOf, type Price } from './prices.js';
 import { createPricesRepo } from './prices-repo.js';
 import { priceRoutes } from './prices-routes.js';
@@ -125,6 +127,7 @@ beforeAll(async () => {
   const prices = createPricesRepo(engine, db);
   const retention = { raw: 30, minute: 90, hour: 730 };
   app = new Hono()
+    .route('/models/gpu', gpuRoutes(repo, createGpuRepo(db)))
     .route('/models', modelRoutes(repo, { retention, prices }))
     .route('/changes', changeRoutes(repo))
     .route('/prices', priceRoutes(prices));
@@ -565,5 +568,193 @@ describe('cost', () => {
     const rows = all.filter((r) => r.model === LLM);
     expect(cmp.a.costUsd).toBeCloseTo(costOfRows(rows.filter((r) => r.variant === 'control')), 9);
     expect(cmp.b.costUsd).toBeCloseTo(costOfRows(rows.filter((r) => r.variant === 'canary')), 9);
+  });
+});
+
+describe('GPU join', () => {
+  const HOSTS = ['node-gpu-host-1', 'node-gpu-host-2', 'node-idle'];
+  /** Samples sent: per host, GPU, metric and detail, at a time. */
+  const samples: {
+    host: string;
+    gpu: string;
+    metric: string;
+    detail: string;
+    ms: number;
+    v: number;
+  }[] = [];
+
+  beforeAll(async () => {
+    const gauge: object[] = [];
+    const sums: object[] = [];
+    for (let m = 0; m < 180; m++) {
+      for (const [h, host] of HOSTS.entries()) {
+        for (const g of [0, 1]) {
+          const gpu = `GPU-${host}-${g}`;
+          for (const off of [10_000, 40_000]) {
+            const ms = T0 + m * MIN + off;
+            const load = ((m * 7 + h * 13 + g * 5 + off / 10_000) % 100) / 100;
+            const points: [string, Record<string, string>, number, object[]][] = [
+              ['hw.gpu.utilization', { 'hw.gpu.task': 'general' }, load, gauge],
+              ['hw.gpu.utilization', { 'hw.gpu.task': 'decoder' }, 0.9, gauge],
+              ['hw.temperature', {}, 40 + 40 * load, gauge],
+              ['hw.power', {}, 100 + 500 * load, gauge],
+              [
+                'aiobs.gpu.throttle.active',
+                { 'aiobs.gpu.throttle.reason': 'hw_slowdown' },
+                load > 0.8 ? 1 : 0,
+                gauge,
+              ],
+              [
+                'aiobs.gpu.throttle.active',
+                { 'aiobs.gpu.throttle.reason': 'sw_power_cap' },
+                load > 0.5 ? 1 : 0,
+                gauge,
+              ],
+              ['hw.gpu.memory.usage', {}, 1e9 * (1 + load), sums],
+            ];
+            for (const [metric, attrs, v, table] of points) {
+              table.push({
+                ResourceAttributes: { 'host.name': host, 'service.name': 'aiobs-agent' },
+                ServiceName: 'aiobs-agent',
+                MetricName: metric,
+                Attributes: { 'hw.id': gpu, 'hw.name': `GPU ${g}`, 'hw.type': 'gpu', ...attrs },
+                TimeUnix: new Date(ms).toISOString(),
+                StartTimeUnix: new Date(ms).toISOString(),
+                Value: v,
+                ProjectId: 'default',
+              });
+              samples.push({ host, gpu, metric, detail: JSON.stringify(attrs), ms, v });
+            }
+          }
+        }
+      }
+    }
+    for (const [table, rows] of [
+      ['otel_metrics_gauge', gauge],
+      ['otel_metrics_sum', sums],
+    ] as const)
+      await engine.client.insert({
+        table,
+        values: rows,
+        format: 'JSONEachRow',
+        clickhouse_settings: { date_time_input_format: 'best_effort' },
+      });
+  });
+
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+  /** What a GPU's bucket must report, from the samples sent. */
+  function expectedGpu(gpu: string, from: number, to: number) {
+    const s = samples.filter((x) => x.gpu === gpu && x.ms >= from && x.ms < to);
+    const of = (metric: string, pred = (_: string) => true) =>
+      mean(s.filter((x) => x.metric === metric && pred(x.detail)).map((x) => x.v));
+    const reasons = ['hw_slowdown', 'sw_power_cap'].map((r) =>
+      of('aiobs.gpu.throttle.active', (d) => d.includes(r)),
+    );
+    return {
+      gpuUtilization: of('hw.gpu.utilization', (d) => d.includes('general')),
+      gpuMemoryUtilization: null,
+      gpuMemoryUsageBytes: of('hw.gpu.memory.usage'),
+      gpuPowerW: of('hw.power'),
+      gpuTemperatureC: of('hw.temperature'),
+      gpuThrottled: reasons.every((r) => r === null)
+        ? null
+        : Math.max(...reasons.map((r) => r ?? 0)),
+    };
+  }
+
+  function pearsonRef(xs: (number | null)[], ys: (number | null)[]) {
+    const p = xs
+      .map((x, i) => [x, ys[i]] as const)
+      .filter(([x, y]) => x !== null && y !== null) as [number, number][];
+    if (p.length < 3) return null;
+    const mx = mean(p.map(([x]) => x))!;
+    const my = mean(p.map(([, y]) => y))!;
+    const cov = p.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+    const vx = p.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+    const vy = p.reduce((a, [, y]) => a + (y - my) ** 2, 0);
+    return vx && vy ? cov / Math.sqrt(vx * vy) : null;
+  }
+
+  test('a model: the GPUs of the nodes that served it, bucket by bucket, with correlations', async () => {
+    const from = T0;
+    const to = T0 + 3 * HOUR;
+    const res = await get<Record<string, any>>(
+      `/models/gpu?model=${encodeURIComponent(LLM)}&from=${from}&to=${to}&step=5m`,
+    );
+    expect(res.level).toBe('1m');
+    expect(res.stepMs).toBe(5 * MIN);
+    expect([...res.hosts].sort()).toEqual(['node-gpu-host-1', 'node-gpu-host-2']);
+    expect(res.gpus.map((g: any) => g.gpu)).toEqual([
+      'GPU-node-gpu-host-1-0',
+      'GPU-node-gpu-host-1-1',
+      'GPU-node-gpu-host-2-0',
+      'GPU-node-gpu-host-2-1',
+    ]);
+    expect(res.points).toHaveLength(36);
+    for (const g of res.gpus)
+      for (const p of g.points) {
+        const t = Date.parse(p.time);
+        const want = expectedGpu(g.gpu, t, t + 5 * MIN);
+        for (const [k, v] of Object.entries(want)) {
+          if (v === null) expect(p[k], `${g.gpu} ${p.time} ${k}`).toBeNull();
+          else expect(p[k], `${g.gpu} ${p.time} ${k}`).toBeCloseTo(v, 6);
+        }
+      }
+    for (const p of res.points) {
+      const t = Date.parse(p.time);
+      const rows = inRange(all, t, t + 5 * MIN).filter((r) => r.model === LLM);
+      expect(p.requests).toBe(rows.length);
+      const util = res.gpus.map((g: any) => expectedGpu(g.gpu, t, t + 5 * MIN).gpuUtilization);
+      expect(p.gpuUtilization).toBeCloseTo(mean(util)!, 9);
+      const p95 = expectedStats(rows).latencyP95Ms;
+      if (p95 === null) expect(p.latencyP95Ms).toBeNull();
+      else expect(Math.abs(p.latencyP95Ms / p95 - 1)).toBeLessThanOrEqual(0.01);
+    }
+    for (const k of ['gpuUtilization', 'gpuPowerW', 'gpuTemperatureC', 'gpuThrottled']) {
+      const want = pearsonRef(
+        res.points.map((p: any) => p.latencyP95Ms),
+        res.points.map((p: any) => p[k]),
+      );
+      expect(res.correlation.latencyP95Ms[k], k).toBeCloseTo(want!, 9);
+    }
+    expect(res.correlation.latencyP95Ms.gpuMemoryUtilization).toBeNull();
+  });
+
+  test('a trace: its nodes, the window around it, everything those nodes served', async () => {
+    const target = all.find((r) => r.model === LLM && r.timeMs > T0 + HOUR)!;
+    const res = await get<Record<string, any>>(
+      `/models/gpu?traceId=${target.traceId}&from=${T0}&to=${T0 + 4 * HOUR}`,
+    );
+    expect(res.level).toBe('raw');
+    expect(res.hosts).toEqual([`node-${target.host}`]);
+    expect(res.trace).toEqual([
+      {
+        time: new Date(target.timeMs).toISOString(),
+        spanId: target.spanId,
+        model: LLM,
+        service: target.service,
+        host: `node-${target.host}`,
+        durationMs: target.durationNs / 1e6,
+        ttftMs: target.ttftS === undefined ? null : target.ttftS * 1000,
+        error: target.error,
+      },
+    ]);
+    const from = Math.floor((target.timeMs - 15 * MIN) / MIN) * MIN;
+    expect(res.from).toBe(new Date(from).toISOString());
+    expect(res.gpus.map((g: any) => g.host)).toEqual([
+      `node-${target.host}`,
+      `node-${target.host}`,
+    ]);
+    for (const p of res.points) {
+      const t = Date.parse(p.time);
+      const served = inRange(all, t, t + MIN).filter((r) => r.host === target.host);
+      expect(p.requests, p.time).toBe(served.length);
+    }
+  });
+
+  test('an unknown trace is a 404', async () => {
+    const res = await app.request(`/models/gpu?traceId=${'f'.repeat(32)}`);
+    expect(res.status).toBe(404);
   });
 });

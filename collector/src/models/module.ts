@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { Db } from '../storage/db.js';
 import type { Engine } from '../storage/engine.js';
+import { createGpuRepo } from './gpu-repo.js';
+import { gpuRoutes } from './gpu-routes.js';
 import { loadPriceFile } from './price-file.js';
 import { createPricesRepo } from './prices-repo.js';
 import { priceRoutes } from './prices-routes.js';
@@ -9,7 +11,7 @@ import { changeRoutes, modelRoutes } from './routes.js';
 
 /**
  * The model analytics module's routes, wired from the configuration: `models` (mounted at
- * `/api/v1/models`), `changes` (`/api/v1/changes`) and `prices` (`/api/v1/prices`). A bad
+ * `/api/v1/models`, with `/gpu`), `changes` (`/api/v1/changes`) and `prices` (`/api/v1/prices`). A bad
  * `--prices-file` throws here, at start.
  */
 export function createModelsModule(deps: { engine: Engine; db: Db; config: Config }) {
@@ -22,8 +24,10 @@ export function createModelsModule(deps: { engine: Engine; db: Db; config: Confi
     minute: config.rollupMinuteRetentionDays,
     hour: config.rollupHourRetentionDays,
   };
+  const models = modelRoutes(repo, { retention, prices });
+  models.route('/gpu', gpuRoutes(repo, createGpuRepo(db)));
   return {
-    models: modelRoutes(repo, { retention, prices }),
+    models,
     changes: changeRoutes(repo),
     prices: priceRoutes(prices),
   };

@@ -88,14 +88,26 @@ export function toAgg(row: AggColumns): Agg {
   };
 }
 
-/** Conditions and parameters shared by every read: project, range and filters. */
+/** Host key of a raw inference row: the Kubernetes node name, else host.name. */
+const HOST_KEY = "if(k8s_node_name != '', k8s_node_name, host_name)";
+
+/**
+ * Conditions and parameters shared by every read: project, range and filters. `hosts`
+ * (raw rows only: rollups have no host) keeps the inferences served by those hosts.
+ */
 function where(
   project: string,
   range: LevelChoice,
   filter: InferenceFilter,
+  hosts?: readonly string[],
 ): { sql: string; params: Params } {
   const params: Params = { project, fromMs: range.fromMs, toMs: range.toMs };
   const conds = ['project_id = {project:String}', LEVEL_SQL[range.level].range];
+  if (hosts !== undefined) {
+    if (range.level !== 'raw') throw new Error('a host filter needs the raw level');
+    params.hosts = [...hosts];
+    conds.push(`${HOST_KEY} IN {hosts:Array(String)}`);
+  }
   for (const d of DIMENSIONS) {
     const v = filter[d];
     if (v === undefined) continue;
@@ -155,9 +167,10 @@ export function createModelsRepo(db: Db) {
       filter: InferenceFilter,
       stepMs: number,
       groupBy?: Dimension,
+      hosts?: readonly string[],
     ): Promise<{ bucketMs: number; group: Partial<Record<Dimension, string>>; agg: Agg }[]> {
       const lv = LEVEL_SQL[range.level];
-      const w = where(project, range, filter);
+      const w = where(project, range, filter, hosts);
       const g = groupBy ? `, ${groupBy} AS g_value` : '';
       const rows = await db.rows<AggColumns & { bucket_ms: string; g_value?: string }>(
         `SELECT ${lv.bucket} AS bucket_ms${g}, ${lv.aggregates}

@@ -157,6 +157,8 @@ const TTL_BASE: Record<string, { expr: string; level: RetentionLevel }> = {
   aiobs_inference_1m: { expr: 'ts', level: 'minute' },
   aiobs_inference_1h: { expr: 'ts', level: 'hour' },
   aiobs_model_seen: { expr: 'toDateTime(last_seen)', level: 'hour' },
+  aiobs_host_metrics_1m: { expr: 'ts', level: 'minute' },
+  aiobs_model_hosts_1h: { expr: 'ts', level: 'hour' },
 };
 
 /** Default days kept of the per-minute rollups (when the configuration names none). */
