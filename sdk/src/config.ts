@@ -22,6 +22,12 @@ export interface ResolvedConfig {
   serviceName: string | undefined;
   serviceVersion: string | undefined;
   environment: string | undefined;
+  /**
+   * `K8S_NODE_NAME` (the Kubernetes downward API's `spec.nodeName`): reported as
+   * `k8s.node.name` so the collector can join inferences to the GPUs of the node, which the
+   * agent reports under the node's name (a pod's host.name is the pod's hostname).
+   */
+  k8sNodeName: string | undefined;
   /** Full OTLP/HTTP URLs per signal. */
   urls: { traces: string; metrics: string; logs: string };
   /** Request headers per signal (auth goes here). */
@@ -128,6 +134,7 @@ export function resolveConfig(options: ConfigOptions, env: Env): ResolvedConfig 
     serviceName: options.serviceName,
     serviceVersion: options.serviceVersion,
     environment: options.environment,
+    k8sNodeName: nonEmpty(env.K8S_NODE_NAME),
     urls: {
       traces: url('traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
       metrics: url('metrics', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'),

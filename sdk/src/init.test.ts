@@ -27,7 +27,12 @@ import { GEN_AI_DURATION_BUCKETS } from './semconv.js';
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
-  for (const k of ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_SDK_DISABLED'])
+  for (const k of [
+    'OTEL_SERVICE_NAME',
+    'OTEL_RESOURCE_ATTRIBUTES',
+    'OTEL_SDK_DISABLED',
+    'K8S_NODE_NAME',
+  ])
     delete process.env[k];
 });
 
@@ -130,6 +135,21 @@ describe('init', () => {
     expect(attrs['deployment.environment.name']).toBe('staging');
     expect(attrs.team).toBe('ml');
     expect(attrs.region).toBe('us');
+  });
+
+  it('reports the Kubernetes node name from K8S_NODE_NAME, unless set explicitly', async () => {
+    process.env.K8S_NODE_NAME = 'gpu-node-7';
+    const p = initInMemory({});
+    cleanups.push(() => p.shutdown());
+    observeInference({ model: 'm', provider: 'p' }, () => 1);
+    const [span] = await p.spans();
+    expect((span as ReadableSpan).resource.attributes['k8s.node.name']).toBe('gpu-node-7');
+    await p.shutdown();
+    const q = initInMemory({ resourceAttributes: { 'k8s.node.name': 'explicit' } });
+    cleanups.push(() => q.shutdown());
+    observeInference({ model: 'm', provider: 'p' }, () => 1);
+    const [other] = await q.spans();
+    expect((other as ReadableSpan).resource.attributes['k8s.node.name']).toBe('explicit');
   });
 
   it('does nothing with OTEL_SDK_DISABLED=true', async () => {

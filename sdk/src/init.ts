@@ -238,6 +238,8 @@ function buildResource(cfg: ResolvedConfig, extra: Attributes | undefined): Reso
   if (cfg.serviceName) own['service.name'] = cfg.serviceName;
   if (cfg.serviceVersion) own['service.version'] = cfg.serviceVersion;
   if (cfg.environment) own['deployment.environment.name'] = cfg.environment;
+  // Explicit resource attributes win over the downward API's value.
+  if (cfg.k8sNodeName && own['k8s.node.name'] === undefined) own['k8s.node.name'] = cfg.k8sNodeName;
   return defaultResource()
     .merge(detectResources({ detectors: [envDetector, processDetector, hostDetector] }))
     .merge(resourceFromAttributes(own));
