@@ -546,7 +546,7 @@ function examples(failures: Failure[]): Failure[] {
 }
 
 /** Sends one request; returns a description of what is wrong with the answer, if anything. */
-async function check(method: 'GET' | 'POST', path: string, body?: string, token?: string) {
+async function check(method: string, path: string, body?: string, token?: string) {
   const res = await fetch(c.url + path, {
     method,
     headers: {
@@ -726,6 +726,17 @@ describe(`API fuzzing (FUZZ_SEED=${SEED})`, () => {
     }
     expect(examples(failures)).toEqual([]);
   }, 300_000);
+
+  test('other methods on every route get a 4xx with the error shape', async () => {
+    const failures: Failure[] = [];
+    for (const route of [...GET_ROUTES, '/api/v1/query'])
+      for (const method of ['PUT', 'DELETE', 'PATCH'] as const) {
+        const f = await check(method, route, '{}');
+        if (f) failures.push(f);
+        else expect(tally.get(`${method} ${route} 4xx`), `${method} ${route}`).toBeGreaterThan(0);
+      }
+    expect(examples(failures)).toEqual([]);
+  });
 
   test('the fuzzer reached past validation: every route answered 2xx at least once', () => {
     if (process.env.FUZZ_VERBOSE) console.log(Object.fromEntries([...tally].sort()));
