@@ -152,6 +152,29 @@ describe('allowed statements', () => {
   });
 });
 
+describe('tables an operator made over other data', () => {
+  test('views, Merge tables and engines over files are refused; MergeTree tables are not', async () => {
+    // Made behind the gate's back, as an operator with DDL rights could.
+    await engine.client.command({
+      query: 'CREATE VIEW default.v_users AS SELECT name FROM system.users',
+    });
+    await engine.client.command({
+      query: "CREATE TABLE default.m_users ENGINE = Merge('system', '^users$')",
+    });
+    try {
+      for (const sql of ['SELECT * FROM v_users', 'SELECT * FROM default.m_users']) {
+        const r = await attempt(sql);
+        expect({ sql, status: r.status }).toEqual({ sql, status: 403 });
+        expect(r.body).toMatch(/(View|Merge) table/);
+      }
+      expect((await attempt('SELECT count() FROM otel_traces')).status).toBe(200);
+    } finally {
+      await engine.client.command({ query: 'DROP VIEW default.v_users' });
+      await engine.client.command({ query: 'DROP TABLE default.m_users' });
+    }
+  });
+});
+
 describe('project scope', () => {
   test('the engine filters every project table to the caller project', async () => {
     const r = await gate.run('SELECT TraceId FROM otel_traces ORDER BY TraceId', {

@@ -8,14 +8,22 @@ import {
   resultTooLargeError,
 } from '../storage/db.js';
 import type { Engine } from '../storage/engine.js';
-import { type AstNode, AstParseError, parseExplainAst } from './sql-gate/ast.js';
+import { AstParseError, parseExplainAst } from './sql-gate/ast.js';
 import {
   createFunctionCatalog,
   type FunctionCatalog,
   type FunctionRow,
 } from './sql-gate/functions.js';
-import { ALLOWED_FORMATS } from './sql-gate/lists.js';
+import { ALLOWED_ENGINE, ALLOWED_FORMATS } from './sql-gate/lists.js';
 import { inspectQuery, SqlRefusal, type TableRef } from './sql-gate/policy.js';
+import {
+  checkParams,
+  engineMessage,
+  projectFilterSetting,
+  ResultTooLarge,
+  readAll,
+  withoutSets,
+} from './sql-gate/support.js';
 
 /**
  * The one way ad-hoc SQL reaches the engine (`POST /api/v1/query`, and the
@@ -182,6 +190,31 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
   }
 
   async function check(sql: string, params: Params = {}): Promise<CheckedQuery> {
+    const checked = await checkText(sql, params);
+    await checkEngines(checked.tables);
+    return checked;
+  }
+
+  /**
+   * Tables of the configured database are read through their engine: only engines that
+   * hold their own data pass. Views (whose query the walk never saw), Merge, Buffer,
+   * Distributed, Alias and every engine over files, URLs or other servers are refused, so
+   * a table an operator made that way cannot reach outside through this API.
+   */
+  async function checkEngines(tables: readonly TableRef[]): Promise<void> {
+    if (tables.length === 0) return;
+    const rows = await select<{ name: string; engine: string }>(
+      'SELECT name, engine FROM system.tables WHERE database = {db:String} AND name IN {names:Array(String)}',
+      { db: opts.database, names: [...new Set(tables.map((t) => t.table))] },
+    );
+    for (const r of rows)
+      if (!ALLOWED_ENGINE.test(r.engine))
+        throw new ForbiddenError(
+          `${r.name} is a ${r.engine} table, which may read outside the database; it cannot be queried through this API`,
+        );
+  }
+
+  async function checkText(sql: string, params: Params): Promise<CheckedQuery> {
     checkParams(params);
     const text = await canonical(sql);
     // The formatter starts every SETTINGS clause on a line of its own (line breaks inside
@@ -262,14 +295,7 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
           `${t.table} has no project column; a caller limited to one project cannot read it`,
         );
     }
-    if (columns.length === 0) return '';
-    const map = columns
-      .map((c) => {
-        const condition = `${quoteIdent(c.name)} = ${quoteString(projectId)}`;
-        return `${quoteString(`${opts.database}.${c.table}`)}: ${quoteString(condition)}`;
-      })
-      .join(', ');
-    return `additional_table_filters = {${map}}, `;
+    return projectFilterSetting(opts.database, columns, projectId);
   }
 
   return {
@@ -309,61 +335,4 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
       }
     },
   };
-}
-
-class ResultTooLarge extends Error {}
-
-/** The tree less its `Set` nodes (the SETTINGS clause the gate itself appended). */
-function withoutSets(node: AstNode): AstNode {
-  return { ...node, children: node.children.filter((c) => c.type !== 'Set').map(withoutSets) };
-}
-
-/**
- * Parameter values the client can bind: numbers it would have to round (integers past
- * ±2^53, infinities) are refused here, as the caller's mistake, not the engine's.
- */
-function checkParams(params: Params): void {
-  const visit = (v: unknown, path: string): void => {
-    if (
-      typeof v === 'number' &&
-      (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v)))
-    )
-      throw new BadRequestError(
-        `${path} is not exactly representable; send integers beyond ±2^53 as strings`,
-        path,
-      );
-    if (Array.isArray(v)) {
-      for (const [i, x] of v.entries()) visit(x, `${path}[${i}]`);
-    } else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) visit(x, `${path}.${k}`);
-    }
-  };
-  for (const [k, v] of Object.entries(params)) visit(v, `params.${k}`);
-}
-
-/** Reads a result stream, refusing one larger than `max` bytes. */
-async function readAll(stream: AsyncIterable<unknown>, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += b.length;
-    if (size > max) throw new ResultTooLarge(`result larger than ${max} bytes`);
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The engine's message without the stack-like tail the embedded engine appends. */
-function engineMessage(message: string): string {
-  return message.replace(/\s*: In scope SELECT formatQuery[\s\S]*$/, '').trim();
-}
-
-/** A ClickHouse string literal (backslash escapes, as the engine reads them). */
-export function quoteString(s: string): string {
-  return `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-}
-
-function quoteIdent(s: string): string {
-  return `\`${s.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
 }

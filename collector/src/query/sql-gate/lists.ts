@@ -225,3 +225,7 @@ export const INNER_TYPES: ReadonlySet<string> = new Set([
   'InterpolateElement',
   'SampleRatio',
 ]);
+
+/** Table engines that keep their own data (MergeTree family, aiobs's materialized views, ...). */
+export const ALLOWED_ENGINE =
+  /^(?:(?:Replicated)?[A-Za-z]*MergeTree|MaterializedView|Memory|Log|TinyLog|StripeLog|Null|Set|Join)$/;
