@@ -48,13 +48,15 @@ function parseExecStart(line: string): string[] {
       else word += ch;
     }
     if (quote) throw new Error('unterminated quote');
-    words.push(unescapeSpecifiers(word));
+    // The executable's path is used as written; variables are expanded in arguments only.
+    words.push(unescapeSpecifiers(word, words.length === 0));
   }
   return words;
 }
 
-function unescapeSpecifiers(word: string): string {
-  return word.replace(/%(.)|\$(\$|\{?[A-Za-z_])/g, (m, spec, v) => {
+function unescapeSpecifiers(word: string, executable: boolean): string {
+  const pattern = executable ? /%(.)/g : /%(.)|\$(\$|\{?[A-Za-z_])/g;
+  return word.replace(pattern, (m, spec, v) => {
     if (spec === '%') return '%';
     if (v === '$') return '$';
     throw new Error(`systemd would expand ${m} in ${word}`);
@@ -95,6 +97,7 @@ describe('systemd unit quoting', () => {
     expect(quoteExecWord('/usr/bin/node')).toBe('/usr/bin/node');
     expect(quoteExecWord('/opt/my tools/node')).toBe('"/opt/my tools/node"');
     expect(quoteExecWord('/opt/100%/$x')).toBe('/opt/100%%/$$x');
+    expect(quoteExecWord('/opt/100%/$x', { executable: true })).toBe('/opt/100%%/$x');
     expect(quoteExecWord('/a "b"\\c')).toBe('"/a \\"b\\"\\\\c"');
     expect(quotePathSetting('/etc/my agent/100%.env')).toBe('/etc/my agent/100%%.env');
     const unit = renderUnit({
@@ -131,8 +134,8 @@ describe('systemd unit quoting', () => {
   it.skipIf(!hasAnalyze)('systemd-analyze verify accepts a unit whose paths hold spaces', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aiobs unit '));
     try {
-      const bin = join(dir, 'node dir', '100% node');
-      mkdirSync(join(dir, 'node dir'));
+      const bin = join(dir, 'node $dir', '100% node');
+      mkdirSync(join(dir, 'node $dir'));
       copyFileSync(process.execPath, bin);
       chmodSync(bin, 0o755);
       const cli = join(dir, 'pkg dir', 'cli.js');

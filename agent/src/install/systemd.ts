@@ -34,14 +34,17 @@ export const UNIT_NAME = 'aiobs-agent';
 
 /**
  * One word of an `ExecStart=` line, quoted per systemd.service(5) "Command lines": `%` is a
- * specifier and `$` an environment variable in every word, so both are doubled; a word with
- * whitespace, quotes or backslashes goes in double quotes, where `\\` and `\"` are the
- * C-style escapes systemd undoes. Control characters cannot be written safely and are refused.
+ * specifier in every word, so it is doubled; `$` starts an environment variable in the
+ * arguments (doubled there) but not in the executable's path, which systemd uses as written.
+ * A word with whitespace, quotes or backslashes goes in double quotes, where `\\` and `\"`
+ * are the C-style escapes systemd undoes. Control characters cannot be written safely and
+ * are refused.
  */
-export function quoteExecWord(word: string): string {
+export function quoteExecWord(word: string, { executable = false } = {}): string {
   if (word === '' || /[\u0000-\u001f\u007f]/.test(word))
     throw new Error(`cannot put ${JSON.stringify(word)} on a systemd command line`);
-  const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+  const percent = word.replace(/%/g, '%%');
+  const escaped = executable ? percent : percent.replace(/\$/g, '$$$$');
   if (/^[A-Za-z0-9_./:@+=,%$-]+$/.test(escaped)) return escaped;
   return `"${escaped.replace(/(["\\])/g, '\\$1')}"`;
 }
@@ -66,7 +69,10 @@ export function quotePathSetting(path: string): string {
  * Paths are quoted per systemd's rules, so a node or package path with spaces still works.
  */
 export function renderUnit(o: { nodePath: string; cliPath: string; envPath: string }): string {
-  const exec = [o.nodePath, ...NODE_FLAGS, o.cliPath, 'run'].map(quoteExecWord).join(' ');
+  const exec = [
+    quoteExecWord(o.nodePath, { executable: true }),
+    ...[...NODE_FLAGS, o.cliPath, 'run'].map((w) => quoteExecWord(w)),
+  ].join(' ');
   return `[Unit]
 Description=aiobs agent: host and GPU metrics over OTLP
 After=network-online.target
