@@ -181,6 +181,10 @@ describe('project scope', () => {
       projectScope: { projectId: "p1' OR '1'='1" },
     });
     expect(r.body.toString()).toBe('');
+    const backslash = await gate.run('SELECT TraceId FROM otel_traces', {
+      projectScope: { projectId: "p1\\' OR 1 = 1 OR '" },
+    });
+    expect(backslash.body.toString()).toBe('');
     const p1 = await gate.run(
       'SELECT TraceId FROM otel_traces WHERE TraceId IN (SELECT TraceId FROM default.otel_traces)',
       { projectScope: { projectId: 'p1' } },

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { AstParseError, parseExplainAst } from './sql-gate/ast.js';
 import { createFunctionCatalog, type FunctionRow, resolveFunction } from './sql-gate/functions.js';
 import { inspectQuery, type PolicyContext, SqlRefusal } from './sql-gate/policy.js';
+import { checkParams, projectFilterSetting } from './sql-gate/support.js';
 
 // Unit tests of the walk on EXPLAIN AST text recorded from the embedded engine (chDB 26.x).
 // The same statements run against the real engine in sql-gate.int.test.ts.
@@ -252,5 +253,23 @@ describe('inspectQuery', () => {
     const describe =
       'DescribeQuery (children 1)\n TableExpression (children 1)\n  TableIdentifier system.users';
     expect(refusal(describe).message).toMatch(/system\.users/);
+  });
+});
+
+describe('support', () => {
+  test('the project filter escapes the project id twice (literal inside a literal)', () => {
+    const setting = projectFilterSetting('default', [{ table: 't', name: 'ProjectId' }], "p'\\");
+    expect(setting).toBe(
+      "additional_table_filters = {'default.t': '`ProjectId` = \\'p\\\\\\'\\\\\\\\\\''}, ",
+    );
+    expect(projectFilterSetting('default', [], 'p')).toBe('');
+  });
+
+  test('parameters that would be rounded are refused by name', () => {
+    expect(() => checkParams({ a: 1, b: 'x', c: [1.5, { d: 2 ** 53 }] })).toThrow(
+      /params\.c\[1\]\.d/,
+    );
+    expect(() => checkParams({ a: Number.POSITIVE_INFINITY })).toThrow(/params\.a/);
+    expect(() => checkParams({ a: 2 ** 53 - 1, b: null })).not.toThrow();
   });
 });
