@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { BadRequestError } from '../errors.js';
 import {
@@ -72,6 +73,46 @@ describe('API parameters', () => {
         fieldOf(() => decodeCursor(encodeCursor([key, 'id']), ['int64', 'string'])),
         key,
       ).toBe('cursor');
+  });
+
+  test('property: any text is either a bounded value or a 400 naming the field', () => {
+    const refusedAs = (fn: () => unknown, field: string) => {
+      try {
+        return fn();
+      } catch (e) {
+        expect(e).toBeInstanceOf(BadRequestError);
+        expect((e as BadRequestError).options.field).toBe(field);
+        return undefined;
+      }
+    };
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.double().map(String),
+      fc.bigInt().map(String),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.stringMatching(/^\d{1,25}(\.\d{1,5})?(ms|s|m|h|d)?$/),
+    );
+    fc.assert(
+      fc.property(text, (v) => {
+        const t = refusedAs(() => parseTime(v, 'from'), 'from');
+        if (t !== undefined)
+          expect(Number.isInteger(t) && (t as number) >= 0 && (t as number) <= MAX_TIME_MS).toBe(
+            true,
+          );
+        const d = refusedAs(() => parseDuration(v, 'step'), 'step');
+        if (d !== undefined) expect((d as number) >= 1 && (d as number) <= MAX_TIME_MS).toBe(true);
+        const n = refusedAs(() => parseNonNegative(v, 'minDurationMs'), 'minDurationMs');
+        if (n !== undefined) expect((n as number) >= 0 && (n as number) <= MAX_TIME_MS).toBe(true);
+        const l = refusedAs(() => parseLimit(v), 'limit');
+        if (l !== undefined) expect(Number.isInteger(l) && (l as number) >= 1).toBe(true);
+        const c = refusedAs(
+          () => decodeCursor(Buffer.from(v).toString('base64url'), ['int64', 'string']),
+          'cursor',
+        );
+        if (c !== undefined) expect(BigInt((c as string[])[0]!) <= 2n ** 63n - 1n).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('limits, durations and steps', () => {
