@@ -5,6 +5,7 @@ import {
   decodeCursor,
   encodeCursor,
   isoFromNanos,
+  MAX_DURATION_FILTER_MS,
   MAX_TIME_MS,
   parseAttrFilters,
   parseDuration,
@@ -59,6 +60,11 @@ describe('API parameters', () => {
 
   test('durations and cursors are bounded to what the engine binds', () => {
     expect(parseNonNegative('100', 'minDurationMs')).toBe(100);
+    // In nanoseconds a duration filter must stay an exact (safe) integer.
+    expect(Number.isSafeInteger(Math.round(MAX_DURATION_FILTER_MS * 1e6))).toBe(true);
+    expect(
+      fieldOf(() => parseNonNegative('9007199255', 'minDurationMs', MAX_DURATION_FILTER_MS)),
+    ).toBe('minDurationMs');
     for (const bad of ['9007199254740993', '1e300', '-1', '', ' ', 'NaN', 'Infinity'])
       expect(
         fieldOf(() => parseNonNegative(bad, 'minDurationMs')),

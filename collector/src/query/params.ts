@@ -53,6 +53,13 @@ export function parseLimit(value: string | undefined, def = 50, max = 1000): num
   return n;
 }
 
+/**
+ * Longest duration filter (about 104 days). Span durations are compared in nanoseconds, bound
+ * as numbers, and the embedded engine's client refuses integers past 2^53 rather than round
+ * them; no span filter needs more.
+ */
+export const MAX_DURATION_FILTER_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1e6);
+
 /** A non-negative number up to `max` (by default {@link MAX_TIME_MS}, for durations in ms). */
 export function parseNonNegative(
   value: string | undefined,

@@ -5,6 +5,7 @@ import { toSpan, toTraceSummary } from '../query/convert.js';
 import {
   decodeCursor,
   encodeCursor,
+  MAX_DURATION_FILTER_MS,
   parseAttrFilters,
   parseLimit,
   parseNonNegative,
@@ -33,8 +34,8 @@ export function traceRoutes(repo: TracesRepo) {
       service: q.service,
       name: q.name,
       status,
-      minDurationMs: parseNonNegative(q.minDurationMs, 'minDurationMs'),
-      maxDurationMs: parseNonNegative(q.maxDurationMs, 'maxDurationMs'),
+      minDurationMs: parseNonNegative(q.minDurationMs, 'minDurationMs', MAX_DURATION_FILTER_MS),
+      maxDurationMs: parseNonNegative(q.maxDurationMs, 'maxDurationMs', MAX_DURATION_FILTER_MS),
       attrs: parseAttrFilters(c.req.url),
       sort,
       limit,
