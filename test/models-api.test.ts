@@ -29,8 +29,11 @@ interface Sent {
 }
 
 let collector: RunningCollector;
+/** The price list before any PUT: the built-in defaults. */
+let initialPrices: { prices: { provider: string; model: string }[] };
 beforeAll(async () => {
   collector = await startCollector();
+  initialPrices = await collector.api('/api/v1/prices');
 });
 afterAll(async () => {
   expect(await collector.stop()).toBe(0);
@@ -284,6 +287,10 @@ describe('model API input checks', () => {
     ['/api/v1/changes?from=5&to=4', 'from'],
     ['/api/v1/models/gpu', 'model'],
     ['/api/v1/models/gpu?traceId=xyz', 'traceId'],
+    ['/api/v1/scaling', 'model'],
+    ['/api/v1/scaling?model=m&window=2d', 'window'],
+    ['/api/v1/scaling?model=m&window=soon', 'window'],
+    ['/api/v1/scaling?model=m&percentile=0.42', 'percentile'],
   ])('%s answers 400 naming %s', async (path, field) => {
     const res = await fetch(collector.url + path, {
       headers: { authorization: `Bearer ${collector.adminToken}` },
@@ -294,21 +301,13 @@ describe('model API input checks', () => {
     expect(body.error.field).toBe(field);
   });
 
-  test('GET /api/v1/prices starts with the built-in list of common hosted models', async () => {
-    const fresh = await startCollector();
-    try {
-      const res = await fresh.api<{ prices: { provider: string; model: string }[] }>(
-        '/api/v1/prices',
-      );
-      expect(res.prices).toContainEqual(
-        expect.objectContaining({ provider: 'openai', model: 'gpt-4o' }),
-      );
-      expect(res.prices).toContainEqual(
-        expect.objectContaining({ provider: 'anthropic', model: 'claude-sonnet-4-0' }),
-      );
-    } finally {
-      expect(await fresh.stop()).toBe(0);
-    }
+  test('GET /api/v1/prices starts with the built-in list of common hosted models', () => {
+    expect(initialPrices.prices).toContainEqual(
+      expect.objectContaining({ provider: 'openai', model: 'gpt-4o' }),
+    );
+    expect(initialPrices.prices).toContainEqual(
+      expect.objectContaining({ provider: 'anthropic', model: 'claude-sonnet-4-0' }),
+    );
   });
 
   test.each([

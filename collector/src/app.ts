@@ -92,6 +92,7 @@ export function createApp(deps: AppDeps) {
   api.route('/models', models.models);
   api.route('/changes', models.changes);
   api.route('/prices', models.prices);
+  api.route('/scaling', models.scaling);
   app.route('/api/v1', api);
   mountDashboard(app, config);
 

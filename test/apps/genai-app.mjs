@@ -33,7 +33,7 @@ const hr = (ns) => [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
 const sent = [];
 for (let i = 0; i < count; i++) {
   const classic = i % 5 === 4;
-  const model = classic ? `hf/bert-${run}` : `acme/llm-${run}`;
+  const model = classic ? `hf/bert-${run}` : (process.env.LLM_MODEL ?? `acme/llm-${run}`);
   const version = i >= count / 2 && i % 2 === 1 ? 'v2' : 'v1';
   const variant = i % 3 === 0 ? 'canary' : 'control';
   const startNs = BigInt(baseMs + i * stepMs) * 1_000_000n + BigInt(i * 1013);

@@ -246,3 +246,26 @@ export interface ModelGpuResponse extends AnsweredRange {
   /** With `traceId`: the trace's inference spans. */
   trace?: TraceInferenceRow[];
 }
+
+/**
+ * `GET /api/v1/scaling`: autoscaling signals over the window ending now, flat and numeric
+ * for KEDA's metrics-api scaler (0 where there are no data).
+ */
+export interface ScalingResponse {
+  model?: string;
+  service?: string;
+  from: string;
+  to: string;
+  windowMs: number;
+  /** Requests waiting, summed over the reporting replicas (latest value of each). */
+  queueDepth: number;
+  /** Mean utilization (0–1) of the GPUs of the hosts that served the inferences. */
+  gpuUtilization: number;
+  latencyPercentile: number;
+  latencyMs: number;
+  requests: number;
+  /** Requests per second over the window. */
+  requestRate: number;
+  errorRate: number;
+  hosts: string[];
+}

@@ -25,6 +25,8 @@ import { createPricesRepo } from './prices-repo.js';
 import { priceRoutes } from './prices-routes.js';
 import { createModelsRepo } from './repo.js';
 import { changeRoutes, modelRoutes } from './routes.js';
+import { createScalingRepo } from './scaling-repo.js';
+import { scalingRoutes } from './scaling-routes.js';
 
 // Known inferences are written into otel_traces as span rows (as the exporter flattens
 // them), in several inserts, the late ones after their minute was rolled up; the
@@ -128,6 +130,7 @@ beforeAll(async () => {
   const retention = { raw: 30, minute: 90, hour: 730 };
   app = new Hono()
     .route('/models/gpu', gpuRoutes(repo, createGpuRepo(db)))
+    .route('/scaling', scalingRoutes(repo, createGpuRepo(db), createScalingRepo(db)))
     .route('/models', modelRoutes(repo, { retention, prices }))
     .route('/changes', changeRoutes(repo))
     .route('/prices', priceRoutes(prices));
@@ -756,5 +759,63 @@ describe('GPU join', () => {
   test('an unknown trace is a 404', async () => {
     const res = await app.request(`/models/gpu?traceId=${'f'.repeat(32)}`);
     expect(res.status).toBe(404);
+  });
+
+  test('scaling signals over a window: queue depth, GPU utilization, latency, request rate', async () => {
+    const at = T0 + 2 * HOUR + 30_000;
+    const from = at - 10 * MIN;
+    const depth = (ms: number, v: number, instance: string, model = LLM) => ({
+      ResourceAttributes: { 'service.name': 'svc-a', 'service.instance.id': instance },
+      ServiceName: 'svc-a',
+      MetricName: 'aiobs.inference.queue.depth',
+      Attributes: { 'gen_ai.request.model': model },
+      TimeUnix: new Date(ms).toISOString(),
+      StartTimeUnix: new Date(ms).toISOString(),
+      Value: v,
+      ProjectId: 'default',
+    });
+    await engine.client.insert({
+      table: 'otel_metrics_gauge',
+      values: [
+        depth(from - MIN, 100, 'a'), // before the window
+        depth(from + MIN, 9, 'a'),
+        depth(at - MIN, 5, 'a'), // a's latest
+        depth(at - 2 * MIN, 3, 'b'), // b's latest
+        depth(at - MIN, 50, 'c', CLASSIC), // another model
+      ],
+      format: 'JSONEachRow',
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    });
+    const res = await get<Record<string, any>>(
+      `/scaling?model=${encodeURIComponent(LLM)}&window=10m&percentile=0.99&at=${at}`,
+    );
+    const rows = inRange(all, from, at).filter((r) => r.model === LLM);
+    expect(res).toMatchObject({
+      model: LLM,
+      windowMs: 10 * MIN,
+      queueDepth: 8,
+      requests: rows.length,
+      latencyPercentile: 0.99,
+    });
+    expect(res.requestRate).toBeCloseTo(rows.length / 600, 12);
+    expect(Math.abs(res.latencyMs / expectedStats(rows).latencyP99Ms! - 1)).toBeLessThanOrEqual(
+      0.01,
+    );
+    const gpus = [...new Set(samples.filter((x) => res.hosts.includes(x.host)).map((x) => x.gpu))];
+    expect(gpus).toHaveLength(4);
+    const minuteFrom = Math.floor(from / MIN) * MIN;
+    const minuteTo = Math.ceil(at / MIN) * MIN;
+    const perGpu = gpus.map((g) => expectedGpu(g, minuteFrom, minuteTo).gpuUtilization!);
+    expect(res.gpuUtilization).toBeCloseTo(mean(perGpu)!, 9);
+    // Nothing served: zeros, not nulls (the scaler reads numbers).
+    const idle = await get<Record<string, any>>(`/scaling?service=nobody&at=${at}`);
+    expect(idle).toMatchObject({
+      queueDepth: 0,
+      gpuUtilization: 0,
+      latencyMs: 0,
+      requests: 0,
+      requestRate: 0,
+      hosts: [],
+    });
   });
 });

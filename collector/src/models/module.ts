@@ -8,11 +8,14 @@ import { createPricesRepo } from './prices-repo.js';
 import { priceRoutes } from './prices-routes.js';
 import { createModelsRepo } from './repo.js';
 import { changeRoutes, modelRoutes } from './routes.js';
+import { createScalingRepo } from './scaling-repo.js';
+import { scalingRoutes } from './scaling-routes.js';
 
 /**
  * The model analytics module's routes, wired from the configuration: `models` (mounted at
- * `/api/v1/models`, with `/gpu`), `changes` (`/api/v1/changes`) and `prices` (`/api/v1/prices`). A bad
- * `--prices-file` throws here, at start.
+ * `/api/v1/models`, with `/gpu`), `changes` (`/api/v1/changes`), `prices`
+ * (`/api/v1/prices`) and `scaling` (`/api/v1/scaling`). A bad `--prices-file` throws here,
+ * at start.
  */
 export function createModelsModule(deps: { engine: Engine; db: Db; config: Config }) {
   const { engine, db, config } = deps;
@@ -24,10 +27,12 @@ export function createModelsModule(deps: { engine: Engine; db: Db; config: Confi
     minute: config.rollupMinuteRetentionDays,
     hour: config.rollupHourRetentionDays,
   };
+  const gpus = createGpuRepo(db);
   const models = modelRoutes(repo, { retention, prices });
-  models.route('/gpu', gpuRoutes(repo, createGpuRepo(db)));
+  models.route('/gpu', gpuRoutes(repo, gpus));
   return {
     models,
+    scaling: scalingRoutes(repo, gpus, createScalingRepo(db)),
     changes: changeRoutes(repo),
     prices: priceRoutes(prices),
   };
