@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+const PORT_OR_OFF = 'must be a port (0-65535) or off';
+
 /**
  * Every setting of the collector, in one place: its flag, its environment variable, why it
  * exists and how it is validated. `main.ts` builds the CLI from this list; everything
@@ -13,6 +15,26 @@ export const OPTIONS = [
     env: 'AIOBS_PORT',
     help: 'port for OTLP/HTTP, the API and the dashboard (0 picks a free port)',
     schema: z.coerce.number().int().min(0).max(65535).default(4318),
+  },
+  {
+    // OTel SDKs and the OpenTelemetry Collector export OTLP over gRPC to 4317 by default.
+    key: 'grpcPort',
+    flag: '--grpc-port <port>',
+    env: 'AIOBS_GRPC_PORT',
+    help: 'port for OTLP/gRPC (0 picks a free port, off disables it)',
+    schema: z
+      .union(
+        [
+          z.literal('off'),
+          z.coerce
+            .number({ error: PORT_OR_OFF })
+            .int({ error: PORT_OR_OFF })
+            .min(0, { error: PORT_OR_OFF })
+            .max(65535, { error: PORT_OR_OFF }),
+        ],
+        { error: PORT_OR_OFF },
+      )
+      .default(4317),
   },
   {
     key: 'host',

@@ -14,7 +14,7 @@ let creds: { apiKey: string; adminToken: string };
 beforeAll(async () => {
   // Nothing seeded, and one minute between inserts so a second request's rows stay pending.
   const config = loadConfig(
-    { port: 0, host: '127.0.0.1', dataDir: dir, batchMaxDelayMs: 60_000 },
+    { port: 0, grpcPort: 0, host: '127.0.0.1', dataDir: dir, batchMaxDelayMs: 60_000 },
     {},
   );
   c = await startCollector(config, {

@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { Authenticator } from './auth/authenticator.js';
 import { type CredentialsOutput, ensureCredentials, stderrOutput } from './auth/bootstrap.js';
 import type { Config } from './config.js';
+import { type GrpcReceiver, startGrpcReceiver } from './grpc/server.js';
 import { createNodeServer, type NodeServer, readTlsFiles } from './http-server.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { createLogger, type Logger } from './logger.js';
@@ -27,6 +28,8 @@ export interface RunningCollector {
   url: string;
   /** The port actually bound (differs from `config.port` when that is 0). */
   port: number;
+  /** The OTLP/gRPC port actually bound; undefined with `--grpc-port off`. */
+  grpcPort: number | undefined;
   /**
    * Stops accepting connections, lets in-flight requests finish and their rows be
    * acknowledged, then closes the engine. Safe to call more than once.
@@ -56,6 +59,7 @@ export async function startCollector(
   const tls = readTlsFiles(config);
   const engine = await openEngine(config);
   let ingestor: Ingestor | undefined;
+  let grpc: GrpcReceiver | undefined;
   try {
     await migrate(engine, { retentionDays: config.retentionDays, fsync: config.fsync }, log);
     const repo = createAuthRepo(engine);
@@ -66,9 +70,17 @@ export async function startCollector(
     const app = createApp({ config, engine, ingestor, authenticator, log, lifecycle });
     const server = createNodeServer(app.fetch, config, tls, log);
     const port = await listen(server, config.port, config.host);
+    if (config.grpcPort !== 'off') {
+      const deps = { config, ingestor, authenticator, log, tls };
+      grpc = await startGrpcReceiver(deps, config.host, config.grpcPort).catch((err: unknown) => {
+        server.close();
+        throw err;
+      });
+    }
     log.info(
       {
         port,
+        grpcPort: grpc?.port,
         host: config.host,
         tls: tls !== undefined,
         storage: engine.kind,
@@ -83,10 +95,11 @@ export async function startCollector(
       server,
       engine,
       port,
+      grpcPort: grpc?.port,
       url: `${tls ? 'https' : 'http'}://${loopbackHost(config.host)}:${port}`,
       close() {
         lifecycle.stopping = true;
-        closing ??= drain(server, running, engine, log);
+        closing ??= drain(server, grpc, running, engine, log);
         return closing;
       },
     };
@@ -116,23 +129,26 @@ function loopbackHost(host: string): string {
 }
 
 /**
- * Drains in this order: stop accepting, let requests already in flight finish (their rows
+ * Drains in this order: stop accepting (HTTP and gRPC), let requests already in flight finish (their rows
  * are flushed and acknowledged; new ones get 503 until the listener is gone), close idle
  * keep-alive connections, cut the rest after {@link FORCE_CLOSE_AFTER_MS}, close the engine.
  */
 async function drain(
   server: NodeServer,
+  grpc: GrpcReceiver | undefined,
   ingestor: Ingestor,
   engine: Engine,
   log: Logger,
 ): Promise<void> {
   log.info('shutting down: draining in-flight batches');
   const closed = new Promise<void>((r) => server.close(() => r()));
+  const grpcClosed = grpc?.close(FORCE_CLOSE_AFTER_MS);
   await ingestor.close();
   server.closeIdleConnections();
   const forced = setTimeout(() => server.closeAllConnections(), FORCE_CLOSE_AFTER_MS);
   await closed;
   clearTimeout(forced);
+  await grpcClosed;
   await engine.close();
   log.info('stopped');
 }

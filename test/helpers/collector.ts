@@ -12,6 +12,8 @@ export interface RunningCollector {
   /** Base URL, e.g. `http://127.0.0.1:43121`. */
   readonly url: string;
   readonly port: number;
+  /** OTLP/gRPC port (the helper passes `--grpc-port 0`; undefined with `--grpc-port off`). */
+  readonly grpcPort: number | undefined;
   /** Process id of the collector (e.g. to read its memory from `/proc/<pid>/status`). */
   readonly pid: number;
   readonly dataDir: string;
@@ -42,7 +44,8 @@ export interface StartCollectorOptions {
 
 /**
  * Starts `node collector/dist/main.js` as a child process and resolves once it logs that
- * it is listening (the collector logs `{"msg":"listening","port":N}` as a JSON line).
+ * it is listening (the collector logs `{"msg":"listening","port":N,"grpcPort":M}` as a
+ * JSON line).
  *
  * @example
  * const c = await startCollector();
@@ -64,6 +67,9 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
       '127.0.0.1',
       '--data-dir',
       dataDir,
+      // A free port each, so suites running in parallel never collide on 4317.
+      '--grpc-port',
+      '0',
       ...(opts.args ?? []),
     ],
     {
@@ -88,7 +94,7 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
   child.stderr?.on('data', (d: Buffer) => {
     out += d.toString();
   });
-  const port = await waitForListening(child, (line) => {
+  const { port, grpcPort } = await waitForListening(child, (line) => {
     out += `${line}\n`;
   });
   const url = `http://127.0.0.1:${port}`;
@@ -96,6 +102,7 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
   return {
     url,
     port,
+    grpcPort,
     pid: child.pid!,
     dataDir,
     apiKey,
@@ -120,7 +127,10 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
   };
 }
 
-function waitForListening(child: ChildProcess, onLine: (l: string) => void): Promise<number> {
+function waitForListening(
+  child: ChildProcess,
+  onLine: (l: string) => void,
+): Promise<{ port: number; grpcPort: number | undefined }> {
   return new Promise((res, rej) => {
     const rl = createInterface({ input: child.stdout! });
     let found = false;
@@ -128,10 +138,10 @@ function waitForListening(child: ChildProcess, onLine: (l: string) => void): Pro
       onLine(line);
       if (found) return;
       try {
-        const msg = JSON.parse(line) as { msg?: string; port?: number };
+        const msg = JSON.parse(line) as { msg?: string; port?: number; grpcPort?: number };
         if (msg.msg === 'listening' && typeof msg.port === 'number') {
           found = true;
-          res(msg.port);
+          res({ port: msg.port, grpcPort: msg.grpcPort });
         }
       } catch {
         // not a JSON log line (e.g. the one-time credentials banner)

@@ -1,0 +1,300 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { Metadata } from '@grpc/grpc-js';
+import { ExportResultCode } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type RunningCollector, startCollector } from './helpers/collector.js';
+import { decodeRetryStatus, EXPORT_PATHS, rawOtlpClient } from './helpers/grpc.js';
+import { decodePartialSuccess, encodeSpans } from './helpers/otlp.js';
+
+const run = promisify(execFile);
+// grpc-js status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html).
+const INVALID_ARGUMENT = 3;
+const RESOURCE_EXHAUSTED = 8;
+const UNAVAILABLE = 14;
+const UNAUTHENTICATED = 16;
+
+interface Sent {
+  traces: { traceId: string; spanId: string; childSpanId: string; model: string; error: boolean }[];
+  logs: { index: number; traceId: string; spanId: string }[];
+  metrics: { histogramCount: number; histogramSum: number; tokensPerModel: number };
+}
+
+const since = () => Date.now() - 3_600_000;
+
+describe('OTLP/gRPC receiver', () => {
+  let c: RunningCollector;
+  beforeAll(async () => {
+    c = await startCollector();
+    expect(c.grpcPort).toBeGreaterThan(0);
+    expect(c.grpcPort).not.toBe(c.port);
+  });
+  afterAll(async () => {
+    expect(await c.stop()).toBe(0);
+  });
+
+  async function runApp(runId: string, gzip: boolean): Promise<Sent> {
+    const { stdout } = await run(
+      process.execPath,
+      [join(import.meta.dirname, 'apps', 'otel-grpc-app.mjs')],
+      {
+        env: {
+          ...process.env,
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${c.grpcPort}`,
+          OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${c.apiKey}`,
+          OTEL_SERVICE_NAME: `grpc-${runId}`,
+          OTEL_LOG_LEVEL: 'error',
+          RUN_ID: runId,
+          GZIP: gzip ? '1' : '0',
+        },
+      },
+    );
+    return JSON.parse(stdout.trim().split('\n').pop()!) as Sent;
+  }
+
+  describe.each([
+    ['uncompressed', 'plain', false],
+    ['gzip', 'gzip', true],
+  ] as const)('official OTel gRPC exporters, %s', (_label, runId, gzip) => {
+    let sent: Sent;
+    const service = `grpc-${runId}`;
+    beforeAll(async () => {
+      sent = await runApp(runId, gzip);
+    });
+
+    test('every span comes back, with its trace, parent and status', async () => {
+      const res = await c.api<{
+        traces: {
+          traceId: string;
+          spanCount: number;
+          error: boolean;
+          rootSpan: { name: string };
+        }[];
+      }>(`/api/v1/traces?service=${service}&limit=1000&from=${since()}`);
+      expect(res.traces).toHaveLength(sent.traces.length);
+      for (const t of sent.traces) {
+        const got = res.traces.find((x) => x.traceId === t.traceId);
+        expect(got, t.traceId).toBeDefined();
+        expect(got!.spanCount).toBe(2);
+        expect(got!.error).toBe(t.error);
+        expect(got!.rootSpan.name).toBe(`chat ${t.model}`);
+      }
+      const one = sent.traces[1]!;
+      const spans = await c.api<{ spans: Record<string, any>[] }>(`/api/v1/traces/${one.traceId}`);
+      const child = spans.spans.find((s) => s.spanId === one.childSpanId)!;
+      expect(child.parentSpanId).toBe(one.spanId);
+      expect(child.attributes).toEqual({ 'e2e.child': 'true' });
+      const root = spans.spans.find((s) => s.spanId === one.spanId)!;
+      expect(root.resourceAttributes).toMatchObject({
+        'service.name': service,
+        'aiobs.run': runId,
+      });
+      expect(root.events[0]).toMatchObject({ name: 'first_token', attributes: { 'e2e.at': '1' } });
+    });
+
+    test('every log record comes back with its trace context', async () => {
+      const res = await c.api<{ logs: Record<string, any>[] }>(
+        `/api/v1/logs?service=${service}&limit=1000&from=${since()}`,
+      );
+      expect(res.logs).toHaveLength(sent.logs.length);
+      for (const l of sent.logs) {
+        const got = res.logs.find((x) => x.body === `handled request ${l.index}`);
+        expect(got, `log ${l.index}`).toBeDefined();
+        expect(got!.traceId).toBe(l.traceId);
+        expect(got!.spanId).toBe(l.spanId);
+        expect(got!.severityNumber).toBe(l.index % 5 === 0 ? 17 : 9);
+      }
+    });
+
+    test('histogram and counter points come back with their totals', async () => {
+      const hist = await c.api<{ points: Record<string, any>[] }>(
+        `/api/v1/metrics/points?name=gen_ai.client.operation.duration&service=${service}&from=${since()}`,
+      );
+      expect(hist.points).toHaveLength(2);
+      expect(hist.points.reduce((a, p) => a + Number(p.count), 0)).toBe(
+        sent.metrics.histogramCount,
+      );
+      expect(hist.points.reduce((a, p) => a + p.sum, 0)).toBeCloseTo(sent.metrics.histogramSum, 9);
+      const tokens = await c.api<{ points: Record<string, any>[] }>(
+        `/api/v1/metrics/points?name=e2e.tokens&service=${service}&from=${since()}`,
+      );
+      expect(tokens.points.map((p) => p.value)).toEqual([
+        sent.metrics.tokensPerModel,
+        sent.metrics.tokensPerModel,
+      ]);
+    });
+  });
+
+  test('the official exporter with a wrong key fails with UNAUTHENTICATED', async () => {
+    const memory = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(memory)],
+    });
+    provider.getTracer('e2e').startSpan('refused').end();
+    const exporter = new OTLPTraceExporter({
+      url: `http://127.0.0.1:${c.grpcPort}`,
+      metadata: metadataOf({ authorization: 'Bearer not-a-key-of-this-collector' }),
+    });
+    const result = await new Promise<{ code: number; error?: Error }>((resolve) =>
+      exporter.export(memory.getFinishedSpans(), resolve),
+    );
+    await exporter.shutdown();
+    await provider.shutdown();
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect((result.error as { code?: number }).code).toBe(UNAUTHENTICATED);
+  });
+
+  test('x-aiobs-api-key metadata authenticates; none at all is UNAUTHENTICATED', async () => {
+    const client = rawOtlpClient(c.grpcPort!);
+    const body = encodeSpans('grpc-header-key', [{}]);
+    const ok = await client.call(EXPORT_PATHS.traces, body, { 'x-aiobs-api-key': c.apiKey });
+    expect(ok.ok).toBe(true);
+    const none = await client.call(EXPORT_PATHS.traces, body);
+    expect(none.ok).toBe(false);
+    if (!none.ok) {
+      expect(none.code).toBe(UNAUTHENTICATED);
+      expect(none.details).toMatch(/missing credentials/);
+    }
+    client.close();
+  });
+
+  test('an undecodable message is INVALID_ARGUMENT, for each signal', async () => {
+    const client = rawOtlpClient(c.grpcPort!);
+    // A resource_spans field whose length runs past the end of the message.
+    const truncated = Buffer.from([0x0a, 0x10, 0x0a, 0x02]);
+    for (const path of Object.values(EXPORT_PATHS)) {
+      const res = await client.call(path, truncated, { authorization: `Bearer ${c.apiKey}` });
+      expect(res.ok, path).toBe(false);
+      if (!res.ok) {
+        expect(res.code, path).toBe(INVALID_ARGUMENT);
+        expect(res.details.length).toBeGreaterThan(0);
+        expect(res.trailers.get('grpc-status-details-bin')).toEqual([]);
+      }
+    }
+    client.close();
+  });
+
+  test('a rejected record is reported in partial_success; the rest are stored', async () => {
+    const client = rawOtlpClient(c.grpcPort!, { gzip: true });
+    const body = encodeSpans('grpc-partial', [
+      {},
+      { traceId: '00000000000000000000000000000000' },
+      {},
+    ]);
+    const res = await client.call(EXPORT_PATHS.traces, body, {
+      authorization: `Bearer ${c.apiKey}`,
+    });
+    client.close();
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const partial = decodePartialSuccess(res.response);
+    expect(partial.rejected).toBe(1);
+    expect(partial.message).toMatch(/trace id is all zeros/);
+    const stored = await c.api<{ rows: { n: number | string }[] }>('/api/v1/query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        sql: "SELECT count() AS n FROM otel_traces WHERE ServiceName = 'grpc-partial'",
+      }),
+    });
+    expect(Number(stored.rows[0]!.n)).toBe(2);
+  });
+});
+
+describe('OTLP/gRPC limits, saturation and shutdown', () => {
+  test('message size limits apply after gzip; a full write path is UNAVAILABLE with RetryInfo; the drain answers a pending call', async () => {
+    const c = await startCollector({
+      args: [
+        '--batch-max-delay-ms',
+        '60000',
+        '--max-pending-bytes',
+        '1024',
+        '--max-body-bytes',
+        '65536',
+      ],
+      cleanup: false,
+    });
+    const auth = { authorization: `Bearer ${c.apiKey}` };
+    const plain = rawOtlpClient(c.grpcPort!);
+    const gzip = rawOtlpClient(c.grpcPort!, { gzip: true });
+    try {
+      // Over --max-body-bytes as sent, and (compressed to ~100 bytes) only once inflated.
+      const big = Buffer.alloc(100_000);
+      const tooBig = await plain.call(EXPORT_PATHS.traces, big, auth);
+      expect(tooBig.ok ? 0 : tooBig.code).toBe(RESOURCE_EXHAUSTED);
+      expect(gzipSync(big).length).toBeLessThan(65536);
+      const bomb = await gzip.call(EXPORT_PATHS.traces, big, auth);
+      expect(bomb.ok ? 0 : bomb.code).toBe(RESOURCE_EXHAUSTED);
+      if (!bomb.ok) expect(bomb.details).toMatch(/decompresses to a size larger than 65536/);
+
+      const first = await plain.call(EXPORT_PATHS.traces, encodeSpans('grpc-drain', [{}]), auth);
+      expect(first.ok).toBe(true);
+      // The next call's rows wait a minute for their insert and fill the 1 KiB budget; the
+      // health route shows them, so the test waits on that state rather than on time.
+      const pending = gzip.call(
+        EXPORT_PATHS.traces,
+        encodeSpans(
+          'grpc-drain',
+          Array.from({ length: 20 }, () => ({})),
+        ),
+        auth,
+      );
+      for (;;) {
+        const h = await c.api<{ ingest: { pendingBytes: number } }>('/api/v1/health');
+        if (h.ingest.pendingBytes > 1024) break;
+      }
+      const refused = await plain.call(EXPORT_PATHS.logs, Buffer.alloc(0), auth);
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) {
+        expect(refused.code).toBe(UNAVAILABLE);
+        const [bin] = refused.trailers.get('grpc-status-details-bin') as Buffer[];
+        expect(bin).toBeInstanceOf(Buffer);
+        const status = decodeRetryStatus(bin!);
+        expect(status.code).toBe(UNAVAILABLE);
+        expect(status.message).toMatch(/saturated/);
+        expect(status.details).toEqual([
+          { typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', retryDelaySeconds: 1 },
+        ]);
+      }
+
+      // SIGTERM: the pending call is answered OK once its rows are committed.
+      const code = c.stop();
+      const res = await pending;
+      expect(res.ok).toBe(true);
+      expect(await code).toBe(0);
+    } finally {
+      plain.close();
+      gzip.close();
+    }
+
+    const again = await startCollector({
+      dataDir: c.dataDir,
+      apiKey: c.apiKey,
+      adminToken: c.adminToken,
+      cleanup: true,
+    });
+    const count = await again.api<{ rows: { n: number | string }[] }>('/api/v1/query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        sql: "SELECT count() AS n FROM otel_traces WHERE ServiceName = 'grpc-drain'",
+      }),
+    });
+    expect(Number(count.rows[0]!.n)).toBe(21);
+    expect(await again.stop()).toBe(0);
+  });
+});
+
+function metadataOf(headers: Record<string, string>): Metadata {
+  const m = new Metadata();
+  for (const [k, v] of Object.entries(headers)) m.set(k, v);
+  return m;
+}
