@@ -52,7 +52,7 @@ export function createGpuRepo(db: Db) {
       const rows = await db.rows<{ host: string }>(
         `SELECT host FROM ${db.table('aiobs_model_hosts_1h')}
          WHERE project_id = {project:String}
-           AND ts >= toStartOfHour(fromUnixTimestamp64Milli({fromMs:Int64}))
+           AND ts >= toStartOfHour(fromUnixTimestamp64Milli({fromMs:Int64}), 'UTC')
            AND ts < fromUnixTimestamp64Milli({toMs:Int64})
            AND ({model:String} = '' OR model = {model:String})
            AND ({service:String} = '' OR service = {service:String})

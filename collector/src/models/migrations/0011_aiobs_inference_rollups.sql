@@ -42,7 +42,7 @@ SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.aiobs_inference_1m_mv {{on_cluster}}
 TO {{db}}.aiobs_inference_1m
 AS SELECT
-    project_id, model, toStartOfMinute(time) AS ts, service, version, variant, provider, operation,
+    project_id, model, toStartOfMinute(time, 'UTC') AS ts, service, version, variant, provider, operation,
     count() AS requests,
     sum(is_error) AS errors,
     sum(cache_hit) AS cache_hits,
@@ -76,7 +76,7 @@ SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.aiobs_inference_1h_mv {{on_cluster}}
 TO {{db}}.aiobs_inference_1h
 AS SELECT
-    project_id, model, toStartOfHour(ts) AS ts, service, version, variant, provider, operation,
+    project_id, model, toStartOfHour(ts, 'UTC') AS ts, service, version, variant, provider, operation,
     sum(requests) AS requests,
     sum(errors) AS errors,
     sum(cache_hits) AS cache_hits,

@@ -21,7 +21,7 @@ TO {{db}}.aiobs_model_hosts_1h
 AS SELECT
     project_id, model, service,
     if(k8s_node_name != '', k8s_node_name, host_name) AS host,
-    toStartOfHour(time) AS ts,
+    toStartOfHour(time, 'UTC') AS ts,
     count() AS requests
 FROM {{db}}.aiobs_inferences
 WHERE host != ''
