@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from './helpers/collector.js';
 
@@ -345,6 +346,81 @@ describe('model API input checks', () => {
     const json = (await res.json()) as { error: { code: string; field?: string } };
     expect(json.error.code).toBe('bad_request');
     expect(json.error.field).toBe(field);
+  });
+
+  test('random query strings on the model routes: 2xx or 4xx with the error shape, never 5xx', async () => {
+    const routes = [
+      '/api/v1/models',
+      '/api/v1/models/series',
+      '/api/v1/models/compare',
+      '/api/v1/models/slowest',
+      '/api/v1/models/gpu',
+      '/api/v1/changes',
+      '/api/v1/scaling',
+      '/api/v1/prices',
+    ];
+    const names = [
+      'model',
+      'service',
+      'version',
+      'variant',
+      'provider',
+      'operation',
+      'traceId',
+      'from',
+      'to',
+      'at',
+      'step',
+      'window',
+      'percentile',
+      'level',
+      'metric',
+      'groupBy',
+      'a',
+      'b',
+      'limit',
+      'project',
+    ];
+    const value = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom(
+        '0',
+        '-1',
+        '1e308',
+        'NaN',
+        '5m',
+        '0.95',
+        '1h',
+        'raw',
+        'version:v1',
+        'variant:',
+        'ab'.repeat(16),
+        `${Date.now()}`,
+        '2026-13-45T99:99:99Z',
+        '9'.repeat(25),
+      ),
+    );
+    const failures: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.array(fc.tuple(fc.constantFrom(...names), value), { maxLength: 6 }),
+        async (route, params) => {
+          const qs = new URLSearchParams(params).toString();
+          const res = await fetch(`${collector.url}${route}?${qs}`, {
+            headers: { authorization: `Bearer ${collector.adminToken}` },
+          });
+          const body = await res.text();
+          if (res.status >= 500) failures.push(`${route}?${qs} -> ${res.status} ${body}`);
+          else if (res.status >= 400) {
+            const err = (JSON.parse(body) as { error?: { code?: string } }).error;
+            if (!err?.code) failures.push(`${route}?${qs} -> ${res.status} without error shape`);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(failures).toEqual([]);
   });
 
   test('the model routes need the admin token', async () => {
