@@ -209,6 +209,53 @@ describe('OTLP/gRPC receiver', () => {
   });
 });
 
+describe('OTLP/gRPC rate limits (shared with OTLP/HTTP)', () => {
+  test('a key over its ingest rate, and an address over its failed attempts, get RESOURCE_EXHAUSTED with RetryInfo', async () => {
+    const c = await startCollector({
+      args: [
+        '--ingest-rate-limit',
+        '0.01',
+        '--ingest-rate-burst',
+        '1',
+        '--auth-failure-rate',
+        '0.01',
+        '--auth-failure-burst',
+        '2',
+      ],
+    });
+    const client = rawOtlpClient(c.grpcPort!);
+    const body = encodeSpans('grpc-rate', [{}]);
+    const retryOf = (r: Awaited<ReturnType<typeof client.call>>) => {
+      if (r.ok) return undefined;
+      const [bin] = r.trailers.get('grpc-status-details-bin') as Buffer[];
+      return bin ? decodeRetryStatus(bin) : undefined;
+    };
+    try {
+      const auth = { authorization: `Bearer ${c.apiKey}` };
+      expect((await client.call(EXPORT_PATHS.traces, body, auth)).ok).toBe(true);
+      const limited = await client.call(EXPORT_PATHS.traces, body, auth);
+      expect(limited.ok ? 0 : limited.code).toBe(RESOURCE_EXHAUSTED);
+      const retry = retryOf(limited);
+      expect(retry?.code).toBe(RESOURCE_EXHAUSTED);
+      expect(retry?.message).toMatch(/ingest rate limit/);
+      expect(retry?.details[0]?.typeUrl).toBe('type.googleapis.com/google.rpc.RetryInfo');
+      expect(retry?.details[0]?.retryDelaySeconds).toBeGreaterThanOrEqual(1);
+
+      const wrong = { 'x-aiobs-api-key': 'wrong-key-for-this-collector' };
+      for (let i = 0; i < 2; i++) {
+        const r = await client.call(EXPORT_PATHS.logs, body, wrong);
+        expect(r.ok ? 0 : r.code).toBe(UNAUTHENTICATED);
+      }
+      const blocked = await client.call(EXPORT_PATHS.logs, body, wrong);
+      expect(blocked.ok ? 0 : blocked.code).toBe(RESOURCE_EXHAUSTED);
+      expect(retryOf(blocked)?.message).toMatch(/failed authentication attempts/);
+    } finally {
+      client.close();
+      expect(await c.stop()).toBe(0);
+    }
+  });
+});
+
 describe('OTLP/gRPC limits, saturation and shutdown', () => {
   test('message size limits apply after gzip; a full write path is UNAVAILABLE with RetryInfo; the drain answers a pending call', async () => {
     const c = await startCollector({
