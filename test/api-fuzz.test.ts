@@ -31,6 +31,7 @@ const GET_ROUTES = [
   '/api/v1/models/compare',
   '/api/v1/models/slowest',
   '/api/v1/changes',
+  '/api/v1/scaling',
 ];
 
 /** Parameter names the routes read, so random values reach the parsers behind them. */
@@ -68,6 +69,9 @@ const PARAM_NAMES = [
   'operation',
   'a',
   'b',
+  'window',
+  'percentile',
+  'at',
   'attr.gen_ai.request.model',
   'attr.',
   'attr.x',
@@ -145,6 +149,10 @@ const plausible = fc.constantFrom(
   'p50',
   'p99.999',
   'p100',
+  '0.95',
+  '0.5',
+  '24h',
+  '25h',
   'p',
   '1ms',
   '0.0001s',
@@ -213,6 +221,7 @@ const VALID: Record<string, [string, string][]> = {
     ['from', String(t0 - 60_000)],
     ['metric', 'hw.gpu.utilization'],
   ],
+  '/api/v1/scaling': [['model', 'gpt-4o']],
   '/api/v1/models/compare': [
     ['model', 'gpt-4o'],
     ['a', 'version:v1'],
