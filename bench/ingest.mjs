@@ -2,14 +2,15 @@
 // Ingest benchmark: concurrent OTLP/protobuf clients send pre-encoded GenAI span requests
 // (100-1,000 spans each) to a collector process on the embedded engine. Prints spans/s
 // acknowledged and landed, ack latency, behaviour at half the maximum rate and under 2x
-// overload (503s, RSS), and the engine's raw Native insert rate for the same rows,
-// measured in the same run. Usage: npm run bench -- ingest [--seconds 20] [--clients 8]
+// overload (503s, RSS), the same maximum over OTLP/gRPC, and the engine's raw Native
+// insert rate for the same rows, measured in the same run. Usage: npm run bench -- ingest [--seconds 20] [--clients 8]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { startCollector } from './lib/collector-process.mjs';
 import { encodeRequests } from './lib/genai-spans.mjs';
 
@@ -69,6 +70,35 @@ function send(body) {
   });
 }
 
+// OTLP/gRPC: one HTTP/2 connection per 16 clients (an OTel exporter holds one channel).
+const grpcClients = Array.from(
+  { length: Math.ceil(CLIENTS / 16) },
+  () =>
+    new Client(`127.0.0.1:${collector.grpcPort}`, credentials.createInsecure(), {
+      'grpc.use_local_subchannel_pool': 1,
+    }),
+);
+const grpcMetadata = new Metadata();
+grpcMetadata.set('authorization', `Bearer ${collector.apiKey}`);
+let grpcNext = 0;
+const identity = (b) => b;
+
+/** One export over OTLP/gRPC; `status` 200 when acknowledged, like `send`. */
+function sendGrpc(body) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const client = grpcClients[grpcNext++ % grpcClients.length];
+    client.makeUnaryRequest(
+      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      identity,
+      identity,
+      body,
+      grpcMetadata,
+      (err) => resolve({ status: err ? 503 : 200, ms: performance.now() - t0 }),
+    );
+  });
+}
+
 async function landed() {
   const rows = await collector.query('SELECT count() AS n FROM otel_traces');
   return Number(rows[0].n);
@@ -84,8 +114,8 @@ async function settle() {
   }
 }
 
-/** Closed loop: `clients` senders back to back for `seconds`. */
-async function closedLoop(seconds, clients) {
+/** Closed loop: `clients` senders back to back for `seconds` (OTLP/HTTP unless told). */
+async function closedLoop(seconds, clients, sendOne = send) {
   const lat = [];
   let spans = 0;
   let refused = 0;
@@ -98,7 +128,7 @@ async function closedLoop(seconds, clients) {
     Array.from({ length: clients }, async () => {
       while (performance.now() < end) {
         const r = requests[next++ % requests.length];
-        const res = await send(r.body);
+        const res = await sendOne(r.body);
         if (res.status === 200) {
           spans += r.spans;
           lat.push(res.ms);
@@ -175,6 +205,13 @@ const max = await closedLoop(SECONDS, CLIENTS);
 console.log(
   `  acknowledged ${fmt(max.ackRate)} spans/s, landed ${fmt(max.landedRate)} spans/s, ack p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms, collector CPU ${(max.cpu * 100).toFixed(0)}% of a core, refused ${max.refused}`,
 );
+await closedLoop(3, CLIENTS, sendGrpc);
+console.log(`OTLP/gRPC max rate: ${CLIENTS} clients, closed loop, ${SECONDS} s`);
+const grpc = await closedLoop(SECONDS, CLIENTS, sendGrpc);
+console.log(
+  `  acknowledged ${fmt(grpc.ackRate)} spans/s, landed ${fmt(grpc.landedRate)} spans/s, ack p50 ${grpc.p50.toFixed(1)} ms, p99 ${grpc.p99.toFixed(1)} ms, collector CPU ${(grpc.cpu * 100).toFixed(0)}% of a core, refused ${grpc.refused}`,
+);
+for (const c of grpcClients) c.close();
 // The max phase leaves parts to merge; let background merges finish (up to 60 s) so the
 // half-rate phase measures a steady state, then warm up at that rate for 3 s.
 await settle();
@@ -219,6 +256,9 @@ console.log(
 console.log('\nsummary');
 console.log(
   `  end to end (protobuf in, rows committed): ${fmt(max.ackRate)} spans/s acknowledged, ${fmt(max.landedRate)} landed`,
+);
+console.log(
+  `  the same over OTLP/gRPC:                  ${fmt(grpc.ackRate)} spans/s acknowledged, ${fmt(grpc.landedRate)} landed`,
 );
 console.log(`  raw engine Native insert:                 ${fmt(raw.rowsPerSecond)} rows/s`);
 console.log(

@@ -21,6 +21,8 @@ export async function startCollector({ dataDir, env = {}, args = [] }) {
       '127.0.0.1',
       '--data-dir',
       dataDir,
+      '--grpc-port',
+      '0',
       ...args,
     ],
     {
@@ -34,13 +36,13 @@ export async function startCollector({ dataDir, env = {}, args = [] }) {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const port = await new Promise((resolve, reject) => {
+  const { port, grpcPort } = await new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.on('line', (line) => {
       if (process.env.BENCH_VERBOSE) process.stderr.write(`${line}\n`);
       try {
         const m = JSON.parse(line);
-        if (m.msg === 'listening') resolve(m.port);
+        if (m.msg === 'listening') resolve({ port: m.port, grpcPort: m.grpcPort });
       } catch {}
     });
     child.once('exit', (c) => reject(new Error(`collector exited ${c}`)));
@@ -48,6 +50,7 @@ export async function startCollector({ dataDir, env = {}, args = [] }) {
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
+    grpcPort,
     pid: child.pid,
     apiKey,
     adminToken,
