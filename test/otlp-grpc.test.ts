@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -254,6 +256,58 @@ describe('OTLP/gRPC rate limits (shared with OTLP/HTTP)', () => {
       expect(await c.stop()).toBe(0);
     }
   });
+});
+
+describe('OTLP/gRPC over TLS (--tls-cert / --tls-key)', () => {
+  const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+
+  test.skipIf(!hasOpenssl)(
+    "serves gRPC with the HTTP listener's certificate; plaintext is not served",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'aiobs-grpc-tls-'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'pipe' },
+      );
+      const c = await startCollector({
+        args: ['--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')],
+      });
+      const tls = rawOtlpClient(c.grpcPort!, { ca: readFileSync(join(dir, 'cert.pem')) });
+      const plain = rawOtlpClient(c.grpcPort!);
+      try {
+        const auth = { authorization: `Bearer ${c.apiKey}` };
+        const body = encodeSpans('grpc-tls', [{}]);
+        const ok = await tls.call(EXPORT_PATHS.traces, body, auth);
+        expect(ok.ok).toBe(true);
+        const refused = await plain.call(EXPORT_PATHS.traces, body, auth);
+        expect(refused.ok).toBe(false);
+      } finally {
+        tls.close();
+        plain.close();
+        expect(await c.stop()).toBe(0);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('OTLP/gRPC limits, saturation and shutdown', () => {

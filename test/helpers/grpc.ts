@@ -17,8 +17,9 @@ export type CallResult =
  * returns the response bytes or the full status (code, details, trailers), which the
  * official exporters do not show.
  */
-export function rawOtlpClient(port: number, options: { gzip?: boolean } = {}) {
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), {
+export function rawOtlpClient(port: number, options: { gzip?: boolean; ca?: Buffer } = {}) {
+  const creds = options.ca ? credentials.createSsl(options.ca) : credentials.createInsecure();
+  const client = new Client(`127.0.0.1:${port}`, creds, {
     // grpc-js: 2 is gzip (compression-algorithms.ts).
     ...(options.gzip ? { 'grpc.default_compression_algorithm': 2 } : {}),
   });
@@ -28,12 +29,22 @@ export function rawOtlpClient(port: number, options: { gzip?: boolean } = {}) {
       const metadata = new Metadata();
       for (const [k, v] of Object.entries(headers)) metadata.set(k, v);
       return new Promise<CallResult>((resolve) => {
-        client.makeUnaryRequest(path, raw, raw, Buffer.from(body), metadata, (err, res) => {
-          if (err) {
-            const e = err as ServiceError;
-            resolve({ ok: false, code: e.code, details: e.details, trailers: e.metadata });
-          } else resolve({ ok: true, response: res! });
-        });
+        // A bound, so a call that would hang fails the test instead of timing it out.
+        const options = { deadline: Date.now() + 30_000 };
+        client.makeUnaryRequest(
+          path,
+          raw,
+          raw,
+          Buffer.from(body),
+          metadata,
+          options,
+          (err, res) => {
+            if (err) {
+              const e = err as ServiceError;
+              resolve({ ok: false, code: e.code, details: e.details, trailers: e.metadata });
+            } else resolve({ ok: true, response: res! });
+          },
+        );
       });
     },
     close: () => client.close(),
