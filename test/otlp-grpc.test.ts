@@ -335,11 +335,16 @@ describe('OTLP/gRPC limits, saturation and shutdown', () => {
       const bomb = await gzip.call(EXPORT_PATHS.traces, big, auth);
       expect(bomb.ok ? 0 : bomb.code).toBe(RESOURCE_EXHAUSTED);
       if (!bomb.ok) expect(bomb.details).toMatch(/decompresses to a size larger than 65536/);
+      // Credentials are checked from the metadata, before the message is read: an
+      // anonymous caller never gets the collector to read (or inflate) its message.
+      const anonymous = await plain.call(EXPORT_PATHS.traces, big);
+      expect(anonymous.ok ? 0 : anonymous.code).toBe(UNAUTHENTICATED);
 
       const first = await plain.call(EXPORT_PATHS.traces, encodeSpans('grpc-drain', [{}]), auth);
       expect(first.ok).toBe(true);
       // The next call's rows wait a minute for their insert and fill the 1 KiB budget; the
       // health route shows them, so the test waits on that state rather than on time.
+      let settled = false;
       const pending = gzip.call(
         EXPORT_PATHS.traces,
         encodeSpans(
@@ -348,11 +353,15 @@ describe('OTLP/gRPC limits, saturation and shutdown', () => {
         ),
         auth,
       );
+      pending.then(() => {
+        settled = true;
+      });
       for (;;) {
         const h = await c.api<{ ingest: { pendingBytes: number } }>('/api/v1/health');
         if (h.ingest.pendingBytes > 1024) break;
       }
-      const refused = await plain.call(EXPORT_PATHS.logs, Buffer.alloc(0), auth);
+      // Refused before its message is read: UNAVAILABLE, not the size limit's status.
+      const refused = await plain.call(EXPORT_PATHS.logs, big, auth);
       expect(refused.ok).toBe(false);
       if (!refused.ok) {
         expect(refused.code).toBe(UNAVAILABLE);
@@ -366,7 +375,9 @@ describe('OTLP/gRPC limits, saturation and shutdown', () => {
         ]);
       }
 
-      // SIGTERM: the pending call is answered OK once its rows are committed.
+      // Its rows are not committed yet, so the pending call has no answer yet; SIGTERM
+      // flushes them and then it is answered OK.
+      expect(settled).toBe(false);
       const code = c.stop();
       const res = await pending;
       expect(res.ok).toBe(true);
