@@ -136,20 +136,7 @@ describe('OTLP/gRPC receiver', () => {
   });
 
   test('the official exporter with a wrong key fails with UNAUTHENTICATED', async () => {
-    const memory = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({
-      spanProcessors: [new SimpleSpanProcessor(memory)],
-    });
-    provider.getTracer('e2e').startSpan('refused').end();
-    const exporter = new OTLPTraceExporter({
-      url: `http://127.0.0.1:${c.grpcPort}`,
-      metadata: metadataOf({ authorization: 'Bearer not-a-key-of-this-collector' }),
-    });
-    const result = await new Promise<{ code: number; error?: Error }>((resolve) =>
-      exporter.export(memory.getFinishedSpans(), resolve),
-    );
-    await exporter.shutdown();
-    await provider.shutdown();
+    const result = await exportSpans(c.grpcPort!, 'not-a-key-of-this-collector', 1, 'none');
     expect(result.code).toBe(ExportResultCode.FAILED);
     expect((result.error as { code?: number }).code).toBe(UNAUTHENTICATED);
   });
@@ -335,6 +322,12 @@ describe('OTLP/gRPC limits, saturation and shutdown', () => {
       const bomb = await gzip.call(EXPORT_PATHS.traces, big, auth);
       expect(bomb.ok ? 0 : bomb.code).toBe(RESOURCE_EXHAUSTED);
       if (!bomb.ok) expect(bomb.details).toMatch(/decompresses to a size larger than 65536/);
+      // The official exporter's gzip reaches the collector compressed: 1,000 spans are ~110 KB
+      // as protobuf, so only the inflated size can be over the limit.
+      const gzipped = await exportSpans(c.grpcPort!, c.apiKey, 1000, 'gzip');
+      expect(gzipped.code).toBe(ExportResultCode.FAILED);
+      expect((gzipped.error as { code?: number }).code).toBe(RESOURCE_EXHAUSTED);
+      expect(gzipped.error?.message).toMatch(/decompresses to a size larger than 65536/);
       // Credentials are checked from the metadata, before the message is read: an
       // anonymous caller never gets the collector to read (or inflate) its message.
       const anonymous = await plain.call(EXPORT_PATHS.traces, big);
@@ -404,6 +397,36 @@ describe('OTLP/gRPC limits, saturation and shutdown', () => {
     expect(await again.stop()).toBe(0);
   });
 });
+
+/** The exporter's `compression` option: its CompressionAlgorithm enum holds 'gzip' and 'none'. */
+type ExporterCompression = NonNullable<
+  NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>['compression']
+>;
+
+/** Exports `count` spans once with the official OTLP/gRPC trace exporter; its result. */
+async function exportSpans(
+  port: number,
+  key: string,
+  count: number,
+  compression: 'gzip' | 'none',
+): Promise<{ code: number; error?: Error }> {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const tracer = provider.getTracer('e2e');
+  for (let i = 0; i < count; i++)
+    tracer.startSpan('chat gpt-4o', { attributes: { 'gen_ai.request.model': 'gpt-4o' } }).end();
+  const exporter = new OTLPTraceExporter({
+    url: `http://127.0.0.1:${port}`,
+    metadata: metadataOf({ authorization: `Bearer ${key}` }),
+    compression: compression as ExporterCompression,
+  });
+  const result = await new Promise<{ code: number; error?: Error }>((resolve) =>
+    exporter.export(memory.getFinishedSpans(), resolve),
+  );
+  await exporter.shutdown();
+  await provider.shutdown();
+  return result;
+}
 
 function metadataOf(headers: Record<string, string>): Metadata {
   const m = new Metadata();
