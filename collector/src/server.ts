@@ -42,11 +42,14 @@ const FORCE_CLOSE_AFTER_MS = 5_000;
 
 /**
  * The one composition root: opens the engine, migrates, ensures credentials, builds the
- * authenticator, ingestor and app, and listens. `main.ts` and tests both start here.
+ * authenticator, ingestor and app, and listens (HTTP, and OTLP/gRPC unless `--grpc-port off`).
+ * `main.ts` and tests both start here.
  *
  * @throws ConfigError when the TLS files are unreadable; the listen error when the port is taken
  * @example
- * const c = await startCollector(loadConfig({ port: 0, host: '127.0.0.1', dataDir }, {}));
+ * const c = await startCollector(
+ *   loadConfig({ port: 0, grpcPort: 0, host: '127.0.0.1', dataDir }, {}),
+ * );
  * await fetch(`${c.url}/api/v1/health`);
  * await c.close();
  */
