@@ -245,6 +245,38 @@ describe('OTLP/gRPC rate limits (shared with OTLP/HTTP)', () => {
   });
 });
 
+describe('OTLP/gRPC connection cap (--max-connections)', () => {
+  test('connections over the cap are closed as they arrive, and logged; a freed slot is reused', async () => {
+    const c = await startCollector({ args: ['--max-connections', '1'] });
+    const auth = { authorization: `Bearer ${c.apiKey}` };
+    const body = encodeSpans('grpc-conn-cap', [{}]);
+    const first = rawOtlpClient(c.grpcPort!);
+    try {
+      expect((await first.call(EXPORT_PATHS.traces, body, auth)).ok).toBe(true);
+      const second = rawOtlpClient(c.grpcPort!);
+      const refused = await second.call(EXPORT_PATHS.traces, body, auth);
+      second.close();
+      expect(refused.ok ? 0 : refused.code).toBe(UNAVAILABLE);
+      while (!c.output().includes('OTLP/gRPC connections refused: --max-connections reached'))
+        await new Promise((r) => setTimeout(r, 20));
+      first.close();
+      // Once the first connection is gone, a new one is served (polled: the server sees the
+      // close a moment after the client makes it).
+      for (;;) {
+        const next = rawOtlpClient(c.grpcPort!);
+        const res = await next.call(EXPORT_PATHS.traces, body, auth);
+        next.close();
+        if (res.ok) break;
+        expect(res.code).toBe(UNAVAILABLE);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      first.close();
+      expect(await c.stop()).toBe(0);
+    }
+  });
+});
+
 describe('OTLP/gRPC over TLS (--tls-cert / --tls-key)', () => {
   const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 

@@ -13,13 +13,15 @@ export type CallResult =
   | { ok: false; code: number; details: string; trailers: Metadata };
 
 /**
- * A raw grpc-js client for the OTLP export services: sends protobuf bytes as they are and
- * returns the response bytes or the full status (code, details, trailers), which the
- * official exporters do not show.
+ * A raw grpc-js client for the OTLP export services, on a connection of its own: sends
+ * protobuf bytes as they are and returns the response bytes or the full status (code,
+ * details, trailers), which the official exporters do not show.
  */
 export function rawOtlpClient(port: number, options: { gzip?: boolean; ca?: Buffer } = {}) {
   const creds = options.ca ? credentials.createSsl(options.ca) : credentials.createInsecure();
   const client = new Client(`127.0.0.1:${port}`, creds, {
+    // A connection of its own: grpc-js otherwise shares one between clients of a target.
+    'grpc.use_local_subchannel_pool': 1,
     // grpc-js: 2 is gzip (compression-algorithms.ts).
     ...(options.gzip ? { 'grpc.default_compression_algorithm': 2 } : {}),
   });

@@ -14,12 +14,13 @@ import { receiveExport } from '../ingest/receive-export.js';
 import type { Logger } from '../logger.js';
 import { encodeExportResponse, type Signal } from '../otlp/http.js';
 import { type Admission, createAdmission } from './admission.js';
+import { listenGrpc } from './listener.js';
 import { exportService } from './services.js';
 import { encodeRetryStatus, grpcFailure } from './status.js';
 
 /** Dependencies of the OTLP/gRPC receiver: the same ones as the HTTP receiver's. */
 export interface GrpcReceiverDeps {
-  config: Pick<Config, 'maxBodyBytes'>;
+  config: Pick<Config, 'maxBodyBytes' | 'maxConnections'>;
   ingestor: Ingestor;
   authenticator: Authenticator;
   log: Logger;
@@ -45,7 +46,7 @@ export interface GrpcReceiver {
  * metadata before its message is read (`createAdmission`), then goes through the same
  * write path as OTLP/HTTP (`receiveExport`: write budget, decode limits, commit before the
  * answer); the message size limit is `--max-body-bytes`, applied by grpc-js to the message
- * after gzip decompression too.
+ * after gzip decompression too, and `--max-connections` caps its connections.
  *
  * @throws Error naming the address when it cannot be bound (e.g. the port is taken)
  */
@@ -70,27 +71,33 @@ export async function startGrpcReceiver(
   const credentials = deps.tls
     ? ServerCredentials.createSsl(null, [{ cert_chain: deps.tls.cert, private_key: deps.tls.key }])
     : ServerCredentials.createInsecure();
-  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, credentials, (err, p) => {
-      if (err) reject(new Error(`cannot listen for OTLP/gRPC on ${address}: ${err.message}`));
-      else resolve(p);
-    });
-  });
+  const listener = await listenGrpc(
+    server,
+    credentials,
+    { host, port, maxConnections: deps.config.maxConnections },
+    deps.log,
+  );
   let closing: Promise<void> | undefined;
   return {
-    port: bound,
+    port: listener.port,
     close(forceAfterMs) {
-      closing ??= new Promise<void>((resolve) => {
-        const forced = setTimeout(() => server.forceShutdown(), forceAfterMs);
-        server.tryShutdown(() => {
-          clearTimeout(forced);
-          resolve();
-        });
-      });
+      closing ??= Promise.all([listener.close(forceAfterMs), shutdown(server, forceAfterMs)]).then(
+        () => undefined,
+      );
       return closing;
     },
   };
+}
+
+/** GOAWAY to every open connection: calls in flight finish; cancelled after `forceAfterMs`. */
+function shutdown(server: Server, forceAfterMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const forced = setTimeout(() => server.forceShutdown(), forceAfterMs);
+    server.tryShutdown(() => {
+      clearTimeout(forced);
+      resolve();
+    });
+  });
 }
 
 type ExportCall = ServerUnaryCall<Buffer, Buffer>;
