@@ -64,7 +64,16 @@ export async function startCollector(
   let ingestor: Ingestor | undefined;
   let grpc: GrpcReceiver | undefined;
   try {
-    await migrate(engine, { retentionDays: config.retentionDays, fsync: config.fsync }, log);
+    await migrate(
+      engine,
+      {
+        retentionDays: config.retentionDays,
+        rollupMinuteDays: config.rollupMinuteRetentionDays,
+        rollupHourDays: config.rollupHourRetentionDays,
+        fsync: config.fsync,
+      },
+      log,
+    );
     const repo = createAuthRepo(engine);
     await ensureCredentials(config, repo, log, options.credentialsOutput ?? stderrOutput());
     const authenticator = new Authenticator(repo, config);
