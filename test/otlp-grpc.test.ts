@@ -1,5 +1,7 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -272,6 +274,28 @@ describe('OTLP/gRPC connection cap (--max-connections)', () => {
       }
     } finally {
       first.close();
+      expect(await c.stop()).toBe(0);
+    }
+  });
+
+  test('a connection that sends nothing is closed after --headers-timeout and frees its slot', async () => {
+    const c = await startCollector({
+      args: ['--max-connections', '1', '--headers-timeout', '1', '--request-timeout', '1'],
+    });
+    try {
+      const silent = connect(c.grpcPort!, '127.0.0.1');
+      const closed = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+      silent.on('error', () => {}); // the server resets it: ECONNRESET is the expected end
+      await once(silent, 'connect');
+      // The server ends it; the test waits for that event (its own timeout bounds the wait).
+      await closed;
+      const client = rawOtlpClient(c.grpcPort!);
+      const res = await client.call(EXPORT_PATHS.traces, encodeSpans('grpc-silent', [{}]), {
+        authorization: `Bearer ${c.apiKey}`,
+      });
+      client.close();
+      expect(res.ok).toBe(true);
+    } finally {
       expect(await c.stop()).toBe(0);
     }
   });

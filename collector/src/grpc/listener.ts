@@ -18,14 +18,15 @@ export interface GrpcListener {
  * (grpc-js `createConnectionInjector`, which does TLS and HTTP/2 with `credentials`). The
  * socket is ours so that `--max-connections` applies to the gRPC port as it does to the
  * HTTP one: grpc-js's own `bindAsync` has no connection cap. Connections over the cap are
- * closed by Node as they arrive, logged at most once per 10 s with a count.
+ * closed by Node as they arrive, logged at most once per 10 s with a count; connections
+ * that send nothing within `silentTimeoutMs` are closed too.
  *
  * @throws the listen error (e.g. EADDRINUSE), its message naming the address
  */
 export async function listenGrpc(
   server: Server,
   credentials: ServerCredentials,
-  address: { host: string; port: number; maxConnections: number },
+  address: { host: string; port: number; maxConnections: number; silentTimeoutMs: number },
   log: Logger,
 ): Promise<GrpcListener> {
   const injector = server.createConnectionInjector(credentials);
@@ -33,6 +34,15 @@ export async function listenGrpc(
   const net: NetServer = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    // A connection that sends nothing at all would hold a slot of the cap forever (grpc-js
+    // has no handshake timeout): cut it after `silentTimeoutMs`. Once bytes have arrived the
+    // timer is dropped, so an idle HTTP/2 channel between exports is left alone.
+    socket.setTimeout(address.silentTimeoutMs, () => {
+      // destroy() does not close a socket whose handle the HTTP/2 or TLS layer has taken
+      // over; a reset does.
+      if (socket.bytesRead === 0) socket.resetAndDestroy();
+      else socket.setTimeout(0);
+    });
     injector.injectConnection(socket);
   });
   net.maxConnections = address.maxConnections;

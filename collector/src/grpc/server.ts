@@ -20,7 +20,7 @@ import { encodeRetryStatus, grpcFailure } from './status.js';
 
 /** Dependencies of the OTLP/gRPC receiver: the same ones as the HTTP receiver's. */
 export interface GrpcReceiverDeps {
-  config: Pick<Config, 'maxBodyBytes' | 'maxConnections'>;
+  config: Pick<Config, 'maxBodyBytes' | 'maxConnections' | 'headersTimeoutSeconds'>;
   ingestor: Ingestor;
   authenticator: Authenticator;
   log: Logger;
@@ -46,7 +46,8 @@ export interface GrpcReceiver {
  * metadata before its message is read (`createAdmission`), then goes through the same
  * write path as OTLP/HTTP (`receiveExport`: write budget, decode limits, commit before the
  * answer); the message size limit is `--max-body-bytes`, applied by grpc-js to the message
- * after gzip decompression too, and `--max-connections` caps its connections.
+ * after gzip decompression too; `--max-connections` caps its connections and a connection
+ * that sends nothing within `--headers-timeout` is closed.
  *
  * @throws Error naming the address when it cannot be bound (e.g. the port is taken)
  */
@@ -74,7 +75,12 @@ export async function startGrpcReceiver(
   const listener = await listenGrpc(
     server,
     credentials,
-    { host, port, maxConnections: deps.config.maxConnections },
+    {
+      host,
+      port,
+      maxConnections: deps.config.maxConnections,
+      silentTimeoutMs: deps.config.headersTimeoutSeconds * 1000,
+    },
     deps.log,
   );
   let closing: Promise<void> | undefined;
