@@ -81,7 +81,7 @@ export async function listenGrpc(
     close(forceAfterMs) {
       closing ??= new Promise<void>((resolve) => {
         const forced = setTimeout(() => {
-          for (const s of sockets) s.destroy();
+          for (const s of sockets) s.resetAndDestroy();
         }, forceAfterMs);
         net.close(() => {
           clearTimeout(forced);
