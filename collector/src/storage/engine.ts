@@ -76,6 +76,12 @@ async function openEmbedded(config: Config): Promise<Engine> {
     },
     async close() {
       await client.close();
+      // close() releases the session only once nothing native still uses it: a query that
+      // timed out or was aborted keeps computing on a libuv thread after its promise
+      // rejected. Exiting before that work ends tears the engine down under it (the process
+      // died by a signal after logging "stopped").
+      const { drainPending } = await import('chdb');
+      await drainPending();
     },
   };
 }
