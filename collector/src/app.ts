@@ -18,6 +18,7 @@ import { securityHeaders } from './middleware/security-headers.js';
 import { createModelsModule } from './models/index.js';
 import { OtlpDecodeError } from './otlp/errors.js';
 import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
+import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { hostRoutes } from './routes/hosts.js';
 import { logRoutes } from './routes/logs.js';
@@ -77,8 +78,10 @@ export function createApp(deps: AppDeps) {
   }
   app.route('/v1', otlpRoutes({ config, ingestor, authenticator, log }));
   app.route('/api/v1/health', healthRoutes(engine, ingestor));
+  const auth = authRoutes({ authenticator, tls: config.tlsCert !== undefined });
+  app.route('/api/v1/auth', auth.routes);
   const api = new Hono<AppEnv>();
-  api.use('*', requireAuth(authenticator, 'admin'));
+  api.use('*', requireAuth(authenticator, 'admin', auth.sessions));
   api.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
   api.route('/services', serviceRoutes(traces));
   api.route('/traces', traceRoutes(traces));

@@ -1,10 +1,17 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { type Authenticator, credentialFrom, type Principal } from '../auth/authenticator.js';
 import { clientAddress } from '../auth/client-address.js';
 import type { KeyKind } from '../auth/keys.js';
-import { UnauthorizedError } from '../errors.js';
+import {
+  CSRF_HEADER,
+  csrfMatches,
+  SESSION_COOKIE,
+  type SessionStore,
+} from '../auth/session-store.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
 
 /** Hono variables set by the collector's middleware. */
 export interface AppEnv {
@@ -14,11 +21,23 @@ export interface AppEnv {
 /**
  * Requires a credential of `kind`: ingest routes take an ingest key (or the admin token,
  * and the per-key ingest rate applies); API routes take the admin token only. Failed
- * attempts are counted per client address (429 + `Retry-After` past the limit).
+ * attempts are counted per client address (429 + `Retry-After` past the limit). With
+ * `sessions`, a request without a token may instead carry the dashboard's session cookie;
+ * state-changing methods then also need the session's CSRF token in `X-CSRF-Token`.
  */
-export function requireAuth(authenticator: Authenticator, kind: KeyKind) {
+export function requireAuth(authenticator: Authenticator, kind: KeyKind, sessions?: SessionStore) {
   return createMiddleware<AppEnv>(async function requireAuthMiddleware(c, next) {
     const token = credentialFrom(c.req.raw.headers);
+    if (!token && sessions) {
+      const session = sessions.get(getCookie(c, SESSION_COOKIE));
+      if (session) {
+        const safe = c.req.method === 'GET' || c.req.method === 'HEAD';
+        if (!safe && !csrfMatches(session, c.req.header(CSRF_HEADER)))
+          throw new ForbiddenError('missing or wrong X-CSRF-Token for this session');
+        c.set('principal', session.principal);
+        return next();
+      }
+    }
     if (!token)
       throw new UnauthorizedError('missing credentials: send Authorization: Bearer <key>');
     const address = clientAddress(
