@@ -141,9 +141,10 @@ function loopbackHost(host: string): string {
 }
 
 /**
- * Drains in this order: stop accepting (HTTP and gRPC), let requests already in flight finish (their rows
- * are flushed and acknowledged; new ones get 503 until the listener is gone), close idle
- * keep-alive connections, cut the rest after {@link FORCE_CLOSE_AFTER_MS}, close the engine.
+ * Drains in this order: stop accepting (HTTP and gRPC), let requests already in flight
+ * finish (their rows are flushed and acknowledged; new ones get 503 or UNAVAILABLE until the
+ * listeners are gone), close idle keep-alive connections, cut the rest after
+ * {@link FORCE_CLOSE_AFTER_MS}, close the engine.
  */
 async function drain(
   server: NodeServer,
