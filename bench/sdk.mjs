@@ -1,30 +1,46 @@
 #!/usr/bin/env node
-// `npm run bench -- sdk [--runs 5] [--iterations 200000] [--case name]`
+// `npm run bench -- sdk [--runs 5] [--iterations 200000] [--case name,...] [--instructions]`
 //
-// Cost per call of observeInference around an async no-op "model call", each case measured in
-// fresh processes (cases interleaved run by run so machine noise spreads evenly):
+// Cost per call of observeInference around an async "model call", each case measured in fresh
+// processes (cases interleaved run by run so machine noise spreads evenly).
+//
+// Headline cases: the call shape of the independent harness of issue 14. The model call is
+// async and returns a response object; the app reads the usage and the response model from it
+// and hands them over: `setUsage({inputTokens, outputTokens})` + `setResponseModel(model)` on
+// the aiobs side, the equivalent `setAttribute`s on the bare span. No features, no version.
+//   bare            tracer.startActiveSpan on a bare BasicTracerProvider + BatchSpanProcessor +
+//                   no-op exporter, AsyncLocalStorage context; 3 request attributes, 3 set later
+//   aiobs-init      init({serviceName}) with no-op exporters (nothing else), same call through
+//                   observeInference (span + the GenAI histograms)
+//   aiobs-app       the app registered `bare`'s tracer provider and a MeterProvider (periodic
+//                   reader, no-op exporter) before init({serviceName}); same call
+//
+// Secondary cases: the project's earlier call shape (`async () => 1`, model version, A/B
+// variant, 2 sampled features on every call, a prediction id on the bare span too):
 //   none            the model call alone
 //   bare-span       tracer.startActiveSpan with the same attributes (incl. a generated
-//                   prediction id and token usage) on a bare BasicTracerProvider +
-//                   BatchSpanProcessor + no-op exporter, AsyncLocalStorage context
+//                   prediction id and token usage) on `bare`'s pipeline
 //   bare-span+hist  bare-span plus the three GenAI histogram record() calls through
 //                   sdk-metrics (duration, input tokens, output tokens)
-//   sdk-init        init() as the README says, exporters replaced by no-ops; everything the
-//                   SDK records per call (span, metrics, sampled features)
-//   sdk-app         the app owns the pipeline (bare-span's tracer provider + a MeterProvider);
-//                   init() uses it, metrics go through the OTel metrics API
+//   sdk-init        init() with no-op exporters and feature sampling on every call
+//   sdk-app         the app owns the pipeline (as aiobs-app); earlier call shape
 //   sdk-app+producer  as sdk-app, with aiobsMetricProducer() added to the app's reader
 //   sdk-no-otel     observeInference with no OpenTelemetry SDK registered at all
-// Prints ns/call (median over runs) and ratios. Never asserts: see docs/benchmarks.md.
+//
+// Prints ns/call (median over runs) and ratios. With --instructions, instead counts the
+// instructions per call under valgrind (callgrind), which does not depend on machine load:
+// each case runs twice, with --calls N and 2N after the same warm-up, and the difference of
+// the two totals divided by N is the cost of one call. Never asserts: see docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(import.meta.url);
-const CASES = [
+const HEADLINE = ['bare', 'aiobs-init', 'aiobs-app'];
+const SECONDARY = [
   'none',
   'bare-span',
   'bare-span+hist',
@@ -33,10 +49,79 @@ const CASES = [
   'sdk-app+producer',
   'sdk-no-otel',
 ];
+const CASES = [...HEADLINE, ...SECONDARY];
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+function median(a) {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function runChild(args, wrap) {
+  const argv = [here, '--child', ...args];
+  // Under valgrind, V8 runs single-threaded so that background compilation and GC threads
+  // (which callgrind counts too) do their work at the same points in every run.
+  const out = wrap
+    ? spawnSync(wrap[0], [...wrap.slice(1), process.execPath, '--single-threaded', ...argv], {
+        encoding: 'utf8',
+      })
+    : spawnSync(process.execPath, argv, { encoding: 'utf8' });
+  if (out.status !== 0) {
+    console.error(`child ${args.join(' ')} failed:\n${out.stderr}`);
+    process.exit(1);
+  }
+  return { result: JSON.parse(out.stdout.trim().split('\n').at(-1)), stderr: out.stderr };
+}
+
+function printRatios(cases, med, unit) {
+  const ref = (c) => (HEADLINE.includes(c) ? 'bare' : 'bare-span');
+  console.log(`\n${'case'.padEnd(18)}${unit.padStart(12)}${'× ref'.padStart(9)}  ref`);
+  for (const c of cases) {
+    const r = med[ref(c)];
+    console.log(
+      c.padEnd(18) +
+        med[c].toFixed(0).padStart(12) +
+        (r ? (med[c] / r).toFixed(2) : '-').padStart(9) +
+        `  ${ref(c)}`,
+    );
+  }
+  for (const [c, r] of [
+    ['aiobs-init', 'bare'],
+    ['aiobs-app', 'bare'],
+    ['sdk-init', 'bare-span'],
+  ]) {
+    if (med[c] && med[r])
+      console.log(`${c} / ${r} = ${(med[c] / med[r]).toFixed(2)} (goal ≤ 1.30)`);
+  }
+}
+
+/** Instructions per call under callgrind: (Ir(2N calls) - Ir(N calls)) / N, no load dependence. */
+function instructions(cases, calls) {
+  const med = {};
+  for (const c of cases) {
+    const ir = [];
+    for (const n of [calls, 2 * calls]) {
+      const file = join(os.tmpdir(), `aiobs-bench-callgrind-${process.pid}-${c}-${n}.out`);
+      const { stderr } = runChild(
+        [c, '--calls', String(n)],
+        ['valgrind', '--tool=callgrind', `--callgrind-out-file=${file}`],
+      );
+      const m = /Collected\s*:\s*(\d+)/.exec(stderr);
+      rmSync(file, { force: true });
+      if (!m) {
+        console.error(`no instruction count for ${c}:\n${stderr}`);
+        process.exit(1);
+      }
+      ir.push(Number(m[1]));
+    }
+    med[c] = (ir[1] - ir[0]) / calls;
+    process.stderr.write(`${c}: ${med[c].toFixed(0)} instructions/call\n`);
+  }
+  printRatios(cases, med, 'instr/call');
 }
 
 function parent() {
@@ -49,53 +134,34 @@ function parent() {
   const iterations = Number(arg('iterations', '200000'));
   const only = arg('case', undefined);
   const cases = only ? only.split(',') : CASES;
+  if (process.argv.includes('--instructions')) {
+    const calls = Number(arg('calls', '20000'));
+    console.log(
+      `node ${process.version}, valgrind --tool=callgrind, ${calls} vs ${2 * calls} calls per case after 20000 warm-up calls\n`,
+    );
+    instructions(cases, calls);
+    return;
+  }
   const results = Object.fromEntries(cases.map((c) => [c, []]));
   console.log(
     `node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ` +
-      `${runs} fresh processes per case, ${iterations} calls each after warm-up\n`,
+      `load ${os.loadavg()[0].toFixed(1)}, ${runs} fresh processes per case, ${iterations} calls each after warm-up\n`,
   );
   for (let r = 0; r < runs; r++) {
     for (const c of cases) {
-      const out = spawnSync(
-        process.execPath,
-        [here, '--child', c, '--iterations', String(iterations)],
-        {
-          encoding: 'utf8',
-        },
-      );
-      if (out.status !== 0) {
-        console.error(`case ${c} failed:\n${out.stderr}`);
-        process.exit(1);
-      }
-      results[c].push(JSON.parse(out.stdout.trim().split('\n').at(-1)).ns);
+      results[c].push(runChild([c, '--iterations', String(iterations)]).result.ns);
     }
     process.stderr.write(`run ${r + 1}/${runs} done\n`);
   }
-  const median = (a) => {
-    const s = [...a].sort((x, y) => x - y);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   const med = Object.fromEntries(cases.map((c) => [c, median(results[c])]));
-  const bare = med['bare-span'];
-  const none = med.none;
-  console.log(
-    `\n${'case'.padEnd(18)}${'ns/call'.padStart(10)}${'min..max'.padStart(16)}${'× bare-span'.padStart(13)}${'× none'.padStart(9)}`,
-  );
+  console.log(`\n${'case'.padEnd(18)}${'ns/call'.padStart(10)}${'min..max'.padStart(16)}`);
   for (const c of cases) {
     const lo = Math.min(...results[c]).toFixed(0);
     const hi = Math.max(...results[c]).toFixed(0);
-    console.log(
-      c.padEnd(18) +
-        med[c].toFixed(0).padStart(10) +
-        `${lo}..${hi}`.padStart(16) +
-        (bare ? (med[c] / bare).toFixed(2) : '-').padStart(13) +
-        (none ? (med[c] / none).toFixed(1) : '-').padStart(9),
-    );
+    console.log(c.padEnd(18) + med[c].toFixed(0).padStart(10) + `${lo}..${hi}`.padStart(16));
   }
-  if (bare && med['sdk-init']) {
-    const ratio = med['sdk-init'] / bare;
-    console.log(`\nsdk-init / bare-span = ${ratio.toFixed(2)} (goal ≤ 1.30)`);
-  }
+  printRatios(cases, med, 'ns/call');
+  console.log(`load at the end: ${os.loadavg()[0].toFixed(1)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,9 +225,67 @@ async function appPipeline(withProducer) {
   return { trace, metrics };
 }
 
+/** The response object the headline model call returns (an OpenAI-style chat completion). */
+const RESPONSE = {
+  id: 'chatcmpl-bench',
+  model: 'gpt-4o-mini-2024-07-18',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 12, completion_tokens: 34, total_tokens: 46 },
+};
+
 async function setup(name) {
   const model = async () => 1;
+  const chat = async () => RESPONSE;
   switch (name) {
+    case 'bare': {
+      const { trace, SpanKind } = await import('@opentelemetry/api');
+      await appPipeline(false);
+      const tracer = trace.getTracer('bench');
+      return () =>
+        tracer.startActiveSpan(
+          'chat gpt-4o-mini',
+          {
+            kind: SpanKind.CLIENT,
+            attributes: {
+              'gen_ai.operation.name': 'chat',
+              'gen_ai.provider.name': 'openai',
+              'gen_ai.request.model': 'gpt-4o-mini',
+            },
+          },
+          async (span) => {
+            try {
+              const r = await chat();
+              span.setAttribute('gen_ai.usage.input_tokens', r.usage.prompt_tokens);
+              span.setAttribute('gen_ai.usage.output_tokens', r.usage.completion_tokens);
+              span.setAttribute('gen_ai.response.model', r.model);
+              return r;
+            } finally {
+              span.end();
+            }
+          },
+        );
+    }
+    case 'aiobs-init':
+    case 'aiobs-app': {
+      if (name === 'aiobs-app') await appPipeline(false);
+      const { init, observeInference } = await import('@aiobs/sdk');
+      init({
+        serviceName: 'bench',
+        traceExporter: noopSpanExporter,
+        metricExporter: noopMetricExporter,
+        logExporter: noopLogExporter,
+      });
+      return () =>
+        observeInference({ model: 'gpt-4o-mini', provider: 'openai' }, async (inf) => {
+          const r = await chat();
+          inf.setUsage({
+            inputTokens: r.usage.prompt_tokens,
+            outputTokens: r.usage.completion_tokens,
+          });
+          inf.setResponseModel(r.model);
+          return r;
+        });
+    }
     case 'none':
       return () => model();
     case 'bare-span':
@@ -241,6 +365,14 @@ async function child(name, iterations) {
     for (let i = 0; i < n; i++) await call();
     return Number(process.hrtime.bigint() - t) / n;
   };
+  const calls = arg('calls', undefined);
+  if (calls !== undefined) {
+    // instruction counting: a fixed warm-up, then exactly `calls` calls (no timing needed)
+    await loop(20_000);
+    await loop(Number(calls));
+    console.log(JSON.stringify({ case: name, calls: Number(calls) }));
+    process.exit(0);
+  }
   await loop(Math.max(10_000, iterations / 4)); // warm-up: JIT, caches, first batches
   const rounds = [];
   for (let r = 0; r < 5; r++) rounds.push(await loop(Math.ceil(iterations / 5)));

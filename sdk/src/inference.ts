@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Attributes,
   type Context,
@@ -11,6 +10,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { asException, errorMessageOf, errorTypeOf } from './errors.js';
+import { predictionId } from './ids.js';
 import type { SeriesRecorder } from './metrics/sink.js';
 import { runtime } from './runtime.js';
 import {
@@ -50,6 +50,32 @@ export interface InferenceHooks {
 
 const now = () => performance.now();
 
+// The span name of the previous inference: most calls name the same model, and reusing the
+// string spares a concatenation per call (and the flattening of it at export).
+let lastOperation = '';
+let lastModel = '';
+let lastName = '';
+function spanName(operation: string, model: string): string {
+  if (operation !== lastOperation || model !== lastModel) {
+    lastOperation = operation;
+    lastModel = model;
+    lastName = `${operation} ${model}`;
+  }
+  return lastName;
+}
+
+/**
+ * Seconds between start and end of an ended OpenTelemetry SDK span (its `duration`, an HrTime),
+ * or undefined for spans that keep no timing (non-recording, API no-op, other SDKs).
+ */
+function spanSeconds(span: Span): number | undefined {
+  const d = (span as { duration?: unknown }).duration;
+  if (!Array.isArray(d) || d.length !== 2) return undefined;
+  const [s, ns] = d as [unknown, unknown];
+  if (typeof s !== 'number' || typeof ns !== 'number' || s < 0 || ns < 0) return undefined;
+  return s + ns / 1e9;
+}
+
 /**
  * One observed model call: its span, its handle methods and the measurements that become the
  * GenAI histograms when it ends. Every method catches its own failures: telemetry never throws
@@ -87,7 +113,7 @@ export class Inference implements InferenceHandle {
     this.predictionId =
       typeof info.predictionId === 'string' && info.predictionId !== ''
         ? info.predictionId
-        : randomUUID();
+        : predictionId();
 
     const attrs: Attributes = info.attributes ? { ...info.attributes } : {};
     attrs[ATTR_GEN_AI_OPERATION_NAME] = operation;
@@ -113,7 +139,7 @@ export class Inference implements InferenceHandle {
     }
 
     this.span = runtime.tracer.startSpan(
-      `${operation} ${model}`,
+      spanName(operation, model),
       { kind: SpanKind.CLIENT, attributes: attrs },
       parent,
     );
@@ -194,12 +220,15 @@ export class Inference implements InferenceHandle {
   end(errorType?: string): void {
     if (this.ended) return;
     this.ended = true;
-    const duration = (now() - this.startedAt) / 1000;
+    let duration: number | undefined;
     try {
       this.span.end();
+      // The span timed the call already: reading its duration spares a clock read per call.
+      duration = spanSeconds(this.span);
     } catch {
       // a broken span processor must not break the caller
     }
+    duration ??= (now() - this.startedAt) / 1000;
     try {
       this.series.record(
         duration,
@@ -248,12 +277,7 @@ function isCount(n: unknown): n is number {
 
 /** The handle given to `fn` when the SDK itself failed to start an inference: does nothing. */
 export function noopHandle(): InferenceHandle {
-  let id = '';
-  try {
-    id = randomUUID();
-  } catch {
-    // an empty id is still a string
-  }
+  const id = predictionId();
   const nothing = () => {};
   return {
     predictionId: id,

@@ -22,6 +22,7 @@ import { histogramPoints, initInMemory } from './in-memory.test-util.js';
 import { init } from './init.js';
 import { observeInference } from './instrument.js';
 import { aiobsMetricProducer } from './metric-producer.js';
+import { runtime } from './runtime.js';
 import { GEN_AI_DURATION_BUCKETS } from './semconv.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -105,6 +106,65 @@ describe('init', () => {
     expect(dur).toHaveLength(1);
     // the conventions' buckets travel as instrument advice
     expect(dur[0]?.value.buckets.boundaries).toEqual([...GEN_AI_DURATION_BUCKETS]);
+  });
+
+  it("aggregates itself on the app's sdk-metrics reader without aiobsMetricProducer()", async () => {
+    const app = appOwnedPipeline(false);
+    const handle = init({ metricExportIntervalMillis: 3_600_000 });
+    expect(runtime.isAggregatorAttached).toBe(true); // the fast path, not the metrics API
+    for (let i = 0; i < 3; i++) {
+      await observeInference({ model: 'm', provider: 'p' }, async (inf) => {
+        inf.setUsage({ inputTokens: 5, outputTokens: 7 });
+        inf.setResponseModel('m-2024');
+        return i;
+      });
+    }
+    const all = await app.lastMetrics();
+    const durations = all.filter((m) => m.descriptor.name === 'gen_ai.client.operation.duration');
+    // one metric (from the SDK's producer, not also through the API), one attribute set
+    expect(durations).toHaveLength(1);
+    expect(durations[0]?.dataPoints).toHaveLength(1);
+    const point = durations[0]?.dataPoints[0] as DataPoint<Histogram> | undefined;
+    expect(point?.value.count).toBe(3);
+    expect(point?.attributes['gen_ai.response.model']).toBe('m-2024');
+    expect(point?.value.buckets.boundaries).toEqual([...GEN_AI_DURATION_BUCKETS]);
+    const tokens = histogramPoints(all, 'gen_ai.client.token.usage', {
+      'gen_ai.token.type': 'output',
+    });
+    expect(tokens[0]?.value.sum).toBe(21);
+    await handle.shutdown();
+    // after shutdown the reader no longer carries the SDK's producer, and a new init() attaches
+    // exactly one again (no double counting)
+    const again = init({ metricExportIntervalMillis: 3_600_000 });
+    cleanups.push(() => again.shutdown());
+    await observeInference({ model: 'm', provider: 'p' }, async () => 1);
+    const later = (await app.lastMetrics()).filter(
+      (m) => m.descriptor.name === 'gen_ai.client.operation.duration',
+    );
+    expect(later).toHaveLength(1);
+    expect((later[0]?.dataPoints[0] as DataPoint<Histogram> | undefined)?.value.count).toBe(1);
+  });
+
+  it('records through the metrics API when the app provider is not an sdk-metrics one', async () => {
+    const app = appOwnedPipeline(false);
+    // an app wrapping its provider: the SDK cannot reach the readers, so it uses the API
+    const real = metrics.getMeterProvider();
+    metrics.disable();
+    metrics.setGlobalMeterProvider({ getMeter: (...a) => real.getMeter(...a) });
+    const handle = init({ metricExportIntervalMillis: 3_600_000 });
+    cleanups.push(() => handle.shutdown());
+    expect(runtime.isAggregatorAttached).toBe(false);
+    for (let i = 0; i < 2; i++) {
+      await observeInference({ model: 'm', provider: 'p' }, async (inf) => {
+        inf.setResponseModel('m-2024');
+        return i;
+      });
+    }
+    const dur = histogramPoints(await app.lastMetrics(), 'gen_ai.client.operation.duration', {
+      'gen_ai.response.model': 'm-2024',
+    });
+    expect(dur).toHaveLength(1);
+    expect(dur[0]?.value.count).toBe(2);
   });
 
   it('aggregates itself when the app adds aiobsMetricProducer() to its reader', async () => {

@@ -27,6 +27,7 @@ import { CountingMetricExporter } from './export/counting-metric-exporter.js';
 import { AiobsLogRecordProcessor, AiobsSpanProcessor } from './export/processors.js';
 import { SignalCounters } from './export/signal-counters.js';
 import { registeredGlobals } from './globals.js';
+import { attachToMeterProvider } from './metrics/attach.js';
 import { GenAiMetricProducer } from './metrics/genai-producer.js';
 import { runtime } from './runtime.js';
 import { registerDroppedCounter } from './self-metrics.js';
@@ -64,7 +65,9 @@ let current: AiobsHandle | undefined;
  * Sets up OpenTelemetry for the app: `@opentelemetry/sdk-node` with OTLP/HTTP protobuf
  * exporters for traces, metrics and logs, configured from the standard `OTEL_*` variables and
  * `options`. A signal whose global provider the app registered already is left to the app's
- * provider (never a second one). Calling it again returns the same handle. Never throws,
+ * provider (never a second one); on an app-owned sdk-metrics MeterProvider the GenAI histograms
+ * are still aggregated by the SDK and exported through the app's readers (a producer added to
+ * each, removed by `shutdown()`). Calling it again returns the same handle. Never throws,
  * prints nothing, and contacts no host but the configured endpoint.
  *
  * @example
@@ -146,6 +149,15 @@ function start(options: InitOptions): AiobsHandle {
     });
   }
 
+  // An app-owned sdk-metrics MeterProvider gets the SDK's producer on its readers (unless the
+  // app added aiobsMetricProducer() itself), so the histograms cost what they cost under init()'s
+  // own pipeline; any other provider keeps the metrics-API path.
+  let detachProducers: (() => void) | undefined;
+  if (!own('metrics') && !runtime.isAggregatorAttached) {
+    detachProducers = attachToMeterProvider(metrics.getMeterProvider(), runtime.aggregator);
+    if (detachProducers !== undefined) runtime.attachAggregator();
+  }
+
   let sdk: NodeSDK | undefined;
   if (spanProcessor || logProcessor || reader) {
     sdk = new NodeSDK({
@@ -201,7 +213,13 @@ function start(options: InitOptions): AiobsHandle {
       if (own('logs') && sdk) logs.disable();
       if (!before.context && sdk) context.disable();
       if (!before.propagation && sdk) propagation.disable();
-      runtime.reset(!own('metrics'));
+      try {
+        detachProducers?.();
+      } catch {
+        // the app's reader may be gone already
+      }
+      // Keep an aggregator that the app's reader reads through aiobsMetricProducer().
+      runtime.reset(!own('metrics') && detachProducers === undefined);
       if (current === handle) current = undefined;
     },
     stats: () => ({

@@ -22,6 +22,11 @@ interface Instruments {
 class ApiSeries implements SeriesRecorder {
   private readonly input: Attributes;
   private readonly output: Attributes;
+  // The attribute sets of the previous call's outcome (response model, error type): most calls
+  // repeat it, and reusing the sets spares three object copies per call.
+  private lastModel: string | undefined;
+  private lastError: string | undefined;
+  private lastSets: [Attributes, Attributes, Attributes] | undefined;
 
   constructor(
     private readonly inst: Instruments,
@@ -42,13 +47,25 @@ class ApiSeries implements SeriesRecorder {
     let attrs = this.attrs;
     let input = this.input;
     let output = this.output;
-    if (errorType !== undefined || responseModel !== undefined) {
+    if (
+      this.lastSets !== undefined &&
+      responseModel === this.lastModel &&
+      errorType === this.lastError
+    ) {
+      const sets = this.lastSets;
+      attrs = sets[0];
+      input = sets[1];
+      output = sets[2];
+    } else if (errorType !== undefined || responseModel !== undefined) {
       const extra: Attributes = {};
       if (responseModel !== undefined) extra[ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
       if (errorType !== undefined) extra[ATTR_ERROR_TYPE] = errorType;
       attrs = { ...attrs, ...extra };
       input = { ...input, ...extra };
       output = { ...output, ...extra };
+      this.lastModel = responseModel;
+      this.lastError = errorType;
+      this.lastSets = [attrs, input, output];
     }
     this.inst.duration.record(duration, attrs);
     if (ttft !== undefined) this.inst.ttft.record(ttft, attrs);
@@ -58,10 +75,10 @@ class ApiSeries implements SeriesRecorder {
 }
 
 /**
- * Records the GenAI histograms through the OpenTelemetry metrics API, for apps that own their
- * MeterProvider (the SDK cannot attach its producer to a reader it did not create). Bucket
- * boundaries travel as the instruments' advice. Costs what sdk-metrics costs per `record()`;
- * apps that want the cheaper path add {@link aiobsMetricProducer} to their reader.
+ * Records the GenAI histograms through the OpenTelemetry metrics API: before `init()`, and for
+ * apps whose MeterProvider is not one the SDK can attach its producer to (see
+ * `attachToMeterProvider`). Bucket boundaries travel as the instruments' advice. Costs what
+ * the provider costs per `record()` (sdk-metrics hashes the attribute set each time).
  */
 export class ApiMetricSink implements MetricSink {
   private readonly inst: Instruments;

@@ -54,6 +54,10 @@ export class OutcomeCells {
 class AggregatedSeries implements SeriesRecorder {
   private plain: OutcomeCells | undefined;
   private outcomes: Map<string, OutcomeCells> | undefined;
+  // The last successful call's response model and cells: most calls of a series answer with
+  // the same model, and a string compare is cheaper than building the outcome key.
+  private lastModel: string | undefined;
+  private lastModelCells: OutcomeCells | undefined;
 
   constructor(
     private readonly owner: GenAiAggregator,
@@ -71,6 +75,12 @@ class AggregatedSeries implements SeriesRecorder {
     let cells: OutcomeCells;
     if (errorType === undefined && responseModel === undefined) {
       cells = this.plain ??= this.owner.newCells(this.attributes);
+    } else if (
+      errorType === undefined &&
+      responseModel === this.lastModel &&
+      this.lastModelCells !== undefined
+    ) {
+      cells = this.lastModelCells;
     } else {
       const key = `${responseModel ?? ''}\u001f${errorType ?? ''}`;
       this.outcomes ??= new Map();
@@ -83,6 +93,10 @@ class AggregatedSeries implements SeriesRecorder {
         this.outcomes.set(key, c);
       }
       cells = c;
+      if (errorType === undefined) {
+        this.lastModel = responseModel;
+        this.lastModelCells = c;
+      }
     }
     cells.record(duration, inputTokens, outputTokens, ttft);
   }
@@ -102,6 +116,10 @@ export class GenAiAggregator implements MetricSink {
   private readonly cells: OutcomeCells[] = [];
   private overflowSeries: AggregatedSeries | undefined;
   private overflowCells: OutcomeCells | undefined;
+  // The series of the previous call, with its tuple: an app mostly calls the same model, and
+  // comparing the (usually identical) strings is cheaper than joining and hashing a key.
+  private last: AggregatedSeries | undefined;
+  private lastTuple: readonly unknown[] = [];
 
   constructor(
     readonly maxCells = 2000,
@@ -117,6 +135,19 @@ export class GenAiAggregator implements MetricSink {
     serverAddress: string | undefined,
     serverPort: number | undefined,
   ): SeriesRecorder {
+    const t = this.lastTuple;
+    if (
+      this.last !== undefined &&
+      t[0] === operation &&
+      t[1] === provider &&
+      t[2] === model &&
+      t[3] === version &&
+      t[4] === variant &&
+      t[5] === serverAddress &&
+      t[6] === serverPort
+    ) {
+      return this.last;
+    }
     const key = seriesKey(operation, provider, model, version, variant, serverAddress, serverPort);
     let s = this.series.get(key);
     if (s === undefined) {
@@ -136,6 +167,8 @@ export class GenAiAggregator implements MetricSink {
       s = new AggregatedSeries(this, attrs);
       this.series.set(key, s);
     }
+    this.last = s;
+    this.lastTuple = [operation, provider, model, version, variant, serverAddress, serverPort];
     return s;
   }
 
