@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { KeyKind } from '../storage/types.js';
 
-/** What a credential may do: write telemetry for one project, or read the API. */
-export type KeyKind = 'ingest' | 'admin';
+export type { KeyKind } from '../storage/types.js';
 
 /** Keys are stored only as SHA-256 hex digests (they are random, so no salt is needed). */
 export function hashKey(key: string): string {

@@ -1,16 +1,13 @@
 import { BadRequestError } from '../errors.js';
+import type { TimeRange } from '../storage/types.js';
+
+export type { TimeRange } from '../storage/types.js';
 
 /**
  * Parsing of the query parameters every API route shares, with errors that name the
  * field: `from`/`to` (ISO 8601 or Unix milliseconds), `limit`, `cursor`, `project`,
  * `step` and `attr.<key>=<value>` filters.
  */
-
-/** A time range in Unix milliseconds. */
-export interface TimeRange {
-  fromMs: number;
-  toMs: number;
-}
 
 /**
  * Latest time the API accepts: 2262-04-11T23:47:16.854Z. Timestamps are stored as

@@ -1,5 +1,5 @@
-import type { KeyKind } from '../auth/keys.js';
 import type { Engine } from './engine.js';
+import type { KeyKind } from './types.js';
 
 /** A stored credential (by hash). */
 export interface KeyRecord {

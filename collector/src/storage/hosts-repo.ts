@@ -1,6 +1,6 @@
-import type { TimeRange } from '../query/params.js';
 import type { Db } from './db.js';
 import { VALUE_AGGS } from './metrics-repo.js';
+import type { TimeRange } from './types.js';
 
 /** Attributes that identify a GPU rather than describe a sample. */
 export const GPU_IDENTITY = ['hw.id', 'hw.name', 'hw.vendor', 'hw.model', 'hw.type'];

@@ -1,5 +1,5 @@
-import type { TimeRange } from '../query/params.js';
 import { attributeConditions, type Db } from './db.js';
+import type { TimeRange } from './types.js';
 
 /** The metric tables by data point type. */
 export const METRIC_TABLES = {

@@ -1,5 +1,5 @@
-import type { TimeRange } from '../query/params.js';
 import { attributeConditions, type Db } from './db.js';
+import type { TimeRange } from './types.js';
 
 /** Filters of the trace list. */
 export interface TraceFilter extends TimeRange {
