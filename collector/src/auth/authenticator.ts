@@ -1,5 +1,4 @@
 import { RateLimitError, UnavailableError } from '../errors.js';
-import { encodeProject } from '../otlp/outcome.js';
 import type { AuthRepo } from '../storage/auth-repo.js';
 import { hashKey, type KeyKind } from './keys.js';
 import { LruMap } from './lru-map.js';
@@ -9,10 +8,11 @@ import { type Bucket, type BucketLimit, KeyedBuckets, take } from './token-bucke
 /** Who a request authenticated as. */
 export interface Principal {
   readonly kind: KeyKind;
-  /** The project an ingest key writes to ('default' for the admin token). */
+  /**
+   * The project an ingest key writes to ('default' for the admin token). How rows carry it
+   * (the Native encoding) is the ingest layer's business, not auth's.
+   */
   readonly projectId: string;
-  /** `projectId` pre-encoded for the Native blocks. */
-  readonly project: Buffer;
 }
 
 /**
@@ -248,8 +248,7 @@ function definedOnly<T extends object>(options: T): Partial<T> {
 }
 
 function toPrincipal(kind: KeyKind, projectId: string): Principal {
-  const id = projectId || 'default';
-  return { kind, projectId: id, project: encodeProject(id) };
+  return { kind, projectId: projectId || 'default' };
 }
 
 /** Extracts the credential from `Authorization: Bearer <key>` or `x-aiobs-api-key`. */

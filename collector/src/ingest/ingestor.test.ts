@@ -3,13 +3,13 @@ import { describe, expect, test } from 'vitest';
 import type { Principal } from '../auth/authenticator.js';
 import { loadConfig } from '../config.js';
 import { DecodedTooLargeError, SaturatedError } from '../otlp/errors.js';
-import { DecodeOutcome, encodeProject } from '../otlp/outcome.js';
+import { DecodeOutcome } from '../otlp/outcome.js';
 import { encodeOtlpProtobuf } from '../otlp/testing/otlp-protobuf.js';
 import { nativeRows, readNativeBlock } from '../storage/native/read-block.js';
 import { Ingestor, maxDecodedBytes } from './ingestor.js';
 
 const log = pino({ level: 'silent' });
-const principal: Principal = { kind: 'ingest', projectId: 'p', project: encodeProject('p') };
+const principal: Principal = { kind: 'ingest', projectId: 'p' };
 
 /**
  * The engine's insert, recording the span names of each block it receives; while `hold`

@@ -5,7 +5,7 @@ import { DecodeBudget } from '../otlp/decode-budget.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decoders.js';
 import { DecodedTooLargeError, SaturatedError } from '../otlp/errors.js';
 import type { OtlpEncoding, Signal } from '../otlp/http.js';
-import type { DecodeContext, DecodeOutcome } from '../otlp/outcome.js';
+import { type DecodeContext, type DecodeOutcome, encodeProject } from '../otlp/outcome.js';
 import type { Engine } from '../storage/engine.js';
 import type { NativeBlock } from '../storage/native/block.js';
 import { LogsBlock } from '../storage/tables/logs-block.js';
@@ -126,7 +126,9 @@ export class Ingestor {
   ): Promise<unknown> {
     const headroom = reservation ? this.budget.headroom(reservation) : Number.POSITIVE_INFINITY;
     const ctx: DecodeContext = {
-      project: principal.project,
+      // Encoded per request (a few bytes): every row repeats it, and auth stays unaware of
+      // the Native format.
+      project: encodeProject(principal.projectId),
       maxAttributeBytes: this.maxAttributeBytes,
       maxAttributes: this.maxAttributes,
       droppedAttributes: 0,

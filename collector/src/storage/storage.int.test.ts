@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Config, loadConfig } from '../config.js';
 import { Ingestor } from '../ingest/ingestor.js';
-import { DecodeOutcome, encodeProject } from '../otlp/outcome.js';
+import { DecodeOutcome } from '../otlp/outcome.js';
 import { createDb } from './db.js';
 import { type Engine, openEngine } from './engine.js';
 import { loadMigrations, migrate } from './migrate.js';
@@ -90,7 +90,6 @@ describe('embedded engine storage', () => {
     const principal = {
       kind: 'ingest' as const,
       projectId: 'default',
-      project: encodeProject('default'),
     };
     const day = Date.now() - 4 * 86_400_000;
     const commits: Promise<unknown>[] = [];
@@ -117,7 +116,6 @@ describe('embedded engine storage', () => {
     const principal = {
       kind: 'ingest' as const,
       projectId: 'default',
-      project: encodeProject('default'),
     };
     // 3 days x 25,000 traces x 4 spans = 300,000 more spans in several parts per day.
     for (let d = 0; d < 3; d++) {
