@@ -9,7 +9,11 @@ import type { Engine } from './engine.js';
  * later `drift/`, `alerts/`, `projects/`) keeps its SQL beside its code and adds its folder
  * here; the numbers stay globally unique and ordered across folders.
  */
-export const MIGRATION_FOLDERS = ['storage/migrations', 'models/migrations'] as const;
+export const MIGRATION_FOLDERS = [
+  'storage/migrations',
+  'models/migrations',
+  'drift/migrations',
+] as const;
 
 const SRC_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -159,6 +163,8 @@ const TTL_BASE: Record<string, { expr: string; level: RetentionLevel }> = {
   aiobs_model_seen: { expr: 'toDateTime(last_seen)', level: 'hour' },
   aiobs_host_metrics_1m: { expr: 'ts', level: 'minute' },
   aiobs_model_hosts_1h: { expr: 'ts', level: 'hour' },
+  aiobs_feature_values: { expr: 'toDateTime(time)', level: 'raw' },
+  aiobs_feedback: { expr: 'toDateTime(time)', level: 'raw' },
 };
 
 /** Default days kept of the per-minute rollups (when the configuration names none). */

@@ -1,0 +1,213 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadConfig } from '../config.js';
+import { createDb } from '../storage/db.js';
+import { type Engine, openEngine } from '../storage/engine.js';
+import { migrate } from '../storage/migrate.js';
+import { normal, rng, type ScipyResult, scipyReference } from './__fixtures__/scipy.js';
+import type { FeatureStats } from './features.js';
+import { createDriftRepo } from './repo.js';
+
+// Known samples are written as typed feature rows; the statistics the engine computes
+// (decile bins, KS, Wasserstein, category counts) and what stats.ts makes of them are
+// compared with NumPy/SciPy run at test time on the same samples, to 1e-6.
+
+const log = pino({ level: 'silent' });
+const HOUR = 3_600_000;
+const T0 = Math.floor((Date.now() - 5 * HOUR) / HOUR) * HOUR;
+const REF = { fromMs: T0, toMs: T0 + HOUR, version: 'v1' };
+const CUR = { fromMs: T0 + 2 * HOUR, toMs: T0 + 3 * HOUR, version: 'v2' };
+const MODEL = 'fraud-xgb';
+
+let dir: string;
+let engine: Engine;
+let stats: FeatureStats[];
+const expected = new Map<string, ScipyResult>();
+
+interface Sample {
+  kind: 'feature' | 'prediction';
+  feature: string;
+  ref: number[] | string[];
+  cur: number[] | string[];
+}
+
+const rand = rng(42);
+const ints = (n: number, max: number) => Array.from({ length: n }, () => Math.floor(rand() * max));
+const pick = (n: number, cats: string[], weights: number[]) => {
+  const total = weights.reduce((a, b) => a + b, 0);
+  return Array.from({ length: n }, () => {
+    let u = rand() * total;
+    for (let i = 0; i < cats.length; i++) {
+      u -= weights[i]!;
+      if (u < 0) return cats[i]!;
+    }
+    return cats[cats.length - 1]!;
+  });
+};
+
+const SAMPLES: Sample[] = [
+  { kind: 'feature', feature: 'amount_same', ref: normal(rand, 800), cur: normal(rand, 600) },
+  {
+    kind: 'feature',
+    feature: 'amount_shift',
+    ref: normal(rand, 2000, 50, 10),
+    cur: normal(rand, 1500, 53, 12),
+  },
+  // Integers: ties across sides and repeated decile edges (empty bins).
+  { kind: 'feature', feature: 'age_ints', ref: ints(500, 8), cur: ints(400, 10) },
+  {
+    kind: 'prediction',
+    feature: 'prediction.score',
+    ref: normal(rand, 300),
+    cur: normal(rand, 250, 0.5),
+  },
+  {
+    kind: 'feature',
+    feature: 'country',
+    ref: pick(900, ['de', 'fr', 'in', 'us'], [4, 3, 2, 1]),
+    cur: pick(700, ['de', 'fr', 'in', 'us'], [4, 3, 2, 1]),
+  },
+  {
+    kind: 'feature',
+    feature: 'device',
+    ref: pick(600, ['android', 'ios', 'web'], [5, 4, 1]),
+    cur: pick(500, ['android', 'ios', 'web'], [2, 4, 4]),
+  },
+  // A category the reference never saw.
+  {
+    kind: 'feature',
+    feature: 'channel',
+    ref: pick(400, ['app', 'web'], [1, 1]),
+    cur: pick(300, ['app', 'web', 'partner'], [5, 5, 1]),
+  },
+];
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function rows(
+  s: Sample,
+  side: number[] | string[],
+  startMs: number,
+  extra: { project?: string; model?: string; version: string },
+) {
+  return side.map((v, i) => ({
+    project_id: extra.project ?? 'default',
+    model: extra.model ?? MODEL,
+    version: extra.version,
+    variant: '',
+    kind: s.kind,
+    feature: s.feature,
+    time: iso(startMs + ((i * 997) % 3_500_000)),
+    prediction_id: `${s.feature}-${startMs}-${i}`,
+    is_numeric: typeof v === 'number' ? 1 : 0,
+    num: typeof v === 'number' ? v : 0,
+    cat: typeof v === 'string' ? v : '',
+  }));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aiobs-drift-int-'));
+  engine = await openEngine(loadConfig({ dataDir: dir }, {}));
+  await migrate(engine, { retentionDays: 30, fsync: false }, log);
+  const all: object[] = [];
+  for (const s of SAMPLES) {
+    all.push(...rows(s, s.ref, REF.fromMs, { version: 'v1' }));
+    all.push(...rows(s, s.cur, CUR.fromMs, { version: 'v2' }));
+    // Rows that must not count: another version in the reference window, another model
+    // and another project in the current window.
+    all.push(...rows(s, s.cur.slice(0, 50) as number[], REF.fromMs, { version: 'v2' }));
+    all.push(
+      ...rows(s, s.ref.slice(0, 50) as number[], CUR.fromMs, { version: 'v2', model: 'other' }),
+    );
+    all.push(
+      ...rows(s, s.ref.slice(0, 50) as number[], CUR.fromMs, { version: 'v2', project: 'p2' }),
+    );
+  }
+  await engine.client.insert({
+    table: 'aiobs_feature_values',
+    values: all,
+    format: 'JSONEachRow',
+  });
+  const repo = createDriftRepo(createDb(engine));
+  stats = await repo.featureStats({
+    project: 'default',
+    model: MODEL,
+    reference: REF,
+    current: CUR,
+  });
+  const results = scipyReference(
+    SAMPLES.map((s) =>
+      typeof s.ref[0] === 'number'
+        ? { type: 'numeric', ref: s.ref as number[], cur: s.cur as number[] }
+        : { type: 'categorical', ref: s.ref as string[], cur: s.cur as string[] },
+    ),
+  );
+  for (const [i, s] of SAMPLES.entries()) expected.set(s.feature, results[i]!);
+}, 120_000);
+
+afterAll(async () => {
+  await engine?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const TOL = 1e-6;
+function close(got: number | null, want: number | null | undefined, label: string) {
+  expect(got, label).not.toBeNull();
+  expect(want, label).not.toBeNull();
+  expect(Math.abs(got! - want!), `${label}: ${got} vs SciPy ${want}`).toBeLessThan(TOL);
+}
+
+describe('drift statistics computed in the engine equal SciPy', () => {
+  test('every feature and the prediction are reported, typed by value', () => {
+    expect(stats.map((s) => [s.kind, s.feature, s.type])).toEqual(
+      [...SAMPLES]
+        .sort((a, b) => (a.kind + a.feature < b.kind + b.feature ? -1 : 1))
+        .map((s) => [s.kind, s.feature, typeof s.ref[0] === 'number' ? 'numeric' : 'categorical']),
+    );
+  });
+
+  test.each(SAMPLES.map((s) => [s.feature, s] as const))('%s', (name, s) => {
+    const got = stats.find((x) => x.feature === name)!;
+    const want = expected.get(name)!;
+    expect(got.referenceCount).toBe(s.ref.length);
+    expect(got.currentCount).toBe(s.cur.length);
+    close(got.psi, want.psi, 'psi');
+    close(got.jensenShannon, want.js, 'jensen-shannon');
+    if (got.type === 'numeric') {
+      expect(got.bins.reference).toEqual(want.ref_bins);
+      expect(got.bins.current).toEqual(want.cur_bins);
+      for (const [i, e] of got.bins.edges!.entries()) close(e, want.edges![i]!, `edge ${i}`);
+      close(got.ksStatistic, want.ks_d, 'ks statistic');
+      close(got.ksPValue, want.ks_p, 'ks p-value');
+      close(got.wasserstein, want.wasserstein, 'wasserstein');
+      close(got.wassersteinNormed, want.wasserstein_normed, 'normed wasserstein');
+    } else {
+      expect(got.bins.categories).toEqual(want.categories);
+      close(got.chiSquarePValue, want.chi_p, 'chi-square p-value');
+    }
+  });
+
+  test('the shifted distributions are far apart and the unchanged ones are not', () => {
+    const by = (f: string) => stats.find((x) => x.feature === f)!;
+    expect(by('amount_shift').ksPValue!).toBeLessThan(1e-6);
+    expect(by('amount_same').ksPValue!).toBeGreaterThan(0.01);
+    expect(by('device').chiSquarePValue!).toBeLessThan(1e-6);
+    expect(by('channel').chiSquarePValue).toBe(0);
+  });
+
+  test('a model with no rows gives no features', async () => {
+    const repo = createDriftRepo(createDb(engine));
+    const none = await repo.featureStats({
+      project: 'default',
+      model: 'nope',
+      reference: REF,
+      current: CUR,
+    });
+    expect(none).toEqual([]);
+  });
+});

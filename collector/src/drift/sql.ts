@@ -1,0 +1,153 @@
+import { DECILES } from './stats.js';
+
+/**
+ * The SQL that computes drift inputs inside ClickHouse, over `aiobs_feature_values`: decile
+ * edges and bin counts, category counts, the KS test and the Wasserstein-1 integral per
+ * feature. Pure text: every value is bound as a `{name:Type}` parameter by the repository.
+ * Rows of the reference carry `side = 0`, rows of the current window `side = 1`.
+ */
+
+/** Which rows make up one side (reference or current). */
+export interface SideFilter {
+  /** Inclusive start, Unix ms. */
+  fromMs: number;
+  /** Exclusive end, Unix ms. */
+  toMs: number;
+  version?: string;
+  variant?: string;
+}
+
+/** What a drift query compares: one model of one project, a reference and a current side. */
+export interface DriftQuery {
+  /** Qualified name of the feature table (`db.aiobs_feature_values`). */
+  table: string;
+  project: string;
+  model: string;
+  reference: SideFilter;
+  current: SideFilter;
+}
+
+/** The WHERE condition of one side, with its parameters (prefix `r` or `c`). */
+function sideCondition(prefix: 'r' | 'c', side: SideFilter): string {
+  const parts = [
+    'project_id = {project:String}',
+    'model = {model:String}',
+    `time >= fromUnixTimestamp64Milli({${prefix}From:Int64})`,
+    `time < fromUnixTimestamp64Milli({${prefix}To:Int64})`,
+  ];
+  if (side.version !== undefined) parts.push(`version = {${prefix}Version:String}`);
+  if (side.variant !== undefined) parts.push(`variant = {${prefix}Variant:String}`);
+  return parts.join(' AND ');
+}
+
+/** Bound parameters of a query. */
+export function driftParams(q: DriftQuery): Record<string, unknown> {
+  const p: Record<string, unknown> = {
+    project: q.project,
+    model: q.model,
+    rFrom: q.reference.fromMs,
+    rTo: q.reference.toMs,
+    cFrom: q.current.fromMs,
+    cTo: q.current.toMs,
+  };
+  if (q.reference.version !== undefined) p.rVersion = q.reference.version;
+  if (q.reference.variant !== undefined) p.rVariant = q.reference.variant;
+  if (q.current.version !== undefined) p.cVersion = q.current.version;
+  if (q.current.variant !== undefined) p.cVariant = q.current.variant;
+  return p;
+}
+
+/**
+ * Both sides' rows of one value type, tagged with `side`. A reference and a current
+ * window may overlap (a model compared with itself): a row then counts on both sides.
+ */
+function both(q: DriftQuery, numeric: boolean, columns: string): string {
+  const type = `is_numeric = ${numeric ? 1 : 0}`;
+  return `(
+    SELECT kind, feature, ${columns}, 0 AS side FROM ${q.table}
+    WHERE ${type} AND ${sideCondition('r', q.reference)}
+    UNION ALL
+    SELECT kind, feature, ${columns}, 1 AS side FROM ${q.table}
+    WHERE ${type} AND ${sideCondition('c', q.current)}
+  )`;
+}
+
+/** Values per feature and side, numeric and categorical apart: `(kind, feature, is_numeric, n_ref, n_cur)`. */
+export function countsSql(q: DriftQuery): string {
+  return `SELECT kind, feature, is_numeric, sum(side = 0) AS n_ref, sum(side = 1) AS n_cur FROM (
+    SELECT kind, feature, is_numeric, 0 AS side FROM ${q.table} WHERE ${sideCondition('r', q.reference)}
+    UNION ALL
+    SELECT kind, feature, is_numeric, 1 AS side FROM ${q.table} WHERE ${sideCondition('c', q.current)}
+  ) GROUP BY kind, feature, is_numeric ORDER BY kind, feature, is_numeric`;
+}
+
+/**
+ * Numeric bins: the reference's deciles (`quantilesExactInclusive`, linear interpolation as
+ * numpy's default), its population standard deviation, and per side the count in each of
+ * the 10 bins `[e_i, e_{i+1})`, the outer ones open: a value's bin is the number of edges
+ * at or below it. Rows `(kind, feature, edges, ref_std, side, bin, n)`.
+ */
+export function numericBinsSql(q: DriftQuery): string {
+  return `WITH ref_edges AS (
+    SELECT kind, feature, quantilesExactInclusive(${DECILES.join(', ')})(num) AS edges,
+           stddevPop(num) AS ref_std
+    FROM ${q.table}
+    WHERE is_numeric = 1 AND ${sideCondition('r', q.reference)}
+    GROUP BY kind, feature
+  )
+  SELECT kind, feature, any(cut) AS edges, any(sd) AS ref_std, side, bin, count() AS n
+  FROM (
+    SELECT kind, feature, side, edges AS cut, ref_std AS sd, arrayCount(e -> e <= num, edges) AS bin
+    FROM ${both(q, true, 'num')} AS v
+    INNER JOIN ref_edges USING (kind, feature)
+  )
+  GROUP BY kind, feature, side, bin
+  ORDER BY kind, feature, side, bin`;
+}
+
+/**
+ * Two-sample Kolmogorov–Smirnov statistic and two-sided p-value per numeric feature
+ * (ClickHouse's `auto` method: exact up to 10,000 values per side, as SciPy's
+ * `ks_2samp`), and the Wasserstein-1 distance: the integral of |F_ref − F_cur| over the
+ * sorted distinct values of both sides, F the cumulative shares. Features with values on
+ * both sides only. Rows `(kind, feature, ks_d, ks_p, wasserstein)`.
+ */
+export function numericTestsSql(q: DriftQuery): string {
+  return `WITH ks AS (
+    SELECT kind, feature, kolmogorovSmirnovTest('two-sided')(num, side) AS t
+    FROM ${both(q, true, 'num')}
+    GROUP BY kind, feature
+    HAVING countIf(side = 0) > 0 AND countIf(side = 1) > 0
+  ),
+  w AS (
+    SELECT kind, feature,
+      sum(if(isNull(prev_v), 0, abs(prev_f0 - prev_f1) * (v - prev_v))) AS wasserstein
+    FROM (
+      SELECT kind, feature, v,
+        lagInFrame(toNullable(v)) OVER ordered AS prev_v,
+        sum(n0) OVER before / sum(n0) OVER whole AS prev_f0,
+        sum(n1) OVER before / sum(n1) OVER whole AS prev_f1
+      FROM (
+        SELECT kind, feature, num AS v, countIf(side = 0) AS n0, countIf(side = 1) AS n1
+        FROM ${both(q, true, 'num')}
+        GROUP BY kind, feature, v
+      )
+      WINDOW
+        ordered AS (PARTITION BY kind, feature ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+        before AS (PARTITION BY kind, feature ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+        whole AS (PARTITION BY kind, feature)
+    )
+    GROUP BY kind, feature
+  )
+  SELECT kind, feature, tupleElement(ks.t, 1) AS ks_d, tupleElement(ks.t, 2) AS ks_p, w.wasserstein AS wasserstein
+  FROM ks INNER JOIN w USING (kind, feature)
+  ORDER BY kind, feature`;
+}
+
+/** Category counts per categorical feature and side: rows `(kind, feature, cat, n_ref, n_cur)`. */
+export function categoriesSql(q: DriftQuery): string {
+  return `SELECT kind, feature, cat, countIf(side = 0) AS n_ref, countIf(side = 1) AS n_cur
+  FROM ${both(q, false, 'cat')}
+  GROUP BY kind, feature, cat
+  ORDER BY kind, feature, cat`;
+}
