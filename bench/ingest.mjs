@@ -108,7 +108,14 @@ async function landed() {
 async function settle() {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const rows = await collector.query('SELECT count() AS n FROM system.merges');
+    let rows;
+    try {
+      rows = await collector.query('SELECT count() AS n FROM system.merges');
+    } catch (err) {
+      // The SQL gate keeps system.merges from the query API: go on without waiting.
+      console.log(`  (not waiting for merges: ${err.message.slice(0, 80)})`);
+      return;
+    }
     if (Number(rows[0].n) === 0) return;
     await new Promise((r) => setTimeout(r, 500));
   }

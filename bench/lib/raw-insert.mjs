@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
+import { DecodeBudget } from '../../collector/dist/otlp/decode-budget.js';
 import { DecodeOutcome, encodeProject } from '../../collector/dist/otlp/outcome.js';
 import { decodeTracesProto } from '../../collector/dist/otlp/protobuf/decode-traces.js';
 import { loadMigrations, renderMigration } from '../../collector/dist/storage/migrate.js';
@@ -28,7 +29,14 @@ const params = {
 for (const m of loadMigrations()) for (const s of renderMigration(m.sql, params)) session.query(s);
 
 // Prepare Native files of `batchRows` rows each (not timed).
-const ctx = { project: encodeProject('default'), maxAttributeBytes: 1 << 20 };
+// No limits: the collector's own checks are not what this measures.
+const ctx = {
+  project: encodeProject('default'),
+  maxAttributeBytes: 1 << 20,
+  maxAttributes: 65_535,
+  droppedAttributes: 0,
+  budget: new DecodeBudget(Number.POSITIVE_INFINITY),
+};
 const files = [];
 let block = new TracesBlock();
 const columns = block
