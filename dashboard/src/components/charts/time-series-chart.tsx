@@ -1,0 +1,121 @@
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { formatTick } from '../../lib/format.js';
+import { seriesColor } from './palette.js';
+
+/** A row of a chart: its time (ms) and one value per line key. */
+export type ChartRow = { t: number } & Record<string, number | null>;
+
+/** A vertical marker on the time axis (a new version, a drift verdict). */
+export interface Annotation {
+  t: number;
+  label: string;
+}
+
+/** Props of {@link TimeSeriesChart}. */
+export interface TimeSeriesChartProps {
+  rows: ChartRow[];
+  /** Line keys, in legend order. */
+  lines: string[];
+  /** Axis label with its unit, e.g. `latency (ms)`. */
+  unit: string;
+  format: (v: number) => string;
+  fromMs: number;
+  toMs: number;
+  annotations?: Annotation[];
+  height?: number;
+}
+
+/**
+ * A time series line chart: time on x over the whole requested range, the unit on the y
+ * axis, a tooltip with formatted values, a legend, and annotations as dashed vertical lines.
+ */
+export function TimeSeriesChart({
+  rows,
+  lines,
+  unit,
+  format,
+  fromMs,
+  toMs,
+  annotations = [],
+  height = 220,
+}: TimeSeriesChartProps) {
+  const span = toMs - fromMs;
+  return (
+    <div className="chart" style={{ height }}>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+          <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[fromMs, toMs]}
+            tickFormatter={(v: number) => formatTick(v, span)}
+            stroke="var(--muted)"
+            fontSize={11}
+          />
+          <YAxis
+            stroke="var(--muted)"
+            fontSize={11}
+            width={64}
+            tickFormatter={(v: number) => format(v)}
+            label={{
+              value: unit,
+              angle: -90,
+              position: 'insideLeft',
+              fill: 'var(--muted)',
+              fontSize: 11,
+              dy: 40,
+            }}
+          />
+          <Tooltip
+            contentStyle={{
+              background: 'var(--surface)',
+              border: '1px solid var(--border)',
+              color: 'var(--text)',
+            }}
+            labelFormatter={(v) => new Date(Number(v)).toISOString().replace('T', ' ').slice(0, 19)}
+            formatter={(v) => (typeof v === 'number' ? format(v) : '—')}
+          />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {annotations.map((a) => (
+            <ReferenceLine
+              key={`${a.t}-${a.label}`}
+              x={a.t}
+              stroke="var(--annotation)"
+              strokeDasharray="4 3"
+              label={{
+                value: a.label,
+                position: 'insideTopLeft',
+                fill: 'var(--annotation)',
+                fontSize: 10,
+              }}
+            />
+          ))}
+          {lines.map((key, i) => (
+            <Line
+              key={key}
+              dataKey={key}
+              name={key}
+              stroke={seriesColor(i)}
+              dot={false}
+              strokeWidth={1.75}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, Outlet, useNavigate } from '@tanstack/react-router';
+import { useEffect, useState } from 'react';
+import { ApiError, api, setCsrfToken } from '../lib/api-client.js';
+import { applyTheme, currentTheme, type Theme } from '../lib/theme.js';
+import { useRangeSearch } from '../lib/use-range.js';
+import { ErrorState, Loading } from './states.js';
+import { TimePicker } from './time-picker.js';
+
+const NAV = [
+  { to: '/', label: 'Overview' },
+  { to: '/models', label: 'Models' },
+  { to: '/traces', label: 'Traces' },
+  { to: '/drift', label: 'Drift' },
+  { to: '/infrastructure', label: 'Infrastructure' },
+  { to: '/alerts', label: 'Alerts' },
+  { to: '/settings', label: 'Settings' },
+] as const;
+
+/**
+ * The signed-in shell: navigation, the time picker, theme toggle and sign-out around the
+ * page. It checks the session first (and picks up its CSRF token); without one it sends the
+ * browser to sign-in.
+ */
+export function Layout() {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const search = useRangeSearch();
+  const [theme, setTheme] = useState<Theme>(currentTheme);
+  const session = useQuery({
+    queryKey: ['session'],
+    queryFn: () => api<{ csrfToken: string }>('/auth/session'),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  useEffect(() => {
+    if (session.data) setCsrfToken(session.data.csrfToken);
+  }, [session.data]);
+  const unauthorized = session.error instanceof ApiError && session.error.status === 401;
+  useEffect(() => {
+    if (unauthorized)
+      navigate({
+        to: '/sign-in',
+        search: { redirect: window.location.pathname + window.location.search },
+      });
+  }, [unauthorized, navigate]);
+  const toggleTheme = () => {
+    const next = theme === 'dark' ? 'light' : 'dark';
+    applyTheme(next, true);
+    setTheme(next);
+  };
+  const signOut = async () => {
+    await api('/auth/logout', { method: 'POST' });
+    setCsrfToken(undefined);
+    queryClient.clear();
+    await navigate({ to: '/sign-in', search: { redirect: undefined } });
+  };
+  return (
+    <div className="app">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/" search={search} className="brand">
+          aiobs
+        </Link>
+        <TimePicker />
+        <div className="topbar-actions">
+          <button
+            type="button"
+            onClick={toggleTheme}
+            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+          >
+            {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+          </button>
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <nav className="sidebar" aria-label="Pages">
+        <ul>
+          {NAV.map((n) => (
+            <li key={n.to}>
+              <Link
+                to={n.to}
+                search={search}
+                activeOptions={{ exact: n.to === '/', includeSearch: false }}
+                activeProps={{ className: 'active', 'aria-current': 'page' }}
+              >
+                {n.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content">
+        {session.isPending || unauthorized ? (
+          <Loading label="Checking session" />
+        ) : session.isError ? (
+          <ErrorState error={session.error} retry={() => session.refetch()} />
+        ) : (
+          <Outlet />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { Link } from '@tanstack/react-router';
+import { Sparkline } from '../../components/charts/sparkline.js';
+import { Empty, ErrorState, GetDataHint, Loading } from '../../components/states.js';
+import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
+import { useRangeSearch } from '../../lib/use-range.js';
+import { useModels } from '../overview/api.js';
+import { useModelSparklines } from './api.js';
+import { sparklineOf } from './prepare.js';
+
+/** Every model seen in the range, with its figures and a requests sparkline. */
+export function ModelsPage() {
+  const models = useModels();
+  const sparks = useModelSparklines();
+  const search = useRangeSearch();
+  if (models.isPending) return <Loading label="Loading models" height={300} />;
+  if (models.isError) return <ErrorState error={models.error} retry={() => models.refetch()} />;
+  return (
+    <>
+      <h1>Models</h1>
+      {models.data.models.length === 0 ? (
+        <Empty title="No models in this range">
+          <GetDataHint />
+        </Empty>
+      ) : (
+        <table className="table" data-testid="models-table">
+          <caption className="sr-only">Models in the range</caption>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">Versions</th>
+              <th scope="col">Variants</th>
+              <th scope="col" className="num">
+                Requests
+              </th>
+              <th scope="col">Trend</th>
+              <th scope="col" className="num">
+                Error rate
+              </th>
+              <th scope="col" className="num">
+                p95
+              </th>
+              <th scope="col" className="num">
+                TTFT p95
+              </th>
+              <th scope="col" className="num">
+                Cost
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {models.data.models.map((m) => (
+              <tr key={m.model} data-model={m.model}>
+                <td>
+                  <Link to="/models/view" search={{ ...search, model: m.model }}>
+                    {m.model}
+                  </Link>
+                  <div className="muted small">{m.providers.join(', ')}</div>
+                </td>
+                <td>{m.versions.join(', ') || '—'}</td>
+                <td>{m.variants.join(', ') || '—'}</td>
+                <td className="num" data-testid="requests">
+                  {formatNumber(m.requests)}
+                </td>
+                <td>
+                  <Sparkline
+                    values={sparklineOf(sparks.data, m.model)}
+                    label={`requests of ${m.model} over the range`}
+                  />
+                </td>
+                <td className="num">{formatPercent(m.errorRate)}</td>
+                <td className="num">{formatMs(m.latencyP95Ms)}</td>
+                <td className="num">{formatMs(m.ttftP95Ms)}</td>
+                <td className="num">{formatUsd(m.costUsd)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

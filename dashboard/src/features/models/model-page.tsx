@@ -1,0 +1,191 @@
+import type { SeriesGroupBy } from '@aiobs/api-types';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { type FormEvent, useState } from 'react';
+import { SeriesPanel } from '../../components/series-panel.js';
+import { Stat } from '../../components/stat.js';
+import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
+import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
+import { perSecond } from '../../lib/series.js';
+import { useRangeSearch } from '../../lib/use-range.js';
+import { useModels } from '../overview/api.js';
+import { useModelSeries } from './api.js';
+
+/** One model: its figures, its versions or variants over time, and a way to compare two. */
+export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version' | 'variant' }) {
+  const models = useModels();
+  const series = useModelSeries(model, groupBy as SeriesGroupBy);
+  const search = useRangeSearch();
+  const navigate = useNavigate();
+  if (models.isPending) return <Loading label="Loading model" height={300} />;
+  if (models.isError) return <ErrorState error={models.error} retry={() => models.refetch()} />;
+  const m = models.data.models.find((x) => x.model === model);
+  if (!m)
+    return (
+      <>
+        <h1>{model}</h1>
+        <Empty title="This model has no inferences in the range">
+          <p>
+            Pick a longer range or go back to{' '}
+            <Link to="/models" search={search}>
+              all models
+            </Link>
+            .
+          </p>
+        </Empty>
+      </>
+    );
+  const arms = groupBy === 'version' ? m.versions : m.variants;
+  const setGroup = (g: 'version' | 'variant') =>
+    navigate({ to: '/models/view', search: { ...search, model, groupBy: g } });
+  return (
+    <>
+      <p className="crumbs">
+        <Link to="/models" search={search}>
+          Models
+        </Link>{' '}
+        /
+      </p>
+      <h1>{model}</h1>
+      <div className="stats">
+        <Stat label="Requests" value={formatNumber(m.requests)} testId="model-requests" />
+        <Stat label="Error rate" value={formatPercent(m.errorRate)} testId="model-error-rate" />
+        <Stat
+          label="p50 / p95 / p99"
+          value={`${formatMs(m.latencyP50Ms)} / ${formatMs(m.latencyP95Ms)} / ${formatMs(m.latencyP99Ms)}`}
+        />
+        <Stat label="TTFT p95" value={formatMs(m.ttftP95Ms)} />
+        <Stat label="Cache hit rate" value={formatPercent(m.cacheHitRate)} />
+        <Stat label="Cost" value={formatUsd(m.costUsd)} />
+      </div>
+      <fieldset className="toolbar">
+        <legend className="sr-only">Split charts by</legend>
+        <span aria-hidden="true">Split by:</span>
+        {(['version', 'variant'] as const).map((g) => (
+          <button key={g} type="button" aria-pressed={groupBy === g} onClick={() => setGroup(g)}>
+            {g}
+          </button>
+        ))}
+      </fieldset>
+      <div className="grid">
+        <SeriesPanel
+          title={`Requests per second by ${groupBy}`}
+          query={series}
+          metric="requests"
+          unit="req/s"
+          format={(v) => formatNumber(v)}
+          scale={(r) => perSecond(r.stepMs)}
+        />
+        <SeriesPanel
+          title={`Latency p95 by ${groupBy}`}
+          query={series}
+          metric="latencyP95"
+          unit="p95 (ms)"
+          format={formatMs}
+        />
+        <SeriesPanel
+          title={`Error rate by ${groupBy}`}
+          query={series}
+          metric="errorRate"
+          unit="error rate (%)"
+          format={formatPercent}
+        />
+        <SeriesPanel
+          title={`TTFT p95 by ${groupBy}`}
+          query={series}
+          metric="ttftP95"
+          unit="TTFT (ms)"
+          format={formatMs}
+        />
+        <SeriesPanel
+          title={`Tokens per second by ${groupBy}`}
+          query={series}
+          metric="tokensPerS"
+          unit="tokens/s"
+          format={(v) => formatNumber(v)}
+        />
+        <SeriesPanel
+          title={`Cache hit rate by ${groupBy}`}
+          query={series}
+          metric="cacheHitRate"
+          unit="hit rate (%)"
+          format={formatPercent}
+        />
+        <SeriesPanel
+          title={`Queue wait p95 by ${groupBy}`}
+          query={series}
+          metric="queueWaitP95"
+          unit="queue wait (ms)"
+          format={formatMs}
+        />
+        <SeriesPanel
+          title={`Cost by ${groupBy}`}
+          query={series}
+          metric="cost"
+          unit="cost (USD)"
+          format={formatUsd}
+        />
+      </div>
+      <CompareForm model={model} dimension={groupBy} arms={arms} />
+    </>
+  );
+}
+
+/** Picks two arms and opens the compare view. */
+function CompareForm({
+  model,
+  dimension,
+  arms,
+}: {
+  model: string;
+  dimension: 'version' | 'variant';
+  arms: string[];
+}) {
+  const search = useRangeSearch();
+  const navigate = useNavigate();
+  const [a, setA] = useState(arms[0] ?? '');
+  const [b, setB] = useState(arms[1] ?? arms[0] ?? '');
+  if (arms.length < 2)
+    return (
+      <Panel title="Compare">
+        <p className="muted">
+          Only {arms.length === 0 ? 'no' : 'one'} {dimension} reported: set{' '}
+          <code>aiobs.model.version</code> or <code>aiobs.deployment.variant</code> on inference
+          spans to compare arms.
+        </p>
+      </Panel>
+    );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    navigate({
+      to: '/models/compare',
+      search: { ...search, model, a: `${dimension}:${a}`, b: `${dimension}:${b}` },
+    });
+  };
+  return (
+    <Panel title={`Compare two ${dimension}s`}>
+      <form className="toolbar" onSubmit={submit}>
+        <label>
+          A (baseline){' '}
+          <select value={a} onChange={(e) => setA(e.target.value)}>
+            {arms.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          B (candidate){' '}
+          <select value={b} onChange={(e) => setB(e.target.value)}>
+            {arms.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Compare</button>
+      </form>
+    </Panel>
+  );
+}

@@ -1,0 +1,198 @@
+import { Link } from '@tanstack/react-router';
+import { SeriesPanel } from '../../components/series-panel.js';
+import { Stat } from '../../components/stat.js';
+import { Empty, ErrorState, GetDataHint, Loading, Panel } from '../../components/states.js';
+import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
+import { changeAnnotations, changeLabel, perSecond } from '../../lib/series.js';
+import { useRangeSearch } from '../../lib/use-range.js';
+import { useChanges, useModels, useOverviewSeries, useSlowest } from './api.js';
+import { costByModel, overviewTotals } from './prepare.js';
+
+/** The overview: what every model is doing in the range, what changed and what is slow. */
+export function OverviewPage() {
+  const models = useModels();
+  const series = useOverviewSeries();
+  const slowest = useSlowest(10);
+  const changes = useChanges();
+  const search = useRangeSearch();
+  const range = models.data
+    ? { from: Date.parse(models.data.from), to: Date.parse(models.data.to) }
+    : undefined;
+  const annotations =
+    changes.data && range ? changeAnnotations(changes.data.changes, range.from, range.to) : [];
+
+  if (models.isPending) return <Loading label="Loading models" height={400} />;
+  if (models.isError) return <ErrorState error={models.error} retry={() => models.refetch()} />;
+  if (models.data.models.length === 0)
+    return (
+      <>
+        <h1>Overview</h1>
+        <Empty title="No inference spans in this range">
+          <GetDataHint />
+        </Empty>
+      </>
+    );
+  const totals = overviewTotals(models.data.models, range!.to - range!.from);
+  return (
+    <>
+      <h1>Overview</h1>
+      <div className="stats">
+        <Stat
+          label="Requests"
+          value={formatNumber(totals.requests)}
+          testId="total-requests"
+          hint={`${formatNumber(totals.requestsPerSecond)} req/s`}
+        />
+        <Stat label="Error rate" value={formatPercent(totals.errorRate)} testId="error-rate" />
+        <Stat
+          label="Worst p95 latency"
+          value={formatMs(totals.worstP95Ms)}
+          hint={totals.worstP95Model ?? undefined}
+          testId="worst-p95"
+        />
+        <Stat
+          label="Output tokens/s"
+          value={formatNumber(totals.outputTokensPerSecond)}
+          testId="tokens-per-s"
+        />
+        <Stat label="Cost" value={formatUsd(totals.costUsd)} testId="total-cost" />
+      </div>
+      <div className="grid">
+        <SeriesPanel
+          title="Requests per second"
+          query={series}
+          metrics={{ requests: 'req/s' }}
+          unit="req/s"
+          format={(v) => formatNumber(v)}
+          scale={(r) => perSecond(r.stepMs)}
+          annotations={annotations}
+        />
+        <SeriesPanel
+          title="Latency"
+          query={series}
+          metrics={{ latencyP50: 'p50', latencyP95: 'p95', latencyP99: 'p99' }}
+          unit="latency (ms)"
+          format={formatMs}
+          annotations={annotations}
+        />
+        <SeriesPanel
+          title="Error rate"
+          query={series}
+          metrics={{ errorRate: 'errors' }}
+          unit="error rate (%)"
+          format={formatPercent}
+          annotations={annotations}
+        />
+        <SeriesPanel
+          title="Time to first token"
+          query={series}
+          metrics={{ ttftP50: 'p50', ttftP95: 'p95' }}
+          unit="TTFT (ms)"
+          format={formatMs}
+          annotations={annotations}
+        />
+        <SeriesPanel
+          title="Tokens per second"
+          query={series}
+          metrics={{ tokensPerS: 'tokens/s' }}
+          unit="tokens/s"
+          format={(v) => formatNumber(v)}
+          annotations={annotations}
+        />
+        <Panel title="Cost per model">
+          <table className="table">
+            <caption className="sr-only">Cost per model in the range</caption>
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                <th scope="col" className="num">
+                  Cost (USD)
+                </th>
+                <th scope="col" className="num">
+                  Share
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {costByModel(models.data.models).map((m) => (
+                <tr key={m.model}>
+                  <td>
+                    <Link to="/models/view" search={{ ...search, model: m.model }}>
+                      {m.model}
+                    </Link>
+                  </td>
+                  <td className="num">{formatUsd(m.costUsd)}</td>
+                  <td className="num">{formatPercent(m.share)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {totals.costUsd === 0 && (
+            <p className="muted">
+              No prices set: add them with <code>PUT /api/v1/prices</code>.
+            </p>
+          )}
+        </Panel>
+      </div>
+      <div className="grid">
+        <Panel title="Slowest inferences">
+          {slowest.isPending ? (
+            <Loading />
+          ) : slowest.isError ? (
+            <ErrorState error={slowest.error} retry={() => slowest.refetch()} />
+          ) : (
+            <table className="table" data-testid="slowest">
+              <caption className="sr-only">Slowest inferences in the range</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Time (UTC)</th>
+                  <th scope="col">Model</th>
+                  <th scope="col">Service</th>
+                  <th scope="col" className="num">
+                    Duration
+                  </th>
+                  <th scope="col">Trace</th>
+                </tr>
+              </thead>
+              <tbody>
+                {slowest.data.inferences.map((r) => (
+                  <tr key={r.spanId}>
+                    <td>{r.time.slice(11, 19)}</td>
+                    <td>
+                      {r.model}
+                      {r.version ? ` ${r.version}` : ''}
+                    </td>
+                    <td>{r.service}</td>
+                    <td className="num">{formatMs(r.durationMs)}</td>
+                    <td>
+                      <code title={r.traceId}>{r.traceId.slice(0, 12)}</code>
+                      {r.error && <span className="badge badge-error">error</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Panel>
+        <Panel title="What changed">
+          {changes.isPending ? (
+            <Loading />
+          ) : changes.isError ? (
+            <ErrorState error={changes.error} retry={() => changes.refetch()} />
+          ) : changes.data.changes.length === 0 ? (
+            <Empty title="No new models, versions or variants in this range" />
+          ) : (
+            <ul className="changes" data-testid="changes">
+              {changes.data.changes.map((c) => (
+                <li key={`${c.kind}-${c.model}-${c.version ?? ''}-${c.variant ?? ''}`}>
+                  <time dateTime={c.firstSeen}>{c.firstSeen.slice(0, 16).replace('T', ' ')}</time>{' '}
+                  {changeLabel(c)} ({formatNumber(c.requests)} requests)
+                </li>
+              ))}
+            </ul>
+          )}
+        </Panel>
+      </div>
+    </>
+  );
+}

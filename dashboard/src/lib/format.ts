@@ -1,0 +1,42 @@
+/** Display formatting for figures from the API (null shows as an em dash). */
+
+const DASH = '—';
+
+/** Milliseconds: `412 ms`, `1.24 s`. */
+export function formatMs(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
+  if (Math.abs(v) >= 1000) return `${(v / 1000).toFixed(2)} s`;
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+}
+
+/** A ratio 0–1 as a percentage: `12.5%`. */
+export function formatPercent(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
+  const p = v * 100;
+  return `${p === 0 || p >= 10 ? p.toFixed(1) : p.toFixed(2)}%`;
+}
+
+/** USD: `$0.0123`, `$12.40`. */
+export function formatUsd(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
+  if (v !== 0 && Math.abs(v) < 1) return `$${v.toFixed(4)}`;
+  return `$${v.toFixed(2)}`;
+}
+
+/** A count or rate with a k/M suffix: `1.2k`, `96`. */
+export function formatNumber(v: number | null | undefined, digits = 1): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${(v / 1e6).toFixed(digits)}M`;
+  if (a >= 1e4) return `${(v / 1e3).toFixed(digits)}k`;
+  if (Number.isInteger(v)) return String(v);
+  return v.toFixed(a < 10 ? 2 : 1);
+}
+
+/** A time axis tick: `14:05` within a day, `Dec 2 14:05` beyond. */
+export function formatTick(ms: number, spanMs: number): string {
+  const d = new Date(ms);
+  const hm = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  if (spanMs <= 86_400_000) return hm;
+  return `${d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })} ${hm}`;
+}

@@ -1,0 +1,42 @@
+import { DEFAULT_FROM, DEFAULT_TO, resolveTime } from './time-range.js';
+
+/** Auto-refresh intervals offered; `off` pauses. */
+export const REFRESH_OPTIONS = ['off', '10s', '30s', '1m', '5m'] as const;
+export type Refresh = (typeof REFRESH_OPTIONS)[number];
+
+/** Search params every page shares: the time range and auto-refresh. */
+export interface RangeSearch {
+  from: string;
+  to: string;
+  refresh: Refresh;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 && v.length < 100 ? v : undefined;
+}
+
+/**
+ * Validates the shared params from the URL: anything unreadable becomes the default, so a
+ * mangled shared link still opens (on the last hour) instead of an error page.
+ */
+export function validateRangeSearch(raw: Record<string, unknown>): RangeSearch {
+  const now = Date.now();
+  const from = str(raw.from);
+  const to = str(raw.to);
+  const ok =
+    from && to && resolveTime(from, now) !== undefined && resolveTime(to, now) !== undefined;
+  const refresh = REFRESH_OPTIONS.find((r) => r === raw.refresh) ?? 'off';
+  return { from: ok ? from : DEFAULT_FROM, to: ok ? to : DEFAULT_TO, refresh };
+}
+
+/** Milliseconds between refreshes, or false when paused. */
+export function refreshMs(r: Refresh): number | false {
+  if (r === 'off') return false;
+  const n = Number.parseInt(r, 10);
+  return r.endsWith('m') ? n * 60_000 : n * 1000;
+}
+
+/** An optional string param (a model name, an arm): trimmed, bounded, or undefined. */
+export function optionalParam(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 && v.length <= 500 ? v : undefined;
+}

@@ -1,0 +1,32 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useSearch } from '@tanstack/react-router';
+import { type RangeSearch, refreshMs } from './search.js';
+import { type ResolvedRange, resolveRange } from './time-range.js';
+
+/** The shared range params of the current URL. */
+export function useRangeSearch(): RangeSearch {
+  return useSearch({ strict: false }) as RangeSearch;
+}
+
+/**
+ * A query over the URL's time range. The range is resolved when the fetch runs, so a
+ * relative range ("last hour") moves forward on every auto-refresh; the previous answer stays
+ * on screen while the next loads, so charts do not flash.
+ *
+ * @example
+ * const models = useRangeQuery(['models'], (r, signal) => fetchModels(r, signal));
+ */
+export function useRangeQuery<T>(
+  key: ReadonlyArray<unknown>,
+  fetcher: (range: ResolvedRange, signal: AbortSignal) => Promise<T>,
+  enabled = true,
+) {
+  const search = useRangeSearch();
+  return useQuery({
+    queryKey: [...key, search.from, search.to],
+    queryFn: ({ signal }) => fetcher(resolveRange(search.from, search.to, Date.now()), signal),
+    refetchInterval: refreshMs(search.refresh),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}

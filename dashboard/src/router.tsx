@@ -1,0 +1,93 @@
+import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import { Layout } from './components/layout.js';
+import { ComparePage } from './features/models/compare-page.js';
+import { ModelsPage } from './features/models/index.js';
+import { ModelPage } from './features/models/model-page.js';
+import { OverviewPage } from './features/overview/index.js';
+import { PlannedPage } from './features/placeholder/index.js';
+import { SignInPage } from './features/sign-in/index.js';
+import { optionalParam, validateRangeSearch } from './lib/search.js';
+
+// Routes are thin: they validate the URL's search params and hand them to a feature page.
+
+const rootRoute = createRootRoute({ component: Outlet });
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (raw: Record<string, unknown>) => ({ redirect: optionalParam(raw.redirect) }),
+  component: function SignInRoute() {
+    const { redirect } = signInRoute.useSearch();
+    return <SignInPage redirect={redirect} />;
+  },
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  validateSearch: validateRangeSearch,
+  component: Layout,
+});
+
+const overviewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/',
+  component: OverviewPage,
+});
+
+const modelsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/models',
+  component: ModelsPage,
+});
+
+const modelRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/models/view',
+  validateSearch: (
+    raw: Record<string, unknown>,
+  ): { model: string; groupBy?: 'version' | 'variant' } => ({
+    model: optionalParam(raw.model) ?? '',
+    groupBy: raw.groupBy === 'variant' ? 'variant' : undefined,
+  }),
+  component: function ModelRoute() {
+    const { model, groupBy } = modelRoute.useSearch();
+    return <ModelPage key={model} model={model} groupBy={groupBy ?? 'version'} />;
+  },
+});
+
+const compareRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/models/compare',
+  validateSearch: (raw: Record<string, unknown>) => ({
+    model: optionalParam(raw.model) ?? '',
+    a: optionalParam(raw.a),
+    b: optionalParam(raw.b),
+  }),
+  component: function CompareRoute() {
+    const { model, a, b } = compareRoute.useSearch();
+    return <ComparePage model={model} a={a} b={b} />;
+  },
+});
+
+const planned = (['traces', 'drift', 'infrastructure', 'alerts', 'settings'] as const).map((page) =>
+  createRoute({
+    getParentRoute: () => appRoute,
+    path: `/${page}`,
+    component: () => <PlannedPage page={page} />,
+  }),
+);
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  appRoute.addChildren([overviewRoute, modelsRoute, modelRoute, compareRoute, ...planned]),
+]);
+
+/** The dashboard's router. */
+export const router = createRouter({ routeTree, defaultPreload: false });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
