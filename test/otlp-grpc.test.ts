@@ -384,6 +384,19 @@ describe('OTLP/gRPC limits, saturation and shutdown', () => {
       expect(gzipped.code).toBe(ExportResultCode.FAILED);
       expect((gzipped.error as { code?: number }).code).toBe(RESOURCE_EXHAUSTED);
       expect(gzipped.error?.message).toMatch(/decompresses to a size larger than 65536/);
+      // A 40 KB service name is copied into each of 10 rows: over the decoded-size limit
+      // (2 x --max-body-bytes) though the message is within --max-body-bytes. Not retryable.
+      const amplified = encodeSpans(
+        'x'.repeat(40_000),
+        Array.from({ length: 10 }, () => ({})),
+      );
+      expect(amplified.length).toBeLessThan(65536);
+      const tooWide = await plain.call(EXPORT_PATHS.traces, amplified, auth);
+      expect(tooWide.ok ? 0 : tooWide.code).toBe(RESOURCE_EXHAUSTED);
+      if (!tooWide.ok) {
+        expect(tooWide.details).toMatch(/decoded-size limit of 131072 bytes/);
+        expect(tooWide.trailers.get('grpc-status-details-bin')).toEqual([]);
+      }
       // Credentials are checked from the metadata, before the message is read: an
       // anonymous caller never gets the collector to read (or inflate) its message.
       const anonymous = await plain.call(EXPORT_PATHS.traces, big);
