@@ -8,7 +8,11 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     fileParallelism: true,
-    include: ['{sdk,agent,collector,dashboard}/src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    include: [
+      '{sdk,agent,collector,dashboard}/src/**/*.test.{ts,tsx}',
+      'test/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
