@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadConfig, OPTIONS } from './config.js';
+
+const README = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+
+describe('options', () => {
+  test('every option is in the README table with its flag and variable', () => {
+    const rows = README.split('\n').filter((l) => l.startsWith('| `--'));
+    const missing = OPTIONS.filter(
+      (o) => !rows.some((r) => r.includes(`\`${o.flag.split(' ')[0]}\``) && r.includes(o.env)),
+    ).map((o) => o.flag);
+    // Regenerate with: npm run build && node scripts/config-table.mjs
+    expect(missing).toEqual([]);
+  });
+
+  test('flags and variables are unique', () => {
+    const flags = OPTIONS.map((o) => o.flag.split(' ')[0]);
+    const envs = OPTIONS.map((o) => o.env);
+    expect(new Set(flags).size).toBe(flags.length);
+    expect(new Set(envs).size).toBe(envs.length);
+  });
+
+  test('an invalid value names its flag and variable', () => {
+    expect(() => loadConfig({}, { AIOBS_PORT: 'x' })).toThrow(/--port \(AIOBS_PORT\)/);
+  });
+});
