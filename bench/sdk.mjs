@@ -64,9 +64,11 @@ function median(a) {
 function runChild(args, wrap) {
   const argv = [here, '--child', ...args];
   // Under valgrind, V8 runs single-threaded so that background compilation and GC threads
-  // (which callgrind counts too) do their work at the same points in every run.
+  // (which callgrind counts too) do their work at the same points in every run, and with a
+  // fixed heap-growing schedule so that GC work does not depend on how fast time passes.
+  const v8 = ['--single-threaded', '--predictable-gc-schedule'];
   const out = wrap
-    ? spawnSync(wrap[0], [...wrap.slice(1), process.execPath, '--single-threaded', ...argv], {
+    ? spawnSync(wrap[0], [...wrap.slice(1), process.execPath, ...v8, ...argv], {
         encoding: 'utf8',
       })
     : spawnSync(process.execPath, argv, { encoding: 'utf8' });

@@ -10,23 +10,32 @@ for (let b = 0; b < 256; b++) {
   HEX_HI[b] = '0123456789abcdef'.charCodeAt(b >> 4);
   HEX_LO[b] = '0123456789abcdef'.charCodeAt(b & 15);
 }
-const DASH = 45;
+/** Where the two hex digits of byte i of an id go in its 36 characters (dashes in between). */
+const AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+let random: Buffer | undefined;
+let ascii: Buffer | undefined;
 let batch = '';
 let next = BATCH;
 
-/** BATCH version-4 UUIDs written as ASCII into one buffer, from one 4 KiB random fill. */
+/** BATCH version-4 UUIDs written as ASCII into one reused buffer, from one 4 KiB random fill. */
 function refill(): string {
-  const random = randomFillSync(Buffer.allocUnsafe(16 * BATCH));
-  const out = Buffer.allocUnsafe(ID_CHARS * BATCH);
-  let w = 0;
-  for (let r = 0; r < random.length; r += 16) {
-    random[r + 6] = ((random[r + 6] as number) & 0x0f) | 0x40; // version 4
-    random[r + 8] = ((random[r + 8] as number) & 0x3f) | 0x80; // RFC 4122 variant
+  if (random === undefined || ascii === undefined) {
+    random = Buffer.alloc(16 * BATCH);
+    // the dashes never move: written once
+    ascii = Buffer.alloc(ID_CHARS * BATCH, '-');
+  }
+  const r = randomFillSync(random);
+  const out = ascii;
+  for (let id = 0; id < BATCH; id++) {
+    const from = 16 * id;
+    const to = ID_CHARS * id;
+    r[from + 6] = ((r[from + 6] as number) & 0x0f) | 0x40; // version 4
+    r[from + 8] = ((r[from + 8] as number) & 0x3f) | 0x80; // RFC 4122 variant
     for (let i = 0; i < 16; i++) {
-      if (i === 4 || i === 6 || i === 8 || i === 10) out[w++] = DASH;
-      const v = random[r + i] as number;
-      out[w++] = HEX_HI[v] as number;
-      out[w++] = HEX_LO[v] as number;
+      const v = r[from + i] as number;
+      const w = to + (AT[i] as number);
+      out[w] = HEX_HI[v] as number;
+      out[w + 1] = HEX_LO[v] as number;
     }
   }
   return out.toString('latin1');
