@@ -32,6 +32,7 @@ const GET_ROUTES = [
   '/api/v1/models/slowest',
   '/api/v1/changes',
   '/api/v1/scaling',
+  '/api/v1/prices',
 ];
 
 /** Parameter names the routes read, so random values reach the parsers behind them. */
@@ -740,9 +741,49 @@ describe(`API fuzzing (FUZZ_SEED=${SEED})`, () => {
     expect(examples(failures)).toEqual([]);
   }, 300_000);
 
+  test('200 random JSON bodies on POST /api/v1/auth/login and PUT /api/v1/prices', async () => {
+    const failures: Failure[] = [];
+    const bodies = fc.oneof(
+      queryBody,
+      fc
+        .record(
+          { token: fc.oneof(fc.string({ maxLength: 600 }), fc.jsonValue({ maxDepth: 2 })) },
+          { requiredKeys: [] },
+        )
+        .map((v) => JSON.stringify(v)),
+      fc
+        .tuple(
+          fc.boolean(),
+          fc.array(
+            fc.record(
+              {
+                provider: fc.oneof(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 })),
+                model: fc.oneof(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 })),
+                effectiveFrom: fc.oneof(plausible, fc.jsonValue({ maxDepth: 1 })),
+                inputPerMillion: fc.oneof(fc.double(), fc.jsonValue({ maxDepth: 1 })),
+                outputPerMillion: fc.oneof(fc.double(), fc.jsonValue({ maxDepth: 1 })),
+              },
+              { requiredKeys: [] },
+            ),
+            { maxLength: 3 },
+          ),
+        )
+        .map(([wrap, v]) => JSON.stringify(wrap ? { prices: v } : v)),
+    );
+    for (const [i, body] of fc.sample(bodies, { numRuns: 200, seed: SEED + 3 }).entries()) {
+      const f =
+        i % 2
+          ? await check('POST', '/api/v1/auth/login', body, 'none')
+          : await check('PUT', '/api/v1/prices', body);
+      if (f) failures.push(f);
+    }
+    expect(examples(failures)).toEqual([]);
+  }, 300_000);
+
   test('other methods on every route get a 4xx with the error shape', async () => {
     const failures: Failure[] = [];
-    for (const route of [...GET_ROUTES, '/api/v1/query'])
+    // PUT /api/v1/prices is a route of its own (fuzzed below).
+    for (const route of [...GET_ROUTES.filter((r) => r !== '/api/v1/prices'), '/api/v1/query'])
       for (const method of ['PUT', 'DELETE', 'PATCH'] as const) {
         const f = await check(method, route, '{}');
         if (f) failures.push(f);
