@@ -76,7 +76,14 @@ const PURE = [
   (p) => under(p, 'storage/native') || under(p, 'storage/tables') || p === 'storage/types.ts',
   (p) => ['errors.ts', 'config.ts'].includes(p) || under(p, 'api'),
   (p) => under(p, 'query/sql-gate'),
-  (p) => ['query/params.ts', 'query/convert.ts', 'query/histogram.ts'].includes(p),
+  (p) =>
+    [
+      'query/params.ts',
+      'query/convert.ts',
+      'query/histogram.ts',
+      'query/metric-series.ts',
+      'query/host-shape.ts',
+    ].includes(p),
   (p) =>
     [
       'changes.ts',
