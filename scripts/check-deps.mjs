@@ -9,9 +9,10 @@
  *   an error, so a new folder gets placed on purpose. Test files, `__fixtures__/` and
  *   `testing/` folders wire layers together and are exempt from this rule only.
  * - No two collector areas (top folders) import each other: same-layer modules stay acyclic.
- * - Pure modules (otlp/, query/ parsing and the SQL gate's rules, the models' maths) import
- *   no I/O: no value import of an I/O module (fs, net, http, the engine clients, pino) nor of
- *   a collector file that is not pure itself. Type-only imports are free.
+ * - Pure modules (the PURE list: otlp/, query/ parsing, shaping and the SQL gate's rules,
+ *   the models' maths, drift statistics) import no I/O: no value import of an I/O module
+ *   (fs, net, http, the engine clients, pino) nor of a collector file that is not pure
+ *   itself. Type-only imports are free.
  * - `collector/src/api/types.ts` is type-only and imports nothing outside `api/`.
  * - The dashboard imports only types from the collector (`import type`).
  * - The SDK is a leaf: it imports nothing from another workspace package.
@@ -97,6 +98,7 @@ const PURE = [
       'sql.ts',
       'stats.ts',
     ].some((f) => p === `models/${f}`),
+  (p) => ['drift/stats.ts', 'drift/features.ts', 'drift/sql.ts'].includes(p),
 ];
 
 /** Packages and built-ins that do I/O; a pure module may import them only as types. */
