@@ -22,7 +22,11 @@ const rows = OPTIONS.map((o) => {
   const help = o.help.replaceAll('|', '\\|');
   return `| \`${o.flag.split(' ')[0]}\` | \`${o.env}\` | ${shownDefault(o)} | ${help} |`;
 });
-const table = ['| flag | environment | default | what it does |', '| --- | --- | --- | --- |', ...rows];
+const table = [
+  '| flag | environment | default | what it does |',
+  '| --- | --- | --- | --- |',
+  ...rows,
+];
 
 const path = join(root, 'README.md');
 const readme = readFileSync(path, 'utf8');
