@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Principal } from '../auth/authenticator.js';
 import { loadConfig } from '../config.js';
+import { Ingestor } from '../ingest/ingestor.js';
+import { DecodeOutcome } from '../otlp/outcome.js';
+import { encodeOtlpProtobuf } from '../otlp/testing/otlp-protobuf.js';
 import { createDb } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
@@ -209,5 +213,126 @@ describe('drift statistics computed in the engine equal SciPy', () => {
       current: CUR,
     });
     expect(none).toEqual([]);
+  });
+});
+
+describe('the ingest path writes typed rows', () => {
+  const principal: Principal = { kind: 'ingest', projectId: 'ingest-test' };
+  const nanos = (ms: number) => `${BigInt(ms) * 1_000_000n}`;
+  const at = T0 + 4 * HOUR;
+  const attr = (key: string, value: object) => ({ key, value });
+
+  test('spans with features (protobuf and JSON) and feedback logs land typed', async () => {
+    const ingestor = new Ingestor(engine, loadConfig({ dataDir: dir }, {}), log);
+    const spans = Array.from({ length: 120 }, (_, i) => ({
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: (0x1000 + i).toString(16).padStart(16, '0'),
+      name: 'predict',
+      startTimeUnixNano: nanos(at + i * 1000),
+      endTimeUnixNano: nanos(at + i * 1000 + 5),
+      attributes: [
+        attr('gen_ai.operation.name', { stringValue: 'predict' }),
+        attr('gen_ai.request.model', { stringValue: 'ingested' }),
+        attr('aiobs.model.version', { stringValue: 'v1' }),
+        attr('aiobs.prediction.id', { stringValue: `pred-${i}` }),
+        attr('aiobs.feature.amount', i % 2 ? { intValue: String(i) } : { doubleValue: i + 0.25 }),
+        attr('aiobs.feature.plan', { stringValue: i % 3 ? 'pro' : 'free' }),
+        attr('aiobs.prediction.label', { stringValue: i % 4 ? 'ok' : 'fraud' }),
+      ],
+    }));
+    const request = (list: object[]) => ({
+      resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: list }] }],
+    });
+    await ingestor.ingest(
+      'traces',
+      'protobuf',
+      encodeOtlpProtobuf('ExportTraceServiceRequest', request(spans.slice(0, 60))),
+      principal,
+      new DecodeOutcome(),
+    );
+    await ingestor.ingest(
+      'traces',
+      'json',
+      Buffer.from(JSON.stringify(request(spans.slice(60)))),
+      principal,
+      new DecodeOutcome(),
+    );
+    const feedback = {
+      resourceLogs: [
+        {
+          resource: { attributes: [] },
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  timeUnixNano: nanos(at + 200_000),
+                  eventName: 'aiobs.feedback',
+                  attributes: [
+                    attr('aiobs.prediction.id', { stringValue: 'pred-4' }),
+                    attr('aiobs.feedback.label', { stringValue: 'fraud' }),
+                    attr('aiobs.feedback.correct', { boolValue: true }),
+                  ],
+                },
+                {
+                  timeUnixNano: nanos(at + 200_000),
+                  eventName: 'other',
+                  attributes: [attr('aiobs.prediction.id', { stringValue: 'pred-5' })],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    await ingestor.ingest(
+      'logs',
+      'json',
+      Buffer.from(JSON.stringify(feedback)),
+      principal,
+      new DecodeOutcome(),
+    );
+    await ingestor.close();
+
+    const rs = await engine.client.query({
+      query: `SELECT feature, kind, is_numeric, count() AS n, sum(num) AS s, groupUniqArray(cat) AS cats
+              FROM aiobs_feature_values WHERE project_id = 'ingest-test' AND model = 'ingested' AND version = 'v1'
+              GROUP BY feature, kind, is_numeric ORDER BY feature`,
+      format: 'JSONEachRow',
+    });
+    const got = await rs.json<Record<string, unknown>>();
+    const amountSum = spans.reduce((a, _, i) => a + (i % 2 ? i : i + 0.25), 0);
+    expect(got).toEqual([
+      { feature: 'amount', kind: 'feature', is_numeric: 1, n: 120, s: amountSum, cats: [''] },
+      {
+        feature: 'plan',
+        kind: 'feature',
+        is_numeric: 0,
+        n: 120,
+        s: 0,
+        cats: expect.arrayContaining(['pro', 'free']),
+      },
+      {
+        feature: 'prediction.label',
+        kind: 'prediction',
+        is_numeric: 0,
+        n: 120,
+        s: 0,
+        cats: expect.arrayContaining(['ok', 'fraud']),
+      },
+    ]);
+
+    // Feedback joins its prediction by id at query time.
+    const fb = await engine.client.query({
+      query: `SELECT f.prediction_id AS id, f.label AS label, f.correct AS correct, v.cat AS predicted
+              FROM aiobs_feedback AS f
+              INNER JOIN (SELECT prediction_id, cat FROM aiobs_feature_values
+                          WHERE project_id = 'ingest-test' AND feature = 'prediction.label') AS v
+              ON v.prediction_id = f.prediction_id
+              WHERE f.project_id = 'ingest-test'`,
+      format: 'JSONEachRow',
+    });
+    expect(await fb.json()).toEqual([
+      { id: 'pred-4', label: 'fraud', correct: 1, predicted: 'fraud' },
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import type { OtlpEncoding, Signal } from '../otlp/http.js';
 import { type DecodeContext, type DecodeOutcome, encodeProject } from '../otlp/outcome.js';
 import type { Engine } from '../storage/engine.js';
 import type { NativeBlock } from '../storage/native/block.js';
+import { FeatureValuesBlock } from '../storage/tables/feature-values-block.js';
 import { LogsBlock } from '../storage/tables/logs-block.js';
 import {
   ExpHistogramBlock,
@@ -48,6 +49,8 @@ export class Ingestor {
   readonly histogram: TableBatcher<HistogramBlock>;
   readonly expHistogram: TableBatcher<ExpHistogramBlock>;
   readonly summary: TableBatcher<SummaryBlock>;
+  /** Typed drift inputs of the spans (aiobs_feature_values), written beside them. */
+  readonly features: TableBatcher<FeatureValuesBlock>;
   private readonly all: TableBatcher<NativeBlock>[];
   /** Memory shared by pending rows and bodies in flight (`--max-pending-bytes`). */
   readonly budget: WriteBudget;
@@ -76,6 +79,7 @@ export class Ingestor {
     this.histogram = make(() => new HistogramBlock());
     this.expHistogram = make(() => new ExpHistogramBlock());
     this.summary = make(() => new SummaryBlock());
+    this.features = make(() => new FeatureValuesBlock());
     this.all = [
       this.traces,
       this.logs,
@@ -84,6 +88,7 @@ export class Ingestor {
       this.histogram,
       this.expHistogram,
       this.summary,
+      this.features,
     ];
     this.budget = new WriteBudget(config.maxPendingBytes, () => this.pendingBytes());
     this.maxDecodedBytes = maxDecodedBytes(config);
@@ -133,10 +138,11 @@ export class Ingestor {
       maxAttributes: this.maxAttributes,
       droppedAttributes: 0,
       budget: new DecodeBudget(this.maxDecodedBytes, headroom),
+      features: signal === 'traces' ? this.features.block() : undefined,
     };
     const batchers =
       signal === 'traces'
-        ? [this.traces]
+        ? [this.traces, this.features]
         : signal === 'logs'
           ? [this.logs]
           : [this.gauge, this.sum, this.histogram, this.expHistogram, this.summary];

@@ -1,3 +1,4 @@
+import type { FeatureValuesBlock } from '../storage/tables/feature-values-block.js';
 import type { DecodeBudget } from './decode-budget.js';
 
 /**
@@ -52,6 +53,11 @@ export interface DecodeContext extends AttributeLimits {
   readonly project: Buffer;
   /** Charged after each record with what it wrote; throws once the request is over it. */
   readonly budget: DecodeBudget;
+  /**
+   * Where trace decoders write typed drift inputs (`aiobs.feature.*`, `aiobs.prediction.*`)
+   * of accepted spans; absent: none are written (see otlp/feature-rows.ts).
+   */
+  readonly features?: FeatureValuesBlock;
 }
 
 /** Encodes a project id once per request, as every row repeats it. */

@@ -1,8 +1,10 @@
 import type { TracesBlock } from '../../storage/tables/traces-block.js';
 import { EMPTY, SPAN_KINDS, STATUS_CODES } from '../enums.js';
+import { FeatureRows } from '../feature-rows.js';
 import type { DecodeContext, DecodeOutcome } from '../outcome.js';
 import { JsonAttributes, writeAttributesJson } from './attributes.js';
 import { SPAN_KIND_ENUM, STATUS_CODE_ENUM } from './enum-names.js';
+import { collectFeaturesJson } from './features.js';
 import {
   array,
   eachObject,
@@ -43,6 +45,7 @@ class TraceState {
   scopeName = '';
   scopeVersion = '';
   readonly mark: number[] = [];
+  readonly features = new FeatureRows();
   spanIndex = 0;
 
   constructor(
@@ -160,6 +163,16 @@ class TraceState {
     b.rows++;
     this.outcome.accepted++;
     this.ctx.budget.charge(b);
+    const fb = this.ctx.features;
+    if (fb) {
+      const f = this.features;
+      f.reset();
+      collectFeaturesJson(s.attributes, this.ctx.maxAttributes, f);
+      if (f.count > 0) {
+        f.write(fb, this.ctx.project, startLo, startHi);
+        this.ctx.budget.charge(fb);
+      }
+    }
   }
 
   event(ev: JsonObject): boolean {

@@ -1,8 +1,10 @@
 import type { TracesBlock } from '../../storage/tables/traces-block.js';
 import { EMPTY, SPAN_KINDS, STATUS_CODES } from '../enums.js';
+import { FeatureRows } from '../feature-rows.js';
 import { isZeroId, writeHexId } from '../ids.js';
 import type { DecodeContext, DecodeOutcome } from '../outcome.js';
 import { writeKeyValue } from './attributes.js';
+import { collectFeaturesProto } from './features.js';
 import { eachField, ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader.js';
 import { EncodedAttributes, readAttributes } from './resource.js';
 
@@ -48,6 +50,7 @@ class TraceState {
   events: number[] = [];
   links: number[] = [];
   readonly mark: number[] = [];
+  readonly features = new FeatureRows();
   spanIndex = 0;
 
   constructor(
@@ -225,6 +228,16 @@ class TraceState {
     b.rows++;
     this.outcome.accepted++;
     this.ctx.budget.charge(b);
+    const fb = this.ctx.features;
+    if (fb) {
+      const f = this.features;
+      f.reset();
+      collectFeaturesProto(r, attrs, this.ctx.maxAttributes, f);
+      if (f.count > 0) {
+        f.write(fb, this.ctx.project, startLo, startHi);
+        this.ctx.budget.charge(fb);
+      }
+    }
   }
 
   event(r: ProtoReader, start: number, end: number): boolean {
