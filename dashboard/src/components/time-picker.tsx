@@ -40,7 +40,7 @@ export function TimePicker() {
         }}
         data-testid="time-picker"
       >
-        🕒 {describeRange(search.from, search.to)}
+        {describeRange(search.from, search.to)}
       </button>
       {open && (
         <div className="popover" id={`${id}-panel`}>

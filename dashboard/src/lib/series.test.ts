@@ -74,5 +74,19 @@ describe('series shaping', () => {
       { t: Date.parse(T1), label: 'version v2 of m' },
     ]);
     expect(changeLabel(changes[1]!)).toBe('new model old');
+    const same: Change[] = [
+      { kind: 'model', model: 'm', firstSeen: T0, lastSeen: T1, requests: 3 },
+      {
+        kind: 'version',
+        model: 'm',
+        version: 'v1',
+        firstSeen: '2026-12-02T00:00:20.000Z',
+        lastSeen: T1,
+        requests: 3,
+      },
+    ];
+    expect(changeAnnotations(same, Date.parse(T0), Date.parse(T1))).toEqual([
+      { t: Date.parse(T0), label: 'new model m +1' },
+    ]);
   });
 });

@@ -61,11 +61,26 @@ export function perSecond(stepMs: number): (v: number) => number {
   return (v) => v / (stepMs / 1000);
 }
 
-/** The changes inside `[fromMs, toMs]` as chart annotations (`v2 of acme/llm`). */
+/**
+ * The changes inside `[fromMs, toMs]` as chart annotations. Changes first seen in the same
+ * minute share one marker (`version v2 of acme/llm +2`), so labels do not overprint.
+ */
 export function changeAnnotations(changes: Change[], fromMs: number, toMs: number): Annotation[] {
-  return changes
-    .map((c) => ({ t: Date.parse(c.firstSeen), label: changeLabel(c) }))
-    .filter((a) => a.t >= fromMs && a.t <= toMs);
+  const byMinute = new Map<number, { t: number; labels: string[] }>();
+  for (const c of changes) {
+    const t = Date.parse(c.firstSeen);
+    if (!(t >= fromMs && t <= toMs)) continue;
+    const minute = Math.floor(t / 60_000);
+    const entry = byMinute.get(minute) ?? { t, labels: [] };
+    entry.labels.push(changeLabel(c));
+    byMinute.set(minute, entry);
+  }
+  return [...byMinute.values()]
+    .sort((a, b) => a.t - b.t)
+    .map(({ t, labels }) => ({
+      t,
+      label: labels.length > 1 ? `${labels[0]} +${labels.length - 1}` : labels[0]!,
+    }));
 }
 
 /** One line describing a change: `new version v2 of acme/llm`. */

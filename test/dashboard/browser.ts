@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../helpers/collector.js';
+
+/** Debian's Chromium, installed by scripts/install-chromium.sh. */
+export const CHROMIUM = process.env.AIOBS_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Where screenshots go (gitignored by `.aiobs-*`). */
+export const ARTIFACTS = join(REPO_ROOT, '.aiobs-artifacts', 'dashboard');
+
+/** Throws a clear message when Chromium is missing, instead of a launch stack trace. */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} not found: the dashboard browser tests need Debian's chromium. Install it with ` +
+        '`sudo scripts/install-chromium.sh` (or set AIOBS_CHROMIUM to a Chromium binary).',
+    );
+}
+
+/** A headless Chromium with a fresh profile; `close()` removes the profile. */
+export async function launchBrowser(): Promise<{
+  context: BrowserContext;
+  close(): Promise<void>;
+}> {
+  requireChromium();
+  const profile = mkdtempSync(join(tmpdir(), 'aiobs-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Problems a page showed: console errors, uncaught exceptions, failed or 4xx/5xx requests. */
+export interface PageProblems {
+  list: string[];
+  /** Responses that are expected (e.g. the 401 of a signed-out session check). */
+  allow(pattern: RegExp): void;
+}
+
+/** Records everything that went wrong on `page` from now on. */
+export function watchProblems(page: Page): PageProblems {
+  const list: string[] = [];
+  const allowed: RegExp[] = [];
+  const ok = (s: string) => allowed.some((r) => r.test(s));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !ok(m.text())) list.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => list.push(`exception: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    // Requests aborted by navigation or by TanStack Query cancelling a superseded fetch are not failures.
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED')
+      list.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    const line = `${r.status()} ${r.request().method()} ${r.url()}`;
+    if (r.status() >= 400 && !ok(line)) list.push(`http: ${line}`);
+  });
+  return { list, allow: (p) => allowed.push(p) };
+}
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the current page. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, which the page's CSP (script-src 'self') allows.
+  await page.evaluate(AXE);
+  const results = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: Array<{
+              id: string;
+              impact: string;
+              help: string;
+              nodes: Array<{ target: unknown }>;
+            }>;
+          }>;
+        };
+      }
+    ).axe;
+    return (await axe.run()).violations;
+  });
+  return results
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))})`,
+    );
+}
+
+/** Saves a full-page screenshot under {@link ARTIFACTS}. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,216 @@
+/// <reference lib="dom" />
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type RunningCollector, startCollector } from '../helpers/collector.js';
+import { axeViolations, launchBrowser, screenshot, watchProblems } from './browser.js';
+import { type SeedSpan, sendSpans, waitFor } from './seed.js';
+
+// The dashboard in Debian's Chromium against a real collector seeded with GenAI spans:
+// sign-in, Overview and Models read back the seeded figures, in both themes, with no console
+// errors, no failed requests and no serious accessibility violations.
+
+const MIN = 60_000;
+let c: RunningCollector;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+let problems: ReturnType<typeof watchProblems>;
+const base = Date.now() - 30 * MIN;
+
+/** 20 requests of v1 (no errors), 10 of v2 (3 errors), 5 of an embedding model, one slow. */
+function seedSpans(): SeedSpan[] {
+  const spans: SeedSpan[] = [];
+  for (let i = 0; i < 20; i++)
+    spans.push({
+      model: 'acme/chat',
+      version: 'v1',
+      variant: 'control',
+      startMs: base + i * 30_000,
+      durationMs: 200 + i,
+      inputTokens: 100,
+      outputTokens: 20,
+    });
+  for (let i = 0; i < 10; i++)
+    spans.push({
+      model: 'acme/chat',
+      version: 'v2',
+      variant: 'canary',
+      startMs: base + 10 * MIN + i * 30_000,
+      durationMs: 400 + i,
+      error: i < 3,
+      inputTokens: 100,
+      outputTokens: 20,
+    });
+  for (let i = 0; i < 5; i++)
+    spans.push({
+      model: 'acme/embed',
+      version: 'e1',
+      variant: 'control',
+      startMs: base + i * MIN,
+      durationMs: i === 4 ? 5000 : 50,
+      inputTokens: 10,
+      outputTokens: 0,
+    });
+  return spans;
+}
+
+beforeAll(async () => {
+  c = await startCollector();
+  await sendSpans(c, 'chat-api', seedSpans());
+  await waitFor(async () => {
+    const r = await c.api<{ models: Array<{ requests: number }> }>('/api/v1/models');
+    return r.models.reduce((s, m) => s + m.requests, 0) === 35;
+  }, 'the 35 seeded inferences to be queryable');
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  problems = watchProblems(page);
+});
+afterAll(async () => {
+  await browser?.close();
+  expect(await c.stop()).toBe(0);
+});
+
+async function expectClean(name: string) {
+  expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
+  expect(problems.list, `problems on ${name}`).toEqual([]);
+}
+
+describe('dashboard in Chromium', () => {
+  test('a signed-out visit goes to sign-in; a wrong token is refused; the admin token signs in', async () => {
+    // The session check of a signed-out browser answers 401 by design.
+    problems.allow(/401 GET .*\/api\/v1\/auth\/session/);
+    problems.allow(/401 POST .*\/api\/v1\/auth\/login/);
+    problems.allow(/Failed to load resource: the server responded with a status of 401/);
+    await page.goto(`${c.url}/models?from=now-1h&to=now`);
+    await page.waitForURL(/\/sign-in\?redirect=/);
+    await page.getByLabel('Admin token').fill('wrong-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not accepted');
+    await page.getByLabel('Admin token').fill(c.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/models\?/);
+    await page.getByTestId('models-table').waitFor();
+    const storage = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
+    expect(storage).not.toContain(c.adminToken);
+    const cookies = await browser.context.cookies();
+    expect(cookies.find((k) => k.name === 'aiobs_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+    });
+    problems.list.length = 0;
+  });
+
+  test('Overview shows the seeded totals, charts, slowest inference and changes', async () => {
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    await expect.poll(() => page.getByTestId('total-requests').textContent()).toBe('35');
+    expect(await page.getByTestId('error-rate').textContent()).toBe('8.57%');
+    const firstSlow = page.getByTestId('slowest').locator('tbody tr').first();
+    await expect.poll(() => firstSlow.textContent()).toContain('5.00 s');
+    expect(await firstSlow.textContent()).toContain('acme/embed');
+    await expect
+      .poll(() => page.getByTestId('changes').textContent())
+      .toContain('version v2 of acme/chat');
+    const latency = page.getByRole('region', { name: 'Latency' });
+    await latency.locator('.recharts-line path').first().waitFor();
+    expect(await latency.locator('.recharts-legend-item-text').allTextContents()).toEqual([
+      'p50',
+      'p95',
+      'p99',
+    ]);
+    expect(await latency.locator('.recharts-label').first().textContent()).toContain(
+      'latency (ms)',
+    );
+    // Hovering the chart shows a tooltip with a seeded latency (v1 200–219 ms, v2 400–409 ms).
+    const box = (await latency.locator('.recharts-cartesian-grid').boundingBox())!;
+    let tip = '';
+    for (let x = box.x + box.width - 2; x > box.x && !/\d+ ms/.test(tip); x -= 8) {
+      await page.mouse.move(x, box.y + box.height / 2);
+      tip = (await latency.locator('.recharts-tooltip-wrapper').textContent()) ?? '';
+    }
+    const shown = [...tip.matchAll(/(\d+) ms/g)].map((m) => Number(m[1]));
+    expect(shown.length).toBeGreaterThan(0);
+    for (const v of shown)
+      expect((v >= 200 && v <= 219) || (v >= 400 && v <= 409) || (v >= 50 && v <= 5000)).toBe(true);
+    await page.mouse.move(0, 0);
+    await expectClean('overview');
+  });
+
+  test('Models lists each model with its figures and a sparkline; the compare view says roll back', async () => {
+    await page.getByRole('link', { name: 'Models', exact: true }).click();
+    const chat = page.locator('tr[data-model="acme/chat"]');
+    await expect.poll(() => chat.getByTestId('requests').textContent()).toBe('30');
+    expect(
+      await page.locator('tr[data-model="acme/embed"]').getByTestId('requests').textContent(),
+    ).toBe('5');
+    expect(await chat.textContent()).toContain('v1, v2');
+    await chat.locator('.sparkline path.recharts-curve').waitFor();
+    await expectClean('models');
+    await chat.getByRole('link', { name: 'acme/chat' }).click();
+    await expect.poll(() => page.getByTestId('model-requests').textContent()).toBe('30');
+    expect(await page.getByTestId('model-error-rate').textContent()).toBe('10.0%');
+    const byVersion = page.getByRole('region', { name: 'Latency p95 by version' });
+    await byVersion.locator('.recharts-line path').first().waitFor();
+    expect(await byVersion.locator('.recharts-legend-item-text').allTextContents()).toEqual([
+      'v1',
+      'v2',
+    ]);
+    await expectClean('model');
+    await page.getByLabel('A (baseline)').selectOption('v1');
+    await page.getByLabel('B (candidate)').selectOption('v2');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForURL(/\/models\/compare\?.*a=version%3Av1/);
+    await expect.poll(() => page.getByTestId('verdict').textContent()).toContain('Roll back B');
+    const errRow = page.locator('tr[data-figure="errorRate"]');
+    expect(await errRow.textContent()).toContain('0.0%');
+    expect(await errRow.textContent()).toContain('30.0%');
+    expect(await errRow.textContent()).toContain('worse');
+    await expectClean('compare');
+  });
+
+  test('the time range follows the URL and the picker', async () => {
+    const empty = `from=${new Date(base - 120 * MIN).toISOString()}&to=${new Date(base - 60 * MIN).toISOString()}`;
+    await page.goto(`${c.url}/?${empty}`);
+    await page.getByText('No inference spans in this range').waitFor();
+    await page.getByText('npm run demo').waitFor();
+    await page.getByTestId('time-picker').click();
+    await page.getByRole('button', { name: 'Last 6 hours' }).click();
+    await page.waitForURL(/from=now-6h/);
+    await expect.poll(() => page.getByTestId('total-requests').textContent()).toBe('35');
+    await page.getByTestId('time-picker').click();
+    await page.getByLabel('From').fill('yesterday');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('now-15m');
+    await page.keyboard.press('Escape');
+    await expectClean('time range');
+  });
+
+  test('every page in both themes: screenshots, placeholders say what they will show', async () => {
+    const pages = [
+      '/',
+      '/models',
+      '/models/view?model=acme%2Fchat',
+      '/traces',
+      '/drift',
+      '/infrastructure',
+      '/alerts',
+      '/settings',
+    ];
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      for (const path of pages) {
+        await page.goto(`${c.url}${path}${path.includes('?') ? '&' : '?'}from=now-1h&to=now`);
+        await page.locator('main h1').first().waitFor();
+        await page.waitForFunction(() => !document.querySelector('[role="status"].state-loading'));
+        expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+        if (['/traces', '/drift', '/alerts', '/settings', '/infrastructure'].includes(path))
+          expect(await page.getByText('Not built yet', { exact: true }).count()).toBe(1);
+        await screenshot(page, `${theme}${path.replace(/[/?=%]+/g, '-')}`);
+        await expectClean(`${path} (${theme})`);
+      }
+    }
+    // The toggle overrides the system theme.
+    await page.getByRole('button', { name: /Switch to light theme/ }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+  }, 300_000);
+});
