@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 import { type AppEnv, requireAuth } from './middleware/auth.js';
 import { corsFor } from './middleware/cors.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { createDriftModule } from './drift/index.js';
 import { createModelsModule } from './models/index.js';
 import { OtlpDecodeError } from './otlp/errors.js';
 import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps) {
   api.route('/changes', models.changes);
   api.route('/prices', models.prices);
   api.route('/scaling', models.scaling);
+  api.route('/drift', createDriftModule({ db }).drift);
   app.route('/api/v1', api);
   mountDashboard(app, config);
 

@@ -269,3 +269,51 @@ export interface ScalingResponse {
   errorRate: number;
   hosts: string[];
 }
+
+/** One side of a drift comparison, as answered. */
+export interface DriftSide {
+  from: string;
+  to: string;
+  version?: string;
+  variant?: string;
+}
+
+/**
+ * Drift of one feature (or prediction output) between the reference and the current
+ * window (docs/drift.md). Statistics a type does not have are null.
+ */
+export interface FeatureDriftResponse {
+  /** Feature name (without `aiobs.feature.`), or `prediction.value|label|score`. */
+  feature: string;
+  /** From the values' OTLP type: int/double numeric, string/bool categorical. */
+  type: 'numeric' | 'categorical';
+  referenceCount: number;
+  currentCount: number;
+  /** PSI on the reference's 10 decile bins (numeric) or over categories; shares floored at 1e-4. */
+  psi: number | null;
+  /** Jensen–Shannon distance, base 2, on the same bins or categories. */
+  jensenShannon: number | null;
+  ksStatistic: number | null;
+  ksPValue: number | null;
+  /** Wasserstein-1 distance divided by the reference's population standard deviation. */
+  wassersteinNormed: number | null;
+  chiSquarePValue: number | null;
+  verdict: 'drift' | 'moderate' | 'no_drift' | 'insufficient_data';
+  /** The measure the verdict rests on; null with insufficient data. */
+  measure: 'ks' | 'chisquare' | 'wasserstein' | 'jensenShannon' | 'psi' | null;
+  score: number | null;
+  threshold: number | null;
+}
+
+/** `GET /api/v1/drift`. */
+export interface DriftResponse {
+  model: string;
+  reference: DriftSide;
+  current: DriftSide;
+  method: 'auto' | 'psi';
+  /** Fewest values on either side for a verdict. */
+  minSamples: number;
+  features: FeatureDriftResponse[];
+  /** The model's outputs (`aiobs.prediction.value|label|score`), judged alike. */
+  predictions: FeatureDriftResponse[];
+}

@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Hono } from 'hono';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { DriftResponse } from '../api/types.js';
 import type { Principal } from '../auth/authenticator.js';
 import { loadConfig } from '../config.js';
+import { AppError } from '../errors.js';
 import { Ingestor } from '../ingest/ingestor.js';
 import { DecodeOutcome } from '../otlp/outcome.js';
 import { encodeOtlpProtobuf } from '../otlp/testing/otlp-protobuf.js';
@@ -14,6 +17,7 @@ import { migrate } from '../storage/migrate.js';
 import { normal, rng, type ScipyResult, scipyReference } from './__fixtures__/scipy.js';
 import type { FeatureStats } from './features.js';
 import { createDriftRepo } from './repo.js';
+import { driftRoutes } from './routes.js';
 
 // Known samples are written as typed feature rows; the statistics the engine computes
 // (decile bins, KS, Wasserstein, category counts) and what stats.ts makes of them are
@@ -334,5 +338,86 @@ describe('the ingest path writes typed rows', () => {
     expect(await fb.json()).toEqual([
       { id: 'pred-4', label: 'fraud', correct: 1, predicted: 'fraud' },
     ]);
+  });
+});
+
+describe('GET /drift', () => {
+  let app: Hono;
+  beforeAll(() => {
+    app = new Hono()
+      // The shape app.onError renders: {"error": {"code", "message", "field"}}.
+      .onError((err, c) => {
+        if (!(err instanceof AppError)) throw err;
+        return c.json(
+          { error: { code: err.code, message: err.message, field: err.options.field } },
+          err.status,
+        );
+      })
+      .route('/drift', driftRoutes(createDriftRepo(createDb(engine))));
+  });
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const url = (extra = '') =>
+    `/drift?model=${MODEL}&from=${iso(CUR.fromMs)}&to=${iso(CUR.toMs)}&version=v2` +
+    `&refFrom=${iso(REF.fromMs)}&refTo=${iso(REF.toMs)}&refVersion=v1${extra}`;
+
+  test('features and predictions with statistics and verdicts', async () => {
+    const res = await app.request(url());
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as DriftResponse;
+    expect(body.reference).toEqual({ from: iso(REF.fromMs), to: iso(REF.toMs), version: 'v1' });
+    expect(body.current.version).toBe('v2');
+    expect(body.predictions.map((p) => p.feature)).toEqual(['prediction.score']);
+    const by = (f: string) => body.features.find((x) => x.feature === f)!;
+    // 2,000 reference values: normed Wasserstein decides.
+    expect(by('amount_shift')).toMatchObject({ measure: 'wasserstein', verdict: 'drift' });
+    expect(by('amount_shift').score).toBe(by('amount_shift').wassersteinNormed);
+    // 800: KS decides; same distribution.
+    expect(by('amount_same').measure).toBe('ks');
+    expect(by('amount_same').score).toBe(by('amount_same').ksPValue);
+    expect(by('amount_same').verdict).toBe(
+      by('amount_same').ksPValue! < 0.05
+        ? 'drift'
+        : by('amount_same').ksPValue! < 0.1
+          ? 'moderate'
+          : 'no_drift',
+    );
+    expect(by('device')).toMatchObject({ measure: 'chisquare', verdict: 'drift' });
+    expect(by('channel')).toMatchObject({ measure: 'chisquare', verdict: 'drift', score: 0 });
+    expect(body.predictions[0]).toMatchObject({ measure: 'ks', verdict: 'drift' });
+    // The figures are the repository's (checked against SciPy above).
+    for (const f of body.features) {
+      const s = stats.find((x) => x.feature === f.feature)!;
+      expect(f.psi).toBe(s.psi);
+      expect(f.referenceCount).toBe(s.referenceCount);
+    }
+  });
+
+  test('minSamples: too few values on either side is insufficient_data', async () => {
+    const body = (await (await app.request(url('&minSamples=700'))).json()) as DriftResponse;
+    const v = Object.fromEntries(body.features.map((f) => [f.feature, f.verdict]));
+    // amount_same has 800 reference and 600 current values.
+    expect(v.amount_same).toBe('insufficient_data');
+    expect(v.amount_shift).toBe('drift');
+    expect(body.features.find((f) => f.feature === 'amount_same')!.measure).toBeNull();
+  });
+
+  test('method=psi judges by PSI', async () => {
+    const body = (await (await app.request(url('&method=psi'))).json()) as DriftResponse;
+    for (const f of body.features) expect(f.measure).toBe('psi');
+  });
+
+  test.each([
+    ['/drift?refFrom=0&refTo=1', 'model'],
+    [`/drift?model=${MODEL}&refTo=1`, 'refFrom'],
+    [`/drift?model=${MODEL}&refFrom=5&refTo=1`, 'refFrom'],
+    [`/drift?model=${MODEL}&refFrom=0&refTo=1&refVersion=${'v'.repeat(300)}`, 'refVersion'],
+    [`/drift?model=${MODEL}&refFrom=0&refTo=1&method=mmd`, 'method'],
+    [`/drift?model=${MODEL}&refFrom=0&refTo=1&minSamples=0`, 'minSamples'],
+    [`/drift?model=${MODEL}&refFrom=yesterday&refTo=1`, 'refFrom'],
+  ])('%s: 400 naming %s', async (path, field) => {
+    const res = await app.request(path);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { field: string } };
+    expect(body.error.field).toBe(field);
   });
 });

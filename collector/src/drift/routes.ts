@@ -1,0 +1,115 @@
+import { Hono } from 'hono';
+import type { DriftResponse, DriftSide, FeatureDriftResponse } from '../api/types.js';
+import { BadRequestError } from '../errors.js';
+import type { AppEnv } from '../middleware/auth.js';
+import { parseProject, parseRange, parseTime } from '../query/params.js';
+import type { FeatureStats } from './features.js';
+import type { DriftRepo } from './repo.js';
+import type { SideFilter } from './sql.js';
+import { DEFAULT_MIN_SAMPLES, type DriftMethod, judge } from './verdict.js';
+
+/** Longest model, version or variant name accepted. */
+const MAX_NAME = 256;
+
+function name(q: Record<string, string | undefined>, field: string): string | undefined {
+  const v = q[field];
+  if (v === undefined || v === '') return undefined;
+  if (v.length > MAX_NAME)
+    throw new BadRequestError(`${field} must be at most ${MAX_NAME} characters`, field);
+  return v;
+}
+
+function side(s: SideFilter): DriftSide {
+  const out: DriftSide = {
+    from: new Date(s.fromMs).toISOString(),
+    to: new Date(s.toMs).toISOString(),
+  };
+  if (s.version !== undefined) out.version = s.version;
+  if (s.variant !== undefined) out.variant = s.variant;
+  return out;
+}
+
+function toResponse(
+  s: FeatureStats,
+  method: DriftMethod,
+  minSamples: number,
+): FeatureDriftResponse {
+  return {
+    feature: s.feature,
+    type: s.type,
+    referenceCount: s.referenceCount,
+    currentCount: s.currentCount,
+    psi: s.psi,
+    jensenShannon: s.jensenShannon,
+    ksStatistic: s.ksStatistic,
+    ksPValue: s.ksPValue,
+    wassersteinNormed: s.wassersteinNormed,
+    chiSquarePValue: s.chiSquarePValue,
+    ...judge(s, method, minSamples),
+  };
+}
+
+/** Parses the query of `GET /api/v1/drift` (exported for tests). */
+export function parseDriftQuery(q: Record<string, string | undefined>) {
+  const project = parseProject(q.project);
+  const model = name(q, 'model');
+  if (model === undefined) throw new BadRequestError('model is required', 'model');
+  const current = parseRange(q);
+  if (q.refFrom === undefined) throw new BadRequestError('refFrom is required', 'refFrom');
+  if (q.refTo === undefined) throw new BadRequestError('refTo is required', 'refTo');
+  const refFrom = parseTime(q.refFrom, 'refFrom');
+  const refTo = parseTime(q.refTo, 'refTo');
+  if (refFrom >= refTo) throw new BadRequestError('refFrom must be before refTo', 'refFrom');
+  if (current.fromMs >= current.toMs) throw new BadRequestError('from must be before to', 'from');
+  const version = name(q, 'version');
+  const variant = name(q, 'variant');
+  const refVersion = name(q, 'refVersion') ?? version;
+  const refVariant = name(q, 'refVariant') ?? variant;
+  const method = q.method ?? 'auto';
+  if (method !== 'auto' && method !== 'psi')
+    throw new BadRequestError('method must be auto or psi', 'method');
+  let minSamples = DEFAULT_MIN_SAMPLES;
+  if (q.minSamples !== undefined) {
+    minSamples = Number(q.minSamples);
+    if (!Number.isInteger(minSamples) || minSamples < 1 || minSamples > 1_000_000)
+      throw new BadRequestError('minSamples must be an integer from 1 to 1000000', 'minSamples');
+  }
+  const reference: SideFilter = { fromMs: refFrom, toMs: refTo };
+  if (refVersion !== undefined) reference.version = refVersion;
+  if (refVariant !== undefined) reference.variant = refVariant;
+  const cur: SideFilter = { ...current };
+  if (version !== undefined) cur.version = version;
+  if (variant !== undefined) cur.variant = variant;
+  return { project, model, reference, current: cur, method: method as DriftMethod, minSamples };
+}
+
+/**
+ * `GET /api/v1/drift`: per-feature and per-prediction drift of one model, the current
+ * window (`from`/`to`, `version`, `variant`) against a time-range reference (`refFrom`/
+ * `refTo`, `refVersion`/`refVariant`, which default to `version`/`variant`). docs/api.md
+ * "Drift", docs/drift.md.
+ */
+export function driftRoutes(repo: DriftRepo) {
+  const app = new Hono<AppEnv>();
+  app.get('/', async function drift(c) {
+    const p = parseDriftQuery(c.req.query());
+    const stats = await repo.featureStats({
+      project: p.project,
+      model: p.model,
+      reference: p.reference,
+      current: p.current,
+    });
+    const judged = stats.map((s) => ({ kind: s.kind, r: toResponse(s, p.method, p.minSamples) }));
+    const body: DriftResponse = {
+      model: p.model,
+      reference: side(p.reference),
+      current: side(p.current),
+      method: p.method,
+      minSamples: p.minSamples,
+      features: judged.filter((j) => j.kind === 'feature').map((j) => j.r),
+      predictions: judged.filter((j) => j.kind === 'prediction').map((j) => j.r),
+    };
+    return c.json(body);
+  });
+  return app;
+}
