@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS {{db}}.aiobs_feature_values {{on_cluster}} (
     prediction_id String CODEC(ZSTD(1)),
     is_numeric UInt8,
     num Float64,
-    cat String CODEC(ZSTD(1))
+    cat String CODEC(ZSTD(1)),
+    INDEX idx_prediction_id prediction_id TYPE bloom_filter(0.01) GRANULARITY 1
 ) ENGINE = {{engine}}
 PARTITION BY toDate(time)
 ORDER BY (project_id, model, feature, time)
