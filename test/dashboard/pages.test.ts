@@ -181,7 +181,25 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('From').fill('yesterday');
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('now-15m');
-    await page.keyboard.press('Escape');
+    // Drag-to-zoom: dragging across a chart narrows the URL range to absolute bounds.
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    const grid = page
+      .getByRole('region', { name: 'Requests per second' })
+      .locator('.recharts-cartesian-grid');
+    await grid.waitFor();
+    const g = (await grid.boundingBox())!;
+    await page.mouse.move(g.x + g.width * 0.3, g.y + g.height / 2);
+    await page.mouse.down();
+    for (let f = 0.35; f <= 0.8; f += 0.05)
+      await page.mouse.move(g.x + g.width * f, g.y + g.height / 2);
+    await page.mouse.up();
+    await page.waitForURL(/from=\d{4}-\d\d-\d\dT.*&to=\d{4}-/);
+    const url = new URL(page.url());
+    const zoomed =
+      Date.parse(url.searchParams.get('to')!) - Date.parse(url.searchParams.get('from')!);
+    expect(zoomed).toBeGreaterThan(0);
+    expect(zoomed).toBeLessThan(60 * MIN);
+    expect(await page.getByTestId('time-picker').textContent()).toContain('→');
     await expectClean('time range');
   });
 

@@ -1,5 +1,6 @@
 import type { ModelSeriesResponse, SeriesMetric } from '@aiobs/api-types';
 import type { UseQueryResult } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
 import { rowsByGroup, rowsByMetric } from '../lib/series.js';
 import type { Annotation } from './charts/time-series-chart.js';
 import { TimeSeriesChart } from './charts/time-series-chart.js';
@@ -17,6 +18,8 @@ export interface SeriesPanelProps {
   format: (v: number) => string;
   scale?: (res: ModelSeriesResponse) => (v: number) => number;
   annotations?: Annotation[];
+  /** What to do when the range has no values (e.g. which attribute feeds this chart). */
+  emptyHint?: string;
 }
 
 /** A chart panel over a series query, with its loading, empty and error states. */
@@ -29,7 +32,18 @@ export function SeriesPanel({
   format,
   scale,
   annotations,
+  emptyHint,
 }: SeriesPanelProps) {
+  const navigate = useNavigate();
+  const zoom = (fromMs: number, toMs: number) =>
+    navigate({
+      to: '.',
+      search: (prev: Record<string, unknown>) => ({
+        ...prev,
+        from: new Date(fromMs).toISOString(),
+        to: new Date(toMs).toISOString(),
+      }),
+    });
   let body: React.ReactNode;
   if (query.isPending) body = <Loading />;
   else if (query.isError) body = <ErrorState error={query.error} retry={() => query.refetch()} />;
@@ -51,10 +65,11 @@ export function SeriesPanel({
         fromMs={Date.parse(res.from)}
         toMs={Date.parse(res.to)}
         annotations={annotations}
+        onZoom={zoom}
       />
     ) : (
       <Empty title="No data in this range">
-        <p>Pick a longer range, or send traffic (see the Overview for how).</p>
+        <p>{emptyHint ?? 'Pick a longer range, or send traffic (see the Overview for how).'}</p>
       </Empty>
     );
   }

@@ -17,6 +17,8 @@ describe('format', () => {
     expect(formatNumber(96)).toBe('96');
     expect(formatNumber(12_345)).toBe('12.3k');
     expect(formatNumber(2.5)).toBe('2.50');
+    expect(formatNumber(0.025)).toBe('0.025');
+    expect(formatNumber(0.0301)).toBe('0.03');
     expect(formatNumber(undefined)).toBe('—');
   });
 });

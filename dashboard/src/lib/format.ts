@@ -30,6 +30,8 @@ export function formatNumber(v: number | null | undefined, digits = 1): string {
   if (a >= 1e6) return `${(v / 1e6).toFixed(digits)}M`;
   if (a >= 1e4) return `${(v / 1e3).toFixed(digits)}k`;
   if (Number.isInteger(v)) return String(v);
+  // Small rates (0.025 req/s) keep two significant digits instead of rounding to 0.03.
+  if (a < 1) return String(Number(v.toPrecision(2)));
   return v.toFixed(a < 10 ? 2 : 1);
 }
 

@@ -1,8 +1,10 @@
+import { useState } from 'react';
 import {
   CartesianGrid,
   Legend,
   Line,
   LineChart,
+  ReferenceArea,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -33,11 +35,14 @@ export interface TimeSeriesChartProps {
   toMs: number;
   annotations?: Annotation[];
   height?: number;
+  /** Called with the range dragged across the chart (drag-to-zoom). */
+  onZoom?: (fromMs: number, toMs: number) => void;
 }
 
 /**
  * A time series line chart: time on x over the whole requested range, the unit on the y
  * axis, a tooltip with formatted values, a legend, and annotations as dashed vertical lines.
+ * Dragging across it selects a range and calls `onZoom` (the page then narrows the URL range).
  */
 export function TimeSeriesChart({
   rows,
@@ -48,12 +53,35 @@ export function TimeSeriesChart({
   toMs,
   annotations = [],
   height = 220,
+  onZoom,
 }: TimeSeriesChartProps) {
   const span = toMs - fromMs;
+  const [drag, setDrag] = useState<{ a: number; b?: number }>();
+  const at = (s: { activeLabel?: unknown } | null | undefined) => {
+    const v = Number(s?.activeLabel);
+    return Number.isFinite(v) ? v : undefined;
+  };
   return (
     <div className="chart" style={{ height }}>
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+        <LineChart
+          data={rows}
+          margin={{ top: 8, right: 16, bottom: 4, left: 8 }}
+          onMouseDown={(st) => {
+            const a = at(st);
+            if (onZoom && a !== undefined) setDrag({ a });
+          }}
+          onMouseMove={(st) => {
+            const b = at(st);
+            if (drag && b !== undefined) setDrag({ a: drag.a, b });
+          }}
+          onMouseUp={() => {
+            if (drag?.b !== undefined && drag.b !== drag.a)
+              onZoom?.(Math.min(drag.a, drag.b), Math.max(drag.a, drag.b));
+            setDrag(undefined);
+          }}
+          onMouseLeave={() => setDrag(undefined)}
+        >
           <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
           <XAxis
             dataKey="t"
@@ -102,6 +130,9 @@ export function TimeSeriesChart({
               }}
             />
           ))}
+          {drag?.b !== undefined && (
+            <ReferenceArea x1={drag.a} x2={drag.b} fill="var(--accent)" fillOpacity={0.15} />
+          )}
           {lines.map((key, i) => (
             <Line
               key={key}

@@ -93,6 +93,7 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
           title={`TTFT p95 by ${groupBy}`}
           query={series}
           metric="ttftP95"
+          emptyHint="No streamed responses in this range: TTFT comes from gen_ai.response.time_to_first_chunk on streaming spans."
           unit="TTFT (ms)"
           format={formatMs}
         />
@@ -107,6 +108,7 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
           title={`Cache hit rate by ${groupBy}`}
           query={series}
           metric="cacheHitRate"
+          emptyHint="No cache hits reported: set aiobs.cache.hit (or cache read tokens) on inference spans."
           unit="hit rate (%)"
           format={formatPercent}
         />
@@ -114,6 +116,7 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
           title={`Queue wait p95 by ${groupBy}`}
           query={series}
           metric="queueWaitP95"
+          emptyHint="No queue wait reported: set aiobs.queue.wait (seconds) on inference spans."
           unit="queue wait (ms)"
           format={formatMs}
         />
@@ -121,6 +124,7 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
           title={`Cost by ${groupBy}`}
           query={series}
           metric="cost"
+          emptyHint="No cost: set prices for this provider and model with PUT /api/v1/prices."
           unit="cost (USD)"
           format={formatUsd}
         />

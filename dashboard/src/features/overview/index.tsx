@@ -87,6 +87,7 @@ export function OverviewPage() {
           title="Time to first token"
           query={series}
           metrics={{ ttftP50: 'p50', ttftP95: 'p95' }}
+          emptyHint="No streamed responses in this range: TTFT comes from gen_ai.response.time_to_first_chunk on streaming spans."
           unit="TTFT (ms)"
           format={formatMs}
           annotations={annotations}
