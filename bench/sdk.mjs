@@ -145,13 +145,16 @@ function parent() {
     return;
   }
   const results = Object.fromEntries(cases.map((c) => [c, []]));
+  const cpuResults = Object.fromEntries(cases.map((c) => [c, []]));
   console.log(
     `node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ` +
       `load ${os.loadavg()[0].toFixed(1)}, ${runs} fresh processes per case, ${iterations} calls each after warm-up\n`,
   );
   for (let r = 0; r < runs; r++) {
     for (const c of cases) {
-      results[c].push(runChild([c, '--iterations', String(iterations)]).result.ns);
+      const { result } = runChild([c, '--iterations', String(iterations)]);
+      results[c].push(result.ns);
+      cpuResults[c].push(result.cpuNs);
     }
     process.stderr.write(`run ${r + 1}/${runs} done\n`);
   }
@@ -163,6 +166,9 @@ function parent() {
     console.log(c.padEnd(18) + med[c].toFixed(0).padStart(10) + `${lo}..${hi}`.padStart(16));
   }
   printRatios(cases, med, 'ns/call');
+  const cpuMed = Object.fromEntries(cases.map((c) => [c, median(cpuResults[c])]));
+  console.log('\nCPU time (user + system) of the process, per call:');
+  printRatios(cases, cpuMed, 'cpu ns/call');
   console.log(`load at the end: ${os.loadavg()[0].toFixed(1)}`);
 }
 
@@ -362,10 +368,20 @@ async function setup(name) {
 
 async function child(name, iterations) {
   const call = await setup(name);
+  // Wall time and this process's CPU time (user + system): CPU time leaves out the time the
+  // process waited for a core, so it moves less when other work shares the machine.
+  const cpuNs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) * 1000;
+  };
+  let lastCpu = 0;
   const loop = async (n) => {
+    const c = cpuNs();
     const t = process.hrtime.bigint();
     for (let i = 0; i < n; i++) await call();
-    return Number(process.hrtime.bigint() - t) / n;
+    const wall = Number(process.hrtime.bigint() - t) / n;
+    lastCpu = (cpuNs() - c) / n;
+    return wall;
   };
   const calls = arg('calls', undefined);
   if (calls !== undefined) {
@@ -377,9 +393,12 @@ async function child(name, iterations) {
   }
   await loop(Math.max(10_000, iterations / 4)); // warm-up: JIT, caches, first batches
   const rounds = [];
-  for (let r = 0; r < 5; r++) rounds.push(await loop(Math.ceil(iterations / 5)));
-  rounds.sort((a, b) => a - b);
-  console.log(JSON.stringify({ case: name, ns: rounds[2] }));
+  const cpu = [];
+  for (let r = 0; r < 5; r++) {
+    rounds.push(await loop(Math.ceil(iterations / 5)));
+    cpu.push(lastCpu);
+  }
+  console.log(JSON.stringify({ case: name, ns: median(rounds), cpuNs: median(cpu) }));
   process.exit(0);
 }
 
