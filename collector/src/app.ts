@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps) {
   api.route('/changes', models.changes);
   api.route('/prices', models.prices);
   api.route('/scaling', models.scaling);
-  api.route('/drift', createDriftModule({ db }).drift);
+  api.route('/drift', createDriftModule({ engine, db }).drift);
   app.route('/api/v1', api);
   mountDashboard(app, config);
 

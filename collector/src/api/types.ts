@@ -270,12 +270,15 @@ export interface ScalingResponse {
   hosts: string[];
 }
 
-/** One side of a drift comparison, as answered. */
+/** One side of a drift comparison, as answered: a time range, or a stored baseline. */
 export interface DriftSide {
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
   version?: string;
   variant?: string;
+  /** The baseline's id and name when the reference is a stored baseline. */
+  baseline?: string;
+  name?: string;
 }
 
 /**

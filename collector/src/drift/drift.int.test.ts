@@ -15,6 +15,7 @@ import { createDb } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
 import { normal, rng, type ScipyResult, scipyReference } from './__fixtures__/scipy.js';
+import { createBaselinesRepo } from './baselines-repo.js';
 import type { FeatureStats } from './features.js';
 import { createDriftRepo } from './repo.js';
 import { driftRoutes } from './routes.js';
@@ -353,7 +354,13 @@ describe('GET /drift', () => {
           err.status,
         );
       })
-      .route('/drift', driftRoutes(createDriftRepo(createDb(engine))));
+      .route(
+        '/drift',
+        driftRoutes(
+          createDriftRepo(createDb(engine)),
+          createBaselinesRepo(engine, createDb(engine)),
+        ),
+      );
   });
   const iso = (ms: number) => new Date(ms).toISOString();
   const url = (extra = '') =>
@@ -419,5 +426,110 @@ describe('GET /drift', () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { field: string } };
     expect(body.error.field).toBe(field);
+  });
+});
+
+describe('baselines', () => {
+  let app: Hono;
+  beforeAll(() => {
+    const db = createDb(engine);
+    app = new Hono()
+      .onError((err, c) => {
+        if (!(err instanceof AppError)) throw err;
+        return c.json(
+          { error: { code: err.code, message: err.message, field: err.options.field } },
+          err.status,
+        );
+      })
+      .route('/drift', driftRoutes(createDriftRepo(db), createBaselinesRepo(engine, db)));
+  });
+  const post = (body: unknown) =>
+    app.request('/drift/baselines', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  test('a version baseline copies its values and answers drift like the same rows by time', async () => {
+    const res = await post({ name: 'v1 reference', model: MODEL, version: 'v1' });
+    expect(res.status).toBe(201);
+    const b = (await res.json()) as {
+      id: string;
+      source: string;
+      features: { feature: string; count: number; type: string }[];
+    };
+    expect(b.source).toBe('version');
+    // Only v1 rows: exactly the reference samples (the v2 rows in that window do not count).
+    expect(b.features.map((f) => [f.feature, f.count]).sort()).toEqual(
+      SAMPLES.map((s) => [s.feature, s.ref.length]).sort(),
+    );
+    const listed = (await (await app.request('/drift/baselines')).json()) as {
+      baselines: { id: string }[];
+    };
+    expect(listed.baselines.map((x) => x.id)).toContain(b.id);
+
+    const res2 = await app.request(
+      `/drift?baseline=${b.id}&from=${iso(CUR.fromMs)}&to=${iso(CUR.toMs)}&version=v2`,
+    );
+    expect(res2.status).toBe(200);
+    const body = (await res2.json()) as DriftResponse;
+    expect(body.reference).toEqual({ baseline: b.id, name: 'v1 reference' });
+    expect(body.model).toBe(MODEL);
+    // Same rows as the time-range reference above: the same (SciPy-checked) figures.
+    for (const f of [...body.features, ...body.predictions]) {
+      const s = stats.find((x) => x.feature === f.feature)!;
+      expect(f.referenceCount).toBe(s.referenceCount);
+      for (const k of [
+        'psi',
+        'jensenShannon',
+        'ksPValue',
+        'wassersteinNormed',
+        'chiSquarePValue',
+      ] as const)
+        if (s[k] === null) expect(f[k]).toBeNull();
+        else expect(Math.abs(f[k]! - s[k]!), `${f.feature} ${k}`).toBeLessThan(1e-12);
+    }
+
+    // Deleted: gone from the list, its values removed, and drift refuses it.
+    expect((await app.request(`/drift/baselines/${b.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await app.request(`/drift/baselines/${b.id}`)).status).toBe(404);
+    expect((await app.request(`/drift/baselines/${b.id}`, { method: 'DELETE' })).status).toBe(404);
+    const gone = await app.request(`/drift?baseline=${b.id}`);
+    expect(gone.status).toBe(400);
+    expect(((await gone.json()) as { error: { field: string } }).error.field).toBe('baseline');
+    const rs = await engine.client.query({
+      query: `SELECT count() AS n FROM aiobs_baseline_values WHERE baseline_id = {id:String}`,
+      query_params: { id: b.id },
+      format: 'JSONEachRow',
+    });
+    expect(await rs.json()).toEqual([{ n: 0 }]);
+  });
+
+  test('a time-range baseline', async () => {
+    const res = await post({ name: 'window', model: MODEL, from: REF.fromMs, to: iso(REF.toMs) });
+    expect(res.status).toBe(201);
+    const b = (await res.json()) as { features: { feature: string; count: number }[] };
+    // The window holds the v1 reference rows and 50 v2 rows per feature.
+    expect(b.features.map((f) => [f.feature, f.count]).sort()).toEqual(
+      SAMPLES.map((s) => [s.feature, s.ref.length + 50]).sort(),
+    );
+  });
+
+  test.each([
+    [{ name: 'x', model: MODEL }, 'from'],
+    [{ name: 'x', model: MODEL, version: 'v1', from: 0, to: 1 }, 'version'],
+    [{ name: 'x', model: MODEL, from: 0 }, 'to'],
+    [{ name: 'x', model: MODEL, from: 5, to: 1 }, 'from'],
+    [{ name: '', model: MODEL, version: 'v1' }, 'name'],
+    [{ name: 'x', version: 'v1' }, 'model'],
+    [{ name: 'x', model: MODEL, version: 'v1', extra: 1 }, undefined],
+    [{ name: 'x', model: MODEL, version: 'nope' }, 'version'],
+    ['not json', undefined],
+  ])('%j: 400 (field %s)', async (body, field) => {
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    const err = ((await res.json()) as { error: { field?: string } }).error;
+    expect(err.field).toBe(field);
   });
 });

@@ -14,19 +14,36 @@ import {
   driftParams,
   numericBinsSql,
   numericTestsSql,
+  type SideFilter,
 } from './sql.js';
+
+/** A drift query as callers give it: the reference a time range or a stored baseline's id. */
+export interface DriftRequest {
+  project: string;
+  model: string;
+  reference: SideFilter | { baselineId: string };
+  current: SideFilter;
+}
 
 /** Reads of the typed feature rows for drift. */
 export interface DriftRepo {
   /** Per-feature drift statistics of one model: reference against current. */
-  featureStats(q: Omit<DriftQuery, 'table'>): Promise<FeatureStats[]>;
+  featureStats(q: DriftRequest): Promise<FeatureStats[]>;
 }
 
 /** Creates the drift repository over the query helpers (every query under the limits). */
 export function createDriftRepo(db: Db): DriftRepo {
   return {
     async featureStats(query) {
-      const q = { ...query, table: db.table('aiobs_feature_values') };
+      const r = query.reference;
+      const q: DriftQuery = {
+        ...query,
+        table: db.table('aiobs_feature_values'),
+        reference:
+          'baselineId' in r
+            ? { baselineId: r.baselineId, table: db.table('aiobs_baseline_values') }
+            : r,
+      };
       const params = driftParams(q);
       // One at a time: the embedded engine runs one query at a time anyway.
       const counts = await db.rows<CountRow>(countsSql(q), params);

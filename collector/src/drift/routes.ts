@@ -3,8 +3,10 @@ import type { DriftResponse, DriftSide, FeatureDriftResponse } from '../api/type
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { parseProject, parseRange, parseTime } from '../query/params.js';
+import type { BaselinesRepo } from './baselines-repo.js';
+import { baselineRoutes } from './baselines-routes.js';
 import type { FeatureStats } from './features.js';
-import type { DriftRepo } from './repo.js';
+import type { DriftRepo, DriftRequest } from './repo.js';
 import type { SideFilter } from './sql.js';
 import { DEFAULT_MIN_SAMPLES, type DriftMethod, judge } from './verdict.js';
 
@@ -20,6 +22,7 @@ function name(q: Record<string, string | undefined>, field: string): string | un
 }
 
 function side(s: SideFilter): DriftSide {
+  if (s.fromMs === 0 && s.toMs === 0) return {};
   const out: DriftSide = {
     from: new Date(s.fromMs).toISOString(),
     to: new Date(s.toMs).toISOString(),
@@ -52,15 +55,22 @@ function toResponse(
 /** Parses the query of `GET /api/v1/drift` (exported for tests). */
 export function parseDriftQuery(q: Record<string, string | undefined>) {
   const project = parseProject(q.project);
+  const baseline = name(q, 'baseline');
   const model = name(q, 'model');
-  if (model === undefined) throw new BadRequestError('model is required', 'model');
+  if (model === undefined && baseline === undefined)
+    throw new BadRequestError('model is required', 'model');
   const current = parseRange(q);
-  if (q.refFrom === undefined) throw new BadRequestError('refFrom is required', 'refFrom');
-  if (q.refTo === undefined) throw new BadRequestError('refTo is required', 'refTo');
-  const refFrom = parseTime(q.refFrom, 'refFrom');
-  const refTo = parseTime(q.refTo, 'refTo');
-  if (refFrom >= refTo) throw new BadRequestError('refFrom must be before refTo', 'refFrom');
   if (current.fromMs >= current.toMs) throw new BadRequestError('from must be before to', 'from');
+  let refFrom = 0;
+  let refTo = 0;
+  if (baseline === undefined) {
+    if (q.refFrom === undefined)
+      throw new BadRequestError('refFrom is required (or a baseline)', 'refFrom');
+    if (q.refTo === undefined) throw new BadRequestError('refTo is required', 'refTo');
+    refFrom = parseTime(q.refFrom, 'refFrom');
+    refTo = parseTime(q.refTo, 'refTo');
+    if (refFrom >= refTo) throw new BadRequestError('refFrom must be before refTo', 'refFrom');
+  }
   const version = name(q, 'version');
   const variant = name(q, 'variant');
   const refVersion = name(q, 'refVersion') ?? version;
@@ -80,7 +90,15 @@ export function parseDriftQuery(q: Record<string, string | undefined>) {
   const cur: SideFilter = { ...current };
   if (version !== undefined) cur.version = version;
   if (variant !== undefined) cur.variant = variant;
-  return { project, model, reference, current: cur, method: method as DriftMethod, minSamples };
+  return {
+    project,
+    model,
+    baseline,
+    reference,
+    current: cur,
+    method: method as DriftMethod,
+    minSamples,
+  };
 }
 
 /**
@@ -89,20 +107,33 @@ export function parseDriftQuery(q: Record<string, string | undefined>) {
  * `refTo`, `refVersion`/`refVariant`, which default to `version`/`variant`). docs/api.md
  * "Drift", docs/drift.md.
  */
-export function driftRoutes(repo: DriftRepo) {
+export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo) {
   const app = new Hono<AppEnv>();
+  app.route('/baselines', baselineRoutes(baselines));
   app.get('/', async function drift(c) {
     const p = parseDriftQuery(c.req.query());
+    let model = p.model;
+    let reference: DriftRequest['reference'] = p.reference;
+    let refSide = side(p.reference);
+    if (p.baseline !== undefined) {
+      const b = await baselines.get(p.project, p.baseline);
+      if (!b) throw new BadRequestError(`no baseline ${p.baseline}`, 'baseline');
+      if (model !== undefined && model !== b.model)
+        throw new BadRequestError(`baseline ${b.id} is of model "${b.model}"`, 'model');
+      model = b.model;
+      reference = { baselineId: b.id };
+      refSide = { baseline: b.id, name: b.name };
+    }
     const stats = await repo.featureStats({
       project: p.project,
-      model: p.model,
-      reference: p.reference,
+      model: model!,
+      reference,
       current: p.current,
     });
     const judged = stats.map((s) => ({ kind: s.kind, r: toResponse(s, p.method, p.minSamples) }));
     const body: DriftResponse = {
-      model: p.model,
-      reference: side(p.reference),
+      model: model!,
+      reference: refSide,
       current: side(p.current),
       method: p.method,
       minSamples: p.minSamples,

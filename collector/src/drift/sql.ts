@@ -23,7 +23,8 @@ export interface DriftQuery {
   table: string;
   project: string;
   model: string;
-  reference: SideFilter;
+  /** The reference: rows of the feature table, or a stored baseline's own copy. */
+  reference: SideFilter | { baselineId: string; table: string };
   current: SideFilter;
 }
 
@@ -45,16 +46,34 @@ export function driftParams(q: DriftQuery): Record<string, unknown> {
   const p: Record<string, unknown> = {
     project: q.project,
     model: q.model,
-    rFrom: q.reference.fromMs,
-    rTo: q.reference.toMs,
     cFrom: q.current.fromMs,
     cTo: q.current.toMs,
   };
-  if (q.reference.version !== undefined) p.rVersion = q.reference.version;
-  if (q.reference.variant !== undefined) p.rVariant = q.reference.variant;
+  const r = q.reference;
+  if ('baselineId' in r) p.baseline = r.baselineId;
+  else {
+    p.rFrom = r.fromMs;
+    p.rTo = r.toMs;
+    if (r.version !== undefined) p.rVersion = r.version;
+    if (r.variant !== undefined) p.rVariant = r.variant;
+  }
   if (q.current.version !== undefined) p.cVersion = q.current.version;
   if (q.current.variant !== undefined) p.cVariant = q.current.variant;
   return p;
+}
+
+/** The reference's rows `(kind, feature, is_numeric, num, cat)` as a subquery. */
+function refRows(q: DriftQuery): string {
+  const r = q.reference;
+  if ('baselineId' in r)
+    return `(SELECT kind, feature, is_numeric, num, cat FROM ${r.table}
+      WHERE project_id = {project:String} AND baseline_id = {baseline:String})`;
+  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('r', r)})`;
+}
+
+/** The current window's rows as a subquery. */
+function curRows(q: DriftQuery): string {
+  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('c', q.current)})`;
 }
 
 /**
@@ -64,20 +83,18 @@ export function driftParams(q: DriftQuery): Record<string, unknown> {
 function both(q: DriftQuery, numeric: boolean, columns: string): string {
   const type = `is_numeric = ${numeric ? 1 : 0}`;
   return `(
-    SELECT kind, feature, ${columns}, 0 AS side FROM ${q.table}
-    WHERE ${type} AND ${sideCondition('r', q.reference)}
+    SELECT kind, feature, ${columns}, 0 AS side FROM ${refRows(q)} WHERE ${type}
     UNION ALL
-    SELECT kind, feature, ${columns}, 1 AS side FROM ${q.table}
-    WHERE ${type} AND ${sideCondition('c', q.current)}
+    SELECT kind, feature, ${columns}, 1 AS side FROM ${curRows(q)} WHERE ${type}
   )`;
 }
 
 /** Values per feature and side, numeric and categorical apart: `(kind, feature, is_numeric, n_ref, n_cur)`. */
 export function countsSql(q: DriftQuery): string {
   return `SELECT kind, feature, is_numeric, sum(side = 0) AS n_ref, sum(side = 1) AS n_cur FROM (
-    SELECT kind, feature, is_numeric, 0 AS side FROM ${q.table} WHERE ${sideCondition('r', q.reference)}
+    SELECT kind, feature, is_numeric, 0 AS side FROM ${refRows(q)}
     UNION ALL
-    SELECT kind, feature, is_numeric, 1 AS side FROM ${q.table} WHERE ${sideCondition('c', q.current)}
+    SELECT kind, feature, is_numeric, 1 AS side FROM ${curRows(q)}
   ) GROUP BY kind, feature, is_numeric ORDER BY kind, feature, is_numeric`;
 }
 
@@ -91,8 +108,8 @@ export function numericBinsSql(q: DriftQuery): string {
   return `WITH ref_edges AS (
     SELECT kind, feature, quantilesExactInclusive(${DECILES.join(', ')})(num) AS edges,
            stddevPop(num) AS ref_std
-    FROM ${q.table}
-    WHERE is_numeric = 1 AND ${sideCondition('r', q.reference)}
+    FROM ${refRows(q)}
+    WHERE is_numeric = 1
     GROUP BY kind, feature
   )
   SELECT kind, feature, any(cut) AS edges, any(sd) AS ref_std, side, bin, count() AS n

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../storage/db.js';
+import type { Engine } from '../storage/engine.js';
+
+/**
+ * Stored drift baselines and their own copies of the values (migration 0031). A baseline
+ * copies at most {@link BASELINE_CAP} values per feature (per kind, feature and type),
+ * chosen uniformly at random beyond it by ordering on a hash of each row.
+ */
+
+/** Most values a baseline keeps per feature. */
+export const BASELINE_CAP = 100_000;
+
+/** Where a baseline's values come from. */
+export type BaselineSource =
+  | { source: 'version'; version: string }
+  | { source: 'range'; fromMs: number; toMs: number };
+
+/** A stored baseline. */
+export interface Baseline {
+  id: string;
+  name: string;
+  model: string;
+  source: 'version' | 'range';
+  version: string;
+  fromMs: number;
+  toMs: number;
+  cap: number;
+  createdAt: string;
+}
+
+interface BaselineRow {
+  id: string;
+  name: string;
+  model: string;
+  source: 'version' | 'range';
+  version: string;
+  from_ms: string | number;
+  to_ms: string | number;
+  cap: number;
+  created_at: string;
+}
+
+/** Values a baseline holds per feature. */
+export interface BaselineFeatureCount {
+  kind: string;
+  feature: string;
+  type: 'numeric' | 'categorical';
+  count: number;
+}
+
+export interface BaselinesRepo {
+  /** Creates a baseline by copying its values; returns it and how many values it copied. */
+  create(
+    project: string,
+    name: string,
+    model: string,
+    from: BaselineSource,
+  ): Promise<{ baseline: Baseline; values: number }>;
+  list(project: string): Promise<Baseline[]>;
+  get(project: string, id: string): Promise<Baseline | undefined>;
+  counts(project: string, id: string): Promise<BaselineFeatureCount[]>;
+  /** False when there was no such baseline. */
+  remove(project: string, id: string): Promise<boolean>;
+}
+
+function toBaseline(r: BaselineRow): Baseline {
+  return {
+    id: r.id,
+    name: r.name,
+    model: r.model,
+    source: r.source,
+    version: r.version,
+    fromMs: Number(r.from_ms),
+    toMs: Number(r.to_ms),
+    cap: Number(r.cap),
+    createdAt: new Date(`${r.created_at.replace(' ', 'T')}Z`).toISOString(),
+  };
+}
+
+/** Creates the repository: writes through the engine's client, reads under the query limits. */
+export function createBaselinesRepo(engine: Engine, db: Db): BaselinesRepo {
+  const baselines = db.table('aiobs_drift_baselines');
+  const values = db.table('aiobs_baseline_values');
+  const features = db.table('aiobs_feature_values');
+  const live = `SELECT id, name, model, source, version, from_ms, to_ms, cap, created_at, deleted
+    FROM ${baselines} FINAL WHERE project_id = {project:String}`;
+
+  async function write(project: string, b: Baseline, deleted: boolean) {
+    await engine.client.insert({
+      table: baselines,
+      values: [
+        {
+          project_id: project,
+          id: b.id,
+          name: b.name,
+          model: b.model,
+          source: b.source,
+          version: b.version,
+          from_ms: b.fromMs,
+          to_ms: b.toMs,
+          cap: b.cap,
+          created_at: b.createdAt.replace('T', ' ').replace('Z', ''),
+          deleted: deleted ? 1 : 0,
+        },
+      ],
+      format: 'JSONEachRow',
+    });
+  }
+
+  return {
+    async create(project, name, model, from) {
+      const b: Baseline = {
+        id: randomUUID(),
+        name,
+        model,
+        source: from.source,
+        version: from.source === 'version' ? from.version : '',
+        fromMs: from.source === 'range' ? from.fromMs : 0,
+        toMs: from.source === 'range' ? from.toMs : 0,
+        cap: BASELINE_CAP,
+        createdAt: new Date().toISOString(),
+      };
+      const where =
+        from.source === 'version'
+          ? 'version = {version:String}'
+          : 'time >= fromUnixTimestamp64Milli({fromMs:Int64}) AND time < fromUnixTimestamp64Milli({toMs:Int64})';
+      // The copy first, the baseline row after: a baseline that is listed has its values.
+      await engine.client.command({
+        query: `INSERT INTO ${values} (project_id, baseline_id, kind, feature, is_numeric, num, cat)
+          SELECT project_id, {id:String}, kind, feature, is_numeric, num, cat
+          FROM ${features}
+          WHERE project_id = {project:String} AND model = {model:String} AND ${where}
+          ORDER BY cityHash64(prediction_id, time, num, cat)
+          LIMIT {cap:UInt32} BY kind, feature, is_numeric`,
+        query_params: {
+          id: b.id,
+          project,
+          model,
+          version: b.version,
+          fromMs: b.fromMs,
+          toMs: b.toMs,
+          cap: b.cap,
+        },
+      });
+      await write(project, b, false);
+      const n = await db.rows<{ n: string | number }>(
+        `SELECT count() AS n FROM ${values} WHERE project_id = {project:String} AND baseline_id = {id:String}`,
+        { project, id: b.id },
+      );
+      return { baseline: b, values: Number(n[0]?.n ?? 0) };
+    },
+    async list(project) {
+      const rows = await db.rows<BaselineRow>(`${live} AND deleted = 0 ORDER BY created_at, id`, {
+        project,
+      });
+      return rows.map(toBaseline);
+    },
+    async get(project, id) {
+      const rows = await db.rows<BaselineRow>(`${live} AND id = {id:String} AND deleted = 0`, {
+        project,
+        id,
+      });
+      return rows[0] ? toBaseline(rows[0]) : undefined;
+    },
+    async counts(project, id) {
+      const rows = await db.rows<{ kind: string; feature: string; is_numeric: number; n: string }>(
+        `SELECT kind, feature, is_numeric, count() AS n FROM ${values}
+         WHERE project_id = {project:String} AND baseline_id = {id:String}
+         GROUP BY kind, feature, is_numeric ORDER BY kind, feature, is_numeric`,
+        { project, id },
+      );
+      return rows.map((r) => ({
+        kind: r.kind,
+        feature: r.feature,
+        type: Number(r.is_numeric) === 1 ? 'numeric' : 'categorical',
+        count: Number(r.n),
+      }));
+    },
+    async remove(project, id) {
+      const b = await this.get(project, id);
+      if (!b) return false;
+      await write(project, b, true);
+      const onCluster = engine.cluster ? ` ON CLUSTER ${engine.cluster}` : '';
+      await engine.client.command({
+        query: `ALTER TABLE ${values}${onCluster} DELETE WHERE project_id = {project:String} AND baseline_id = {id:String}`,
+        query_params: { project, id },
+      });
+      return true;
+    },
+  };
+}
