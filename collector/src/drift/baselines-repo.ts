@@ -78,8 +78,11 @@ function toBaseline(r: BaselineRow): Baseline {
   };
 }
 
-/** Creates the repository: writes through the engine's client, reads under the query limits. */
-export function createBaselinesRepo(engine: Engine, db: Db): BaselinesRepo {
+/**
+ * Creates the repository: writes through the engine's client, reads under the query limits.
+ * `cap` (values kept per feature) is {@link BASELINE_CAP} unless a test sets a smaller one.
+ */
+export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP): BaselinesRepo {
   const baselines = db.table('aiobs_drift_baselines');
   const values = db.table('aiobs_baseline_values');
   const features = db.table('aiobs_feature_values');
@@ -118,7 +121,7 @@ export function createBaselinesRepo(engine: Engine, db: Db): BaselinesRepo {
         version: from.source === 'version' ? from.version : '',
         fromMs: from.source === 'range' ? from.fromMs : 0,
         toMs: from.source === 'range' ? from.toMs : 0,
-        cap: BASELINE_CAP,
+        cap,
         createdAt: new Date().toISOString(),
       };
       const where =

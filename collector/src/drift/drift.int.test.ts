@@ -516,6 +516,41 @@ describe('baselines', () => {
     );
   });
 
+  test('beyond the cap a baseline keeps a uniform sample of each feature', async () => {
+    const db = createDb(engine);
+    const small = new Hono().route(
+      '/drift',
+      driftRoutes(createDriftRepo(db), createBaselinesRepo(engine, db, 200)),
+    );
+    const res = await small.request('/drift/baselines', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'capped', model: MODEL, version: 'v1' }),
+    });
+    expect(res.status).toBe(201);
+    const b = (await res.json()) as {
+      id: string;
+      cap: number;
+      features: { feature: string; count: number }[];
+    };
+    expect(b.cap).toBe(200);
+    expect(b.features.map((f) => [f.feature, f.count]).sort()).toEqual(
+      SAMPLES.map((s) => [s.feature, Math.min(200, s.ref.length)]).sort(),
+    );
+    // 200 of amount_shift's 2,000 values (mean 50, sd 10), not the first or largest 200:
+    // their mean is within 3 standard errors (3 * 10 / sqrt(200) ~ 2.1) of 50.
+    const rs = await engine.client.query({
+      query: `SELECT avg(num) AS m, min(num) AS lo, max(num) AS hi FROM aiobs_baseline_values
+              WHERE baseline_id = {id:String} AND feature = 'amount_shift'`,
+      query_params: { id: b.id },
+      format: 'JSONEachRow',
+    });
+    const [m] = await rs.json<{ m: number; lo: number; hi: number }>();
+    expect(Math.abs(m!.m - 50)).toBeLessThan(2.2);
+    expect(m!.lo).toBeLessThan(35);
+    expect(m!.hi).toBeGreaterThan(65);
+  });
+
   test.each([
     [{ name: 'x', model: MODEL }, 'from'],
     [{ name: 'x', model: MODEL, version: 'v1', from: 0, to: 1 }, 'version'],
