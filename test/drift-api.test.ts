@@ -47,7 +47,7 @@ async function send(specs: SpanSpec[]) {
       'content-type': 'application/x-protobuf',
       authorization: `Bearer ${collector.apiKey}`,
     },
-    body: encodeSpans('scorer', specs),
+    body: Buffer.from(encodeSpans('scorer', specs)),
   });
   expect(res.status).toBe(200);
 }
