@@ -1,14 +1,27 @@
-import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+} from '@tanstack/react-router';
 import { Layout } from './components/layout.js';
-import { ComparePage } from './features/models/compare-page.js';
-import { ModelsPage } from './features/models/index.js';
-import { ModelPage } from './features/models/model-page.js';
-import { OverviewPage } from './features/overview/index.js';
 import { PlannedPage } from './features/placeholder/index.js';
 import { SignInPage } from './features/sign-in/index.js';
 import { optionalParam, validateRangeSearch } from './lib/search.js';
 
 // Routes are thin: they validate the URL's search params and hand them to a feature page.
+// Pages with charts load as separate chunks, so sign-in does not wait for recharts.
+const OverviewPage = lazyRouteComponent(
+  () => import('./features/overview/index.js'),
+  'OverviewPage',
+);
+const ModelsPage = lazyRouteComponent(() => import('./features/models/index.js'), 'ModelsPage');
+const ModelPage = lazyRouteComponent(() => import('./features/models/model-page.js'), 'ModelPage');
+const ComparePage = lazyRouteComponent(
+  () => import('./features/models/compare-page.js'),
+  'ComparePage',
+);
 
 const rootRoute = createRootRoute({ component: Outlet });
 

@@ -43,7 +43,15 @@ export function TimePicker() {
         {describeRange(search.from, search.to)}
       </button>
       {open && (
-        <div className="popover" id={`${id}-panel`}>
+        <div
+          className="popover"
+          role="dialog"
+          aria-label="Choose a time range"
+          id={`${id}-panel`}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setOpen(false);
+          }}
+        >
           <ul className="presets">
             {PRESETS.map((p) => (
               <li key={p.from}>
