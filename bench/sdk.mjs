@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench -- sdk [--runs 5] [--iterations 200000] [--case name,...] [--instructions]`
+// `npm run bench -- sdk [--runs 5] [--iterations 200000] [--case name,...]
+//                      [--instructions [--calls 20000] [--predictable-gc]]`
 //
 // Cost per call of observeInference around an async "model call", each case measured in fresh
 // processes (cases interleaved run by run so machine noise spreads evenly).
@@ -64,9 +65,11 @@ function median(a) {
 function runChild(args, wrap) {
   const argv = [here, '--child', ...args];
   // Under valgrind, V8 runs single-threaded so that background compilation and GC threads
-  // (which callgrind counts too) do their work at the same points in every run, and with a
-  // fixed heap-growing schedule so that GC work does not depend on how fast time passes.
-  const v8 = ['--single-threaded', '--predictable-gc-schedule'];
+  // (which callgrind counts too) do their work at the same points in every run. With
+  // --predictable-gc, also with V8's fixed heap-growing schedule: steadier counts, but a small
+  // heap that weighs allocation (GC work) more than a default process does.
+  const v8 = ['--single-threaded'];
+  if (process.argv.includes('--predictable-gc')) v8.push('--predictable-gc-schedule');
   const out = wrap
     ? spawnSync(wrap[0], [...wrap.slice(1), process.execPath, ...v8, ...argv], {
         encoding: 'utf8',

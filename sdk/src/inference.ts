@@ -71,7 +71,8 @@ function spanName(operation: string, model: string): string {
 function spanSeconds(span: Span): number | undefined {
   const d = (span as { duration?: unknown }).duration;
   if (!Array.isArray(d) || d.length !== 2) return undefined;
-  const [s, ns] = d as [unknown, unknown];
+  const s: unknown = d[0];
+  const ns: unknown = d[1];
   if (typeof s !== 'number' || typeof ns !== 'number' || s < 0 || ns < 0) return undefined;
   return s + ns / 1e9;
 }
