@@ -214,7 +214,7 @@ describe('one collector with short timeouts, no CORS, generated credentials', ()
     });
     for (const res of [preflight, plain, otlp]) {
       await res.arrayBuffer();
-      for (const name of res.headers.keys()) expect(name).not.toMatch(/^access-control-/);
+      res.headers.forEach((_, name) => expect(name).not.toMatch(/^access-control-/));
     }
   });
 });
@@ -296,7 +296,7 @@ describe('--cors-origin', () => {
 
       const other = await preflight('http://127.0.0.1:9999', path);
       await other.arrayBuffer();
-      for (const name of other.headers.keys()) expect(name).not.toMatch(/^access-control-/);
+      other.headers.forEach((_, name) => expect(name).not.toMatch(/^access-control-/));
     }
 
     const res = await fetch(`${c.url}/api/v1/services`, {
