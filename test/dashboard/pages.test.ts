@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from '../helpers/collector.js';
@@ -10,6 +9,8 @@ import { type SeedSpan, sendSpans, waitFor } from './seed.js';
 // errors, no failed requests and no serious accessibility violations.
 
 const MIN = 60_000;
+/** Evaluated in the page (this file is compiled without the DOM lib). */
+const THEME = 'document.documentElement.dataset.theme';
 let c: RunningCollector;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
@@ -90,7 +91,7 @@ describe('dashboard in Chromium', () => {
     await page.waitForURL(/\/models\?/);
     await page.getByTestId('models-table').waitFor();
     const storage = await page.evaluate(
-      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+      'JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })',
     );
     expect(storage).not.toContain(c.adminToken);
     const cookies = await browser.context.cookies();
@@ -219,8 +220,8 @@ describe('dashboard in Chromium', () => {
       for (const path of pages) {
         await page.goto(`${c.url}${path}${path.includes('?') ? '&' : '?'}from=now-1h&to=now`);
         await page.locator('main h1').first().waitFor();
-        await page.waitForFunction(() => !document.querySelector('[role="status"].state-loading'));
-        expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+        await page.waitForFunction(`!document.querySelector('[role="status"].state-loading')`);
+        expect(await page.evaluate(THEME)).toBe(theme);
         if (['/traces', '/drift', '/alerts', '/settings', '/infrastructure'].includes(path))
           expect(await page.getByText('Not built yet', { exact: true }).count()).toBe(1);
         await screenshot(page, `${theme}${path.replace(/[/?=%]+/g, '-')}`);
@@ -229,6 +230,6 @@ describe('dashboard in Chromium', () => {
     }
     // The toggle overrides the system theme.
     await page.getByRole('button', { name: /Switch to light theme/ }).click();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await page.evaluate(THEME)).toBe('light');
   }, 300_000);
 });
