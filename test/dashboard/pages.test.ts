@@ -220,7 +220,7 @@ describe('dashboard in Chromium', () => {
       for (const path of pages) {
         await page.goto(`${c.url}${path}${path.includes('?') ? '&' : '?'}from=now-1h&to=now`);
         await page.locator('main h1').first().waitFor();
-        await page.waitForFunction(`!document.querySelector('[role="status"].state-loading')`);
+        await expect.poll(() => page.locator('[role="status"].state-loading').count()).toBe(0);
         expect(await page.evaluate(THEME)).toBe(theme);
         if (['/traces', '/drift', '/alerts', '/settings', '/infrastructure'].includes(path))
           expect(await page.getByText('Not built yet', { exact: true }).count()).toBe(1);
