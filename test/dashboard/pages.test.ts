@@ -209,6 +209,7 @@ describe('dashboard in Chromium', () => {
       '/',
       '/models',
       '/models/view?model=acme%2Fchat',
+      '/models/compare?model=acme%2Fchat&a=version%3Av1&b=version%3Av2',
       '/traces',
       '/drift',
       '/infrastructure',
@@ -224,7 +225,7 @@ describe('dashboard in Chromium', () => {
         expect(await page.evaluate(THEME)).toBe(theme);
         if (['/traces', '/drift', '/alerts', '/settings', '/infrastructure'].includes(path))
           expect(await page.getByText('Not built yet', { exact: true }).count()).toBe(1);
-        await screenshot(page, `${theme}${path.replace(/[/?=%]+/g, '-')}`);
+        await screenshot(page, `${theme}${path.replace(/[/?=%&]+/g, '-')}`);
         await expectClean(`${path} (${theme})`);
       }
     }
