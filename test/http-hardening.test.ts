@@ -214,7 +214,9 @@ describe('one collector with short timeouts, no CORS, generated credentials', ()
     });
     for (const res of [preflight, plain, otlp]) {
       await res.arrayBuffer();
-      res.headers.forEach((_, name) => expect(name).not.toMatch(/^access-control-/));
+      res.headers.forEach((_, name) => {
+        expect(name).not.toMatch(/^access-control-/);
+      });
     }
   });
 });
@@ -296,7 +298,9 @@ describe('--cors-origin', () => {
 
       const other = await preflight('http://127.0.0.1:9999', path);
       await other.arrayBuffer();
-      other.headers.forEach((_, name) => expect(name).not.toMatch(/^access-control-/));
+      other.headers.forEach((_, name) => {
+        expect(name).not.toMatch(/^access-control-/);
+      });
     }
 
     const res = await fetch(`${c.url}/api/v1/services`, {

@@ -29,7 +29,9 @@ const corsHeaders = (res: Response) =>
 /** forEach, not keys(): the DOM lib some suites load declares Headers without iterators. */
 function headerNames(res: Response): string[] {
   const names: string[] = [];
-  res.headers.forEach((_, name) => names.push(name));
+  res.headers.forEach((_, name) => {
+    names.push(name);
+  });
   return names;
 }
 
