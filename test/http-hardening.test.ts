@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT, type RunningCollector, startCollector } from './helpers/collector.js';
+import { hasOpenssl, makeLoopbackCert } from './helpers/tls.js';
 
 /** A raw TCP client on loopback that records what the server sends and when it closes. */
 interface RawClient {
@@ -316,36 +317,12 @@ describe('--cors-origin', () => {
 });
 
 describe('--tls-cert / --tls-key', () => {
-  const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
   let dir: string;
   let c: RunningCollector | undefined;
 
   beforeAll(async () => {
     if (!hasOpenssl) return;
-    dir = mkdtempSync(join(tmpdir(), 'aiobs-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'pipe' },
-    );
+    dir = makeLoopbackCert('aiobs-tls-').dir;
     c = await startCollector({
       args: ['--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')],
     });

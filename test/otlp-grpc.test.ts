@@ -1,8 +1,7 @@
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from './helpers/collector.js';
 import { decodeRetryStatus, EXPORT_PATHS, rawOtlpClient } from './helpers/grpc.js';
 import { decodePartialSuccess, encodeSpans } from './helpers/otlp.js';
+import { hasOpenssl, makeLoopbackCert } from './helpers/tls.js';
 
 const run = promisify(execFile);
 // grpc-js status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html).
@@ -302,35 +302,10 @@ describe('OTLP/gRPC connection cap (--max-connections)', () => {
 });
 
 describe('OTLP/gRPC over TLS (--tls-cert / --tls-key)', () => {
-  const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
-
   test.skipIf(!hasOpenssl)(
     "serves gRPC with the HTTP listener's certificate; plaintext is not served",
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'aiobs-grpc-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:P-256',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ],
-        { stdio: 'pipe' },
-      );
+      const { dir } = makeLoopbackCert('aiobs-grpc-tls-');
       const c = await startCollector({
         args: ['--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')],
       });
