@@ -115,12 +115,20 @@ export interface Db {
   rows<T>(sql: string, params?: Params): Promise<T[]>;
   /** Like `rows`, plus the number of rows the engine read (from the JSON statistics). */
   rowsWithStats<T>(sql: string, params?: Params): Promise<{ rows: T[]; rowsRead: number }>;
+  /**
+   * Runs a statement that answers no rows (`INSERT … SELECT`) under the time and memory
+   * limits. Not the result limits: they would also cap the rows the SELECT feeds the insert.
+   */
+  command(sql: string, params?: Params): Promise<void>;
 }
 
 /** Creates the read helpers for an engine; every query runs under `limits`. */
 export function createDb(engine: Engine, limits: QueryLimits = DEFAULT_QUERY_LIMITS): Db {
   const { client, database } = engine;
   const settings = `\nSETTINGS ${limitSettings(limits)}`;
+  const workSettings =
+    `\nSETTINGS max_execution_time = ${Math.floor(limits.timeoutSeconds)}, ` +
+    `max_memory_usage = ${Math.floor(limits.maxMemoryBytes)}`;
   const run = async <R>(fn: () => Promise<R>): Promise<R> => {
     try {
       return await fn();
@@ -152,6 +160,11 @@ export function createDb(engine: Engine, limits: QueryLimits = DEFAULT_QUERY_LIM
           statistics?: { rows_read?: number };
         };
         return { rows: out.data, rowsRead: Number(out.statistics?.rows_read ?? 0) };
+      });
+    },
+    command(sql: string, params: Params = {}) {
+      return run(async () => {
+        await client.command({ query: sql + workSettings, query_params: params });
       });
     },
   };
