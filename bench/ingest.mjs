@@ -6,13 +6,13 @@
 // insert rate for the same rows, measured in the same run. Usage: npm run bench -- ingest [--seconds 20] [--clients 8]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { startCollector } from './lib/collector-process.mjs';
 import { encodeRequests } from './lib/genai-spans.mjs';
+import { createOtlpSender, fmt, pct } from './lib/otlp-http.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -23,12 +23,6 @@ const { values: opt } = parseArgs({
 });
 const SECONDS = Number(opt.seconds);
 const CLIENTS = Number(opt.clients);
-
-function pct(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`);
 console.log('encoding requests with the OTLP protobuf serializer...');
@@ -41,34 +35,7 @@ console.log(
 
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-bench-'));
 const collector = await startCollector({ dataDir });
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const target = new URL(`${collector.url}/v1/traces`);
-
-function send(body) {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const req = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-protobuf',
-          'content-length': body.length,
-          authorization: `Bearer ${collector.apiKey}`,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
-      },
-    );
-    req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
-    req.end(body);
-  });
-}
+const send = createOtlpSender(collector, { maxSockets: 256 });
 
 // OTLP/gRPC: one HTTP/2 connection per 16 clients (an OTel exporter holds one channel).
 const grpcClients = Array.from(

@@ -6,12 +6,12 @@
 // goal: within 1.5x of alone), and with the whole call matrix back to back on top.
 // Usage: npm run bench -- query [--spans 10000000] [--days 7] [--rounds 10] [--rate 10000] [--seconds 30]
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCollector } from './lib/collector-process.mjs';
 import { encodeRequest, encodeRequests } from './lib/genai-spans.mjs';
+import { createOtlpSender, fmt, pct } from './lib/otlp-http.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -43,11 +43,6 @@ const RANGES = [
   ['24h', 1440 * MIN],
   ['7d', 7 * 1440 * MIN],
 ];
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
-function pct(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 console.log(
   `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
@@ -65,35 +60,7 @@ const live = encodeRequests(100);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-bench-query-'));
 const collector = await startCollector({ dataDir });
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const target = new URL(`${collector.url}/v1/traces`);
-
-/** One OTLP/HTTP protobuf export; resolves with status and ack latency. */
-function send(body) {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const req = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-protobuf',
-          'content-length': body.length,
-          authorization: `Bearer ${collector.apiKey}`,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
-      },
-    );
-    req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
-    req.end(body);
-  });
-}
+const send = createOtlpSender(collector, { maxSockets: 64 });
 
 /** One read API call; resolves with latency, throws on a non-200 answer. */
 async function get(path) {
