@@ -1,3 +1,4 @@
+import type { FeatureDriftResponse } from '../api/types.js';
 import { chiSquare, jensenShannon, psi } from './stats.js';
 
 /**
@@ -36,26 +37,20 @@ export interface CategoryRow {
   n_cur: number | string;
 }
 
-/** Drift statistics of one feature (or prediction output); null where not defined. */
-export interface FeatureStats {
+/**
+ * Drift statistics of one feature (or prediction output); null where not defined. The
+ * answer's statistics (api/types.ts) less the verdict, plus what the verdict and the
+ * charts need: the kind, the raw Wasserstein distance and the bins.
+ */
+export type FeatureStats = Omit<
+  FeatureDriftResponse,
+  'verdict' | 'measure' | 'score' | 'threshold'
+> & {
   kind: string;
-  feature: string;
-  type: 'numeric' | 'categorical';
-  referenceCount: number;
-  currentCount: number;
-  psi: number | null;
-  jensenShannon: number | null;
-  /** Numeric only. */
-  ksStatistic: number | null;
-  ksPValue: number | null;
-  /** Wasserstein-1 divided by the reference's population standard deviation. */
-  wassersteinNormed: number | null;
   wasserstein: number | null;
-  /** Categorical only. */
-  chiSquarePValue: number | null;
   /** Numeric: the reference's decile edges; categorical: the categories. */
   bins: { reference: number[]; current: number[]; edges?: number[]; categories?: string[] };
-}
+};
 
 const key = (kind: string, feature: string) => `${kind}\u0000${feature}`;
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
