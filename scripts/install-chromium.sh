@@ -3,7 +3,8 @@
 # playwright-core drives it at /usr/bin/chromium; no browser is downloaded from elsewhere.
 # Needs root (or sudo) and apt; on other systems set AIOBS_CHROMIUM to a Chromium binary.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
+# The browser the tests use (test/dashboard/browser.ts): nothing to do when it is there.
+if [ -x "${AIOBS_CHROMIUM:-/usr/bin/chromium}" ]; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
