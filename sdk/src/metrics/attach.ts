@@ -13,7 +13,7 @@ interface ReaderShape {
 }
 
 /** Readers that carry a producer of ours already, so that a second `init()` adds none. */
-const attached = new WeakMap<object, MetricProducer>();
+const attached = new WeakSet<object>();
 
 /**
  * The readers of an `@opentelemetry/sdk-metrics` MeterProvider, or undefined when `provider`
@@ -64,7 +64,7 @@ export function attachToMeterProvider(
         AggregationTemporality.CUMULATIVE;
       const producer = new GenAiMetricProducer(aggregator, temporality);
       r._metricProducers.push(producer);
-      attached.set(r, producer);
+      attached.add(r);
       added.push([r, producer]);
     }
     return () => {
