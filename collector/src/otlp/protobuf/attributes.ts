@@ -8,19 +8,31 @@ const TRUE = Buffer.from('\x04true');
 const FALSE = Buffer.from('\x05false');
 
 /**
+ * Where `writeKeyValue` found the key of the entry it just kept, for a caller that looks at
+ * keys while they are parsed once (`start` < 0: the entry was dropped or has no value).
+ */
+export class KeyRange {
+  start = -1;
+  end = -1;
+}
+
+/**
  * Appends the `KeyValue` message in `[r.pos, end)` to `map` as one entry (key bytes, the
  * value flattened to a string). Returns false, writing nothing, when the key or the value
  * is longer than `limits.maxAttributeBytes`: the caller rejects the record. Past
- * `limits.maxAttributes` entries in the open row the entry is dropped and counted.
+ * `limits.maxAttributes` entries in the open row the entry is dropped and counted. When
+ * `key` is given it is set to the kept entry's key range.
  */
 export function writeKeyValue(
   r: ProtoReader,
   end: number,
   map: MapColumn,
   limits: AttributeLimits,
+  key?: KeyRange,
 ): boolean {
   if (map.offsets.count - map.offsets.closed >= limits.maxAttributes) {
     limits.droppedAttributes++;
+    if (key) key.start = -1;
     r.pos = end;
     return true;
   }
@@ -65,6 +77,10 @@ export function writeKeyValue(
     map.keys.stringBytes(r.buf, ks, ke);
   }
   map.offsets.count++;
+  if (key) {
+    key.start = vs < 0 ? -1 : ks;
+    key.end = ke;
+  }
   r.pos = save;
   return true;
 }

@@ -3,8 +3,8 @@ import { EMPTY, SPAN_KINDS, STATUS_CODES } from '../enums.js';
 import { FeatureRows } from '../feature-rows.js';
 import { isZeroId, writeHexId } from '../ids.js';
 import type { DecodeContext, DecodeOutcome } from '../outcome.js';
-import { writeKeyValue } from './attributes.js';
-import { collectFeaturesProto } from './features.js';
+import { KeyRange, writeKeyValue } from './attributes.js';
+import { collectFeaturesProto, isDriftInput } from './features.js';
 import { eachField, ProtoReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader.js';
 import { EncodedAttributes, readAttributes } from './resource.js';
 
@@ -51,6 +51,7 @@ class TraceState {
   links: number[] = [];
   readonly mark: number[] = [];
   readonly features = new FeatureRows();
+  readonly key = new KeyRange();
   spanIndex = 0;
 
   constructor(
@@ -189,10 +190,15 @@ class TraceState {
     const b = this.block;
     b.mark(this.mark);
 
+    // Whether a kept attribute is a drift input, seen as the keys are parsed for the row,
+    // so that the span without one (most: features are sampled) is not parsed again.
+    const key = this.key;
+    let drift = false;
     for (let i = 0; i < attrs.length; i += 2) {
       r.pos = attrs[i]!;
-      if (!writeKeyValue(r, attrs[i + 1]!, b.spanAttributes, this.ctx))
+      if (!writeKeyValue(r, attrs[i + 1]!, b.spanAttributes, this.ctx, key))
         return this.rollback(index, 'a span attribute is over the size limit');
+      if (!drift && key.start >= 0) drift = isDriftInput(buf, key.start, key.end);
     }
     b.spanAttributes.offsets.end();
     for (let i = 0; i < events.length; i += 2) {
@@ -229,7 +235,7 @@ class TraceState {
     this.outcome.accepted++;
     this.ctx.budget.charge(b);
     const fb = this.ctx.features;
-    if (fb) {
+    if (fb && drift) {
       const f = this.features;
       f.reset();
       collectFeaturesProto(r, attrs, this.ctx.maxAttributes, f);

@@ -13,10 +13,11 @@ function startsWith(buf: Uint8Array, ks: number, ke: number, prefix: Uint8Array)
 }
 
 /**
- * `aiobs.feature.<name>`, or one of `aiobs.prediction.value|label|score` (all 22 bytes
- * long), but not `aiobs.prediction.id`, which most inference spans carry.
+ * True when the key `buf[ks, ke)` is `aiobs.feature.<name>`, or one of
+ * `aiobs.prediction.value|label|score` (all 22 bytes long), but not `aiobs.prediction.id`,
+ * which most inference spans carry. The trace decoder tests each kept key with it.
  */
-function isDriftInput(buf: Uint8Array, ks: number, ke: number): boolean {
+export function isDriftInput(buf: Uint8Array, ks: number, ke: number): boolean {
   if (startsWith(buf, ks, ke, FEATURE)) return ke - ks > FEATURE.length;
   if (ke - ks !== 22 || !startsWith(buf, ks, ke, PREDICTION)) return false;
   const c = buf[ks + 17];
@@ -52,10 +53,10 @@ const kv = new KeyValueRanges();
 
 /**
  * Second look at a span's `KeyValue` ranges (`[start, end)` pairs in `attrs`, the first
- * `max` of them, as many as the span row kept): when one of them is a feature or a
- * prediction output, the keys `rows.wants()` takes have their typed `AnyValue` recorded.
- * A span without drift inputs (most spans: features are sampled) costs a tag, a length and
- * a byte compare per attribute, and no strings. Leaves `r.pos` where it found it.
+ * `max` of them, as many as the span row kept), made only for a span the decoder saw a
+ * drift input in (`isDriftInput`, most spans have none: features are sampled): the keys
+ * `rows.wants()` takes have their typed `AnyValue` recorded. Leaves `r.pos` where it
+ * found it.
  */
 export function collectFeaturesProto(
   r: ProtoReader,
@@ -66,26 +67,18 @@ export function collectFeaturesProto(
   const save = r.pos;
   const buf = r.buf;
   const n = Math.min(attrs.length, 2 * max);
-  let any = false;
-  for (let i = 0; i < n && !any; i += 2) {
+  for (let i = 0; i < n; i += 2) {
     r.pos = attrs[i]!;
     kv.read(r, attrs[i + 1]!);
-    any = kv.vs >= 0 && isDriftInput(buf, kv.ks, kv.ke);
-  }
-  if (any) {
-    for (let i = 0; i < n; i += 2) {
-      r.pos = attrs[i]!;
-      kv.read(r, attrs[i + 1]!);
-      const c = buf[kv.ks];
-      // Keys rows.wants() may take start with "aiobs." or "gen_ai.".
-      if (kv.vs < 0 || kv.ke - kv.ks < 6 || (c !== 0x61 && c !== 0x67)) continue;
-      const key = text(buf, kv.ks, kv.ke);
-      if (!rows.wants(key)) continue;
-      const ve = kv.ve;
-      r.pos = kv.vs;
-      const v = scalar(r, ve);
-      if (v !== undefined) rows.value(key, v);
-    }
+    const c = buf[kv.ks];
+    // Keys rows.wants() may take start with "aiobs." or "gen_ai.".
+    if (kv.vs < 0 || kv.ke - kv.ks < 6 || (c !== 0x61 && c !== 0x67)) continue;
+    const key = text(buf, kv.ks, kv.ke);
+    if (!rows.wants(key)) continue;
+    const ve = kv.ve;
+    r.pos = kv.vs;
+    const v = scalar(r, ve);
+    if (v !== undefined) rows.value(key, v);
   }
   r.pos = save;
 }
