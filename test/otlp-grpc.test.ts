@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Metadata } from '@grpc/grpc-js';
 import { ExportResultCode } from '@opentelemetry/core';
@@ -16,21 +14,15 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from './helpers/collector.js';
 import { decodeRetryStatus, EXPORT_PATHS, rawOtlpClient } from './helpers/grpc.js';
+import { runOtelApp, type Sent } from './helpers/otel-app.js';
 import { decodePartialSuccess, encodeSpans } from './helpers/otlp.js';
 import { hasOpenssl, makeLoopbackCert } from './helpers/tls.js';
 
-const run = promisify(execFile);
 // grpc-js status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html).
 const INVALID_ARGUMENT = 3;
 const RESOURCE_EXHAUSTED = 8;
 const UNAVAILABLE = 14;
 const UNAUTHENTICATED = 16;
-
-interface Sent {
-  traces: { traceId: string; spanId: string; childSpanId: string; model: string; error: boolean }[];
-  logs: { index: number; traceId: string; spanId: string }[];
-  metrics: { histogramCount: number; histogramSum: number; tokensPerModel: number };
-}
 
 const since = () => Date.now() - 3_600_000;
 
@@ -45,23 +37,14 @@ describe('OTLP/gRPC receiver', () => {
     expect(await c.stop()).toBe(0);
   });
 
-  async function runApp(runId: string, gzip: boolean): Promise<Sent> {
-    const { stdout } = await run(
-      process.execPath,
-      [join(import.meta.dirname, 'apps', 'otel-grpc-app.mjs')],
-      {
-        env: {
-          ...process.env,
-          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${c.grpcPort}`,
-          OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${c.apiKey}`,
-          OTEL_SERVICE_NAME: `grpc-${runId}`,
-          OTEL_LOG_LEVEL: 'error',
-          RUN_ID: runId,
-          GZIP: gzip ? '1' : '0',
-        },
-      },
-    );
-    return JSON.parse(stdout.trim().split('\n').pop()!) as Sent;
+  function runApp(runId: string, gzip: boolean): Promise<Sent> {
+    return runOtelApp('otel-grpc-app.mjs', {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${c.grpcPort}`,
+      OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${c.apiKey}`,
+      OTEL_SERVICE_NAME: `grpc-${runId}`,
+      RUN_ID: runId,
+      GZIP: gzip ? '1' : '0',
+    });
   }
 
   describe.each([

@@ -1,23 +1,6 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from './helpers/collector.js';
-
-const run = promisify(execFile);
-
-interface Sent {
-  traces: {
-    traceId: string;
-    spanId: string;
-    childSpanId: string;
-    model: string;
-    index: number;
-    error: boolean;
-  }[];
-  logs: { index: number; traceId: string; spanId: string }[];
-  metrics: { histogramCount: number; histogramSum: number; tokensPerModel: number };
-}
+import { runOtelApp, type Sent } from './helpers/otel-app.js';
 
 let collector: RunningCollector;
 beforeAll(async () => {
@@ -27,23 +10,14 @@ afterAll(async () => {
   expect(await collector.stop()).toBe(0);
 });
 
-async function runApp(protocol: 'http/protobuf' | 'http/json', runId: string): Promise<Sent> {
-  const { stdout } = await run(
-    process.execPath,
-    [join(import.meta.dirname, 'apps', 'otel-app.mjs')],
-    {
-      env: {
-        ...process.env,
-        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-        OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${collector.apiKey}`,
-        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-        OTEL_SERVICE_NAME: `e2e-${runId}`,
-        OTEL_LOG_LEVEL: 'error',
-        RUN_ID: runId,
-      },
-    },
-  );
-  return JSON.parse(stdout.trim().split('\n').pop()!) as Sent;
+function runApp(protocol: 'http/protobuf' | 'http/json', runId: string): Promise<Sent> {
+  return runOtelApp('otel-app.mjs', {
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${collector.apiKey}`,
+    OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+    OTEL_SERVICE_NAME: `e2e-${runId}`,
+    RUN_ID: runId,
+  });
 }
 
 describe.each([
