@@ -349,186 +349,113 @@ const hexId = (bytes: number) =>
     fc.jsonValue({ maxDepth: 1 }),
   );
 const resource = fc.record({ attributes: attrs }, { requiredKeys: [] });
+/** A record that may lack any of its fields: the OTLP JSON readers must cope with each one missing. */
+const partial = (shape: Record<string, fc.Arbitrary<unknown>>) =>
+  fc.record(shape, { requiredKeys: [] });
+/**
+ * One OTLP JSON request of `signal`: up to 2 `resource<Signal>` of up to 2 `scope<Signal>`
+ * (with `scopeFields`) of up to 3 items, every level with any field missing.
+ */
+const otlpRequest = <S extends 'traces' | 'metrics' | 'logs'>(
+  signal: S,
+  [resourceKey, scopeKey, itemsKey]: [string, string, string],
+  item: fc.Arbitrary<unknown>,
+  scopeFields: Record<string, fc.Arbitrary<unknown>> = {},
+) =>
+  fc.record({
+    signal: fc.constant(signal),
+    body: fc.record({
+      [resourceKey]: fc.array(
+        partial({
+          resource,
+          [scopeKey]: fc.array(
+            partial({ ...scopeFields, [itemsKey]: fc.array(item, { maxLength: 3 }) }),
+            { maxLength: 2 },
+          ),
+        }),
+        { maxLength: 2 },
+      ),
+    }),
+  });
 const otlpBody = fc.oneof(
-  fc.record({
-    signal: fc.constant('traces' as const),
-    body: fc.record({
-      resourceSpans: fc.array(
-        fc.record(
-          {
-            resource,
-            scopeSpans: fc.array(
-              fc.record(
-                {
-                  scope: fc.record(
-                    { name: fc.string({ maxLength: 8 }), version: fc.jsonValue({ maxDepth: 1 }) },
-                    { requiredKeys: [] },
-                  ),
-                  spans: fc.array(
-                    fc.record(
-                      {
-                        traceId: hexId(16),
-                        spanId: hexId(8),
-                        parentSpanId: hexId(8),
-                        name: fc.oneof(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 })),
-                        kind: fc.oneof(
-                          fc.integer({ min: -2, max: 9 }),
-                          fc.jsonValue({ maxDepth: 1 }),
-                        ),
-                        startTimeUnixNano: nanos,
-                        endTimeUnixNano: nanos,
-                        attributes: attrs,
-                        status: fc.record(
-                          {
-                            code: fc.jsonValue({ maxDepth: 1 }),
-                            message: fc.jsonValue({ maxDepth: 1 }),
-                          },
-                          { requiredKeys: [] },
-                        ),
-                        events: fc.array(
-                          fc.record(
-                            {
-                              timeUnixNano: nanos,
-                              name: fc.string({ maxLength: 5 }),
-                              attributes: attrs,
-                            },
-                            { requiredKeys: [] },
-                          ),
-                          { maxLength: 2 },
-                        ),
-                      },
-                      { requiredKeys: [] },
-                    ),
-                    { maxLength: 3 },
-                  ),
-                },
-                { requiredKeys: [] },
-              ),
-              { maxLength: 2 },
-            ),
-          },
-          { requiredKeys: [] },
-        ),
+  otlpRequest(
+    'traces',
+    ['resourceSpans', 'scopeSpans', 'spans'],
+    partial({
+      traceId: hexId(16),
+      spanId: hexId(8),
+      parentSpanId: hexId(8),
+      name: fc.oneof(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 })),
+      kind: fc.oneof(fc.integer({ min: -2, max: 9 }), fc.jsonValue({ maxDepth: 1 })),
+      startTimeUnixNano: nanos,
+      endTimeUnixNano: nanos,
+      attributes: attrs,
+      status: partial({
+        code: fc.jsonValue({ maxDepth: 1 }),
+        message: fc.jsonValue({ maxDepth: 1 }),
+      }),
+      events: fc.array(
+        partial({ timeUnixNano: nanos, name: fc.string({ maxLength: 5 }), attributes: attrs }),
         { maxLength: 2 },
       ),
     }),
-  }),
-  fc.record({
-    signal: fc.constant('logs' as const),
-    body: fc.record({
-      resourceLogs: fc.array(
-        fc.record(
-          {
-            resource,
-            scopeLogs: fc.array(
-              fc.record(
-                {
-                  logRecords: fc.array(
-                    fc.record(
-                      {
-                        timeUnixNano: nanos,
-                        observedTimeUnixNano: nanos,
-                        severityNumber: fc.oneof(
-                          fc.integer({ min: -5, max: 40 }),
-                          fc.jsonValue({ maxDepth: 1 }),
-                        ),
-                        severityText: fc.jsonValue({ maxDepth: 1 }),
-                        body: anyValue,
-                        attributes: attrs,
-                        traceId: hexId(16),
-                        spanId: hexId(8),
-                        eventName: fc.jsonValue({ maxDepth: 1 }),
-                      },
-                      { requiredKeys: [] },
-                    ),
-                    { maxLength: 3 },
-                  ),
-                },
-                { requiredKeys: [] },
-              ),
-              { maxLength: 2 },
-            ),
-          },
-          { requiredKeys: [] },
-        ),
-        { maxLength: 2 },
-      ),
+    {
+      scope: partial({
+        name: fc.string({ maxLength: 8 }),
+        version: fc.jsonValue({ maxDepth: 1 }),
+      }),
+    },
+  ),
+  otlpRequest(
+    'logs',
+    ['resourceLogs', 'scopeLogs', 'logRecords'],
+    partial({
+      timeUnixNano: nanos,
+      observedTimeUnixNano: nanos,
+      severityNumber: fc.oneof(fc.integer({ min: -5, max: 40 }), fc.jsonValue({ maxDepth: 1 })),
+      severityText: fc.jsonValue({ maxDepth: 1 }),
+      body: anyValue,
+      attributes: attrs,
+      traceId: hexId(16),
+      spanId: hexId(8),
+      eventName: fc.jsonValue({ maxDepth: 1 }),
     }),
-  }),
-  fc.record({
-    signal: fc.constant('metrics' as const),
-    body: fc.record({
-      resourceMetrics: fc.array(
-        fc.record(
-          {
-            resource,
-            scopeMetrics: fc.array(
-              fc.record(
-                {
-                  metrics: fc.array(
-                    fc.record(
-                      {
-                        name: fc.oneof(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 })),
-                        unit: fc.jsonValue({ maxDepth: 1 }),
-                        gauge: fc.record({
-                          dataPoints: fc.array(
-                            fc.record(
-                              {
-                                timeUnixNano: nanos,
-                                asDouble: fc.oneof(
-                                  fc.double(),
-                                  hugeNumbers,
-                                  fc.jsonValue({ maxDepth: 1 }),
-                                ),
-                                asInt: fc.jsonValue({ maxDepth: 1 }),
-                                attributes: attrs,
-                              },
-                              { requiredKeys: [] },
-                            ),
-                            { maxLength: 3 },
-                          ),
-                        }),
-                        histogram: fc.record(
-                          {
-                            aggregationTemporality: fc.jsonValue({ maxDepth: 1 }),
-                            dataPoints: fc.array(
-                              fc.record(
-                                {
-                                  timeUnixNano: nanos,
-                                  count: fc.oneof(hugeNumbers, fc.jsonValue({ maxDepth: 1 })),
-                                  bucketCounts: fc.array(
-                                    fc.oneof(hugeNumbers, fc.jsonValue({ maxDepth: 1 })),
-                                    { maxLength: 4 },
-                                  ),
-                                  explicitBounds: fc.array(
-                                    fc.oneof(fc.double(), fc.jsonValue({ maxDepth: 1 })),
-                                    { maxLength: 4 },
-                                  ),
-                                },
-                                { requiredKeys: [] },
-                              ),
-                              { maxLength: 2 },
-                            ),
-                          },
-                          { requiredKeys: [] },
-                        ),
-                      },
-                      { requiredKeys: [] },
-                    ),
-                    { maxLength: 3 },
-                  ),
-                },
-                { requiredKeys: [] },
-              ),
-              { maxLength: 2 },
-            ),
-          },
-          { requiredKeys: [] },
+  ),
+  otlpRequest(
+    'metrics',
+    ['resourceMetrics', 'scopeMetrics', 'metrics'],
+    partial({
+      name: fc.oneof(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 })),
+      unit: fc.jsonValue({ maxDepth: 1 }),
+      gauge: fc.record({
+        dataPoints: fc.array(
+          partial({
+            timeUnixNano: nanos,
+            asDouble: fc.oneof(fc.double(), hugeNumbers, fc.jsonValue({ maxDepth: 1 })),
+            asInt: fc.jsonValue({ maxDepth: 1 }),
+            attributes: attrs,
+          }),
+          { maxLength: 3 },
         ),
-        { maxLength: 2 },
-      ),
+      }),
+      histogram: partial({
+        aggregationTemporality: fc.jsonValue({ maxDepth: 1 }),
+        dataPoints: fc.array(
+          partial({
+            timeUnixNano: nanos,
+            count: fc.oneof(hugeNumbers, fc.jsonValue({ maxDepth: 1 })),
+            bucketCounts: fc.array(fc.oneof(hugeNumbers, fc.jsonValue({ maxDepth: 1 })), {
+              maxLength: 4,
+            }),
+            explicitBounds: fc.array(fc.oneof(fc.double(), fc.jsonValue({ maxDepth: 1 })), {
+              maxLength: 4,
+            }),
+          }),
+          { maxLength: 2 },
+        ),
+      }),
     }),
-  }),
+  ),
   fc.record({
     signal: fc.constantFrom('traces' as const, 'metrics' as const, 'logs' as const),
     body: fc.jsonValue({ maxDepth: 4 }),
