@@ -3,24 +3,14 @@ import { boolean, double, int64Text, object, string } from './values.js';
 
 /**
  * Second look at a span's JSON `attributes` (already validated by `writeAttributesJson`),
- * the first `max` of them as the span row kept: when one is a feature or a prediction
- * output, the keys `rows.wants()` takes have their typed value recorded. See
+ * the first `max` of them as the span row kept: the keys `rows.wants()` takes have their
+ * typed value recorded (the keys are strings already, so no pre-scan for drift inputs is
+ * needed: a span without one records only its identifiers, and `rows.count` stays 0). See
  * protobuf/features.ts.
  */
 export function collectFeaturesJson(attributes: unknown, max: number, rows: FeatureRows): void {
   if (!Array.isArray(attributes)) return;
   const n = Math.min(attributes.length, max);
-  let any = false;
-  for (let i = 0; i < n && !any; i++) {
-    const key = (attributes[i] as { key?: unknown } | null)?.key;
-    any =
-      typeof key === 'string' &&
-      ((key.length > 14 && key.startsWith('aiobs.feature.')) ||
-        key === 'aiobs.prediction.value' ||
-        key === 'aiobs.prediction.label' ||
-        key === 'aiobs.prediction.score');
-  }
-  if (!any) return;
   for (let i = 0; i < n; i++) {
     const kv = attributes[i] as { key?: unknown; value?: unknown } | null;
     const key = kv?.key;
