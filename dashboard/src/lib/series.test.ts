@@ -71,7 +71,7 @@ describe('series shaping', () => {
       },
     ];
     expect(changeAnnotations(changes, Date.parse(T0), Date.parse(T1) + 1)).toEqual([
-      { t: Date.parse(T1), label: 'version v2 of m' },
+      { t: Date.parse(T1), marker: '1', label: 'version v2 of m' },
     ]);
     expect(changeLabel(changes[1]!)).toBe('new model old');
     const same: Change[] = [
@@ -86,7 +86,7 @@ describe('series shaping', () => {
       },
     ];
     expect(changeAnnotations(same, Date.parse(T0), Date.parse(T1))).toEqual([
-      { t: Date.parse(T0), label: 'new model m +1' },
+      { t: Date.parse(T0), marker: '1', label: 'new model m +1' },
     ]);
   });
 });

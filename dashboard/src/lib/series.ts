@@ -62,8 +62,9 @@ export function perSecond(stepMs: number): (v: number) => number {
 }
 
 /**
- * The changes inside `[fromMs, toMs]` as chart annotations. Changes first seen in the same
- * minute share one marker (`version v2 of acme/llm +2`), so labels do not overprint.
+ * The changes inside `[fromMs, toMs]` as chart annotations, numbered "1", "2"... in time
+ * order. Changes first seen in the same minute share one marker (`version v2 of acme/llm +2`);
+ * {@link changeMarker} gives the number of a change's marker for the list beside the chart.
  */
 export function changeAnnotations(changes: Change[], fromMs: number, toMs: number): Annotation[] {
   const byMinute = new Map<number, { t: number; labels: string[] }>();
@@ -77,10 +78,17 @@ export function changeAnnotations(changes: Change[], fromMs: number, toMs: numbe
   }
   return [...byMinute.values()]
     .sort((a, b) => a.t - b.t)
-    .map(({ t, labels }) => ({
+    .map(({ t, labels }, i) => ({
       t,
+      marker: String(i + 1),
       label: labels.length > 1 ? `${labels[0]} +${labels.length - 1}` : labels[0]!,
     }));
+}
+
+/** The marker of `c` among `annotations` (same minute as its first sighting), if drawn. */
+export function changeMarker(c: Change, annotations: Annotation[]): string | undefined {
+  const minute = Math.floor(Date.parse(c.firstSeen) / 60_000);
+  return annotations.find((a) => Math.floor(a.t / 60_000) === minute)?.marker;
 }
 
 /** One line describing a change: `new version v2 of acme/llm`. */

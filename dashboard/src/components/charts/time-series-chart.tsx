@@ -17,9 +17,14 @@ import { seriesColor } from './palette.js';
 /** A row of a chart: its time (ms) and one value per line key. */
 export type ChartRow = { t: number } & Record<string, number | null>;
 
-/** A vertical marker on the time axis (a new version, a drift verdict). */
+/**
+ * A vertical marker on the time axis (a new version, a drift verdict). The chart draws only
+ * the short `marker` ("1", "2"...) so close markers stay readable; `label` is the full text,
+ * shown on hover and in the list that explains the markers.
+ */
 export interface Annotation {
   t: number;
+  marker: string;
   label: string;
 }
 
@@ -122,12 +127,19 @@ export function TimeSeriesChart({
               x={a.t}
               stroke="var(--annotation)"
               strokeDasharray="4 3"
-              label={{
-                value: a.label,
-                position: 'insideTopLeft',
-                fill: 'var(--annotation)',
-                fontSize: 10,
-              }}
+              label={({ viewBox }: { viewBox?: { x?: number; y?: number } }) => (
+                <text
+                  className="annotation-marker"
+                  x={(viewBox?.x ?? 0) + 3}
+                  y={(viewBox?.y ?? 0) + 11}
+                  fill="var(--annotation)"
+                  fontSize={11}
+                  fontWeight={600}
+                >
+                  <title>{a.label}</title>
+                  {a.marker}
+                </text>
+              )}
             />
           ))}
           {drag?.b !== undefined && (

@@ -3,7 +3,7 @@ import { SeriesPanel } from '../../components/series-panel.js';
 import { Stat } from '../../components/stat.js';
 import { Empty, ErrorState, GetDataHint, Loading, Panel } from '../../components/states.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
-import { changeAnnotations, changeLabel, perSecond } from '../../lib/series.js';
+import { changeAnnotations, changeLabel, changeMarker, perSecond } from '../../lib/series.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { useChanges, useModels, useOverviewSeries, useSlowest } from './api.js';
 import { costByModel, overviewTotals } from './prepare.js';
@@ -184,12 +184,20 @@ export function OverviewPage() {
             <Empty title="No new models, versions or variants in this range" />
           ) : (
             <ul className="changes" data-testid="changes">
-              {changes.data.changes.map((c) => (
-                <li key={`${c.kind}-${c.model}-${c.version ?? ''}-${c.variant ?? ''}`}>
-                  <time dateTime={c.firstSeen}>{c.firstSeen.slice(0, 16).replace('T', ' ')}</time>{' '}
-                  {changeLabel(c)} ({formatNumber(c.requests)} requests)
-                </li>
-              ))}
+              {changes.data.changes.map((c) => {
+                const marker = changeMarker(c, annotations);
+                return (
+                  <li key={`${c.kind}-${c.model}-${c.version ?? ''}-${c.variant ?? ''}`}>
+                    {marker && (
+                      <span className="annotation-marker" title="marker on the charts">
+                        {marker}
+                      </span>
+                    )}{' '}
+                    <time dateTime={c.firstSeen}>{c.firstSeen.slice(0, 16).replace('T', ' ')}</time>{' '}
+                    {changeLabel(c)} ({formatNumber(c.requests)} requests)
+                  </li>
+                );
+              })}
             </ul>
           )}
         </Panel>
