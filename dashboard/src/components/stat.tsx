@@ -1,4 +1,9 @@
-/** One headline figure with its label; `testId` lets browser tests read the value. */
+import { Fragment, type ReactNode } from 'react';
+
+/**
+ * One headline figure with its label; `testId` lets browser tests read the value. `value` may
+ * be {@link StatParts} for a few related figures in one card (p50 / p95 / p99).
+ */
 export function Stat({
   label,
   value,
@@ -6,7 +11,7 @@ export function Stat({
   testId,
 }: {
   label: string;
-  value: string;
+  value: ReactNode;
   hint?: string;
   testId?: string;
 }) {
@@ -18,5 +23,19 @@ export function Stat({
       </div>
       {hint && <div className="stat-hint">{hint}</div>}
     </div>
+  );
+}
+
+/** A few small labelled figures side by side, as the value of one {@link Stat}. */
+export function StatParts({ parts }: { parts: Array<[label: string, value: string]> }) {
+  return (
+    <span className="stat-parts">
+      {parts.map(([label, value]) => (
+        <Fragment key={label}>
+          <small>{label}</small>
+          <span>{value}</span>
+        </Fragment>
+      ))}
+    </span>
   );
 }

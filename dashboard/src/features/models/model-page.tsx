@@ -2,7 +2,7 @@ import type { SeriesGroupBy } from '@aiobs/api-types';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { SeriesPanel } from '../../components/series-panel.js';
-import { Stat } from '../../components/stat.js';
+import { Stat, StatParts } from '../../components/stat.js';
 import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
 import { perSecond } from '../../lib/series.js';
@@ -50,8 +50,17 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
         <Stat label="Requests" value={formatNumber(m.requests)} testId="model-requests" />
         <Stat label="Error rate" value={formatPercent(m.errorRate)} testId="model-error-rate" />
         <Stat
-          label="p50 / p95 / p99"
-          value={`${formatMs(m.latencyP50Ms)} / ${formatMs(m.latencyP95Ms)} / ${formatMs(m.latencyP99Ms)}`}
+          label="Latency"
+          testId="model-latency"
+          value={
+            <StatParts
+              parts={[
+                ['p50', formatMs(m.latencyP50Ms)],
+                ['p95', formatMs(m.latencyP95Ms)],
+                ['p99', formatMs(m.latencyP99Ms)],
+              ]}
+            />
+          }
         />
         <Stat label="TTFT p95" value={formatMs(m.ttftP95Ms)} />
         <Stat label="Cache hit rate" value={formatPercent(m.cacheHitRate)} />
