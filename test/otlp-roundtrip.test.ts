@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from './helpers/collector.js';
-import { runOtelApp, type Sent } from './helpers/otel-app.js';
+import { expectEveryTraceListed, runOtelApp, type Sent } from './helpers/otel-app.js';
 
 let collector: RunningCollector;
 beforeAll(async () => {
@@ -31,24 +31,7 @@ describe.each([
   });
 
   test('every trace is listed with its root span, span count and error flag', async () => {
-    const res = await collector.api<{
-      traces: {
-        traceId: string;
-        spanCount: number;
-        error: boolean;
-        rootSpan: { name: string };
-        services: string[];
-      }[];
-    }>(`/api/v1/traces?service=${service}&limit=1000&from=${Date.now() - 3_600_000}`);
-    expect(res.traces).toHaveLength(sent.traces.length);
-    for (const t of sent.traces) {
-      const got = res.traces.find((x) => x.traceId === t.traceId);
-      expect(got, t.traceId).toBeDefined();
-      expect(got!.spanCount).toBe(2);
-      expect(got!.error).toBe(t.error);
-      expect(got!.rootSpan.name).toBe(`chat ${t.model}`);
-      expect(got!.services).toEqual([service]);
-    }
+    await expectEveryTraceListed(collector, service, sent);
   });
 
   test('each span comes back with attributes, events, kind and status intact', async () => {

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
+import type { RunningCollector } from './collector.js';
 
 const run = promisify(execFile);
 
@@ -27,4 +29,33 @@ export async function runOtelApp(app: string, env: Record<string, string>): Prom
     env: { ...process.env, OTEL_LOG_LEVEL: 'error', ...env },
   });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Sent;
+}
+
+/**
+ * Asserts that `/api/v1/traces` lists every trace the app sent as `service` (in the last
+ * hour), each with its root span, two spans, its error flag and `service` alone.
+ */
+export async function expectEveryTraceListed(
+  collector: Pick<RunningCollector, 'api'>,
+  service: string,
+  sent: Sent,
+): Promise<void> {
+  const res = await collector.api<{
+    traces: {
+      traceId: string;
+      spanCount: number;
+      error: boolean;
+      rootSpan: { name: string };
+      services: string[];
+    }[];
+  }>(`/api/v1/traces?service=${service}&limit=1000&from=${Date.now() - 3_600_000}`);
+  expect(res.traces).toHaveLength(sent.traces.length);
+  for (const t of sent.traces) {
+    const got = res.traces.find((x) => x.traceId === t.traceId);
+    expect(got, t.traceId).toBeDefined();
+    expect(got!.spanCount).toBe(2);
+    expect(got!.error).toBe(t.error);
+    expect(got!.rootSpan.name).toBe(`chat ${t.model}`);
+    expect(got!.services).toEqual([service]);
+  }
 }
