@@ -90,11 +90,7 @@ export function renderMigration(sql: string, params: MigrationParams): string[] 
 }
 
 /** Engine clauses for the configured deployment (single node or a cluster). */
-export function migrationParams(
-  engine: Engine,
-  retention: number | Pick<TableOptions, 'retentionDays' | 'rollupMinuteDays' | 'rollupHourDays'>,
-): MigrationParams {
-  const r = typeof retention === 'number' ? { retentionDays: retention } : retention;
+function migrationParams(engine: Engine, opts: RetentionOptions): MigrationParams {
   const cluster = engine.cluster;
   const path = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'";
   return {
@@ -105,9 +101,9 @@ export function migrationParams(
     aggregating_engine: cluster
       ? `ReplicatedAggregatingMergeTree(${path})`
       : 'AggregatingMergeTree',
-    ttl_days: String(r.retentionDays),
-    rollup_1m_ttl_days: String(r.rollupMinuteDays ?? DEFAULT_ROLLUP_MINUTE_DAYS),
-    rollup_1h_ttl_days: String(r.rollupHourDays ?? DEFAULT_ROLLUP_HOUR_DAYS),
+    ttl_days: String(retentionOf(opts, 'raw')),
+    rollup_1m_ttl_days: String(retentionOf(opts, 'minute')),
+    rollup_1h_ttl_days: String(retentionOf(opts, 'hour')),
   };
 }
 
@@ -188,8 +184,11 @@ export interface TableOptions {
   fsync: boolean;
 }
 
-/** Days kept at one retention level. */
-function retentionOf(opts: TableOptions, level: RetentionLevel): number {
+/** The retention part of {@link TableOptions}. */
+type RetentionOptions = Pick<TableOptions, 'retentionDays' | 'rollupMinuteDays' | 'rollupHourDays'>;
+
+/** Days kept at one retention level (the one place the rollup defaults apply). */
+function retentionOf(opts: RetentionOptions, level: RetentionLevel): number {
   if (level === 'minute') return opts.rollupMinuteDays ?? DEFAULT_ROLLUP_MINUTE_DAYS;
   if (level === 'hour') return opts.rollupHourDays ?? DEFAULT_ROLLUP_HOUR_DAYS;
   return opts.retentionDays;
