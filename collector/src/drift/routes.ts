@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { DriftResponse, DriftSide, FeatureDriftResponse } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import { parseProject, parseRange, parseTime } from '../query/params.js';
+import { parseName, parseProject, parseRange, parseTime } from '../query/params.js';
 import type { BaselinesRepo } from './baselines-repo.js';
 import { baselineRoutes } from './baselines-routes.js';
 import type { FeatureStats } from './features.js';
@@ -10,16 +10,7 @@ import type { DriftRepo, DriftRequest } from './repo.js';
 import type { SideFilter } from './sql.js';
 import { DEFAULT_MIN_SAMPLES, type DriftMethod, judge } from './verdict.js';
 
-/** Longest model, version or variant name accepted. */
-const MAX_NAME = 256;
-
-function name(q: Record<string, string | undefined>, field: string): string | undefined {
-  const v = q[field];
-  if (v === undefined || v === '') return undefined;
-  if (v.length > MAX_NAME)
-    throw new BadRequestError(`${field} must be at most ${MAX_NAME} characters`, field);
-  return v;
-}
+const name = (q: Record<string, string | undefined>, field: string) => parseName(q[field], field);
 
 function side(s: SideFilter): DriftSide {
   if (s.fromMs === 0 && s.toMs === 0) return {};

@@ -1,5 +1,6 @@
 import type { SeriesGroupBy, SeriesMetric } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
+import { MAX_NAME, parseName } from '../query/params.js';
 import type { InferenceFilter } from './repo.js';
 import { DIMENSIONS } from './sql.js';
 import { SERIES_METRICS } from './stats.js';
@@ -10,18 +11,12 @@ import { SERIES_METRICS } from './stats.js';
  * because model names contain `/`.
  */
 
-/** Longest name accepted in a filter (model names are short; this bounds abuse). */
-const MAX_NAME = 256;
-
 /** `model`, `version`, `variant`, `service`, `provider`, `operation` filters; empty = absent. */
 export function parseFilter(q: Record<string, string | undefined>): InferenceFilter {
   const out: InferenceFilter = {};
   for (const d of DIMENSIONS) {
-    const v = q[d];
-    if (v === undefined || v === '') continue;
-    if (v.length > MAX_NAME)
-      throw new BadRequestError(`${d} must be at most ${MAX_NAME} characters`, d);
-    out[d] = v;
+    const v = parseName(q[d], d);
+    if (v !== undefined) out[d] = v;
   }
   return out;
 }

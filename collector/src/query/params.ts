@@ -78,6 +78,17 @@ export function parseProject(value: string | undefined): string {
   return value;
 }
 
+/** Longest model, version, variant or other name accepted in a filter (bounds abuse). */
+export const MAX_NAME = 256;
+
+/** An optional name parameter (`model`, `version`, ...): undefined when absent or empty. */
+export function parseName(value: string | undefined, field: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length > MAX_NAME)
+    throw new BadRequestError(`${field} must be at most ${MAX_NAME} characters`, field);
+  return value;
+}
+
 /** Opaque pagination cursors: base64url JSON of the last row's sort key. */
 export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
