@@ -12,13 +12,16 @@ export function ModelsPage() {
   const models = useModels();
   const sparks = useModelSparklines();
   const search = useRangeSearch();
-  if (models.isPending) return <Loading label="Loading models" height={300} />;
-  if (models.isError) return <ErrorState error={models.error} retry={() => models.refetch()} />;
   return (
     <>
       <h1>Models</h1>
-      {models.data.models.length === 0 ? (
+      {models.isPending ? (
+        <Loading label="Loading models" height={300} />
+      ) : models.isError ? (
+        <ErrorState error={models.error} retry={() => models.refetch()} />
+      ) : models.data.models.length === 0 ? (
         <Empty title="No models in this range">
+          <p>Pick a longer range in the time picker above, or send some:</p>
           <GetDataHint />
         </Empty>
       ) : (

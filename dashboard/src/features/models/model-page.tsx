@@ -16,7 +16,13 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
   const series = useModelSeries(model, groupBy as SeriesGroupBy);
   const search = useRangeSearch();
   const navigate = useNavigate();
-  if (models.isPending) return <Loading label="Loading model" height={300} />;
+  if (models.isPending)
+    return (
+      <>
+        <h1>{model}</h1>
+        <Loading label="Loading model" height={300} />
+      </>
+    );
   if (models.isError) return <ErrorState error={models.error} retry={() => models.refetch()} />;
   const m = models.data.models.find((x) => x.model === model);
   if (!m)

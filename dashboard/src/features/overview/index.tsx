@@ -21,13 +21,20 @@ export function OverviewPage() {
   const annotations =
     changes.data && range ? changeAnnotations(changes.data.changes, range.from, range.to) : [];
 
-  if (models.isPending) return <Loading label="Loading models" height={400} />;
+  if (models.isPending)
+    return (
+      <>
+        <h1>Overview</h1>
+        <Loading label="Loading models" height={400} />
+      </>
+    );
   if (models.isError) return <ErrorState error={models.error} retry={() => models.refetch()} />;
   if (models.data.models.length === 0)
     return (
       <>
         <h1>Overview</h1>
         <Empty title="No inference spans in this range">
+          <p>Pick a longer range in the time picker above, or send some:</p>
           <GetDataHint />
         </Empty>
       </>
