@@ -216,12 +216,39 @@ describe('dashboard in Chromium', () => {
       '/alerts',
       '/settings',
     ];
+    const empty = `from=${new Date(base - 120 * MIN).toISOString()}&to=${new Date(base - 60 * MIN).toISOString()}`;
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });
+      // Empty state: a range with no data says so and how to send some.
+      await page.goto(`${c.url}/?${empty}`);
+      await page.getByText('No inference spans in this range').waitFor();
+      await screenshot(page, `${theme}-empty-overview`);
+      await expectClean(`empty overview (${theme})`);
+      // Loading state: the models answer is held until the screenshot is taken, then released.
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const models = /\/api\/v1\/models\?/;
+      await page.route(models, async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(`${c.url}/?from=now-1h&to=now`);
+      await page.locator('[role="status"].state-loading').first().waitFor();
+      await screenshot(page, `${theme}-loading-overview`);
+      release();
+      await expect
+        .poll(() => page.getByTestId('total-requests').textContent(), { timeout: 15_000 })
+        .toBe('35');
+      await page.unroute(models);
       for (const path of pages) {
         await page.goto(`${c.url}${path}${path.includes('?') ? '&' : '?'}from=now-1h&to=now`);
         await page.locator('main h1').first().waitFor();
-        await expect.poll(() => page.locator('[role="status"].state-loading').count()).toBe(0);
+        // The heading shows while data loads, so wait here for every loading state to clear.
+        await expect
+          .poll(() => page.locator('[role="status"].state-loading').count(), { timeout: 15_000 })
+          .toBe(0);
         expect(await page.evaluate(THEME)).toBe(theme);
         if (['/traces', '/drift', '/alerts', '/settings', '/infrastructure'].includes(path))
           expect(await page.getByText('Not built yet', { exact: true }).count()).toBe(1);
