@@ -1,7 +1,7 @@
-import type { SeriesGroupBy } from '@aiobs/api-types';
+import type { SeriesGroupBy, SeriesMetric } from '@aiobs/api-types';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
-import { SeriesPanel } from '../../components/series-panel.js';
+import { SeriesPanel, type SeriesPanelProps } from '../../components/series-panel.js';
 import { Stat, StatParts } from '../../components/stat.js';
 import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
@@ -9,6 +9,55 @@ import { perSecond } from '../../lib/series.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { useModels } from '../overview/api.js';
 import { useModelSeries } from './api.js';
+
+/** The model page's charts: one metric each, one line per version or variant. */
+const PANELS: Array<Omit<SeriesPanelProps, 'query'> & { metric: SeriesMetric }> = [
+  {
+    title: 'Requests per second',
+    metric: 'requests',
+    unit: 'req/s',
+    format: (v) => formatNumber(v),
+    scale: (r) => perSecond(r.stepMs),
+  },
+  { title: 'Latency p95', metric: 'latencyP95', unit: 'p95 (ms)', format: formatMs },
+  { title: 'Error rate', metric: 'errorRate', unit: 'error rate (%)', format: formatPercent },
+  {
+    title: 'TTFT p95',
+    metric: 'ttftP95',
+    emptyHint:
+      'No streamed responses in this range: TTFT comes from gen_ai.response.time_to_first_chunk on streaming spans.',
+    unit: 'TTFT (ms)',
+    format: formatMs,
+  },
+  {
+    title: 'Tokens per second',
+    metric: 'tokensPerS',
+    unit: 'tokens/s',
+    format: (v) => formatNumber(v),
+  },
+  {
+    title: 'Cache hit rate',
+    metric: 'cacheHitRate',
+    emptyHint:
+      'No cache hits reported: set aiobs.cache.hit (or cache read tokens) on inference spans.',
+    unit: 'hit rate (%)',
+    format: formatPercent,
+  },
+  {
+    title: 'Queue wait p95',
+    metric: 'queueWaitP95',
+    emptyHint: 'No queue wait reported: set aiobs.queue.wait (seconds) on inference spans.',
+    unit: 'queue wait (ms)',
+    format: formatMs,
+  },
+  {
+    title: 'Cost',
+    metric: 'cost',
+    emptyHint: 'No cost: set prices for this provider and model with PUT /api/v1/prices.',
+    unit: 'cost (USD)',
+    format: formatUsd,
+  },
+];
 
 /** One model: its figures, its versions or variants over time, and a way to compare two. */
 export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version' | 'variant' }) {
@@ -82,67 +131,9 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
         ))}
       </fieldset>
       <div className="grid">
-        <SeriesPanel
-          title={`Requests per second by ${groupBy}`}
-          query={series}
-          metric="requests"
-          unit="req/s"
-          format={(v) => formatNumber(v)}
-          scale={(r) => perSecond(r.stepMs)}
-        />
-        <SeriesPanel
-          title={`Latency p95 by ${groupBy}`}
-          query={series}
-          metric="latencyP95"
-          unit="p95 (ms)"
-          format={formatMs}
-        />
-        <SeriesPanel
-          title={`Error rate by ${groupBy}`}
-          query={series}
-          metric="errorRate"
-          unit="error rate (%)"
-          format={formatPercent}
-        />
-        <SeriesPanel
-          title={`TTFT p95 by ${groupBy}`}
-          query={series}
-          metric="ttftP95"
-          emptyHint="No streamed responses in this range: TTFT comes from gen_ai.response.time_to_first_chunk on streaming spans."
-          unit="TTFT (ms)"
-          format={formatMs}
-        />
-        <SeriesPanel
-          title={`Tokens per second by ${groupBy}`}
-          query={series}
-          metric="tokensPerS"
-          unit="tokens/s"
-          format={(v) => formatNumber(v)}
-        />
-        <SeriesPanel
-          title={`Cache hit rate by ${groupBy}`}
-          query={series}
-          metric="cacheHitRate"
-          emptyHint="No cache hits reported: set aiobs.cache.hit (or cache read tokens) on inference spans."
-          unit="hit rate (%)"
-          format={formatPercent}
-        />
-        <SeriesPanel
-          title={`Queue wait p95 by ${groupBy}`}
-          query={series}
-          metric="queueWaitP95"
-          emptyHint="No queue wait reported: set aiobs.queue.wait (seconds) on inference spans."
-          unit="queue wait (ms)"
-          format={formatMs}
-        />
-        <SeriesPanel
-          title={`Cost by ${groupBy}`}
-          query={series}
-          metric="cost"
-          emptyHint="No cost: set prices for this provider and model with PUT /api/v1/prices."
-          unit="cost (USD)"
-          format={formatUsd}
-        />
+        {PANELS.map(({ title, ...panel }) => (
+          <SeriesPanel key={title} title={`${title} by ${groupBy}`} query={series} {...panel} />
+        ))}
       </div>
       <CompareForm model={model} dimension={groupBy} arms={arms} />
     </>
