@@ -13,6 +13,7 @@ export const MIGRATION_FOLDERS = [
   'storage/migrations',
   'models/migrations',
   'drift/migrations',
+  'alerts/migrations',
 ] as const;
 
 const SRC_ROOT = fileURLToPath(new URL('../', import.meta.url));
