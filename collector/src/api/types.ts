@@ -320,3 +320,179 @@ export interface DriftResponse {
   /** The model's outputs (`aiobs.prediction.value|label|score`), judged alike. */
   predictions: FeatureDriftResponse[];
 }
+
+/** A service in `GET /api/v1/services`: span volume, errors and span duration percentiles. */
+export interface ServiceSummary {
+  name: string;
+  spanCount: number;
+  errorCount: number;
+  errorRate: number;
+  p50Ms: number;
+  p95Ms: number;
+  lastSeen: string;
+}
+
+/** `GET /api/v1/services`. */
+export interface ServicesResponse {
+  services: ServiceSummary[];
+}
+
+/** One trace in `GET /api/v1/traces`. */
+export interface TraceSummary {
+  traceId: string;
+  /** The span without a parent (or the earliest span when the root is missing). */
+  rootSpan: { name: string; serviceName: string };
+  services: string[];
+  spanCount: number;
+  errorCount: number;
+  error: boolean;
+  startTime: string;
+  /** First span start to last span end. */
+  durationMs: number;
+}
+
+/** `GET /api/v1/traces`. */
+export interface TracesResponse {
+  traces: TraceSummary[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
+/** An event of a span. */
+export interface SpanEvent {
+  time: string;
+  timeUnixNano: string;
+  name: string;
+  attributes: Record<string, string>;
+}
+
+/** A link from a span to another trace's span. */
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  traceState: string;
+  attributes: Record<string, string>;
+}
+
+/** One span of `GET /api/v1/traces/:traceId`, with everything stored about it. */
+export interface TraceSpan {
+  traceId: string;
+  spanId: string;
+  /** Empty for a root span. */
+  parentSpanId: string;
+  traceState: string;
+  name: string;
+  kind: string;
+  serviceName: string;
+  startTime: string;
+  startTimeUnixNano: string;
+  durationMs: number;
+  durationNs: string;
+  /** `Unset`, `Ok` or `Error`. */
+  statusCode: string;
+  statusMessage: string;
+  attributes: Record<string, string>;
+  resourceAttributes: Record<string, string>;
+  scope: { name: string; version: string };
+  events: SpanEvent[];
+  links: SpanLink[];
+}
+
+/** `GET /api/v1/traces/:traceId`: spans ordered by start time. */
+export interface TraceResponse {
+  traceId: string;
+  spans: TraceSpan[];
+}
+
+/** The latest value of one metric (and attribute set) on a host or GPU. */
+export interface LatestMetric {
+  name: string;
+  unit: string;
+  attributes: Record<string, string>;
+  value: number;
+  time: string;
+}
+
+/** A host in `GET /api/v1/hosts`: its `system.*` metrics and how many GPUs reported. */
+export interface HostSummary {
+  hostName: string;
+  lastSeen: string;
+  gpuCount: number;
+  metrics: LatestMetric[];
+}
+
+/** `GET /api/v1/hosts`. */
+export interface HostsResponse {
+  hosts: HostSummary[];
+}
+
+/** A GPU in `GET /api/v1/gpus`, identified by host and `hw.id`. */
+export interface GpuSummary {
+  hostName: string;
+  id: string;
+  name: string;
+  vendor: string;
+  model: string;
+  metrics: LatestMetric[];
+  lastSeen: string;
+}
+
+/** `GET /api/v1/gpus`. */
+export interface GpusResponse {
+  gpus: GpuSummary[];
+}
+
+/** One series of `GET /api/v1/gpus/series`: one GPU and attribute set. */
+export interface GpuSeries {
+  hostName: string;
+  gpuId: string;
+  gpuName: string;
+  attributes: Record<string, string>;
+  points: { time: string; value: number }[];
+}
+
+/** `GET /api/v1/gpus/series`. */
+export interface GpuSeriesResponse {
+  metric: string;
+  agg: string;
+  stepMs: number;
+  series: GpuSeries[];
+}
+
+/** A stored drift baseline (`/api/v1/drift/baselines`). */
+export interface DriftBaseline {
+  id: string;
+  name: string;
+  model: string;
+  source: 'version' | 'range' | 'sample';
+  /** Set when `source` is `version` (else empty). */
+  version: string;
+  /** Set when `source` is `range` (else 0). */
+  fromMs: number;
+  toMs: number;
+  /** Most values kept per feature. */
+  cap: number;
+  createdAt: string;
+  /** The model's baseline the scheduled drift job compares against (with baseline settings). */
+  isDefault?: boolean;
+  /** `fixed` thresholds or limits from the `reference`'s own variation (with baseline settings). */
+  thresholds?: 'fixed' | 'reference';
+}
+
+/** Values a baseline holds per feature. */
+export interface BaselineFeatureCount {
+  kind: string;
+  feature: string;
+  type: 'numeric' | 'categorical';
+  count: number;
+}
+
+/** `GET /api/v1/drift/baselines/:id` and the answer of `POST /api/v1/drift/baselines`. */
+export interface DriftBaselineDetail extends DriftBaseline {
+  features: BaselineFeatureCount[];
+}
+
+/** `GET /api/v1/drift/baselines`. */
+export interface DriftBaselinesResponse {
+  baselines: DriftBaseline[];
+}

@@ -1,3 +1,4 @@
+import type { TraceSpan, TraceSummary } from '../api/types.js';
 import type { LogRow } from '../storage/logs-repo.js';
 import type { SpanRow, TraceSummaryRow } from '../storage/traces-repo.js';
 import { isoFromNanos } from './params.js';
@@ -8,7 +9,7 @@ export function msFromNanos(ns: string | number): number {
 }
 
 /** A trace in the list. */
-export function toTraceSummary(r: TraceSummaryRow) {
+export function toTraceSummary(r: TraceSummaryRow): TraceSummary {
   return {
     traceId: r.trace_id,
     rootSpan: { name: r.root_name, serviceName: r.root_service },
@@ -22,7 +23,7 @@ export function toTraceSummary(r: TraceSummaryRow) {
 }
 
 /** A span with its events and links. */
-export function toSpan(r: SpanRow) {
+export function toSpan(r: SpanRow): TraceSpan {
   return {
     traceId: r.TraceId,
     spanId: r.SpanId,

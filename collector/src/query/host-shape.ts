@@ -1,3 +1,4 @@
+import type { GpuSeries, GpuSummary, HostSummary, LatestMetric } from '../api/types.js';
 import type { GpuSeriesRow, LatestRow } from '../storage/hosts-repo.js';
 import { isoFromNanos } from './params.js';
 
@@ -10,42 +11,8 @@ import { isoFromNanos } from './params.js';
 /** How far back "latest" looks by default: agents report every 10 s. */
 export const LATEST_WINDOW_MS = 15 * 60_000;
 
-/** The latest value of one metric (and attribute set) on a host or GPU. */
-export interface LatestMetric {
-  name: string;
-  unit: string;
-  attributes: Record<string, string>;
-  value: number;
-  time: string;
-}
-
-/** A host in `GET /api/v1/hosts`: its `system.*` metrics and how many GPUs reported. */
-export interface HostSummary {
-  hostName: string;
-  lastSeen: string;
-  gpuCount: number;
-  metrics: LatestMetric[];
-}
-
-/** A GPU in `GET /api/v1/gpus`, identified by host and `hw.id`. */
-export interface GpuSummary {
-  hostName: string;
-  id: string;
-  name: string;
-  vendor: string;
-  model: string;
-  metrics: LatestMetric[];
-  lastSeen: string;
-}
-
-/** One series of `GET /api/v1/gpus/series`: one GPU and attribute set. */
-export interface GpuSeries {
-  hostName: string;
-  gpuId: string;
-  gpuName: string;
-  attributes: Record<string, string>;
-  points: { time: string; value: number }[];
-}
+// The answer shapes live in api/types.ts (the dashboard reads them there).
+export type { GpuSeries, GpuSummary, HostSummary, LatestMetric } from '../api/types.js';
 
 function toLatestMetric(r: LatestRow): LatestMetric {
   return {
