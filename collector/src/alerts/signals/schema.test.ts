@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { decidesOwnBreach, durationMs, SIGNAL_KINDS, signalSchema } from './schema.js';
+
+function issues(input: unknown): string[] {
+  const r = signalSchema.safeParse(input);
+  return r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
+}
+
+describe('signalSchema', () => {
+  it('accepts the README example as written', () => {
+    const s = signalSchema.parse({ kind: 'latency', quantile: 0.95, model: 'gpt-4o-mini' });
+    expect(s).toEqual({ kind: 'latency', quantile: 0.95, model: 'gpt-4o-mini' });
+  });
+
+  it('fills defaults', () => {
+    expect(signalSchema.parse({ kind: 'tokens' })).toMatchObject({
+      tokenType: 'total',
+      per: 'window',
+    });
+    expect(signalSchema.parse({ kind: 'gpuTemperature', host: 'n1' })).toMatchObject({
+      aggregation: 'avg',
+      across: 'max',
+    });
+    expect(
+      signalSchema.parse({ kind: 'slo', objective: { kind: 'errors' }, target: 0.999 }),
+    ).toMatchObject({ period: '30d' });
+  });
+
+  it('names the offending field', () => {
+    expect(issues({ kind: 'latency', quantile: 1.5 })).toEqual(['quantile']);
+    expect(issues({ kind: 'latency' })).toEqual(['quantile']);
+    expect(issues({ kind: 'latency', quantile: 0.9, modle: 'x' })).toEqual(['']);
+    expect(issues({ kind: 'nope' })).toEqual(['kind']);
+    expect(issues({ kind: 'metric', name: 'm', aggregation: 'p999x' })).toEqual(['aggregation']);
+    expect(issues({ kind: 'slo', objective: { kind: 'latency' }, target: 0.99 })).toEqual([
+      'objective.thresholdMs',
+    ]);
+    expect(issues({ kind: 'slo', objective: { kind: 'errors' }, target: 1 })).toEqual(['target']);
+    expect(issues({ kind: 'budget', limitUsd: 10, window: '30 days' })).toEqual(['window']);
+  });
+
+  it('takes the common filters on every kind', () => {
+    const filters = {
+      service: 's',
+      model: 'm',
+      version: 'v',
+      variant: 'b',
+      provider: 'p',
+      operation: 'chat',
+      host: 'h',
+      gpu: 'GPU-1',
+      attributes: { 'user.id': 'u1' },
+    };
+    expect(signalSchema.parse({ kind: 'errorRate', ...filters })).toEqual({
+      kind: 'errorRate',
+      ...filters,
+    });
+  });
+
+  it('nests a base signal in anomaly and two sides in composite', () => {
+    const a = signalSchema.parse({
+      kind: 'anomaly',
+      of: { kind: 'throughput', model: 'm' },
+      seasonality: 'weekly',
+    });
+    expect(a).toMatchObject({ of: { kind: 'throughput' }, threshold: 3, seasonality: 'weekly' });
+    expect(issues({ kind: 'anomaly', of: { kind: 'composite', signals: [] } })).toEqual([
+      'of.kind',
+    ]);
+    const composite = {
+      kind: 'composite',
+      signals: [
+        {
+          signal: { kind: 'ttft', quantile: 0.95, model: 'm' },
+          condition: { op: '>', threshold: 2000 },
+        },
+        { signal: { kind: 'gpuThrottling', model: 'm' }, condition: { op: '>', threshold: 0 } },
+      ],
+    };
+    expect(signalSchema.parse(composite)).toMatchObject({ op: 'and' });
+    const noCond = { ...composite, signals: [composite.signals[0], { signal: { kind: 'cost' } }] };
+    expect(issues(noCond)).toEqual(['signals.1.condition']);
+    expect(issues({ ...composite, signals: [composite.signals[0]] })).toEqual(['signals']);
+  });
+
+  it('lists which kinds decide their own breach', () => {
+    expect(SIGNAL_KINDS.filter(decidesOwnBreach).sort()).toEqual([
+      'absence',
+      'anomaly',
+      'composite',
+      'slo',
+    ]);
+    expect(SIGNAL_KINDS).toHaveLength(22);
+  });
+
+  it('reads durations', () => {
+    expect(durationMs('30d')).toBe(2_592_000_000);
+    expect(durationMs('1.5h')).toBe(5_400_000);
+    expect(durationMs('250ms')).toBe(250);
+  });
+});
