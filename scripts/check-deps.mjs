@@ -51,7 +51,7 @@ const LAYERS = [
   },
   {
     name: 'composition root',
-    match: (p) => ['app.ts', 'server.ts', 'main.ts', 'index.ts'].includes(p),
+    match: (p) => ['app.ts', 'server.ts', 'main.ts', 'index.ts', 'startup.ts'].includes(p),
   },
 ];
 

@@ -4,7 +4,7 @@
 // reports this host. Arguments after `--` go to the collector, e.g.
 // `npm start -- --port 4319`. Ctrl-C stops both (the collector drains first).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -30,19 +30,37 @@ const collector = spawn(process.execPath, [collectorMain, ...args], {
 let agent;
 let stopping = false;
 
+// On a terminal the JSON log goes to a file and only warnings and errors are shown, briefly;
+// piped (scripts, CI), every JSON line passes through unchanged.
+const pretty = process.stdout.isTTY === true;
+const logFile = join(dataDir, 'collector.log');
+if (pretty) mkdirSync(dataDir, { recursive: true });
+const LEVELS = { 40: 'warning', 50: 'error', 60: 'fatal' };
+
 createInterface({ input: collector.stdout }).on('line', (line) => {
-  process.stdout.write(`${line}\n`);
   let msg;
   try {
     msg = JSON.parse(line);
   } catch {
-    return;
+    msg = undefined;
   }
-  if (msg.msg !== 'listening' || agent) return;
+  if (!pretty) process.stdout.write(`${line}\n`);
+  else {
+    appendFileSync(logFile, `${line}\n`);
+    if (msg?.level >= 40)
+      process.stdout.write(`aiobs ${LEVELS[msg.level] ?? 'warning'}: ${msg.msg}\n`);
+  }
+  if (msg?.msg !== 'listening' || agent) return;
   const url = `http://127.0.0.1:${msg.port}`;
   process.stderr.write(
-    `\naiobs is running\n  dashboard      ${url}/\n  OTLP endpoint  ${url}  (OTEL_EXPORTER_OTLP_ENDPOINT)\n` +
-      `  API            ${url}/api/v1  (docs/api.md)\n  credentials    ${join(dataDir, 'credentials.json')}\n\n`,
+    `\naiobs is running\n  dashboard      ${url}/  (sign in with adminToken from the credentials file)\n` +
+      `  credentials    ${join(dataDir, 'credentials.json')}\n` +
+      `  OTLP/HTTP      ${url}  (OTEL_EXPORTER_OTLP_ENDPOINT; header Authorization=Bearer <apiKey>)\n` +
+      (msg.grpcPort ? `  OTLP/gRPC      http://127.0.0.1:${msg.grpcPort}\n` : '') +
+      `  API            ${url}/api/v1  (docs/api.md)\n` +
+      (pretty ? `  log            ${logFile}\n` : '') +
+      `\nSend data: \`npm run demo\` in another terminal, or instrument your app with @aiobs/sdk (README).\n` +
+      'Stop with Ctrl-C.\n\n',
   );
   if (process.env.AIOBS_NO_AGENT === '1' || !existsSync(agentMain)) return;
   agent = spawn(

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, OPTIONS } from './config.js';
 import { createLogger } from './logger.js';
 import { startCollector } from './server.js';
+import { StartupError } from './startup.js';
 import { VERSION } from './version.js';
 
 /** Builds the CLI from the option list, so `--help` always shows every setting. */
@@ -55,8 +56,8 @@ async function main(): Promise<void> {
   try {
     collector = await startCollector(config, { log: logger });
   } catch (err) {
-    // Unreadable TLS files are configuration mistakes: same message and exit code as above.
-    if (err instanceof ConfigError) {
+    // Unreadable TLS files, a taken port or data dir: one line the user can act on, as above.
+    if (err instanceof ConfigError || err instanceof StartupError) {
       process.stderr.write(`aiobs-collector: ${err.message}\n`);
       process.exit(2);
     }

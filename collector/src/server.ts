@@ -3,10 +3,12 @@ import { createApp } from './app.js';
 import { Authenticator } from './auth/authenticator.js';
 import { type CredentialsOutput, ensureCredentials, stderrOutput } from './auth/bootstrap.js';
 import type { Config } from './config.js';
+import { createConfiguredDriftJob } from './drift/index.js';
 import { type GrpcReceiver, startGrpcReceiver } from './grpc/server.js';
 import { createNodeServer, type NodeServer, readTlsFiles } from './http-server.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { createLogger, type Logger } from './logger.js';
+import { assertPortFree, dataDirInUse, StartupError } from './startup.js';
 import { createAuthRepo } from './storage/auth-repo.js';
 import { type Engine, openEngine } from './storage/engine.js';
 import { migrate } from './storage/migrate.js';
@@ -60,7 +62,16 @@ export async function startCollector(
   const log = options.log ?? createLogger(config.logLevel);
   // Before the engine opens: a wrong path should fail fast, not after a migration.
   const tls = readTlsFiles(config);
-  const engine = await openEngine(config);
+  // Also before the engine: a second `npm start` should say what holds the port, not fail on
+  // the data dir's lock after a migration.
+  await assertPortFree(config.host, config.port);
+  if (typeof config.grpcPort === 'number') {
+    await assertPortFree(config.host, config.grpcPort, '--grpc-port (AIOBS_GRPC_PORT)');
+  }
+  const engine = await openEngine(config).catch((err: unknown) => {
+    const inUse = config.clickhouseUrl ? undefined : dataDirInUse(config.dataDir);
+    throw inUse ? new StartupError(inUse) : err;
+  });
   let ingestor: Ingestor | undefined;
   let grpc: GrpcReceiver | undefined;
   try {
@@ -80,6 +91,8 @@ export async function startCollector(
     ingestor = new Ingestor(engine, config, log);
     const lifecycle = { stopping: false };
     const app = createApp({ config, engine, ingestor, authenticator, log, lifecycle });
+    const driftJob = createConfiguredDriftJob({ engine, config, log });
+    driftJob?.start();
     const server = createNodeServer(app.fetch, config, tls, log);
     const port = await listen(server, config.port, config.host);
     if (config.grpcPort !== 'off') {
@@ -111,7 +124,10 @@ export async function startCollector(
       url: `${tls ? 'https' : 'http'}://${loopbackHost(config.host)}:${port}`,
       close() {
         lifecycle.stopping = true;
-        closing ??= drain(server, grpc, running, engine, log);
+        // The drift job first: its run in progress would otherwise meet a closed engine.
+        closing ??= (driftJob?.stop() ?? Promise.resolve()).then(() =>
+          drain(server, grpc, running, engine, log),
+        );
         return closing;
       },
     };

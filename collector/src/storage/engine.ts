@@ -42,11 +42,13 @@ async function openEmbedded(config: Config): Promise<Engine> {
   const enginePath = join(config.dataDir, 'clickhouse');
   const spoolDir = join(config.dataDir, 'spool');
   mkdirSync(enginePath, { recursive: true });
+  // Opening takes the engine's lock on the directory (a second collector on it fails here),
+  // so the spool below is ours to clear.
+  const connection = createChdbConnection({ path: enginePath });
   // Spool files only live for the duration of one insert; leftovers belong to a process
   // that died mid-insert, whose requests were never acknowledged.
   rmSync(spoolDir, { recursive: true, force: true });
   mkdirSync(spoolDir, { recursive: true });
-  const connection = createChdbConnection({ path: enginePath });
   const client = createClient({ connection } as Parameters<typeof createClient>[0]);
   let seq = 0;
   return {
