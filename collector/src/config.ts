@@ -236,6 +236,20 @@ export const OPTIONS = [
     schema: z.string().min(1).optional(),
   },
   {
+    key: 'driftIntervalSeconds',
+    flag: '--drift-interval <seconds>',
+    env: 'AIOBS_DRIFT_INTERVAL',
+    help: "window and period of the stored drift results against each model's default baseline; 0 turns the job off (docs/drift.md)",
+    schema: z.coerce.number().int().min(0).max(86_400).default(300),
+  },
+  {
+    key: 'driftMinSamples',
+    flag: '--drift-min-samples <n>',
+    env: 'AIOBS_DRIFT_MIN_SAMPLES',
+    help: 'fewest values on either side for a stored drift verdict (fewer: insufficient_data)',
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  },
+  {
     key: 'maxBodyBytes',
     flag: '--max-body-bytes <bytes>',
     env: 'AIOBS_MAX_BODY_BYTES',

@@ -16,29 +16,47 @@ export type BaselineSource =
   | { source: 'version'; version: string }
   | { source: 'range'; fromMs: number; toMs: number };
 
+/**
+ * How a baseline's verdicts are judged: `fixed` by the documented thresholds, `reference`
+ * by limits from the reference's own chunk-to-chunk variation (NannyML-style).
+ */
+export type ThresholdMode = 'fixed' | 'reference';
+
+/** Settings a baseline carries beside its values (migration 0033). */
+export interface BaselineSettings {
+  /** The one baseline per model the scheduled job compares against. */
+  isDefault: boolean;
+  thresholds: ThresholdMode;
+}
+
 /** A stored baseline. */
 export interface Baseline {
   id: string;
   name: string;
   model: string;
-  source: 'version' | 'range';
+  source: 'version' | 'range' | 'sample';
   version: string;
   fromMs: number;
   toMs: number;
   cap: number;
   createdAt: string;
+  isDefault: boolean;
+  thresholds: ThresholdMode;
 }
 
 interface BaselineRow {
   id: string;
   name: string;
   model: string;
-  source: 'version' | 'range';
+  source: 'version' | 'range' | 'sample';
   version: string;
   from_ms: string | number;
   to_ms: string | number;
   cap: number;
   created_at: string;
+  is_default: number | string;
+  thresholds: string;
+  project_id: string;
 }
 
 /** Values a baseline holds per feature. */
@@ -56,8 +74,17 @@ export interface BaselinesRepo {
     name: string,
     model: string,
     from: BaselineSource,
+    settings?: Partial<BaselineSettings>,
   ): Promise<{ baseline: Baseline; values: number }>;
   list(project: string): Promise<Baseline[]>;
+  /** Changes a baseline's settings; making it the default clears the model's other default. */
+  update(
+    project: string,
+    id: string,
+    settings: Partial<BaselineSettings>,
+  ): Promise<Baseline | undefined>;
+  /** The default baseline of every model of every project (what the scheduled job reads). */
+  defaults(): Promise<Array<Baseline & { project: string }>>;
   get(project: string, id: string): Promise<Baseline | undefined>;
   counts(project: string, id: string): Promise<BaselineFeatureCount[]>;
   /** False when there was no such baseline. */
@@ -75,6 +102,8 @@ function toBaseline(r: BaselineRow): Baseline {
     toMs: Number(r.to_ms),
     cap: Number(r.cap),
     createdAt: new Date(`${r.created_at.replace(' ', 'T')}Z`).toISOString(),
+    isDefault: Number(r.is_default) === 1,
+    thresholds: r.thresholds === 'reference' ? 'reference' : 'fixed',
   };
 }
 
@@ -86,8 +115,9 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
   const baselines = db.table('aiobs_drift_baselines');
   const values = db.table('aiobs_baseline_values');
   const features = db.table('aiobs_feature_values');
-  const live = `SELECT id, name, model, source, version, from_ms, to_ms, cap, created_at, deleted
-    FROM ${baselines} FINAL WHERE project_id = {project:String}`;
+  const columns = `project_id, id, name, model, source, version, from_ms, to_ms, cap, created_at,
+    deleted, is_default, thresholds`;
+  const live = `SELECT ${columns} FROM ${baselines} FINAL WHERE project_id = {project:String}`;
 
   async function write(project: string, b: Baseline, deleted: boolean) {
     await engine.client.insert({
@@ -105,6 +135,8 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
           cap: b.cap,
           created_at: b.createdAt.replace('T', ' ').replace('Z', ''),
           deleted: deleted ? 1 : 0,
+          is_default: b.isDefault ? 1 : 0,
+          thresholds: b.thresholds,
         },
       ],
       format: 'JSONEachRow',
@@ -112,7 +144,7 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
   }
 
   return {
-    async create(project, name, model, from) {
+    async create(project, name, model, from, settings = {}) {
       const b: Baseline = {
         id: randomUUID(),
         name,
@@ -123,6 +155,8 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
         toMs: from.source === 'range' ? from.toMs : 0,
         cap,
         createdAt: new Date().toISOString(),
+        isDefault: false,
+        thresholds: settings.thresholds ?? 'fixed',
       };
       const where =
         from.source === 'version'
@@ -148,6 +182,7 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
         },
       );
       await write(project, b, false);
+      if (settings.isDefault) await this.update(project, b.id, { isDefault: true });
       const n = await db.rows<{ n: string | number }>(
         `SELECT count() AS n FROM ${values} WHERE project_id = {project:String} AND baseline_id = {id:String}`,
         { project, id: b.id },
@@ -159,6 +194,32 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
         project,
       });
       return rows.map(toBaseline);
+    },
+    async update(project, id, settings) {
+      const b = await this.get(project, id);
+      if (!b) return undefined;
+      if (settings.isDefault) {
+        // One default per model: clear the others first, so a crash in between leaves none
+        // rather than two (and two would still resolve to the newest, see defaults()).
+        for (const other of await this.list(project))
+          if (other.model === b.model && other.isDefault && other.id !== id)
+            await write(project, { ...other, isDefault: false }, false);
+      }
+      const next: Baseline = {
+        ...b,
+        isDefault: settings.isDefault ?? b.isDefault,
+        thresholds: settings.thresholds ?? b.thresholds,
+      };
+      await write(project, next, false);
+      return next;
+    },
+    async defaults() {
+      const rows = await db.rows<BaselineRow>(
+        `SELECT ${columns} FROM ${baselines} FINAL WHERE deleted = 0 AND is_default = 1
+         ORDER BY project_id, model, created_at DESC, id
+         LIMIT 1 BY project_id, model`,
+      );
+      return rows.map((r) => ({ ...toBaseline(r), project: r.project_id }));
     },
     async get(project, id) {
       const rows = await db.rows<BaselineRow>(`${live} AND id = {id:String} AND deleted = 0`, {

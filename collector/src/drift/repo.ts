@@ -29,6 +29,13 @@ export interface DriftRequest {
 export interface DriftRepo {
   /** Per-feature drift statistics of one model: reference against current. */
   featureStats(q: DriftRequest): Promise<FeatureStats[]>;
+  /** The (version, variant) pairs of a model with values in `[fromMs, toMs)`. */
+  groups(
+    project: string,
+    model: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<Array<{ version: string; variant: string }>>;
 }
 
 /** Creates the drift repository over the query helpers (every query under the limits). */
@@ -52,6 +59,16 @@ export function createDriftRepo(db: Db): DriftRepo {
       const tests = await db.rows<TestRow>(numericTestsSql(q), params);
       const categories = await db.rows<CategoryRow>(categoriesSql(q), params);
       return assembleStats(counts, bins, tests, categories);
+    },
+    async groups(project, model, fromMs, toMs) {
+      return db.rows<{ version: string; variant: string }>(
+        `SELECT DISTINCT version, variant FROM ${db.table('aiobs_feature_values')}
+         WHERE project_id = {project:String} AND model = {model:String}
+           AND time >= fromUnixTimestamp64Milli({from:Int64})
+           AND time < fromUnixTimestamp64Milli({to:Int64})
+         ORDER BY version, variant`,
+        { project, model, from: fromMs, to: toMs },
+      );
     },
   };
 }

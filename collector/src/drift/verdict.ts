@@ -53,7 +53,8 @@ export function measureFor(s: FeatureStats, method: DriftMethod): DriftMeasure {
   return small ? 'chisquare' : 'jensenShannon';
 }
 
-function scoreOf(s: FeatureStats, m: DriftMeasure): number | null {
+/** The value of `m` for a feature (a p-value or a distance); null when undefined. */
+export function scoreOf(s: FeatureStats, m: DriftMeasure): number | null {
   switch (m) {
     case 'ks':
       return s.ksPValue;
@@ -70,9 +71,20 @@ function scoreOf(s: FeatureStats, m: DriftMeasure): number | null {
 
 /** Judges one feature: insufficient data below `minSamples` values on either side. */
 export function judge(s: FeatureStats, method: DriftMethod, minSamples: number): Judgement {
+  return judgeMeasure(s, measureFor(s, method), minSamples);
+}
+
+/**
+ * Judges one feature by one given measure and its fixed threshold (the stored results judge
+ * every measure a feature has this way).
+ */
+export function judgeMeasure(
+  s: FeatureStats,
+  measure: DriftMeasure,
+  minSamples: number,
+): Judgement {
   if (s.referenceCount < minSamples || s.currentCount < minSamples)
     return { verdict: 'insufficient_data', measure: null, score: null, threshold: null };
-  const measure = measureFor(s, method);
   const t = THRESHOLDS[measure];
   const score = scoreOf(s, measure);
   if (score === null) {

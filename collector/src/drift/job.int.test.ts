@@ -1,0 +1,186 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadConfig } from '../config.js';
+import { createDb, type Db } from '../storage/db.js';
+import { type Engine, openEngine } from '../storage/engine.js';
+import { migrate } from '../storage/migrate.js';
+import { normal, rng } from './__fixtures__/scipy.js';
+import { type BaselinesRepo, createBaselinesRepo } from './baselines-repo.js';
+import { createDriftJob, dueWindows } from './job.js';
+import { createDriftRepo } from './repo.js';
+import { engineTime } from './results.js';
+import { createDriftResultsRepo } from './results-repo.js';
+import { judge } from './verdict.js';
+
+// The scheduled job against the real engine: stored rows equal what GET /api/v1/drift
+// computes for the same window, per version, and a second run writes nothing.
+
+const log = pino({ level: 'silent' });
+const MIN = 60_000;
+const INTERVAL = 10 * MIN;
+// Whole intervals, well in the past: the reference window, then three current windows.
+const T0 = Math.floor((Date.now() - 6 * 3_600_000) / INTERVAL) * INTERVAL;
+const MODEL = 'churn';
+
+let dir: string;
+let engine: Engine;
+let db: Db;
+let baselines: BaselinesRepo;
+
+function rows(values: Array<number | string>, feature: string, startMs: number, version: string) {
+  return values.map((v, i) => ({
+    project_id: 'default',
+    model: MODEL,
+    version,
+    variant: '',
+    kind: 'feature',
+    feature,
+    time: engineTime(startMs + ((i * 7919) % (INTERVAL - 1))),
+    prediction_id: `${feature}-${startMs}-${version}-${i}`,
+    is_numeric: typeof v === 'number' ? 1 : 0,
+    num: typeof v === 'number' ? v : 0,
+    cat: typeof v === 'string' ? v : '',
+  }));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aiobs-drift-job-'));
+  engine = await openEngine(loadConfig({ dataDir: dir }, {}));
+  await migrate(engine, { retentionDays: 30, fsync: false }, log);
+  db = createDb(engine);
+  baselines = createBaselinesRepo(engine, db);
+  const rand = rng(7);
+  const all: object[] = [
+    ...rows(normal(rand, 600), 'x', T0, 'v1'),
+    ...rows(normal(rand, 400), 'x', T0 + INTERVAL, 'v1'),
+    // v2 in the same window, shifted by one standard deviation.
+    ...rows(normal(rand, 300, 1), 'x', T0 + INTERVAL, 'v2'),
+    // Too few values: insufficient data in the stored verdict.
+    ...rows(normal(rand, 50), 'x', T0 + 2 * INTERVAL, 'v1'),
+  ];
+  await engine.client.insert({ table: 'aiobs_feature_values', values: all, format: 'JSONEachRow' });
+}, 120_000);
+
+afterAll(async () => {
+  await engine?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dueWindows', () => {
+  test('whole intervals that closed at least settleMs ago, oldest first', () => {
+    expect(dueWindows(25 * MIN + 5_000, 10 * MIN, 10_000, 2)).toEqual([
+      { fromMs: 0, toMs: 10 * MIN },
+      { fromMs: 10 * MIN, toMs: 20 * MIN },
+    ]);
+    // 20:05 is within the settle time of the window ending at 20:00: not yet due.
+    expect(dueWindows(20 * MIN + 5_000, 10 * MIN, 10_000, 1)).toEqual([
+      { fromMs: 0, toMs: 10 * MIN },
+    ]);
+  });
+});
+
+describe('the drift job stores results against the default baseline', () => {
+  test('nothing is computed while the model has no default baseline', async () => {
+    const results = createDriftResultsRepo(engine, db);
+    const job = createDriftJob(
+      { drift: createDriftRepo(db), baselines, results, log },
+      { intervalMs: INTERVAL, minSamples: 100, settleMs: 0, catchUpWindows: 3 },
+    );
+    expect(await job.runOnce(T0 + 4 * INTERVAL)).toBe(0);
+  });
+
+  test('per version and window, equal to the on-demand figures; idempotent', async () => {
+    const { baseline } = await baselines.create(
+      'default',
+      'ref',
+      MODEL,
+      { source: 'range', fromMs: T0, toMs: T0 + INTERVAL },
+      { isDefault: true },
+    );
+    // A second default for the same model replaces the first as the model's default.
+    const { baseline: other } = await baselines.create(
+      'default',
+      'ref2',
+      MODEL,
+      { source: 'range', fromMs: T0, toMs: T0 + INTERVAL },
+      { isDefault: true },
+    );
+    expect((await baselines.get('default', baseline.id))?.isDefault).toBe(false);
+    await baselines.update('default', baseline.id, { isDefault: true });
+    expect((await baselines.get('default', other.id))?.isDefault).toBe(false);
+    expect((await baselines.defaults()).map((b) => b.id)).toEqual([baseline.id]);
+
+    const drift = createDriftRepo(db);
+    const results = createDriftResultsRepo(engine, db);
+    const job = createDriftJob(
+      { drift, baselines, results, log },
+      { intervalMs: INTERVAL, minSamples: 100, settleMs: 0, catchUpWindows: 3 },
+    );
+    const written = await job.runOnce(T0 + 4 * INTERVAL);
+    expect(written).toBeGreaterThan(0);
+    expect(await job.runOnce(T0 + 4 * INTERVAL)).toBe(0);
+
+    const stored = await db.rows<{
+      version: string;
+      window_start: string;
+      measure: string;
+      score: number | null;
+      p_value: number | null;
+      verdict: string;
+      reference_n: string;
+      current_n: string;
+    }>(
+      `SELECT version, toString(window_start) AS window_start, measure, score, p_value, verdict,
+              reference_n, current_n
+       FROM aiobs_drift_results FINAL WHERE model = {model:String} AND feature = 'x'
+       ORDER BY window_start, version, measure`,
+      { model: MODEL },
+    );
+    // The three windows before T0 + 4 intervals: 1 (v1, v2), 2 (v1) and 3 (no rows).
+    const windows = [...new Set(stored.map((r) => `${r.window_start} ${r.version}`))];
+    expect(windows).toEqual([
+      `${engineTime(T0 + INTERVAL)} v1`,
+      `${engineTime(T0 + INTERVAL)} v2`,
+      `${engineTime(T0 + 2 * INTERVAL)} v1`,
+    ]);
+    for (const [i, version] of [
+      [1, 'v1'],
+      [1, 'v2'],
+    ] as const) {
+      const fromMs = T0 + i * INTERVAL;
+      const [s] = await drift.featureStats({
+        project: 'default',
+        model: MODEL,
+        reference: { baselineId: baseline.id },
+        current: { fromMs, toMs: fromMs + INTERVAL, version, variant: '' },
+      });
+      const of = (m: string) =>
+        stored.find(
+          (r) => r.window_start === engineTime(fromMs) && r.version === version && r.measure === m,
+        )!;
+      const want = judge(s!, 'auto', 100);
+      expect(of('auto').verdict).toBe(want.verdict);
+      expect(of('auto').score).toBeCloseTo(want.score!, 12);
+      expect(of('ks').score).toBeCloseTo(s!.ksStatistic!, 12);
+      expect(of('ks').p_value).toBeCloseTo(s!.ksPValue!, 12);
+      expect(of('psi').score).toBeCloseTo(s!.psi!, 12);
+      expect(of('wasserstein').score).toBeCloseTo(s!.wassersteinNormed!, 12);
+      expect(Number(of('auto').current_n)).toBe(s!.currentCount);
+      expect(Number(of('auto').reference_n)).toBe(600);
+    }
+    const verdict = (w: number, v: string) =>
+      stored.find(
+        (r) =>
+          r.window_start === engineTime(T0 + w * INTERVAL) &&
+          r.version === v &&
+          r.measure === 'auto',
+      )?.verdict;
+    // Same distribution: not drift (p = 0.05–0.1 with this seed, so moderate).
+    expect(verdict(1, 'v1')).toBe('moderate');
+    expect(verdict(1, 'v2')).toBe('drift');
+    expect(verdict(2, 'v1')).toBe('insufficient_data');
+  });
+});
