@@ -39,7 +39,7 @@ describe('signalSchema', () => {
     expect(issues({ kind: 'budget', limitUsd: 10, window: '30 days' })).toEqual(['window']);
   });
 
-  it('takes the common filters on every kind', () => {
+  it('takes the common filters (each kind those it can honour)', () => {
     const filters = {
       service: 's',
       model: 'm',
@@ -51,9 +51,16 @@ describe('signalSchema', () => {
       gpu: 'GPU-1',
       attributes: { 'user.id': 'u1' },
     };
-    expect(signalSchema.parse({ kind: 'errorRate', ...filters })).toEqual({
-      kind: 'errorRate',
+    expect(signalSchema.parse({ kind: 'metric', name: 'x', ...filters })).toEqual({
+      kind: 'metric',
+      name: 'x',
+      aggregation: 'avg',
       ...filters,
+    });
+    const { gpu: _, ...inference } = filters;
+    expect(signalSchema.parse({ kind: 'errorRate', ...inference })).toEqual({
+      kind: 'errorRate',
+      ...inference,
     });
   });
 
@@ -97,5 +104,42 @@ describe('signalSchema', () => {
     expect(durationMs('30d')).toBe(2_592_000_000);
     expect(durationMs('1.5h')).toBe(5_400_000);
     expect(durationMs('250ms')).toBe(250);
+  });
+});
+
+describe('scope of filters and SLO thresholds', () => {
+  it('refuses filters a kind cannot honour, naming the field', () => {
+    expect(issues({ kind: 'latency', quantile: 0.5, gpu: 'GPU-1' })).toEqual(['gpu']);
+    expect(issues({ kind: 'gpuPower', variant: 'canary' })).toEqual(['variant']);
+    expect(issues({ kind: 'drift', host: 'h' })).toEqual(['host']);
+    expect(issues({ kind: 'absence', gpu: 'g' })).toEqual(['gpu']);
+    expect(issues({ kind: 'absence', metric: 'hw.power', gpu: 'g' })).toEqual([]);
+    expect(issues({ kind: 'anomaly', model: 'm', of: { kind: 'cost', gpu: 'g' } }).sort()).toEqual([
+      'model',
+      'of.gpu',
+    ]);
+    expect(
+      issues({
+        kind: 'composite',
+        signals: [
+          { signal: { kind: 'cost' }, condition: { op: '>', threshold: 1 } },
+          { signal: { kind: 'gpuPower', provider: 'x' }, condition: { op: '>', threshold: 1 } },
+        ],
+      }),
+    ).toEqual(['signals.1.signal.provider']);
+  });
+
+  it('needs an SLO latency threshold on a bucket boundary and names the nearest', () => {
+    const r = signalSchema.safeParse({
+      kind: 'slo',
+      objective: { kind: 'ttft', thresholdMs: 2000 },
+      target: 0.99,
+    });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(['objective', 'thresholdMs']);
+    expect(r.error?.issues[0]?.message).toContain('nearest are 1280 or 2560 ms');
+    expect(
+      issues({ kind: 'slo', objective: { kind: 'ttft', thresholdMs: 2560 }, target: 0.99 }),
+    ).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type FilterKey, filterRefusal, thresholdRefusal } from './scope.js';
 
 /**
  * What an alert rule measures: the `signal` field of a rule, validated by zod so a bad rule
@@ -192,14 +193,39 @@ const composite = kind('composite', {
   });
 });
 
+const FILTER_KEYS = Object.keys(filtersShape) as FilterKey[];
+
+/** Refuses filters a kind cannot honour and SLO thresholds off the bucket boundaries. */
+function checkScope(s: Record<string, unknown>, ctx: z.RefinementCtx, path: PropertyKey[]): void {
+  const kind = String(s.kind);
+  for (const key of FILTER_KEYS) {
+    if (s[key] === undefined) continue;
+    const message = filterRefusal(kind, key);
+    if (message) ctx.addIssue({ code: 'custom', path: [...path, key], message });
+  }
+  if (kind === 'absence' && s.metric === undefined && s.gpu !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'gpu'],
+      message: 'an absence of inferences cannot be filtered by gpu (an absence of a metric can)',
+    });
+  const objective = s.objective as { thresholdMs?: number } | undefined;
+  if (kind === 'slo' && objective?.thresholdMs !== undefined) {
+    const message = thresholdRefusal(objective.thresholdMs);
+    if (message)
+      ctx.addIssue({ code: 'custom', path: [...path, 'objective', 'thresholdMs'], message });
+  }
+  if (kind === 'anomaly') checkScope(s.of as Record<string, unknown>, ctx, [...path, 'of']);
+  if (kind === 'composite')
+    (s.signals as { signal: Record<string, unknown> }[]).forEach((side, i) => {
+      checkScope(side.signal, ctx, [...path, 'signals', i, 'signal']);
+    });
+}
+
 /** The `signal` field of an alert rule. */
-export const signalSchema = z.discriminatedUnion('kind', [
-  ...thresholdKinds,
-  absence,
-  slo,
-  anomaly,
-  composite,
-]);
+export const signalSchema = z
+  .discriminatedUnion('kind', [...thresholdKinds, absence, slo, anomaly, composite])
+  .superRefine((s, ctx) => checkScope(s as Record<string, unknown>, ctx, []));
 
 /** A rule's signal, as parsed (defaults filled in). */
 export type Signal = z.infer<typeof signalSchema>;
