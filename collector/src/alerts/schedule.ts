@@ -1,0 +1,54 @@
+/**
+ * When each rule is evaluated, pure. A rule with interval `i` is evaluated at the instants
+ * `k·i + offset`, where the offset is a hash of its id: rules with the same interval are
+ * spread over it instead of all running at once, and every collector computes the same
+ * instants, so a shard that changes holder keeps its rhythm.
+ */
+
+/** Offset of a rule's evaluations within its interval, in ms (FNV-1a 32 of the id). */
+export function offsetOf(ruleId: string, intervalMs: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < ruleId.length; i++) {
+    h ^= ruleId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // A second mix so that the shard (the same hash modulo the shard count) and the offset
+  // are not correlated.
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
+  return h % intervalMs;
+}
+
+/** The latest scheduled instant at or before `nowMs`. */
+export function slotAt(nowMs: number, intervalMs: number, offsetMs: number): number {
+  return Math.floor((nowMs - offsetMs) / intervalMs) * intervalMs + offsetMs;
+}
+
+/**
+ * Tracks the last slot evaluated per rule and says which rules are due. A rule seen for
+ * the first time waits for its next slot, so that a restart (or 1,000 rules loaded at once)
+ * does not evaluate everything in the same instant.
+ */
+export class Schedule {
+  private readonly last = new Map<string, number>();
+
+  /** The slot a rule is due for at `nowMs`, or undefined when it is not due. */
+  dueSlot(ruleId: string, intervalMs: number, nowMs: number): number | undefined {
+    const slot = slotAt(nowMs, intervalMs, offsetOf(ruleId, intervalMs));
+    const last = this.last.get(ruleId);
+    if (last === undefined) {
+      this.last.set(ruleId, slot);
+      return undefined;
+    }
+    return slot > last ? slot : undefined;
+  }
+
+  /** Records that a rule was evaluated for `slot`. */
+  done(ruleId: string, slot: number): void {
+    this.last.set(ruleId, slot);
+  }
+
+  /** Forgets rules that no longer exist. */
+  retain(ids: ReadonlySet<string>): void {
+    for (const id of this.last.keys()) if (!ids.has(id)) this.last.delete(id);
+  }
+}
