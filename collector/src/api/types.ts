@@ -496,3 +496,97 @@ export interface DriftBaselineDetail extends DriftBaseline {
 export interface DriftBaselinesResponse {
   baselines: DriftBaseline[];
 }
+
+/** Precision, recall and F1 of one label, taken as the positive class (null: undefined). */
+export interface LabelQuality {
+  label: string;
+  /** Labelled predictions whose true label (feedback) is this one. */
+  support: number;
+  /** Labelled predictions that predicted this label. */
+  predicted: number;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+}
+
+/** One reliability bin of the prediction score: `[lower, upper)`, the last one closed. */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  count: number;
+  /** Mean score of the bin (the confidence the model claimed). */
+  meanScore: number | null;
+  /** Share of its predictions that were correct (what the confidence should equal). */
+  accuracy: number | null;
+}
+
+/**
+ * Quality of a set of predictions from their feedback (docs/models.md, "Quality from
+ * feedback"). Only feedback that arrived within the label delay counts.
+ */
+export interface QualityFigures {
+  /** Inferences with a prediction id. */
+  predictions: number;
+  /** Of those, with feedback within the label delay. */
+  labelled: number;
+  /** labelled / predictions. */
+  coverage: number | null;
+  /** Labelled predictions whose correctness is known (`correct` sent, or both labels). */
+  judged: number;
+  accuracy: number | null;
+  /** Labelled predictions with a predicted and a true label. */
+  classified: number;
+  /** Means over the labels (the union of true and predicted), scikit-learn's `macro`. */
+  macroPrecision: number | null;
+  macroRecall: number | null;
+  macroF1: number | null;
+  /** Predicted and true numeric values (`aiobs.prediction.value`, `aiobs.feedback.value`). */
+  regressed: number;
+  mae: number | null;
+  rmse: number | null;
+  /** Mean of predicted − true (bias). */
+  meanError: number | null;
+  /** Judged predictions with a score in [0, 1]. */
+  scored: number;
+  /** Mean of (score − correct)² over them. */
+  brier: number | null;
+  /** Expected calibration error over the 10 reliability bins. */
+  ece: number | null;
+  /** Labelled predictions with a feedback score (a rating). */
+  rated: number;
+  meanFeedbackScore: number | null;
+}
+
+/** Quality of one bucket of time. */
+export type QualityPoint = { time: string } & QualityFigures;
+
+/** Quality of one version or variant: over the whole range, and per bucket. */
+export interface QualityGroup {
+  group: Partial<Record<'version' | 'variant', string>>;
+  total: QualityFigures & {
+    /** Per label (most support first, at most 100). */
+    labels: LabelQuality[];
+    /** With two labels: the figures of the positive one. */
+    positive: LabelQuality | null;
+    /** Ten bins of width 0.1. */
+    reliability: ReliabilityBin[];
+  };
+  points: QualityPoint[];
+}
+
+/** `GET /api/v1/models/quality`. */
+export interface ModelQualityResponse {
+  model: string;
+  from: string;
+  to: string;
+  stepMs: number;
+  groupBy: 'version' | 'variant';
+  /** Feedback recorded later than this after its prediction does not count. */
+  labelDelayMs: number;
+  /**
+   * Buckets that start before this time are final: all the feedback they can get has had
+   * time to arrive. Later buckets may still gain labels (lower coverage).
+   */
+  finalBefore: string;
+  groups: QualityGroup[];
+}

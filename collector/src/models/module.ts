@@ -6,6 +6,8 @@ import { gpuRoutes } from './gpu-routes.js';
 import { loadPriceFile } from './price-file.js';
 import { createPricesRepo } from './prices-repo.js';
 import { priceRoutes } from './prices-routes.js';
+import { createQualityRepo } from './quality-repo.js';
+import { qualityRoutes } from './quality-routes.js';
 import { createModelsRepo } from './repo.js';
 import { changeRoutes, modelRoutes } from './routes.js';
 import { createScalingRepo } from './scaling-repo.js';
@@ -30,6 +32,7 @@ export function createModelsModule(deps: { engine: Engine; db: Db; config: Confi
   const gpus = createGpuRepo(db);
   const models = modelRoutes(repo, { retention, prices });
   models.route('/gpu', gpuRoutes(repo, gpus));
+  models.route('/quality', qualityRoutes(createQualityRepo(db)));
   return {
     models,
     scaling: scalingRoutes(repo, gpus, createScalingRepo(db)),
