@@ -1,0 +1,253 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadConfig } from '../config.js';
+import { createDb, type Db } from '../storage/db.js';
+import { type Engine, openEngine } from '../storage/engine.js';
+import { migrate } from '../storage/migrate.js';
+import type { AlertNotification, Notifier, SignalEvaluator } from './contract.js';
+import { Evaluator } from './evaluator.js';
+import { LeaseKeeper, shardOf } from './lease.js';
+import type { RuleSpec } from './rule-schema.js';
+import { createRulesRepo, type RulesRepo } from './rules-repo.js';
+import { createStateRepo, type StateRepo } from './state-repo.js';
+
+// The lifecycle on the real engine: two evaluators sharing one engine split the rules by
+// lease and evaluate each rule once per interval; a crash between the notification and the
+// state write, and a restart, send no notification twice.
+
+const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
+let dir: string;
+let engine: Engine;
+let db: Db;
+let clock = 0;
+const now = () => clock;
+
+/** The test's signal: the latest value written for its key in a table of the test's own. */
+type TestSignal = { kind: 'test'; key: string };
+const calls: { key: string; atMs: number }[] = [];
+function signals(): SignalEvaluator<TestSignal> {
+  return {
+    async evaluate(_ctx, signal, window) {
+      calls.push({ key: signal.key, atMs: window.toMs });
+      const rows = await db.rows<{ v: number | null }>(
+        `SELECT argMaxOrNull(v, t) AS v FROM ${db.table('test_signal')} WHERE key = {key:String}`,
+        { key: signal.key },
+      );
+      return { value: rows[0]?.v ?? null };
+    },
+    async series() {
+      return [];
+    },
+    async topTraces() {
+      return [];
+    },
+  };
+}
+async function setSignal(key: string, v: number) {
+  await engine.client.insert({
+    table: db.table('test_signal'),
+    values: [{ key, v, t: clock }],
+    format: 'JSONEachRow',
+  });
+}
+
+/** Delivery's promise: an id already stored is skipped. Records every attempt. */
+function recordingNotifier() {
+  const attempts: AlertNotification[] = [];
+  const stored = new Map<string, AlertNotification>();
+  const notifier: Notifier = {
+    async enqueue(ns) {
+      for (const n of ns) {
+        attempts.push(n);
+        if (!stored.has(n.id)) stored.set(n.id, n);
+      }
+    },
+  };
+  return { notifier, attempts, stored };
+}
+
+const spec = (key: string, p: Partial<RuleSpec<TestSignal>> = {}): RuleSpec<TestSignal> => ({
+  name: `rule ${key}`,
+  signal: { kind: 'test', key },
+  window: '1m',
+  condition: { op: '>', threshold: 10 },
+  for: '0s',
+  keepFiringFor: '0s',
+  interval: '1s',
+  labels: {},
+  annotations: { summary: 'value {{ $value }}' },
+  channels: [],
+  enabled: true,
+  noDataState: 'no_data',
+  errorState: 'error',
+  ...p,
+});
+
+let rules: RulesRepo<TestSignal>;
+let states: StateRepo;
+
+function evaluator(holder: string, notifier: Notifier, st: StateRepo = states) {
+  const lease = new LeaseKeeper(engine, db, { holder, shards: 4, ttlMs: 3000, now });
+  return new Evaluator<TestSignal>({
+    db,
+    rules,
+    states: st,
+    signals: signals(),
+    notifier,
+    lease,
+    log,
+    now,
+    rulesRefreshMs: 0,
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aiobs-alerts-'));
+  engine = await openEngine(loadConfig({ dataDir: dir }, {}));
+  await migrate(engine, { retentionDays: 30, fsync: false }, log);
+  db = createDb(engine);
+  await engine.client.command({
+    query: `CREATE TABLE ${db.table('test_signal')} (key String, v Float64, t Int64) ENGINE = MergeTree ORDER BY key`,
+  });
+  rules = createRulesRepo<TestSignal>(engine, db, now);
+  states = createStateRepo(engine, db);
+});
+
+afterAll(async () => {
+  await engine?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('two evaluators on one engine', () => {
+  test('split the shards, evaluate each rule once per interval, take over when one stops', async () => {
+    clock = Date.now();
+    const project = 'lease-test';
+    const created = [];
+    for (let i = 0; i < 24; i++) created.push(await rules.create(project, spec(`lease-${i}`)));
+    const shardsUsed = new Set(created.map((r) => shardOf(r.id, 4)));
+    expect(shardsUsed.size).toBe(4);
+    const a = evaluator('a', recordingNotifier().notifier);
+    const b = evaluator('b', recordingNotifier().notifier);
+    calls.length = 0;
+    const step = async (evs: Evaluator<TestSignal>[]) => {
+      clock += 250;
+      for (const e of evs) await e.tick();
+    };
+    // Leases settle: heartbeats, fair shares, confirmation on a second read.
+    for (let i = 0; i < 16; i++) await step([a, b]);
+    const held = [a.stats().heldShards, b.stats().heldShards];
+    expect(held[0]!.length).toBe(2);
+    expect(held[1]!.length).toBe(2);
+    expect(new Set([...held[0]!, ...held[1]!]).size).toBe(4);
+
+    calls.length = 0;
+    const from = clock;
+    for (let i = 0; i < 40; i++) await step([a, b]); // 10 s
+    const to = clock;
+    const perKey = new Map<string, number[]>();
+    for (const c of calls) perKey.set(c.key, [...(perKey.get(c.key) ?? []), c.atMs]);
+    expect(perKey.size).toBe(24);
+    for (const times of perKey.values()) {
+      // One evaluation per 1 s slot: 10 over 10 s (9 or 10 by where the offset falls), never two in one second.
+      expect(times.length).toBeGreaterThanOrEqual(9);
+      expect(times.length).toBeLessThanOrEqual(10);
+      for (let i = 1; i < times.length; i++)
+        expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
+      for (const t of times) expect(t > from && t <= to).toBe(true);
+    }
+    expect(a.stats().evaluations).toBeGreaterThan(0);
+    expect(b.stats().evaluations).toBeGreaterThan(0);
+
+    // a stops and gives its leases up: b takes every shard over.
+    await a.stop();
+    for (let i = 0; i < 12; i++) await step([b]);
+    expect(b.stats().heldShards).toEqual([0, 1, 2, 3]);
+    calls.length = 0;
+    for (let i = 0; i < 20; i++) await step([b]);
+    const counts = new Map<string, number>();
+    for (const c of calls) counts.set(c.key, (counts.get(c.key) ?? 0) + 1);
+    expect(counts.size).toBe(24);
+    for (const n of counts.values()) expect(n === 4 || n === 5).toBe(true);
+
+    // b dies without releasing: a new evaluator waits for the leases to expire, then takes over.
+    const c = evaluator('c', recordingNotifier().notifier);
+    await step([c]);
+    expect(c.stats().heldShards).toEqual([]);
+    for (let i = 0; i < 24; i++) await step([c]);
+    expect(c.stats().heldShards).toEqual([0, 1, 2, 3]);
+    for (const r of created) await rules.remove(project, r.id);
+    await c.stop();
+  }, 120_000);
+});
+
+describe('state survives a crash and a restart without a duplicate notification', () => {
+  test('firing once, resolved once', async () => {
+    clock = Date.now() + 3_600_000;
+    const project = 'restart-test';
+    const rule = await rules.create(
+      project,
+      spec('restart', { annotations: { summary: 'value {{ $value }}' } }),
+    );
+    await setSignal('restart', 50);
+    const { notifier, attempts, stored } = recordingNotifier();
+    // The first process crashes after delivery has the notification and before the state write.
+    let crash = true;
+    const crashing: StateRepo = {
+      ...states,
+      async save(s, h) {
+        if (crash) {
+          crash = false;
+          throw new Error('killed before the state write');
+        }
+        return states.save(s, h);
+      },
+    };
+    const first = evaluator('first', notifier, crashing);
+    const until = async (e: Evaluator<TestSignal>, cond: () => boolean) => {
+      for (let i = 0; i < 40 && !cond(); i++) {
+        clock += 250;
+        await e.tick().catch(() => undefined);
+      }
+      expect(cond()).toBe(true);
+    };
+    await until(first, () => attempts.length >= 1);
+    expect(attempts[0]!.status).toBe('firing');
+    expect(attempts[0]!.annotations.summary).toBe('value 50');
+    // The next evaluation repeats the same transition with the same id; delivery keeps one.
+    await until(first, () => attempts.length >= 2);
+    expect(attempts[1]!.id).toBe(attempts[0]!.id);
+    expect(stored.size).toBe(1);
+    const persisted = (await states.load([rule.id])).get(rule.id);
+    expect(persisted?.state).toBe('firing');
+    expect(persisted?.seq).toBe(1);
+    await first.stop();
+
+    // A new process: the alert is still firing, nothing is sent again.
+    const second = evaluator('second', notifier);
+    const evals = () => second.stats().evaluations;
+    await until(second, () => evals() >= 3);
+    expect(stored.size).toBe(1);
+    await setSignal('restart', 1);
+    await until(second, () => stored.size >= 2);
+    const resolved = [...stored.values()][1]!;
+    expect(resolved.status).toBe('resolved');
+    expect(resolved.id).toBe(`${rule.id}:${resolved.fingerprint}:2`);
+    expect(resolved.endsAt).toBeDefined();
+    const before = attempts.length;
+    await until(second, () => evals() >= 8);
+    expect(attempts.length).toBe(before);
+
+    const history = await states.history(project, { limit: 10 });
+    expect(history.map((h) => [h.seq, h.from, h.to])).toEqual([
+      [2, 'firing', 'resolved'],
+      [1, 'inactive', 'firing'],
+    ]);
+    expect(history[1]!.notificationId).toBe(attempts[0]!.id);
+    const list = await states.list(project);
+    expect(list.map((s) => [s.state, s.seq, s.value])).toEqual([['resolved', 2, 1]]);
+    await second.stop();
+  }, 120_000);
+});
