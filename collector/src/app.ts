@@ -83,6 +83,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1/auth', auth.routes);
   const api = new Hono<AppEnv>();
   api.use('*', requireAuth(authenticator, 'admin', auth.sessions));
+  // Before the 1 MiB body limit: baseline uploads take up to 50 MB (the module limits the rest).
+  api.route('/drift', createDriftModule({ engine, db }).drift);
   api.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
   api.route('/services', serviceRoutes(traces));
   api.route('/traces', traceRoutes(traces));
@@ -97,7 +99,6 @@ export function createApp(deps: AppDeps) {
   api.route('/changes', models.changes);
   api.route('/prices', models.prices);
   api.route('/scaling', models.scaling);
-  api.route('/drift', createDriftModule({ engine, db }).drift);
   app.route('/api/v1', api);
   mountDashboard(app, config);
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../storage/db.js';
 import type { Engine } from '../storage/engine.js';
+import type { SampleValue } from './sample.js';
 
 /**
  * Stored drift baselines and their own copies of the values (migration 0031). A baseline
@@ -42,6 +43,8 @@ export interface Baseline {
   createdAt: string;
   isDefault: boolean;
   thresholds: ThresholdMode;
+  /** Uploaded samples: how each column was typed. */
+  valueTypes?: Record<string, 'numeric' | 'categorical'>;
 }
 
 interface BaselineRow {
@@ -56,6 +59,7 @@ interface BaselineRow {
   created_at: string;
   is_default: number | string;
   thresholds: string;
+  value_types: string;
   project_id: string;
 }
 
@@ -68,12 +72,26 @@ export interface BaselineFeatureCount {
 }
 
 export interface BaselinesRepo {
+  /** Most values kept per feature. */
+  readonly cap: number;
   /** Creates a baseline by copying its values; returns it and how many values it copied. */
   create(
     project: string,
     name: string,
     model: string,
     from: BaselineSource,
+    settings?: Partial<BaselineSettings>,
+  ): Promise<{ baseline: Baseline; values: number }>;
+  /**
+   * Creates a baseline from an uploaded sample's values (already capped per column);
+   * `valueTypes` records how each column was typed.
+   */
+  createFromSample(
+    project: string,
+    name: string,
+    model: string,
+    values: Iterable<SampleValue>,
+    valueTypes: Record<string, 'numeric' | 'categorical'>,
     settings?: Partial<BaselineSettings>,
   ): Promise<{ baseline: Baseline; values: number }>;
   list(project: string): Promise<Baseline[]>;
@@ -104,6 +122,7 @@ function toBaseline(r: BaselineRow): Baseline {
     createdAt: new Date(`${r.created_at.replace(' ', 'T')}Z`).toISOString(),
     isDefault: Number(r.is_default) === 1,
     thresholds: r.thresholds === 'reference' ? 'reference' : 'fixed',
+    ...(r.value_types ? { valueTypes: JSON.parse(r.value_types) } : {}),
   };
 }
 
@@ -116,7 +135,7 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
   const values = db.table('aiobs_baseline_values');
   const features = db.table('aiobs_feature_values');
   const columns = `project_id, id, name, model, source, version, from_ms, to_ms, cap, created_at,
-    deleted, is_default, thresholds`;
+    deleted, is_default, thresholds, value_types`;
   const live = `SELECT ${columns} FROM ${baselines} FINAL WHERE project_id = {project:String}`;
 
   async function write(project: string, b: Baseline, deleted: boolean) {
@@ -137,6 +156,7 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
           deleted: deleted ? 1 : 0,
           is_default: b.isDefault ? 1 : 0,
           thresholds: b.thresholds,
+          value_types: b.valueTypes ? JSON.stringify(b.valueTypes) : '',
         },
       ],
       format: 'JSONEachRow',
@@ -144,6 +164,7 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
   }
 
   return {
+    cap,
     async create(project, name, model, from, settings = {}) {
       const b: Baseline = {
         id: randomUUID(),
@@ -188,6 +209,39 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
         { project, id: b.id },
       );
       return { baseline: b, values: Number(n[0]?.n ?? 0) };
+    },
+    async createFromSample(project, name, model, sample, valueTypes, settings = {}) {
+      const b: Baseline = {
+        id: randomUUID(),
+        name,
+        model,
+        source: 'sample',
+        version: '',
+        fromMs: 0,
+        toMs: 0,
+        cap,
+        createdAt: new Date().toISOString(),
+        isDefault: false,
+        thresholds: settings.thresholds ?? 'fixed',
+        valueTypes,
+      };
+      let n = 0;
+      let batch: object[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await engine.client.insert({ table: values, values: batch, format: 'JSONEachRow' });
+        batch = [];
+      };
+      for (const v of sample) {
+        batch.push({ project_id: project, baseline_id: b.id, ...v });
+        n++;
+        if (batch.length >= 50_000) await flush();
+      }
+      await flush();
+      // As for the other kinds: values first, the baseline row after.
+      await write(project, b, false);
+      if (settings.isDefault) await this.update(project, b.id, { isDefault: true });
+      return { baseline: b, values: n };
     },
     async list(project) {
       const rows = await db.rows<BaselineRow>(`${live} AND deleted = 0 ORDER BY created_at, id`, {

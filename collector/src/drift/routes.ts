@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { DriftResponse, DriftSide, FeatureDriftResponse } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { parseName, parseProject, parseRange, parseTime } from '../query/params.js';
+import { baselineCreateRoutes } from './baseline-create-routes.js';
 import type { BaselinesRepo } from './baselines-repo.js';
 import { baselineRoutes } from './baselines-routes.js';
 import type { FeatureStats } from './features.js';
@@ -100,6 +102,10 @@ export function parseDriftQuery(q: Record<string, string | undefined>) {
  */
 export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo) {
   const app = new Hono<AppEnv>();
+  // Uploads first, with their own 50 MB limit; the module is mounted ahead of the API's
+  // 1 MiB limit, so every other route here gets it back below.
+  app.route('/baselines', baselineCreateRoutes(baselines));
+  app.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
   app.route('/baselines', baselineRoutes(baselines));
   app.get('/', async function drift(c) {
     const p = parseDriftQuery(c.req.query());
