@@ -388,6 +388,42 @@ export const OPTIONS = [
     help: 'built dashboard to serve at / (default: the bundled one)',
     schema: z.string().optional(),
   },
+  {
+    // Alert bodies link to rules and traces; the collector cannot know the address people
+    // reach it at behind a proxy.
+    key: 'publicUrl',
+    flag: '--public-url <url>',
+    env: 'AIOBS_PUBLIC_URL',
+    help: 'address of the dashboard as people reach it, for links in alert notifications',
+    schema: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  },
+  {
+    // Webhook targets on private, loopback or link-local addresses are refused (SSRF);
+    // an internal receiver must be named here on purpose.
+    key: 'webhookAllowHosts',
+    flag: '--webhook-allow-hosts <hosts>',
+    env: 'AIOBS_WEBHOOK_ALLOW_HOSTS',
+    help: 'comma-separated webhook hosts allowed to resolve to private or loopback addresses',
+    schema: z
+      .string()
+      .optional()
+      .transform((s) =>
+        (s ?? '')
+          .split(',')
+          .map((h) => h.trim())
+          .filter((h) => h.length > 0),
+      ),
+  },
+  {
+    key: 'webhookTimeoutSeconds',
+    flag: '--webhook-timeout <seconds>',
+    env: 'AIOBS_WEBHOOK_TIMEOUT',
+    help: 'longest one webhook attempt may take, connection and response included (then retried)',
+    schema: z.coerce.number().int().min(1).max(300).default(10),
+  },
 ] as const;
 
 /** Whether `value` is a bare web origin (`scheme://host[:port]`), as browsers send it. */

@@ -1,0 +1,96 @@
+import type { Hono } from 'hono';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { AppEnv } from '../../middleware/auth.js';
+import type { Db } from '../../storage/db.js';
+import type { Engine } from '../../storage/engine.js';
+import type { Notifier } from '../contract.js';
+import { createChannelsRepo } from './channels-repo.js';
+import { channelRoutes } from './channels-routes.js';
+import { createInboxRepo } from './inbox-repo.js';
+import { createMaintenanceRepo } from './maintenance-repo.js';
+import { maintenanceRoutes, silenceRoutes } from './mute-routes.js';
+import { createOutboxRepo } from './outbox-repo.js';
+import type { Backoff } from './retry.js';
+import type { Resolver } from './safe-fetch.js';
+import { createSender } from './sender.js';
+import { createSilencesRepo } from './silences-repo.js';
+import { createWorker } from './worker.js';
+
+/** What {@link createDelivery} needs; `backoff`, `tickMs` and `resolve` are for tests. */
+export interface DeliveryDeps {
+  engine: Engine;
+  db: Db;
+  config: Pick<Config, 'publicUrl' | 'webhookAllowHosts' | 'webhookTimeoutSeconds'>;
+  log: Logger;
+  backoff?: Backoff;
+  tickMs?: number;
+  resolve?: Resolver;
+}
+
+/** The delivery half of alerting: the notifier, its routes, and its worker's lifecycle. */
+export interface Delivery {
+  /** Takes the lifecycle's notifications into the persisted inbox. */
+  notifier: Notifier;
+  /** Mounted at `/api/v1/channels`. */
+  channels: Hono<AppEnv>;
+  /** Mounted at `/api/v1/silences`. */
+  silences: Hono<AppEnv>;
+  /** Mounted at `/api/v1/maintenance-windows`. */
+  maintenance: Hono<AppEnv>;
+  /** Starts the worker (routing, grouping, webhooks); it first resumes what the tables hold. */
+  start(): void;
+  /** Stops the worker after the tick in progress. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires delivery: channels, silences and maintenance windows (routes and repositories), the
+ * inbox the {@link Notifier} writes, and the worker that routes, groups, signs and sends.
+ *
+ * @example
+ * const delivery = createDelivery({ engine, db, config, log });
+ * api.route('/channels', delivery.channels);
+ * delivery.start();
+ * await delivery.notifier.enqueue(notifications);
+ */
+export function createDelivery(deps: DeliveryDeps): Delivery {
+  const { engine, db, config, log } = deps;
+  const channels = createChannelsRepo(engine, db);
+  const outbox = createOutboxRepo(engine, db);
+  const silences = createSilencesRepo(engine, db);
+  const maintenance = createMaintenanceRepo(engine, db);
+  const send = createSender({
+    outbox,
+    channels,
+    log,
+    allowHosts: config.webhookAllowHosts,
+    timeoutMs: config.webhookTimeoutSeconds * 1000,
+    backoff: deps.backoff,
+    resolve: deps.resolve,
+  });
+  const worker = createWorker({
+    inbox: createInboxRepo(engine, db),
+    outbox,
+    channels,
+    silences,
+    maintenance,
+    send,
+    log,
+    publicUrl: config.publicUrl,
+    tickMs: deps.tickMs,
+  });
+  return {
+    notifier: { enqueue: (ns) => worker.enqueue(ns) },
+    channels: channelRoutes({
+      repo: channels,
+      outbox,
+      sendNow: (d) => worker.sendNow(d),
+      publicUrl: config.publicUrl,
+    }),
+    silences: silenceRoutes(silences),
+    maintenance: maintenanceRoutes(maintenance),
+    start: () => worker.start(),
+    close: () => worker.close(),
+  };
+}
