@@ -34,6 +34,7 @@ import { createHostsRepo } from './storage/hosts-repo.js';
 import { createLogsRepo } from './storage/logs-repo.js';
 import { createMetricsRepo } from './storage/metrics-repo.js';
 import { createTracesRepo } from './storage/traces-repo.js';
+import { storageUnavailable } from './storage/unavailable.js';
 
 /** Everything the HTTP app needs, built once by `main.ts` (or a test). */
 export interface AppDeps {
@@ -109,7 +110,9 @@ export function createApp(deps: AppDeps) {
     ),
   );
 
-  app.onError(function onError(err, c) {
+  app.onError(function onError(thrown, c) {
+    // Storage down or refusing work is a 503 with Retry-After on every route, never a 500.
+    const err = storageUnavailable(thrown) ?? thrown;
     let status: ContentfulStatusCode = 500;
     let code = 'internal';
     let message = 'internal error';

@@ -1,9 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT } from './collector.js';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** The fixture process: test/fixtures/clickhouse-http-server.mjs. */
 export const CLICKHOUSE_FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'clickhouse-http-server.mjs');

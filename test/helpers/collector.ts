@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { type ClickHouseFixture, startClickHouse } from './clickhouse-server.js';
 
 /** Repository root, resolved from this file so suites run from any cwd. */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -25,6 +26,8 @@ export interface RunningCollector {
   api<T = unknown>(path: string, init?: RequestInit): Promise<T>;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** The ClickHouse HTTP fixture it stores in (with `clickhouse`, or AIOBS_TEST_STORE=server). */
+  readonly clickhouse: ClickHouseFixture | undefined;
   /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -40,6 +43,13 @@ export interface StartCollectorOptions {
   adminToken?: string;
   /** Remove the data dir when the collector stops (default: only when it was created here). */
   cleanup?: boolean;
+  /**
+   * Store in this ClickHouse HTTP fixture (`CLICKHOUSE_URL`) instead of the embedded engine;
+   * several collectors may share one. Without it, AIOBS_TEST_STORE=server starts a fixture
+   * per collector, on a folder of its data dir (so a restart on that dir finds its data),
+   * stopped with it.
+   */
+  clickhouse?: ClickHouseFixture;
 }
 
 /**
@@ -57,6 +67,13 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'aiobs-e2e-'));
   const apiKey = opts.apiKey ?? `ingest-${Math.random().toString(36).slice(2)}`;
   const adminToken = opts.adminToken ?? `admin-${Math.random().toString(36).slice(2)}`;
+  const ownStore =
+    opts.clickhouse === undefined &&
+    process.env.AIOBS_TEST_STORE === 'server' &&
+    opts.env?.CLICKHOUSE_URL === undefined;
+  const clickhouse = ownStore
+    ? await startClickHouse({ dataDir: join(dataDir, 'clickhouse-server') })
+    : opts.clickhouse;
   const child = spawn(
     process.execPath,
     [
@@ -80,6 +97,7 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
         AIOBS_ADMIN_TOKEN: adminToken,
         AIOBS_LOG_LEVEL: 'info',
         AIOBS_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+        ...(clickhouse ? { CLICKHOUSE_URL: clickhouse.url } : {}),
         ...opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,6 +114,9 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
   });
   const { port, grpcPort } = await waitForListening(child, (line) => {
     out += `${line}\n`;
+  }).catch(async (err: unknown) => {
+    if (ownStore) await clickhouse?.stop();
+    throw err;
   });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
@@ -107,6 +128,7 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
     dataDir,
     apiKey,
     adminToken,
+    clickhouse,
     output: () => out,
     async api<T>(path: string, init: RequestInit = {}): Promise<T> {
       const res = await fetch(url + path, {
@@ -121,6 +143,7 @@ export async function startCollector(opts: StartCollectorOptions = {}): Promise<
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await exited;
       process.off('exit', killChild);
+      if (ownStore) await clickhouse?.stop();
       if (opts.cleanup ?? ownDir) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },

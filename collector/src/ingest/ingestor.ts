@@ -18,6 +18,7 @@ import {
   SummaryBlock,
 } from '../storage/tables/metrics-blocks.js';
 import { TracesBlock } from '../storage/tables/traces-block.js';
+import { StorageBreaker } from './storage-breaker.js';
 import { type BatchPolicy, TableBatcher } from './table-batcher.js';
 import { type Reservation, WriteBudget } from './write-budget.js';
 
@@ -62,6 +63,8 @@ export class Ingestor {
   refused = 0;
   /** Requests refused because their rows passed `maxDecodedBytes`. */
   tooLarge = 0;
+  /** Refuses new data for a while after storage failed an insert (503 + Retry-After). */
+  readonly storage = new StorageBreaker();
 
   constructor(engine: Pick<Engine, 'insertNative'>, config: Config, log: Logger) {
     const policy: BatchPolicy = {
@@ -69,7 +72,14 @@ export class Ingestor {
       maxBytes: config.batchMaxBytes,
       maxDelayMs: config.batchMaxDelayMs,
     };
-    const write = (b: NativeBlock) => engine.insertNative(b.table, b.columnNames(), b.encode());
+    const write = (b: NativeBlock) =>
+      engine.insertNative(b.table, b.columnNames(), b.encode()).then(
+        () => this.storage.succeeded(),
+        (err: unknown) => {
+          this.storage.failed();
+          throw err;
+        },
+      );
     const make = <B extends NativeBlock>(create: () => B) =>
       new TableBatcher(create, write, policy, log);
     this.traces = make(() => new TracesBlock());

@@ -41,6 +41,11 @@ export async function receiveExport(
     ingestor.refused++;
     throw new SaturatedError();
   }
+  const storageWait = ingestor.storage.retryAfterSeconds();
+  if (storageWait > 0) {
+    ingestor.refused++;
+    throw new UnavailableError('storage is failing inserts; retry later', storageWait);
+  }
   // The body counts against the write path's memory budget from its first byte until
   // its rows are in the batches (then they count as pending) or it is refused.
   const reservation = ingestor.reserve();
@@ -67,7 +72,8 @@ export async function receiveExport(
   }
   const t2 = performance.now();
   await committed.catch((err: unknown) => {
-    throw new UnavailableError('storage did not accept the write; retry later', 5, err);
+    const wait = Math.max(1, ingestor.storage.retryAfterSeconds());
+    throw new UnavailableError('storage did not accept the write; retry later', wait, err);
   });
   if (log.isLevelEnabled('trace')) {
     const commitMs = performance.now() - t2;
