@@ -590,3 +590,112 @@ export interface ModelQualityResponse {
   finalBefore: string;
   groups: QualityGroup[];
 }
+
+// ---- Alerts (`/api/v1/alert-rules`, `/api/v1/alerts`; docs/api.md "Alerts") ----
+
+/** An alert rule as stored (`GET /api/v1/alert-rules/:id`, the answer of create/update). */
+export interface AlertRule {
+  id: string;
+  project: string;
+  name: string;
+  /** What the rule measures: `{"kind", ...parameters, ...filters}` (docs/alerts.md). */
+  signal: { kind: string } & Record<string, unknown>;
+  /** Durations as written: `"5m"`, `"30s"`. */
+  window: string;
+  /** Absent for kinds that decide their own breach (slo, anomaly, composite, absence). */
+  condition?: { op: '>' | '>=' | '<' | '<=' | '==' | '!='; threshold: number; warning?: number };
+  for: string;
+  keepFiringFor: string;
+  interval: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  channels: string[];
+  enabled: boolean;
+  noDataState: 'no_data' | 'ok' | 'alerting';
+  errorState: 'error' | 'ok' | 'alerting';
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `GET /api/v1/alert-rules`. */
+export interface AlertRulesResponse {
+  rules: AlertRule[];
+}
+
+/** The state of a rule's alert. */
+export type AlertStateName = 'inactive' | 'pending' | 'firing' | 'resolved' | 'no_data' | 'error';
+
+/** A rule's current alert (`GET /api/v1/alerts`). */
+export interface AlertStatus {
+  ruleId: string;
+  ruleName: string;
+  state: AlertStateName;
+  severity: 'critical' | 'warning' | null;
+  labels: Record<string, string>;
+  /** The rule's annotation templates (rendered ones are in the notifications). */
+  annotations: Record<string, string>;
+  fingerprint: string;
+  /** The value of the last evaluation (null: no data). */
+  value: number | null;
+  /** When the current breach began (pending since). */
+  activeAt: string | null;
+  /** When it started firing. */
+  firingSince: string | null;
+  resolvedAt: string | null;
+  lastEvaluatedAt: string | null;
+  /** Why the last evaluation failed, in state `error` (or while firing). */
+  error: string | null;
+  /** Transition counter (part of each notification id). */
+  seq: number;
+  enabled: boolean;
+}
+
+/** `GET /api/v1/alerts`. */
+export interface AlertsResponse {
+  alerts: AlertStatus[];
+}
+
+/** One transition (`GET /api/v1/alerts/history`). */
+export interface AlertHistoryEntry {
+  ruleId: string;
+  ruleName: string;
+  seq: number;
+  time: string;
+  from: AlertStateName;
+  to: AlertStateName;
+  severity: 'critical' | 'warning' | null;
+  value: number | null;
+  labels: Record<string, string>;
+  fingerprint: string;
+  /** The notification sent for it (`ruleId:fingerprint:seq`), null when none was. */
+  notificationId: string | null;
+}
+
+/** `GET /api/v1/alerts/history`. */
+export interface AlertHistoryResponse {
+  entries: AlertHistoryEntry[];
+  /** Pass as `cursor` for the next page; null at the end. */
+  nextCursor: string | null;
+}
+
+/** `POST /api/v1/alert-rules/preview`: the draft replayed over a past range. */
+export interface AlertPreviewResponse {
+  from: string;
+  to: string;
+  stepMs: number;
+  windowMs: number;
+  condition: AlertRule['condition'] | null;
+  points: {
+    time: string;
+    value: number | null;
+    breach?: 'firing' | 'warning' | 'ok';
+    band?: { lower: number; upper: number };
+    details?: Record<string, number | null>;
+    /** What this sample alone reaches. */
+    level: 'critical' | 'warning' | null;
+    /** The rule's state after this evaluation. */
+    state: AlertStateName;
+  }[];
+  /** Where the rule would have fired (`to` null: still firing at the end). */
+  firing: { from: string; to: string | null; severity: 'critical' | 'warning' }[];
+}
