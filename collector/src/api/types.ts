@@ -306,6 +306,21 @@ export interface FeatureDriftResponse {
   measure: 'ks' | 'chisquare' | 'wasserstein' | 'jensenShannon' | 'psi' | null;
   score: number | null;
   threshold: number | null;
+  /**
+   * With `thresholds: "reference"`: the band from the reference's chunk-to-chunk
+   * Jensen–Shannon distances (mean ± 3σ over `chunks` chunks of the current size); null
+   * where fewer than 6 chunks fit (the fixed thresholds then decide).
+   */
+  limits?: DriftLimits | null;
+}
+
+/** Limits from the reference's own variation (docs/drift.md "Thresholds from the reference"). */
+export interface DriftLimits {
+  lower: number;
+  upper: number;
+  mean: number;
+  sd: number;
+  chunks: number;
 }
 
 /** `GET /api/v1/drift`. */
@@ -314,11 +329,75 @@ export interface DriftResponse {
   reference: DriftSide;
   current: DriftSide;
   method: 'auto' | 'psi';
+  /** `fixed` thresholds, or limits from the reference's variation (`reference`). */
+  thresholds: 'fixed' | 'reference';
   /** Fewest values on either side for a verdict. */
   minSamples: number;
   features: FeatureDriftResponse[];
   /** The model's outputs (`aiobs.prediction.value|label|score`), judged alike. */
   predictions: FeatureDriftResponse[];
+}
+
+/** One window of a drift series. */
+export interface DriftSeriesPoint {
+  /** Window start and end, ISO 8601. */
+  from: string;
+  to: string;
+  score: number | null;
+  pValue: number | null;
+  verdict: 'drift' | 'moderate' | 'no_drift' | 'insufficient_data';
+  referenceCount: number;
+  currentCount: number;
+}
+
+/** One feature's (or prediction output's) scores over time, for one version and variant. */
+export interface DriftSeries {
+  kind: 'feature' | 'prediction';
+  feature: string;
+  /** null when the series spans every version (or variant): computed without that filter. */
+  version: string | null;
+  variant: string | null;
+  points: DriftSeriesPoint[];
+}
+
+/** `GET /api/v1/drift/series`. */
+export interface DriftSeriesResponse {
+  model: string;
+  baseline: string;
+  /** `stored`: read from the scheduled job's results; `computed`: per window on request. */
+  source: 'stored' | 'computed';
+  /** `auto` (the verdict's own measure) or one of psi, ks, wasserstein, js, chi2. */
+  measure: string;
+  stepMs: number;
+  from: string;
+  to: string;
+  series: DriftSeries[];
+}
+
+/** One bin (numeric) or category of `GET /api/v1/drift/histogram`, as shares of each side. */
+export interface DriftHistogramBin {
+  /** Numeric: the bin's edges `[lower, upper)`; null for the open outer ends. */
+  lower?: number | null;
+  upper?: number | null;
+  /** Categorical: the category. */
+  category?: string;
+  reference: number;
+  current: number;
+  referenceCount: number;
+  currentCount: number;
+}
+
+/** `GET /api/v1/drift/histogram`: the reference and current distribution of one feature. */
+export interface DriftHistogramResponse {
+  model: string;
+  kind: 'feature' | 'prediction';
+  feature: string;
+  type: 'numeric' | 'categorical';
+  reference: DriftSide;
+  current: DriftSide;
+  referenceCount: number;
+  currentCount: number;
+  bins: DriftHistogramBin[];
 }
 
 /** A service in `GET /api/v1/services`: span volume, errors and span duration percentiles. */

@@ -44,7 +44,7 @@ export interface CategoryRow {
  */
 export type FeatureStats = Omit<
   FeatureDriftResponse,
-  'verdict' | 'measure' | 'score' | 'threshold'
+  'verdict' | 'measure' | 'score' | 'threshold' | 'limits'
 > & {
   kind: string;
   wasserstein: number | null;

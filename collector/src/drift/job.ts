@@ -3,6 +3,8 @@ import type { BaselinesRepo } from './baselines-repo.js';
 import type { DriftRepo } from './repo.js';
 import { resultRows } from './results.js';
 import type { DriftResultsRepo } from './results-repo.js';
+import { chunkKey, judgeByLimits } from './thresholds.js';
+import { judge } from './verdict.js';
 
 /**
  * The scheduled drift job (issue 9, item 4; docs/drift.md "Stored results"): every
@@ -81,23 +83,28 @@ export function createDriftJob(deps: DriftJobDeps, opts: DriftJobOptions): Drift
         if (await deps.results.has(b.project, b.model, b.id, w.fromMs)) continue;
         const groups = await deps.drift.groups(b.project, b.model, w.fromMs, w.toMs);
         for (const g of groups) {
-          const stats = await deps.drift.featureStats({
+          const request = {
             project: b.project,
             model: b.model,
             reference: { baselineId: b.id },
             current: { ...w, version: g.version, variant: g.variant },
-          });
+          };
+          const stats = await deps.drift.featureStats(request);
+          // A baseline with reference-derived thresholds judges by its limits where six
+          // chunks fit, else by the fixed thresholds, as GET /api/v1/drift does.
+          const limits =
+            b.thresholds === 'reference'
+              ? await deps.drift.referenceLimits(request, stats)
+              : undefined;
+          const key = { ...g, project: b.project, model: b.model, baselineId: b.id, ...w };
           const rows = resultRows(
             stats,
-            {
-              ...g,
-              project: b.project,
-              model: b.model,
-              baselineId: b.id,
-              ...w,
-              computedAtMs: Date.now(),
-            },
+            { ...key, computedAtMs: Date.now() },
             opts.minSamples,
+            (s) => {
+              const l = limits?.get(chunkKey(s));
+              return l ? judgeByLimits(s, l, opts.minSamples) : judge(s, 'auto', opts.minSamples);
+            },
           );
           await deps.results.insert(rows);
           written += rows.length;

@@ -14,8 +14,16 @@ import {
   driftParams,
   numericBinsSql,
   numericTestsSql,
+  referenceChunksSql,
   type SideFilter,
 } from './sql.js';
+import {
+  type ChunkRow,
+  chunkKey,
+  limitsOf,
+  MAX_CHUNKS,
+  type ReferenceLimits,
+} from './thresholds.js';
 
 /** A drift query as callers give it: the reference a time range or a stored baseline's id. */
 export interface DriftRequest {
@@ -29,6 +37,14 @@ export interface DriftRequest {
 export interface DriftRepo {
   /** Per-feature drift statistics of one model: reference against current. */
   featureStats(q: DriftRequest): Promise<FeatureStats[]>;
+  /**
+   * Limits from the reference's chunk-to-chunk variation per feature (thresholds.ts), keyed
+   * by {@link chunkKey}; null where fewer than six whole chunks of the current size fit.
+   */
+  referenceLimits(
+    q: DriftRequest,
+    stats: readonly FeatureStats[],
+  ): Promise<Map<string, ReferenceLimits | null>>;
   /** The (version, variant) pairs of a model with values in `[fromMs, toMs)`. */
   groups(
     project: string,
@@ -40,17 +56,42 @@ export interface DriftRepo {
 
 /** Creates the drift repository over the query helpers (every query under the limits). */
 export function createDriftRepo(db: Db): DriftRepo {
+  const toQuery = (query: DriftRequest): DriftQuery => {
+    const r = query.reference;
+    return {
+      ...query,
+      table: db.table('aiobs_feature_values'),
+      reference:
+        'baselineId' in r
+          ? { baselineId: r.baselineId, table: db.table('aiobs_baseline_values') }
+          : r,
+    };
+  };
   return {
+    async referenceLimits(query, stats) {
+      const out = new Map<string, ReferenceLimits | null>();
+      const wanted = stats.filter((s) => s.currentCount > 0 && s.referenceCount > 0);
+      for (const s of stats) out.set(chunkKey(s), null);
+      if (wanted.length === 0) return out;
+      const q = toQuery(query);
+      const rows = await db.rows<ChunkRow>(referenceChunksSql(q), {
+        ...driftParams(q),
+        chunkKeys: wanted.map(chunkKey),
+        chunkSizes: wanted.map((s) => s.currentCount),
+        maxChunks: MAX_CHUNKS,
+      });
+      const by = new Map<string, ChunkRow[]>();
+      for (const r of rows) {
+        const k = `${r.kind}\u0000${r.feature}\u0000${Number(r.is_numeric)}`;
+        const list = by.get(k);
+        if (list) list.push(r);
+        else by.set(k, [r]);
+      }
+      for (const s of wanted) out.set(chunkKey(s), limitsOf(s, by.get(chunkKey(s)) ?? []));
+      return out;
+    },
     async featureStats(query) {
-      const r = query.reference;
-      const q: DriftQuery = {
-        ...query,
-        table: db.table('aiobs_feature_values'),
-        reference:
-          'baselineId' in r
-            ? { baselineId: r.baselineId, table: db.table('aiobs_baseline_values') }
-            : r,
-      };
+      const q = toQuery(query);
       const params = driftParams(q);
       // One at a time: the embedded engine runs one query at a time anyway.
       const counts = await db.rows<CountRow>(countsSql(q), params);

@@ -5,11 +5,12 @@ import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { parseName, parseProject, parseRange, parseTime } from '../query/params.js';
 import { baselineCreateRoutes } from './baseline-create-routes.js';
-import type { BaselinesRepo } from './baselines-repo.js';
+import type { BaselinesRepo, ThresholdMode } from './baselines-repo.js';
 import { baselineRoutes } from './baselines-routes.js';
 import type { FeatureStats } from './features.js';
 import type { DriftRepo, DriftRequest } from './repo.js';
 import type { SideFilter } from './sql.js';
+import { chunkKey, judgeByLimits, type ReferenceLimits } from './thresholds.js';
 import { DEFAULT_MIN_SAMPLES, type DriftMethod, judge } from './verdict.js';
 
 const name = (q: Record<string, string | undefined>, field: string) => parseName(q[field], field);
@@ -29,7 +30,9 @@ function toResponse(
   s: FeatureStats,
   method: DriftMethod,
   minSamples: number,
+  limits?: ReferenceLimits | null,
 ): FeatureDriftResponse {
+  const judged = limits ? judgeByLimits(s, limits, minSamples) : judge(s, method, minSamples);
   return {
     feature: s.feature,
     type: s.type,
@@ -41,7 +44,18 @@ function toResponse(
     ksPValue: s.ksPValue,
     wassersteinNormed: s.wassersteinNormed,
     chiSquarePValue: s.chiSquarePValue,
-    ...judge(s, method, minSamples),
+    ...judged,
+    ...(limits === undefined
+      ? {}
+      : {
+          limits: limits && {
+            lower: limits.lower,
+            upper: limits.upper,
+            mean: limits.mean,
+            sd: limits.sd,
+            chunks: limits.values.length,
+          },
+        }),
   };
 }
 
@@ -77,6 +91,9 @@ export function parseDriftQuery(q: Record<string, string | undefined>) {
     if (!Number.isInteger(minSamples) || minSamples < 1 || minSamples > 1_000_000)
       throw new BadRequestError('minSamples must be an integer from 1 to 1000000', 'minSamples');
   }
+  const thresholds = q.thresholds;
+  if (thresholds !== undefined && thresholds !== 'fixed' && thresholds !== 'reference')
+    throw new BadRequestError('thresholds must be fixed or reference', 'thresholds');
   const reference: SideFilter = { fromMs: refFrom, toMs: refTo };
   if (refVersion !== undefined) reference.version = refVersion;
   if (refVariant !== undefined) reference.variant = refVariant;
@@ -91,6 +108,7 @@ export function parseDriftQuery(q: Record<string, string | undefined>) {
     current: cur,
     method: method as DriftMethod,
     minSamples,
+    thresholds: thresholds as ThresholdMode | undefined,
   };
 }
 
@@ -112,6 +130,7 @@ export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo) {
     let model = p.model;
     let reference: DriftRequest['reference'] = p.reference;
     let refSide = side(p.reference);
+    let thresholds: ThresholdMode = p.thresholds ?? 'fixed';
     if (p.baseline !== undefined) {
       const b = await baselines.get(p.project, p.baseline);
       if (!b) throw new BadRequestError(`no baseline ${p.baseline}`, 'baseline');
@@ -120,19 +139,27 @@ export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo) {
       model = b.model;
       reference = { baselineId: b.id };
       refSide = { baseline: b.id, name: b.name };
+      thresholds = p.thresholds ?? b.thresholds;
     }
-    const stats = await repo.featureStats({
-      project: p.project,
-      model: model!,
-      reference,
-      current: p.current,
-    });
-    const judged = stats.map((s) => ({ kind: s.kind, r: toResponse(s, p.method, p.minSamples) }));
+    const request = { project: p.project, model: model!, reference, current: p.current };
+    const stats = await repo.featureStats(request);
+    const limits =
+      thresholds === 'reference' ? await repo.referenceLimits(request, stats) : undefined;
+    const judged = stats.map((s) => ({
+      kind: s.kind,
+      r: toResponse(
+        s,
+        p.method,
+        p.minSamples,
+        limits ? (limits.get(chunkKey(s)) ?? null) : undefined,
+      ),
+    }));
     const body: DriftResponse = {
       model: model!,
       reference: refSide,
       current: side(p.current),
       method: p.method,
+      thresholds,
       minSamples: p.minSamples,
       features: judged.filter((j) => j.kind === 'feature').map((j) => j.r),
       predictions: judged.filter((j) => j.kind === 'prediction').map((j) => j.r),

@@ -168,3 +168,35 @@ export function categoriesSql(q: DriftQuery): string {
   GROUP BY kind, feature, cat
   ORDER BY kind, feature, cat`;
 }
+
+/**
+ * The reference split into chunks of the current window's size, for limits from the
+ * reference's own variation (thresholds.ts): per feature, rows numbered in a pseudo-random
+ * order (a hash of each row's read position, as the baseline copy keeps no time) and cut
+ * into consecutive chunks of `{chunkSizes}` rows (aligned with `{chunkKeys}`, each
+ * `kind \0 feature \0 is_numeric`); the first `{maxChunks}` chunks only. Counts per chunk and
+ * decile bin (numeric, the reference's edges as in {@link numericBinsSql}) or category:
+ * rows `(kind, feature, is_numeric, chunk, key, n)`, `key` the bin number or the category.
+ */
+export function referenceChunksSql(q: DriftQuery): string {
+  const key = "concat(kind, '\\0', feature, '\\0', toString(is_numeric))";
+  return `WITH ref_edges AS (
+    SELECT kind, feature, quantilesExactInclusive(${DECILES.join(', ')})(num) AS edges
+    FROM ${refRows(q)}
+    WHERE is_numeric = 1
+    GROUP BY kind, feature
+  ),
+  chunked AS (
+    SELECT kind, feature, is_numeric, num, cat,
+      intDiv(row_number() OVER (PARTITION BY kind, feature, is_numeric ORDER BY cityHash64(pos), pos) - 1,
+             transform(${key}, {chunkKeys:Array(String)}, {chunkSizes:Array(UInt64)}, toUInt64(1))) AS chunk
+    FROM (SELECT kind, feature, is_numeric, num, cat, rowNumberInAllBlocks() AS pos FROM ${refRows(q)})
+    WHERE ${key} IN {chunkKeys:Array(String)}
+  )
+  SELECT kind, feature, is_numeric, chunk,
+    if(is_numeric = 1, toString(arrayCount(e -> e <= num, edges)), cat) AS key, count() AS n
+  FROM chunked LEFT JOIN ref_edges USING (kind, feature)
+  WHERE chunk < {maxChunks:UInt32}
+  GROUP BY kind, feature, is_numeric, chunk, key
+  ORDER BY kind, feature, is_numeric, chunk, key`;
+}
