@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  budgetRemaining,
-  burnRate,
-  burnThresholds,
-  type Counts,
-  judgeBurn,
-  sumWindow,
-} from './burn-rate.js';
+import { budgetRemaining, burnRate, burnThresholds, type Counts, judgeBurn } from './burn-rate.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -79,16 +72,5 @@ describe('burn rates (SRE workbook, multiwindow multi-burn-rate)', () => {
     const quiet = judgeBurn(input({ m5: none, m30: none, h1: none, h6: none }));
     expect(quiet).toMatchObject({ value: 0, breach: 'ok' });
     expect(quiet.details?.burnRate1h).toBeNull();
-  });
-
-  it('sums whole buckets from the one the window starts in', () => {
-    const rows = Array.from({ length: 10 }, (_, i) => ({ tsMs: i * MIN, good: 10, total: 10 + i }));
-    // 5 min back from 7:30 starts in minute 2: minutes 2..7 (the one in progress included).
-    expect(sumWindow(rows, 7 * MIN + 30_000, 5 * MIN, MIN)).toEqual({
-      good: 60,
-      total: 60 + 2 + 3 + 4 + 5 + 6 + 7,
-    });
-    // At a minute boundary: minutes 2..6.
-    expect(sumWindow(rows, 7 * MIN, 5 * MIN, MIN)).toEqual({ good: 50, total: 50 + 20 });
   });
 });

@@ -95,29 +95,3 @@ export function judgeBurn(input: BurnInput): SignalSample {
     },
   };
 }
-
-/** One stored bucket of counts, `tsMs` its start. */
-export interface CountRow extends Counts {
-  tsMs: number;
-}
-
-/**
- * Sums the rows (buckets `widthMs` wide) whose start lies in `[floor(end − w), end)`: a
- * window widened to whole buckets at its start, as every signal reads rollups.
- */
-export function sumWindow(
-  rows: readonly CountRow[],
-  endMs: number,
-  windowMs: number,
-  widthMs: number,
-): Counts {
-  const from = Math.floor((endMs - windowMs) / widthMs) * widthMs;
-  let good = 0;
-  let total = 0;
-  for (const r of rows)
-    if (r.tsMs >= from && r.tsMs < endMs) {
-      good += r.good;
-      total += r.total;
-    }
-  return { good, total };
-}

@@ -29,6 +29,8 @@ describe('signalSchema', () => {
   it('names the offending field', () => {
     expect(issues({ kind: 'latency', quantile: 1.5 })).toEqual(['quantile']);
     expect(issues({ kind: 'latency' })).toEqual(['quantile']);
+    expect(issues({ kind: 'ttft', quantile: 0.75 })).toEqual(['quantile']);
+    expect(issues({ kind: 'latency', quantile: 0.75 })).toEqual([]);
     expect(issues({ kind: 'latency', quantile: 0.9, modle: 'x' })).toEqual(['']);
     expect(issues({ kind: 'nope' })).toEqual(['kind']);
     expect(issues({ kind: 'metric', name: 'm', aggregation: 'p999x' })).toEqual(['aggregation']);

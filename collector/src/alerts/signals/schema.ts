@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUANTILE_LEVELS } from '../../models/stats.js';
 import { type FilterKey, filterRefusal, thresholdRefusal } from './scope.js';
 
 /**
@@ -51,6 +52,16 @@ export type SignalFilters = z.infer<z.ZodObject<typeof filtersShape>>;
 
 const quantile = z.number().min(0).max(1);
 
+/**
+ * A TTFT or queue-wait quantile: one of the levels the rollups store (their sketches are of
+ * a Nullable column, which the engine merges only at the stored levels).
+ */
+const storedQuantile = z
+  .number()
+  .refine((q) => (QUANTILE_LEVELS as readonly number[]).includes(q), {
+    message: `must be one of the stored levels ${QUANTILE_LEVELS.join(', ')}`,
+  });
+
 /** The comparison of a composite side (the same shape as a rule's `condition`). */
 export const conditionSchema = z.strictObject({
   op: z.enum(['>', '>=', '<', '<=', '==', '!=']),
@@ -72,8 +83,8 @@ const gpuShape = {
 const thresholdKinds = [
   /** Latency percentile of the inferences, ms. */
   kind('latency', { quantile }),
-  /** Time to first chunk percentile of streamed inferences, ms. */
-  kind('ttft', { quantile }),
+  /** Time to first chunk percentile of streamed inferences, ms (a stored level). */
+  kind('ttft', { quantile: storedQuantile }),
   /** Share of inferences that failed, 0–1. */
   kind('errorRate', {}),
   /** Inferences per second. */
@@ -92,8 +103,8 @@ const thresholdKinds = [
    * inference server), folded over the window by `aggregation`.
    */
   kind('queueDepth', { aggregation: z.enum(['avg', 'max', 'min', 'last']).default('max') }),
-  /** Queue wait percentile of the inferences (`aiobs.queue.wait`), ms. */
-  kind('queueWait', { quantile }),
+  /** Queue wait percentile of the inferences (`aiobs.queue.wait`), ms (a stored level). */
+  kind('queueWait', { quantile: storedQuantile }),
   /**
    * The latest stored drift score in the window (aiobs_drift_results, the drift job's rows)
    * for `feature` (`""` is the multivariate row; `prediction.value|label|score` the
