@@ -181,6 +181,8 @@ export interface PriceEntry {
   inputPerMillion: number;
   outputPerMillion: number;
   cacheReadPerMillion: number;
+  /** USD per GPU-hour of the hosts serving a self-hosted model; absent when not set. */
+  gpuHourUsd?: number;
 }
 
 /** `GET` and `PUT /api/v1/prices`. */

@@ -22,6 +22,7 @@ interface PriceRow {
   input_per_million: number;
   output_per_million: number;
   cache_read_per_million: number;
+  gpu_hour_usd: number;
 }
 
 /**
@@ -37,20 +38,24 @@ export function createPricesRepo(engine: Engine, db: Db, file?: readonly Price[]
   async function current(): Promise<PriceList> {
     const rows = await db.rows<PriceRow>(
       `SELECT revision, provider, model, toString(effective_from) AS effective_from,
-         input_per_million, output_per_million, cache_read_per_million
+         input_per_million, output_per_million, cache_read_per_million, gpu_hour_usd
        FROM ${table} WHERE revision = (SELECT max(revision) FROM ${table})`,
     );
     return {
       revision: rows.length ? Number(rows[0]!.revision) : 0,
       prices: sortPrices(
-        rows.map((r) => ({
-          provider: r.provider,
-          model: r.model,
-          effectiveFrom: r.effective_from,
-          inputPerMillion: Number(r.input_per_million),
-          outputPerMillion: Number(r.output_per_million),
-          cacheReadPerMillion: Number(r.cache_read_per_million),
-        })),
+        rows.map((r) => {
+          const p: Price = {
+            provider: r.provider,
+            model: r.model,
+            effectiveFrom: r.effective_from,
+            inputPerMillion: Number(r.input_per_million),
+            outputPerMillion: Number(r.output_per_million),
+            cacheReadPerMillion: Number(r.cache_read_per_million),
+          };
+          if (Number(r.gpu_hour_usd) > 0) p.gpuHourUsd = Number(r.gpu_hour_usd);
+          return p;
+        }),
       ),
     };
   }
@@ -72,6 +77,7 @@ export function createPricesRepo(engine: Engine, db: Db, file?: readonly Price[]
       input_per_million: p.inputPerMillion,
       output_per_million: p.outputPerMillion,
       cache_read_per_million: p.cacheReadPerMillion,
+      gpu_hour_usd: p.gpuHourUsd ?? 0,
       source,
     }));
     await engine.client.insert({ table, values: rows, format: 'JSONEachRow' });

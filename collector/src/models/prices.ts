@@ -17,23 +17,38 @@ export interface Price {
   inputPerMillion: number;
   outputPerMillion: number;
   cacheReadPerMillion: number;
+  /**
+   * USD per GPU-hour, for a self-hosted model: the GPU-hours of the hosts that served it,
+   * apportioned by its share of their requests (prices-gpu.ts). Absent: not priced so.
+   */
+  gpuHourUsd?: number;
 }
 
 const usd = z.number().finite().min(0).max(1_000_000);
 
 /** Schema of one price in a file or a PUT body. */
-export const PriceSchema = z.object({
-  provider: z.string().min(1).max(128),
-  model: z.string().min(1).max(256),
-  effectiveFrom: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'effectiveFrom must be a date, YYYY-MM-DD')
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'effectiveFrom is not a date')
-    .default('1970-01-01'),
-  inputPerMillion: usd,
-  outputPerMillion: usd.default(0),
-  cacheReadPerMillion: usd.optional(),
-});
+export const PriceSchema = z
+  .object({
+    provider: z.string().min(1).max(128),
+    model: z.string().min(1).max(256),
+    effectiveFrom: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'effectiveFrom must be a date, YYYY-MM-DD')
+      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'effectiveFrom is not a date')
+      .default('1970-01-01'),
+    inputPerMillion: usd.optional(),
+    outputPerMillion: usd.default(0),
+    cacheReadPerMillion: usd.optional(),
+    gpuHourUsd: usd.optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.inputPerMillion === undefined && p.gpuHourUsd === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['inputPerMillion'],
+        message: 'inputPerMillion is required (or gpuHourUsd, for a model priced per GPU-hour)',
+      });
+  });
 
 /** Most prices one list may hold. */
 export const MAX_PRICES = 10_000;
@@ -43,16 +58,35 @@ export const PriceListSchema = z.object({
   prices: z.array(PriceSchema).max(MAX_PRICES, `at most ${MAX_PRICES} prices`),
 });
 
-/** A validated list with defaults applied (cache reads cost the input price when unset). */
+/**
+ * A validated list with defaults applied: no input price is 0, cache reads cost the input
+ * price when unset, a GPU-hour rate of 0 is no rate. GPU-hour rates match a model by name
+ * alone (the model->host map has no provider), so one model may have one per day.
+ */
 export function normalizePrices(list: z.output<typeof PriceListSchema>): Price[] {
   const seen = new Set<string>();
+  const gpuSeen = new Set<string>();
   const out: Price[] = [];
   for (const p of list.prices) {
     const key = JSON.stringify([p.provider, p.model, p.effectiveFrom]);
     if (seen.has(key))
       throw new Error(`two prices for ${p.provider} ${p.model} from ${p.effectiveFrom}`);
     seen.add(key);
-    out.push({ ...p, cacheReadPerMillion: p.cacheReadPerMillion ?? p.inputPerMillion });
+    const { gpuHourUsd, ...rest } = p;
+    const input = p.inputPerMillion ?? 0;
+    const price: Price = {
+      ...rest,
+      inputPerMillion: input,
+      cacheReadPerMillion: p.cacheReadPerMillion ?? input,
+    };
+    if (gpuHourUsd) {
+      const gpuKey = JSON.stringify([p.model, p.effectiveFrom]);
+      if (gpuSeen.has(gpuKey))
+        throw new Error(`two GPU-hour prices for ${p.model} from ${p.effectiveFrom}`);
+      gpuSeen.add(gpuKey);
+      price.gpuHourUsd = gpuHourUsd;
+    }
+    out.push(price);
   }
   return sortPrices(out);
 }

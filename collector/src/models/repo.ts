@@ -1,5 +1,6 @@
 import type { Db, Params } from '../storage/db.js';
 import type { SeenRow } from './changes.js';
+import { createGpuCostRepo } from './prices-gpu-repo.js';
 import type { LevelChoice } from './rollup-level.js';
 import { DIMENSIONS, type Dimension, fromWithPrices, LEVEL_SQL } from './sql.js';
 import type { Agg } from './stats.js';
@@ -119,6 +120,7 @@ function where(
 
 /** Creates the models repository over the engine's read helpers. */
 export function createModelsRepo(db: Db) {
+  const gpuCost = createGpuCostRepo(db);
   return {
     /** Figures per model over the range (most requests first, at most `limit`). */
     async findModels(
@@ -138,7 +140,7 @@ export function createModelsRepo(db: Db) {
          GROUP BY model ORDER BY agg_requests DESC, model LIMIT {limit:UInt32}`,
         { ...w.params, limit },
       );
-      return rows.map((r) => ({
+      const models = rows.map((r) => ({
         model: String(r.model),
         providers: r.providers as string[],
         versions: r.versions as string[],
@@ -147,6 +149,21 @@ export function createModelsRepo(db: Db) {
         operations: r.operations as string[],
         agg: toAgg(r),
       }));
+      // GPU-hour cost of self-hosted models (prices-gpu.ts). The model->host map splits
+      // requests by model and service only, so a filter on another dimension leaves it out.
+      const { model: _m, service, ...others } = filter;
+      if (models.length > 0 && Object.keys(others).length === 0) {
+        const rates = await gpuCost.rates();
+        const usd = await gpuCost.costByModel(
+          project,
+          range,
+          models.map((m) => m.model).filter((m) => rates.some((r) => r.model === m)),
+          rates,
+          service,
+        );
+        for (const m of models) m.agg.costUsd += usd.get(m.model) ?? 0;
+      }
+      return models;
     },
 
     /** Figures of all matching inferences over the range, as one aggregate. */
