@@ -8,6 +8,7 @@ import {
 import { Layout } from './components/layout.js';
 import { PlannedPage } from './features/placeholder/index.js';
 import { SignInPage } from './features/sign-in/index.js';
+import { validateTraceFilters } from './features/traces/prepare.js';
 import { optionalParam, validateRangeSearch } from './lib/search.js';
 
 // Routes are thin: they validate the URL's search params and hand them to a feature page.
@@ -22,6 +23,9 @@ const ComparePage = lazyRouteComponent(
   () => import('./features/models/compare-page.js'),
   'ComparePage',
 );
+
+const TracesPage = lazyRouteComponent(() => import('./features/traces/index.js'), 'TracesPage');
+const TracePage = lazyRouteComponent(() => import('./features/traces/trace-page.js'), 'TracePage');
 
 const rootRoute = createRootRoute({ component: Outlet });
 
@@ -83,7 +87,29 @@ const compareRoute = createRoute({
   },
 });
 
-const planned = (['traces', 'drift', 'infrastructure', 'alerts', 'settings'] as const).map((page) =>
+const tracesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/traces',
+  validateSearch: validateTraceFilters,
+  component: function TracesRoute() {
+    return <TracesPage filters={tracesRoute.useSearch()} />;
+  },
+});
+
+const traceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/traces/view',
+  validateSearch: (raw: Record<string, unknown>): { id: string; span?: string } => ({
+    id: optionalParam(raw.id) ?? '',
+    span: optionalParam(raw.span),
+  }),
+  component: function TraceRoute() {
+    const { id, span } = traceRoute.useSearch();
+    return <TracePage key={id} traceId={id} spanId={span} />;
+  },
+});
+
+const planned = (['drift', 'infrastructure', 'alerts', 'settings'] as const).map((page) =>
   createRoute({
     getParentRoute: () => appRoute,
     path: `/${page}`,
@@ -93,7 +119,15 @@ const planned = (['traces', 'drift', 'infrastructure', 'alerts', 'settings'] as 
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
-  appRoute.addChildren([overviewRoute, modelsRoute, modelRoute, compareRoute, ...planned]),
+  appRoute.addChildren([
+    overviewRoute,
+    modelsRoute,
+    modelRoute,
+    compareRoute,
+    tracesRoute,
+    traceRoute,
+    ...planned,
+  ]),
 ]);
 
 /** The dashboard's router. */

@@ -116,3 +116,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/** Signs `page` in with the collector's admin token through the sign-in form. */
+export async function signIn(page: Page, url: string, adminToken: string): Promise<void> {
+  await page.goto(`${url}/sign-in`);
+  await page.getByLabel('Admin token').fill(adminToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+}

@@ -1,0 +1,57 @@
+import type { TraceSummary } from '@aiobs/api-types';
+import { Link } from '@tanstack/react-router';
+import { formatMs } from '../../../lib/format.js';
+import type { RangeSearch } from '../../../lib/search.js';
+
+/** The traces found, newest (or longest) first; each opens its trace view. */
+export function ResultsTable({ traces, range }: { traces: TraceSummary[]; range: RangeSearch }) {
+  return (
+    <table className="table" data-testid="traces-table">
+      <caption className="sr-only">Traces matching the filters</caption>
+      <thead>
+        <tr>
+          <th scope="col">Start (UTC)</th>
+          <th scope="col">Root span</th>
+          <th scope="col">Services</th>
+          <th scope="col" className="num">
+            Spans
+          </th>
+          <th scope="col" className="num">
+            Duration
+          </th>
+          <th scope="col">Trace</th>
+        </tr>
+      </thead>
+      <tbody>
+        {traces.map((t) => (
+          <tr key={t.traceId} data-trace={t.traceId}>
+            <td>
+              <time dateTime={t.startTime}>{t.startTime.slice(0, 19).replace('T', ' ')}</time>
+            </td>
+            <td>
+              <Link to="/traces/view" search={{ ...range, id: t.traceId }}>
+                {t.rootSpan.name || '(no root span)'}
+              </Link>
+              <div className="muted small">{t.rootSpan.serviceName}</div>
+            </td>
+            <td>{t.services.join(', ')}</td>
+            <td className="num">
+              {t.spanCount}
+              {t.errorCount > 0 && (
+                <span className="badge badge-error">
+                  {t.errorCount} error{t.errorCount > 1 ? 's' : ''}
+                </span>
+              )}
+            </td>
+            <td className="num" data-testid="trace-duration">
+              {formatMs(t.durationMs)}
+            </td>
+            <td>
+              <code title={t.traceId}>{t.traceId.slice(0, 12)}</code>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,240 @@
+import type { ModelGpuResponse, TraceSpan } from '@aiobs/api-types';
+import { describe, expect, test } from 'vitest';
+import {
+  buildWaterfall,
+  gpusAt,
+  parseAttrFilter,
+  scatterPoints,
+  sortedAttributes,
+  spanErrors,
+  tracesQueryParams,
+  validateTraceFilters,
+} from './prepare.js';
+
+const T0 = 1_795_920_433_000_000_000n;
+
+function span(
+  id: string,
+  parent: string,
+  startUs: number,
+  durUs: number,
+  extra: Partial<TraceSpan> = {},
+): TraceSpan {
+  const start = T0 + BigInt(startUs) * 1000n;
+  return {
+    traceId: 'a'.repeat(32),
+    spanId: id,
+    parentSpanId: parent,
+    traceState: '',
+    name: `op ${id}`,
+    kind: 'Internal',
+    serviceName: 'api',
+    startTime: '',
+    startTimeUnixNano: String(start),
+    durationMs: durUs / 1000,
+    durationNs: String(durUs * 1000),
+    statusCode: 'Unset',
+    statusMessage: '',
+    attributes: {},
+    resourceAttributes: {},
+    scope: { name: '', version: '' },
+    events: [],
+    links: [],
+    ...extra,
+  };
+}
+
+describe('trace filters', () => {
+  test('the URL keeps readable filters and drops the rest', () => {
+    expect(
+      validateTraceFilters({
+        service: 'chat-api',
+        status: 'error',
+        minMs: '250',
+        maxMs: -1,
+        attr: ['user.tier=gold', 'no-equals', '=novalue'],
+        sort: 'nope',
+      }),
+    ).toEqual({
+      service: 'chat-api',
+      model: undefined,
+      version: undefined,
+      status: 'error',
+      minMs: 250,
+      maxMs: undefined,
+      attr: ['user.tier=gold'],
+      sort: undefined,
+    });
+    expect(validateTraceFilters({ attr: 'a=b' }).attr).toEqual(['a=b']);
+    expect(
+      validateTraceFilters({ attr: Array.from({ length: 30 }, (_, i) => `k${i}=v`) }).attr,
+    ).toHaveLength(20);
+  });
+
+  test('an attribute filter splits at the first =, so values may contain =', () => {
+    expect(parseAttrFilter('q=a=b')).toEqual(['q', 'a=b']);
+    expect(parseAttrFilter('k=')).toEqual(['k', '']);
+    expect(parseAttrFilter('k')).toBeUndefined();
+  });
+
+  test('model and version become GenAI attribute filters; durations the API names', () => {
+    expect(
+      tracesQueryParams(
+        {
+          model: 'acme/chat',
+          version: 'v2',
+          minMs: 100,
+          maxMs: 900,
+          attr: ['user.tier=gold'],
+          status: 'ok',
+        },
+        { from: 'F', to: 'T' },
+        'C',
+        50,
+      ),
+    ).toEqual({
+      from: 'F',
+      to: 'T',
+      service: undefined,
+      status: 'ok',
+      minDurationMs: 100,
+      maxDurationMs: 900,
+      sort: undefined,
+      limit: 50,
+      cursor: 'C',
+      'attr.gen_ai.request.model': 'acme/chat',
+      'attr.aiobs.model.version': 'v2',
+      'attr.user.tier': 'gold',
+    });
+  });
+});
+
+test('the scatter splits traces with errors from the rest', () => {
+  const base = {
+    rootSpan: { name: 'chat', serviceName: 'api' },
+    services: ['api'],
+    spanCount: 1,
+    errorCount: 0,
+  };
+  const { ok, error } = scatterPoints([
+    { ...base, traceId: 'a', error: false, startTime: '2026-12-02T00:00:00.000Z', durationMs: 12 },
+    {
+      ...base,
+      traceId: 'b',
+      error: true,
+      errorCount: 1,
+      startTime: '2026-12-02T00:01:00.000Z',
+      durationMs: 40,
+    },
+  ]);
+  expect(ok).toEqual([
+    { t: Date.parse('2026-12-02T00:00:00.000Z'), durationMs: 12, traceId: 'a', name: 'api: chat' },
+  ]);
+  expect(error.map((p) => p.traceId)).toEqual(['b']);
+});
+
+describe('waterfall', () => {
+  test('depth-first under each parent, children by start, placed on the trace time line', () => {
+    const w = buildWaterfall([
+      span('c2', 'root', 600, 300, { serviceName: 'llm' }),
+      span('root', '', 0, 1000),
+      span('c1', 'root', 100, 400),
+      span('g1', 'c1', 150, 100, { statusCode: 'Error' }),
+    ]);
+    expect(w.rows.map((r) => [r.span.spanId, r.depth])).toEqual([
+      ['root', 0],
+      ['c1', 1],
+      ['g1', 2],
+      ['c2', 1],
+    ]);
+    expect(w.totalMs).toBe(1);
+    const c2 = w.rows[3]!;
+    expect(c2.leftPct).toBeCloseTo(60);
+    expect(c2.widthPct).toBeCloseTo(30);
+    expect(c2.offsetMs).toBeCloseTo(0.6);
+    expect(w.services).toEqual(['api', 'llm']);
+    expect(c2.serviceIndex).toBe(1);
+    expect(w.rows[2]!.error).toBe(true);
+  });
+
+  test('an orphan (parent not received) and a self-parent show as roots; empty is empty', () => {
+    const w = buildWaterfall([span('a', 'missing', 10, 5), span('b', 'b', 0, 20)]);
+    expect(w.rows.map((r) => [r.span.spanId, r.depth])).toEqual([
+      ['b', 0],
+      ['a', 0],
+    ]);
+    expect(buildWaterfall([]).rows).toEqual([]);
+  });
+
+  test('a parent cycle does not loop', () => {
+    const w = buildWaterfall([span('r', '', 0, 10), span('x', 'y', 1, 1), span('y', 'x', 2, 1)]);
+    expect(w.rows.map((r) => r.span.spanId)).toEqual(['r']);
+  });
+});
+
+test('span errors come from exception events, else from an Error status', () => {
+  const ev = {
+    time: '',
+    timeUnixNano: '0',
+    name: 'exception',
+    attributes: { 'exception.type': 'RateLimitError', 'exception.message': '429' },
+  };
+  expect(spanErrors(span('a', '', 0, 1, { events: [ev] }))).toEqual([
+    { type: 'RateLimitError', message: '429', stacktrace: undefined },
+  ]);
+  expect(
+    spanErrors(
+      span('a', '', 0, 1, { statusCode: 'Error', attributes: { 'error.type': 'timeout' } }),
+    ),
+  ).toEqual([{ type: 'timeout', message: 'status Error' }]);
+  expect(spanErrors(span('a', '', 0, 1))).toEqual([]);
+});
+
+test('GenAI attributes sort first', () => {
+  expect(
+    sortedAttributes({ z: '1', 'gen_ai.x': '2', 'aiobs.y': '3', a: '4' }).map(([k]) => k),
+  ).toEqual(['gen_ai.x', 'aiobs.y', 'a', 'z']);
+});
+
+test('the GPUs at a moment: the bucket holding it, GPUs without a sample left out', () => {
+  const nulls = {
+    gpuUtilization: null,
+    gpuMemoryUtilization: null,
+    gpuMemoryUsageBytes: null,
+    gpuPowerW: null,
+    gpuTemperatureC: null,
+    gpuThrottled: null,
+  };
+  const res = {
+    stepMs: 60_000,
+    gpus: [
+      {
+        host: 'h',
+        gpu: 'G0',
+        gpuName: 'GPU 0',
+        points: [
+          { time: '2026-12-02T00:00:00.000Z', ...nulls, gpuUtilization: 0.2 },
+          { time: '2026-12-02T00:01:00.000Z', ...nulls, gpuUtilization: 0.9 },
+        ],
+      },
+      {
+        host: 'h',
+        gpu: 'G1',
+        gpuName: 'GPU 1',
+        points: [{ time: '2026-12-02T00:01:00.000Z', ...nulls }],
+      },
+    ],
+  } as unknown as ModelGpuResponse;
+  const at = gpusAt(res, Date.parse('2026-12-02T00:01:30.000Z'));
+  expect(at).toEqual([
+    {
+      host: 'h',
+      gpu: 'G0',
+      gpuName: 'GPU 0',
+      bucket: '2026-12-02T00:01:00.000Z',
+      ...nulls,
+      gpuUtilization: 0.9,
+    },
+  ]);
+  expect(gpusAt(res, Date.parse('2026-12-02T00:05:00.000Z'))).toEqual([]);
+});

@@ -1,0 +1,253 @@
+import type { GpuValues, ModelGpuResponse, TraceSpan, TraceSummary } from '@aiobs/api-types';
+import { optionalParam } from '../../lib/search.js';
+
+/** Trace search filters, as they live in the URL. */
+export interface TraceFilters {
+  service?: string;
+  /** `gen_ai.request.model` of a span. */
+  model?: string;
+  /** `aiobs.model.version` of a span. */
+  version?: string;
+  status?: 'ok' | 'error';
+  /** Trace duration bounds, ms. */
+  minMs?: number;
+  maxMs?: number;
+  /** Attribute filters, each `key=value`. */
+  attr?: string[];
+  sort?: 'duration';
+}
+
+function nonNegative(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : Number.NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * The filters of a URL: unreadable ones are dropped (a mangled link still opens the search),
+ * at most 20 attribute filters (the API's limit).
+ */
+export function validateTraceFilters(raw: Record<string, unknown>): TraceFilters {
+  const attrs = (Array.isArray(raw.attr) ? raw.attr : raw.attr === undefined ? [] : [raw.attr])
+    .filter((a): a is string => typeof a === 'string' && parseAttrFilter(a) !== undefined)
+    .slice(0, 20);
+  return {
+    service: optionalParam(raw.service),
+    model: optionalParam(raw.model),
+    version: optionalParam(raw.version),
+    status: raw.status === 'ok' || raw.status === 'error' ? raw.status : undefined,
+    minMs: nonNegative(raw.minMs),
+    maxMs: nonNegative(raw.maxMs),
+    attr: attrs.length > 0 ? attrs : undefined,
+    sort: raw.sort === 'duration' ? 'duration' : undefined,
+  };
+}
+
+/** `key=value` split at the first `=`; undefined without a key or an `=`. */
+export function parseAttrFilter(s: string): [string, string] | undefined {
+  const i = s.indexOf('=');
+  if (i <= 0) return undefined;
+  const key = s.slice(0, i).trim();
+  return key ? [key, s.slice(i + 1)] : undefined;
+}
+
+/**
+ * The query parameters of `GET /api/v1/traces` for `filters`: model and version become
+ * attribute filters on the GenAI attributes, duration bounds the API's names.
+ */
+export function tracesQueryParams(
+  filters: TraceFilters,
+  range: { from: string; to: string },
+  cursor?: string,
+  limit = 100,
+): Record<string, string | number | undefined> {
+  const params: Record<string, string | number | undefined> = {
+    from: range.from,
+    to: range.to,
+    service: filters.service,
+    status: filters.status,
+    minDurationMs: filters.minMs,
+    maxDurationMs: filters.maxMs,
+    sort: filters.sort,
+    limit,
+    cursor,
+  };
+  if (filters.model) params['attr.gen_ai.request.model'] = filters.model;
+  if (filters.version) params['attr.aiobs.model.version'] = filters.version;
+  for (const a of filters.attr ?? []) {
+    const kv = parseAttrFilter(a);
+    if (kv) params[`attr.${kv[0]}`] = kv[1];
+  }
+  return params;
+}
+
+/** A point of the latency scatter: one trace at its start time. */
+export interface ScatterPoint {
+  t: number;
+  durationMs: number;
+  traceId: string;
+  name: string;
+}
+
+/** The scatter's two series: traces without and with errors. */
+export function scatterPoints(traces: TraceSummary[]): {
+  ok: ScatterPoint[];
+  error: ScatterPoint[];
+} {
+  const ok: ScatterPoint[] = [];
+  const error: ScatterPoint[] = [];
+  for (const t of traces) {
+    const p = {
+      t: Date.parse(t.startTime),
+      durationMs: t.durationMs,
+      traceId: t.traceId,
+      name: `${t.rootSpan.serviceName}: ${t.rootSpan.name}`,
+    };
+    (t.error ? error : ok).push(p);
+  }
+  return { ok, error };
+}
+
+/** One row of the waterfall: a span at its depth, placed on the trace's time line. */
+export interface WaterfallRow {
+  span: TraceSpan;
+  depth: number;
+  /** Start after the trace's start, ms. */
+  offsetMs: number;
+  /** Left edge and width as percentages of the trace's duration. */
+  leftPct: number;
+  widthPct: number;
+  /** Index of the span's service in {@link Waterfall.services} (its colour). */
+  serviceIndex: number;
+  error: boolean;
+}
+
+/** A trace laid out for the waterfall. */
+export interface Waterfall {
+  rows: WaterfallRow[];
+  /** First span start to last span end, ms. */
+  totalMs: number;
+  startNs: bigint;
+  /** Services in order of first appearance. */
+  services: string[];
+}
+
+function endNs(s: TraceSpan): bigint {
+  return BigInt(s.startTimeUnixNano) + BigInt(s.durationNs);
+}
+
+/**
+ * Lays out a trace: depth-first from the roots (spans without a parent in the trace, so an
+ * orphan whose parent was not received still shows), children in start order. Offsets come
+ * from the nanosecond strings so sub-millisecond spans keep their order and place.
+ */
+export function buildWaterfall(spans: TraceSpan[]): Waterfall {
+  if (spans.length === 0) return { rows: [], totalMs: 0, startNs: 0n, services: [] };
+  const byStart = [...spans].sort((a, b) => {
+    const d = BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano);
+    return d < 0n ? -1 : d > 0n ? 1 : 0;
+  });
+  const startNs = BigInt(byStart[0]!.startTimeUnixNano);
+  let lastNs = startNs;
+  for (const s of spans) if (endNs(s) > lastNs) lastNs = endNs(s);
+  const totalMs = Number(lastNs - startNs) / 1e6;
+  const ids = new Set(spans.map((s) => s.spanId));
+  const children = new Map<string, TraceSpan[]>();
+  const roots: TraceSpan[] = [];
+  for (const s of byStart) {
+    if (!s.parentSpanId || !ids.has(s.parentSpanId) || s.parentSpanId === s.spanId) roots.push(s);
+    else children.set(s.parentSpanId, [...(children.get(s.parentSpanId) ?? []), s]);
+  }
+  const services: string[] = [];
+  const rows: WaterfallRow[] = [];
+  const seen = new Set<string>();
+  const visit = (s: TraceSpan, depth: number) => {
+    // A cycle of parent ids (bad data) must not loop forever.
+    if (seen.has(s.spanId)) return;
+    seen.add(s.spanId);
+    let serviceIndex = services.indexOf(s.serviceName);
+    if (serviceIndex < 0) serviceIndex = services.push(s.serviceName) - 1;
+    const offsetMs = Number(BigInt(s.startTimeUnixNano) - startNs) / 1e6;
+    rows.push({
+      span: s,
+      depth,
+      offsetMs,
+      leftPct: totalMs > 0 ? (offsetMs / totalMs) * 100 : 0,
+      widthPct: totalMs > 0 ? (s.durationMs / totalMs) * 100 : 100,
+      serviceIndex,
+      error: s.statusCode === 'Error',
+    });
+    for (const c of children.get(s.spanId) ?? []) visit(c, depth + 1);
+  };
+  for (const r of roots) visit(r, 0);
+  return { rows, totalMs, startNs, services };
+}
+
+/** Whether a span is a GenAI inference (it has the GenAI operation name). */
+export function isInference(s: TraceSpan): boolean {
+  return Boolean(s.attributes['gen_ai.operation.name']);
+}
+
+/** The error a span carries: its status message and `exception` events. */
+export interface SpanError {
+  type: string;
+  message: string;
+  stacktrace?: string;
+}
+
+/** The errors of a span, from its `exception` events and an Error status. */
+export function spanErrors(s: TraceSpan): SpanError[] {
+  const out: SpanError[] = s.events
+    .filter((e) => e.name === 'exception')
+    .map((e) => ({
+      type: e.attributes['exception.type'] ?? 'exception',
+      message: e.attributes['exception.message'] ?? '',
+      stacktrace: e.attributes['exception.stacktrace'],
+    }));
+  if (s.statusCode === 'Error' && out.length === 0)
+    out.push({
+      type: s.attributes['error.type'] ?? 'error',
+      message: s.statusMessage || 'status Error',
+    });
+  return out;
+}
+
+/** Attributes as sorted `[key, value]` pairs (GenAI keys first: what people look for). */
+export function sortedAttributes(attrs: Record<string, string>): Array<[string, string]> {
+  const rank = (k: string) => (k.startsWith('gen_ai.') ? 0 : k.startsWith('aiobs.') ? 1 : 2);
+  return Object.entries(attrs).sort(
+    ([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+}
+
+/** Axis ticks of the waterfall: `count + 1` evenly spaced offsets over `totalMs`. */
+export function waterfallTicks(totalMs: number, count = 4): number[] {
+  return Array.from({ length: count + 1 }, (_, i) => (totalMs * i) / count);
+}
+
+/** One GPU's figures in the bucket holding an instant. */
+export interface GpuAtTime extends GpuValues {
+  host: string;
+  gpu: string;
+  gpuName: string;
+  /** Start of the bucket the figures are from. */
+  bucket: string;
+}
+
+/**
+ * Each GPU's figures in the bucket holding `timeMs` (the moment of an inference span); a GPU
+ * with no sample in that bucket is left out rather than shown as idle.
+ */
+export function gpusAt(res: ModelGpuResponse, timeMs: number): GpuAtTime[] {
+  const out: GpuAtTime[] = [];
+  for (const g of res.gpus) {
+    const p = g.points.find((x) => {
+      const t = Date.parse(x.time);
+      return t <= timeMs && timeMs < t + res.stepMs;
+    });
+    if (!p) continue;
+    const { time, ...values } = p;
+    if (Object.values(values).every((v) => v === null)) continue;
+    out.push({ host: g.host, gpu: g.gpu, gpuName: g.gpuName, bucket: time, ...values });
+  }
+  return out;
+}
