@@ -377,19 +377,17 @@ export const OPTIONS = [
   {
     // Every rule evaluation is a query on the engine that ingest writes to; an operator
     // bounds how often one rule may run (tests use 1 s, the default rule interval is 30 s).
-    key: 'alertEvalMinIntervalMs',
+    key: 'alertEvalMinInterval',
     flag: '--alert-eval-min-interval <duration>',
     env: 'AIOBS_ALERT_EVAL_MIN_INTERVAL',
     help: 'shortest evaluation interval an alert rule may have (e.g. 1s, 10s, 1m)',
     schema: z
       .string()
-      .regex(/^\d+(ms|s|m|h)$/, 'must be a duration like 1s, 10s or 1m')
-      .default('1s')
-      .transform((s) => {
-        const [, n, unit] = /^(\d+)(ms|s|m|h)$/.exec(s)!;
-        return Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms'];
-      })
-      .refine((ms) => ms >= 1000, 'must be at least 1s'),
+      .regex(
+        /^([1-9]\d*s|[1-9]\d*m|[1-9]\d*h)$/,
+        'must be a duration of at least 1s, like 1s, 10s or 1m',
+      )
+      .default('1s'),
   },
   {
     key: 'logLevel',

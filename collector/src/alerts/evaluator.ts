@@ -147,6 +147,17 @@ export class Evaluator<S> {
   }
 
   private async evaluate(due: { rule: StoredRule<S>; slot: number }[]): Promise<void> {
+    try {
+      await this.evaluateDue(due);
+    } finally {
+      // Also after a failure (the engine is down): the rules wait for their next instant
+      // instead of being retried every tick; nothing was written, so that instant repeats
+      // the same transitions.
+      for (const d of due) this.schedule.done(d.rule.id, d.slot);
+    }
+  }
+
+  private async evaluateDue(due: { rule: StoredRule<S>; slot: number }[]): Promise<void> {
     const { states, notifier, lease } = this.o;
     const prev = await states.load(due.map((d) => d.rule.id));
     const results: { state: StoredState; entry?: HistoryEntry; note?: AlertNotification }[] = [];
@@ -167,7 +178,6 @@ export class Evaluator<S> {
       kept.map((r) => r.state),
       lease.holder,
     );
-    for (const d of due) this.schedule.done(d.rule.id, d.slot);
   }
 
   private async evaluateOne(rule: StoredRule<S>, slot: number, prev: StoredState | undefined) {
