@@ -28,10 +28,13 @@ const now = () => clock;
 /** The test's signal: the latest value written for its key in a table of the test's own. */
 type TestSignal = { kind: 'test'; key: string };
 const calls: { key: string; atMs: number }[] = [];
+/** Runs inside each evaluation (a test pauses the evaluator there by moving the clock). */
+let duringEvaluation: (() => void) | undefined;
 function signals(): SignalEvaluator<TestSignal> {
   return {
     async evaluate(_ctx, signal, window) {
       calls.push({ key: signal.key, atMs: window.toMs });
+      duringEvaluation?.();
       const rows = await db.rows<{ v: number | null }>(
         `SELECT argMaxOrNull(v, t) AS v FROM ${db.table('test_signal')} WHERE key = {key:String}`,
         { key: signal.key },
@@ -249,5 +252,45 @@ describe('state survives a crash and a restart without a duplicate notification'
     const list = await states.list(project);
     expect(list.map((s) => [s.state, s.seq, s.value])).toEqual([['resolved', 2, 1]]);
     await second.stop();
+  }, 120_000);
+});
+
+describe('a lease that expires in the middle of an evaluation', () => {
+  test('the late results are dropped; the next holder evaluates from the stored state', async () => {
+    clock = Date.now() + 7_200_000;
+    const project = 'expiry-test';
+    const rule = await rules.create(project, spec('expiry'));
+    await setSignal('expiry', 50);
+    const stalled = recordingNotifier();
+    const x = evaluator('x', stalled.notifier);
+    for (let i = 0; i < 8 && x.stats().heldShards.length < 4; i++) {
+      clock += 250;
+      await x.tick();
+    }
+    expect(x.stats().heldShards).toEqual([0, 1, 2, 3]);
+    // The evaluator stalls past its lease (3 s) while reading the signal.
+    duringEvaluation = () => {
+      clock += 10_000;
+      duringEvaluation = undefined;
+    };
+    for (let i = 0; i < 8 && calls.every((c) => c.key !== 'expiry'); i++) {
+      clock += 250;
+      await x.tick();
+    }
+    expect(calls.some((c) => c.key === 'expiry')).toBe(true);
+    expect(stalled.attempts).toEqual([]);
+    expect((await states.load([rule.id])).get(rule.id)).toBeUndefined();
+    expect(x.stats().heldShards).toEqual([]);
+
+    const next = recordingNotifier();
+    const y = evaluator('y', next.notifier);
+    for (let i = 0; i < 40 && next.attempts.length === 0; i++) {
+      clock += 250;
+      await y.tick();
+    }
+    expect(next.attempts.map((n) => [n.status, n.id.split(':')[2]])).toEqual([['firing', '1']]);
+    expect((await states.load([rule.id])).get(rule.id)?.state).toBe('firing');
+    await rules.remove(project, rule.id);
+    await y.stop();
   }, 120_000);
 });
