@@ -110,6 +110,8 @@ export interface ModelCompareResponse extends AnsweredRange {
   delta: StatsDelta;
   /** b / a for each figure (null when either side is null or a is 0). */
   ratio: StatsDelta;
+  /** Significance of B against A per measure (docs/models.md, "Canary and A/B verdicts"). */
+  significance?: CompareSignificance;
 }
 
 /** One inference in `GET /api/v1/models/slowest`. */
@@ -670,6 +672,60 @@ export interface ModelQualityResponse {
    */
   finalBefore: string;
   groups: QualityGroup[];
+}
+
+/** What a comparison concluded for one measure, from B's side (the candidate against A). */
+export type CompareVerdict = 'better' | 'worse' | 'no_significant_difference' | 'insufficient_data';
+
+/**
+ * Significance of one measure of a comparison (docs/models.md, "Canary and A/B verdicts").
+ * The verdict rests on the always-valid p-value, so looking every minute does not raise the
+ * false-alarm rate above `alpha`.
+ */
+export interface MeasureSignificance {
+  verdict: CompareVerdict;
+  test: 'mann-whitney-u' | 'two-proportion-z';
+  nA: number;
+  nB: number;
+  /** The measure of each arm (a rate; null for latency, whose percentiles are on the arms). */
+  a: number | null;
+  b: number | null;
+  /**
+   * `probabilityBHigher`: P(a B value above an A value) + ½ P(tie), 0.5 = no difference;
+   * `difference`: B − A.
+   */
+  effectMeasure: 'probabilityBHigher' | 'difference';
+  effect: number | null;
+  /** Always-valid confidence interval of the effect, level 1 − alpha. */
+  ci: [number, number] | null;
+  /** Fixed-horizon two-sided p-value (SciPy's): valid for one planned look only. */
+  pValue: number | null;
+  /** Always-valid p-value (mixture SPRT): what the verdict uses. */
+  alwaysValidPValue: number | null;
+}
+
+/** Drift of each arm against one baseline. */
+export interface ArmDrift {
+  /** Features (and prediction outputs) judged `drift`, `moderate`, and with too few values. */
+  drift: string[];
+  moderate: string[];
+  insufficientData: string[];
+  features: number;
+}
+
+/** Significance of a comparison: each measure, from B's side. */
+export interface CompareSignificance {
+  alpha: number;
+  minSamples: number;
+  labelDelayMs: number;
+  /** How repeated looks are handled (the sequential test and its mixture). */
+  sequentialRule: string;
+  latency: MeasureSignificance;
+  errorRate: MeasureSignificance;
+  /** From feedback (correct, or predicted = true label) within the label delay. */
+  accuracy: MeasureSignificance;
+  /** With `baseline=`: `worse` when B drifts on more features than A, `better` on fewer. */
+  drift?: { baseline: string; verdict: CompareVerdict; a: ArmDrift; b: ArmDrift };
 }
 
 // ---- Alerts (`/api/v1/alert-rules`, `/api/v1/alerts`; docs/api.md "Alerts") ----

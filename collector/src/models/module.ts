@@ -1,6 +1,9 @@
 import type { Config } from '../config.js';
+import { createBaselinesRepo } from '../drift/baselines-repo.js';
+import { createDriftRepo } from '../drift/repo.js';
 import type { Db } from '../storage/db.js';
 import type { Engine } from '../storage/engine.js';
+import { createCompareSignificance } from './compare-significance.js';
 import { createGpuRepo } from './gpu-repo.js';
 import { gpuRoutes } from './gpu-routes.js';
 import { loadPriceFile } from './price-file.js';
@@ -30,7 +33,11 @@ export function createModelsModule(deps: { engine: Engine; db: Db; config: Confi
     hour: config.rollupHourRetentionDays,
   };
   const gpus = createGpuRepo(db);
-  const models = modelRoutes(repo, { retention, prices });
+  const significance = createCompareSignificance({
+    db,
+    drift: { repo: createDriftRepo(db), baselines: createBaselinesRepo(engine, db) },
+  });
+  const models = modelRoutes(repo, { retention, prices, significance });
   models.route('/gpu', gpuRoutes(repo, gpus));
   models.route('/quality', qualityRoutes(createQualityRepo(db)));
   return {

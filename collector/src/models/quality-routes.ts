@@ -11,13 +11,10 @@ import {
   parseStep,
 } from '../query/params.js';
 import { required } from './params.js';
+import { DEFAULT_LABEL_DELAY_MS, MAX_LABEL_DELAY_MS } from './quality.js';
 import type { QualityRepo } from './quality-repo.js';
 import { shapeQuality } from './quality-shape.js';
-
-/** Default label delay: feedback recorded up to 7 days after its prediction counts. */
-export const DEFAULT_LABEL_DELAY_MS = 7 * 86_400_000;
-/** Longest label delay accepted (a year): the feedback scan grows with it. */
-export const MAX_LABEL_DELAY_MS = 366 * 86_400_000;
+import { filterParams, type QualityFilter } from './quality-sql.js';
 
 /** Parses the query of `GET /api/v1/models/quality` (exported for tests). */
 export function parseQualityQuery(q: Record<string, string | undefined>, nowMs: number) {
@@ -63,11 +60,11 @@ export function qualityRoutes(repo: QualityRepo, opts: { now?: () => number } = 
   const app = new Hono<AppEnv>();
   app.get('/', async function modelQuality(c) {
     const p = parseQualityQuery(c.req.query(), now());
-    const filter: { version?: string; variant?: string } = {};
+    const filter: QualityFilter = {};
     if (p.version !== undefined) filter.version = p.version;
     if (p.variant !== undefined) filter.variant = p.variant;
     const buckets = await repo.buckets(
-      { groupBy: p.groupBy, ...filter },
+      { groupBy: p.groupBy, filter },
       {
         project: p.project,
         model: p.model,
@@ -77,7 +74,7 @@ export function qualityRoutes(repo: QualityRepo, opts: { now?: () => number } = 
         delayMs: p.labelDelayMs,
         fbFromMs: Math.max(0, p.fromMs - p.labelDelayMs),
         fbToMs: Math.min(MAX_TIME_MS, p.toMs + p.labelDelayMs),
-        ...filter,
+        ...filterParams(filter),
       },
     );
     const body: ModelQualityResponse = {

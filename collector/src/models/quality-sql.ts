@@ -15,14 +15,30 @@ export interface QualityQuery {
   tables: { inferences: string; feedback: string; features: string };
   /** Column a row is grouped by: `version` or `variant`. */
   groupBy: 'version' | 'variant';
-  version?: string;
-  variant?: string;
+  /** Dimensions the inferences must have (bound as `f_<dimension>`). */
+  filter?: QualityFilter;
+}
+
+/** Dimension columns of the inference rows a quality query may filter on. */
+export const QUALITY_FILTERS = ['version', 'variant', 'service', 'provider', 'operation'] as const;
+
+/** Values the inferences must have, per dimension. */
+export type QualityFilter = Partial<Record<(typeof QUALITY_FILTERS)[number], string>>;
+
+/** The bound parameters of a filter (`f_version`, ...). */
+export function filterParams(filter: QualityFilter | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of QUALITY_FILTERS) {
+    const v = filter?.[d];
+    if (v !== undefined) out[`f_${d}`] = v;
+  }
+  return out;
 }
 
 /**
  * Bound parameters every quality query takes: `project`, `model`, `fromMs`, `toMs` (the
  * predictions' range), `stepMs`, `delayMs`, `fbFromMs`, `fbToMs` (the feedback scanned), and
- * `version`/`variant` when filtered.
+ * the filter's `f_<dimension>` ({@link filterParams}).
  */
 export interface QualityParams {
   project: string;
@@ -33,8 +49,7 @@ export interface QualityParams {
   delayMs: number;
   fbFromMs: number;
   fbToMs: number;
-  version?: string;
-  variant?: string;
+  [filter: `f_${string}`]: string;
 }
 
 const msTime = (p: string) => `fromUnixTimestamp64Milli({${p}:Int64})`;
@@ -48,8 +63,8 @@ function inferences(q: QualityQuery, onlyLabelled: boolean): string {
     `time < ${msTime('toMs')}`,
     "prediction_id != ''",
   ];
-  if (q.version !== undefined) conds.push('version = {version:String}');
-  if (q.variant !== undefined) conds.push('variant = {variant:String}');
+  for (const d of QUALITY_FILTERS)
+    if (q.filter?.[d] !== undefined) conds.push(`${d} = {f_${d}:String}`);
   if (onlyLabelled) conds.push(`prediction_id IN (${feedbackIds(q)})`);
   return `SELECT prediction_id, time, ${q.groupBy} AS g,
       intDiv(toUnixTimestamp64Milli(time), {stepMs:Int64}) * {stepMs:Int64} AS bucket

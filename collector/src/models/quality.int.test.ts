@@ -6,11 +6,11 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ModelQualityResponse, QualityFigures } from '../api/types.js';
 import { loadConfig } from '../config.js';
-import { rng } from '../drift/__fixtures__/scipy.js';
 import { AppError } from '../errors.js';
 import { createDb } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
+import { rng } from './__fixtures__/significance-scipy.js';
 import { createQualityRepo } from './quality-repo.js';
 import { qualityRoutes } from './quality-routes.js';
 

@@ -9,6 +9,7 @@ import type {
 import type { AppEnv } from '../middleware/auth.js';
 import { parseLimit, parseProject, parseRange, parseStep } from '../query/params.js';
 import { detectChanges } from './changes.js';
+import type { CompareSignificanceService } from './compare-significance.js';
 import { toInferenceRow, toModelSummary } from './convert.js';
 import { parseArm, parseFilter, parseGroupBy, parseMetrics, required } from './params.js';
 import type { ModelsRepo } from './repo.js';
@@ -36,6 +37,8 @@ export interface ModelRoutesOptions {
   prices?: { ensure(): Promise<void> };
   /** Clock (tests pin it). */
   now?: () => number;
+  /** Significance of `/compare` (compare-significance.ts); absent: figures only. */
+  significance?: CompareSignificanceService;
 }
 
 function answered(c: LevelChoice) {
@@ -116,6 +119,19 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
       delta: diffStats(statsA, statsB, 'delta'),
       ratio: diffStats(statsA, statsB, 'ratio'),
     };
+    if (opts.significance)
+      body.significance = await opts.significance.compute({
+        project,
+        model,
+        a,
+        b,
+        filter,
+        fromMs: choice.fromMs,
+        toMs: choice.toMs,
+        requests: [statsA.requests, statsB.requests],
+        errors: [statsA.errors, statsB.errors],
+        query: q,
+      });
     return c.json(body);
   });
 

@@ -1,0 +1,229 @@
+import type { ArmDrift, CompareSignificance, CompareVerdict } from '../api/types.js';
+import type { BaselinesRepo } from '../drift/baselines-repo.js';
+import type { DriftRepo } from '../drift/repo.js';
+import { DEFAULT_MIN_SAMPLES, judge } from '../drift/verdict.js';
+import { BadRequestError } from '../errors.js';
+import { MAX_TIME_MS, parseDuration, parseName } from '../query/params.js';
+import type { Db, Params } from '../storage/db.js';
+import { latencyBucketsSql } from './compare-significance-sql.js';
+import type { Arm } from './params.js';
+import { DEFAULT_LABEL_DELAY_MS, MAX_LABEL_DELAY_MS } from './quality.js';
+import { filterParams, type QualityFilter, qualitySumsSql } from './quality-sql.js';
+import type { InferenceFilter } from './repo.js';
+import {
+  DEFAULT_ALPHA,
+  DEFAULT_COMPARE_MIN_SAMPLES,
+  type JudgeOptions,
+  judgeLatency,
+  judgeProportion,
+  SEQUENTIAL_RULE,
+} from './significance-judge.js';
+import { DIMENSIONS } from './sql.js';
+
+/** What a comparison's significance is computed over. */
+export interface CompareInput {
+  project: string;
+  model: string;
+  a: Arm;
+  b: Arm;
+  /** Other filters of the comparison (service, provider, ...). */
+  filter: InferenceFilter;
+  /** The aligned range the figures were read over. */
+  fromMs: number;
+  toMs: number;
+  /** Requests and errors of each arm, from the comparison's figures. */
+  requests: [number, number];
+  errors: [number, number];
+  /** The request's query parameters (`alpha`, `minSamples`, `labelDelay`, `baseline`). */
+  query: Record<string, string | undefined>;
+}
+
+function parseOptions(q: Record<string, string | undefined>) {
+  const alpha = q.alpha === undefined ? DEFAULT_ALPHA : Number(q.alpha);
+  if (!(alpha > 0 && alpha <= 0.2))
+    throw new BadRequestError('alpha must be a number above 0 and at most 0.2', 'alpha');
+  const minSamples =
+    q.minSamples === undefined ? DEFAULT_COMPARE_MIN_SAMPLES : Number(q.minSamples);
+  if (!Number.isInteger(minSamples) || minSamples < 2 || minSamples > 1_000_000)
+    throw new BadRequestError('minSamples must be an integer from 2 to 1000000', 'minSamples');
+  const labelDelayMs =
+    q.labelDelay === undefined ? DEFAULT_LABEL_DELAY_MS : parseDuration(q.labelDelay, 'labelDelay');
+  if (labelDelayMs > MAX_LABEL_DELAY_MS)
+    throw new BadRequestError('labelDelay must be at most 366d', 'labelDelay');
+  return { alpha, minSamples, labelDelayMs, baseline: parseName(q.baseline, 'baseline') };
+}
+
+const num = (v: unknown) => {
+  const n = Number(v ?? 0);
+  return Number.isFinite(n) ? n : 0;
+};
+
+function armDrift(judged: { feature: string; verdict: string }[]): ArmDrift {
+  const of = (v: string) => judged.filter((j) => j.verdict === v).map((j) => j.feature);
+  return {
+    drift: of('drift'),
+    moderate: of('moderate'),
+    insufficientData: of('insufficient_data'),
+    features: judged.length,
+  };
+}
+
+/** B against A by the number of features that drifted from the same baseline. */
+function driftVerdict(a: ArmDrift, b: ArmDrift): CompareVerdict {
+  const judgedA = a.features - a.insufficientData.length;
+  const judgedB = b.features - b.insufficientData.length;
+  if (judgedA === 0 || judgedB === 0) return 'insufficient_data';
+  if (b.drift.length > a.drift.length) return 'worse';
+  if (b.drift.length < a.drift.length) return 'better';
+  return 'no_significant_difference';
+}
+
+/**
+ * Significance of `/models/compare` (docs/models.md "Canary and A/B verdicts"): latency by
+ * Mann–Whitney U over the arms' raw rows bucketed at 0.1% in the engine, error rate and
+ * accuracy by two-proportion z-tests, drift of each arm against one baseline (the drift
+ * module's statistics and verdicts, read only).
+ */
+export function createCompareSignificance(deps: {
+  db: Db;
+  drift?: { repo: DriftRepo; baselines: BaselinesRepo };
+}) {
+  const { db } = deps;
+  const inferences = db.table('aiobs_inferences');
+
+  async function latencyCounts(x: CompareInput): Promise<{ a: number[]; b: number[] }> {
+    const params: Params = {
+      project: x.project,
+      model: x.model,
+      fromMs: x.fromMs,
+      toMs: x.toMs,
+      aValue: x.a.value,
+      bValue: x.b.value,
+    };
+    const conds = [
+      'project_id = {project:String}',
+      'model = {model:String}',
+      'time >= fromUnixTimestamp64Milli({fromMs:Int64})',
+      'time < fromUnixTimestamp64Milli({toMs:Int64})',
+    ];
+    for (const d of DIMENSIONS) {
+      const v = x.filter[d];
+      if (v === undefined || d === 'model') continue;
+      params[`f_${d}`] = v;
+      conds.push(`${d} = {f_${d}:String}`);
+    }
+    const rows = await db.rows<{ arm: number; k: number; n: string | number }>(
+      latencyBucketsSql(inferences, x.a, x.b, conds.join(' AND ')),
+      params,
+    );
+    // Rows are ordered by bucket: one position per distinct bucket, both arms aligned.
+    const a: number[] = [];
+    const b: number[] = [];
+    let last = -1;
+    for (const r of rows) {
+      if (Number(r.k) !== last) {
+        a.push(0);
+        b.push(0);
+        last = Number(r.k);
+      }
+      (Number(r.arm) === 0 ? a : b)[a.length - 1]! += num(r.n);
+    }
+    return { a, b };
+  }
+
+  /** Judged and correct labelled predictions of one arm (feedback within the delay). */
+  async function accuracyOf(x: CompareInput, arm: Arm, delayMs: number) {
+    const span = Math.max(1, x.toMs - x.fromMs);
+    // The comparison's filters, the arm's own value winning (as for the figures).
+    const { model: _model, ...rest } = x.filter;
+    const filter: QualityFilter = { ...rest, [arm.dimension]: arm.value };
+    const rows = await db.rows<{ judged: string | number; correct: string | number | null }>(
+      `SELECT sum(judged) AS judged, sum(correct) AS correct FROM (${qualitySumsSql({
+        tables: {
+          inferences,
+          feedback: db.table('aiobs_feedback'),
+          features: db.table('aiobs_feature_values'),
+        },
+        groupBy: arm.dimension,
+        filter,
+      })})`,
+      {
+        project: x.project,
+        model: x.model,
+        fromMs: x.fromMs,
+        toMs: x.toMs,
+        stepMs: span,
+        delayMs,
+        fbFromMs: Math.max(0, x.fromMs - delayMs),
+        fbToMs: Math.min(MAX_TIME_MS, x.toMs + delayMs),
+        ...filterParams(filter),
+      },
+    );
+    return { judged: num(rows[0]?.judged), correct: num(rows[0]?.correct) };
+  }
+
+  async function driftOf(x: CompareInput, baselineId: string) {
+    const drift = deps.drift;
+    if (!drift) throw new BadRequestError('drift is not available here', 'baseline');
+    const b = await drift.baselines.get(x.project, baselineId);
+    if (!b) throw new BadRequestError(`no baseline ${baselineId}`, 'baseline');
+    if (b.model !== x.model)
+      throw new BadRequestError(`baseline ${b.id} is of model "${b.model}"`, 'baseline');
+    const one = async (arm: Arm) => {
+      const stats = await drift.repo.featureStats({
+        project: x.project,
+        model: x.model,
+        reference: { baselineId: b.id },
+        current: { fromMs: x.fromMs, toMs: x.toMs, [arm.dimension]: arm.value },
+      });
+      return armDrift(
+        stats.map((s) => ({
+          feature: s.feature,
+          verdict: judge(s, 'auto', DEFAULT_MIN_SAMPLES).verdict,
+        })),
+      );
+    };
+    const a = await one(x.a);
+    const bArm = await one(x.b);
+    return { baseline: b.id, verdict: driftVerdict(a, bArm), a, b: bArm };
+  }
+
+  return {
+    /** The significance block of one comparison. Queries run one at a time. */
+    async compute(x: CompareInput): Promise<CompareSignificance> {
+      const o = parseOptions(x.query);
+      const judgeOpts: JudgeOptions = { alpha: o.alpha, minSamples: o.minSamples };
+      const counts = await latencyCounts(x);
+      const accA = await accuracyOf(x, x.a, o.labelDelayMs);
+      const accB = await accuracyOf(x, x.b, o.labelDelayMs);
+      const out: CompareSignificance = {
+        alpha: o.alpha,
+        minSamples: o.minSamples,
+        labelDelayMs: o.labelDelayMs,
+        sequentialRule: SEQUENTIAL_RULE,
+        latency: judgeLatency(counts.a, counts.b, judgeOpts),
+        errorRate: judgeProportion(
+          x.errors[0],
+          x.requests[0],
+          x.errors[1],
+          x.requests[1],
+          false,
+          judgeOpts,
+        ),
+        accuracy: judgeProportion(
+          accA.correct,
+          accA.judged,
+          accB.correct,
+          accB.judged,
+          true,
+          judgeOpts,
+        ),
+      };
+      if (o.baseline !== undefined) out.drift = await driftOf(x, o.baseline);
+      return out;
+    },
+  };
+}
+
+/** Computes the significance block of a comparison. */
+export type CompareSignificanceService = ReturnType<typeof createCompareSignificance>;
