@@ -60,6 +60,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const outbox = createOutboxRepo(engine, db);
   const silences = createSilencesRepo(engine, db);
   const maintenance = createMaintenanceRepo(engine, db);
+  const stopping = new AbortController();
   const send = createSender({
     outbox,
     channels,
@@ -68,6 +69,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     timeoutMs: config.webhookTimeoutSeconds * 1000,
     backoff: deps.backoff,
     resolve: deps.resolve,
+    signal: stopping.signal,
   });
   const worker = createWorker({
     inbox: createInboxRepo(engine, db),
@@ -91,6 +93,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     silences: silenceRoutes(silences),
     maintenance: maintenanceRoutes(maintenance),
     start: () => worker.start(),
-    close: () => worker.close(),
+    close: () => {
+      stopping.abort();
+      return worker.close();
+    },
   };
 }

@@ -155,6 +155,19 @@ describe('safePost to an allow-listed host', () => {
     expect(r.status).toBeUndefined();
   });
 
+  it('ends an attempt when its signal aborts (the collector is stopping)', async () => {
+    const stop = new AbortController();
+    handler = () => stop.abort(); // never answers; the request arriving stops the sender
+    const r = await safePost(
+      `http://127.0.0.1:${port}/stop`,
+      '{}',
+      {},
+      { ...allowLoopback, signal: stop.signal },
+    );
+    expect(r).toMatchObject({ error: 'aborted', body: '' });
+    expect(r.status).toBeUndefined();
+  });
+
   it('reports a refused connection as a network error', async () => {
     const closed = createServer();
     await new Promise<void>((ok) => closed.listen(0, '127.0.0.1', ok));

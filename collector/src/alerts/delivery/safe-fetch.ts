@@ -26,6 +26,8 @@ export interface SafeFetchOptions {
   /** Redirects followed, each checked like the first URL (default 3). */
   maxRedirects?: number;
   resolve?: Resolver;
+  /** Aborts the attempt (the collector is stopping); it then reports `aborted`. */
+  signal?: AbortSignal;
 }
 
 /** The outcome of one POST. `refused` is set when no connection was attempted. */
@@ -120,10 +122,12 @@ export async function safePost(
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) return { error: 'timed out', body: '' };
+    if (opts.signal?.aborted) return { error: 'aborted', body: '' };
     const res = await postOnce(target, addr, body, headers, {
       connectTimeoutMs: Math.min(opts.connectTimeoutMs, remaining),
       timeoutMs: remaining,
       maxBodyBytes: opts.maxBodyBytes ?? 64 * 1024,
+      signal: opts.signal,
     });
     const location = res.location;
     if (res.status === undefined || ![301, 302, 303, 307, 308].includes(res.status) || !location)
@@ -149,7 +153,12 @@ function postOnce(
   addr: ResolvedAddress,
   body: string,
   headers: Readonly<Record<string, string>>,
-  limits: { connectTimeoutMs: number; timeoutMs: number; maxBodyBytes: number },
+  limits: {
+    connectTimeoutMs: number;
+    timeoutMs: number;
+    maxBodyBytes: number;
+    signal?: AbortSignal;
+  },
 ): Promise<OnceResult> {
   return new Promise((done) => {
     let settled = false;
@@ -158,9 +167,11 @@ function postOnce(
       settled = true;
       clearTimeout(connectTimer);
       clearTimeout(totalTimer);
+      limits.signal?.removeEventListener('abort', onAbort);
       req.destroy();
       done(r);
     };
+    const onAbort = () => finish({ result: { error: 'aborted', body: '' } });
     // The connection goes to the address that was checked, never to a fresh DNS answer.
     const lookup: LookupFunction = (_host, options, cb) => {
       if ((options as { all?: boolean }).all)
@@ -195,6 +206,7 @@ function postOnce(
       () => finish({ result: { error: `timed out after ${limits.timeoutMs} ms`, body: '' } }),
       limits.timeoutMs,
     );
+    limits.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('socket', (s) => {
       if (!s.connecting) clearTimeout(connectTimer);
       else s.once('connect', () => clearTimeout(connectTimer));

@@ -32,6 +32,8 @@ export interface SenderDeps {
   timeoutMs: number;
   backoff?: Backoff;
   resolve?: Resolver;
+  /** Aborted when the collector stops, so a slow receiver does not hold the shutdown. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -59,9 +61,22 @@ export function createSender(deps: SenderDeps) {
         connectTimeoutMs: Math.min(5_000, deps.timeoutMs),
         timeoutMs: deps.timeoutMs,
         resolve: deps.resolve,
+        signal: deps.signal,
       });
     }
     const now = Date.now();
+    // Stopping: the attempt does not count; the delivery stays pending for the next start.
+    if (deps.signal?.aborted)
+      return {
+        next: d,
+        report: {
+          deliveryId: d.id,
+          status: 'pending',
+          attempt: d.attempts,
+          error: 'aborted',
+          durationMs: now - started,
+        },
+      };
     const outcome = classifyAttempt(result, now);
     const attempt = d.attempts + 1;
     const error = outcome.kind === 'delivered' ? '' : outcome.reason;
