@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type AlertsModule, createAlertsModule } from './alerts/index.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Config } from './config.js';
 import { createDriftModule } from './drift/index.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   log: Logger;
   /** Set while shutting down: responses then close their connections. */
   lifecycle?: { stopping: boolean };
+  /** Alerting, built by the server so that it can start and stop it (else built here, idle). */
+  alerts?: AlertsModule;
 }
 
 /** gRPC status codes for the OTLP error body (`google.rpc.Status.code`). */
@@ -100,6 +103,12 @@ export function createApp(deps: AppDeps) {
   api.route('/changes', models.changes);
   api.route('/prices', models.prices);
   api.route('/scaling', models.scaling);
+  const alerts = deps.alerts ?? createAlertsModule({ engine, db, config, log });
+  api.route('/alert-rules', alerts.rules);
+  api.route('/alerts', alerts.alerts);
+  api.route('/channels', alerts.channels);
+  api.route('/silences', alerts.silences);
+  api.route('/maintenance-windows', alerts.maintenance);
   app.route('/api/v1', api);
   mountDashboard(app, config);
 
@@ -111,8 +120,10 @@ export function createApp(deps: AppDeps) {
   );
 
   app.onError(function onError(thrown, c) {
-    // Storage down or refusing work is a 503 with Retry-After on every route, never a 500.
-    const err = storageUnavailable(thrown) ?? thrown;
+    // Storage down or refusing work is a 503 with Retry-After on every route, never a 500
+    // (a reset of the client's own connection is not: that is the 408 below).
+    const incoming = (c.env as { incoming?: { destroyed?: boolean } })?.incoming;
+    const err = isClientAbort(thrown, incoming) ? thrown : (storageUnavailable(thrown) ?? thrown);
     let status: ContentfulStatusCode = 500;
     let code = 'internal';
     let message = 'internal error';

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { type AlertsModule, createAlertsModule } from './alerts/index.js';
 import { createApp } from './app.js';
 import { Authenticator } from './auth/authenticator.js';
 import { type CredentialsOutput, ensureCredentials, stderrOutput } from './auth/bootstrap.js';
@@ -10,6 +11,7 @@ import { Ingestor } from './ingest/ingestor.js';
 import { createLogger, type Logger } from './logger.js';
 import { assertPortFree, dataDirInUse, StartupError } from './startup.js';
 import { createAuthRepo } from './storage/auth-repo.js';
+import { createDb, queryLimitsFromConfig } from './storage/db.js';
 import { type Engine, openEngine } from './storage/engine.js';
 import { migrate } from './storage/migrate.js';
 
@@ -74,6 +76,7 @@ export async function startCollector(
   });
   let ingestor: Ingestor | undefined;
   let grpc: GrpcReceiver | undefined;
+  let alerts: AlertsModule | undefined;
   try {
     await migrate(
       engine,
@@ -90,7 +93,13 @@ export async function startCollector(
     const authenticator = new Authenticator(repo, config);
     ingestor = new Ingestor(engine, config, log);
     const lifecycle = { stopping: false };
-    const app = createApp({ config, engine, ingestor, authenticator, log, lifecycle });
+    alerts = createAlertsModule({
+      engine,
+      db: createDb(engine, queryLimitsFromConfig(config)),
+      config,
+      log,
+    });
+    const app = createApp({ config, engine, ingestor, authenticator, log, lifecycle, alerts });
     const driftJob = createConfiguredDriftJob({ engine, config, log });
     driftJob?.start();
     const server = createNodeServer(app.fetch, config, tls, log);
@@ -113,7 +122,10 @@ export async function startCollector(
       },
       'listening',
     );
+    // Rules are evaluated once the collector serves, and stop first in the drain.
+    alerts.start();
     const running = ingestor;
+    const alerting = alerts;
     let closing: Promise<void> | undefined;
     return {
       app,
@@ -126,12 +138,13 @@ export async function startCollector(
         lifecycle.stopping = true;
         // The drift job first: its run in progress would otherwise meet a closed engine.
         closing ??= (driftJob?.stop() ?? Promise.resolve()).then(() =>
-          drain(server, grpc, running, engine, log),
+          drain(server, grpc, running, alerting, engine, log),
         );
         return closing;
       },
     };
   } catch (err) {
+    await alerts?.close().catch(() => undefined);
     await ingestor?.close().catch(() => undefined);
     await engine.close().catch(() => undefined);
     throw err;
@@ -157,7 +170,8 @@ function loopbackHost(host: string): string {
 }
 
 /**
- * Drains in this order: stop accepting (HTTP and gRPC), let requests already in flight
+ * Drains in this order: stop the alert evaluator and delivery (no new engine work starts
+ * and the leases are handed over), stop accepting (HTTP and gRPC), let requests already in flight
  * finish (their rows are flushed and acknowledged; new ones get 503 or UNAVAILABLE until the
  * listeners are gone), close idle keep-alive connections, cut the rest after
  * {@link FORCE_CLOSE_AFTER_MS}, close the engine.
@@ -166,10 +180,12 @@ async function drain(
   server: NodeServer,
   grpc: GrpcReceiver | undefined,
   ingestor: Ingestor,
+  alerts: AlertsModule,
   engine: Engine,
   log: Logger,
 ): Promise<void> {
   log.info('shutting down: draining in-flight batches');
+  await alerts.close().catch((err: unknown) => log.warn({ err }, 'alerting did not stop cleanly'));
   const closed = new Promise<void>((r) => server.close(() => r()));
   const grpcClosed = grpc?.close(FORCE_CLOSE_AFTER_MS);
   await ingestor.close();
