@@ -15,7 +15,11 @@ export { driftRoutes } from './routes.js';
 /** The drift module's routes (mounted at `/api/v1/drift`, with `/baselines`). */
 export function createDriftModule(deps: { engine: Engine; db: Db }) {
   return {
-    drift: driftRoutes(createDriftRepo(deps.db), createBaselinesRepo(deps.engine, deps.db)),
+    drift: driftRoutes(
+      createDriftRepo(deps.db),
+      createBaselinesRepo(deps.engine, deps.db),
+      createDriftResultsRepo(deps.engine, deps.db),
+    ),
   };
 }
 

@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Hono } from 'hono';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { DriftHistogramResponse, DriftResponse, DriftSeriesResponse } from '../api/types.js';
 import { loadConfig } from '../config.js';
+import type { AppError } from '../errors.js';
 import { createDb, type Db } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
@@ -13,6 +16,7 @@ import { createDriftJob, dueWindows } from './job.js';
 import { createDriftRepo } from './repo.js';
 import { engineTime } from './results.js';
 import { createDriftResultsRepo } from './results-repo.js';
+import { driftRoutes } from './routes.js';
 import { judge } from './verdict.js';
 
 // The scheduled job against the real engine: stored rows equal what GET /api/v1/drift
@@ -182,5 +186,98 @@ describe('the drift job stores results against the default baseline', () => {
     expect(verdict(1, 'v1')).toBe('moderate');
     expect(verdict(1, 'v2')).toBe('drift');
     expect(verdict(2, 'v1')).toBe('insufficient_data');
+  });
+});
+
+describe('GET /drift/series and /drift/histogram', () => {
+  const app = () =>
+    new Hono().route(
+      '/drift',
+      driftRoutes(createDriftRepo(db), baselines, createDriftResultsRepo(engine, db)),
+    );
+  const range = `from=${T0 + INTERVAL}&to=${T0 + 4 * INTERVAL}`;
+
+  test('from stored results when the job wrote them (the default baseline)', async () => {
+    const res = await app().request(`/drift/series?model=${MODEL}&${range}&feature=x`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as DriftSeriesResponse;
+    expect(body.source).toBe('stored');
+    expect(body.stepMs).toBe(INTERVAL);
+    expect(body.series.map((s) => [s.feature, s.version, s.points.length])).toEqual([
+      ['x', 'v1', 2],
+      ['x', 'v2', 1],
+    ]);
+    const v2 = body.series.find((s) => s.version === 'v2')!.points[0]!;
+    expect(v2).toMatchObject({ verdict: 'drift', referenceCount: 600, currentCount: 300 });
+    expect(v2.from).toBe(new Date(T0 + INTERVAL).toISOString());
+    const v1 = body.series.find((s) => s.version === 'v1')!.points;
+    expect(v1.map((p) => p.verdict)).toEqual(['moderate', 'insufficient_data']);
+    // One measure's scores: KS statistic with its p-value.
+    const ks = (await (
+      await app().request(`/drift/series?model=${MODEL}&${range}&measure=ks&version=v2`)
+    ).json()) as DriftSeriesResponse;
+    expect(ks.series).toHaveLength(1);
+    expect(ks.series[0]!.points[0]!.pValue).toBeLessThan(1e-6);
+  });
+
+  test('computed per window when nothing is stored, equal to GET /drift per window', async () => {
+    const other = (await baselines.list('default')).find((b) => b.name === 'ref2')!;
+    const res = await app().request(
+      `/drift/series?baseline=${other.id}&${range}&step=10m&version=v2`,
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as DriftSeriesResponse;
+    expect(body.source).toBe('computed');
+    expect(body.series).toHaveLength(1);
+    const points = body.series[0]!.points;
+    expect(points.map((p) => p.currentCount)).toEqual([300, 0, 0]);
+    const once = (await (
+      await app().request(
+        `/drift?baseline=${other.id}&from=${T0 + INTERVAL}&to=${T0 + 2 * INTERVAL}&version=v2`,
+      )
+    ).json()) as DriftResponse;
+    expect(points[0]!.score).toBe(once.features[0]!.score);
+    expect(points[0]!.verdict).toBe(once.features[0]!.verdict);
+    expect(points[1]!.verdict).toBe('insufficient_data');
+  });
+
+  test('bad input names the field', async () => {
+    for (const [path, field] of [
+      [`/drift/series?${range}`, 'model'],
+      [`/drift/series?model=nope&${range}`, 'baseline'],
+      [`/drift/series?model=${MODEL}&${range}&measure=mmd`, 'measure'],
+      [`/drift/series?model=${MODEL}&from=0&to=${T0}&step=1m`, 'step'],
+      [`/drift/histogram?model=${MODEL}&${range}`, 'feature'],
+      [`/drift/histogram?model=${MODEL}&${range}&feature=nope`, 'feature'],
+      [`/drift/histogram?model=${MODEL}&${range}&feature=x&kind=label`, 'kind'],
+    ] as const) {
+      const res = await app()
+        .onError((err, c) =>
+          c.json({ error: { field: (err as AppError).options.field } }, (err as AppError).status),
+        )
+        .request(path);
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { error: { field: string } }).error.field, path).toBe(field);
+    }
+  });
+
+  test('histogram: the reference deciles and both sides as shares', async () => {
+    const res = await app().request(
+      `/drift/histogram?model=${MODEL}&from=${T0 + INTERVAL}&to=${T0 + 2 * INTERVAL}&feature=x&version=v2`,
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as DriftHistogramResponse;
+    expect(body).toMatchObject({ type: 'numeric', referenceCount: 600, currentCount: 300 });
+    expect(body.bins).toHaveLength(10);
+    expect(body.bins[0]!.lower).toBeNull();
+    expect(body.bins[9]!.upper).toBeNull();
+    for (let i = 1; i < 10; i++) expect(body.bins[i]!.lower).toBe(body.bins[i - 1]!.upper);
+    const sum = (k: 'reference' | 'current') => body.bins.reduce((a, b) => a + b[k], 0);
+    expect(sum('reference')).toBeCloseTo(1, 12);
+    expect(sum('current')).toBeCloseTo(1, 12);
+    // Deciles: a tenth of the reference in each bin.
+    for (const b of body.bins) expect(b.referenceCount).toBe(60);
+    // Shifted by one standard deviation: the top bin holds far more than a tenth.
+    expect(body.bins[9]!.current).toBeGreaterThan(0.3);
   });
 });

@@ -31,6 +31,8 @@ export interface DriftRequest {
   model: string;
   reference: SideFilter | { baselineId: string };
   current: SideFilter;
+  /** Only this feature (of either kind). */
+  feature?: string;
 }
 
 /** Reads of the typed feature rows for drift. */

@@ -9,6 +9,8 @@ import type { BaselinesRepo, ThresholdMode } from './baselines-repo.js';
 import { baselineRoutes } from './baselines-routes.js';
 import type { FeatureStats } from './features.js';
 import type { DriftRepo, DriftRequest } from './repo.js';
+import type { DriftResultsRepo } from './results-repo.js';
+import { seriesRoutes } from './series-routes.js';
 import type { SideFilter } from './sql.js';
 import { chunkKey, judgeByLimits, type ReferenceLimits } from './thresholds.js';
 import { DEFAULT_MIN_SAMPLES, type DriftMethod, judge } from './verdict.js';
@@ -118,13 +120,14 @@ export function parseDriftQuery(q: Record<string, string | undefined>) {
  * `refTo`, `refVersion`/`refVariant`, which default to `version`/`variant`). docs/api.md
  * "Drift", docs/drift.md.
  */
-export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo) {
+export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo, results?: DriftResultsRepo) {
   const app = new Hono<AppEnv>();
   // Uploads first, with their own 50 MB limit; the module is mounted ahead of the API's
   // 1 MiB limit, so every other route here gets it back below.
   app.route('/baselines', baselineCreateRoutes(baselines));
   app.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
   app.route('/baselines', baselineRoutes(baselines));
+  app.route('/', seriesRoutes(repo, baselines, results));
   app.get('/', async function drift(c) {
     const p = parseDriftQuery(c.req.query());
     let model = p.model;

@@ -26,10 +26,12 @@ export interface DriftQuery {
   /** The reference: rows of the feature table, or a stored baseline's own copy. */
   reference: SideFilter | { baselineId: string; table: string };
   current: SideFilter;
+  /** Only this feature (of either kind): histograms and one-feature series. */
+  feature?: string;
 }
 
 /** The WHERE condition of one side, with its parameters (prefix `r` or `c`). */
-function sideCondition(prefix: 'r' | 'c', side: SideFilter): string {
+function sideCondition(prefix: 'r' | 'c', side: SideFilter, feature: boolean): string {
   const parts = [
     'project_id = {project:String}',
     'model = {model:String}',
@@ -38,6 +40,7 @@ function sideCondition(prefix: 'r' | 'c', side: SideFilter): string {
   ];
   if (side.version !== undefined) parts.push(`version = {${prefix}Version:String}`);
   if (side.variant !== undefined) parts.push(`variant = {${prefix}Variant:String}`);
+  if (feature) parts.push('feature = {feature:String}');
   return parts.join(' AND ');
 }
 
@@ -59,6 +62,7 @@ export function driftParams(q: DriftQuery): Record<string, unknown> {
   }
   if (q.current.version !== undefined) p.cVersion = q.current.version;
   if (q.current.variant !== undefined) p.cVariant = q.current.variant;
+  if (q.feature !== undefined) p.feature = q.feature;
   return p;
 }
 
@@ -67,13 +71,13 @@ function refRows(q: DriftQuery): string {
   const r = q.reference;
   if ('baselineId' in r)
     return `(SELECT kind, feature, is_numeric, num, cat FROM ${r.table}
-      WHERE project_id = {project:String} AND baseline_id = {baseline:String})`;
-  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('r', r)})`;
+      WHERE project_id = {project:String} AND baseline_id = {baseline:String}${q.feature !== undefined ? ' AND feature = {feature:String}' : ''})`;
+  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('r', r, q.feature !== undefined)})`;
 }
 
 /** The current window's rows as a subquery. */
 function curRows(q: DriftQuery): string {
-  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('c', q.current)})`;
+  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('c', q.current, q.feature !== undefined)})`;
 }
 
 /**
@@ -130,11 +134,17 @@ export function numericBinsSql(q: DriftQuery): string {
  * both sides only. Rows `(kind, feature, ks_d, ks_p, wasserstein)`.
  */
 export function numericTestsSql(q: DriftQuery): string {
+  // The engine's KS refuses an empty sample as it finalizes, before HAVING could drop the
+  // feature: features with values on one side only are filtered out first.
   return `WITH ks AS (
     SELECT kind, feature, kolmogorovSmirnovTest('two-sided')(num, side) AS t
     FROM ${both(q, true, 'num')}
+    WHERE (kind, feature) IN (
+      SELECT kind, feature FROM ${both(q, true, 'num')}
+      GROUP BY kind, feature
+      HAVING countIf(side = 0) > 0 AND countIf(side = 1) > 0
+    )
     GROUP BY kind, feature
-    HAVING countIf(side = 0) > 0 AND countIf(side = 1) > 0
   ),
   w AS (
     SELECT kind, feature,

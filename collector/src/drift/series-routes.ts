@@ -1,0 +1,292 @@
+import { Hono } from 'hono';
+import type {
+  DriftHistogramBin,
+  DriftHistogramResponse,
+  DriftSeries,
+  DriftSeriesResponse,
+} from '../api/types.js';
+import { BadRequestError } from '../errors.js';
+import type { AppEnv } from '../middleware/auth.js';
+import { parseDuration, parseName, parseProject, parseRange } from '../query/params.js';
+import type { Baseline, BaselinesRepo } from './baselines-repo.js';
+import type { FeatureStats } from './features.js';
+import type { DriftRepo, DriftRequest } from './repo.js';
+import { resultRows, type StoredMeasure } from './results.js';
+import type { DriftResultsRepo } from './results-repo.js';
+import { chunkKey, judgeByLimits } from './thresholds.js';
+import { DEFAULT_MIN_SAMPLES, judge } from './verdict.js';
+
+/** Most windows a computed series may have (each costs four engine queries). */
+export const MAX_COMPUTED_WINDOWS = 100;
+const MEASURES: StoredMeasure[] = ['auto', 'psi', 'ks', 'wasserstein', 'js', 'chi2'];
+
+const name = (q: Record<string, string | undefined>, field: string) => parseName(q[field], field);
+const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+const num = (x: number | 'nan' | null) => (x === 'nan' || x === null ? null : x);
+
+/** The baseline a series or histogram reads: the one named, else the model's default. */
+async function baselineFor(
+  baselines: BaselinesRepo,
+  project: string,
+  q: Record<string, string | undefined>,
+): Promise<Baseline> {
+  const id = name(q, 'baseline');
+  const model = name(q, 'model');
+  if (id !== undefined) {
+    const b = await baselines.get(project, id);
+    if (!b) throw new BadRequestError(`no baseline ${id}`, 'baseline');
+    if (model !== undefined && model !== b.model)
+      throw new BadRequestError(`baseline ${b.id} is of model "${b.model}"`, 'model');
+    return b;
+  }
+  if (model === undefined) throw new BadRequestError('model or baseline is required', 'model');
+  const b = (await baselines.defaults()).find((d) => d.project === project && d.model === model);
+  if (!b)
+    throw new BadRequestError(
+      `model "${model}" has no default baseline: name one with baseline=`,
+      'baseline',
+    );
+  return b;
+}
+
+/**
+ * `GET /api/v1/drift/series` and `GET /api/v1/drift/histogram` (docs/api.md "Drift").
+ *
+ * The series reads the scheduled job's stored results when it has any for the range (one
+ * window per `--drift-interval`), else computes windows of `step` on request (at most
+ * {@link MAX_COMPUTED_WINDOWS}).
+ */
+export function seriesRoutes(
+  repo: DriftRepo,
+  baselines: BaselinesRepo,
+  results?: DriftResultsRepo,
+) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/series', async function driftSeries(c) {
+    const q = c.req.query();
+    const project = parseProject(q.project);
+    const range = parseRange(q, 24 * 3_600_000);
+    if (range.fromMs >= range.toMs) throw new BadRequestError('from must be before to', 'from');
+    const measure = (q.measure ?? 'auto') as StoredMeasure;
+    if (!MEASURES.includes(measure))
+      throw new BadRequestError(`measure must be one of ${MEASURES.join(', ')}`, 'measure');
+    const feature = name(q, 'feature');
+    const version = name(q, 'version');
+    const variant = name(q, 'variant');
+    const b = await baselineFor(baselines, project, q);
+    const head = {
+      model: b.model,
+      baseline: b.id,
+      measure,
+      from: iso(range.fromMs),
+      to: iso(range.toMs),
+    };
+
+    const stored = await (results?.series({
+      project,
+      model: b.model,
+      baselineId: b.id,
+      measure,
+      ...range,
+      ...(feature !== undefined ? { feature } : {}),
+      ...(version !== undefined ? { version } : {}),
+      ...(variant !== undefined ? { variant } : {}),
+    }) ?? []);
+    if (stored.length > 0) {
+      const series = new Map<string, DriftSeries>();
+      for (const p of stored) {
+        const k = [p.kind, p.feature, p.version, p.variant].join('\u0000');
+        let s = series.get(k);
+        if (!s) {
+          s = {
+            kind: p.kind as DriftSeries['kind'],
+            feature: p.feature,
+            version: p.version,
+            variant: p.variant,
+            points: [],
+          };
+          series.set(k, s);
+        }
+        s.points.push({
+          from: iso(p.from_ms),
+          to: iso(p.to_ms),
+          score: p.score,
+          pValue: p.p_value,
+          verdict: p.verdict as DriftSeries['points'][number]['verdict'],
+          referenceCount: Number(p.reference_n),
+          currentCount: Number(p.current_n),
+        });
+      }
+      const first = stored[0]!;
+      const body: DriftSeriesResponse = {
+        ...head,
+        source: 'stored',
+        stepMs: Number(first.to_ms) - Number(first.from_ms),
+        series: [...series.values()],
+      };
+      return c.json(body);
+    }
+
+    const span = range.toMs - range.fromMs;
+    const stepMs =
+      q.step !== undefined ? parseDuration(q.step, 'step') : Math.max(60_000, Math.ceil(span / 24));
+    if (Math.ceil(span / stepMs) > MAX_COMPUTED_WINDOWS)
+      throw new BadRequestError(
+        `step is too small: at most ${MAX_COMPUTED_WINDOWS} windows are computed on request (stored results have no such limit)`,
+        'step',
+      );
+    const series = new Map<string, DriftSeries>();
+    for (let from = range.fromMs; from < range.toMs; from += stepMs) {
+      const to = Math.min(from + stepMs, range.toMs);
+      const request: DriftRequest = {
+        project,
+        model: b.model,
+        reference: { baselineId: b.id },
+        current: {
+          fromMs: from,
+          toMs: to,
+          ...(version !== undefined ? { version } : {}),
+          ...(variant !== undefined ? { variant } : {}),
+        },
+        ...(feature !== undefined ? { feature } : {}),
+      };
+      const stats = await repo.featureStats(request);
+      const limits =
+        b.thresholds === 'reference' && measure === 'auto'
+          ? await repo.referenceLimits(request, stats)
+          : undefined;
+      const rows = resultRows(
+        stats,
+        {
+          project,
+          model: b.model,
+          version: version ?? '',
+          variant: variant ?? '',
+          baselineId: b.id,
+          fromMs: from,
+          toMs: to,
+          computedAtMs: 0,
+        },
+        DEFAULT_MIN_SAMPLES,
+        (s: FeatureStats) => {
+          const l = limits?.get(chunkKey(s));
+          return l
+            ? judgeByLimits(s, l, DEFAULT_MIN_SAMPLES)
+            : judge(s, 'auto', DEFAULT_MIN_SAMPLES);
+        },
+      );
+      for (const r of rows) {
+        if (r.measure !== measure) continue;
+        const k = `${r.kind}\u0000${r.feature}`;
+        let s = series.get(k);
+        if (!s) {
+          s = {
+            kind: r.kind as DriftSeries['kind'],
+            feature: r.feature,
+            version: version ?? null,
+            variant: variant ?? null,
+            points: [],
+          };
+          series.set(k, s);
+        }
+        s.points.push({
+          from: iso(from),
+          to: iso(to),
+          score: num(r.score),
+          pValue: r.p_value,
+          verdict: r.verdict,
+          referenceCount: r.reference_n,
+          currentCount: r.current_n,
+        });
+      }
+    }
+    const body: DriftSeriesResponse = {
+      ...head,
+      source: 'computed',
+      stepMs,
+      series: [...series.values()].sort((x, y) =>
+        x.kind + x.feature < y.kind + y.feature ? -1 : 1,
+      ),
+    };
+    return c.json(body);
+  });
+
+  app.get('/histogram', async function driftHistogram(c) {
+    const q = c.req.query();
+    const project = parseProject(q.project);
+    const feature = name(q, 'feature');
+    if (feature === undefined) throw new BadRequestError('feature is required', 'feature');
+    const kind = q.kind ?? 'feature';
+    if (kind !== 'feature' && kind !== 'prediction')
+      throw new BadRequestError('kind must be feature or prediction', 'kind');
+    const range = parseRange(q);
+    if (range.fromMs >= range.toMs) throw new BadRequestError('from must be before to', 'from');
+    const version = name(q, 'version');
+    const variant = name(q, 'variant');
+    const b = await baselineFor(baselines, project, q);
+    const stats = await repo.featureStats({
+      project,
+      model: b.model,
+      reference: { baselineId: b.id },
+      current: {
+        ...range,
+        ...(version !== undefined ? { version } : {}),
+        ...(variant !== undefined ? { variant } : {}),
+      },
+      feature,
+    });
+    // A feature sent both as numbers and as text has two distributions: the numeric one
+    // unless type=categorical asks for the other.
+    const type = q.type ?? 'numeric';
+    const s =
+      stats.find((x) => x.kind === kind && x.type === type) ??
+      (q.type === undefined ? stats.find((x) => x.kind === kind) : undefined);
+    if (!s)
+      throw new BadRequestError(
+        `no values of ${kind} "${feature}" in the baseline or the window`,
+        'feature',
+      );
+    const body: DriftHistogramResponse = {
+      model: b.model,
+      kind: kind as DriftHistogramResponse['kind'],
+      feature,
+      type: s.type,
+      reference: { baseline: b.id, name: b.name },
+      current: {
+        from: iso(range.fromMs),
+        to: iso(range.toMs),
+        ...(version !== undefined ? { version } : {}),
+        ...(variant !== undefined ? { variant } : {}),
+      },
+      referenceCount: s.referenceCount,
+      currentCount: s.currentCount,
+      bins: histogramBins(s),
+    };
+    return c.json(body);
+  });
+  return app;
+}
+
+/**
+ * The bins of one feature as shares of each side: numeric, the reference's 10 decile bins
+ * `[e_i, e_{i+1})` with open outer ends; categorical, one per category. Pure.
+ */
+export function histogramBins(s: FeatureStats): DriftHistogramBin[] {
+  const { reference, current } = s.bins;
+  const share = (n: number, total: number) => (total > 0 ? n / total : 0);
+  const nr = reference.reduce((a, b) => a + b, 0);
+  const nc = current.reduce((a, b) => a + b, 0);
+  return reference.map((r, i) => {
+    const c = current[i] ?? 0;
+    const counts = {
+      reference: share(r, nr),
+      current: share(c, nc),
+      referenceCount: r,
+      currentCount: c,
+    };
+    if (s.type === 'categorical') return { category: s.bins.categories![i]!, ...counts };
+    const edges = s.bins.edges ?? [];
+    return { lower: i === 0 ? null : edges[i - 1]!, upper: i === 9 ? null : edges[i]!, ...counts };
+  });
+}
