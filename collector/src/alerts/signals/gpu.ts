@@ -7,8 +7,8 @@ import type { BaseSignal } from './schema.js';
  * The GPU kinds, read from the agent's per-minute host metrics (aiobs_host_metrics_1m, one
  * query per grid). Each GPU's minutes are folded by `aggregation` (avg of the samples, or
  * the max/min sample), then the GPUs by `across` (by default the worst: max). A `model` or
- * `service` filter keeps the GPUs of the hosts that served it in the window's hours
- * (aiobs_model_hosts_1h, the model-analytics GPU join).
+ * `service` filter keeps the GPUs of the hosts that served it in the window's hours (for a
+ * preview, in the range's hours) from aiobs_model_hosts_1h, the model-analytics GPU join.
  *
  * - utilization: `hw.gpu.utilization` of the general task (not encoder/decoder), 0–1;
  * - memory: `hw.gpu.memory.utilization` where reported, else usage over limit; or bytes;
