@@ -836,3 +836,113 @@ export interface AlertPreviewResponse {
   /** Where the rule would have fired (`to` null: still firing at the end). */
   firing: { from: string; to: string | null; severity: 'critical' | 'warning' }[];
 }
+
+// ---- Channels and silences (`/api/v1/channels`, `/api/v1/silences`,
+// `/api/v1/maintenance-windows`; docs/api.md "Channels and silences") ----
+
+/** A label matcher, Alertmanager's four operators; regexes are anchored. */
+export interface LabelMatcher {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+/** A webhook channel (`GET /api/v1/channels/:id`, the answer of update). */
+export interface Channel {
+  id: string;
+  name: string;
+  type: 'webhook';
+  url: string;
+  format: 'alertmanager' | 'slack' | 'template';
+  /** With `format: "template"`: the mustache-like body template. */
+  template?: string;
+  /** Extra request headers; values are shown as `<hidden>`. */
+  headers?: Record<string, string>;
+  /** Alerts whose labels match all of these come here even when their rule does not name it. */
+  matchers: LabelMatcher[];
+  groupBy: string[];
+  /** Durations as written: `"30s"`, `"5m"`, `"4h"`. */
+  groupWait: string;
+  groupInterval: string;
+  repeatInterval: string;
+  createdAt: string;
+  updatedAt: string;
+  health: ChannelHealth;
+}
+
+/** Delivery health from the channel's latest attempts. */
+export interface ChannelHealth {
+  /** `failing` after 3 failed attempts in a row; `unknown` before any attempt. */
+  status: 'ok' | 'failing' | 'unknown';
+  consecutiveFailures: number;
+  lastAttemptAt?: string;
+  lastStatus?: number;
+  lastError?: string;
+}
+
+/** `POST /api/v1/channels`: the channel and its signing secret, shown this once. */
+export interface ChannelCreated extends Channel {
+  /** `whsec_…`: verify requests with it (Standard Webhooks). */
+  secret: string;
+}
+
+/** `GET /api/v1/channels`. */
+export interface ChannelsResponse {
+  channels: Channel[];
+}
+
+/** `POST /api/v1/channels/:id/test`: the first attempt of a test notification. */
+export interface ChannelTestResponse {
+  /** The `webhook-id` of the request; retries (for `pending`) keep it. */
+  deliveryId: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempt: number;
+  httpStatus?: number;
+  error?: string;
+  /** Why the target was refused before any connection (private address, scheme, ...). */
+  refused?: string;
+  nextAttemptAt?: string;
+  durationMs: number;
+}
+
+/** A silence (`GET /api/v1/silences/:id`). */
+export interface Silence {
+  id: string;
+  matchers: LabelMatcher[];
+  startsAt: string;
+  endsAt: string;
+  comment: string;
+  createdBy: string;
+  createdAt: string;
+  status: { state: 'pending' | 'active' | 'expired' };
+}
+
+/** `GET /api/v1/silences`. */
+export interface SilencesResponse {
+  silences: Silence[];
+}
+
+/** A maintenance window: one-off (`startsAt`, `endsAt`) or weekly (`recurrence`). */
+export interface MaintenanceWindow {
+  id: string;
+  name: string;
+  /** Empty: every alert of the project. */
+  matchers: LabelMatcher[];
+  startsAt?: string;
+  endsAt?: string;
+  recurrence?: {
+    days: ('sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat')[];
+    /** `HH:MM`, local time in `timezone`; an `end` before `start` runs past midnight. */
+    start: string;
+    end: string;
+    timezone: string;
+  };
+  /** Whether it mutes now. */
+  active: boolean;
+  createdAt: string;
+}
+
+/** `GET /api/v1/maintenance-windows`. */
+export interface MaintenanceWindowsResponse {
+  windows: MaintenanceWindow[];
+}

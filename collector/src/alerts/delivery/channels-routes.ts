@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
+import type {
+  Channel,
+  ChannelCreated,
+  ChannelHealth,
+  ChannelsResponse,
+  ChannelTestResponse,
+} from '../../api/types.js';
 import { NotFoundError } from '../../errors.js';
 import type { AppEnv } from '../../middleware/auth.js';
 import { parseProject } from '../../query/params.js';
@@ -18,7 +25,7 @@ const SHAPE =
   '{"name", "type": "webhook", "url", "format"?, "template"?, "headers"?, "matchers"?, "groupBy"?, "groupWait"?, "groupInterval"?, "repeatInterval"?}';
 
 /** A channel's delivery health from its latest attempts (newest first). */
-export function healthOf(attempts: readonly Attempt[] = []) {
+export function healthOf(attempts: readonly Attempt[] = []): ChannelHealth {
   let consecutiveFailures = 0;
   while (consecutiveFailures < attempts.length && !attempts[consecutiveFailures]!.ok)
     consecutiveFailures++;
@@ -37,7 +44,7 @@ export function healthOf(attempts: readonly Attempt[] = []) {
 }
 
 /** A channel as the API shows it: header values are hidden (they often carry tokens), the secret too. */
-function view(c: StoredChannel, attempts?: Attempt[]) {
+function view(c: StoredChannel, attempts?: Attempt[]): Channel {
   const { headers, template, ...spec } = c.spec;
   return {
     id: c.id,
@@ -98,7 +105,8 @@ export function channelRoutes(deps: {
   app.post('/', async function createChannel(c) {
     const project = parseProject(c.req.query('project'));
     const ch = await repo.create(project, await parse(c));
-    return c.json({ ...view(ch), secret: ch.secret }, 201);
+    const out: ChannelCreated = { ...view(ch), secret: ch.secret };
+    return c.json(out, 201);
   });
   app.get('/', async function listChannels(c) {
     const project = parseProject(c.req.query('project'));
@@ -106,7 +114,8 @@ export function channelRoutes(deps: {
       repo.list(project),
       outbox.recentAttempts(project, FAILING_AFTER),
     ]);
-    return c.json({ channels: list.map((ch) => view(ch, attempts.get(ch.id))) });
+    const out: ChannelsResponse = { channels: list.map((ch) => view(ch, attempts.get(ch.id))) };
+    return c.json(out);
   });
   app.get('/:id', async function getChannel(c) {
     const project = parseProject(c.req.query('project'));
@@ -145,7 +154,8 @@ export function channelRoutes(deps: {
       lastError: '',
       createdMs: now,
     });
-    return c.json(report);
+    const out: ChannelTestResponse = report;
+    return c.json(out);
   });
   return app;
 }

@@ -1,5 +1,11 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import type {
+  Silence as ApiSilence,
+  MaintenanceWindow as ApiWindow,
+  MaintenanceWindowsResponse,
+  SilencesResponse,
+} from '../../api/types.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import type { AppEnv } from '../../middleware/auth.js';
 import { parseProject } from '../../query/params.js';
@@ -35,13 +41,13 @@ const windowSchema = z
   .strict();
 
 /** Alertmanager's silence states. */
-function silenceView(s: Silence, now = Date.now()) {
+function silenceView(s: Silence, now = Date.now()): ApiSilence {
   const state =
     now < Date.parse(s.startsAt) ? 'pending' : now < Date.parse(s.endsAt) ? 'active' : 'expired';
   return { ...s, status: { state } };
 }
 
-function windowView(w: MaintenanceWindow, now = Date.now()) {
+function windowView(w: MaintenanceWindow, now = Date.now()): ApiWindow {
   const { schedule, ...rest } = w;
   const when =
     schedule.kind === 'once'
@@ -88,7 +94,10 @@ export function silenceRoutes(repo: SilencesRepo) {
   });
   app.get('/', async function listSilences(c) {
     const project = parseProject(c.req.query('project'));
-    return c.json({ silences: (await repo.list(project)).map((s) => silenceView(s)) });
+    const out: SilencesResponse = {
+      silences: (await repo.list(project)).map((s) => silenceView(s)),
+    };
+    return c.json(out);
   });
   app.get('/:id', async function getSilence(c) {
     const s = await repo.get(parseProject(c.req.query('project')), c.req.param('id'));
@@ -143,7 +152,10 @@ export function maintenanceRoutes(repo: MaintenanceRepo) {
   });
   app.get('/', async function listWindows(c) {
     const project = parseProject(c.req.query('project'));
-    return c.json({ windows: (await repo.list(project)).map((w) => windowView(w)) });
+    const out: MaintenanceWindowsResponse = {
+      windows: (await repo.list(project)).map((w) => windowView(w)),
+    };
+    return c.json(out);
   });
   app.get('/:id', async function getWindow(c) {
     const w = await repo.get(parseProject(c.req.query('project')), c.req.param('id'));
