@@ -1,8 +1,11 @@
 import type { Arm } from './params.js';
+import { feedbackIdsSql, labelledPredictions, type QualityQuery } from './quality-sql.js';
 
 /**
- * The SQL of a comparison's latency test. Pure text: values are bound as `{name:Type}`
- * parameters; the arms' dimensions (`version` | `variant`) come from a closed set.
+ * The SQL of a comparison's significance: latency counts per bucket and judged/correct
+ * labelled predictions, per arm (0 = A, 1 = B), each in one pass over both arms. Pure text:
+ * values are bound as `{name:Type}` parameters (`aValue`, `bValue`, the caller's
+ * conditions'); the arms' dimensions (`version` | `variant`) come from a closed set.
  */
 
 /**
@@ -12,24 +15,58 @@ import type { Arm } from './params.js';
  */
 export const LOG_BUCKETS_PER_UNIT = 1000;
 
-/** Condition of an arm on the raw inference rows (`p` names its parameter). */
-function armCondition(arm: Arm, p: 'aValue' | 'bValue'): string {
-  return `${arm.dimension} = {${p}:String}`;
+/** How rows are assigned to arms: the arm column, an optional ARRAY JOIN, the condition. */
+interface ArmSql {
+  arm: string;
+  arrayJoin: string;
+  cond: string;
 }
 
 /**
- * Counts per arm (0 = A, 1 = B) and latency bucket `k` = round(1000·ln(µs)), ascending, of
- * the raw inference rows of `[fromMs, toMs)`. An inference in both arms (a version
- * arm against a variant arm) counts in both. `where` holds the remaining conditions
- * (project, model, filters) over bound parameters.
+ * Arms on one dimension are disjoint: the arm is `dimension = b`. Arms on two dimensions
+ * (a version against a variant) may share rows, which then count in both (ARRAY JOIN).
+ */
+function arms(a: Arm, b: Arm): ArmSql {
+  if (a.dimension === b.dimension)
+    return {
+      arm: `toUInt8(${b.dimension} = {bValue:String})`,
+      arrayJoin: '',
+      cond: `${a.dimension} IN ({aValue:String}, {bValue:String})`,
+    };
+  const ca = `${a.dimension} = {aValue:String}`;
+  const cb = `${b.dimension} = {bValue:String}`;
+  return {
+    arm: 'arm_of_row',
+    arrayJoin: `ARRAY JOIN arrayFilter(x -> x >= 0, [if(${ca}, 0, -1), if(${cb}, 1, -1)]) AS arm_of_row`,
+    cond: `(${ca} OR ${cb})`,
+  };
+}
+
+/**
+ * Counts per arm and latency bucket `k` = round(1000·ln(µs)), ascending, of the raw
+ * inference rows. `where` holds the other conditions (project, model, range, filters).
  */
 export function latencyBucketsSql(table: string, a: Arm, b: Arm, where: string): string {
-  const ca = armCondition(a, 'aValue');
-  const cb = armCondition(b, 'bValue');
-  return `SELECT arm, toUInt32(round(log(greatest(duration_ms * 1000, 1)) * ${LOG_BUCKETS_PER_UNIT})) AS k,
+  const x = arms(a, b);
+  return `SELECT ${x.arm} AS arm,
+      toUInt32(round(log(greatest(duration_ms * 1000, 1)) * ${LOG_BUCKETS_PER_UNIT})) AS k,
       count() AS n
-    FROM ${table}
-    ARRAY JOIN arrayFilter(x -> x >= 0, [if(${ca}, 0, -1), if(${cb}, 1, -1)]) AS arm
-    WHERE ${where} AND (${ca} OR ${cb})
+    FROM ${table} ${x.arrayJoin}
+    WHERE ${where} AND ${x.cond}
     GROUP BY arm, k ORDER BY k, arm`;
+}
+
+/**
+ * Judged and correct labelled predictions per arm, by the rules of quality-sql.ts (latest
+ * feedback within the label delay; `correct`, else predicted label = true label). `where`
+ * holds the other conditions on the inference rows.
+ */
+export function armAccuracySql(q: QualityQuery, a: Arm, b: Arm, where: string): string {
+  const x = arms(a, b);
+  const source = `SELECT prediction_id, time, ${x.arm} AS g, 0 AS bucket
+    FROM ${q.tables.inferences} ${x.arrayJoin}
+    WHERE ${where} AND ${x.cond} AND prediction_id != ''
+      AND prediction_id IN (${feedbackIdsSql(q.tables.feedback)})`;
+  return `SELECT g AS arm, count(ok) AS judged, sum(ok) AS correct
+    FROM (${labelledPredictions(q, source)}) GROUP BY arm ORDER BY arm`;
 }

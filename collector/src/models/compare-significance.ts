@@ -5,10 +5,9 @@ import { DEFAULT_MIN_SAMPLES, judge } from '../drift/verdict.js';
 import { BadRequestError } from '../errors.js';
 import { MAX_TIME_MS, parseDuration, parseName } from '../query/params.js';
 import type { Db, Params } from '../storage/db.js';
-import { latencyBucketsSql } from './compare-significance-sql.js';
+import { armAccuracySql, latencyBucketsSql } from './compare-significance-sql.js';
 import type { Arm } from './params.js';
 import { DEFAULT_LABEL_DELAY_MS, MAX_LABEL_DELAY_MS } from './quality.js';
-import { filterParams, type QualityFilter, qualitySumsSql } from './quality-sql.js';
 import type { InferenceFilter } from './repo.js';
 import {
   DEFAULT_ALPHA,
@@ -91,7 +90,8 @@ export function createCompareSignificance(deps: {
   const { db } = deps;
   const inferences = db.table('aiobs_inferences');
 
-  async function latencyCounts(x: CompareInput): Promise<{ a: number[]; b: number[] }> {
+  /** Conditions on the raw rows besides the arms, and their parameters. */
+  function rowsWhere(x: CompareInput): { sql: string; params: Params } {
     const params: Params = {
       project: x.project,
       model: x.model,
@@ -108,13 +108,19 @@ export function createCompareSignificance(deps: {
     ];
     for (const d of DIMENSIONS) {
       const v = x.filter[d];
-      if (v === undefined || d === 'model') continue;
+      // The arms' own dimensions are the arms' business.
+      if (v === undefined || d === 'model' || d === x.a.dimension || d === x.b.dimension) continue;
       params[`f_${d}`] = v;
       conds.push(`${d} = {f_${d}:String}`);
     }
+    return { sql: conds.join(' AND '), params };
+  }
+
+  async function latencyCounts(x: CompareInput): Promise<{ a: number[]; b: number[] }> {
+    const w = rowsWhere(x);
     const rows = await db.rows<{ arm: number; k: number; n: string | number }>(
-      latencyBucketsSql(inferences, x.a, x.b, conds.join(' AND ')),
-      params,
+      latencyBucketsSql(inferences, x.a, x.b, w.sql),
+      w.params,
     );
     // Rows are ordered by bucket: one position per distinct bucket, both arms aligned.
     const a: number[] = [];
@@ -131,35 +137,36 @@ export function createCompareSignificance(deps: {
     return { a, b };
   }
 
-  /** Judged and correct labelled predictions of one arm (feedback within the delay). */
-  async function accuracyOf(x: CompareInput, arm: Arm, delayMs: number) {
-    const span = Math.max(1, x.toMs - x.fromMs);
-    // The comparison's filters, the arm's own value winning (as for the figures).
-    const { model: _model, ...rest } = x.filter;
-    const filter: QualityFilter = { ...rest, [arm.dimension]: arm.value };
-    const rows = await db.rows<{ judged: string | number; correct: string | number | null }>(
-      `SELECT sum(judged) AS judged, sum(correct) AS correct FROM (${qualitySumsSql({
-        tables: {
-          inferences,
-          feedback: db.table('aiobs_feedback'),
-          features: db.table('aiobs_feature_values'),
+  /** Judged and correct labelled predictions per arm (feedback within the delay). */
+  async function accuracyOf(x: CompareInput, delayMs: number) {
+    const w = rowsWhere(x);
+    const rows = await db.rows<{ arm: number; judged: string | number; correct: string | null }>(
+      armAccuracySql(
+        {
+          tables: {
+            inferences,
+            feedback: db.table('aiobs_feedback'),
+            features: db.table('aiobs_feature_values'),
+          },
+          groupBy: x.a.dimension,
         },
-        groupBy: arm.dimension,
-        filter,
-      })})`,
+        x.a,
+        x.b,
+        w.sql,
+      ),
       {
-        project: x.project,
-        model: x.model,
-        fromMs: x.fromMs,
-        toMs: x.toMs,
-        stepMs: span,
+        ...w.params,
+        stepMs: 1,
         delayMs,
         fbFromMs: Math.max(0, x.fromMs - delayMs),
         fbToMs: Math.min(MAX_TIME_MS, x.toMs + delayMs),
-        ...filterParams(filter),
       },
     );
-    return { judged: num(rows[0]?.judged), correct: num(rows[0]?.correct) };
+    const of = (arm: number) => {
+      const r = rows.find((row) => Number(row.arm) === arm);
+      return { judged: num(r?.judged), correct: num(r?.correct) };
+    };
+    return [of(0), of(1)] as const;
   }
 
   async function driftOf(x: CompareInput, baselineId: string) {
@@ -194,8 +201,7 @@ export function createCompareSignificance(deps: {
       const o = parseOptions(x.query);
       const judgeOpts: JudgeOptions = { alpha: o.alpha, minSamples: o.minSamples };
       const counts = await latencyCounts(x);
-      const accA = await accuracyOf(x, x.a, o.labelDelayMs);
-      const accB = await accuracyOf(x, x.b, o.labelDelayMs);
+      const [accA, accB] = await accuracyOf(x, o.labelDelayMs);
       const out: CompareSignificance = {
         alpha: o.alpha,
         minSamples: o.minSamples,
