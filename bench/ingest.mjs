@@ -3,7 +3,10 @@
 // (100-1,000 spans each) to a collector process on the embedded engine. Prints spans/s
 // acknowledged and landed, ack latency, behaviour at half the maximum rate and under 2x
 // overload (503s, RSS), the same maximum over OTLP/gRPC, and the engine's raw Native
-// insert rate for the same rows, measured in the same run. Usage: npm run bench -- ingest [--seconds 20] [--clients 8]
+// insert rate for the same rows (spans plus every table derived from them: typed inference
+// rows, rollups, feature rows), measured in the same run, with and without the attribute-map
+// skip indexes. Usage: npm run bench -- ingest [--seconds 20] [--clients 32]
+// [--spans-per-request 500] [--phases max,grpc,half,overload,raw]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -19,14 +22,25 @@ const { values: opt } = parseArgs({
     seconds: { type: 'string', default: '20' },
     clients: { type: 'string', default: '128' },
     requests: { type: 'string', default: '200' },
+    // 0: requests of 100 to 1,000 spans, mixed; else every request has this many.
+    'spans-per-request': { type: 'string', default: '0' },
+    phases: { type: 'string', default: 'max,grpc,half,overload,raw' },
+    'raw-variants': { type: 'string', default: 'skip-indexes,no-key-indexes,no-skip-indexes' },
+    // Spans timed per raw variant (after one warm-up batch of 50,000).
+    'raw-rows': { type: 'string', default: '600000' },
   },
 });
+const PHASES = new Set(opt.phases.split(','));
 const SECONDS = Number(opt.seconds);
 const CLIENTS = Number(opt.clients);
 
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`);
 console.log('encoding requests with the OTLP protobuf serializer...');
-const requests = encodeRequests(Number(opt.requests));
+const requests = encodeRequests(
+  Number(opt.requests),
+  Date.now() - 60_000,
+  Number(opt['spans-per-request']),
+);
 const totalSpans = requests.reduce((a, r) => a + r.spans, 0);
 const totalBytes = requests.reduce((a, r) => a + r.body.length, 0);
 console.log(
@@ -172,6 +186,7 @@ async function openLoop(seconds, spansPerSecond, maxInFlight = 512) {
   };
 }
 
+const ms = (x) => (x === undefined ? '-' : `${x.toFixed(1)} ms`);
 console.log(`\nwarm-up (3 s)...`);
 await closedLoop(3, CLIENTS);
 console.log(`max rate: ${CLIENTS} clients, closed loop, ${SECONDS} s`);
@@ -179,69 +194,103 @@ const max = await closedLoop(SECONDS, CLIENTS);
 console.log(
   `  acknowledged ${fmt(max.ackRate)} spans/s, landed ${fmt(max.landedRate)} spans/s, ack p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms, collector CPU ${(max.cpu * 100).toFixed(0)}% of a core, refused ${max.refused}`,
 );
-await closedLoop(3, CLIENTS, sendGrpc);
-console.log(`OTLP/gRPC max rate: ${CLIENTS} clients, closed loop, ${SECONDS} s`);
-const grpc = await closedLoop(SECONDS, CLIENTS, sendGrpc);
-console.log(
-  `  acknowledged ${fmt(grpc.ackRate)} spans/s, landed ${fmt(grpc.landedRate)} spans/s, ack p50 ${grpc.p50.toFixed(1)} ms, p99 ${grpc.p99.toFixed(1)} ms, collector CPU ${(grpc.cpu * 100).toFixed(0)}% of a core, refused ${grpc.refused}`,
-);
+let grpc;
+if (PHASES.has('grpc')) {
+  await closedLoop(3, CLIENTS, sendGrpc);
+  console.log(`OTLP/gRPC max rate: ${CLIENTS} clients, closed loop, ${SECONDS} s`);
+  grpc = await closedLoop(SECONDS, CLIENTS, sendGrpc);
+  console.log(
+    `  acknowledged ${fmt(grpc.ackRate)} spans/s, landed ${fmt(grpc.landedRate)} spans/s, ack p50 ${grpc.p50.toFixed(1)} ms, p99 ${grpc.p99.toFixed(1)} ms, collector CPU ${(grpc.cpu * 100).toFixed(0)}% of a core, refused ${grpc.refused}`,
+  );
+}
 for (const c of grpcClients) c.close();
-// The max phase leaves parts to merge; let background merges finish (up to 60 s) so the
-// half-rate phase measures a steady state, then warm up at that rate for 3 s.
-await settle();
-await openLoop(3, max.ackRate / 2);
-console.log(`half rate: open loop at ${fmt(max.ackRate / 2)} spans/s, ${SECONDS} s`);
-const half = await openLoop(SECONDS, max.ackRate / 2);
-console.log(
-  `  acknowledged ${fmt(half.ackRate)} spans/s, ack p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, refused ${half.refused}`,
-);
-const idleRss = collector.rssBytes();
-console.log(`2x overload: open loop at ${fmt(max.ackRate * 2)} spans/s, ${SECONDS} s`);
-const over = await openLoop(SECONDS, max.ackRate * 2);
-console.log(
-  `  acknowledged ${fmt(over.ackRate)} spans/s, refused (503) ${over.refused}, client-side skipped ${over.dropped}, collector RSS max ${(over.maxRss / 2 ** 20).toFixed(0)} MiB (before: ${(idleRss / 2 ** 20).toFixed(0)} MiB), ack p99 ${over.p99.toFixed(1)} ms`,
-);
+let half;
+if (PHASES.has('half')) {
+  // The max phase leaves parts to merge; let background merges finish (up to 60 s) so the
+  // half-rate phase measures a steady state, then warm up at that rate for 3 s.
+  await settle();
+  await openLoop(3, max.ackRate / 2);
+  console.log(`half rate: open loop at ${fmt(max.ackRate / 2)} spans/s, ${SECONDS} s`);
+  half = await openLoop(SECONDS, max.ackRate / 2);
+  console.log(
+    `  acknowledged ${fmt(half.ackRate)} spans/s, ack p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, refused ${half.refused}`,
+  );
+}
+let over;
+if (PHASES.has('overload')) {
+  const idleRss = collector.rssBytes();
+  console.log(`2x overload: open loop at ${fmt(max.ackRate * 2)} spans/s, ${SECONDS} s`);
+  over = await openLoop(SECONDS, max.ackRate * 2);
+  console.log(
+    `  acknowledged ${fmt(over.ackRate)} spans/s, refused (503) ${over.refused}, client-side skipped ${over.dropped}, collector RSS max ${(over.maxRss / 2 ** 20).toFixed(0)} MiB (before: ${(idleRss / 2 ** 20).toFixed(0)} MiB), ack p99 ${over.p99.toFixed(1)} ms`,
+  );
+}
 const total = await landed();
+// The derived rows landed too (typed inference rows by the view, feature rows by the decoder).
+const derived = await collector.query(
+  `SELECT (SELECT count() FROM aiobs_inferences) AS inferences,
+     (SELECT count() FROM aiobs_feature_values) AS features`,
+);
 await collector.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
-console.log(
-  '\nraw engine insert (same rows, pre-serialized Native, straight into a fresh engine)...',
-);
-const reqFile = join(tmpdir(), `aiobs-bench-requests-${process.pid}.json`);
-writeFileSync(reqFile, JSON.stringify(requests.map((r) => r.body.toString('base64'))));
-const raw = JSON.parse(
-  execFileSync(
-    process.execPath,
-    [new URL('./lib/raw-insert.mjs', import.meta.url).pathname, reqFile, '50000', '600000'],
-    {
-      encoding: 'utf8',
-    },
-  ),
-);
-rmSync(reqFile, { force: true });
-console.log(
-  `  ${fmt(raw.rowsPerSecond)} rows/s (${fmt(raw.rows)} rows in ${raw.inserts} inserts of ${fmt(raw.batchRows)}, ${raw.cpuMicrosPerRow.toFixed(1)} us of CPU per row)`,
-);
-
-console.log(
-  `  (decoding the same protobuf straight into Native blocks: ${fmt(raw.decodeSpansPerSecond)} spans/s on one core)`,
-);
+const raws = [];
+if (PHASES.has('raw')) {
+  console.log(
+    '\nraw engine insert (same rows, pre-serialized Native, straight into a fresh engine: spans + feature rows, all views)...',
+  );
+  const reqFile = join(tmpdir(), `aiobs-bench-requests-${process.pid}.json`);
+  writeFileSync(reqFile, JSON.stringify(requests.map((r) => r.body.toString('base64'))));
+  for (const variant of opt['raw-variants'].split(',')) {
+    const raw = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          new URL('./lib/raw-insert.mjs', import.meta.url).pathname,
+          reqFile,
+          '50000',
+          opt['raw-rows'],
+          variant,
+        ],
+        { encoding: 'utf8' },
+      ),
+    );
+    raws.push(raw);
+    console.log(
+      `  ${variant}: ${fmt(raw.rowsPerSecond)} spans/s (${fmt(raw.rows)} spans + ${fmt(raw.featureRows)} feature rows in ${raw.inserts} inserts of ${fmt(raw.batchRows)} spans, ${raw.cpuMicrosPerRow.toFixed(1)} us of CPU per span)`,
+    );
+  }
+  rmSync(reqFile, { force: true });
+  console.log(
+    `  (decoding the same protobuf straight into Native blocks: ${fmt(raws[0].decodeSpansPerSecond)} spans/s on one core)`,
+  );
+}
+const raw = raws[0];
 console.log('\nsummary');
 console.log(
-  `  end to end (protobuf in, rows committed): ${fmt(max.ackRate)} spans/s acknowledged, ${fmt(max.landedRate)} landed`,
+  `  end to end (protobuf in, rows committed): ${fmt(max.ackRate)} spans/s acknowledged, ${fmt(max.landedRate)} landed (${CLIENTS} clients, ${opt['spans-per-request'] === '0' ? '100-1,000' : opt['spans-per-request']} spans per request)`,
+);
+if (grpc)
+  console.log(
+    `  the same over OTLP/gRPC:                  ${fmt(grpc.ackRate)} spans/s acknowledged, ${fmt(grpc.landedRate)} landed`,
+  );
+for (const r of raws)
+  console.log(`  raw engine Native insert (${r.variant}): ${fmt(r.rowsPerSecond)} spans/s`);
+if (raw)
+  console.log(
+    `  ratio end-to-end / raw:                   ${((max.ackRate / raw.rowsPerSecond) * 100).toFixed(1)}%`,
+  );
+if (half)
+  console.log(
+    `  ack latency at half rate:                 p50 ${ms(half.p50)}, p99 ${ms(half.p99)}`,
+  );
+if (over)
+  console.log(
+    `  under 2x overload:                        ${over.refused} x 503, RSS max ${(over.maxRss / 2 ** 20).toFixed(0)} MiB`,
+  );
+console.log(
+  `  rows stored in total:                     ${fmt(total)} spans, ${fmt(Number(derived[0].inferences))} inference rows, ${fmt(Number(derived[0].features))} feature rows`,
 );
 console.log(
-  `  the same over OTLP/gRPC:                  ${fmt(grpc.ackRate)} spans/s acknowledged, ${fmt(grpc.landedRate)} landed`,
+  `BENCH_JSON ${JSON.stringify({ clients: CLIENTS, spansPerRequest: Number(opt['spans-per-request']), max, grpc, half, raws: raws.map(({ variant, rowsPerSecond, cpuMicrosPerRow }) => ({ variant, rowsPerSecond, cpuMicrosPerRow })) })}`,
 );
-console.log(`  raw engine Native insert:                 ${fmt(raw.rowsPerSecond)} rows/s`);
-console.log(
-  `  ratio end-to-end / raw:                   ${((max.ackRate / raw.rowsPerSecond) * 100).toFixed(1)}%`,
-);
-console.log(
-  `  ack latency at half rate:                 p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms`,
-);
-console.log(
-  `  under 2x overload:                        ${over.refused} x 503, RSS max ${(over.maxRss / 2 ** 20).toFixed(0)} MiB`,
-);
-console.log(`  spans stored in total:                    ${fmt(total)}`);

@@ -12,6 +12,8 @@ const MODELS = [
   'text-embedding-3-small',
 ];
 const SERVICES = ['chat-api', 'rag-worker', 'embedder', 'ranker'];
+const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'pt', 'it'];
+const TIERS = ['free', 'pro', 'enterprise'];
 
 function hrTime(ms) {
   return [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
@@ -70,6 +72,14 @@ export function encodeRequest(n, baseMs = Date.now(), seed = 0) {
           'aiobs.prediction.id': randomBytes(8).toString('hex'),
           'aiobs.cache.hit': i % 9 === 0,
           'aiobs.queue.wait': (i % 13) / 1000,
+          // The feature mix of issue 8 (item 9): 5 sampled drift inputs, 3 numeric and 2
+          // categorical, on every inference span (a sampling rate of 1: the upper bound of
+          // what the decoder writes to aiobs_feature_values).
+          'aiobs.feature.prompt_chars': 200 + ((i * 53) % 8000),
+          'aiobs.feature.temperature': 0.2 + (i % 9) / 10,
+          'aiobs.feature.retrieved_docs': i % 12,
+          'aiobs.feature.language': LANGUAGES[(i * 7 + seed) % LANGUAGES.length],
+          'aiobs.feature.user_tier': TIERS[i % TIERS.length],
         };
     const error = !isRoot && i % 97 === 0;
     spans.push({
@@ -106,11 +116,14 @@ export function encodeRequest(n, baseMs = Date.now(), seed = 0) {
   return Buffer.from(ProtobufTraceSerializer.serializeRequest(spans));
 }
 
-/** `count` pre-encoded requests of 100 to 1,000 spans; returns bodies and span counts. */
-export function encodeRequests(count, baseMs = Date.now() - 60_000) {
+/**
+ * `count` pre-encoded requests of `spansPerRequest` spans each (0: 100 to 1,000, mixed);
+ * returns bodies and span counts.
+ */
+export function encodeRequests(count, baseMs = Date.now() - 60_000, spansPerRequest = 0) {
   const out = [];
   for (let i = 0; i < count; i++) {
-    const n = 100 + ((i * 389) % 901);
+    const n = spansPerRequest > 0 ? spansPerRequest : 100 + ((i * 389) % 901);
     out.push({ body: encodeRequest(n, baseMs + i * 10, i), spans: n });
   }
   return out;

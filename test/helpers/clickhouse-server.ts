@@ -58,6 +58,8 @@ export interface StartClickHouseOptions {
   port?: number;
   user?: string;
   password?: string;
+  /** Serve as a node of this one-shard cluster (for `CLICKHOUSE_CLUSTER`). */
+  cluster?: string;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function startClickHouse(
       String(opts.port ?? 0),
       ...(opts.user ? ['--user', opts.user] : []),
       ...(opts.password ? ['--password', opts.password] : []),
+      ...(opts.cluster ? ['--cluster', opts.cluster] : []),
     ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );

@@ -199,16 +199,30 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
    * Tables of the configured database are read through their engine: only engines that
    * hold their own data pass. Views (whose query the walk never saw), Merge, Buffer,
    * Distributed, Alias and every engine over files, URLs or other servers are refused, so
-   * a table an operator made that way cannot reach outside through this API.
+   * a table an operator made that way cannot reach outside through this API (in cluster
+   * mode, but for the Distributed tables over the tables' own shards).
    */
   async function checkEngines(tables: readonly TableRef[]): Promise<void> {
     if (tables.length === 0) return;
-    const rows = await select<{ name: string; engine: string }>(
-      'SELECT name, engine FROM system.tables WHERE database = {db:String} AND name IN {names:Array(String)}',
-      { db: opts.database, names: [...new Set(tables.map((t) => t.table))] },
+    const names = [...new Set(tables.map((t) => t.table))];
+    const rows = await select<{ name: string; engine: string; full: string }>(
+      'SELECT name, engine, engine_full AS full FROM system.tables WHERE database = {db:String} AND name IN {names:Array(String)}',
+      // In cluster mode each table is read through a Distributed table over `<name>_local`.
+      {
+        db: opts.database,
+        names: engine.cluster ? [...names, ...names.map((n) => `${n}_local`)] : names,
+      },
     );
+    const allowed = new Set(rows.filter((r) => ALLOWED_ENGINE.test(r.engine)).map((r) => r.name));
+    // The one Distributed table that passes: the one migrations put over the table's own
+    // shards (configured cluster, this database, `<name>_local` holding its own data).
+    const ownShards = (r: { name: string; engine: string; full: string }) =>
+      engine.cluster !== undefined &&
+      r.engine === 'Distributed' &&
+      allowed.has(`${r.name}_local`) &&
+      r.full.startsWith(`Distributed('${engine.cluster}', '${opts.database}', '${r.name}_local',`);
     for (const r of rows)
-      if (!ALLOWED_ENGINE.test(r.engine))
+      if (!allowed.has(r.name) && !ownShards(r))
         throw new ForbiddenError(
           `${r.name} is a ${r.engine} table, which may read outside the database; it cannot be queried through this API`,
         );

@@ -95,6 +95,11 @@ async function openServer(config: Config): Promise<Engine> {
     password: config.clickhousePassword,
     request_timeout: Math.max(30_000, config.queryTimeoutSeconds * 1000 + 5_000),
     compression: { request: false, response: true },
+    // Inserts into Distributed tables are queued on the receiving node and sent to the
+    // shards later by default; an acknowledged write must already be on its shard.
+    ...(config.clickhouseCluster
+      ? { clickhouse_settings: { distributed_foreground_insert: 1 } }
+      : {}),
   });
   return {
     kind: 'server',

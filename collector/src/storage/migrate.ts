@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger.js';
+import { createClusterDdl, LOCAL_SUFFIX, renderClusterStatements } from './cluster-ddl.js';
 import type { Engine } from './engine.js';
 
 /**
@@ -115,23 +116,29 @@ function migrationParams(engine: Engine, opts: RetentionOptions): MigrationParam
 export async function migrate(engine: Engine, opts: TableOptions, log: Logger): Promise<void> {
   const params = migrationParams(engine, opts);
   const { client } = engine;
+  // In cluster mode every statement is placed as local + Distributed tables (cluster-ddl.ts);
+  // the state learns the tables of applied migrations too, for the views of later ones.
+  const cluster = engine.cluster ? createClusterDdl(params.db, engine.cluster) : undefined;
+  const place = (statements: string[]) =>
+    cluster ? renderClusterStatements(statements, cluster) : statements;
   await client.command({
     query: `CREATE DATABASE IF NOT EXISTS ${params.db} ${params.on_cluster}`,
   });
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${params.db}.aiobs_schema_migrations ${params.on_cluster} (
+  for (const query of place([
+    `CREATE TABLE IF NOT EXISTS ${params.db}.aiobs_schema_migrations ${params.on_cluster} (
       version UInt32, name String, applied_at DateTime64(3) DEFAULT now64(3)
     ) ENGINE = ${params.replacing_engine} ORDER BY version`,
-  });
+  ]))
+    await client.command({ query });
   const rs = await client.query({
     query: `SELECT version FROM ${params.db}.aiobs_schema_migrations FINAL`,
     format: 'JSONEachRow',
   });
   const applied = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
   for (const m of loadMigrations()) {
+    const statements = place(renderMigration(m.sql, params));
     if (applied.has(m.version)) continue;
-    for (const statement of renderMigration(m.sql, params))
-      await client.command({ query: statement });
+    for (const statement of statements) await client.command({ query: statement });
     await client.insert({
       table: `${params.db}.aiobs_schema_migrations`,
       values: [{ version: m.version, name: m.name }],
@@ -205,17 +212,19 @@ export async function applyTableOptions(
   opts: TableOptions,
   log: Logger,
 ): Promise<void> {
+  const suffix = engine.cluster ? LOCAL_SUFFIX : '';
   const rs = await engine.client.query({
     query:
       'SELECT name, create_table_query FROM system.tables WHERE database = {db:String} AND name IN {names:Array(String)}',
-    query_params: { db: engine.database, names: Object.keys(TTL_BASE) },
+    // In cluster mode the TTL and settings live on the local tables.
+    query_params: { db: engine.database, names: Object.keys(TTL_BASE).map((n) => n + suffix) },
     format: 'JSONEachRow',
   });
   const onCluster = engine.cluster ? `ON CLUSTER ${engine.cluster}` : '';
   const fsync = opts.fsync ? 1 : 0;
   for (const t of await rs.json<{ name: string; create_table_query: string }>()) {
     const table = `${engine.database}.${t.name} ${onCluster}`;
-    const ttl = TTL_BASE[t.name]!;
+    const ttl = TTL_BASE[t.name.slice(0, t.name.length - suffix.length)]!;
     const want = retentionOf(opts, ttl.level);
     const days = /toIntervalDay\((\d+)\)/.exec(t.create_table_query)?.[1];
     if (days !== String(want)) {
