@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type AlertsModule, createAlertsModule } from './alerts/index.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Config } from './config.js';
 import { createDriftModule } from './drift/index.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   log: Logger;
   /** Set while shutting down: responses then close their connections. */
   lifecycle?: { stopping: boolean };
+  /** Alerting, built by the server so that it can start and stop it (else built here, idle). */
+  alerts?: AlertsModule;
 }
 
 /** gRPC status codes for the OTLP error body (`google.rpc.Status.code`). */
@@ -100,6 +103,12 @@ export function createApp(deps: AppDeps) {
   api.route('/changes', models.changes);
   api.route('/prices', models.prices);
   api.route('/scaling', models.scaling);
+  const alerts = deps.alerts ?? createAlertsModule({ engine, db, config, log });
+  api.route('/alert-rules', alerts.rules);
+  api.route('/alerts', alerts.alerts);
+  api.route('/channels', alerts.channels);
+  api.route('/silences', alerts.silences);
+  api.route('/maintenance-windows', alerts.maintenance);
   app.route('/api/v1', api);
   mountDashboard(app, config);
 
@@ -158,7 +167,11 @@ export function createApp(deps: AppDeps) {
 
 /** Serves the built dashboard at `/`, with the SPA's index.html for client-side routes. */
 function mountDashboard(app: Hono<AppEnv>, config: Config): void {
-  const dir = config.dashboardDir ?? join(import.meta.dirname, '..', '..', 'dashboard', 'dist');
+  // In the repository the dashboard workspace's build; in the npm package, the copy that
+  // `npm pack` puts beside dist/ (collector/package.json prepack).
+  const inRepo = join(import.meta.dirname, '..', '..', 'dashboard', 'dist');
+  const packaged = join(import.meta.dirname, '..', 'dashboard');
+  const dir = config.dashboardDir ?? (existsSync(inRepo) ? inRepo : packaged);
   const index = join(dir, 'index.html');
   if (!existsSync(index)) {
     app.get('/', (c) =>
