@@ -426,8 +426,8 @@ export const OPTIONS = [
       .string()
       .optional()
       .transform((s) =>
-        (s ?? '')
-          .split(',')
+        s
+          ?.split(',')
           .map((h) => h.trim())
           .filter((h) => h.length > 0),
       ),

@@ -65,7 +65,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     outbox,
     channels,
     log,
-    allowHosts: config.webhookAllowHosts,
+    allowHosts: config.webhookAllowHosts ?? [],
     timeoutMs: config.webhookTimeoutSeconds * 1000,
     backoff: deps.backoff,
     resolve: deps.resolve,
