@@ -294,3 +294,41 @@ describe('a lease that expires in the middle of an evaluation', () => {
     await y.stop();
   }, 120_000);
 });
+
+describe('state kept in memory', () => {
+  test('is read again after the shard was held by another evaluator in between', async () => {
+    clock = Date.now() + 10_800_000;
+    const project = 'cache-test';
+    const rule = await rules.create(project, spec('cache'));
+    await setSignal('cache', 50);
+    const aNotes = recordingNotifier();
+    const a = evaluator('cache-a', aNotes.notifier);
+    const tickUntil = async (evs: Evaluator<TestSignal>[], cond: () => boolean) => {
+      for (let i = 0; i < 60 && !cond(); i++) {
+        clock += 250;
+        for (const e of evs) await e.tick();
+      }
+      expect(cond()).toBe(true);
+    };
+    await tickUntil([a], () => aNotes.attempts.length === 1);
+    expect(aNotes.attempts[0]!.id.endsWith(':1')).toBe(true);
+
+    // a stalls (no ticks) until its leases expire; b takes over and resolves the alert.
+    clock += 10_000;
+    await setSignal('cache', 1);
+    const bNotes = recordingNotifier();
+    const b = evaluator('cache-b', bNotes.notifier);
+    await tickUntil([b], () => bNotes.attempts.length === 1);
+    expect(bNotes.attempts[0]!.status).toBe('resolved');
+    expect(bNotes.attempts[0]!.id.endsWith(':2')).toBe(true);
+    await b.stop();
+
+    // a comes back: it must start from the resolved state b wrote, not from its memory.
+    await setSignal('cache', 50);
+    await tickUntil([a], () => aNotes.attempts.length === 2);
+    expect(aNotes.attempts[1]!.status).toBe('firing');
+    expect(aNotes.attempts[1]!.id.endsWith(':3')).toBe(true);
+    await rules.remove(project, rule.id);
+    await a.stop();
+  }, 120_000);
+});

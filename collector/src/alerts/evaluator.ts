@@ -22,7 +22,11 @@ export interface EvaluatorOptions<S> {
   /** `--public-url`, for links in notifications. */
   publicUrl?: string;
   now?: () => number;
-  /** How often the loop looks for due rules (default 250 ms, below the 1 s minimum interval). */
+  /**
+   * How often the loop looks for due rules. Default: a quarter of the shortest rule
+   * interval, from 250 ms to 1 s (each tick with due rules costs a state write, so 30 s
+   * rules are batched by the second, 1 s rules are late by at most 250 ms).
+   */
   tickMs?: number;
   /** Rules evaluated at the same time (default 8: the engine runs queries on a thread pool). */
   concurrency?: number;
@@ -71,7 +75,7 @@ const TOP_TRACES = 5;
 export class Evaluator<S> {
   private readonly schedule = new Schedule();
   private readonly now: () => number;
-  private readonly tickMs: number;
+  private readonly tickMs: number | undefined;
   private readonly concurrency: number;
   private readonly rulesRefreshMs: number;
   private rules: StoredRule<S>[] = [];
@@ -83,10 +87,16 @@ export class Evaluator<S> {
   private failures = 0;
   private readonly lags: number[] = [];
   private readonly durations: number[] = [];
+  /**
+   * States this evaluator wrote, by rule id, with the lease epoch of the rule's shard when
+   * written: while the shard stays held nobody else writes them, so the next evaluation
+   * needs no read. A new epoch (the shard was lost and taken again) reads them anew.
+   */
+  private readonly cache = new Map<string, { state: StoredState; epoch: number }>();
 
   constructor(private readonly o: EvaluatorOptions<S>) {
     this.now = o.now ?? Date.now;
-    this.tickMs = o.tickMs ?? 250;
+    this.tickMs = o.tickMs;
     this.concurrency = o.concurrency ?? 8;
     this.rulesRefreshMs = o.rulesRefreshMs ?? 10_000;
   }
@@ -100,12 +110,18 @@ export class Evaluator<S> {
         .catch((err: unknown) => this.o.log.error({ err }, 'alert evaluation tick failed'))
         .finally(() => {
           if (!this.stopped) {
-            this.timer = setTimeout(loop, this.tickMs);
+            this.timer = setTimeout(loop, this.tickMs ?? this.autoTickMs());
             this.timer.unref();
           }
         });
     };
     loop();
+  }
+
+  private autoTickMs(): number {
+    let shortest = Number.POSITIVE_INFINITY;
+    for (const r of this.rules) shortest = Math.min(shortest, ruleTiming(r.spec).intervalMs);
+    return Math.max(250, Math.min(1000, shortest / 4));
   }
 
   /** Stops the loop, waits for the evaluation in flight and gives the leases up. */
@@ -134,7 +150,9 @@ export class Evaluator<S> {
     if (this.now() - this.rulesLoadedMs >= this.rulesRefreshMs) {
       this.rules = await this.o.rules.listEnabled();
       this.rulesLoadedMs = this.now();
-      this.schedule.retain(new Set(this.rules.map((r) => r.id)));
+      const ids = new Set(this.rules.map((r) => r.id));
+      this.schedule.retain(ids);
+      for (const id of this.cache.keys()) if (!ids.has(id)) this.cache.delete(id);
     }
     const t = this.now();
     const due: { rule: StoredRule<S>; slot: number }[] = [];
@@ -159,7 +177,15 @@ export class Evaluator<S> {
 
   private async evaluateDue(due: { rule: StoredRule<S>; slot: number }[]): Promise<void> {
     const { states, notifier, lease } = this.o;
-    const prev = await states.load(due.map((d) => d.rule.id));
+    const epochOf = (ruleId: string) => lease.epoch(shardOf(ruleId, lease.shards));
+    const prev = new Map<string, StoredState>();
+    const missing: string[] = [];
+    for (const { rule } of due) {
+      const c = this.cache.get(rule.id);
+      if (c && c.epoch === epochOf(rule.id)) prev.set(rule.id, c.state);
+      else missing.push(rule.id);
+    }
+    for (const [id, s] of await states.load(missing)) prev.set(id, s);
     const results: { state: StoredState; entry?: HistoryEntry; note?: AlertNotification }[] = [];
     let next = 0;
     const worker = async () => {
@@ -174,10 +200,10 @@ export class Evaluator<S> {
     const notes = kept.flatMap((r) => (r.note ? [r.note] : []));
     if (notes.length > 0) await notifier.enqueue(notes);
     await states.appendHistory(kept.flatMap((r) => (r.entry ? [r.entry] : [])));
-    await states.save(
-      kept.map((r) => r.state),
-      lease.holder,
-    );
+    const saved = kept.map((r) => r.state);
+    for (const s of saved) this.cache.delete(s.ruleId);
+    await states.save(saved, lease.holder);
+    for (const s of saved) this.cache.set(s.ruleId, { state: s, epoch: epochOf(s.ruleId) });
   }
 
   private async evaluateOne(rule: StoredRule<S>, slot: number, prev: StoredState | undefined) {

@@ -62,6 +62,8 @@ export class LeaseKeeper {
   private readonly held = new Map<number, number>();
   /** Shards acquired at the last refresh, waiting for a second read. */
   private readonly acquired = new Set<number>();
+  /** Per shard, how many times this evaluator started holding it (see {@link epoch}). */
+  private readonly epochs = new Map<number, number>();
   private lastRefreshMs = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -85,6 +87,15 @@ export class LeaseKeeper {
   holds(shard: number): boolean {
     const expires = this.held.get(shard);
     return expires !== undefined && this.now() < expires;
+  }
+
+  /**
+   * A number that changes each time this evaluator starts holding `shard` again: state
+   * cached while holding it is only valid within one epoch (another collector may have
+   * evaluated the shard's rules in between).
+   */
+  epoch(shard: number): number {
+    return this.epochs.get(shard) ?? 0;
   }
 
   /** Shards this evaluator may evaluate now. */
@@ -142,12 +153,15 @@ export class LeaseKeeper {
     for (let s = 0; s < this.shards; s++)
       if (after.get(`shard:${s}`)?.holder === this.holder) confirmed.add(s);
     const wasAcquired = new Set(this.acquired);
+    const wasHeld = new Set(this.heldShards());
     this.held.clear();
     this.acquired.clear();
     for (const s of confirmed) {
       // Held before this refresh, or acquired at the last one and still ours: use it.
-      if (keep.includes(s) || wasAcquired.has(s)) this.held.set(s, expires);
-      else this.acquired.add(s);
+      if (keep.includes(s) || wasAcquired.has(s)) {
+        this.held.set(s, expires);
+        if (!wasHeld.has(s)) this.epochs.set(s, this.epoch(s) + 1);
+      } else this.acquired.add(s);
     }
   }
 
