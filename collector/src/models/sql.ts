@@ -42,7 +42,7 @@ export interface LevelSql {
  * {@link fromWithPrices}; 0 for a model without a price). Input tokens include cached ones
  * (GenAI conventions), so only the rest pay the input price.
  */
-const COST = `sum(cost_usd + (greatest(toInt64(input_tokens) - toInt64(cache_read_tokens), 0) * price_in
+export const COST = `sum(cost_usd + (greatest(toInt64(input_tokens) - toInt64(cache_read_tokens), 0) * price_in
       + cache_read_tokens * price_cached + output_tokens * price_out) / 1e6)`;
 
 /**

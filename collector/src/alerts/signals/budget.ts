@@ -1,4 +1,4 @@
-import { fromWithPrices, LEVEL_SQL } from '../../models/sql.js';
+import { COST, fromWithPrices, LEVEL_SQL } from '../../models/sql.js';
 import type { SignalContext, SignalSample } from '../contract.js';
 import { type Grid, gridParams, pointsOfRow, rowsRange, windowLevel } from './grid.js';
 import { type BaseSignal, durationMs } from './schema.js';
@@ -51,10 +51,8 @@ export async function budgetPoints(
     name === lv.table ? `(${source}) AS src` : ctx.db.table(name),
   );
   const rows = await ctx.db.rows<{ k: number | string; g: string; cost: number }>(
-    `SELECT k, g, agg_cost_usd AS cost FROM (
-       SELECT arrayJoin(${pointsOfRow(levelTsMs(level))}) AS k, g, ${lv.aggregates}
-       FROM ${from} GROUP BY k, g
-     ) ORDER BY k`,
+    `SELECT arrayJoin(${pointsOfRow(levelTsMs(level))}) AS k, g, ${COST} AS cost
+     FROM ${from} GROUP BY k, g ORDER BY k`,
     params,
   );
   const worst = new Map<number, { cost: number; groups: number }>();

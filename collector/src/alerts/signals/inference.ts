@@ -1,4 +1,4 @@
-import { fromWithPrices, LEVEL_SQL } from '../../models/sql.js';
+import { COST, fromWithPrices, LEVEL_SQL } from '../../models/sql.js';
 import { QUANTILE_LEVELS } from '../../models/stats.js';
 import type { SignalContext, SignalSample } from '../contract.js';
 import {
@@ -89,7 +89,7 @@ function aggregates(s: InferenceSignal, raw: boolean): { v: string; n: string } 
       return { v, n: requests };
     }
     case 'cost':
-      return { v: 'agg_cost_usd', n: 'agg_requests' };
+      return { v: COST, n: requests };
   }
 }
 
@@ -118,7 +118,7 @@ export async function inferencePoints(
   const from = priced ? fromWithPrices(lv, ctx.db.table) : ctx.db.table(lv.table);
   const rows = await ctx.db.rows<{ k: number | string; v: number | null; n: number | string }>(
     `SELECT arrayJoin(${pointsOfRow(levelTsMs(level))}) AS k,
-       ${priced ? `${lv.aggregates},` : ''} ${v} AS v, ${n} AS n
+       ${v} AS v, ${n} AS n
      FROM ${from} WHERE ${w.sql}
      GROUP BY k ORDER BY k`,
     { ...w.params, ...gridParams(grid, windowMs, level) },
