@@ -101,7 +101,7 @@ test('spans go in through the Distributed table, views derive their rows on the 
   );
   expect(inf).toEqual([{ n: 1 }]);
   const models = await c.api<{ models: { model: string; requests: number }[] }>(
-    '/api/v1/models?from=' + (Date.now() - 3_600_000),
+    `/api/v1/models?from=${Date.now() - 3_600_000}`,
   );
   expect(models.models.find((m) => m.model === 'gpt-x')?.requests).toBe(1);
 });
@@ -114,4 +114,47 @@ test('a restart on the same cluster finds every migration applied', async () => 
     'SELECT count() AS n FROM aiobs_schema_migrations FINAL',
   );
   expect(applied[0]!.n).toBeGreaterThan(15);
+});
+
+test('collectors are stateless: two on one cluster share what either stores', async () => {
+  const other = await startCollector({
+    clickhouse: ch,
+    env: { CLICKHOUSE_CLUSTER: 'aiobs_cluster' },
+  });
+  try {
+    const traceId = randomBytes(16).toString('hex');
+    const now = BigInt(Date.now()) * 1_000_000n;
+    // Ingest through the second collector with the key the first one seeded, read through
+    // the first with its own admin token.
+    const res = await fetch(`${other.url}/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [] },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId,
+                    spanId: randomBytes(8).toString('hex'),
+                    name: 'side-by-side',
+                    kind: 2,
+                    startTimeUnixNano: String(now),
+                    endTimeUnixNano: String(now + 1_000_000n),
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(res.status, await res.text()).toBe(200);
+    const trace = await c.api<{ spans: { name: string }[] }>(`/api/v1/traces/${traceId}`);
+    expect(trace.spans.map((s) => s.name)).toEqual(['side-by-side']);
+  } finally {
+    await other.stop();
+  }
 });

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { Config } from '../config.js';
 
 /**
@@ -95,6 +95,9 @@ async function openServer(config: Config): Promise<Engine> {
     password: config.clickhousePassword,
     request_timeout: Math.max(30_000, config.queryTimeoutSeconds * 1000 + 5_000),
     compression: { request: false, response: true },
+    // The client would print every failed request to stderr as multi-line text; the
+    // collector logs the errors it acts on itself, as JSON lines.
+    log: { level: ClickHouseLogLevel.OFF },
     // Inserts into Distributed tables are queued on the receiving node and sent to the
     // shards later by default; an acknowledged write must already be on its shard.
     ...(config.clickhouseCluster
