@@ -8,7 +8,6 @@ import type {
   ChannelTestResponse,
 } from '../../api/types.js';
 import { NotFoundError } from '../../errors.js';
-import type { AppEnv } from '../../middleware/auth.js';
 import { parseProject } from '../../query/params.js';
 import { type ChannelSpec, channelSchema } from './channel-schema.js';
 import type { ChannelsRepo, StoredChannel } from './channels-repo.js';
@@ -99,7 +98,7 @@ export function channelRoutes(deps: {
   publicUrl?: string;
 }) {
   const { repo, outbox } = deps;
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   const parse = async (c: Context) => (await parseBody(c, channelSchema, SHAPE)) as ChannelSpec;
 
   app.post('/', async function createChannel(c) {

@@ -1,7 +1,6 @@
 import type { Hono } from 'hono';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import type { AppEnv } from '../../middleware/auth.js';
 import type { Db } from '../../storage/db.js';
 import type { Engine } from '../../storage/engine.js';
 import type { Notifier } from '../contract.js';
@@ -33,11 +32,11 @@ export interface Delivery {
   /** Takes the lifecycle's notifications into the persisted inbox. */
   notifier: Notifier;
   /** Mounted at `/api/v1/channels`. */
-  channels: Hono<AppEnv>;
+  channels: Hono;
   /** Mounted at `/api/v1/silences`. */
-  silences: Hono<AppEnv>;
+  silences: Hono;
   /** Mounted at `/api/v1/maintenance-windows`. */
-  maintenance: Hono<AppEnv>;
+  maintenance: Hono;
   /** Starts the worker (routing, grouping, webhooks); it first resumes what the tables hold. */
   start(): void;
   /** Stops the worker after the tick in progress. */

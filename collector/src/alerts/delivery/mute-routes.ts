@@ -7,7 +7,6 @@ import type {
   SilencesResponse,
 } from '../../api/types.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
-import type { AppEnv } from '../../middleware/auth.js';
 import { parseProject } from '../../query/params.js';
 import type { MaintenanceRepo, MaintenanceWindow } from './maintenance-repo.js';
 import { matcherSchema } from './matchers.js';
@@ -69,7 +68,7 @@ function windowView(w: MaintenanceWindow, now = Date.now()): ApiWindow {
  * does (it stays listed as expired).
  */
 export function silenceRoutes(repo: SilencesRepo) {
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   app.post('/', async function createSilence(c) {
     const project = parseProject(c.req.query('project'));
     const b = await parseBody(
@@ -139,7 +138,7 @@ function scheduleOf(b: z.output<typeof windowSchema>): Schedule {
  * `matchers` select (every alert of the project when there are none).
  */
 export function maintenanceRoutes(repo: MaintenanceRepo) {
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   const SHAPE =
     '{"name", "matchers"?, "startsAt", "endsAt"} or {"name", "matchers"?, "recurrence": {"days", "start", "end", "timezone"?}}';
   const read = async (c: Context) => {
