@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// Drift benchmark (issue 9, item 8): `--features` features (default 20; a fifth categorical)
+// with `--values` stored values each in the current window (default 500,000: 10 million in
+// all) against a stored baseline of `--baseline` values per feature (default 100,000), on the
+// embedded engine. Times the per-feature statistics and verdicts (GET /api/v1/drift's work:
+// four engine queries and the arithmetic), each query alone, and the reference-derived
+// thresholds apart. Rows are generated inside the engine (`numbers()`), not sent over OTLP:
+// this measures the drift computation, not ingest (bench/ingest.mjs does that).
+// Usage: npm run bench -- drift [--features 20] [--values 500000] [--baseline 100000] [--rounds 5]
+// Needs the built collector (`npm run build`).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { ROOT } from './lib/collector-process.mjs';
+
+const dist = (p) => import(join(ROOT, 'collector', 'dist', p));
+const { loadConfig } = await dist('config.js');
+const { openEngine } = await dist('storage/engine.js');
+const { migrate } = await dist('storage/migrate.js');
+const { createDb } = await dist('storage/db.js');
+const { createDriftRepo } = await dist('drift/repo.js');
+const { judge } = await dist('drift/verdict.js');
+const sql = await dist('drift/sql.js');
+
+const { values: opt } = parseArgs({
+  options: {
+    features: { type: 'string', default: '20' },
+    values: { type: 'string', default: '500000' },
+    baseline: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '5' },
+  },
+});
+const FEATURES = Number(opt.features);
+const VALUES = Number(opt.values);
+const BASELINE = Number(opt.baseline);
+const ROUNDS = Number(opt.rounds);
+const CATEGORICAL = Math.floor(FEATURES / 5);
+
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
+const dir = mkdtempSync(join(tmpdir(), 'aiobs-bench-drift-'));
+const engine = await openEngine(loadConfig({ dataDir: dir }, {}));
+try {
+  await migrate(engine, { retentionDays: 30, fsync: false }, pino({ level: 'silent' }));
+  const db = createDb(engine);
+  const HOUR = 3_600_000;
+  const toMs = Math.floor(Date.now() / HOUR) * HOUR;
+  const fromMs = toMs - HOUR;
+  const total = FEATURES * VALUES;
+  // Feature i: numeric normal (every third shifted by 0.2 sd) or categorical over 12
+  // categories (the last one skewed). Times spread evenly over the hour.
+  const value = (n, shift) => `
+    'feature' AS kind, concat('f', leftPad(toString(${n} % ${FEATURES}), 2, '0')) AS feature,
+    (${n} % ${FEATURES}) >= ${CATEGORICAL} AS is_num,
+    randNormal(0, 1, ${n}) + if((${n} % ${FEATURES}) % 3 = 0, ${shift}, 0) AS x`;
+  let t = performance.now();
+  await engine.client.command({
+    query: `INSERT INTO aiobs_feature_values
+      (project_id, model, version, variant, kind, feature, time, prediction_id, is_numeric, num, cat)
+      SELECT 'default', 'bench', 'v1', '', kind, feature,
+        fromUnixTimestamp64Milli(toInt64(${fromMs} + intDiv(number, ${FEATURES}) * ${HOUR / VALUES})),
+        toString(intDiv(number, ${FEATURES})), is_num, if(is_num, x, 0),
+        if(is_num, '', concat('c', toString(least(11, toUInt32(abs(x) * 4 + if((number % ${FEATURES}) = ${CATEGORICAL - 1}, 1, 0))))))
+      FROM (SELECT number, ${value('number', 0.2)} FROM numbers(${total}))`,
+  });
+  console.log(
+    `stored ${total.toLocaleString()} values in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  t = performance.now();
+  await engine.client.command({
+    query: `INSERT INTO aiobs_baseline_values (project_id, baseline_id, kind, feature, is_numeric, num, cat)
+      SELECT 'default', 'bench-baseline', kind, feature, is_num, if(is_num, x, 0),
+        if(is_num, '', concat('c', toString(least(11, toUInt32(abs(x) * 4)))))
+      FROM (SELECT number, ${value('number', 0)} FROM numbers(${FEATURES * BASELINE}))`,
+  });
+  console.log(
+    `baseline of ${(FEATURES * BASELINE).toLocaleString()} values in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  await engine.client.command({ query: 'OPTIMIZE TABLE aiobs_feature_values FINAL' });
+
+  const repo = createDriftRepo(db);
+  const request = {
+    project: 'default',
+    model: 'bench',
+    reference: { baselineId: 'bench-baseline' },
+    current: { fromMs, toMs, version: 'v1' },
+  };
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const fmt = (ms) => `${ms.toFixed(0)} ms`;
+
+  const whole = [];
+  let judged;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    const stats = await repo.featureStats(request);
+    judged = stats.map((s) => ({ s, j: judge(s, 'auto', 100) }));
+    whole.push(performance.now() - t0);
+  }
+  const counts = judged.map(({ s }) => `${s.referenceCount}/${s.currentCount}`);
+  if (new Set(counts).size !== 1 || counts.length !== FEATURES)
+    throw new Error(`unexpected counts: ${counts.join(', ')}`);
+  const verdicts = {};
+  for (const { j } of judged) verdicts[j.verdict] = (verdicts[j.verdict] ?? 0) + 1;
+  console.log(
+    `\nper-feature statistics and verdicts, ${FEATURES} features × ${VALUES.toLocaleString()} values vs ${BASELINE.toLocaleString()}:` +
+      `\n  median ${fmt(median(whole))}, min ${fmt(Math.min(...whole))}, max ${fmt(Math.max(...whole))} over ${ROUNDS} rounds` +
+      `\n  verdicts: ${JSON.stringify(verdicts)}`,
+  );
+
+  const q = {
+    ...request,
+    table: 'aiobs_feature_values',
+    reference: { baselineId: 'bench-baseline', table: 'aiobs_baseline_values' },
+  };
+  const params = sql.driftParams(q);
+  console.log('each query alone (median):');
+  for (const [name, text] of [
+    ['counts', sql.countsSql(q)],
+    ['numeric bins (deciles, PSI/JS inputs)', sql.numericBinsSql(q)],
+    ['numeric tests (KS, Wasserstein)', sql.numericTestsSql(q)],
+    ['category counts', sql.categoriesSql(q)],
+  ]) {
+    const times = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const t0 = performance.now();
+      await db.rows(text, params);
+      times.push(performance.now() - t0);
+    }
+    console.log(`  ${name}: ${fmt(median(times))}`);
+  }
+
+  const stats = await repo.featureStats(request);
+  const limits = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    await repo.referenceLimits(request, stats);
+    limits.push(performance.now() - t0);
+  }
+  console.log(
+    `reference-derived thresholds (chunks of the current size; with 500,000 current values vs 100,000 none fit): ${fmt(median(limits))}`,
+  );
+  // The case the chunks are for: a window well under the baseline's size (1 minute: about
+  // 8,300 values per feature at the default rate, 12 chunks of 100,000).
+  const small = { ...request, current: { fromMs: toMs - 60_000, toMs, version: 'v1' } };
+  const smallStats = await repo.featureStats(small);
+  const smallTimes = [];
+  let chunked = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    const l = await repo.referenceLimits(small, smallStats);
+    smallTimes.push(performance.now() - t0);
+    chunked = [...l.values()].filter((x) => x !== null).length;
+  }
+  console.log(
+    `reference-derived thresholds, 1-minute window (${smallStats[0]?.currentCount} values per feature, ${chunked} features with limits): ${fmt(median(smallTimes))}`,
+  );
+  console.log('multivariate score: not implemented yet (docs/drift.md)');
+} finally {
+  await engine.close();
+  rmSync(dir, { recursive: true, force: true });
+}
