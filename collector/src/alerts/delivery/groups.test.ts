@@ -10,7 +10,11 @@ const init = {
 };
 const never = () => false;
 
-function alert(fp: string, status: 'firing' | 'resolved', nid: string): Omit<GroupAlert, 'sent'> {
+function alert(
+  fp: string,
+  status: 'firing' | 'resolved',
+  nid: string,
+): Omit<GroupAlert, 'sent' | 'notified'> {
   return {
     notificationId: nid,
     status,
@@ -87,6 +91,16 @@ describe('aggregation groups', () => {
     muted = false;
     expect(isDue(g, 30_000 + t.groupIntervalMs, t, isMuted)).toBe(true);
     expect(flush(g, 330_000, isMuted).alerts.map((a) => a.fingerprint)).toEqual(['x']);
+  });
+
+  it('still sends the resolution of an alert notified before, even if a later change was not sent', () => {
+    let g = flush(addAlert(undefined, init, alert('x', 'firing', 'n1'), 0, t)!, 30_000, never)
+      .next!;
+    g = addAlert(g, init, alert('x', 'firing', 'n2'), 40_000, t)!; // e.g. severity changed
+    g = addAlert(g, init, alert('x', 'resolved', 'n3'), 41_000, t)!;
+    const f = flush(g, 330_000, never);
+    expect(f.alerts.map((a) => `${a.fingerprint}:${a.status}`)).toEqual(['x:resolved']);
+    expect(f.next).toBeUndefined();
   });
 
   it('makes the same id when the same flush is repeated (after a crash)', () => {

@@ -20,6 +20,8 @@ export interface GroupAlert extends MessageAlert {
   notificationId: string;
   /** This alert, in its current status, went out in a notification. */
   sent: boolean;
+  /** Some status of this alert went out from this group (so its resolution must too). */
+  notified?: boolean;
 }
 
 /** One group's state. */
@@ -68,19 +70,20 @@ export function groupOf(
 export function addAlert(
   group: GroupState | undefined,
   init: { project: string; channelId: string; key: string; labels: Record<string, string> },
-  alert: Omit<GroupAlert, 'sent'>,
+  alert: Omit<GroupAlert, 'sent' | 'notified'>,
   nowMs: number,
   t: GroupTimings,
 ): GroupState | undefined {
   const held = group?.alerts[alert.fingerprint];
-  if (alert.status === 'resolved' && !held?.sent) {
+  const notified = held ? (held.notified ?? held.sent) : false;
+  if (alert.status === 'resolved' && !notified) {
     if (!held || !group) return undefined;
     // Resolved before it was ever sent: it leaves quietly, as Alertmanager's would.
     const { [alert.fingerprint]: _, ...rest } = group.alerts;
     return { ...group, alerts: rest };
   }
   if (held && held.notificationId === alert.notificationId) return undefined;
-  const entry: GroupAlert = { ...alert, sent: false };
+  const entry: GroupAlert = { ...alert, sent: false, notified };
   if (!group)
     return {
       ...init,
@@ -131,7 +134,7 @@ export function flush(
     const shown = !muted(a);
     // A resolved alert leaves once sent, or at once when muted (its firing was muted too).
     if (a.status === 'resolved') continue;
-    alerts[a.fingerprint] = shown ? { ...a, sent: true } : a;
+    alerts[a.fingerprint] = shown ? { ...a, sent: true, notified: true } : a;
   }
   const hash = createHash('sha256')
     .update(`${g.project}\n${g.channelId}\n${g.key}\n${g.createdMs}\n${g.seq}`)

@@ -27,16 +27,23 @@ export interface DeliveryDeps {
   resolve?: Resolver;
 }
 
+/**
+ * Routes mounted into the authenticated API, whatever its context variables: delivery's
+ * handlers read none, and naming the API's env type would import from the routes layer.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the mounting app's Env, unknown from this layer
+export type MountedRoutes = Hono<any>;
+
 /** The delivery half of alerting: the notifier, its routes, and its worker's lifecycle. */
 export interface Delivery {
   /** Takes the lifecycle's notifications into the persisted inbox. */
   notifier: Notifier;
   /** Mounted at `/api/v1/channels`. */
-  channels: Hono;
+  channels: MountedRoutes;
   /** Mounted at `/api/v1/silences`. */
-  silences: Hono;
+  silences: MountedRoutes;
   /** Mounted at `/api/v1/maintenance-windows`. */
-  maintenance: Hono;
+  maintenance: MountedRoutes;
   /** Starts the worker (routing, grouping, webhooks); it first resumes what the tables hold. */
   start(): void;
   /** Stops the worker after the tick in progress. */

@@ -173,7 +173,7 @@ export function createWorker(deps: WorkerDeps) {
           receiver: channel.spec.name,
           groupKey: `${channel.id}:${g.key}`,
           groupLabels: g.labels,
-          alerts: out.alerts.map(({ notificationId: _, sent: __, ...a }) => a),
+          alerts: out.alerts.map(({ notificationId: _, sent: __, notified: ___, ...a }) => a),
           externalURL: deps.publicUrl ?? '',
         });
         let body: string | undefined;
