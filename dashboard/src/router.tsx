@@ -27,6 +27,13 @@ const ComparePage = lazyRouteComponent(
 const TracesPage = lazyRouteComponent(() => import('./features/traces/index.js'), 'TracesPage');
 const TracePage = lazyRouteComponent(() => import('./features/traces/trace-page.js'), 'TracePage');
 
+const InfrastructurePage = lazyRouteComponent(
+  () => import('./features/infrastructure/index.js'),
+  'InfrastructurePage',
+);
+
+const DriftPage = lazyRouteComponent(() => import('./features/drift/index.js'), 'DriftPage');
+
 const rootRoute = createRootRoute({ component: Outlet });
 
 const signInRoute = createRoute({
@@ -109,7 +116,40 @@ const traceRoute = createRoute({
   },
 });
 
-const planned = (['drift', 'infrastructure', 'alerts', 'settings'] as const).map((page) =>
+const infrastructureRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/infrastructure',
+  validateSearch: (
+    raw: Record<string, unknown>,
+  ): { host?: string; gpu?: string; model?: string } => ({
+    host: optionalParam(raw.host),
+    gpu: optionalParam(raw.gpu),
+    model: optionalParam(raw.model),
+  }),
+  component: function InfrastructureRoute() {
+    const { host, gpu, model } = infrastructureRoute.useSearch();
+    return <InfrastructurePage host={host} gpu={gpu} model={model} />;
+  },
+});
+
+const driftRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/drift',
+  validateSearch: (
+    raw: Record<string, unknown>,
+  ): { model?: string; baseline?: string; feature?: string; kind?: 'prediction' } => ({
+    model: optionalParam(raw.model),
+    baseline: optionalParam(raw.baseline),
+    feature: optionalParam(raw.feature),
+    kind: raw.kind === 'prediction' ? 'prediction' : undefined,
+  }),
+  component: function DriftRoute() {
+    const s = driftRoute.useSearch();
+    return <DriftPage model={s.model} baseline={s.baseline} feature={s.feature} kind={s.kind} />;
+  },
+});
+
+const planned = (['alerts', 'settings'] as const).map((page) =>
   createRoute({
     getParentRoute: () => appRoute,
     path: `/${page}`,
@@ -126,6 +166,8 @@ const routeTree = rootRoute.addChildren([
     compareRoute,
     tracesRoute,
     traceRoute,
+    infrastructureRoute,
+    driftRoute,
     ...planned,
   ]),
 ]);

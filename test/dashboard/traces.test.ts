@@ -174,7 +174,7 @@ describe('Traces page', () => {
       await expectClean(`traces (${theme})`);
       await page.goBack();
     }
-  });
+  }, 180_000);
 
   test('an unknown trace id says it is not stored; a range without traces offers the SDK', async () => {
     problems.allow(/404 GET .*\/api\/v1\/traces\/0{32}/);

@@ -40,6 +40,8 @@ export interface TimeSeriesChartProps {
   toMs: number;
   annotations?: Annotation[];
   height?: number;
+  /** The y axis's bounds, e.g. `[0, 1]` for a ratio (default: fitted to the data from 0). */
+  yDomain?: [number, number];
   /** Called with the range dragged across the chart (drag-to-zoom). */
   onZoom?: (fromMs: number, toMs: number) => void;
 }
@@ -58,6 +60,7 @@ export function TimeSeriesChart({
   toMs,
   annotations = [],
   height = 220,
+  yDomain,
   onZoom,
 }: TimeSeriesChartProps) {
   const span = toMs - fromMs;
@@ -101,6 +104,7 @@ export function TimeSeriesChart({
             stroke="var(--muted)"
             fontSize={11}
             width={64}
+            domain={yDomain ?? [0, 'auto']}
             tickFormatter={(v: number) => format(v)}
             label={{
               value: unit,

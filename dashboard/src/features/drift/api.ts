@@ -1,0 +1,107 @@
+import type {
+  DriftBaselineDetail,
+  DriftBaselinesResponse,
+  DriftHistogramResponse,
+  DriftResponse,
+  DriftSeriesResponse,
+} from '@aiobs/api-types';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, toQuery } from '../../lib/api-client.js';
+import type { ResolvedRange } from '../../lib/time-range.js';
+import { useRangeQuery } from '../../lib/use-range.js';
+import { previousWindow } from './prepare.js';
+
+/** Every stored baseline. */
+export function useBaselines() {
+  return useQuery({
+    queryKey: ['drift-baselines'],
+    queryFn: ({ signal }) => api<DriftBaselinesResponse>('/drift/baselines', { signal }),
+  });
+}
+
+/**
+ * Each feature's drift over the URL's range against `baseline`, or without one against the
+ * window just before the range.
+ */
+export function useDrift(
+  model: string | undefined,
+  baseline: string | undefined,
+  enabled: boolean,
+) {
+  return useRangeQuery(
+    ['drift', model, baseline],
+    (r: ResolvedRange, signal) =>
+      api<DriftResponse>(
+        `/drift${toQuery({
+          model,
+          from: r.from,
+          to: r.to,
+          ...(baseline ? { baseline } : previousWindow(r.fromMs, r.toMs)),
+        })}`,
+        { signal },
+      ),
+    Boolean(model) && enabled,
+  );
+}
+
+/** PSI per window of every feature (or one) against `baseline`. */
+export function useDriftSeries(model: string, baseline: string | undefined) {
+  return useRangeQuery(
+    ['drift-series', model, baseline],
+    (r: ResolvedRange, signal) =>
+      api<DriftSeriesResponse>(
+        `/drift/series${toQuery({ model, baseline, from: r.from, to: r.to, measure: 'psi' })}`,
+        { signal },
+      ),
+    Boolean(baseline),
+  );
+}
+
+/** One feature's reference and current distribution. */
+export function useDriftHistogram(
+  model: string,
+  baseline: string | undefined,
+  feature: string | undefined,
+  kind: 'feature' | 'prediction',
+) {
+  return useRangeQuery(
+    ['drift-histogram', model, baseline, feature, kind],
+    (r: ResolvedRange, signal) =>
+      api<DriftHistogramResponse>(
+        `/drift/histogram${toQuery({ model, baseline, feature, kind, from: r.from, to: r.to })}`,
+        { signal },
+      ),
+    Boolean(baseline && feature),
+  );
+}
+
+/** What a new baseline pins: a model version, or a time range. */
+export type NewBaseline =
+  | { name: string; model: string; version: string; default?: boolean }
+  | { name: string; model: string; from: string; to: string; default?: boolean };
+
+/** Create, delete and make-default of baselines; each refreshes the list. */
+export function useBaselineMutations() {
+  const qc = useQueryClient();
+  const done = () => qc.invalidateQueries({ queryKey: ['drift-baselines'] });
+  return {
+    create: useMutation({
+      mutationFn: (b: NewBaseline) =>
+        api<DriftBaselineDetail>('/drift/baselines', { method: 'POST', body: JSON.stringify(b) }),
+      onSuccess: done,
+    }),
+    remove: useMutation({
+      mutationFn: (id: string) =>
+        api<void>(`/drift/baselines/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+      onSuccess: done,
+    }),
+    makeDefault: useMutation({
+      mutationFn: (id: string) =>
+        api<unknown>(`/drift/baselines/${encodeURIComponent(id)}`, {
+          method: 'PATCH',
+          body: JSON.stringify({ default: true }),
+        }),
+      onSuccess: done,
+    }),
+  };
+}

@@ -1,0 +1,140 @@
+import type {
+  DriftBaseline,
+  DriftHistogramResponse,
+  DriftSeriesResponse,
+  FeatureDriftResponse,
+} from '@aiobs/api-types';
+import { describe, expect, test } from 'vitest';
+import {
+  describeScore,
+  histogramBars,
+  pickBaseline,
+  previousWindow,
+  seriesRows,
+  sortFeatures,
+} from './prepare.js';
+
+const baseline = (
+  id: string,
+  model: string,
+  createdAt: string,
+  isDefault = false,
+): DriftBaseline => ({
+  id,
+  name: id,
+  model,
+  source: 'version',
+  version: 'v1',
+  fromMs: 0,
+  toMs: 0,
+  cap: 100_000,
+  createdAt,
+  isDefault,
+});
+
+describe('the reference', () => {
+  const all = [
+    baseline('old', 'm', '2026-12-01T00:00:00.000Z'),
+    baseline('new', 'm', '2026-12-02T00:00:00.000Z'),
+    baseline('other', 'x', '2026-12-03T00:00:00.000Z'),
+  ];
+  test('the URL’s baseline, else the default, else the newest of the model', () => {
+    expect(pickBaseline(all, 'm', 'old')?.id).toBe('old');
+    expect(pickBaseline(all, 'm', 'other')?.id).toBe('new');
+    expect(
+      pickBaseline([...all, baseline('def', 'm', '2026-11-01T00:00:00.000Z', true)], 'm')?.id,
+    ).toBe('def');
+    expect(pickBaseline(all, 'none')).toBeUndefined();
+  });
+
+  test('without a baseline, the window just before the current one', () => {
+    const T = Date.parse('2026-12-02T01:00:00.000Z');
+    expect(previousWindow(T, T + 3_600_000)).toEqual({
+      refFrom: '2026-12-02T00:00:00.000Z',
+      refTo: '2026-12-02T01:00:00.000Z',
+    });
+  });
+});
+
+const feature = (
+  name: string,
+  verdict: FeatureDriftResponse['verdict'],
+  extra: Partial<FeatureDriftResponse> = {},
+) =>
+  ({
+    feature: name,
+    verdict,
+    measure: null,
+    score: null,
+    threshold: null,
+    ...extra,
+  }) as FeatureDriftResponse;
+
+test('features sort worst first, then by name', () => {
+  expect(
+    sortFeatures([
+      feature('b', 'no_drift'),
+      feature('z', 'insufficient_data'),
+      feature('c', 'drift'),
+      feature('a', 'no_drift'),
+      feature('m', 'moderate'),
+    ]).map((f) => f.feature),
+  ).toEqual(['c', 'm', 'a', 'b', 'z']);
+});
+
+test('a score says its measure and which side of its threshold drifts', () => {
+  expect(
+    describeScore(feature('a', 'drift', { measure: 'ks', score: 1.2e-19, threshold: 0.05 })),
+  ).toBe('KS p-value 1.2e-19 (drift < 0.05)');
+  expect(
+    describeScore(feature('a', 'drift', { measure: 'wasserstein', score: 0.3312, threshold: 0.1 })),
+  ).toBe('Wasserstein (normed) 0.331 (drift ≥ 0.1)');
+  expect(describeScore(feature('a', 'insufficient_data'))).toBe('—');
+});
+
+test('series rows: a line per feature (and version), points at each window’s end', () => {
+  const res = {
+    series: [
+      {
+        kind: 'feature',
+        feature: 'amount',
+        version: null,
+        variant: null,
+        points: [
+          { from: '2026-12-02T00:00:00.000Z', to: '2026-12-02T00:10:00.000Z', score: 0.3 },
+          { from: '2026-12-02T00:10:00.000Z', to: '2026-12-02T00:20:00.000Z', score: null },
+        ],
+      },
+      {
+        kind: 'prediction',
+        feature: 'prediction.score',
+        version: 'v2',
+        variant: null,
+        points: [{ from: '2026-12-02T00:00:00.000Z', to: '2026-12-02T00:10:00.000Z', score: 0.1 }],
+      },
+    ],
+  } as unknown as DriftSeriesResponse;
+  const { rows, lines } = seriesRows(res);
+  expect(lines).toEqual(['amount', 'prediction.score · v2']);
+  expect(rows).toEqual([
+    { t: Date.parse('2026-12-02T00:10:00.000Z'), amount: 0.3, 'prediction.score · v2': 0.1 },
+    { t: Date.parse('2026-12-02T00:20:00.000Z'), amount: null },
+  ]);
+});
+
+test('histogram bars: numeric bins by their edges, open ends, categories by name', () => {
+  const res = {
+    bins: [
+      { lower: null, upper: 10, reference: 0.1, current: 0 },
+      { lower: 10, upper: 12.345, reference: 0.5, current: 0.2 },
+      { lower: 12.345, upper: null, reference: 0.4, current: 0.8 },
+      { category: 'FR', reference: 1, current: 1 },
+    ],
+  } as unknown as DriftHistogramResponse;
+  expect(histogramBars(res)).toEqual([
+    { bin: '< 10', reference: 0.1, current: 0 },
+    { bin: '10–12.3', reference: 0.5, current: 0.2 },
+    { bin: '≥ 12.3', reference: 0.4, current: 0.8 },
+    { bin: 'FR', reference: 1, current: 1 },
+  ]);
+});
