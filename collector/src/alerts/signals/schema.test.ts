@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decidesOwnBreach, durationMs, SIGNAL_KINDS, signalSchema } from './schema.js';
 
@@ -39,6 +40,15 @@ describe('signalSchema', () => {
     ]);
     expect(issues({ kind: 'slo', objective: { kind: 'errors' }, target: 1 })).toEqual(['target']);
     expect(issues({ kind: 'budget', limitUsd: 10, window: '30 days' })).toEqual(['window']);
+    expect(issues({ kind: 'budget', limitUsd: 10, window: '0s' })).toEqual(['window']);
+    expect(
+      issues({ kind: 'slo', objective: { kind: 'errors' }, target: 0.9, period: '1h' }),
+    ).toEqual(['period']);
+    const of = { kind: 'errorRate' };
+    expect(issues({ kind: 'anomaly', of, seasonality: 'weekly', minHistory: 9 })).toEqual([
+      'minHistory',
+    ]);
+    expect(issues({ kind: 'anomaly', of, seasonality: 'daily', minHistory: 14 })).toEqual([]);
   });
 
   it('takes the common filters (each kind those it can honour)', () => {
@@ -143,5 +153,51 @@ describe('scope of filters and SLO thresholds', () => {
     expect(
       issues({ kind: 'slo', objective: { kind: 'ttft', thresholdMs: 2560 }, target: 0.99 }),
     ).toEqual([]);
+  });
+});
+
+describe('malformed signals', () => {
+  it('are refused with issues, never a throw', () => {
+    const bad: unknown[] = [
+      null,
+      'latency',
+      42,
+      [],
+      {},
+      { kind: 'anomaly' },
+      { kind: 'anomaly', of: 5 },
+      { kind: 'anomaly', of: { kind: 'anomaly' } },
+      { kind: 'anomaly', of: { kind: 'errorRate' }, seasonality: 'hourly', minHistory: 99 },
+      { kind: 'composite' },
+      { kind: 'composite', signals: 'x' },
+      { kind: 'composite', signals: [null, 5] },
+      { kind: 'composite', signals: [{ signal: 5 }, { signal: { kind: 'x' } }] },
+      { kind: 'slo', objective: 7, target: 2 },
+      { kind: 'slo', objective: { kind: 'ttft', thresholdMs: 'x' }, target: 0.9 },
+      { kind: 'budget', limitUsd: -1, by: { attribute: 7 }, window: 5 },
+      { kind: 'latency', quantile: Number.NaN, attributes: 'x', gpu: 5 },
+    ];
+    for (const input of bad) {
+      const r = signalSchema.safeParse(input);
+      expect(r.success, JSON.stringify(input)).toBe(false);
+    }
+  });
+
+  it('survive arbitrary JSON around each kind', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SIGNAL_KINDS),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        (kind, rest) => {
+          signalSchema.safeParse({ ...rest, kind });
+          signalSchema.safeParse({ kind: 'anomaly', of: { ...rest, kind } });
+          signalSchema.safeParse({
+            kind: 'composite',
+            signals: [{ signal: { ...rest, kind } }, rest],
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

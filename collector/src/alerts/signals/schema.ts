@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QUANTILE_LEVELS } from '../../models/stats.js';
+import { HISTORY_POINTS } from './anomaly.js';
 import { type FilterKey, filterRefusal, thresholdRefusal } from './scope.js';
 
 /**
@@ -17,19 +18,37 @@ import { type FilterKey, filterRefusal, thresholdRefusal } from './scope.js';
 const name = z.string().min(1).max(256);
 
 /** A duration as rules write it: `"500ms"`, `"30s"`, `"5m"`, `"1h"`, `"7d"`. */
-export const durationTextSchema = z
-  .string()
-  .regex(/^\d+(\.\d+)?(ms|s|m|h|d|w)$/, 'must be a duration like "500ms", "30s", "5m", "1h", "7d"');
+export const durationTextSchema = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h|d|w)$/, {
+  message: 'must be a duration like "500ms", "30s", "5m", "1h", "7d"',
+  abort: true,
+});
 
-/** Milliseconds of a duration that {@link durationTextSchema} accepted. */
-export function durationMs(text: string): number {
+/** Milliseconds of a duration text; NaN when it is not one. */
+function msOrNaN(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(text);
-  if (!m) throw new Error(`not a duration: ${text}`);
+  if (!m) return Number.NaN;
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
     m[2] as 'ms'
   ];
   return Math.round(Number(m[1]) * unit);
 }
+
+/** Milliseconds of a duration that {@link durationTextSchema} accepted. */
+export function durationMs(text: string): number {
+  const ms = msOrNaN(text);
+  if (Number.isNaN(ms)) throw new Error(`not a duration: ${text}`);
+  return ms;
+}
+
+/** A duration between `min` and `max` ms (named in the message as written). */
+function durationBetween(min: number, max: number, bounds: string) {
+  // Checks run after a failed regex too (zod 4): this one must not throw on any text.
+  return durationTextSchema.refine((t) => msOrNaN(t) >= min && msOrNaN(t) <= max, {
+    message: `must be from ${bounds}`,
+  });
+}
+
+const DAY_MS = 86_400_000;
 
 /** The filters every kind takes; each narrows what the signal reads. */
 export const filtersShape = {
@@ -149,7 +168,7 @@ const thresholdKinds = [
     by: z
       .union([z.enum(['project', 'model']), z.strictObject({ attribute: name })])
       .default('project'),
-    window: durationTextSchema.optional(),
+    window: durationBetween(1000, 400 * DAY_MS, '1s to 400d').optional(),
   }),
 ] as const;
 
@@ -170,7 +189,8 @@ const slo = kind('slo', {
     z.strictObject({ kind: z.literal('errors') }),
   ]),
   target: z.number().gt(0).lt(1),
-  period: durationTextSchema.default('30d'),
+  /** At least the longest burn window (6 h); at most what the hourly rollups keep. */
+  period: durationBetween(6 * 3_600_000, 400 * DAY_MS, '6h to 400d').default('30d'),
 });
 
 /** A base signal leaving its seasonal band (median ± threshold · 1.4826 · MAD). */
@@ -178,9 +198,17 @@ const anomaly = kind('anomaly', {
   of: baseSignalSchema,
   seasonality: z.enum(['daily', 'weekly']).default('daily'),
   /** Fewest past points (same hour of previous days or weeks) before a band is drawn. */
-  minHistory: z.int().min(3).max(60).optional(),
+  minHistory: z.int().min(3).optional(),
   /** Distance from the median, in robust spreads, that counts as an anomaly. */
   threshold: z.number().positive().default(3),
+}).superRefine((a, ctx) => {
+  const depth = HISTORY_POINTS[a.seasonality];
+  if (a.minHistory !== undefined && a.minHistory > depth)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['minHistory'],
+      message: `a ${a.seasonality} band looks back ${depth} points at most`,
+    });
 });
 
 /** A side of a composite: a signal with its own condition (anomaly sides decide themselves). */
