@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { generateSecret, signPayload, webhookHeaders } from './sign.js';
@@ -34,5 +35,22 @@ describe('Standard Webhooks signing', () => {
     expect(a['webhook-timestamp']).toBe('1700000000');
     expect(b['webhook-timestamp']).toBe('1700000060');
     expect(a['webhook-signature']).not.toBe(b['webhook-signature']);
+  });
+
+  it('verifies with the reference library for any id, body and secret', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 24, maxLength: 64 }),
+        fc.stringMatching(/^msg_[A-Za-z0-9_-]{1,40}$/),
+        fc.string({ unit: 'grapheme', maxLength: 300 }),
+        (key, id, text) => {
+          const secret = `whsec_${Buffer.from(key).toString('base64')}`;
+          const body = JSON.stringify({ text });
+          const headers = webhookHeaders(secret, id, body);
+          expect(new Webhook(secret).verify(body, headers)).toEqual({ text });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

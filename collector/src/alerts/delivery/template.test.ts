@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTemplate, renderTemplate, TemplateError } from './template.js';
 
@@ -42,5 +43,27 @@ describe('custom body templates', () => {
   it('caps the rendered size', () => {
     const data = { xs: Array.from({ length: 1000 }, () => 'y'.repeat(1000)) };
     expect(() => render('{{#xs}}{{.}}{{/xs}}', data)).toThrow(/exceeds/);
+  });
+
+  it('keeps a JSON template valid JSON whatever the values are', () => {
+    const t =
+      '{"s":"{{status}}","a":[{{#alerts}}"{{labels.x}}"{{^@last}},{{/@last}}{{/alerts}}],"raw":{{{o}}}}';
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 50 }),
+        fc.array(fc.string({ unit: 'binary', maxLength: 20 }), { maxLength: 5 }),
+        // Raw strings are inserted as they are (to compose text), so not as JSON here.
+        fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== 'string'),
+        (status, xs, o) => {
+          const out = JSON.parse(
+            render(t, { status, alerts: xs.map((x) => ({ labels: { x } })), o }),
+          );
+          expect(out.s).toBe(status);
+          expect(out.a).toEqual(xs);
+          expect(out.raw).toEqual(JSON.parse(JSON.stringify(o)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -5,7 +5,8 @@
  *
  * - `{{ path.to.value }}`: the value, escaped for the inside of a JSON string (objects and
  *   lists as their JSON text, escaped the same way).
- * - `{{{ path }}}`: the value raw: strings as they are, everything else as JSON.
+ * - `{{{ path }}}`: the value raw: strings as they are, everything else as JSON (`null`
+ *   included); nothing for a missing value.
  * - `{{# path }}…{{/ path }}`: repeated for each item of a list (the item becomes the
  *   context, `{{ . }}` is the item itself), once for a true value or an object, never
  *   for a missing, false, empty or zero value. `{{^ path }}…{{/ path }}` is the inverse.
@@ -115,8 +116,10 @@ export function renderTemplate(nodes: readonly Node[], data: unknown): string {
     for (const n of ns) {
       if (n.t === 'text') emit(n.text);
       else if (n.t === 'var') {
-        const v = text(lookup(stack, n.path));
-        emit(n.raw ? v : JSON.stringify(v).slice(1, -1));
+        const value = lookup(stack, n.path);
+        // Raw: a JSON value in place (null stays null: `"value": {{{value}}}` is valid JSON).
+        if (n.raw) emit(value === null ? 'null' : text(value));
+        else emit(JSON.stringify(text(value)).slice(1, -1));
       } else {
         const v = lookup(stack, n.path);
         if (n.inverted) {
