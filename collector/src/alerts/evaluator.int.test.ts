@@ -332,3 +332,34 @@ describe('state kept in memory', () => {
     await a.stop();
   }, 120_000);
 });
+
+describe('rules reading the same signal', () => {
+  test('share one read per tick, and each steps its own state', async () => {
+    clock = Date.now() + 14_400_000;
+    const project = 'shared-test';
+    await setSignal('same', 50);
+    const r1 = await rules.create(project, spec('same', { name: 'same critical' }));
+    const r2 = await rules.create(
+      project,
+      spec('same', { name: 'same never', condition: { op: '>', threshold: 1000 } }),
+    );
+    const n = recordingNotifier();
+    const e = evaluator('shared', n.notifier);
+    calls.length = 0;
+    for (let i = 0; i < 40 && calls.filter((c) => c.key === 'same').length < 3; i++) {
+      clock += 250;
+      await e.tick();
+    }
+    const reads = calls.filter((c) => c.key === 'same').map((c) => c.atMs);
+    expect(reads.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(reads).size).toBe(reads.length);
+    const s = await states.load([r1.id, r2.id]);
+    expect(s.get(r1.id)?.state).toBe('firing');
+    expect(s.get(r2.id)?.state).toBe('inactive');
+    expect(s.get(r1.id)?.lastEvalMs).toBe(s.get(r2.id)?.lastEvalMs);
+    expect(n.attempts.map((a) => a.ruleName)).toEqual(['same critical']);
+    await rules.remove(project, r1.id);
+    await rules.remove(project, r2.id);
+    await e.stop();
+  }, 120_000);
+});

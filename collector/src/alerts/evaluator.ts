@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Db } from '../storage/db.js';
-import type { AlertNotification, Notifier, SignalEvaluator } from './contract.js';
+import type { AlertNotification, Notifier, SignalEvaluator, SignalSample } from './contract.js';
 import { type LeaseKeeper, shardOf } from './lease.js';
 import { outcomeOf } from './level.js';
 import { buildNotification, fingerprint, identityLabels } from './notification.js';
@@ -161,12 +161,15 @@ export class Evaluator<S> {
       const slot = this.schedule.dueSlot(rule.id, ruleTiming(rule.spec).intervalMs, t);
       if (slot !== undefined) due.push({ rule, slot });
     }
-    if (due.length > 0) await this.evaluate(due);
+    if (due.length > 0) await this.evaluate(due, t);
   }
 
-  private async evaluate(due: { rule: StoredRule<S>; slot: number }[]): Promise<void> {
+  private async evaluate(
+    due: { rule: StoredRule<S>; slot: number }[],
+    atMs: number,
+  ): Promise<void> {
     try {
-      await this.evaluateDue(due);
+      await this.evaluateDue(due, atMs);
     } finally {
       // Also after a failure (the engine is down): the rules wait for their next instant
       // instead of being retried every tick; nothing was written, so that instant repeats
@@ -175,7 +178,14 @@ export class Evaluator<S> {
     }
   }
 
-  private async evaluateDue(due: { rule: StoredRule<S>; slot: number }[]): Promise<void> {
+  /**
+   * Evaluates the rules due in one tick, all as of the tick's time `atMs`: rules of one
+   * project reading the same signal over the same window share one read (`shared`).
+   */
+  private async evaluateDue(
+    due: { rule: StoredRule<S>; slot: number }[],
+    atMs: number,
+  ): Promise<void> {
     const { states, notifier, lease } = this.o;
     const epochOf = (ruleId: string) => lease.epoch(shardOf(ruleId, lease.shards));
     const prev = new Map<string, StoredState>();
@@ -187,11 +197,12 @@ export class Evaluator<S> {
     }
     for (const [id, s] of await states.load(missing)) prev.set(id, s);
     const results: { state: StoredState; entry?: HistoryEntry; note?: AlertNotification }[] = [];
+    const shared = new Map<string, Promise<SignalSample>>();
     let next = 0;
     const worker = async () => {
       while (next < due.length) {
         const d = due[next++]!;
-        results.push(await this.evaluateOne(d.rule, d.slot, prev.get(d.rule.id)));
+        results.push(await this.evaluateOne(d.rule, d.slot, prev.get(d.rule.id), atMs, shared));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
@@ -206,17 +217,29 @@ export class Evaluator<S> {
     for (const s of saved) this.cache.set(s.ruleId, { state: s, epoch: epochOf(s.ruleId) });
   }
 
-  private async evaluateOne(rule: StoredRule<S>, slot: number, prev: StoredState | undefined) {
+  private async evaluateOne(
+    rule: StoredRule<S>,
+    slot: number,
+    prev: StoredState | undefined,
+    at: number,
+    shared: Map<string, Promise<SignalSample>>,
+  ) {
     const { spec } = rule;
     const timing = ruleTiming(spec);
-    const at = this.now();
-    this.push(this.lags, at - slot);
+    const started = this.now();
+    this.push(this.lags, started - slot);
     const ctx = { db: this.o.db, project: rule.project };
     const window = { fromMs: at - timing.windowMs, toMs: at };
+    const key = JSON.stringify([rule.project, spec.signal, timing.windowMs]);
+    let read = shared.get(key);
+    if (!read) {
+      read = this.o.signals.evaluate(ctx, spec.signal, window);
+      shared.set(key, read);
+    }
     let outcome: Outcome;
     let details: Record<string, number | null> | undefined;
     try {
-      const sample = await this.o.signals.evaluate(ctx, spec.signal, window);
+      const sample = await read;
       outcome = outcomeOf(sample, spec.condition);
       details = sample.details;
     } catch (err) {
@@ -282,7 +305,7 @@ export class Evaluator<S> {
           notificationId: note?.id ?? '',
         }
       : undefined;
-    this.push(this.durations, this.now() - at);
+    this.push(this.durations, this.now() - started);
     return { state, entry, note };
   }
 

@@ -1,18 +1,22 @@
 import { describe, expect, test } from 'vitest';
-import { offsetOf, Schedule, slotAt } from './schedule.js';
+import { offsetOf, phaseMs, Schedule, slotAt } from './schedule.js';
 
 describe('schedule', () => {
-  test('offsets spread rules over the interval', () => {
+  test('offsets spread rules over the phases of the interval', () => {
     const offsets = Array.from({ length: 1000 }, (_, i) => offsetOf(`rule-${i}`, 30_000));
-    const buckets = new Array(10).fill(0);
-    for (const o of offsets) {
-      expect(o).toBeGreaterThanOrEqual(0);
-      expect(o).toBeLessThan(30_000);
-      buckets[Math.floor(o / 3000)]++;
-    }
-    // 100 expected per 3 s bucket; a hash that clusters would leave some nearly empty.
-    for (const b of buckets) expect(b).toBeGreaterThan(60);
+    const phases = new Map<number, number>();
+    for (const o of offsets) phases.set(o, (phases.get(o) ?? 0) + 1);
+    // 30 s in six 5 s phases, about 167 rules each; a hash that clusters would leave some nearly empty.
+    expect([...phases.keys()].sort((a, b) => a - b)).toEqual([
+      0, 5000, 10_000, 15_000, 20_000, 25_000,
+    ]);
+    for (const n of phases.values()) expect(n).toBeGreaterThan(120);
     expect(offsetOf('a', 30_000)).toBe(offsetOf('a', 30_000));
+    expect([1000, 6000, 30_000, 120_000, 3_600_000].map(phaseMs)).toEqual([
+      1000, 1000, 5000, 10_000, 10_000,
+    ]);
+    expect(offsetOf('a', 1000)).toBe(0);
+    expect(offsetOf('b', 120_000) % 10_000).toBe(0);
   });
 
   test('slotAt', () => {

@@ -1,9 +1,16 @@
 /**
  * When each rule is evaluated, pure. A rule with interval `i` is evaluated at the instants
- * `k·i + offset`, where the offset is a hash of its id: rules with the same interval are
- * spread over it instead of all running at once, and every collector computes the same
+ * `k·i + offset`. The offset is a hash of its id rounded to a *phase* of the interval
+ * (`i / 6`, from 1 s to 10 s): rules with the same interval are spread over it in a few
+ * groups instead of all running at once, and the rules of one group run in the same tick,
+ * where rules reading the same signal share one query. Every collector computes the same
  * instants, so a shard that changes holder keeps its rhythm.
  */
+
+/** Width of the phases a rule's offset is rounded to. */
+export function phaseMs(intervalMs: number): number {
+  return Math.min(intervalMs, Math.max(1000, Math.min(10_000, Math.floor(intervalMs / 6))));
+}
 
 /** Offset of a rule's evaluations within its interval, in ms (FNV-1a 32 of the id). */
 export function offsetOf(ruleId: string, intervalMs: number): number {
@@ -15,7 +22,8 @@ export function offsetOf(ruleId: string, intervalMs: number): number {
   // A second mix so that the shard (the same hash modulo the shard count) and the offset
   // are not correlated.
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
-  return h % intervalMs;
+  const phase = phaseMs(intervalMs);
+  return (h % Math.max(1, Math.floor(intervalMs / phase))) * phase;
 }
 
 /** The latest scheduled instant at or before `nowMs`. */
