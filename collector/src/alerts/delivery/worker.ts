@@ -91,6 +91,7 @@ export function createWorker(deps: WorkerDeps) {
   const groups = new Map<string, GroupState>();
   const deliveries = new Map<string, Delivery>();
   const inFlight = new Set<string>();
+  const running = new Set<Promise<unknown>>();
   const channelCache = new Map<string, { at: number; list: StoredChannel[] }>();
   const muteCache = new Map<
     string,
@@ -220,20 +221,21 @@ export function createWorker(deps: WorkerDeps) {
     }
   }
 
-  async function deliverDue(now: number) {
-    const due = [...deliveries.values()].filter(
-      (d) => d.nextAttemptMs <= now && !inFlight.has(d.id),
-    );
-    for (let i = 0; i < due.length; i += concurrency)
-      await Promise.all(
-        due
-          .slice(i, i + concurrency)
-          .map((d) =>
-            attempt(d).catch((err: unknown) =>
-              log.error({ err, deliveryId: d.id }, 'delivery attempt could not be recorded'),
-            ),
-          ),
-      );
+  /**
+   * Starts the due attempts, at most `concurrency` at a time, without waiting for them: a
+   * slow receiver (up to --webhook-timeout) must not hold up routing or other channels.
+   */
+  function deliverDue(now: number) {
+    for (const d of deliveries.values()) {
+      if (inFlight.size >= concurrency) break;
+      if (d.nextAttemptMs > now || inFlight.has(d.id)) continue;
+      const run: Promise<unknown> = attempt(d)
+        .catch((err: unknown) =>
+          log.error({ err, deliveryId: d.id }, 'delivery attempt could not be recorded'),
+        )
+        .finally(() => running.delete(run));
+      running.add(run);
+    }
   }
 
   async function tick() {
@@ -249,7 +251,7 @@ export function createWorker(deps: WorkerDeps) {
       queue.shift();
     }
     await flushDue(now);
-    await deliverDue(Date.now());
+    deliverDue(Date.now());
   }
 
   function schedule(delayMs = tickMs) {
@@ -307,11 +309,12 @@ export function createWorker(deps: WorkerDeps) {
       await deps.outbox.put(d);
       return attempt(d);
     },
-    /** Stops the timer and waits for the tick in progress. */
+    /** Stops the timer and waits for the tick and the attempts in progress. */
     async close(): Promise<void> {
       stopped = true;
       if (timer) clearTimeout(timer);
       await current;
+      await Promise.all([...running]);
     },
   };
 }
