@@ -13,7 +13,8 @@ import {
 const MIN = 60_000;
 
 /** What pointsOfRow computes in SQL, in JS: the points whose windows hold a row at ts. */
-function pointsOf(ts: number, p: ReturnType<typeof gridParams>): number[] {
+function pointsOf(ts: number, params: ReturnType<typeof gridParams>): number[] {
+  const p = params as Record<'g_first' | 'g_step' | 'g_n' | 'g_reach', number>;
   const lo = Math.max(0, Math.floor((ts - p.g_first) / p.g_step) + 1);
   const hi = Math.max(0, Math.min(p.g_n, Math.ceil((ts + p.g_reach - p.g_first) / p.g_step)));
   return Array.from({ length: Math.max(0, hi - lo) }, (_, i) => lo + i);

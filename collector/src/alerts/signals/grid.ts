@@ -77,13 +77,13 @@ export function rowsRange(grid: Grid, windowMs: number, level: Level) {
   };
 }
 
-/** Query parameters of {@link pointsOfRow}. */
-export function gridParams(grid: Grid, windowMs: number, level: Level) {
+/** Query parameters of {@link pointsOfRow} (named `<p>_first`, ... for a prefix `p`). */
+export function gridParams(grid: Grid, windowMs: number, level: Level, p = 'g') {
   return {
-    g_first: grid.firstMs,
-    g_step: grid.stepMs,
-    g_n: grid.n,
-    g_reach: windowMs + rowWidth(level),
+    [`${p}_first`]: grid.firstMs,
+    [`${p}_step`]: grid.stepMs,
+    [`${p}_n`]: grid.n,
+    [`${p}_reach`]: windowMs + rowWidth(level),
   };
 }
 
@@ -92,10 +92,11 @@ export function gridParams(grid: Grid, windowMs: number, level: Level) {
  * expression). Row ts is in window k iff `floor_L(t_k − W) ≤ ts < t_k`, that is
  * `ts < t_k < ts + L + W`, so k runs from ⌊(ts − first)/step⌋ + 1 to ⌈(ts + L + W − first)/step⌉ − 1.
  */
-export function pointsOfRow(tsMs: string): string {
+export function pointsOfRow(tsMs: string, p = 'g'): string {
+  const [first, step, n, reach] = ['first', 'step', 'n', 'reach'].map((x) => `{${p}_${x}:Int64}`);
   return `range(
-    toInt64(greatest(0, toInt64(floor((${tsMs} - {g_first:Int64}) / {g_step:Int64})) + 1)),
-    toInt64(greatest(0, least({g_n:Int64}, toInt64(ceil((${tsMs} + {g_reach:Int64} - {g_first:Int64}) / {g_step:Int64}))))))`;
+    toInt64(greatest(0, toInt64(floor((${tsMs} - ${first}) / ${step})) + 1)),
+    toInt64(greatest(0, least(${n}, toInt64(ceil((${tsMs} + ${reach} - ${first}) / ${step}))))))`;
 }
 
 /** A validated finite number as SQL text (for aggregate parameters, which cannot be bound). */
