@@ -208,7 +208,13 @@ export function DriftPage({
             })()
           )}
         </Panel>
-        <Panel title={feature ? `${feature}: reference vs current` : 'Reference vs current'}>
+        <Panel
+          title={
+            feature
+              ? `${feature}: reference vs current (reference deciles or categories)`
+              : 'Reference vs current'
+          }
+        >
           {!ref ? (
             <Empty title="Needs a baseline">
               <p>Distributions compare the range with a stored baseline: create one below.</p>
@@ -222,14 +228,7 @@ export function DriftPage({
           ) : histogram.isError ? (
             <ErrorState error={histogram.error} retry={() => histogram.refetch()} />
           ) : (
-            <OverlayHistogram
-              bars={histogramBars(histogram.data)}
-              unit={
-                histogram.data.type === 'numeric'
-                  ? 'share per reference decile (%)'
-                  : 'share per category (%)'
-              }
-            />
+            <OverlayHistogram bars={histogramBars(histogram.data)} unit="share (%)" />
           )}
         </Panel>
       </div>
