@@ -74,16 +74,17 @@ function inferences(q: QualityQuery, onlyLabelled: boolean): string {
 const FEEDBACK_SCAN = `project_id = {project:String}
       AND time >= ${msTime('fbFromMs')} AND time < ${msTime('fbToMs')}`;
 
-function feedbackIds(q: { tables: { feedback: string } }): string {
+function feedbackIds(q: QualityQuery): string {
   return `SELECT prediction_id FROM ${q.tables.feedback} WHERE ${FEEDBACK_SCAN}`;
 }
 
 /**
- * Prediction ids with feedback in the scanned range (`fbFromMs`/`fbToMs`): inference
- * subqueries given to {@link labelledPredictions} keep only these.
+ * Correctness of a labelled prediction: `correct` when the feedback sent it, else whether
+ * the predicted label equals the true one, else NULL (unknown).
  */
-export function feedbackIdsSql(feedbackTable: string): string {
-  return feedbackIds({ tables: { feedback: feedbackTable } });
+export function correctness(correct: string, predicted: string, truth: string): string {
+  return `if(isNotNull(${correct}), ${correct},
+         if(isNotNull(${predicted}) AND isNotNull(${truth}), toUInt8(${predicted} = ${truth}), NULL))`;
 }
 
 /**
@@ -91,23 +92,19 @@ export function feedbackIdsSql(feedbackTable: string): string {
  * label delay, and the prediction's outputs. `p_lab` is the predicted label (the label
  * output, else a categorical value output); `ok` the correctness: `correct` when sent,
  * else whether the predicted label equals the true one, else NULL.
- *
- * `source` replaces the inference subquery (columns `prediction_id, time, g, bucket`; it
- * must keep only ids of {@link feedbackIdsSql}): the comparison groups by arm this way.
  */
-export function labelledPredictions(q: QualityQuery, source = inferences(q, true)): string {
+export function labelledPredictions(q: QualityQuery): string {
   return `SELECT x.g AS g, x.bucket AS bucket, x.t_label AS t_label, x.t_value AS t_value,
       x.t_score AS t_score, p.p_value AS p_value, p.p_score AS p_score,
       coalesce(p.p_label, p.p_value_cat) AS p_lab,
-      if(isNotNull(x.t_correct), x.t_correct,
-         if(isNotNull(p_lab) AND isNotNull(x.t_label), toUInt8(p_lab = x.t_label), NULL)) AS ok
+      ${correctness('x.t_correct', 'p_lab', 'x.t_label')} AS ok
     FROM (
       SELECT i.prediction_id AS pid, i.g AS g, i.bucket AS bucket,
         argMaxIf(f.label, f.time, isNotNull(f.label)) AS t_label,
         argMaxIf(f.value, f.time, isNotNull(f.value)) AS t_value,
         argMaxIf(f.score, f.time, isNotNull(f.score)) AS t_score,
         argMaxIf(f.correct, f.time, isNotNull(f.correct)) AS t_correct
-      FROM (${source}) AS i
+      FROM (${inferences(q, true)}) AS i
       INNER JOIN (
         SELECT prediction_id, time, label, value, score, correct
         FROM ${q.tables.feedback} WHERE ${FEEDBACK_SCAN}
