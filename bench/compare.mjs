@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// Canary/A-B comparison with significance (issue 9, item 8): `--per-arm` inferences for each
+// of two versions of one model over the last `--hours`, with a prediction label on every one
+// and feedback for a share of them, written into the typed tables inside the embedded engine
+// (INSERT … SELECT, so the rollups fill as on ingest). Then GET /api/v1/models/compare is
+// called `--rounds` times through the models module's Hono routes (no socket), with and
+// without significance, and the wall time of each call is printed (p50/p95/min). Prints
+// figures; asserts nothing (timings on a shared machine are noisy).
+//
+//   npm run bench -- compare [--per-arm 1000000] [--hours 24] [--feedback 0.1] [--rounds 10]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Hono } from 'hono';
+import { pino } from 'pino';
+import { loadConfig } from '../collector/dist/config.js';
+import { createCompareSignificance } from '../collector/dist/models/compare-significance.js';
+import {
+  armAccuracySql,
+  latencyBucketsSql,
+} from '../collector/dist/models/compare-significance-sql.js';
+import { createModelsRepo } from '../collector/dist/models/repo.js';
+import { modelRoutes } from '../collector/dist/models/routes.js';
+import { createDb } from '../collector/dist/storage/db.js';
+import { openEngine } from '../collector/dist/storage/engine.js';
+import { migrate } from '../collector/dist/storage/migrate.js';
+
+const { values: opt } = parseArgs({
+  options: {
+    'per-arm': { type: 'string', default: '1000000' },
+    hours: { type: 'string', default: '24' },
+    feedback: { type: 'string', default: '0.1' },
+    rounds: { type: 'string', default: '10' },
+  },
+});
+const PER_ARM = Number(opt['per-arm']);
+const HOURS = Number(opt.hours);
+const FEEDBACK = Number(opt.feedback);
+const ROUNDS = Number(opt.rounds);
+const MODEL = 'bench/canary';
+
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+const dir = mkdtempSync(join(tmpdir(), 'aiobs-compare-bench-'));
+const config = loadConfig({ dataDir: dir }, {});
+const engine = await openEngine(config);
+await migrate(engine, { retentionDays: 30, fsync: false }, pino({ level: 'silent' }));
+const db = createDb(engine);
+const run = (query) => engine.client.command({ query });
+
+const now = Date.now();
+const spanMs = HOURS * 3_600_000;
+const fromMs = now - spanMs;
+const N = 2 * PER_ARM;
+// Row n: arm n % 2 (v1, v2), start time spread over the range, a log-normal latency (v2 2%
+// slower), 2% errors (v2 2.2%), a prediction label, and feedback (right 90% / 89%) for the
+// first FEEDBACK share of each arm.
+const time = `fromUnixTimestamp64Milli(toInt64(${fromMs} + intDiv(number * ${spanMs}, ${N})))`;
+const version = "if(number % 2 = 0, 'v1', 'v2')";
+const pid = "concat('p', toString(number))";
+const t = performance.now();
+await run(`INSERT INTO aiobs_inferences
+  (project_id, time, service, operation, provider, model, request_model, version, variant,
+   duration_ms, is_error, status_code, prediction_id, trace_id, span_id)
+  SELECT 'default', ${time}, 'scorer', 'predict', 'local', '${MODEL}', '${MODEL}', ${version}, '',
+    exp(4 + 0.5 * randNormal(0, 1, number)) * if(number % 2 = 0, 1, 1.02),
+    randUniform(0, 1, number) < if(number % 2 = 0, 0.02, 0.022),
+    'Unset', ${pid}, hex(cityHash64(number)), hex(cityHash64(number, 1))
+  FROM numbers(${N})`);
+await run(`INSERT INTO aiobs_feature_values
+  (project_id, model, version, variant, kind, feature, time, prediction_id, is_numeric, num, cat)
+  SELECT 'default', '${MODEL}', ${version}, '', 'prediction', 'prediction.label', ${time}, ${pid},
+    0, 0, if(cityHash64(number, 2) % 3 = 0, 'fraud', 'ok')
+  FROM numbers(${N})`);
+await run(`INSERT INTO aiobs_feedback (project_id, time, prediction_id, label)
+  SELECT 'default', ${time} + toIntervalMinute(5), ${pid},
+    if((cityHash64(number, 3) % 1000) < if(number % 2 = 0, 900, 890),
+       if(cityHash64(number, 2) % 3 = 0, 'fraud', 'ok'),
+       if(cityHash64(number, 2) % 3 = 0, 'ok', 'fraud'))
+  FROM numbers(${N}) WHERE number < ${Math.round(N * FEEDBACK)}`);
+console.log(
+  `seeded ${PER_ARM.toLocaleString('en')} inferences per arm over ${HOURS} h, ${Math.round(N * FEEDBACK).toLocaleString('en')} feedback rows: ${((performance.now() - t) / 1000).toFixed(1)} s`,
+);
+
+const retention = { raw: 30, minute: 90, hour: 730 };
+const plain = new Hono().route('/models', modelRoutes(createModelsRepo(db), { retention }));
+const withSignificance = new Hono().route(
+  '/models',
+  modelRoutes(createModelsRepo(db), {
+    retention,
+    significance: createCompareSignificance({ db }),
+  }),
+);
+const query = new URLSearchParams({
+  model: MODEL,
+  a: 'version:v1',
+  b: 'version:v2',
+  from: String(fromMs),
+  to: String(now + 60_000),
+});
+
+async function time1(app) {
+  const t0 = performance.now();
+  const res = await app.request(`/models/compare?${query}`);
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(JSON.stringify(body));
+  return { ms: performance.now() - t0, body };
+}
+const pct = (xs, p) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+const fmt = (x) => x.toFixed(0);
+
+const results = {};
+for (const [name, app] of [
+  ['figures only', plain],
+  ['with significance', withSignificance],
+]) {
+  await time1(app); // warm-up
+  const ms = [];
+  let last;
+  for (let i = 0; i < ROUNDS; i++) {
+    const r = await time1(app);
+    ms.push(r.ms);
+    last = r.body;
+  }
+  results[name] = ms;
+  console.log(
+    `${name.padEnd(18)} p50 ${fmt(pct(ms, 0.5))} ms  p95 ${fmt(pct(ms, 0.95))} ms  min ${fmt(Math.min(...ms))} ms  (level ${last.level}, ${ROUNDS} rounds)`,
+  );
+  if (last.significance) {
+    const s = last.significance;
+    for (const m of ['latency', 'errorRate', 'accuracy'])
+      console.log(
+        `  ${m.padEnd(10)} ${s[m].verdict.padEnd(26)} n ${s[m].nA}/${s[m].nB}  effect ${s[m].effect?.toFixed(5)}  CI [${s[m].ci?.map((x) => x.toFixed(5)).join(', ')}]  p ${s[m].pValue?.toExponential(2)}  always-valid p ${s[m].alwaysValidPValue?.toExponential(2)}`,
+      );
+  }
+}
+// What significance adds, query by query (the figures' two summaries are the "figures only" line).
+const tables = {
+  inferences: db.table('aiobs_inferences'),
+  feedback: db.table('aiobs_feedback'),
+  features: db.table('aiobs_feature_values'),
+};
+const A = { dimension: 'version', value: 'v1' };
+const B = { dimension: 'version', value: 'v2' };
+const where = `project_id = {project:String} AND model = {model:String}
+  AND time >= fromUnixTimestamp64Milli({fromMs:Int64}) AND time < fromUnixTimestamp64Milli({toMs:Int64})`;
+const delayMs = 7 * 86_400_000;
+const params = {
+  project: 'default',
+  model: MODEL,
+  fromMs,
+  toMs: now + 60_000,
+  aValue: 'v1',
+  bValue: 'v2',
+  delayMs,
+  fbFromMs: fromMs - delayMs,
+  fbToMs: now + 60_000 + delayMs,
+};
+for (const [name, sql] of [
+  ['latency counts (Mann-Whitney input)', latencyBucketsSql(tables.inferences, A, B, where)],
+  ['accuracy (feedback join)', armAccuracySql({ tables, groupBy: 'version' }, A, B, where)],
+]) {
+  const ms = [];
+  let rows = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    const t0 = performance.now();
+    rows = (await db.rows(sql, params)).length;
+    ms.push(performance.now() - t0);
+  }
+  console.log(
+    `  ${name.padEnd(36)} p50 ${fmt(pct(ms, 0.5))} ms  min ${fmt(Math.min(...ms))} ms  (${rows} rows)`,
+  );
+}
+console.log(
+  `load after: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+await engine.close();
+rmSync(dir, { recursive: true, force: true });
