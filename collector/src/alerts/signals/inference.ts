@@ -131,7 +131,8 @@ export async function inferencePoints(
       count > 0 && r?.v !== null && r?.v !== undefined ? Number(r.v) : null;
     if (value === null && ZERO_WHEN_EMPTY.has(s.kind)) value = 0;
     if (value !== null && perSecond(s)) {
-      value /= (t - coveredFrom(t, windowMs, level)) / 1000;
+      const seconds = (t - coveredFrom(t, windowMs, level)) / 1000;
+      value = seconds > 0 ? value / seconds : null;
     }
     return { value, details: { inferences: count } };
   });
