@@ -298,7 +298,7 @@ describe('rules', () => {
       '/api/v1/silences',
       json({ matchers: ['team="muted"'], endsAt: hour, comment: 'e2e', createdBy: 'test' }),
     );
-    await collector.api(
+    const loud = await collector.api<{ id: string }>(
       '/api/v1/alert-rules',
       json(rule('e2e traffic', 'e2e-model', ch.id, { team: 'loud' })),
     );
@@ -306,15 +306,18 @@ describe('rules', () => {
       '/api/v1/alert-rules',
       json(rule('e2e muted traffic', 'e2e-muted', ch.id, { team: 'muted' })),
     );
-    const sentAt = Date.now();
     await traffic('e2e-model', 5);
     await traffic('e2e-muted', 5);
     const firing = await until(
       async () => (await receiver.received('rules')).find((r) => r.body.status === 'firing'),
       'the firing notification',
     );
-    // `for` is 2 s: the notification cannot come before the condition held that long.
-    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(2_000);
+    // `for` is 2 s: the rule was pending at least that long before it fired.
+    const steps = await collector.api<{ entries: { to: string; time: string }[] }>(
+      `/api/v1/alerts/history?ruleId=${loud.id}`,
+    );
+    const at = (to: string) => Date.parse(steps.entries.find((e) => e.to === to)!.time);
+    expect(at('firing') - at('pending')).toBeGreaterThanOrEqual(2_000);
     expect(firing.verified).toBe(true);
     expect(firing.body.alerts[0]!.labels).toMatchObject({ alertname: 'e2e traffic', team: 'loud' });
     const resolved = await until(
