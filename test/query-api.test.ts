@@ -93,7 +93,8 @@ describe('query API', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       status: 'ok',
-      storage: { kind: 'embedded', reachable: true },
+      // A server under AIOBS_TEST_STORE=server (npm run test:server).
+      storage: { kind: c.clickhouse ? 'server' : 'embedded', reachable: true },
     });
   });
 

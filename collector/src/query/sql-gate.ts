@@ -1,3 +1,4 @@
+import type { DataFormat } from '@clickhouse/client';
 import { BadRequestError, ForbiddenError } from '../errors.js';
 import {
   isEngineError,
@@ -335,7 +336,13 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
       const roomy = { ...opts.limits, maxRows: 1e9, maxResultBytes: 1e12 };
       await verifyExecuted(executable(roomy), params, checked, format);
       try {
-        const r = await client.exec({ query, query_params: params });
+        // FORMAT inside an EXPLAIN belongs to the explained statement; the EXPLAIN's own rows
+        // come in the default format (a server's TabSeparated), so that is set as well.
+        const r = await client.exec({
+          query,
+          query_params: params,
+          clickhouse_settings: { default_format: format as DataFormat },
+        });
         const text = await readAll(r.stream, opts.limits.maxResultBytes);
         return { format, body: Buffer.from(text) };
       } catch (err) {
