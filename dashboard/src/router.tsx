@@ -34,6 +34,8 @@ const InfrastructurePage = lazyRouteComponent(
 
 const DriftPage = lazyRouteComponent(() => import('./features/drift/index.js'), 'DriftPage');
 
+const AlertsPage = lazyRouteComponent(() => import('./features/alerts/index.js'), 'AlertsPage');
+
 const rootRoute = createRootRoute({ component: Outlet });
 
 const signInRoute = createRoute({
@@ -149,7 +151,13 @@ const driftRoute = createRoute({
   },
 });
 
-const planned = (['alerts', 'settings'] as const).map((page) =>
+const alertsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/alerts',
+  component: AlertsPage,
+});
+
+const planned = (['settings'] as const).map((page) =>
   createRoute({
     getParentRoute: () => appRoute,
     path: `/${page}`,
@@ -168,6 +176,7 @@ const routeTree = rootRoute.addChildren([
     traceRoute,
     infrastructureRoute,
     driftRoute,
+    alertsRoute,
     ...planned,
   ]),
 ]);

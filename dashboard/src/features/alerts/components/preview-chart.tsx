@@ -1,0 +1,98 @@
+import type { AlertPreviewResponse } from '@aiobs/api-types';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceArea,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { formatNumber, formatTick } from '../../../lib/format.js';
+import { firingAreas, previewRows } from '../prepare.js';
+
+/**
+ * The draft's signal over the range with its threshold (dashed) and where it would have
+ * fired (shaded red, warning amber).
+ */
+export function PreviewChart({ res, unit }: { res: AlertPreviewResponse; unit: string }) {
+  const fromMs = Date.parse(res.from);
+  const toMs = Date.parse(res.to);
+  return (
+    <div className="chart" style={{ height: 240 }} data-testid="preview-chart">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={previewRows(res)} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+          <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[fromMs, toMs]}
+            tickFormatter={(v: number) => formatTick(v, toMs - fromMs)}
+            stroke="var(--muted)"
+            fontSize={11}
+          />
+          <YAxis
+            stroke="var(--muted)"
+            fontSize={11}
+            width={64}
+            tickFormatter={(v: number) => formatNumber(v)}
+            label={{
+              value: unit,
+              angle: -90,
+              position: 'insideLeft',
+              fill: 'var(--muted)',
+              fontSize: 11,
+              dy: 30,
+            }}
+          />
+          <Tooltip
+            contentStyle={{
+              background: 'var(--surface)',
+              border: '1px solid var(--border)',
+              color: 'var(--text)',
+            }}
+            labelFormatter={(v) => new Date(Number(v)).toISOString().replace('T', ' ').slice(0, 19)}
+            formatter={(v) => (typeof v === 'number' ? formatNumber(v, 2) : 'no data')}
+          />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {firingAreas(res).map((a) => (
+            <ReferenceArea
+              key={a.from}
+              x1={a.from}
+              x2={a.to}
+              className="firing-area"
+              fill={a.severity === 'critical' ? 'var(--error)' : 'var(--warn)'}
+              fillOpacity={0.15}
+            />
+          ))}
+          {res.condition && (
+            <ReferenceLine
+              y={res.condition.threshold}
+              stroke="var(--error)"
+              strokeDasharray="5 4"
+              label={{
+                value: `threshold ${res.condition.threshold}`,
+                fill: 'var(--error)',
+                fontSize: 11,
+                position: 'insideTopRight',
+              }}
+            />
+          )}
+          <Line
+            dataKey="value"
+            name="signal"
+            stroke="var(--series-1)"
+            dot={false}
+            strokeWidth={1.75}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
