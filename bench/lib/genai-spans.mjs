@@ -15,6 +15,27 @@ const SERVICES = ['chat-api', 'rag-worker', 'embedder', 'ranker'];
 const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'pt', 'it'];
 const TIERS = ['free', 'pro', 'enterprise'];
 
+/**
+ * Every how many inference spans carry the feature mix. The SDK samples features at most
+ * 100 times a second per process (sdk/src/config.ts), so at this benchmark's rates (tens of
+ * thousands of inference spans per second from a few dozen processes) about one span in 10
+ * or fewer has them; `featureEvery = 1` gives the upper bound.
+ */
+export const FEATURE_EVERY = 10;
+
+/**
+ * The feature mix of issue 8 (item 9): 5 sampled drift inputs, 3 numeric and 2 categorical.
+ */
+function features(i, seed) {
+  return {
+    'aiobs.feature.prompt_chars': 200 + ((i * 53) % 8000),
+    'aiobs.feature.temperature': 0.2 + (i % 9) / 10,
+    'aiobs.feature.retrieved_docs': i % 12,
+    'aiobs.feature.language': LANGUAGES[(i * 7 + seed) % LANGUAGES.length],
+    'aiobs.feature.user_tier': TIERS[i % TIERS.length],
+  };
+}
+
 function hrTime(ms) {
   return [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 }
@@ -23,7 +44,8 @@ function hrTime(ms) {
  * One ExportTraceServiceRequest of `n` spans: a root SERVER span per trace with CLIENT
  * model calls under it, GenAI semantic-convention attributes and aiobs extensions.
  */
-export function encodeRequest(n, baseMs = Date.now(), seed = 0) {
+export function encodeRequest(n, baseMs = Date.now(), seed = 0, featureEvery = FEATURE_EVERY) {
+  let inference = seed;
   const service = SERVICES[seed % SERVICES.length];
   const resource = resourceFromAttributes({
     'service.name': service,
@@ -72,14 +94,7 @@ export function encodeRequest(n, baseMs = Date.now(), seed = 0) {
           'aiobs.prediction.id': randomBytes(8).toString('hex'),
           'aiobs.cache.hit': i % 9 === 0,
           'aiobs.queue.wait': (i % 13) / 1000,
-          // The feature mix of issue 8 (item 9): 5 sampled drift inputs, 3 numeric and 2
-          // categorical, on every inference span (a sampling rate of 1: the upper bound of
-          // what the decoder writes to aiobs_feature_values).
-          'aiobs.feature.prompt_chars': 200 + ((i * 53) % 8000),
-          'aiobs.feature.temperature': 0.2 + (i % 9) / 10,
-          'aiobs.feature.retrieved_docs': i % 12,
-          'aiobs.feature.language': LANGUAGES[(i * 7 + seed) % LANGUAGES.length],
-          'aiobs.feature.user_tier': TIERS[i % TIERS.length],
+          ...(inference++ % featureEvery === 0 ? features(i, seed) : {}),
         };
     const error = !isRoot && i % 97 === 0;
     spans.push({
@@ -117,14 +132,19 @@ export function encodeRequest(n, baseMs = Date.now(), seed = 0) {
 }
 
 /**
- * `count` pre-encoded requests of `spansPerRequest` spans each (0: 100 to 1,000, mixed);
- * returns bodies and span counts.
+ * `count` pre-encoded requests of `spansPerRequest` spans each (0: 100 to 1,000, mixed),
+ * the feature mix on every `featureEvery`-th inference span; returns bodies and span counts.
  */
-export function encodeRequests(count, baseMs = Date.now() - 60_000, spansPerRequest = 0) {
+export function encodeRequests(
+  count,
+  baseMs = Date.now() - 60_000,
+  spansPerRequest = 0,
+  featureEvery = FEATURE_EVERY,
+) {
   const out = [];
   for (let i = 0; i < count; i++) {
     const n = spansPerRequest > 0 ? spansPerRequest : 100 + ((i * 389) % 901);
-    out.push({ body: encodeRequest(n, baseMs + i * 10, i), spans: n });
+    out.push({ body: encodeRequest(n, baseMs + i * 10, i, featureEvery), spans: n });
   }
   return out;
 }
