@@ -4,7 +4,8 @@
 // and feedback for a share of them, written into the typed tables inside the embedded engine
 // (INSERT … SELECT, so the rollups fill as on ingest). Then GET /api/v1/models/compare is
 // called `--rounds` times through the models module's Hono routes (no socket), with and
-// without significance, and the wall time of each call is printed (p50/p95/min). Prints
+// without significance: wall time of each call (p50/p95/min) and CPU time of the process, all
+// threads (the engine runs in it), which a loaded machine inflates far less. Prints
 // figures; asserts nothing (timings on a shared machine are noisy).
 //
 //   npm run bench -- compare [--per-arm 1000000] [--hours 24] [--feedback 0.1] [--rounds 10]
@@ -103,12 +104,19 @@ const query = new URLSearchParams({
   to: String(now + 60_000),
 });
 
+/** CPU ms of this process, every thread (the embedded engine's too) since `c0`. */
+const cpuMs = (c0) => {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1000;
+};
+
 async function time1(app) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const res = await app.request(`/models/compare?${query}`);
   const body = await res.json();
   if (res.status !== 200) throw new Error(JSON.stringify(body));
-  return { ms: performance.now() - t0, body };
+  return { ms: performance.now() - t0, cpu: cpuMs(c0), body };
 }
 const pct = (xs, p) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
@@ -121,15 +129,17 @@ for (const [name, app] of [
 ]) {
   await time1(app); // warm-up
   const ms = [];
+  const cpu = [];
   let last;
   for (let i = 0; i < ROUNDS; i++) {
     const r = await time1(app);
     ms.push(r.ms);
+    cpu.push(r.cpu);
     last = r.body;
   }
   results[name] = ms;
   console.log(
-    `${name.padEnd(18)} p50 ${fmt(pct(ms, 0.5))} ms  p95 ${fmt(pct(ms, 0.95))} ms  min ${fmt(Math.min(...ms))} ms  (level ${last.level}, ${ROUNDS} rounds)`,
+    `${name.padEnd(18)} p50 ${fmt(pct(ms, 0.5))} ms  p95 ${fmt(pct(ms, 0.95))} ms  min ${fmt(Math.min(...ms))} ms  CPU p50 ${fmt(pct(cpu, 0.5))} ms  (level ${last.level}, ${ROUNDS} rounds)`,
   );
   if (last.significance) {
     const s = last.significance;
@@ -166,14 +176,17 @@ for (const [name, sql] of [
   ['accuracy (feedback join)', armAccuracySql({ tables, groupBy: 'version' }, A, B, where)],
 ]) {
   const ms = [];
+  const cpu = [];
   let rows = 0;
   for (let i = 0; i < ROUNDS; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     rows = (await db.rows(sql, params)).length;
     ms.push(performance.now() - t0);
+    cpu.push(cpuMs(c0));
   }
   console.log(
-    `  ${name.padEnd(36)} p50 ${fmt(pct(ms, 0.5))} ms  min ${fmt(Math.min(...ms))} ms  (${rows} rows)`,
+    `  ${name.padEnd(36)} p50 ${fmt(pct(ms, 0.5))} ms  min ${fmt(Math.min(...ms))} ms  CPU p50 ${fmt(pct(cpu, 0.5))} ms  (${rows} rows)`,
   );
 }
 console.log(
