@@ -146,10 +146,21 @@ const README_RULE = `{"name": "support-bot p95 latency", "signal": {"kind": "lat
 
 describe('alert rules CRUD', () => {
   test('the README rule as written; read, list, replace, delete; 404 for unknown ids', async () => {
-    const created = await call('/api/v1/alert-rules', { method: 'POST', body: README_RULE });
+    const channel = await post('/api/v1/channels', {
+      name: 'readme',
+      type: 'webhook',
+      url: receiverUrl,
+    });
+    expect(channel.status).toBe(201);
+    // The README's placeholder filled in, the rest as written.
+    const readme = README_RULE.replace('<channel id>', channel.body.id);
+    const unknown = await call('/api/v1/alert-rules', { method: 'POST', body: README_RULE });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'bad_request', field: 'channels.0' });
+    const created = await call('/api/v1/alert-rules', { method: 'POST', body: readme });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
-      ...JSON.parse(README_RULE),
+      ...JSON.parse(readme),
       project: 'default',
       enabled: true,
       annotations: {},
@@ -163,8 +174,14 @@ describe('alert rules CRUD', () => {
     expect(list.body.rules.map((r: { id: string }) => r.id)).toContain(id);
     expect((await call(`/api/v1/alert-rules?project=other`)).body).toEqual({ rules: [] });
 
+    const elsewhere = await call(`/api/v1/alert-rules/${id}`, {
+      method: 'PUT',
+      body: JSON.stringify({ ...JSON.parse(readme), channels: [channel.body.id, 'gone'] }),
+    });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.field).toBe('channels.1');
     const changed = {
-      ...JSON.parse(README_RULE),
+      ...JSON.parse(readme),
       condition: { op: '>', threshold: 2500, warning: 2000 },
     };
     const put = await call(`/api/v1/alert-rules/${id}`, {

@@ -79,7 +79,15 @@ export function createAlertsModule(deps: {
     decidesOwnBreach: (s) => decidesOwnBreach(s.kind),
     minIntervalMs: durationMs(config.alertEvalMinInterval) ?? 1000,
   });
-  const routeDeps = { db, schema, rules, states, signals, evaluator };
+  const routeDeps = {
+    db,
+    schema,
+    rules,
+    states,
+    signals,
+    evaluator,
+    channelIds: delivery.channelIds,
+  };
   let started = false;
   return {
     rules: alertRuleRoutes(routeDeps),

@@ -33,6 +33,23 @@ export interface AlertRoutesDeps<S> {
   signals: SignalEvaluator<S>;
   /** The local evaluator: told when rules change, asked for its figures. */
   evaluator: { invalidate(): void; stats(): EvaluatorStats };
+  /** Ids of the project's channels (a rule may only name those). */
+  channelIds(project: string): Promise<ReadonlySet<string>>;
+}
+
+/**
+ * Refuses a rule naming a channel the project does not have (`channels.N`): such a rule
+ * would fire into nothing, and the mistake shows only when it matters.
+ */
+async function checkChannels<S>(deps: AlertRoutesDeps<S>, project: string, ids: string[]) {
+  if (ids.length === 0) return;
+  const known = await deps.channelIds(project);
+  const k = ids.findIndex((id) => !known.has(id));
+  if (k >= 0)
+    throw new BadRequestError(
+      `channels.${k}: no channel "${ids[k]!.slice(0, 128)}" in project ${project} (create it at /api/v1/channels first)`,
+      `channels.${k}`,
+    );
 }
 
 /** Most points a preview returns: the step grows with the range to stay under it. */
@@ -96,6 +113,7 @@ export function alertRuleRoutes<S>(deps: AlertRoutesDeps<S>) {
   app.post('/', async function createRule(c) {
     const project = parseProject(c.req.query('project'));
     const spec = parseRuleSpec(schema, await jsonBody(c));
+    await checkChannels(deps, project, spec.channels);
     const rule = await rules.create(project, spec);
     evaluator.invalidate();
     return c.json(ruleView(rule), 201);
@@ -116,6 +134,7 @@ export function alertRuleRoutes<S>(deps: AlertRoutesDeps<S>) {
     const project = parseProject(c.req.query('project'));
     const id = c.req.param('id');
     const spec = parseRuleSpec(schema, await jsonBody(c));
+    await checkChannels(deps, project, spec.channels);
     const rule = await rules.update(project, id, spec);
     if (!rule) throw new NotFoundError(`no alert rule ${id}`);
     evaluator.invalidate();

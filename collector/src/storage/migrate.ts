@@ -169,6 +169,7 @@ const TTL_BASE: Record<string, { expr: string; level: RetentionLevel }> = {
   aiobs_model_hosts_1h: { expr: 'ts', level: 'hour' },
   aiobs_feature_values: { expr: 'toDateTime(time)', level: 'raw' },
   aiobs_feedback: { expr: 'toDateTime(time)', level: 'raw' },
+  aiobs_alert_history: { expr: 'toDateTime(intDiv(time_ms, 1000))', level: 'raw' },
 };
 
 /** Default days kept of the per-minute rollups (when the configuration names none). */

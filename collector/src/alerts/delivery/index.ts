@@ -44,6 +44,8 @@ export interface Delivery {
   silences: MountedRoutes;
   /** Mounted at `/api/v1/maintenance-windows`. */
   maintenance: MountedRoutes;
+  /** Ids of the project's channels, for refusing a rule that names an unknown one. */
+  channelIds(project: string): Promise<ReadonlySet<string>>;
   /** Starts the worker (routing, grouping, webhooks); it first resumes what the tables hold. */
   start(): void;
   /** Stops the worker after the tick in progress. */
@@ -98,6 +100,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }),
     silences: silenceRoutes(silences),
     maintenance: maintenanceRoutes(maintenance),
+    channelIds: async (project) => new Set((await channels.list(project)).map((c) => c.id)),
     start: () => worker.start(),
     close: () => {
       stopping.abort();
