@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../storage/db.js';
 import type { Engine } from '../storage/engine.js';
+import { BaselineValuesBlock } from './baseline-values-block.js';
 import type { SampleValue } from './sample.js';
 
 /**
@@ -226,16 +227,16 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
         valueTypes,
       };
       let n = 0;
-      let batch: object[] = [];
+      const block = new BaselineValuesBlock();
       const flush = async () => {
-        if (batch.length === 0) return;
-        await engine.client.insert({ table: values, values: batch, format: 'JSONEachRow' });
-        batch = [];
+        if (block.rows === 0) return;
+        await engine.insertNative(block.table, block.columnNames(), block.encode());
+        block.reset();
       };
       for (const v of sample) {
-        batch.push({ project_id: project, baseline_id: b.id, ...v });
+        block.add(project, b.id, v);
         n++;
-        if (batch.length >= 50_000) await flush();
+        if (block.rows >= 100_000) await flush();
       }
       await flush();
       // As for the other kinds: values first, the baseline row after.

@@ -56,6 +56,29 @@ export interface DriftRepo {
   ): Promise<Array<{ version: string; variant: string }>>;
 }
 
+/** Most values (both sides) one KS/Wasserstein query sorts at once. */
+export const TEST_BATCH_VALUES = 2_000_000;
+
+/** Numeric features in batches of at most {@link TEST_BATCH_VALUES} values (one may exceed it alone). */
+export function testBatches(counts: readonly CountRow[]): string[][] {
+  const out: string[][] = [];
+  let batch: string[] = [];
+  let size = 0;
+  for (const c of counts) {
+    if (Number(c.is_numeric) !== 1) continue;
+    const n = Number(c.n_ref) + Number(c.n_cur);
+    if (batch.length > 0 && size + n > TEST_BATCH_VALUES) {
+      out.push(batch);
+      batch = [];
+      size = 0;
+    }
+    batch.push(`${c.kind}\u0000${c.feature}`);
+    size += n;
+  }
+  if (batch.length > 0) out.push(batch);
+  return out;
+}
+
 /** Creates the drift repository over the query helpers (every query under the limits). */
 export function createDriftRepo(db: Db): DriftRepo {
   const toQuery = (query: DriftRequest): DriftQuery => {
@@ -99,7 +122,14 @@ export function createDriftRepo(db: Db): DriftRepo {
       const counts = await db.rows<CountRow>(countsSql(q), params);
       if (counts.length === 0) return [];
       const bins = await db.rows<BinRow>(numericBinsSql(q), params);
-      const tests = await db.rows<TestRow>(numericTestsSql(q), params);
+      // The KS and Wasserstein query holds each feature's sorted values in memory
+      // (~110 bytes a value): features are taken a few at a time so that a large window
+      // stays under --query-max-memory-bytes.
+      const tests: TestRow[] = [];
+      for (const keys of testBatches(counts)) {
+        const sql = numericTestsSql(q, true);
+        tests.push(...(await db.rows<TestRow>(sql, { ...params, testKeys: keys })));
+      }
       const categories = await db.rows<CategoryRow>(categoriesSql(q), params);
       return assembleStats(counts, bins, tests, categories);
     },

@@ -138,7 +138,10 @@ export function numericBinsSql(q: DriftQuery): string {
  * integral is Σ |F_ref − F_cur|·(v_{i+1} − v_i) (ties add 0). Window functions over the
  * distinct values did the same but ran ten times slower (bench/drift.mjs).
  */
-export function numericTestsSql(q: DriftQuery): string {
+export function numericTestsSql(q: DriftQuery, batched = false): string {
+  // Batched: only the features named in {testKeys} (`kind \0 feature`), so that the sorted
+  // arrays of a few features at a time stay within the query's memory limit.
+  const only = batched ? " AND concat(kind, '\\0', feature) IN {testKeys:Array(String)}" : '';
   // The engine's KS refuses an empty sample as it finalizes, before HAVING could drop the
   // feature: features with values on one side only are filtered out first.
   return `SELECT kind, feature, tupleElement(t, 1) AS ks_d, tupleElement(t, 2) AS ks_p,
@@ -153,9 +156,10 @@ export function numericTestsSql(q: DriftQuery): string {
     FROM ${both(q, true, 'num')}
     WHERE (kind, feature) IN (
       SELECT kind, feature FROM ${both(q, true, 'num')}
+      WHERE 1${only}
       GROUP BY kind, feature
       HAVING countIf(side = 0) > 0 AND countIf(side = 1) > 0
-    )
+    )${only}
     GROUP BY kind, feature
   )
   ORDER BY kind, feature`;
