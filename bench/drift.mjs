@@ -159,7 +159,7 @@ try {
     limits.push(performance.now() - t0);
   }
   console.log(
-    `reference-derived thresholds (chunks of the current size; with 500,000 current values vs 100,000 none fit): ${fmt(median(limits))}`,
+    `reference-derived thresholds, whole window (no 6 chunks fit: skipped before querying): ${fmt(median(limits))}`,
   );
   // The case the chunks are for: a window well under the baseline's size (1 minute: about
   // 8,300 values per feature at the default rate, 12 chunks of 100,000).

@@ -22,6 +22,7 @@ import {
   chunkKey,
   limitsOf,
   MAX_CHUNKS,
+  MIN_CHUNKS,
   type ReferenceLimits,
 } from './thresholds.js';
 
@@ -95,7 +96,11 @@ export function createDriftRepo(db: Db): DriftRepo {
   return {
     async referenceLimits(query, stats) {
       const out = new Map<string, ReferenceLimits | null>();
-      const wanted = stats.filter((s) => s.currentCount > 0 && s.referenceCount > 0);
+      // Only features whose reference holds six whole chunks: the others get no limits, and
+      // cutting their reference would be wasted work.
+      const wanted = stats.filter(
+        (s) => s.currentCount > 0 && s.referenceCount >= MIN_CHUNKS * s.currentCount,
+      );
       for (const s of stats) out.set(chunkKey(s), null);
       if (wanted.length === 0) return out;
       const q = toQuery(query);
