@@ -244,7 +244,14 @@ describe('dashboard in Chromium', () => {
       await page.unroute(models);
       for (const path of pages) {
         await page.goto(`${c.url}${path}${path.includes('?') ? '&' : '?'}from=now-1h&to=now`);
-        await page.locator('main h1').first().waitFor();
+        await page
+          .locator('main h1')
+          .first()
+          .waitFor()
+          .catch(async (e: Error) => {
+            await screenshot(page, `failed${path.replace(/[/?=%&]+/g, '-')}`);
+            throw new Error(`${path} (${theme}): ${e.message} ${problems.list.join('; ')}`);
+          });
         // The heading shows while data loads, so wait here for every loading state to clear.
         await expect
           .poll(() => page.locator('[role="status"].state-loading').count(), { timeout: 15_000 })
