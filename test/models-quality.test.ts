@@ -88,7 +88,7 @@ function feedbackLogs() {
   };
 }
 
-async function post(path: string, type: string, body: BodyInit) {
+async function post(path: string, type: string, body: string | Buffer) {
   const res = await fetch(`${collector.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': type, authorization: `Bearer ${collector.apiKey}` },
