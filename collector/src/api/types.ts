@@ -560,6 +560,8 @@ export interface DriftBaseline {
   isDefault?: boolean;
   /** `fixed` thresholds or limits from the `reference`'s own variation (with baseline settings). */
   thresholds?: 'fixed' | 'reference';
+  /** Uploaded samples (`source: "sample"`): how each column was typed. */
+  valueTypes?: Record<string, 'numeric' | 'categorical'>;
 }
 
 /** Values a baseline holds per feature. */
