@@ -249,6 +249,12 @@ describe('GET /models/compare: significance', () => {
       expect(m.verdict).toBe('no_significant_difference');
   });
 
+  test('significance=false leaves the block out', async () => {
+    expect(
+      (await compare({ a: 'version:v1', b: 'version:v2', significance: 'false' })).significance,
+    ).toBeUndefined();
+  });
+
   test('too few values per arm is insufficient data', async () => {
     const s = (await compare({ a: 'version:v1', b: 'version:v2', minSamples: '5000' }))
       .significance!;

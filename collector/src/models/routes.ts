@@ -119,7 +119,8 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
       delta: diffStats(statsA, statsB, 'delta'),
       ratio: diffStats(statsA, statsB, 'ratio'),
     };
-    if (opts.significance)
+    // `significance=false` skips it (the accuracy join dominates at millions of rows).
+    if (opts.significance && q.significance !== 'false')
       body.significance = await opts.significance.compute({
         project,
         model,
