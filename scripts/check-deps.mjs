@@ -84,6 +84,7 @@ const PURE = [
       'query/histogram.ts',
       'query/metric-series.ts',
       'query/host-shape.ts',
+      'query/special-functions.ts',
     ].includes(p),
   (p) =>
     [

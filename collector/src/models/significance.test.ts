@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { normalSf } from '../query/special-functions.js';
 import {
   gauss,
   rng,
@@ -9,7 +10,6 @@ import {
   alwaysValidHalfWidth,
   alwaysValidPValue,
   mannWhitneyCounts,
-  normalSf,
   twoProportions,
   verdictOf,
 } from './significance.js';

@@ -1,4 +1,5 @@
 import type { CompareVerdict } from '../api/types.js';
+import { normalSf } from '../query/special-functions.js';
 
 /**
  * Significance tests of a comparison of two arms (issue 9, item 7; docs/models.md "Canary
@@ -21,55 +22,6 @@ import type { CompareVerdict } from '../api/types.js';
  * power, not its validity: any value keeps the false-alarm bound.
  */
 export const MIXTURE_EFFECT = 0.1;
-
-/** Regularized lower incomplete gamma P(a, x) by its series (x < a + 1). */
-function gammaPSeries(a: number, x: number, lnGammaA: number): number {
-  let sum = 1 / a;
-  let term = sum;
-  for (let n = 1; n < 1000; n++) {
-    term *= x / (a + n);
-    sum += term;
-    if (Math.abs(term) < Math.abs(sum) * 1e-17) break;
-  }
-  return sum * Math.exp(-x + a * Math.log(x) - lnGammaA);
-}
-
-/** Regularized upper incomplete gamma Q(a, x) by Lentz's continued fraction (x ≥ a + 1). */
-function gammaQFraction(a: number, x: number, lnGammaA: number): number {
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 1000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x + a * Math.log(x) - lnGammaA) * h;
-}
-
-const LN_SQRT_PI = 0.5 * Math.log(Math.PI);
-
-/**
- * Upper tail of the standard normal, P(Z > z), to about 1e-15 relative: ½·Q(½, z²/2) for
- * z ≥ 0, the incomplete gamma by series or continued fraction (Γ(½) = √π).
- */
-export function normalSf(z: number): number {
-  if (Number.isNaN(z)) return Number.NaN;
-  if (z < 0) return 1 - normalSf(-z);
-  const x = (z * z) / 2;
-  if (x === 0) return 0.5;
-  const q = x < 1.5 ? 1 - gammaPSeries(0.5, x, LN_SQRT_PI) : gammaQFraction(0.5, x, LN_SQRT_PI);
-  return 0.5 * q;
-}
 
 /** Mann–Whitney U of two samples given as counts per ordered bucket. */
 export interface MannWhitney {
