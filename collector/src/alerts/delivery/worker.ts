@@ -143,7 +143,11 @@ export function createWorker(deps: WorkerDeps) {
       const { key, labels } = groupOf(n.labels, c.spec.groupBy);
       const init = { project: n.project, channelId: c.id, key, labels };
       const id = groupId(init);
-      const next = addAlert(groups.get(id), init, alert, now, timingsOf(c));
+      // A group this worker does not hold may have been started by another collector's
+      // worker (the rule's evaluator moved here when that collector died): its stored state
+      // says which alerts it notified, so their resolutions are still sent.
+      const held = groups.get(id) ?? (await deps.inbox.groups()).find((g) => groupId(g) === id);
+      const next = addAlert(held, init, alert, now, timingsOf(c));
       if (!next) continue;
       await deps.inbox.putGroup(next, false);
       groups.set(id, next);
