@@ -67,6 +67,15 @@ export interface SignalEvaluator<S = unknown> {
   /** The signal over `window` (normally `[at - rule.window, at)`). Costs milliseconds. */
   evaluate(ctx: SignalContext, signal: S, window: WindowMs): Promise<SignalSample>;
   /**
+   * Many signals of one project, each over its window, with as few queries as the kinds
+   * allow (signals over the same stored rows share one scan): the result of each item, in
+   * order, as `evaluate` would give it. Optional: without it, callers use `evaluate`.
+   */
+  evaluateMany?(
+    ctx: SignalContext,
+    items: readonly { signal: S; window: WindowMs }[],
+  ): Promise<PromiseSettledResult<SignalSample>[]>;
+  /**
    * Samples every `stepMs` over `range`, each over its trailing `windowMs`, for the rule
    * preview: one query per call where the kind allows it, not one per point.
    */

@@ -1,4 +1,5 @@
 import type { SignalContext, SignalEvaluator, SignalPoint, SignalSample } from '../contract.js';
+import { evaluateMany } from './batch.js';
 import { budgetPoints } from './budget.js';
 import { compositePoints } from './composite.js';
 import { gpuPoints } from './gpu.js';
@@ -93,16 +94,18 @@ export const readPoints: PointsReader = (ctx, s, windowMs, grid) =>
 
 /** Creates the evaluator the lifecycle and the preview use. */
 export function createSignalEvaluator(): SignalEvaluator<Signal> {
+  const evaluate: SignalEvaluator<Signal>['evaluate'] = async (ctx, signal, window) => {
+    const [sample] = await readPoints(
+      ctx,
+      signal,
+      window.toMs - window.fromMs,
+      onePoint(window.toMs),
+    );
+    return sample ?? { value: null };
+  };
   return {
-    async evaluate(ctx, signal, window) {
-      const [sample] = await readPoints(
-        ctx,
-        signal,
-        window.toMs - window.fromMs,
-        onePoint(window.toMs),
-      );
-      return sample ?? { value: null };
-    },
+    evaluate,
+    evaluateMany: (ctx, items) => evaluateMany(ctx, items, evaluate),
     async series(ctx, signal, windowMs, range): Promise<SignalPoint[]> {
       const grid = gridOf(range);
       const samples = await readPoints(ctx, signal, windowMs, grid);

@@ -1,3 +1,4 @@
+import type { Level } from '../../models/rollup-level.js';
 import { COST, fromWithPrices, LEVEL_SQL } from '../../models/sql.js';
 import { QUANTILE_LEVELS } from '../../models/stats.js';
 import type { SignalContext, SignalSample } from '../contract.js';
@@ -40,19 +41,34 @@ export type InferenceSignal = Extract<
 
 /** The sketch column (rollup) and the ms column (raw) of each quantile kind. */
 const SKETCH = {
-  latency: ['latency_q', 'duration_ms', 'requests', 'count()'],
-  ttft: ['ttft_q', 'ttft_ms', 'streams', 'count(ttft_ms)'],
-  queueWait: ['queue_wait_q', 'queue_wait_ms', 'queued', 'count(queue_wait_ms)'],
+  latency: ['latency_q', 'duration_ms', 'requests', ''],
+  ttft: ['ttft_q', 'ttft_ms', 'streams', 'ttft_ms'],
+  queueWait: ['queue_wait_q', 'queue_wait_ms', 'queued', 'queue_wait_ms'],
 } as const;
 
-/** The stored sketches' merge (migration 0011's levels). */
-const STORED_MERGE = `quantilesDDMerge(0.01, ${QUANTILE_LEVELS.join(', ')})`;
+/** Parameters of the stored sketches' merge (migration 0011's levels). */
+const STORED_PARAMS = `0.01, ${QUANTILE_LEVELS.join(', ')}`;
 
-/** `v` (the figure) and `n` (how many inferences it rests on) of a kind, at a level. */
-function aggregates(s: InferenceSignal, raw: boolean): { v: string; n: string } {
-  const sum = (rollupCol: string, rawExpr: string) =>
-    raw ? `toFloat64(${rawExpr})` : `toFloat64(sum(${rollupCol}))`;
-  const requests = raw ? 'count()' : 'sum(requests)';
+/**
+ * `v` (the figure) and `n` (how many inferences it rests on) of a kind, at a level. With
+ * `iff` (a condition on the row) every aggregate takes only the rows that meet it (the `-If`
+ * combinator), so one query can compute the figures of many signals side by side
+ * ({@link inferenceBatch}) with the very expressions a lone read uses.
+ */
+export function aggregates(
+  s: InferenceSignal,
+  raw: boolean,
+  iff?: string,
+): { v: string; n: string } {
+  /** `fn(args)`, or `fnIf(args, iff)`; `params` are a parametric function's parameters. */
+  const agg = (fn: string, args: string, params?: string) => {
+    const head = params === undefined ? '' : `(${params})`;
+    if (iff === undefined) return `${fn}${head}(${args})`;
+    return `${fn}If${head}(${args === '' ? iff : `${args}, ${iff}`})`;
+  };
+  const sum = (rollupCol: string, rawCol: string) =>
+    `toFloat64(${agg('sum', raw ? rawCol : rollupCol)})`;
+  const requests = raw ? agg('count', '') : agg('sum', 'requests');
   switch (s.kind) {
     case 'latency':
     case 'ttft':
@@ -64,22 +80,24 @@ function aggregates(s: InferenceSignal, raw: boolean): { v: string; n: string } 
       // allows just those levels for them, and the value is picked from the array.
       const merged =
         s.kind === 'latency'
-          ? `quantilesDDMerge(0.01, ${q})(${state})[1]`
-          : `${STORED_MERGE}(${state})[indexOf([${QUANTILE_LEVELS.join(', ')}], ${q})]`;
+          ? `${agg('quantilesDDMerge', state, `0.01, ${q}`)}[1]`
+          : `${agg('quantilesDDMerge', state, STORED_PARAMS)}[indexOf([${QUANTILE_LEVELS.join(', ')}], ${q})]`;
       return {
-        v: raw ? `quantileDD(0.01, ${q})(${column} * 1000) / 1000` : `${merged} / 1000`,
-        n: raw ? rawCount : `sum(${count})`,
+        v: raw
+          ? `${agg('quantileDD', `${column} * 1000`, `0.01, ${q}`)} / 1000`
+          : `${merged} / 1000`,
+        n: raw ? agg('count', rawCount) : agg('sum', count),
       };
     }
     case 'errorRate':
-      return { v: `${sum('errors', 'sum(is_error)')} / ${requests}`, n: requests };
+      return { v: `${sum('errors', 'is_error')} / ${requests}`, n: requests };
     case 'cacheHitRate':
-      return { v: `${sum('cache_hits', 'sum(cache_hit)')} / ${requests}`, n: requests };
+      return { v: `${sum('cache_hits', 'cache_hit')} / ${requests}`, n: requests };
     case 'throughput':
       return { v: `toFloat64(${requests})`, n: requests };
     case 'tokens': {
-      const input = sum('input_tokens', 'sum(input_tokens)');
-      const output = sum('output_tokens', 'sum(output_tokens)');
+      const input = sum('input_tokens', 'input_tokens');
+      const output = sum('output_tokens', 'output_tokens');
       const v =
         s.tokenType === 'input'
           ? input
@@ -89,7 +107,8 @@ function aggregates(s: InferenceSignal, raw: boolean): { v: string; n: string } 
       return { v, n: requests };
     }
     case 'cost':
-      return { v: COST, n: requests };
+      // COST is `sum(<per-row USD>)`.
+      return { v: agg('sum', COST.slice('sum('.length, -1)), n: requests };
   }
 }
 
@@ -124,18 +143,28 @@ export async function inferencePoints(
     { ...w.params, ...gridParams(grid, windowMs, level) },
   );
   const byK = new Map(rows.map((r) => [Number(r.k), r]));
-  return pointTimes(grid).map((t, k) => {
-    const r = byK.get(k);
-    const count = r ? Number(r.n) : 0;
-    let value: number | null =
-      count > 0 && r?.v !== null && r?.v !== undefined ? Number(r.v) : null;
-    if (value === null && ZERO_WHEN_EMPTY.has(s.kind)) value = 0;
-    if (value !== null && perSecond(s)) {
-      const seconds = (t - coveredFrom(t, windowMs, level)) / 1000;
-      value = seconds > 0 ? value / seconds : null;
-    }
-    return { value, details: { inferences: count } };
-  });
+  return pointTimes(grid).map((t, k) => sampleOf(s, byK.get(k), t, windowMs, level));
+}
+
+/**
+ * The sample of a point ending at `t` from its aggregated row (`v`, `n`; none when no row
+ * fell in the window).
+ */
+export function sampleOf(
+  s: InferenceSignal,
+  r: { v: number | null; n: number | string } | undefined,
+  t: number,
+  windowMs: number,
+  level: Level,
+): SignalSample {
+  const count = r ? Number(r.n) : 0;
+  let value: number | null = count > 0 && r?.v !== null && r?.v !== undefined ? Number(r.v) : null;
+  if (value === null && ZERO_WHEN_EMPTY.has(s.kind)) value = 0;
+  if (value !== null && perSecond(s)) {
+    const seconds = (t - coveredFrom(t, windowMs, level)) / 1000;
+    value = seconds > 0 ? value / seconds : null;
+  }
+  return { value, details: { inferences: count } };
 }
 
 /** Kinds given per second: throughput, and tokens with `per: "s"`. */

@@ -268,6 +268,80 @@ describe('inference kinds from the rollups', () => {
   });
 });
 
+describe('batched reads (evaluateMany)', () => {
+  test('many signals share one query per stored level, window and end, each equal to its lone read', async () => {
+    const at = T0 + HOUR + 30 * MIN + 17_000;
+    const kinds = [
+      { kind: 'latency', quantile: 0.95 },
+      { kind: 'latency', quantile: 0.5 },
+      { kind: 'ttft', quantile: 0.9 },
+      { kind: 'queueWait', quantile: 0.99 },
+      { kind: 'errorRate' },
+      { kind: 'throughput' },
+      { kind: 'tokens', tokenType: 'output', per: 's' },
+      { kind: 'tokens' },
+      { kind: 'cacheHitRate' },
+      { kind: 'cost' },
+    ];
+    const filters = [
+      { model: LLM },
+      { model: LLM, service: 'svc-a' },
+      { model: LLM, version: 'v2' },
+      { model: 'no-such-model' },
+      {},
+    ];
+    // Windows on each stored level (raw under 2 minutes, minutes to a day, hours beyond);
+    // the host-filtered and GPU signals cannot batch and are read alone, in place.
+    const windows = [90_000, HOUR, 2 * DAY];
+    const items = windows.flatMap((w) =>
+      kinds.flatMap((k) =>
+        filters.map((f) => ({
+          signal: signalSchema.parse({ ...k, ...f }),
+          window: { fromMs: at - w, toMs: at },
+        })),
+      ),
+    );
+    const alone = [
+      { kind: 'errorRate', model: LLM, host: 'h1' },
+      { kind: 'gpuUtilization', model: LLM },
+    ].map((x) => ({ signal: signalSchema.parse(x), window: { fromMs: at - HOUR, toMs: at } }));
+    const all = [...alone, ...items];
+    let queries = 0;
+    const counting: Db = Object.assign(Object.create(db) as Db, {
+      rows: ((sql, params) => {
+        queries++;
+        return db.rows(sql, params);
+      }) as Db['rows'],
+    });
+    const settled = await signals.evaluateMany!({ db: counting, project: 'default' }, all);
+    // Per window: one query for the nine rollup kinds, one for cost (the price join);
+    // the two signals that cannot batch take one or two each (GPU reads the host join).
+    expect(queries - 2 * windows.length).toBeLessThanOrEqual(alone.length * 2);
+    expect(queries).toBeLessThan(all.length / 5);
+    for (const [i, r] of settled.entries()) {
+      const { signal, window } = all[i]!;
+      expect(r.status, JSON.stringify(signal)).toBe('fulfilled');
+      const got = (r as PromiseFulfilledResult<SignalSample>).value;
+      const want = await signals.evaluate(ctx, signal, window);
+      const what = `${JSON.stringify(signal)} over ${window.toMs - window.fromMs} ms`;
+      expect(got.details, what).toEqual(want.details);
+      if (want.value === null) expect(got.value, what).toBeNull();
+      else
+        expect(Math.abs(got.value! - want.value), what).toBeLessThanOrEqual(
+          1e-9 * Math.max(1, Math.abs(want.value)),
+        );
+    }
+    // The seeded traffic is really there: most samples of the seeded model have data.
+    const withData = settled.filter(
+      (r, i) =>
+        r.status === 'fulfilled' &&
+        (all[i]!.signal as { model?: string }).model === LLM &&
+        Number(r.value.details?.inferences) > 0,
+    );
+    expect(withData.length).toBeGreaterThan(items.length / 3);
+  });
+});
+
 describe('budgets', () => {
   const at = T0 + 3 * HOUR;
   const cost = (rows: SeedInference[]) =>
