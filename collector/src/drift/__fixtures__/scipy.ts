@@ -1,25 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { rng, runScipy } from '../../testing/stats-reference.js';
+
+export { rng };
 
 const SCRIPT = fileURLToPath(new URL('./scipy_reference.py', import.meta.url));
-
-/**
- * The first interpreter that imports SciPy: `python3` on PATH (a pyenv or venv one), else
- * Debian's `/usr/bin/python3`, where `.ci/run` installs python3-scipy.
- */
-function python(): string {
-  for (const exe of ['python3', '/usr/bin/python3']) {
-    try {
-      execFileSync(exe, ['-c', 'import numpy, scipy'], { stdio: 'ignore' });
-      return exe;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(
-    'python3 with SciPy is required for the drift reference values: apt-get install python3-scipy',
-  );
-}
 
 /** One case for the SciPy reference script. */
 export type ScipyCase =
@@ -49,23 +33,7 @@ export interface ScipyResult {
  * or SciPy is missing: `.ci/run` installs Debian's python3-scipy when it is absent.
  */
 export function scipyReference(cases: ScipyCase[]): ScipyResult[] {
-  const out = execFileSync(python(), [SCRIPT], {
-    input: JSON.stringify({ cases }),
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return JSON.parse(out.toString()) as ScipyResult[];
-}
-
-/** A seeded PRNG (mulberry32): the same samples on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return runScipy<ScipyCase, ScipyResult>(SCRIPT, cases);
 }
 
 /** A normal sample (Box–Muller) of `n` values. */

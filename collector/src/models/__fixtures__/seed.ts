@@ -1,3 +1,5 @@
+import { rng } from '../../testing/stats-reference.js';
+
 /**
  * Known inference spans for the model tests: what was sent (to compute expected figures
  * exactly) and the span rows that carry it.
@@ -31,16 +33,7 @@ export interface SeedInference {
 }
 
 /** Deterministic PRNG (mulberry32) so that failures reproduce. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = rng;
 
 function hex(n: number, len: number): string {
   return n.toString(16).padStart(len, '0');
