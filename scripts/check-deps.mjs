@@ -56,8 +56,17 @@ const LAYERS = [
 ];
 
 /** Folders holding module logic; module folders (models/, drift/, …) also hold routes. */
-const MODULES = ['auth', 'ingest', 'query', 'models', 'drift', 'alerts', 'projects'];
-const MODULE_FOLDERS = ['models', 'drift', 'alerts', 'projects'];
+const MODULES = [
+  'auth',
+  'ingest',
+  'query',
+  'models',
+  'drift',
+  'alerts',
+  'projects',
+  'observability',
+];
+const MODULE_FOLDERS = ['models', 'drift', 'alerts', 'projects', 'observability'];
 
 /** A module folder's HTTP face and wiring: routes, `module.ts`, `index.ts`. */
 function isModuleEntry(p) {

@@ -18,6 +18,12 @@ import { type AppEnv, requireAuth } from './middleware/auth.js';
 import { corsFor } from './middleware/cors.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { createModelsModule } from './models/index.js';
+import {
+  countRequests,
+  createCollectorMetrics,
+  createEngineStatsReader,
+  metricsRoutes,
+} from './observability/index.js';
 import { OtlpDecodeError } from './otlp/errors.js';
 import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
 import { authRoutes } from './routes/auth.js';
@@ -69,6 +75,11 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId());
+  const metrics = createCollectorMetrics({
+    ingestor,
+    engineStats: createEngineStatsReader(engine),
+  });
+  app.use('*', countRequests(metrics));
   // Outermost after the request id, so error, 404 and preflight answers carry the headers too.
   app.use('*', securityHeaders({ tls: config.tlsCert !== undefined }));
   app.use('*', async function closeWhenStopping(c, next) {
@@ -110,6 +121,8 @@ export function createApp(deps: AppDeps) {
   api.route('/silences', alerts.silences);
   api.route('/maintenance-windows', alerts.maintenance);
   app.route('/api/v1', api);
+  // Before the dashboard's catch-all, which would answer GET /metrics with its index.html.
+  app.route('/metrics', metricsRoutes({ metrics, authenticator, open: config.metricsPublic }));
   mountDashboard(app, config);
 
   app.notFound((c) =>

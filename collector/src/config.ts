@@ -184,6 +184,18 @@ export const OPTIONS = [
     schema: z.coerce.number().int().min(1).default(100),
   },
   {
+    // Prometheus scrapes /metrics without credentials by convention, but this port also
+    // serves OTLP to the outside: open it only where the port is private.
+    key: 'metricsPublic',
+    flag: '--metrics-public',
+    env: 'AIOBS_METRICS_PUBLIC',
+    help: 'serve /metrics without credentials (default: the admin token is required)',
+    schema: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])])
+      .transform((v) => v === true || v === 'true' || v === '1')
+      .default(false),
+  },
+  {
     key: 'trustProxy',
     flag: '--trust-proxy',
     env: 'AIOBS_TRUST_PROXY',

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { DecodeBudget } from '../otlp/decode-budget.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decoders.js';
-import { DecodedTooLargeError, SaturatedError } from '../otlp/errors.js';
+import { DecodedTooLargeError, OtlpDecodeError, SaturatedError } from '../otlp/errors.js';
 import type { OtlpEncoding, Signal } from '../otlp/http.js';
 import { type DecodeContext, type DecodeOutcome, encodeProject } from '../otlp/outcome.js';
 import type { Engine } from '../storage/engine.js';
@@ -65,6 +65,12 @@ export class Ingestor {
   tooLarge = 0;
   /** Refuses new data for a while after storage failed an insert (503 + Retry-After). */
   readonly storage = new StorageBreaker();
+  /** Requests refused with 400, and records accepted/rejected (self-metrics). */
+  decodeErrors = 0;
+  acceptedRecords = 0;
+  rejectedRecords = 0;
+  /** Told of every insert (observability/ sets it: batch sizes, insert latency). */
+  onInsert?: (table: string, rows: number, seconds: number, ok: boolean) => void;
 
   constructor(engine: Pick<Engine, 'insertNative'>, config: Config, log: Logger) {
     const policy: BatchPolicy = {
@@ -72,14 +78,22 @@ export class Ingestor {
       maxBytes: config.batchMaxBytes,
       maxDelayMs: config.batchMaxDelayMs,
     };
-    const write = (b: NativeBlock) =>
-      engine.insertNative(b.table, b.columnNames(), b.encode()).then(
-        () => this.storage.succeeded(),
+    const write = (b: NativeBlock) => {
+      const t0 = performance.now();
+      const rows = b.rows;
+      const seconds = () => (performance.now() - t0) / 1000;
+      return engine.insertNative(b.table, b.columnNames(), b.encode()).then(
+        () => {
+          this.onInsert?.(b.table, rows, seconds(), true);
+          this.storage.succeeded();
+        },
         (err: unknown) => {
+          this.onInsert?.(b.table, rows, seconds(), false);
           this.storage.failed();
           throw err;
         },
       );
+    };
     const make = <B extends NativeBlock>(create: () => B) =>
       new TableBatcher(create, write, policy, log);
     this.traces = make(() => new TracesBlock());
@@ -177,6 +191,7 @@ export class Ingestor {
         );
     } catch (err) {
       for (let i = 0; i < batchers.length; i++) batchers[i]!.block().rollback(marks[i]!);
+      if (err instanceof OtlpDecodeError) this.decodeErrors++;
       if (err instanceof DecodedTooLargeError || err instanceof SaturatedError) {
         if (err instanceof DecodedTooLargeError) this.tooLarge++;
         // The refused rows made the columns grow; do not keep that memory for the next ones.
@@ -185,6 +200,8 @@ export class Ingestor {
       throw err;
     }
     outcome.maxAttributes = ctx.maxAttributes;
+    this.acceptedRecords += outcome.accepted;
+    this.rejectedRecords += outcome.rejected;
     outcome.droppedAttributes += ctx.droppedAttributes;
     const commits: Promise<void>[] = [];
     batchers.forEach((b, i) => {

@@ -1,0 +1,3 @@
+export { createEngineStatsReader, type EngineStats } from './engine-stats.js';
+export { type CollectorMetrics, createCollectorMetrics, routeLabel } from './metrics.js';
+export { countRequests, metricsRoutes } from './routes.js';
