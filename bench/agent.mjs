@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench -- agent [--window <s>] [--intervals 1s,10s]`: steady-state CPU and RSS of
+// `npm run bench -- agent [--window <s>] [--intervals 1s,10s] [--readers no]`: steady-state CPU and RSS of
 // aiobs-agent (its process and the nvidia-smi processes it keeps) on the fake 8-GPU host,
 // beside @opentelemetry/host-metrics (host metrics only) measured in the same run, at the same
 // interval, exporting to the same local OTLP endpoint. Then the per-call cost of the
@@ -20,6 +20,8 @@ const arg = (name, dflt) => {
 };
 const windowS = Number(arg('window', '60'));
 const intervals = arg('intervals', '1s,10s').split(',');
+// The per-call cost of the systeminformation readers does not change with the agent's code.
+const readers = arg('readers', 'yes') !== 'no';
 const CLK_TCK = 100; // Linux USER_HZ
 
 try {
@@ -136,7 +138,9 @@ function startProc(cmd, cmdArgs, env, cwd) {
 
 async function measure(label, intervalMs) {
   const state = mkdtempSync(join(tmpdir(), 'aiobs-bench-'));
+  // One endpoint each, so the agent's exports are counted apart from the peer's.
   const sink = await startSink();
+  const hmSink = await startSink();
   const agent = startProc(
     process.execPath,
     [
@@ -165,7 +169,7 @@ async function measure(label, intervalMs) {
     process.execPath,
     ['--input-type=module', '-e', hostMetricsScript],
     {
-      BENCH_URL: sink.url,
+      BENCH_URL: hmSink.url,
       BENCH_INTERVAL_MS: String(intervalMs),
     },
     join(repo, 'agent'),
@@ -177,6 +181,7 @@ async function measure(label, intervalMs) {
   const h0 = treeTicks(hm.pid);
   const t0 = performance.now();
   const sent0 = sink.count();
+  const hmSent0 = hmSink.count();
   const rss = { agent: 0, tools: 0, hm: 0 };
   const samples = Math.max(4, Math.round(windowS / 5));
   for (let i = 0; i < samples; i++) {
@@ -193,6 +198,7 @@ async function measure(label, intervalMs) {
   const seconds = (performance.now() - t0) / 1000;
   const toolPids = descendants(agent.pid).length;
   const requests = sink.count() - sent0;
+  const hmRequests = hmSink.count() - hmSent0;
   const pct = (ticks) => (100 * ticks) / CLK_TCK / seconds;
   const row = {
     interval: label,
@@ -206,11 +212,16 @@ async function measure(label, intervalMs) {
     hmRssMB: rss.hm / 1024,
     seconds,
     requests,
+    hmRequests,
+    // On a loaded machine a collection can be skipped (one still running): CPU per export
+    // is what compares across runs.
+    agentMsPerExport: requests > 0 ? ((a1.self - a0.self) * (1000 / CLK_TCK)) / requests : 0,
   };
   agent.kill('SIGTERM');
   hm.kill('SIGTERM');
   await Promise.all([agent.exited, hm.exited]);
   sink.close();
+  hmSink.close();
   rmSync(state, { recursive: true, force: true });
   return row;
 }
@@ -276,13 +287,14 @@ for (const label of intervals) {
   rows.push(await measure(label, ms));
 }
 console.log(
-  'interval | aiobs-agent CPU | + nvidia-smi (fake) CPU | agent RSS (peak) | fake tools RSS | host-metrics CPU | host-metrics RSS | exports',
+  'interval | aiobs-agent CPU | agent ms per export | + nvidia-smi (fake) CPU | agent RSS (peak) | fake tools RSS | host-metrics CPU | host-metrics RSS | exports (agent, host-metrics)',
 );
-console.log('---|---|---|---|---|---|---|---');
+console.log('---|---|---|---|---|---|---|---|---');
 for (const r of rows) {
   console.log(
-    `${r.interval} | ${f2(r.agentCpu)}% | ${f2(r.toolsCpu)}% (${r.toolProcesses} procs) | ${f1(r.agentRssMB)} MB (${f1(r.agentPeakRssMB)}) | ${f1(r.toolsRssMB)} MB | ${f2(r.hmCpu)}% | ${f1(r.hmRssMB)} MB | ${r.requests} in ${f1(r.seconds)}s`,
+    `${r.interval} | ${f2(r.agentCpu)}% | ${f1(r.agentMsPerExport)} | ${f2(r.toolsCpu)}% (${r.toolProcesses} procs) | ${f1(r.agentRssMB)} MB (${f1(r.agentPeakRssMB)}) | ${f1(r.toolsRssMB)} MB | ${f2(r.hmCpu)}% | ${f1(r.hmRssMB)} MB | ${r.requests}, ${r.hmRequests} in ${f1(r.seconds)}s`,
   );
 }
+if (!readers) process.exit(0);
 console.log('\nCPU per call (ms, this process plus the processes it spawns), 10 calls each:');
 for (const c of await siCosts()) console.log(`  ${c.name.padEnd(40)} ${f2(c.msPerCall)} ms`);

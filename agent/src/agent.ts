@@ -5,7 +5,7 @@ import type { AgentConfig } from './config/config.js';
 import { DiskQueue } from './export/disk-queue.js';
 import { Exporter } from './export/exporter.js';
 import { closeIdleSockets } from './export/http-send.js';
-import { encodeMetricsRequest } from './export/otlp-encode.js';
+import { MetricsEncoder } from './export/otlp-encode.js';
 import { createGpuCollector, type GpuCollector, type GpuStatus } from './gpu/gpu-collector.js';
 import {
   createHostCollector,
@@ -126,6 +126,8 @@ export async function createAgent(config: AgentConfig, logger: Logger): Promise<
   });
   const collectors = createCollectors(config, logger, startMs);
   const resource = resourceAttributes(config);
+  // One encoder for the agent's life: its caches hold the bytes of series that repeat.
+  const encoder = new MetricsEncoder();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let stopped = false;
@@ -143,7 +145,7 @@ export async function createAgent(config: AgentConfig, logger: Logger): Promise<
     try {
       const collection = await collectOnce(collectors, timeMs);
       collections++;
-      const body = encodeMetricsRequest(resource, AGENT_SCOPE, [collection]);
+      const body = encoder.encode(resource, AGENT_SCOPE, [collection]);
       const points = collection.metrics.reduce((n, m) => n + m.points.length, 0);
       logger.debug('collected', { seq: collections, points, bytes: body.length, timeMs });
       await exporter.export(body, timeMs);

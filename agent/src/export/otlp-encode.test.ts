@@ -9,7 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { type Collection, gauge, sum } from '../metrics/model.js';
 import { decodeMetricsRequest } from '../test-support/otlp-decode.js';
-import { decodePartialSuccess, encodeMetricsRequest } from './otlp-encode.js';
+import { decodePartialSuccess, encodeMetricsRequest, MetricsEncoder } from './otlp-encode.js';
 
 const T1 = 1_760_000_000_123;
 const T2 = T1 + 10_000;
@@ -174,6 +174,39 @@ describe('encodeMetricsRequest', () => {
       ),
     );
     expect(req.resource).toEqual({ big: 2 ** 40, neg: -3, f: 1.5, b: true });
+  });
+});
+
+describe('MetricsEncoder', () => {
+  it('writes the same bytes as a fresh encoder on every call, whatever it cached before', () => {
+    const encoder = new MetricsEncoder();
+    const resource = { 'host.name': 'gpu-01' };
+    const scope = { name: 's', version: '1' };
+    // One attribute object in every call (cached by identity) beside fresh ones whose values
+    // change (cached by key and value).
+    const shared = { 'hw.id': 'GPU-a' };
+    const at = (timeMs: number, value: number): Collection => ({
+      timeMs,
+      metrics: [
+        gauge('hw.gpu.utilization', '1', [{ attributes: shared, value }]),
+        sum('hw.energy', 'J', true, START, [{ attributes: { 'hw.id': 'GPU-a', n: value }, value }]),
+      ],
+    });
+    const calls: [Record<string, string | number>, Collection[]][] = [
+      [resource, [at(T1, 1)]],
+      [resource, [at(T2, 2), at(T2 + 1000, 3)]],
+      [{ 'host.name': 'gpu-02' }, [at(T2, 4)]],
+      [resource, collections],
+      [resource, []],
+    ];
+    for (const [res, cs] of calls) {
+      expect(encoder.encode(res, scope, cs)).toEqual(encodeMetricsRequest(res, scope, cs));
+    }
+    const decoded = decodeMetricsRequest(encoder.encode(resource, scope, [at(T1, 5)]));
+    expect(decoded.scopes[0]!.metrics[1]!.points[0]!.attributes).toEqual({
+      'hw.id': 'GPU-a',
+      n: 5,
+    });
   });
 });
 

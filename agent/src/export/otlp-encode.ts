@@ -14,7 +14,8 @@ const AGGREGATION_TEMPORALITY_CUMULATIVE = 2;
 /**
  * Encodes collections as one OTLP `ExportMetricsServiceRequest` (protobuf). Pure: bytes out,
  * no I/O. Several collections become several data points per metric, so a batch replayed
- * from the disk buffer keeps every sample.
+ * from the disk buffer keeps every sample. Uses a fresh {@link MetricsEncoder}; a process that
+ * encodes every interval keeps one instead, so its caches carry over.
  *
  * @example
  * const body = encodeMetricsRequest({ 'host.name': 'gpu-01', 'service.name': 'aiobs-agent' },
@@ -25,85 +26,209 @@ export function encodeMetricsRequest(
   scope: Scope,
   collections: readonly Collection[],
 ): Uint8Array {
-  const cache = new Map<string, Uint8Array>();
-  const resourceMsg = new ProtobufWriter(512);
-  for (const [k, v] of Object.entries(resource)) {
-    resourceMsg.tag(1, 2).bytes(keyValue(k, v, cache));
-  }
+  return new MetricsEncoder().encode(resource, scope, collections);
+}
 
-  const scopeMsg = new ProtobufWriter(64);
-  scopeMsg.tag(1, 2).string(scope.name);
-  scopeMsg.tag(2, 2).string(scope.version);
+/** Cached key/value pairs before the cache starts over (process pids and names churn). */
+const MAX_CACHED_PAIRS = 20_000;
 
-  const scopeMetrics = new ProtobufWriter(64 * 1024);
-  scopeMetrics.tag(1, 2).bytes(scopeMsg.finish());
-  for (const m of mergeByName(collections)) {
-    scopeMetrics.tag(2, 2).bytes(encodeMetric(m, cache));
-  }
-
-  const resourceMetrics = new ProtobufWriter(64 * 1024);
-  resourceMetrics.tag(1, 2).bytes(resourceMsg.finish());
-  resourceMetrics.tag(2, 2).bytes(scopeMetrics.finish());
-
-  const request = new ProtobufWriter(64 * 1024);
-  request.tag(1, 2).bytes(resourceMetrics.finish());
-  return request.finish().slice();
+interface TimedPoint {
+  /** The collection time as fixed64 nanoseconds, little-endian. */
+  readonly time: Uint8Array;
+  readonly value: number;
+  readonly attributes: Attributes;
 }
 
 interface TimedMetric {
   readonly metric: Metric;
-  readonly points: { timeMs: number; point: Metric['points'][number] }[];
+  readonly points: TimedPoint[];
+}
+
+/** A metric with every size computed, ready to be written. */
+interface MetricPlan {
+  /** Framed name, description and unit. */
+  readonly header: Uint8Array;
+  readonly sum: boolean;
+  readonly monotonic: boolean;
+  /** Start time as fixed64 bytes (sums only). */
+  readonly start: Uint8Array | undefined;
+  readonly points: readonly TimedPoint[];
+  readonly attrs: readonly (readonly Uint8Array[])[];
+  readonly pointSizes: readonly number[];
+  /** Length of the Gauge / Sum message. */
+  readonly dataSize: number;
+  /** Length of the Metric message. */
+  readonly size: number;
+}
+
+/**
+ * Encodes OTLP metrics requests into one exactly sized buffer, keeping across calls what does
+ * not change between collections: the framed bytes of every attribute key/value pair, of each
+ * metric's name and unit, and of the resource and scope. A host's series repeat every
+ * interval, so after the first collection a data point costs its two numbers and a few cache
+ * lookups. Attribute sets are taken as immutable (the model's `Readonly`): one seen before is
+ * found by identity. (The earlier encoder built every message in its own growing writer and copied it
+ * into its parent: at a 1 s interval that and the garbage it left were the agent's largest
+ * cost; docs/benchmarks.md, ## Agent.)
+ */
+export class MetricsEncoder {
+  /** key → value → framed `attributes` field (tag, length, KeyValue). */
+  private pairs = new Map<string, Map<AttributeValue, Uint8Array>>();
+  private pairCount = 0;
+  /** Framed pairs of attribute sets that collectors reuse from one collection to the next. */
+  private sets = new WeakMap<Attributes, Uint8Array[]>();
+  private headers = new Map<string, { metric: Metric; bytes: Uint8Array }>();
+  private head:
+    | { resource: Attributes; scope: Scope; resourceBytes: Uint8Array; scopeBytes: Uint8Array }
+    | undefined;
+
+  /** Encodes collections; see {@link encodeMetricsRequest}. */
+  encode(resource: Attributes, scope: Scope, collections: readonly Collection[]): Uint8Array {
+    if (this.pairCount > MAX_CACHED_PAIRS) {
+      this.pairs = new Map();
+      this.sets = new WeakMap();
+      this.pairCount = 0;
+    }
+    const { resourceBytes, scopeBytes } = this.resourceAndScope(resource, scope);
+    const plans = mergeByName(collections).map((m) => this.plan(m));
+    let scopeMetricsLen = fieldSize(scopeBytes.length);
+    for (const p of plans) scopeMetricsLen += fieldSize(p.size);
+    const resourceMetricsLen = fieldSize(resourceBytes.length) + fieldSize(scopeMetricsLen);
+
+    const w = new ExactWriter(fieldSize(resourceMetricsLen));
+    w.lengthField(1, resourceMetricsLen);
+    w.lengthField(1, resourceBytes.length).raw(resourceBytes);
+    w.lengthField(2, scopeMetricsLen);
+    w.lengthField(1, scopeBytes.length).raw(scopeBytes);
+    for (const p of plans) {
+      w.lengthField(2, p.size).raw(p.header);
+      w.lengthField(p.sum ? 7 : 5, p.dataSize);
+      for (let i = 0; i < p.points.length; i++) {
+        const tp = p.points[i] as TimedPoint;
+        w.lengthField(1, p.pointSizes[i] as number);
+        if (p.start) w.byte(0x11).raw(p.start); // start_time_unix_nano: field 2, fixed64
+        w.byte(0x19).raw(tp.time); // time_unix_nano: field 3, fixed64
+        w.byte(0x21).double(tp.value); // as_double: field 4, double
+        for (const kv of p.attrs[i] as Uint8Array[]) w.raw(kv);
+      }
+      if (p.sum) {
+        w.byte(0x10).byte(AGGREGATION_TEMPORALITY_CUMULATIVE); // field 2, varint
+        if (p.monotonic) w.byte(0x18).byte(1); // is_monotonic: field 3, varint
+      }
+    }
+    return w.finish();
+  }
+
+  private plan(entry: TimedMetric): MetricPlan {
+    const { metric, points } = entry;
+    const header = this.header(metric);
+    const sum = metric.kind === 'sum';
+    const start = sum ? fixed64Nanos(metric.startTimeMs) : undefined;
+    const attrs: Uint8Array[][] = [];
+    const pointSizes: number[] = [];
+    let dataSize = sum ? (metric.monotonic ? 4 : 2) : 0;
+    for (const tp of points) {
+      const kvs = this.attributeSet(tp.attributes);
+      let size = (start ? 9 : 0) + 18;
+      for (const kv of kvs) size += kv.length;
+      attrs.push(kvs);
+      pointSizes.push(size);
+      dataSize += fieldSize(size);
+    }
+    const size = header.length + fieldSize(dataSize);
+    return {
+      header,
+      sum,
+      monotonic: sum && metric.monotonic,
+      start,
+      points,
+      attrs,
+      pointSizes,
+      dataSize,
+      size,
+    };
+  }
+
+  private header(metric: Metric): Uint8Array {
+    const hit = this.headers.get(metric.name);
+    if (hit && hit.metric.unit === metric.unit && hit.metric.description === metric.description) {
+      return hit.bytes;
+    }
+    const w = new ProtobufWriter(128);
+    w.tag(1, 2).string(metric.name);
+    if (metric.description) w.tag(2, 2).string(metric.description);
+    w.tag(3, 2).string(metric.unit);
+    const bytes = w.finish().slice();
+    this.headers.set(metric.name, { metric, bytes });
+    return bytes;
+  }
+
+  private attributeSet(attributes: Attributes): Uint8Array[] {
+    const hit = this.sets.get(attributes);
+    if (hit) return hit;
+    const kvs: Uint8Array[] = [];
+    for (const k in attributes) kvs.push(this.pair(k, attributes[k] as AttributeValue, 7));
+    this.sets.set(attributes, kvs);
+    return kvs;
+  }
+
+  /** The framed pair as field `field` (7 on data points, 1 in the resource). */
+  private pair(key: string, value: AttributeValue, field: 1 | 7): Uint8Array {
+    let byValue = this.pairs.get(key);
+    if (!byValue) {
+      byValue = new Map();
+      this.pairs.set(key, byValue);
+    }
+    const framed = byValue.get(value);
+    if (framed && field === 7) return framed;
+    const kv = keyValue(key, value);
+    const out = new ProtobufWriter(kv.length + 6).tag(field, 2).bytes(kv).finish().slice();
+    if (field === 7) {
+      byValue.set(value, out);
+      this.pairCount++;
+    }
+    return out;
+  }
+
+  private resourceAndScope(resource: Attributes, scope: Scope) {
+    const h = this.head;
+    if (h && h.resource === resource && h.scope === scope) return h;
+    const r = new ProtobufWriter(512);
+    for (const k in resource) r.raw(this.pair(k, resource[k] as AttributeValue, 1));
+    const s = new ProtobufWriter(64);
+    s.tag(1, 2).string(scope.name);
+    s.tag(2, 2).string(scope.version);
+    this.head = {
+      resource,
+      scope,
+      resourceBytes: r.finish().slice(),
+      scopeBytes: s.finish().slice(),
+    };
+    return this.head;
+  }
 }
 
 /** One OTLP Metric per name: OTLP expects a metric's points together, across collections. */
 function mergeByName(collections: readonly Collection[]): TimedMetric[] {
   const byName = new Map<string, TimedMetric>();
   for (const c of collections) {
+    const time = fixed64Nanos(c.timeMs);
     for (const m of c.metrics) {
       let entry = byName.get(m.name);
       if (!entry) {
         entry = { metric: m, points: [] };
         byName.set(m.name, entry);
       }
-      for (const point of m.points) entry.points.push({ timeMs: c.timeMs, point });
+      for (const p of m.points) {
+        entry.points.push({ time, value: p.value, attributes: p.attributes });
+      }
     }
   }
   return [...byName.values()];
 }
 
-function encodeMetric(entry: TimedMetric, cache: Map<string, Uint8Array>): Uint8Array {
-  const { metric } = entry;
-  const w = new ProtobufWriter(1024);
-  w.tag(1, 2).string(metric.name);
-  if (metric.description) w.tag(2, 2).string(metric.description);
-  w.tag(3, 2).string(metric.unit);
-  const data = new ProtobufWriter(1024);
-  const start = metric.kind === 'sum' ? msToNanos(metric.startTimeMs) : undefined;
-  for (const { timeMs, point } of entry.points) {
-    const dp = new ProtobufWriter(128);
-    if (start !== undefined) dp.tag(2, 1).fixed64(start);
-    dp.tag(3, 1).fixed64(msToNanos(timeMs));
-    dp.tag(4, 1).double(point.value);
-    for (const [k, v] of Object.entries(point.attributes)) {
-      dp.tag(7, 2).bytes(keyValue(k, v, cache));
-    }
-    data.tag(1, 2).bytes(dp.finish());
-  }
-  if (metric.kind === 'sum') {
-    data.tag(2, 0).varint(AGGREGATION_TEMPORALITY_CUMULATIVE);
-    if (metric.monotonic) data.tag(3, 0).varint(1);
-    w.tag(7, 2).bytes(data.finish());
-  } else {
-    w.tag(5, 2).bytes(data.finish());
-  }
-  return w.finish();
-}
-
-/** KeyValue message; identical pairs repeat on every point, so their bytes are cached. */
-function keyValue(key: string, value: AttributeValue, cache: Map<string, Uint8Array>): Uint8Array {
-  const id = `${typeof value}\u0000${key}\u0000${String(value)}`;
-  const hit = cache.get(id);
-  if (hit) return hit;
+/** KeyValue message (common.proto). */
+function keyValue(key: string, value: AttributeValue): Uint8Array {
   const any = new ProtobufWriter(32);
   if (typeof value === 'string') any.tag(1, 2).string(value);
   else if (typeof value === 'boolean') any.tag(2, 0).varint(value ? 1 : 0);
@@ -112,13 +237,73 @@ function keyValue(key: string, value: AttributeValue, cache: Map<string, Uint8Ar
   const kv = new ProtobufWriter(32);
   kv.tag(1, 2).string(key);
   kv.tag(2, 2).bytes(any.finish());
-  const bytes = kv.finish().slice();
-  cache.set(id, bytes);
-  return bytes;
+  return kv.finish().slice();
 }
 
-function msToNanos(ms: number): bigint {
-  return BigInt(Math.round(ms * 1000)) * 1000n;
+/** Unix ms as fixed64 nanoseconds (little-endian bytes). */
+function fixed64Nanos(ms: number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(Math.round(ms * 1000)) * 1000n, true);
+  return out;
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  for (let v = n; v > 0x7f; v = Math.floor(v / 128)) size++;
+  return size;
+}
+
+/** Bytes of a length-delimited field with a one-byte tag (fields 1..15) and `len` bytes. */
+function fieldSize(len: number): number {
+  return 1 + varintSize(len) + len;
+}
+
+/** Writes into a buffer of the exact final size; sizes are computed before writing. */
+class ExactWriter {
+  private readonly buf: Uint8Array;
+  private readonly view: DataView;
+  private pos = 0;
+
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  byte(b: number): this {
+    this.buf[this.pos++] = b;
+    return this;
+  }
+
+  /** Tag of a length-delimited field (1..15) and its length. */
+  lengthField(field: number, len: number): this {
+    this.buf[this.pos++] = (field << 3) | 2;
+    let v = len;
+    while (v > 0x7f) {
+      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.pos++] = v;
+    return this;
+  }
+
+  double(value: number): this {
+    this.view.setFloat64(this.pos, value, true);
+    this.pos += 8;
+    return this;
+  }
+
+  raw(bytes: Uint8Array): this {
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+    return this;
+  }
+
+  finish(): Uint8Array {
+    if (this.pos !== this.buf.length) {
+      throw new Error(`OTLP encoder wrote ${this.pos} of ${this.buf.length} bytes`);
+    }
+    return this.buf;
+  }
 }
 
 /** What the collector said in an `ExportMetricsServiceResponse`. */

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { AttributeSets } from '../metrics/attribute-sets.js';
 import type { Metric } from '../metrics/model.js';
 import {
   isNoDevices,
@@ -93,6 +94,8 @@ export function createGpuCollector(opts: GpuCollectorOptions): GpuCollector {
   let retryTimer: NodeJS.Timeout | undefined;
   let stopped = false;
   const reported = new Set<string>();
+  // One attributes object per series for the collector's life (the encoder caches by identity).
+  const sets = new AttributeSets();
 
   const once = (key: string, f: () => void) => {
     if (reported.has(key)) return;
@@ -308,7 +311,7 @@ export function createGpuCollector(opts: GpuCollectorOptions): GpuCollector {
     },
     collect(nowMs: number) {
       if (current !== 'running') return [];
-      return gpuMetrics(state.snapshot(nowMs), opts.starts);
+      return gpuMetrics(state.snapshot(nowMs), opts.starts, sets);
     },
     status() {
       return {

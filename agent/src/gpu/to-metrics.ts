@@ -1,3 +1,4 @@
+import { AttributeSets, NO_ATTRIBUTES } from '../metrics/attribute-sets.js';
 import {
   type Attributes,
   gauge,
@@ -55,25 +56,32 @@ export interface SeriesStarts {
 }
 
 /** The identifying attributes every GPU data point carries. */
-export function gpuAttributes(entry: GpuSnapshotEntry): Attributes {
+export function gpuAttributes(
+  entry: GpuSnapshotEntry,
+  sets: AttributeSets = new AttributeSets(),
+): Attributes {
   const r = entry.reading;
-  return {
-    [ATTR_HW_ID]: r.uuid ?? '',
-    [ATTR_HW_NAME]: `GPU ${r.index ?? '?'}`,
-    [ATTR_HW_VENDOR]: 'NVIDIA',
-    [ATTR_HW_MODEL]: parseText(r.name) ?? 'unknown',
-    [ATTR_HW_TYPE]: 'gpu',
-  };
+  let a = sets.with(NO_ATTRIBUTES, ATTR_HW_ID, r.uuid ?? '');
+  a = sets.with(a, ATTR_HW_NAME, `GPU ${r.index ?? '?'}`);
+  a = sets.with(a, ATTR_HW_VENDOR, 'NVIDIA');
+  a = sets.with(a, ATTR_HW_MODEL, parseText(r.name) ?? 'unknown');
+  return sets.with(a, ATTR_HW_TYPE, 'gpu');
 }
 
 /**
  * Turns a GPU snapshot into metrics, in the units of the OTel hardware conventions (ratios
- * 0–1, bytes, W, J, Hz, Cel). Pure. Fields a driver does not report are left out.
+ * 0–1, bytes, W, J, Hz, Cel). Pure. Fields a driver does not report are left out. A caller
+ * that converts every interval passes the same `sets`, so each series keeps one attributes
+ * object (see {@link AttributeSets}).
  *
  * @example
- * gpuMetrics(state.snapshot(Date.now()), { agentStartMs, bootMs });
+ * gpuMetrics(state.snapshot(Date.now()), { agentStartMs, bootMs }, sets);
  */
-export function gpuMetrics(snapshot: GpuSnapshot, starts: SeriesStarts): Metric[] {
+export function gpuMetrics(
+  snapshot: GpuSnapshot,
+  starts: SeriesStarts,
+  sets: AttributeSets = new AttributeSets(),
+): Metric[] {
   const util: MetricPoint[] = [];
   const memUsage: MetricPoint[] = [];
   const memLimit: MetricPoint[] = [];
@@ -100,21 +108,24 @@ export function gpuMetrics(snapshot: GpuSnapshot, starts: SeriesStarts): Metric[
 
   for (const entry of snapshot.gpus) {
     const r = entry.reading;
-    const base = gpuAttributes(entry);
+    const base = gpuAttributes(entry, sets);
     attrsByUuid.set(r.uuid ?? '', base);
     const n = (v: string | undefined) => parseNumber(v);
-    const push = (list: MetricPoint[], value: number | undefined, extra?: Attributes) => {
+    const push = (list: MetricPoint[], value: number | undefined, key?: string, extra?: string) => {
       if (value !== undefined && Number.isFinite(value)) {
-        list.push({ attributes: extra ? { ...base, ...extra } : base, value });
+        list.push({
+          attributes: key === undefined ? base : sets.with(base, key, extra ?? ''),
+          value,
+        });
       }
     };
     const pct = (v: string | undefined) => {
       const x = n(v);
       return x === undefined ? undefined : x / 100;
     };
-    push(util, pct(r.utilGpu), { [ATTR_HW_GPU_TASK]: 'general' });
-    push(util, pct(r.utilEncoder), { [ATTR_HW_GPU_TASK]: 'encoder' });
-    push(util, pct(r.utilDecoder), { [ATTR_HW_GPU_TASK]: 'decoder' });
+    push(util, pct(r.utilGpu), ATTR_HW_GPU_TASK, 'general');
+    push(util, pct(r.utilEncoder), ATTR_HW_GPU_TASK, 'encoder');
+    push(util, pct(r.utilDecoder), ATTR_HW_GPU_TASK, 'decoder');
     const used = n(r.memUsed);
     const total = n(r.memTotal);
     push(memUsage, used === undefined ? undefined : used * MiB);
@@ -125,8 +136,8 @@ export function gpuMetrics(snapshot: GpuSnapshot, starts: SeriesStarts): Metric[
     push(memTemp, n(r.tempMemory));
     push(power, n(r.powerDraw));
     push(energy, entry.energyJ);
-    push(errors, n(r.eccCorrected), { [ATTR_ERROR_TYPE]: 'corrected' });
-    push(errors, n(r.eccUncorrected), { [ATTR_ERROR_TYPE]: 'uncorrected' });
+    push(errors, n(r.eccCorrected), ATTR_ERROR_TYPE, 'corrected');
+    push(errors, n(r.eccUncorrected), ATTR_ERROR_TYPE, 'uncorrected');
     for (const [type, cur, max] of [
       ['graphics', r.clockGraphics, r.clockMaxGraphics],
       ['sm', r.clockSm, r.clockMaxSm],
@@ -135,8 +146,8 @@ export function gpuMetrics(snapshot: GpuSnapshot, starts: SeriesStarts): Metric[
     ] as const) {
       const c = n(cur);
       const m = n(max);
-      push(clock, c === undefined ? undefined : c * MHz, { [ATTR_AIOBS_GPU_CLOCK_TYPE]: type });
-      push(clockMax, m === undefined ? undefined : m * MHz, { [ATTR_AIOBS_GPU_CLOCK_TYPE]: type });
+      push(clock, c === undefined ? undefined : c * MHz, ATTR_AIOBS_GPU_CLOCK_TYPE, type);
+      push(clockMax, m === undefined ? undefined : m * MHz, ATTR_AIOBS_GPU_CLOCK_TYPE, type);
     }
     push(powerLimit, n(r.powerLimit));
     push(fan, pct(r.fan));
@@ -146,7 +157,7 @@ export function gpuMetrics(snapshot: GpuSnapshot, starts: SeriesStarts): Metric[
       const supported = n(r.throttleSupported) ?? 0x1ff;
       for (const [bit, reason] of THROTTLE_REASONS) {
         if ((supported & bit) === 0) continue;
-        push(throttle, (active & bit) !== 0 ? 1 : 0, { [ATTR_AIOBS_GPU_THROTTLE_REASON]: reason });
+        push(throttle, (active & bit) !== 0 ? 1 : 0, ATTR_AIOBS_GPU_THROTTLE_REASON, reason);
       }
     }
     push(pcieGen, n(r.pcieGen));
@@ -155,12 +166,18 @@ export function gpuMetrics(snapshot: GpuSnapshot, starts: SeriesStarts): Metric[
     push(pcieWidthMax, n(r.pcieWidthMax));
     if (entry.pcie) {
       const { rxMBps, txMBps } = entry.pcie;
-      push(pcieThroughput, rxMBps === undefined ? undefined : rxMBps * MB, {
-        [ATTR_NETWORK_IO_DIRECTION]: 'receive',
-      });
-      push(pcieThroughput, txMBps === undefined ? undefined : txMBps * MB, {
-        [ATTR_NETWORK_IO_DIRECTION]: 'transmit',
-      });
+      push(
+        pcieThroughput,
+        rxMBps === undefined ? undefined : rxMBps * MB,
+        ATTR_NETWORK_IO_DIRECTION,
+        'receive',
+      );
+      push(
+        pcieThroughput,
+        txMBps === undefined ? undefined : txMBps * MB,
+        ATTR_NETWORK_IO_DIRECTION,
+        'transmit',
+      );
     }
   }
 

@@ -23,6 +23,7 @@ beforeEach(() => {
   copyFileSync(fx('proc-stat-t0.txt'), join(root, 'proc', 'stat'));
   copyFileSync(fx('diskstats-gpu-host.txt'), join(root, 'proc', 'diskstats'));
   copyFileSync(fx('net-dev-gpu-host.txt'), join(root, 'proc', '1', 'net', 'dev'));
+  copyFileSync(fx('meminfo-recorded.txt'), join(root, 'proc', 'meminfo'));
   writeFileSync(join(root, 'proc', 'uptime'), '350735.47 234388.90\n');
   writeFileSync(
     join(root, 'proc', '1', 'mounts'),
@@ -110,7 +111,7 @@ describe('createHostCollector', () => {
     expect(util).toBeLessThanOrEqual(1);
   });
 
-  it('reports memory states and swap from systeminformation', async () => {
+  it("reports memory states and swap from the host root's /proc/meminfo", async () => {
     const host = createHostCollector({ hostRoot: root, netExclude: DEFAULT_NET_EXCLUDE, logger });
     const ms = await host.collect();
     const usage = find(ms, 'system.memory.usage')!;
@@ -123,7 +124,14 @@ describe('createHostCollector', () => {
     ]);
     const limit = find(ms, 'system.memory.limit')!.points[0]!.value;
     const available = find(ms, 'system.memory.linux.available')!.points[0]!.value;
+    expect(limit).toBe(24_683_548 * 1024);
+    expect(available).toBe(22_022_448 * 1024);
     expect(usage.points[0]!.value).toBe(limit - available);
+    expect(usage.points.map((p) => p.value).slice(1)).toEqual([
+      19_299_440 * 1024,
+      2_570_816 * 1024,
+      171_812 * 1024,
+    ]);
     expect(find(ms, 'system.paging.usage')!.points).toHaveLength(2);
   });
 

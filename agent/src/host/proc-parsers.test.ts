@@ -5,6 +5,7 @@ import {
   countProcesses,
   cpuUtilization,
   parseDiskstats,
+  parseMeminfo,
   parseMounts,
   parseNetDev,
   parseProcStat,
@@ -123,5 +124,27 @@ describe('small readers', () => {
     expect(parseUptime('350735.47 234388.90\n')).toBe(350735.47);
     expect(parseUptime('garbage')).toBeUndefined();
     expect(countProcesses(['1', '42', 'self', 'net', '1337', 'sys'])).toBe(3);
+  });
+});
+
+describe('parseMeminfo', () => {
+  it('reads bytes from a recorded /proc/meminfo', () => {
+    expect(parseMeminfo(fx('meminfo-recorded.txt'))).toEqual({
+      total: 24_683_548 * 1024,
+      free: 19_299_440 * 1024,
+      available: 22_022_448 * 1024,
+      buffers: 171_812 * 1024,
+      cached: 2_570_816 * 1024,
+      swapTotal: 0,
+      swapFree: 0,
+    });
+  });
+
+  it('estimates available memory on kernels without MemAvailable, and needs MemTotal', () => {
+    const old =
+      'MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 10 kB\nCached: 20 kB\nSwapCached: 5 kB\nSlab: 1 kB\n';
+    expect(parseMeminfo(old)).toMatchObject({ available: 131 * 1024, cached: 20 * 1024 });
+    expect(parseMeminfo('MemFree: 1 kB\n')).toBeUndefined();
+    expect(parseMeminfo('')).toBeUndefined();
   });
 });

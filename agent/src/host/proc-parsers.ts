@@ -274,3 +274,44 @@ export function countProcesses(entries: readonly string[]): number {
   }
   return n;
 }
+
+/** What the agent uses from `/proc/meminfo`, in bytes. */
+export interface MemInfo {
+  readonly total: number;
+  readonly free: number;
+  /** `MemAvailable`; on kernels before 3.14, free + buffers + cached + slab. */
+  readonly available: number;
+  readonly buffers: number;
+  readonly cached: number;
+  readonly swapTotal: number;
+  readonly swapFree: number;
+}
+
+/**
+ * Parses `/proc/meminfo` (values in kB) with the definitions `systeminformation.mem()` uses,
+ * which the agent read memory through before; `undefined` without `MemTotal`.
+ */
+export function parseMeminfo(text: string): MemInfo | undefined {
+  const kb = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const v = Number.parseInt(line.slice(colon + 1), 10);
+    if (Number.isFinite(v)) kb.set(line.slice(0, colon), v * 1024);
+  }
+  const total = kb.get('MemTotal');
+  if (!total) return undefined;
+  const get = (k: string) => kb.get(k) ?? 0;
+  const free = get('MemFree');
+  const buffers = get('Buffers');
+  const cached = get('Cached');
+  return {
+    total,
+    free,
+    available: kb.get('MemAvailable') ?? free + buffers + cached + get('Slab'),
+    buffers,
+    cached,
+    swapTotal: get('SwapTotal'),
+    swapFree: get('SwapFree'),
+  };
+}
