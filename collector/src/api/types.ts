@@ -556,10 +556,10 @@ export interface DriftBaseline {
   /** Most values kept per feature. */
   cap: number;
   createdAt: string;
-  /** The model's baseline the scheduled drift job compares against (with baseline settings). */
-  isDefault?: boolean;
-  /** `fixed` thresholds or limits from the `reference`'s own variation (with baseline settings). */
-  thresholds?: 'fixed' | 'reference';
+  /** The model's baseline the scheduled drift job compares against (one per model). */
+  isDefault: boolean;
+  /** `fixed` thresholds or limits from the `reference`'s own variation (NannyML-style). */
+  thresholds: 'fixed' | 'reference';
   /** Uploaded samples (`source: "sample"`): how each column was typed. */
   valueTypes?: Record<string, 'numeric' | 'categorical'>;
 }

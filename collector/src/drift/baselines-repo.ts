@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DriftBaseline } from '../api/types.js';
 import type { Db } from '../storage/db.js';
 import type { Engine } from '../storage/engine.js';
 import { BaselineValuesBlock } from './baseline-values-block.js';
@@ -22,7 +23,7 @@ export type BaselineSource =
  * How a baseline's verdicts are judged: `fixed` by the documented thresholds, `reference`
  * by limits from the reference's own chunk-to-chunk variation (NannyML-style).
  */
-export type ThresholdMode = 'fixed' | 'reference';
+export type ThresholdMode = DriftBaseline['thresholds'];
 
 /** Settings a baseline carries beside its values (migration 0033). */
 export interface BaselineSettings {
@@ -31,22 +32,8 @@ export interface BaselineSettings {
   thresholds: ThresholdMode;
 }
 
-/** A stored baseline. */
-export interface Baseline {
-  id: string;
-  name: string;
-  model: string;
-  source: 'version' | 'range' | 'sample';
-  version: string;
-  fromMs: number;
-  toMs: number;
-  cap: number;
-  createdAt: string;
-  isDefault: boolean;
-  thresholds: ThresholdMode;
-  /** Uploaded samples: how each column was typed. */
-  valueTypes?: Record<string, 'numeric' | 'categorical'>;
-}
+/** A stored baseline: what the API answers. */
+export type Baseline = DriftBaseline;
 
 interface BaselineRow {
   id: string;

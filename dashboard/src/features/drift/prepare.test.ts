@@ -30,6 +30,7 @@ const baseline = (
   cap: 100_000,
   createdAt,
   isDefault,
+  thresholds: 'fixed',
 });
 
 describe('the reference', () => {
