@@ -259,6 +259,9 @@ report.withRules = {
   evaluations,
   evaluationsDue: Math.round((RULES * SECONDS) / INTERVAL_S),
   failures: after.failures - before.failures,
+  // Distinct signal reads and the calls into the signal evaluator that made them.
+  signalReads: after.reads ? after.reads.signals - before.reads.signals : undefined,
+  signalReadCalls: after.reads ? after.reads.calls - before.reads.calls : undefined,
   lagMs: after.lagMs,
   evalMs: after.evalMs,
 };

@@ -92,13 +92,18 @@ const spec = (key: string, p: Partial<RuleSpec<TestSignal>> = {}): RuleSpec<Test
 let rules: RulesRepo<TestSignal>;
 let states: StateRepo;
 
-function evaluator(holder: string, notifier: Notifier, st: StateRepo = states) {
+function evaluator(
+  holder: string,
+  notifier: Notifier,
+  st: StateRepo = states,
+  sig: SignalEvaluator<TestSignal> = signals(),
+) {
   const lease = new LeaseKeeper(engine, db, { holder, shards: 4, ttlMs: 3000, now });
   return new Evaluator<TestSignal>({
     db,
     rules,
     states: st,
-    signals: signals(),
+    signals: sig,
     notifier,
     lease,
     log,
@@ -360,6 +365,57 @@ describe('rules reading the same signal', () => {
     expect(n.attempts.map((a) => a.ruleName)).toEqual(['same critical']);
     await rules.remove(project, r1.id);
     await rules.remove(project, r2.id);
+    await e.stop();
+  }, 120_000);
+
+  test('distinct signals due together go in one evaluateMany; a failed item errs its rule only', async () => {
+    clock = Date.now() + 28_800_000;
+    const project = 'batch-test';
+    const keys = ['batch-a', 'batch-b', 'batch-c', 'batch-broken'];
+    for (const k of keys) await setSignal(k, 50);
+    const created = await Promise.all(keys.map((k) => rules.create(project, spec(k))));
+    const base = signals();
+    const batches: string[][] = [];
+    const batching: SignalEvaluator<TestSignal> = {
+      ...base,
+      async evaluateMany(ctx, items) {
+        batches.push(items.map((i) => i.signal.key));
+        return Promise.allSettled(
+          items.map((i) =>
+            i.signal.key === 'batch-broken'
+              ? Promise.reject(new Error('the batch lost this one'))
+              : base.evaluate(ctx, i.signal, i.window),
+          ),
+        );
+      },
+    };
+    const e = evaluator('batching', recordingNotifier().notifier, states, batching);
+    calls.length = 0;
+    // Rules of the other tests may still exist: only this test's keys count.
+    const seen = () =>
+      new Set(
+        batches
+          .flat()
+          .concat(calls.map((c) => c.key))
+          .filter((k) => keys.includes(k)),
+      );
+    for (let i = 0; i < 80 && (seen().size < keys.length || batches.length < 2); i++) {
+      clock += 250;
+      await e.tick();
+    }
+    // Each call reads each signal once; some tick had several due and batched them.
+    for (const b of batches) expect(new Set(b).size).toBe(b.length);
+    expect(batches.some((b) => b.length >= 2)).toBe(true);
+    expect(seen()).toEqual(new Set(keys));
+    const s = await states.load(created.map((r) => r.id));
+    const stateOf = (k: string) => s.get(created[keys.indexOf(k)]!.id)?.state;
+    expect(stateOf('batch-a')).toBe('firing');
+    expect(stateOf('batch-b')).toBe('firing');
+    expect(stateOf('batch-c')).toBe('firing');
+    // Read alone (a tick with only it due) it would be read and fire: only a batch fails it.
+    if (batches.some((b) => b.includes('batch-broken')))
+      expect(stateOf('batch-broken')).toBe('error');
+    for (const r of created) await rules.remove(project, r.id);
     await e.stop();
   }, 120_000);
 });

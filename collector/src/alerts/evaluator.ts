@@ -48,6 +48,12 @@ export interface EvaluatorStats {
   rules: number;
   evaluations: number;
   failures: number;
+  /**
+   * Distinct signal reads (rules sharing a signal and window in a tick count once) and the
+   * calls that made them (`evaluate`, or one `evaluateMany` per project and tick, which
+   * reads the batchable ones in one query per stored level and window).
+   */
+  reads: { signals: number; calls: number };
   /** Delay between a rule's scheduled instant and the start of its evaluation, ms. */
   lagMs: { p50: number; p99: number; max: number };
   /** Time one evaluation took (signal read and transition), ms. */
@@ -91,6 +97,7 @@ export class Evaluator<S> {
   private stopped = true;
   private evaluations = 0;
   private failures = 0;
+  private readonly reads = { signals: 0, calls: 0 };
   private readonly lags: number[] = [];
   private readonly durations: number[] = [];
   /**
@@ -245,13 +252,16 @@ export class Evaluator<S> {
       const ctx = { db, project };
       const keys = [...items.keys()];
       const list = [...items.values()];
+      this.reads.signals += list.length;
       if (!signals.evaluateMany || list.length === 1) {
+        this.reads.calls += list.length;
         keys.forEach((k, i) => {
           const { signal, window } = list[i]!;
           shared.set(k, signals.evaluate(ctx, signal, window));
         });
         continue;
       }
+      this.reads.calls++;
       const settled = signals.evaluateMany(ctx, list);
       keys.forEach((k, i) => {
         const one = settled.then((all) => {
@@ -382,6 +392,7 @@ export class Evaluator<S> {
       rules: this.rules.length,
       evaluations: this.evaluations,
       failures: this.failures,
+      reads: { ...this.reads },
       lagMs: summary(this.lags),
       evalMs: summary(this.durations),
     };
