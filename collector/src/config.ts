@@ -184,6 +184,14 @@ export const OPTIONS = [
     schema: z.coerce.number().int().min(1).default(100),
   },
   {
+    // The dashboard charts the collector's health from this table without a Prometheus.
+    key: 'statsIntervalSeconds',
+    flag: '--stats-interval <seconds>',
+    env: 'AIOBS_STATS_INTERVAL',
+    help: "seconds between rows of the collector's own figures in aiobs_collector_stats (0: none)",
+    schema: z.coerce.number().min(0).max(3600).default(60),
+  },
+  {
     // Prometheus scrapes /metrics without credentials by convention, but this port also
     // serves OTLP to the outside: open it only where the port is private.
     key: 'metricsPublic',

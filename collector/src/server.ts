@@ -9,6 +9,7 @@ import { type GrpcReceiver, startGrpcReceiver } from './grpc/server.js';
 import { createNodeServer, type NodeServer, readTlsFiles } from './http-server.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { createLogger, type Logger } from './logger.js';
+import { createEngineStatsReader, createStatsWriter } from './observability/index.js';
 import { assertPortFree, dataDirInUse, StartupError } from './startup.js';
 import { createAuthRepo } from './storage/auth-repo.js';
 import { createDb, queryLimitsFromConfig } from './storage/db.js';
@@ -102,6 +103,14 @@ export async function startCollector(
     const app = createApp({ config, engine, ingestor, authenticator, log, lifecycle, alerts });
     const driftJob = createConfiguredDriftJob({ engine, config, log });
     driftJob?.start();
+    const statsWriter = createStatsWriter({
+      engine,
+      ingestor,
+      engineStats: createEngineStatsReader(engine),
+      log,
+      intervalMs: config.statsIntervalSeconds * 1000,
+    });
+    statsWriter.start();
     const server = createNodeServer(app.fetch, config, tls, log);
     const port = await listen(server, config.port, config.host);
     if (config.grpcPort !== 'off') {
@@ -137,7 +146,7 @@ export async function startCollector(
       close() {
         lifecycle.stopping = true;
         // The drift job first: its run in progress would otherwise meet a closed engine.
-        closing ??= (driftJob?.stop() ?? Promise.resolve()).then(() =>
+        closing ??= Promise.all([driftJob?.stop(), statsWriter.stop()]).then(() =>
           drain(server, grpc, running, alerting, engine, log),
         );
         return closing;

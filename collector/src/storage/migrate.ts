@@ -15,6 +15,7 @@ export const MIGRATION_FOLDERS = [
   'models/migrations',
   'drift/migrations',
   'alerts/migrations',
+  'observability/migrations',
 ] as const;
 
 const SRC_ROOT = fileURLToPath(new URL('../', import.meta.url));
