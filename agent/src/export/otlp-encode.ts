@@ -1,4 +1,10 @@
-import type { Attributes, AttributeValue, Collection, Metric } from '../metrics/model.js';
+import type {
+  Attributes,
+  AttributeValue,
+  Collection,
+  Metric,
+  MetricPoint,
+} from '../metrics/model.js';
 import { ProtobufWriter } from './protobuf-writer.js';
 
 /** Instrumentation scope written on every export. */
@@ -32,16 +38,16 @@ export function encodeMetricsRequest(
 /** Cached key/value pairs before the cache starts over (process pids and names churn). */
 const MAX_CACHED_PAIRS = 20_000;
 
-interface TimedPoint {
+/** One collection's points of a metric. */
+interface Segment {
   /** The collection time as fixed64 nanoseconds, little-endian. */
   readonly time: Uint8Array;
-  readonly value: number;
-  readonly attributes: Attributes;
+  readonly points: readonly MetricPoint[];
 }
 
 interface TimedMetric {
   readonly metric: Metric;
-  readonly points: TimedPoint[];
+  readonly segments: Segment[];
 }
 
 /** A metric with every size computed, ready to be written. */
@@ -52,7 +58,8 @@ interface MetricPlan {
   readonly monotonic: boolean;
   /** Start time as fixed64 bytes (sums only). */
   readonly start: Uint8Array | undefined;
-  readonly points: readonly TimedPoint[];
+  readonly segments: readonly Segment[];
+  /** Per point, in segment order. */
   readonly attrs: readonly (readonly Uint8Array[])[];
   readonly pointSizes: readonly number[];
   /** Length of the Gauge / Sum message. */
@@ -103,13 +110,16 @@ export class MetricsEncoder {
     for (const p of plans) {
       w.lengthField(2, p.size).raw(p.header);
       w.lengthField(p.sum ? 7 : 5, p.dataSize);
-      for (let i = 0; i < p.points.length; i++) {
-        const tp = p.points[i] as TimedPoint;
-        w.lengthField(1, p.pointSizes[i] as number);
-        if (p.start) w.byte(0x11).raw(p.start); // start_time_unix_nano: field 2, fixed64
-        w.byte(0x19).raw(tp.time); // time_unix_nano: field 3, fixed64
-        w.byte(0x21).double(tp.value); // as_double: field 4, double
-        for (const kv of p.attrs[i] as Uint8Array[]) w.raw(kv);
+      let i = 0;
+      for (const seg of p.segments) {
+        for (const point of seg.points) {
+          w.lengthField(1, p.pointSizes[i] as number);
+          if (p.start) w.byte(0x11).raw(p.start); // start_time_unix_nano: field 2, fixed64
+          w.byte(0x19).raw(seg.time); // time_unix_nano: field 3, fixed64
+          w.byte(0x21).double(point.value); // as_double: field 4, double
+          for (const kv of p.attrs[i] as Uint8Array[]) w.raw(kv);
+          i++;
+        }
       }
       if (p.sum) {
         w.byte(0x10).byte(AGGREGATION_TEMPORALITY_CUMULATIVE); // field 2, varint
@@ -120,20 +130,22 @@ export class MetricsEncoder {
   }
 
   private plan(entry: TimedMetric): MetricPlan {
-    const { metric, points } = entry;
+    const { metric, segments } = entry;
     const header = this.header(metric);
     const sum = metric.kind === 'sum';
     const start = sum ? fixed64Nanos(metric.startTimeMs) : undefined;
     const attrs: Uint8Array[][] = [];
     const pointSizes: number[] = [];
     let dataSize = sum ? (metric.monotonic ? 4 : 2) : 0;
-    for (const tp of points) {
-      const kvs = this.attributeSet(tp.attributes);
-      let size = (start ? 9 : 0) + 18;
-      for (const kv of kvs) size += kv.length;
-      attrs.push(kvs);
-      pointSizes.push(size);
-      dataSize += fieldSize(size);
+    for (const seg of segments) {
+      for (const point of seg.points) {
+        const kvs = this.attributeSet(point.attributes);
+        let size = (start ? 9 : 0) + 18;
+        for (const kv of kvs) size += kv.length;
+        attrs.push(kvs);
+        pointSizes.push(size);
+        dataSize += fieldSize(size);
+      }
     }
     const size = header.length + fieldSize(dataSize);
     return {
@@ -141,7 +153,7 @@ export class MetricsEncoder {
       sum,
       monotonic: sum && metric.monotonic,
       start,
-      points,
+      segments,
       attrs,
       pointSizes,
       dataSize,
@@ -216,12 +228,10 @@ function mergeByName(collections: readonly Collection[]): TimedMetric[] {
     for (const m of c.metrics) {
       let entry = byName.get(m.name);
       if (!entry) {
-        entry = { metric: m, points: [] };
+        entry = { metric: m, segments: [] };
         byName.set(m.name, entry);
       }
-      for (const p of m.points) {
-        entry.points.push({ time, value: p.value, attributes: p.attributes });
-      }
+      entry.segments.push({ time, points: m.points });
     }
   }
   return [...byName.values()];
