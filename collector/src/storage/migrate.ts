@@ -171,6 +171,11 @@ const TTL_BASE: Record<string, { expr: string; level: RetentionLevel }> = {
   aiobs_feature_values: { expr: 'toDateTime(time)', level: 'raw' },
   aiobs_feedback: { expr: 'toDateTime(time)', level: 'raw' },
   aiobs_alert_history: { expr: 'toDateTime(intDiv(time_ms, 1000))', level: 'raw' },
+  aiobs_drift_results: { expr: 'toDateTime(window_start)', level: 'raw' },
+  aiobs_alert_notifications: { expr: 'toDateTime(created_at)', level: 'raw' },
+  aiobs_alert_outbox: { expr: 'toDateTime(created_at)', level: 'raw' },
+  aiobs_alert_attempts: { expr: 'toDateTime(at)', level: 'raw' },
+  aiobs_collector_stats: { expr: 'ts', level: 'minute' },
 };
 
 /** Default days kept of the per-minute rollups (when the configuration names none). */

@@ -82,6 +82,19 @@ describe('embedded engine storage', () => {
     );
     expect(ttl[0]!.q).toContain('toIntervalDay(7)');
     expect(ttl[0]!.q).toContain('fsync_after_insert = 1');
+    // Every table with a day-based TTL follows its level's setting: a table added without an
+    // entry in migrate.ts's retention table would keep the days it was created with.
+    await migrate(
+      engine,
+      { retentionDays: 7, rollupMinuteDays: 3, rollupHourDays: 5, fsync: false },
+      log,
+    );
+    const withTtl = await db.rows<{ name: string; days: string }>(
+      "SELECT name, extract(create_table_query, 'TTL [^\\n]*?toIntervalDay\\((\\d+)\\)') AS days " +
+        "FROM system.tables WHERE database = currentDatabase() AND create_table_query LIKE '%TTL%toIntervalDay(%'",
+    );
+    expect(withTtl.length).toBeGreaterThan(10);
+    for (const t of withTtl) expect(['7', '3', '5'], t.name).toContain(t.days);
     await migrate(engine, { retentionDays: config.retentionDays, fsync: false }, log);
   });
 
