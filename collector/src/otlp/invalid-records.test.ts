@@ -284,6 +284,11 @@ describe('invalid metric points', () => {
     expectOutcome(both('metrics', request), 0, 2, 'metric 0: metric name is empty');
   });
 
+  it('counts each data point of a metric without a name as rejected (OTLP counts points)', () => {
+    const request = metric({ name: '', gauge: { dataPoints: [point(), point(), point()] } });
+    expectOutcome(both('metrics', request), 0, 3, 'metric 0: metric name is empty');
+  });
+
   it('rejects exemplars with bad ids and points with attributes over the limit', () => {
     const d = both(
       'metrics',

@@ -15,9 +15,10 @@ export class DecodeOutcome {
   /** The `maxAttributes` limit the drops were counted against, for the message. */
   maxAttributes = 0;
 
-  reject(why: string): void {
+  /** Rejects `count` records (a metric's data points, for one invalid metric) for `why`. */
+  reject(why: string, count = 1): void {
     if (this.rejected === 0) this.reason = why;
-    this.rejected++;
+    this.rejected += Math.max(1, count);
   }
 
   /**

@@ -129,7 +129,13 @@ class MetricState {
       ];
     else if (m.summary != null) [type, field, data] = [SUMMARY, 'summary', m.summary];
     if (this.name === '') {
-      this.outcome.reject(`metric ${this.pointIndex}: metric name is empty`);
+      // OTLP counts rejected data points, not metrics.
+      const d = data as { dataPoints?: unknown; data_points?: unknown } | null | undefined;
+      const points = d?.dataPoints ?? d?.data_points;
+      this.outcome.reject(
+        `metric ${this.pointIndex}: metric name is empty`,
+        Array.isArray(points) ? points.length : 1,
+      );
       return;
     }
     if (type === 0) {

@@ -167,7 +167,15 @@ class MetricState {
       this.name.end - this.name.start,
     ).toString();
     if (this.name.end === this.name.start) {
-      this.outcome.reject(`metric ${this.pointIndex}: metric name is empty`);
+      // OTLP counts rejected data points, not metrics.
+      let points = 0;
+      if (type !== 0) {
+        r.pos = ds;
+        eachField(r, de, 1, () => {
+          points++;
+        });
+      }
+      this.outcome.reject(`metric ${this.pointIndex}: metric name is empty`, points);
       return;
     }
     if (type === 0) {
