@@ -292,6 +292,14 @@ describe('rules', () => {
   });
 
   test('a rule fires after `for` and resolves; a silenced rule sends nothing', async () => {
+    // After the restart test, the evaluator waits out the killed process's leases (15 s)
+    // before it evaluates anything; the traffic below must still be in the 15 s window then.
+    await until(
+      async () =>
+        (await collector.api<{ heldShards: number[] }>('/api/v1/alerts/evaluator')).heldShards
+          .length === 8,
+      'the evaluator to hold every shard',
+    );
     const ch = await channel(collector, 'rules');
     const hour = new Date(Date.now() + 3_600_000).toISOString();
     await collector.api(
