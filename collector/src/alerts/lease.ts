@@ -144,7 +144,9 @@ export class LeaseKeeper {
       values: [
         row(`member:${this.holder}`, this.holder, expires),
         ...[...keep, ...take].map((s) => row(`shard:${s}`, this.holder, expires)),
-        ...release.map((s) => row(`shard:${s}`, '', 0)),
+        // Expired as of now, not at 0: the table's TTL keeps a row an hour past its expiry,
+        // and a release row dropped early would hand the shard back to the renewal before it.
+        ...release.map((s) => row(`shard:${s}`, '', t)),
       ],
       format: 'JSONEachRow',
     });
@@ -176,7 +178,7 @@ export class LeaseKeeper {
       values: [`member:${this.holder}`, ...shards.map((s) => `shard:${s}`)].map((name) => ({
         name,
         holder: '',
-        expires_at_ms: 0,
+        expires_at_ms: t,
         version: rowVersion(t),
       })),
       format: 'JSONEachRow',
