@@ -18,7 +18,7 @@ const MODEL = 'upload-e2e';
 /** Deterministic values spread over [0, 1). */
 const u = (i: number) => (((i * 0.6180339887498949) % 1) + 1) % 1;
 
-async function post(path: string, body: BodyInit, type: string) {
+async function post(path: string, body: RequestInit['body'], type: string) {
   return fetch(`${collector.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${collector.adminToken}`, 'content-type': type },

@@ -143,7 +143,15 @@ describe('Traces page', () => {
       spans
         .nth(i)
         .locator('.waterfall-label')
-        .evaluate((e) => getComputedStyle(e).paddingLeft);
+        .evaluate(
+          // Runs in the page; the tests compile without the DOM library.
+          (e) =>
+            (
+              globalThis as unknown as {
+                getComputedStyle(el: unknown): { paddingLeft: string };
+              }
+            ).getComputedStyle(e).paddingLeft,
+        );
     expect([await indent(0), await indent(1), await indent(2)]).toEqual(['0px', '14px', '28px']);
     // Keyboard: the first row has focus after a click; ArrowDown selects the inference span.
     await spans.nth(0).click();
