@@ -79,6 +79,11 @@ function startUntil(cmd, args, opts, ready, timeoutMs) {
     let out = '';
     let done = false;
     const exited = new Promise((r) => child.once('exit', (code, signal) => r(code ?? signal)));
+    // The pipes close when every process writing to them has ended: npm's children too,
+    // which may still be draining after npm itself has exited.
+    const closed = Promise.all(
+      [child.stdout, child.stderr].map((s) => new Promise((r) => s.once('close', r))),
+    );
     const timer = setTimeout(() => {
       if (done) return;
       done = true;
@@ -90,7 +95,7 @@ function startUntil(cmd, args, opts, ready, timeoutMs) {
       if (!done && ready(out)) {
         done = true;
         clearTimeout(timer);
-        resolve({ child, output: () => out, exited });
+        resolve({ child, output: () => out, exited, closed });
       }
     };
     createInterface({ input: child.stdout }).on('line', onLine);
@@ -104,11 +109,21 @@ function startUntil(cmd, args, opts, ready, timeoutMs) {
   });
 }
 
-/** Stops a started process with `signal` and resolves with its exit code (SIGKILL after 30 s). */
+/**
+ * Stops a started process group with `signal` and resolves with the leader's exit code once
+ * every process of it has closed its output (SIGKILL after 30 s).
+ */
 async function stop(proc, signal = 'SIGTERM') {
   process.kill(-proc.child.pid, signal);
-  const force = setTimeout(() => process.kill(-proc.child.pid, 'SIGKILL'), 30_000);
+  const force = setTimeout(() => {
+    try {
+      process.kill(-proc.child.pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  }, 30_000);
   const code = await proc.exited;
+  await proc.closed;
   clearTimeout(force);
   return code;
 }
