@@ -67,5 +67,12 @@ describe('gpu join', () => {
     expect(pearson([1, 2, 3, 4], [1, 3, 2, 5])).toBeCloseTo(0.8315218406202999, 12);
     expect(pearson([1, 2], [1, 2])).toBeNull();
     expect(pearson([1, 1, 1], [1, 2, 3])).toBeNull();
+    // A mean of constant GPUs that differs only by rounding is flat, not "correlation 0.00".
+    const mean = (a: number, b: number) => (a + b) / 2;
+    expect(
+      pearson([mean(0.1, 0.2), mean(0.2, 0.1), 0.15000000000000002, 0.15], [1, 2, 3, 4]),
+    ).toBeNull();
+    // Small but real variation still counts.
+    expect(pearson([0.001, 0.002, 0.003], [1, 2, 3])).toBeCloseTo(1, 12);
   });
 });

@@ -137,6 +137,9 @@ export function pearson(
     sxx += (x - mx) ** 2;
     syy += (y - my) ** 2;
   }
-  if (sxx === 0 || syy === 0) return null;
+  // A side that only varies by rounding (a mean of constant GPUs) does not vary: its
+  // "correlation" would be noise shown as a figure.
+  const flat = (ss: number, m: number) => ss <= 1e-20 * pairs.length * (m * m + 1);
+  if (flat(sxx, mx) || flat(syy, my)) return null;
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
 }
