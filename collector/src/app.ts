@@ -16,6 +16,7 @@ import type { Ingestor } from './ingest/ingestor.js';
 import type { Logger } from './logger.js';
 import { type AppEnv, requireAuth } from './middleware/auth.js';
 import { corsFor } from './middleware/cors.js';
+import { projectScope } from './middleware/project-scope.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { createModelsModule } from './models/index.js';
 import {
@@ -26,6 +27,9 @@ import {
 } from './observability/index.js';
 import { OtlpDecodeError } from './otlp/errors.js';
 import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
+import { AccessCache } from './projects/access-cache.js';
+import { createMembersRepo } from './projects/members-repo.js';
+import { createUsersRepo } from './projects/users-repo.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { hostRoutes } from './routes/hosts.js';
@@ -97,7 +101,14 @@ export function createApp(deps: AppDeps) {
   const auth = authRoutes({ authenticator, tls: config.tlsCert !== undefined });
   app.route('/api/v1/auth', auth.routes);
   const api = new Hono<AppEnv>();
-  api.use('*', requireAuth(authenticator, 'admin', auth.sessions));
+  api.use('*', requireAuth(authenticator, 'api', auth.sessions));
+  const access = new AccessCache({
+    users: createUsersRepo(engine),
+    members: createMembersRepo(engine),
+  });
+  // Routes under these prefixes name their project in the path (or act instance-wide) and
+  // check the caller's role themselves; every other route acts in the `?project=` checked here.
+  api.use('*', projectScope(access, { selfScoped: ['/projects', '/users', '/query'] }));
   // Before the 1 MiB body limit: baseline uploads take up to 50 MB (the module limits the rest).
   api.route('/drift', createDriftModule({ engine, db }).drift);
   api.use('*', bodyLimit({ maxSize: 1024 * 1024 }));

@@ -7,14 +7,8 @@ import type {
 } from '../api/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import {
-  decodeCursor,
-  encodeCursor,
-  parseLimit,
-  parseName,
-  parseProject,
-  parseRange,
-} from '../query/params.js';
+import { projectOf } from '../middleware/project-scope.js';
+import { decodeCursor, encodeCursor, parseLimit, parseName, parseRange } from '../query/params.js';
 import type { Db } from '../storage/db.js';
 import type { SignalEvaluator } from './contract.js';
 import type { EvaluatorStats } from './evaluator.js';
@@ -71,7 +65,7 @@ export function alertRuleRoutes<S>(deps: AlertRoutesDeps<S>) {
   const { schema, rules, evaluator } = deps;
   const app = new Hono<AppEnv>();
   app.post('/preview', async function previewRule(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const body = await jsonBody(c);
     // A draft may not be named yet.
     const draft =
@@ -111,7 +105,7 @@ export function alertRuleRoutes<S>(deps: AlertRoutesDeps<S>) {
     return c.json(out);
   });
   app.post('/', async function createRule(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const spec = parseRuleSpec(schema, await jsonBody(c));
     await checkChannels(deps, project, spec.channels);
     const rule = await rules.create(project, spec);
@@ -119,19 +113,19 @@ export function alertRuleRoutes<S>(deps: AlertRoutesDeps<S>) {
     return c.json(ruleView(rule), 201);
   });
   app.get('/', async function listRules(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const out: AlertRulesResponse = { rules: (await rules.list(project)).map(ruleView) };
     return c.json(out);
   });
   app.get('/:id', async function getRule(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const id = c.req.param('id');
     const rule = await rules.get(project, id);
     if (!rule) throw new NotFoundError(`no alert rule ${id}`);
     return c.json(ruleView(rule));
   });
   app.put('/:id', async function replaceRule(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const id = c.req.param('id');
     const spec = parseRuleSpec(schema, await jsonBody(c));
     await checkChannels(deps, project, spec.channels);
@@ -141,7 +135,7 @@ export function alertRuleRoutes<S>(deps: AlertRoutesDeps<S>) {
     return c.json(ruleView(rule));
   });
   app.delete('/:id', async function deleteRule(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const id = c.req.param('id');
     if (!(await rules.remove(project, id))) throw new NotFoundError(`no alert rule ${id}`);
     evaluator.invalidate();
@@ -161,7 +155,7 @@ export function alertRoutes<S>(deps: AlertRoutesDeps<S>) {
   const { rules, states } = deps;
   const app = new Hono<AppEnv>();
   app.get('/', async function listAlerts(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const wanted = c.req.query('state')?.split(',').filter(Boolean);
     for (const s of wanted ?? [])
       if (!STATES.has(s))
@@ -178,7 +172,7 @@ export function alertRoutes<S>(deps: AlertRoutesDeps<S>) {
     return c.json(out);
   });
   app.get('/history', async function alertHistory(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const limit = parseLimit(c.req.query('limit'), 50, 1000);
     const ruleId = parseName(c.req.query('ruleId'), 'ruleId');
     const after = decodeCursor(c.req.query('cursor'), ['number', 'string', 'number']) as

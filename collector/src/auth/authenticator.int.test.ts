@@ -31,7 +31,14 @@ let serial = 0;
 /** A fresh ingest key stored in the real key table. */
 async function newKey(project = 'p1'): Promise<string> {
   const key = `key-${process.pid}-${++serial}-${Math.random().toString(36).slice(2)}`;
-  await repo.insertKey(hashKey(key), project, 'ingest', 'int test');
+  await repo.insertKey({
+    hash: hashKey(key),
+    id: key.slice(-12),
+    prefix: key.slice(0, 12),
+    projectId: project,
+    kind: 'ingest',
+    name: 'int test',
+  });
   return key;
 }
 
@@ -102,7 +109,14 @@ describe('Authenticator on the real key table', () => {
     expect(await h.auth.authenticate(late, from('10.0.0.3'))).toBeUndefined();
     expect(await h.auth.authenticate(late, from('10.0.0.3'))).toBeUndefined();
     expect(h.lookups()).toBe(1);
-    await repo.insertKey(hashKey(late), 'p2', 'ingest', 'created later');
+    await repo.insertKey({
+      hash: hashKey(late),
+      id: late.slice(-12),
+      prefix: late.slice(0, 12),
+      projectId: 'p2',
+      kind: 'ingest',
+      name: 'created later',
+    });
     h.advance(9_999);
     expect(await h.auth.authenticate(late, from('10.0.0.3'))).toBeUndefined();
     h.advance(1);

@@ -1,19 +1,12 @@
 import { RateLimitError, UnavailableError } from '../errors.js';
-import type { AuthRepo } from '../storage/auth-repo.js';
-import { hashKey, type KeyKind } from './keys.js';
+import type { AuthRepo, KeyRecord } from '../storage/auth-repo.js';
+import { hashKey } from './keys.js';
 import { LruMap } from './lru-map.js';
 import { NegativeCache } from './negative-cache.js';
+import type { Principal } from './principal.js';
 import { type Bucket, type BucketLimit, KeyedBuckets, take } from './token-bucket.js';
 
-/** Who a request authenticated as. */
-export interface Principal {
-  readonly kind: KeyKind;
-  /**
-   * The project an ingest key writes to ('default' for the admin token). How rows carry it
-   * (the Native encoding) is the ingest layer's business, not auth's.
-   */
-  readonly projectId: string;
-}
+export type { Principal } from './principal.js';
 
 /**
  * Limits and cache sizes. The first five are named like the collector's options, so
@@ -58,6 +51,8 @@ export interface AuthRequest {
 
 interface ValidEntry {
   principal: Principal;
+  /** Unix ms the key stops working at (its expiry), if it has one. */
+  expiresAt?: number;
   /** When the lookup that produced it started: the entry is used until `at + ttl`. */
   at: number;
 }
@@ -165,6 +160,11 @@ export class Authenticator {
 
   /** A key seen valid before: fresh, due for a background refresh, or expired. */
   private async fromKnown(hash: string, entry: ValidEntry): Promise<Principal | undefined> {
+    if (entry.expiresAt !== undefined && entry.expiresAt <= this.now()) {
+      // Expiry is known locally: a rotated key's overlap ends on time, not a cache TTL later.
+      this.valid.delete(hash);
+      return undefined;
+    }
     const age = this.now() - entry.at;
     if (age < this.refreshAfter) return entry.principal;
     const refresh = this.lookup(hash);
@@ -218,11 +218,11 @@ export class Authenticator {
     p = this.repo
       .findKey(hash)
       .then((rec) => {
-        const principal = rec ? toPrincipal(rec.kind, rec.projectId) : undefined;
+        const principal = rec ? toPrincipal(rec) : undefined;
         if (generation !== this.generation) return principal;
         if (principal) {
           this.unknown.delete(hash);
-          this.valid.set(hash, { principal, at });
+          this.valid.set(hash, { principal, at, expiresAt: rec?.expiresAt });
         } else {
           this.valid.delete(hash);
           this.unknown.add(hash, at);
@@ -247,16 +247,30 @@ function definedOnly<T extends object>(options: T): Partial<T> {
   ) as Partial<T>;
 }
 
-function toPrincipal(kind: KeyKind, projectId: string): Principal {
-  return { kind, projectId: projectId || 'default' };
+function toPrincipal(rec: KeyRecord): Principal {
+  // A personal token acts as its user, who names a project per request.
+  if (rec.kind === 'personal')
+    return { kind: 'user', projectId: 'default', userId: rec.userId ?? '', keyId: rec.id };
+  return { kind: rec.kind, projectId: rec.projectId || 'default', keyId: rec.id };
 }
 
-/** Extracts the credential from `Authorization: Bearer <key>` or `x-aiobs-api-key`. */
+/**
+ * Extracts the credential from `Authorization: Bearer <key>`, the password of
+ * `Authorization: Basic` (what Grafana's and Prometheus's HTTP clients send; the user name is
+ * ignored) or `x-aiobs-api-key`.
+ */
 export function credentialFrom(headers: { get(name: string): string | null }): string | undefined {
   const auth = headers.get('authorization');
   if (auth) {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
     if (m) return m[1]!.trim();
+    const basic = /^Basic\s+([A-Za-z0-9+/=_-]+)$/i.exec(auth.trim());
+    if (basic) {
+      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const password = colon >= 0 ? decoded.slice(colon + 1) : '';
+      if (password) return password;
+    }
   }
   const key = headers.get('x-aiobs-api-key');
   return key ? key.trim() : undefined;

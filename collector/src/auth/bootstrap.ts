@@ -2,8 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { AuthRepo } from '../storage/auth-repo.js';
-import { generateKey, hashKey, type KeyKind } from './keys.js';
+import type { AuthRepo, NewKey } from '../storage/auth-repo.js';
+import { generateKey, generateKeyId, hashKey, type KeyKind, keyPrefix } from './keys.js';
 
 /** What `<data-dir>/credentials.json` holds, for the local agent and the demo. */
 export interface CredentialsFile {
@@ -58,16 +58,13 @@ export async function ensureCredentials(
     if (seeded) {
       if (!(await repo.findKey(hashKey(seeded))))
         await repo.insertKey(
-          hashKey(seeded),
-          project,
-          kind,
-          kind === 'ingest' ? 'AIOBS_API_KEY' : 'AIOBS_ADMIN_TOKEN',
+          newKeyRow(seeded, kind, kind === 'ingest' ? 'AIOBS_API_KEY' : 'AIOBS_ADMIN_TOKEN'),
         );
       return seeded;
     }
     if (await repo.hasKey(kind, kind === 'ingest' ? project : undefined)) return undefined;
     const key = generateKey(kind);
-    await repo.insertKey(hashKey(key), project, kind, 'generated on first start');
+    await repo.insertKey(newKeyRow(key, kind, 'generated on first start'));
     generated.push(
       kind === 'ingest' ? `  ingest key (project "${project}"): ${key}` : `  admin token: ${key}`,
     );
@@ -92,6 +89,19 @@ export async function ensureCredentials(
   }
   if (generated.length > 0) announceCredentials(generated, path, out, log);
   return known;
+}
+
+/** The stored row of a bootstrap credential (the default project's, or the instance's). */
+function newKeyRow(key: string, kind: KeyKind, name: string): NewKey {
+  return {
+    hash: hashKey(key),
+    id: generateKeyId(),
+    prefix: keyPrefix(key),
+    projectId: 'default',
+    kind,
+    name,
+    createdBy: 'bootstrap',
+  };
 }
 
 /**

@@ -2,7 +2,8 @@ import { parse as parseCsv } from 'csv-parse';
 import { Hono } from 'hono';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import { parseName, parseProject } from '../query/params.js';
+import { projectOf } from '../middleware/project-scope.js';
+import { parseName } from '../query/params.js';
 import type { Baseline, BaselineSettings, BaselinesRepo } from './baselines-repo.js';
 import { parseCreate, parseSettings } from './baselines-routes.js';
 import { parseTypes, SampleCollector } from './sample.js';
@@ -115,7 +116,7 @@ function required(v: string | undefined, field: string): string {
 export function baselineCreateRoutes(repo: BaselinesRepo, limit = UPLOAD_LIMIT) {
   const app = new Hono<AppEnv>();
   app.post('/', async function createBaseline(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!TYPES.includes(type)) throw new UnsupportedMediaTypeError(type, TYPES);
     const length = Number(c.req.header('content-length'));

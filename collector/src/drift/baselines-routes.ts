@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import { parseProject, parseTime } from '../query/params.js';
+import { projectOf } from '../middleware/project-scope.js';
+import { parseTime } from '../query/params.js';
 import type { BaselineSettings, BaselineSource, BaselinesRepo } from './baselines-repo.js';
 
 const NAME = z.string().min(1).max(256);
@@ -81,18 +82,18 @@ export function parseCreate(json: unknown): {
 export function baselineRoutes(repo: BaselinesRepo) {
   const app = new Hono<AppEnv>();
   app.get('/', async function listBaselines(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     return c.json({ baselines: await repo.list(project) });
   });
   app.get('/:id', async function getBaseline(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const id = c.req.param('id');
     const b = await repo.get(project, id);
     if (!b) throw new NotFoundError(`no baseline ${id}`);
     return c.json({ ...b, features: await repo.counts(project, id) });
   });
   app.patch('/:id', async function updateBaseline(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const id = c.req.param('id');
     let json: unknown;
     try {
@@ -107,7 +108,7 @@ export function baselineRoutes(repo: BaselinesRepo) {
     return c.json({ ...b, features: await repo.counts(project, id) });
   });
   app.delete('/:id', async function deleteBaseline(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const id = c.req.param('id');
     if (!(await repo.remove(project, id))) throw new NotFoundError(`no baseline ${id}`);
     return c.body(null, 204);

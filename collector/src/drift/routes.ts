@@ -3,7 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { DriftResponse, DriftSide, FeatureDriftResponse } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import { parseName, parseProject, parseRange, parseTime } from '../query/params.js';
+import { projectOf } from '../middleware/project-scope.js';
+import { parseName, parseRange, parseTime } from '../query/params.js';
 import { baselineCreateRoutes } from './baseline-create-routes.js';
 import type { BaselinesRepo, ThresholdMode } from './baselines-repo.js';
 import { baselineRoutes } from './baselines-routes.js';
@@ -61,9 +62,8 @@ function toResponse(
   };
 }
 
-/** Parses the query of `GET /api/v1/drift` (exported for tests). */
-export function parseDriftQuery(q: Record<string, string | undefined>) {
-  const project = parseProject(q.project);
+/** Parses the query of `GET /api/v1/drift` in `project` (exported for tests). */
+export function parseDriftQuery(q: Record<string, string | undefined>, project: string) {
   const baseline = name(q, 'baseline');
   const model = name(q, 'model');
   if (model === undefined && baseline === undefined)
@@ -129,7 +129,7 @@ export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo, results?:
   app.route('/baselines', baselineRoutes(baselines));
   app.route('/', seriesRoutes(repo, baselines, results));
   app.get('/', async function drift(c) {
-    const p = parseDriftQuery(c.req.query());
+    const p = parseDriftQuery(c.req.query(), projectOf(c));
     let model = p.model;
     let reference: DriftRequest['reference'] = p.reference;
     let refSide = side(p.reference);

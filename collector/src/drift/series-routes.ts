@@ -7,7 +7,8 @@ import type {
 } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import { parseDuration, parseName, parseProject, parseRange } from '../query/params.js';
+import { projectOf } from '../middleware/project-scope.js';
+import { parseDuration, parseName, parseRange } from '../query/params.js';
 import type { Baseline, BaselinesRepo } from './baselines-repo.js';
 import type { FeatureStats } from './features.js';
 import type { DriftRepo, DriftRequest } from './repo.js';
@@ -65,7 +66,7 @@ export function seriesRoutes(
 
   app.get('/series', async function driftSeries(c) {
     const q = c.req.query();
-    const project = parseProject(q.project);
+    const project = projectOf(c);
     const range = parseRange(q, 24 * 3_600_000);
     if (range.fromMs >= range.toMs) throw new BadRequestError('from must be before to', 'from');
     const measure = (q.measure ?? 'auto') as StoredMeasure;
@@ -214,7 +215,7 @@ export function seriesRoutes(
 
   app.get('/histogram', async function driftHistogram(c) {
     const q = c.req.query();
-    const project = parseProject(q.project);
+    const project = projectOf(c);
     const feature = name(q, 'feature');
     if (feature === undefined) throw new BadRequestError('feature is required', 'feature');
     const kind = q.kind ?? 'feature';

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { Metadata } from '@grpc/grpc-js';
 import { type Authenticator, credentialFrom, type Principal } from '../auth/authenticator.js';
 import { clientAddress } from '../auth/client-address.js';
-import { UnauthorizedError } from '../errors.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
 
 /**
  * Authenticates an OTLP/gRPC call as the HTTP receiver does a request: the credential from
@@ -31,6 +31,8 @@ export async function authenticateCall(
   );
   const principal = await authenticator.authenticate(token, { address, ingest: true });
   if (!principal) throw new UnauthorizedError('invalid credentials');
+  if (principal.kind !== 'ingest' && principal.kind !== 'admin')
+    throw new ForbiddenError('this credential cannot write telemetry: send a project ingest key');
   return principal;
 }
 

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import type { GpuJoinPoint, ModelGpuResponse } from '../api/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import { parseProject, parseRange, parseStep } from '../query/params.js';
+import { projectOf } from '../middleware/project-scope.js';
+import { parseRange, parseStep } from '../query/params.js';
 import { GPU_KEYS, gpuLines, meanOverGpus, pearson } from './gpu-join.js';
 import type { GpuRepo } from './gpu-repo.js';
 import { parseFilter } from './params.js';
@@ -23,7 +24,7 @@ export function gpuRoutes(models: ModelsRepo, gpus: GpuRepo) {
   const app = new Hono<AppEnv>();
   app.get('/', async function modelGpu(c) {
     const q = c.req.query();
-    const project = parseProject(q.project);
+    const project = projectOf(c);
     const filter = parseFilter(q);
     const traceId = q.traceId?.toLowerCase();
     if (traceId !== undefined && !/^[0-9a-f]{32}$/.test(traceId))

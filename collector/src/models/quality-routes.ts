@@ -2,14 +2,8 @@ import { Hono } from 'hono';
 import type { ModelQualityResponse } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import {
-  MAX_TIME_MS,
-  parseDuration,
-  parseName,
-  parseProject,
-  parseRange,
-  parseStep,
-} from '../query/params.js';
+import { projectOf } from '../middleware/project-scope.js';
+import { MAX_TIME_MS, parseDuration, parseName, parseRange, parseStep } from '../query/params.js';
 import { required } from './params.js';
 import { DEFAULT_LABEL_DELAY_MS, MAX_LABEL_DELAY_MS } from './quality.js';
 import type { QualityRepo } from './quality-repo.js';
@@ -17,8 +11,11 @@ import { shapeQuality } from './quality-shape.js';
 import { filterParams, type QualityFilter } from './quality-sql.js';
 
 /** Parses the query of `GET /api/v1/models/quality` (exported for tests). */
-export function parseQualityQuery(q: Record<string, string | undefined>, nowMs: number) {
-  const project = parseProject(q.project);
+export function parseQualityQuery(
+  q: Record<string, string | undefined>,
+  project: string,
+  nowMs: number,
+) {
   const model = required(q.model, 'model');
   const groupBy = q.groupBy === undefined || q.groupBy === '' ? 'version' : q.groupBy;
   if (groupBy !== 'version' && groupBy !== 'variant')
@@ -59,7 +56,7 @@ export function qualityRoutes(repo: QualityRepo, opts: { now?: () => number } = 
   const now = opts.now ?? Date.now;
   const app = new Hono<AppEnv>();
   app.get('/', async function modelQuality(c) {
-    const p = parseQualityQuery(c.req.query(), now());
+    const p = parseQualityQuery(c.req.query(), projectOf(c), now());
     const filter: QualityFilter = {};
     if (p.version !== undefined) filter.version = p.version;
     if (p.variant !== undefined) filter.variant = p.variant;

@@ -7,7 +7,8 @@ import type {
   SlowestResponse,
 } from '../api/types.js';
 import type { AppEnv } from '../middleware/auth.js';
-import { parseLimit, parseProject, parseRange, parseStep } from '../query/params.js';
+import { projectOf } from '../middleware/project-scope.js';
+import { parseLimit, parseRange, parseStep } from '../query/params.js';
 import { detectChanges } from './changes.js';
 import type { CompareSignificanceService } from './compare-significance.js';
 import { toInferenceRow, toModelSummary } from './convert.js';
@@ -69,7 +70,7 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
 
   app.get('/', async function listModels(c) {
     const q = c.req.query();
-    const project = parseProject(q.project);
+    const project = projectOf(c);
     const filter = parseFilter(q);
     const limit = parseLimit(q.limit, 100, 1000);
     const choice = summaryLevel(q);
@@ -80,7 +81,7 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
 
   app.get('/series', async function modelSeries(c) {
     const q = c.req.query();
-    const project = parseProject(q.project);
+    const project = projectOf(c);
     const filter = parseFilter(q);
     const metrics = parseMetrics(c.req.queries('metric'));
     const groupBy = parseGroupBy(q.groupBy);
@@ -99,7 +100,7 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
 
   app.get('/compare', async function compareArms(c) {
     const q = c.req.query();
-    const project = parseProject(q.project);
+    const project = projectOf(c);
     const model = required(q.model, 'model');
     const a = parseArm(q.a, 'a');
     const b = parseArm(q.b, 'b');
@@ -138,7 +139,7 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
 
   app.get('/slowest', async function slowestInferences(c) {
     const q = c.req.query();
-    const project = parseProject(q.project);
+    const project = projectOf(c);
     const filter = parseFilter(q);
     const limit = parseLimit(q.limit, 20, 1000);
     const range = parseRange(q);
@@ -159,7 +160,7 @@ export function changeRoutes(repo: ModelsRepo) {
   const app = new Hono<AppEnv>();
   app.get('/', async function listChanges(c) {
     const q = c.req.query();
-    const project = parseProject(q.project);
+    const project = projectOf(c);
     const range = parseRange(q, 86_400_000);
     const rows = await repo.seen(project);
     const body: ChangesResponse = {

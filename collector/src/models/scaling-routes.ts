@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import type { ScalingResponse } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import { parseDuration, parseProject, parseTime } from '../query/params.js';
+import { projectOf } from '../middleware/project-scope.js';
+import { parseDuration, parseTime } from '../query/params.js';
 import { gpuLines, meanOverGpus } from './gpu-join.js';
 import type { GpuRepo } from './gpu-repo.js';
 import { parseFilter } from './params.js';
@@ -31,7 +32,7 @@ export function scalingRoutes(
   const app = new Hono<AppEnv>();
   app.get('/', async function scalingSignals(c) {
     const q = c.req.query();
-    const project = parseProject(q.project);
+    const project = projectOf(c);
     const filter = parseFilter(q);
     if (!filter.model && !filter.service)
       throw new BadRequestError('name a model or a service', 'model');

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Authenticator } from '../auth/authenticator.js';
+import { UnauthorizedError } from '../errors.js';
 import { type AppEnv, requireAuth } from '../middleware/auth.js';
 import { type CollectorMetrics, routeLabel } from './metrics.js';
 
@@ -30,7 +31,15 @@ export interface MetricsRouteOptions {
  */
 export function metricsRoutes({ metrics, authenticator, open }: MetricsRouteOptions) {
   const app = new Hono<AppEnv>();
-  if (!open) app.use('*', requireAuth(authenticator, 'admin'));
+  if (!open) {
+    app.use('*', requireAuth(authenticator, 'api'));
+    app.use('*', async function instanceAdminOnly(c, next) {
+      // Instance-wide figures: not a project's to read, so only the admin token.
+      if (c.get('principal').kind !== 'admin')
+        throw new UnauthorizedError('/metrics needs the admin token (or --metrics-public)');
+      await next();
+    });
+  }
   app.get('/', async function scrape(c) {
     const text = await metrics.registry.metrics();
     return c.body(text, 200, { 'content-type': metrics.registry.contentType });

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
+import { projectOf } from '../middleware/project-scope.js';
 import { LATEST_WINDOW_MS, toGpuSeries, toGpus, toHosts } from '../query/host-shape.js';
-import { parseProject, parseRange, parseStep } from '../query/params.js';
+import { parseRange, parseStep } from '../query/params.js';
 import { GPU_SERIES_AGGS, type HostsRepo } from '../storage/hosts-repo.js';
 
 /** `GET /api/v1/hosts`, `GET /api/v1/gpus` and `GET /api/v1/gpus/series`. */
@@ -10,21 +11,14 @@ export function hostRoutes(repo: HostsRepo) {
   const hosts = new Hono<AppEnv>();
   hosts.get('/', async function listHosts(c) {
     const q = c.req.query();
-    const rows = await repo.latestHostMetrics(
-      parseProject(q.project),
-      parseRange(q, LATEST_WINDOW_MS),
-    );
+    const rows = await repo.latestHostMetrics(projectOf(c), parseRange(q, LATEST_WINDOW_MS));
     return c.json({ hosts: toHosts(rows) });
   });
 
   const gpus = new Hono<AppEnv>();
   gpus.get('/', async function listGpus(c) {
     const q = c.req.query();
-    const rows = await repo.latestGpuMetrics(
-      parseProject(q.project),
-      parseRange(q, LATEST_WINDOW_MS),
-      q.host,
-    );
+    const rows = await repo.latestGpuMetrics(projectOf(c), parseRange(q, LATEST_WINDOW_MS), q.host);
     return c.json({ gpus: toGpus(rows) });
   });
 
@@ -37,7 +31,7 @@ export function hostRoutes(repo: HostsRepo) {
     const agg = q.agg ?? 'avg';
     if (!GPU_SERIES_AGGS.includes(agg))
       throw new BadRequestError(`agg must be one of ${GPU_SERIES_AGGS.join(', ')}`, 'agg');
-    const rows = await repo.gpuSeries(parseProject(q.project), range, q.metric, stepMs, agg, {
+    const rows = await repo.gpuSeries(projectOf(c), range, q.metric, stepMs, agg, {
       host: q.host,
       gpu: q.gpu,
     });

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
+import { projectOf } from '../middleware/project-scope.js';
 import { toLog } from '../query/convert.js';
 import {
   decodeCursor,
   encodeCursor,
   parseAttrFilters,
   parseLimit,
-  parseProject,
   parseRange,
 } from '../query/params.js';
 import type { LogsRepo } from '../storage/logs-repo.js';
@@ -48,7 +48,7 @@ export function logRoutes(repo: LogsRepo) {
     const limit = parseLimit(q.limit, 100);
     const rows = await repo.findLogs({
       ...parseRange(q),
-      project: parseProject(q.project),
+      project: projectOf(c),
       service: q.service,
       severityMin: exact?.[0] ?? min?.[0],
       severityMax: exact?.[1],

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
+import { projectOf } from '../middleware/project-scope.js';
 import {
   parseGroupBy,
   parseMetricAgg,
@@ -14,7 +15,6 @@ import {
   encodeCursor,
   parseAttrFilters,
   parseLimit,
-  parseProject,
   parseRange,
   parseStep,
 } from '../query/params.js';
@@ -26,15 +26,19 @@ export function metricRoutes(repo: MetricsRepo) {
 
   app.get('/', async function listMetrics(c) {
     const q = c.req.query();
-    const rows = await repo.listMetrics(parseProject(q.project), parseRange(q), q.service, q.q);
+    const rows = await repo.listMetrics(projectOf(c), parseRange(q), q.service, q.q);
     return c.json({ metrics: rows.map(toMetricInfo) });
   });
 
-  const metricQuery = (q: Record<string, string | undefined>, url: string): MetricQuery => {
+  const metricQuery = (
+    q: Record<string, string | undefined>,
+    url: string,
+    project: string,
+  ): MetricQuery => {
     if (!q.name) throw new BadRequestError('name is required (the metric name)', 'name');
     return {
       ...parseRange(q),
-      project: parseProject(q.project),
+      project,
       name: q.name,
       service: q.service,
       attrs: parseAttrFilters(url),
@@ -46,7 +50,7 @@ export function metricRoutes(repo: MetricsRepo) {
 
   app.get('/series', async function metricSeries(c) {
     const q = c.req.query();
-    const mq = metricQuery(q, c.req.url);
+    const mq = metricQuery(q, c.req.url, projectOf(c));
     const stepMs = parseStep(q.step, mq);
     const type = await typeOf(mq, q.type);
     const groupBy = parseGroupBy(q.groupBy);
@@ -63,7 +67,7 @@ export function metricRoutes(repo: MetricsRepo) {
 
   app.get('/points', async function metricPoints(c) {
     const q = c.req.query();
-    const mq = metricQuery(q, c.req.url);
+    const mq = metricQuery(q, c.req.url, projectOf(c));
     const type = await typeOf(mq, q.type);
     const limit = parseLimit(q.limit, 500, 10_000);
     const rows = await repo.points(

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
+import { requireInstanceAdmin } from '../middleware/project-scope.js';
 import { parseProject } from '../query/params.js';
 import { createSqlGate } from '../query/sql-gate.js';
 import { queryLimitsFromConfig } from '../storage/db.js';
@@ -20,10 +21,11 @@ const Body = z.object({
 });
 
 /**
- * `POST /api/v1/query` (admin): one read-only statement through the SQL gate
+ * `POST /api/v1/query` (instance admin only): one read-only statement through the SQL gate
  * (`query/sql-gate.ts`), answered as `{"rows": [...]}` whatever FORMAT the statement
- * names. `{project:String}` is bound for every query, so
- * `WHERE ProjectId = {project:String}` scopes to the requested project.
+ * names. `{project:String}` is bound for every query. When the request names a project
+ * (`"project"` in the body, or `?project=`), the gate's project filter limits every table
+ * with a project column to it, and tables without one are refused.
  */
 export function queryRoutes(engine: Engine, config: Config) {
   const gate = createSqlGate(engine, {
@@ -32,6 +34,7 @@ export function queryRoutes(engine: Engine, config: Config) {
   });
   const app = new Hono<AppEnv>();
   app.post('/', async function runQuery(c) {
+    requireInstanceAdmin(c);
     let json: unknown;
     try {
       json = await c.req.json();
@@ -44,9 +47,12 @@ export function queryRoutes(engine: Engine, config: Config) {
       throw new BadRequestError(issue.message, issue.path.join('.') || undefined);
     }
     const { sql, params = {} } = parsed.data;
+    const named = parsed.data.project ?? c.req.query('project');
+    const project = parseProject(named);
     const result = await gate.run(sql, {
-      params: { project: parseProject(parsed.data.project), ...params },
+      params: { project, ...params },
       format: 'JSONEachRow',
+      ...(named ? { projectScope: { projectId: project } } : {}),
     });
     const rows = result.body
       .toString('utf8')

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../middleware/auth.js';
+import { projectOf } from '../middleware/project-scope.js';
 import { msFromNanos } from '../query/convert.js';
-import { isoFromNanos, parseProject, parseRange } from '../query/params.js';
+import { isoFromNanos, parseRange } from '../query/params.js';
 import type { TracesRepo } from '../storage/traces-repo.js';
 
 /** `GET /api/v1/services`: services seen in spans, with volume, errors and latency. */
@@ -9,7 +10,7 @@ export function serviceRoutes(repo: TracesRepo) {
   const app = new Hono<AppEnv>();
   app.get('/', async function listServices(c) {
     const q = c.req.query();
-    const rows = await repo.serviceStats(parseProject(q.project), parseRange(q));
+    const rows = await repo.serviceStats(projectOf(c), parseRange(q));
     return c.json({
       services: rows.map((r) => {
         const spans = Number(r.span_count);

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
+import { projectOf } from '../middleware/project-scope.js';
 import { toSpan, toTraceSummary } from '../query/convert.js';
 import {
   decodeCursor,
@@ -9,7 +10,6 @@ import {
   parseAttrFilters,
   parseLimit,
   parseNonNegative,
-  parseProject,
   parseRange,
 } from '../query/params.js';
 import type { TracesRepo } from '../storage/traces-repo.js';
@@ -30,7 +30,7 @@ export function traceRoutes(repo: TracesRepo) {
     const after = decodeCursor(q.cursor, ['int64', 'string']) as [string, string] | undefined;
     const rows = await repo.findTraces({
       ...parseRange(q),
-      project: parseProject(q.project),
+      project: projectOf(c),
       service: q.service,
       name: q.name,
       status,
@@ -55,7 +55,7 @@ export function traceRoutes(repo: TracesRepo) {
     const id = c.req.param('traceId').toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(id))
       throw new BadRequestError('traceId must be 32 hex characters', 'traceId');
-    const { spans } = await repo.getTrace(parseProject(c.req.query('project')), id);
+    const { spans } = await repo.getTrace(projectOf(c), id);
     if (spans.length === 0) throw new NotFoundError(`trace ${id} not found`);
     return c.json({ traceId: id, spans: spans.map(toSpan) });
   });

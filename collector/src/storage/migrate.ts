@@ -16,6 +16,7 @@ export const MIGRATION_FOLDERS = [
   'drift/migrations',
   'alerts/migrations',
   'observability/migrations',
+  'projects/migrations',
 ] as const;
 
 const SRC_ROOT = fileURLToPath(new URL('../', import.meta.url));

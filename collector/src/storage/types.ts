@@ -10,5 +10,8 @@ export interface TimeRange {
   toMs: number;
 }
 
-/** What a credential may do: write telemetry for one project, or read the API. */
-export type KeyKind = 'ingest' | 'admin';
+/**
+ * What a stored credential is: a project's ingest key (writes telemetry), the instance admin
+ * token, a project's read-only token, or a user's personal API token.
+ */
+export type KeyKind = 'ingest' | 'admin' | 'read' | 'personal';

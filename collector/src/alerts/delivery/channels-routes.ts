@@ -8,7 +8,8 @@ import type {
   ChannelTestResponse,
 } from '../../api/types.js';
 import { NotFoundError } from '../../errors.js';
-import { parseProject } from '../../query/params.js';
+import type { AppEnv } from '../../middleware/auth.js';
+import { projectOf } from '../../middleware/project-scope.js';
 import { type ChannelSpec, channelSchema } from './channel-schema.js';
 import type { ChannelsRepo, StoredChannel } from './channels-repo.js';
 import { RENDERERS } from './formats.js';
@@ -98,17 +99,17 @@ export function channelRoutes(deps: {
   publicUrl?: string;
 }) {
   const { repo, outbox } = deps;
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   const parse = async (c: Context) => (await parseBody(c, channelSchema, SHAPE)) as ChannelSpec;
 
   app.post('/', async function createChannel(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const ch = await repo.create(project, await parse(c));
     const out: ChannelCreated = { ...view(ch), secret: ch.secret };
     return c.json(out, 201);
   });
   app.get('/', async function listChannels(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const [list, attempts] = await Promise.all([
       repo.list(project),
       outbox.recentAttempts(project, FAILING_AFTER),
@@ -117,27 +118,27 @@ export function channelRoutes(deps: {
     return c.json(out);
   });
   app.get('/:id', async function getChannel(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const ch = await repo.get(project, c.req.param('id'));
     if (!ch) throw new NotFoundError(`no channel ${c.req.param('id')}`);
     const attempts = await outbox.recentAttempts(project, FAILING_AFTER);
     return c.json(view(ch, attempts.get(ch.id)));
   });
   app.put('/:id', async function updateChannel(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const spec = await parse(c);
     const ch = await repo.update(project, c.req.param('id'), spec);
     if (!ch) throw new NotFoundError(`no channel ${c.req.param('id')}`);
     return c.json(view(ch));
   });
   app.delete('/:id', async function deleteChannel(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     if (!(await repo.remove(project, c.req.param('id'))))
       throw new NotFoundError(`no channel ${c.req.param('id')}`);
     return c.body(null, 204);
   });
   app.post('/:id/test', async function testChannel(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const ch = await repo.get(project, c.req.param('id'));
     if (!ch) throw new NotFoundError(`no channel ${c.req.param('id')}`);
     const now = Date.now();

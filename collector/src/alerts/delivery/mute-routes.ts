@@ -7,7 +7,8 @@ import type {
   SilencesResponse,
 } from '../../api/types.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
-import { parseProject } from '../../query/params.js';
+import type { AppEnv } from '../../middleware/auth.js';
+import { projectOf } from '../../middleware/project-scope.js';
 import type { MaintenanceRepo, MaintenanceWindow } from './maintenance-repo.js';
 import { matcherSchema } from './matchers.js';
 import { parseBody } from './parse-body.js';
@@ -68,9 +69,9 @@ function windowView(w: MaintenanceWindow, now = Date.now()): ApiWindow {
  * does (it stays listed as expired).
  */
 export function silenceRoutes(repo: SilencesRepo) {
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   app.post('/', async function createSilence(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const b = await parseBody(
       c,
       silenceSchema,
@@ -92,19 +93,19 @@ export function silenceRoutes(repo: SilencesRepo) {
     return c.json(silenceView(s), 201);
   });
   app.get('/', async function listSilences(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const out: SilencesResponse = {
       silences: (await repo.list(project)).map((s) => silenceView(s)),
     };
     return c.json(out);
   });
   app.get('/:id', async function getSilence(c) {
-    const s = await repo.get(parseProject(c.req.query('project')), c.req.param('id'));
+    const s = await repo.get(projectOf(c), c.req.param('id'));
     if (!s) throw new NotFoundError(`no silence ${c.req.param('id')}`);
     return c.json(silenceView(s));
   });
   app.delete('/:id', async function expireSilence(c) {
-    const s = await repo.expire(parseProject(c.req.query('project')), c.req.param('id'));
+    const s = await repo.expire(projectOf(c), c.req.param('id'));
     if (!s) throw new NotFoundError(`no silence ${c.req.param('id')}`);
     return c.json(silenceView(s));
   });
@@ -138,7 +139,7 @@ function scheduleOf(b: z.output<typeof windowSchema>): Schedule {
  * `matchers` select (every alert of the project when there are none).
  */
 export function maintenanceRoutes(repo: MaintenanceRepo) {
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   const SHAPE =
     '{"name", "matchers"?, "startsAt", "endsAt"} or {"name", "matchers"?, "recurrence": {"days", "start", "end", "timezone"?}}';
   const read = async (c: Context) => {
@@ -146,29 +147,29 @@ export function maintenanceRoutes(repo: MaintenanceRepo) {
     return { name: b.name, matchers: b.matchers, schedule: scheduleOf(b) };
   };
   app.post('/', async function createWindow(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     return c.json(windowView(await repo.create(project, await read(c))), 201);
   });
   app.get('/', async function listWindows(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const out: MaintenanceWindowsResponse = {
       windows: (await repo.list(project)).map((w) => windowView(w)),
     };
     return c.json(out);
   });
   app.get('/:id', async function getWindow(c) {
-    const w = await repo.get(parseProject(c.req.query('project')), c.req.param('id'));
+    const w = await repo.get(projectOf(c), c.req.param('id'));
     if (!w) throw new NotFoundError(`no maintenance window ${c.req.param('id')}`);
     return c.json(windowView(w));
   });
   app.put('/:id', async function updateWindow(c) {
-    const project = parseProject(c.req.query('project'));
+    const project = projectOf(c);
     const w = await repo.update(project, c.req.param('id'), await read(c));
     if (!w) throw new NotFoundError(`no maintenance window ${c.req.param('id')}`);
     return c.json(windowView(w));
   });
   app.delete('/:id', async function deleteWindow(c) {
-    if (!(await repo.remove(parseProject(c.req.query('project')), c.req.param('id'))))
+    if (!(await repo.remove(projectOf(c), c.req.param('id'))))
       throw new NotFoundError(`no maintenance window ${c.req.param('id')}`);
     return c.body(null, 204);
   });

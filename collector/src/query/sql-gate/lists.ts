@@ -132,6 +132,7 @@ export const METADATA_DATABASES: ReadonlySet<string> = new Set(['system', 'infor
 export const AUTH_TABLE_PREFIXES: readonly string[] = [
   'aiobs_api_keys',
   'aiobs_projects',
+  'aiobs_project_members',
   'aiobs_users',
   'aiobs_sessions',
   'aiobs_tokens',
