@@ -1,7 +1,7 @@
 import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useId, useState } from 'react';
 import { REFRESH_OPTIONS, type Refresh } from '../lib/search.js';
-import { describeRange, PRESETS, resolveTime } from '../lib/time-range.js';
+import { describeRange, isRelative, PRESETS, rangeTitle, resolveTime } from '../lib/time-range.js';
 import { useRangeSearch } from '../lib/use-range.js';
 
 /** The global time picker (presets and absolute bounds) and the auto-refresh control. */
@@ -39,6 +39,12 @@ export function TimePicker() {
           setOpen(!open);
         }}
         data-testid="time-picker"
+        // The label is local and rounded; the exact bounds of an absolute range are one hover away.
+        title={
+          isRelative(search.from) && isRelative(search.to)
+            ? undefined
+            : rangeTitle(search.from, search.to)
+        }
       >
         {describeRange(search.from, search.to)}
       </button>

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { describeRange, isRelative, resolveRange, resolveTime, stepFor } from './time-range.js';
+import {
+  describeRange,
+  formatRange,
+  isRelative,
+  rangeTitle,
+  resolveRange,
+  resolveTime,
+  stepFor,
+} from './time-range.js';
 
 const NOW = Date.parse('2026-12-02T01:00:00.000Z');
 
@@ -37,7 +45,12 @@ describe('labels and steps', () => {
   it('names presets and absolute ranges', () => {
     expect(describeRange('now-1h', 'now')).toBe('Last hour');
     expect(describeRange('now-3h', 'now')).toBe('Last 3h');
-    expect(describeRange('2026-12-01T00:00:00Z', '2026-12-01T01:00:00Z')).toContain('→');
+    expect(
+      describeRange('2026-12-01T00:00:00Z', '2026-12-01T01:00:00Z', {
+        timeZone: 'UTC',
+        nowMs: NOW,
+      }),
+    ).toBe('Dec 1, 00:00 – 01:00 UTC');
     expect(isRelative('now')).toBe(true);
     expect(isRelative('2026-12-01T01:00:00Z')).toBe(false);
   });
@@ -45,5 +58,58 @@ describe('labels and steps', () => {
     expect(stepFor(0, 3_600_000)).toBe('1m');
     expect(stepFor(0, 6 * 3_600_000)).toBe('15m');
     expect(stepFor(0, 7 * 86_400_000)).toBe('6h');
+  });
+});
+
+describe('absolute range labels', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const utc = { timeZone: 'UTC', nowMs: NOW };
+
+  it('writes a same-day range with the day once, 24-hour times and the zone', () => {
+    expect(formatRange(at('2026-12-02T07:00:00Z'), at('2026-12-02T09:00:00Z'), utc)).toBe(
+      'Dec 2, 07:00 – 09:00 UTC',
+    );
+    expect(formatRange(at('2026-12-02T00:00:00Z'), at('2026-12-02T13:05:00Z'), utc)).toBe(
+      'Dec 2, 00:00 – 13:05 UTC',
+    );
+  });
+  it('shows times in the given (viewer’s) zone, not UTC', () => {
+    expect(
+      formatRange(at('2026-12-02T07:00:00Z'), at('2026-12-02T09:00:00Z'), {
+        timeZone: 'Asia/Tokyo',
+        nowMs: NOW,
+      }),
+    ).toBe('Dec 2, 16:00 – 18:00 GMT+9');
+  });
+  it('repeats the day across midnight and adds the year outside the current one', () => {
+    expect(formatRange(at('2026-12-02T23:00:00Z'), at('2026-12-03T01:00:00Z'), utc)).toBe(
+      'Dec 2, 23:00 – Dec 3, 01:00 UTC',
+    );
+    expect(formatRange(at('2025-12-31T23:00:00Z'), at('2026-01-01T01:00:00Z'), utc)).toBe(
+      'Dec 31, 2025, 23:00 – Jan 1, 2026, 01:00 UTC',
+    );
+  });
+  it('shows seconds only when a bound has them (a dragged zoom)', () => {
+    expect(formatRange(at('2026-12-02T07:12:34.567Z'), at('2026-12-02T07:40:00Z'), utc)).toBe(
+      'Dec 2, 07:12:34 – 07:40:00 UTC',
+    );
+  });
+  it('names both zones when daylight saving changes inside the range', () => {
+    expect(
+      formatRange(at('2026-10-24T12:00:00Z'), at('2026-10-25T12:00:00Z'), {
+        timeZone: 'Europe/Paris',
+        nowMs: NOW,
+      }),
+    ).toBe('Oct 24, 14:00 GMT+2 – Oct 25, 13:00 GMT+1');
+  });
+  it('keeps a relative bound as typed beside an absolute one', () => {
+    expect(describeRange('2026-12-02T07:00:00Z', 'now', utc)).toBe('Dec 2, 07:00 UTC – now');
+    expect(describeRange('now-2h', 'now-1h', utc)).toBe('now-2h – now-1h');
+  });
+  it('gives the exact ISO bounds for the title', () => {
+    expect(rangeTitle('2026-12-02T07:00:00Z', '2026-12-02T09:00:00+01:00')).toBe(
+      '2026-12-02T07:00:00.000Z – 2026-12-02T08:00:00.000Z',
+    );
+    expect(rangeTitle('2026-12-02T07:00:00Z', 'now')).toBe('2026-12-02T07:00:00.000Z – now');
   });
 });

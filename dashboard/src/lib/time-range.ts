@@ -68,15 +68,102 @@ export function isRelative(to: string): boolean {
   return to.trim().startsWith('now');
 }
 
-/** A label for the picker button: the preset's name or the absolute bounds. */
-export function describeRange(from: string, to: string): string {
+/** Options of the range labels: the zone to show times in (default: the viewer's) and now. */
+export interface RangeLabelOptions {
+  /** An IANA zone (`Europe/Paris`, `UTC`); default the browser's own. */
+  timeZone?: string;
+  /** For the year: it shows only when a bound is not in this year (default `Date.now()`). */
+  nowMs?: number;
+}
+
+/** The calendar parts of `ms` in `timeZone`, 24-hour, with the zone's short name. */
+function parts(ms: number, timeZone: string | undefined) {
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  });
+  const p: Record<string, string> = {};
+  for (const { type, value } of fmt.formatToParts(ms)) p[type] = value;
+  return {
+    day: `${p.month} ${p.day}`,
+    year: p.year!,
+    time: `${p.hour}:${p.minute}`,
+    second: p.second!,
+    zone: p.timeZoneName!,
+  };
+}
+
+/**
+ * An absolute range as people read it, in the viewer's zone: `Dec 2, 07:00 – 09:00 UTC`. The
+ * day shows again only when the range crosses midnight (`Dec 2, 23:00 – Dec 3, 01:00 UTC`),
+ * the year only when a bound is not in the current year, seconds only when a bound has them
+ * (a drag-to-zoom range), the zone once at the end (chart axes are in UTC, so it matters).
+ *
+ * @example
+ * formatRange(Date.parse('2026-12-02T07:00:00Z'), Date.parse('2026-12-02T09:00:00Z'), { timeZone: 'UTC' })
+ * // 'Dec 2, 07:00 – 09:00 UTC'
+ */
+export function formatRange(fromMs: number, toMs: number, opts: RangeLabelOptions = {}): string {
+  const f = parts(fromMs, opts.timeZone);
+  const t = parts(toMs, opts.timeZone);
+  const thisYear = parts(opts.nowMs ?? Date.now(), opts.timeZone).year;
+  const withYear = f.year !== thisYear || t.year !== thisYear;
+  const withSeconds = f.second !== '00' || t.second !== '00';
+  const time = (x: typeof f) => (withSeconds ? `${x.time}:${x.second}` : x.time);
+  const date = (x: typeof f) => (withYear ? `${x.day}, ${x.year}` : x.day);
+  const sameDay = f.day === t.day && f.year === t.year;
+  const end = sameDay ? time(t) : `${date(t)}, ${time(t)}`;
+  const start = `${date(f)}, ${time(f)}`;
+  // A zone with daylight saving can change its name inside the range (CET → CEST): name both.
+  if (f.zone !== t.zone) return `${start} ${f.zone} – ${end} ${t.zone}`;
+  return `${start} – ${end} ${t.zone}`;
+}
+
+/**
+ * A label for the picker button: the preset's name (`Last hour`), `Last 3h`, or the bounds
+ * as {@link formatRange} writes them; a relative bound beside an absolute one stays as typed
+ * (`Dec 2, 07:00 UTC – now`).
+ */
+export function describeRange(from: string, to: string, opts: RangeLabelOptions = {}): string {
   if (to === 'now') {
     const preset = PRESETS.find((p) => p.from === from);
     if (preset) return preset.label;
     const m = /^now-(\d+)([smhdw])$/.exec(from);
     if (m) return `Last ${m[1]}${m[2]}`;
   }
-  return `${from} → ${to}`;
+  const f = absoluteTime(from);
+  const t = absoluteTime(to);
+  if (f !== undefined && t !== undefined) return formatRange(f, t, opts);
+  const side = (expr: string, ms: number | undefined) => {
+    if (ms === undefined) return expr.trim();
+    const p = parts(ms, opts.timeZone);
+    return `${p.day}, ${p.second === '00' ? p.time : `${p.time}:${p.second}`} ${p.zone}`;
+  };
+  return `${side(from, f)} – ${side(to, t)}`;
+}
+
+/**
+ * The exact bounds behind {@link describeRange}'s label, for its `title`: absolute bounds as
+ * ISO 8601 UTC, relative ones as typed (`2026-12-02T07:00:00.000Z – now`).
+ */
+export function rangeTitle(from: string, to: string): string {
+  const side = (expr: string) => {
+    const ms = absoluteTime(expr);
+    return ms === undefined ? expr.trim() : new Date(ms).toISOString();
+  };
+  return `${side(from)} – ${side(to)}`;
+}
+
+/** The instant of an absolute (ISO) bound; undefined for `now…` and unreadable text. */
+function absoluteTime(expr: string): number | undefined {
+  return expr.trim().startsWith('now') ? undefined : resolveTime(expr, 0);
 }
 
 /** A series step (`1m`, `5m`, …) giving about `points` buckets over the range. */
