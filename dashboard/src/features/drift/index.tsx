@@ -1,5 +1,4 @@
 import { useNavigate } from '@tanstack/react-router';
-import { TimeSeriesChart } from '../../components/charts/time-series-chart.js';
 import { Stat } from '../../components/stat.js';
 import { Empty, ErrorState, GetDataHint, Loading, Panel } from '../../components/states.js';
 import { resolveRange } from '../../lib/time-range.js';
@@ -15,7 +14,8 @@ import {
 import { BaselinesPanel } from './components/baselines-panel.js';
 import { FeaturesTable } from './components/features-table.js';
 import { OverlayHistogram } from './components/overlay-histogram.js';
-import { histogramBars, pickBaseline, seriesRows } from './prepare.js';
+import { ScoreChart } from './components/score-chart.js';
+import { histogramBars, pickBaseline } from './prepare.js';
 
 /** The page's own URL params. */
 export interface DriftSearch {
@@ -190,22 +190,15 @@ export function DriftPage({
           ) : series.data.series.length === 0 ? (
             <Empty title="No windows with values in this range" />
           ) : (
-            (() => {
-              const { rows, lines } = seriesRows(series.data);
-              return (
-                <TimeSeriesChart
-                  rows={rows}
-                  lines={lines}
-                  unit="PSI"
-                  format={(v) => v.toFixed(2)}
-                  fromMs={range.fromMs}
-                  toMs={range.toMs}
-                  onZoom={(a, b) =>
-                    set({}, { from: new Date(a).toISOString(), to: new Date(b).toISOString() })
-                  }
-                />
-              );
-            })()
+            <ScoreChart
+              data={series.data}
+              fetchedAtMs={series.dataUpdatedAt}
+              fromMs={range.fromMs}
+              toMs={range.toMs}
+              onZoom={(a, b) =>
+                set({}, { from: new Date(a).toISOString(), to: new Date(b).toISOString() })
+              }
+            />
           )}
         </Panel>
         <Panel

@@ -6,6 +6,7 @@ import type {
 } from '@aiobs/api-types';
 import { describe, expect, test } from 'vitest';
 import {
+  completeWindows,
   describeScore,
   histogramBars,
   pickBaseline,
@@ -121,6 +122,66 @@ test('series rows: a line per feature (and version), points at each window’s e
     { t: Date.parse('2026-12-02T00:10:00.000Z'), amount: 0.3, 'prediction.score · v2': 0.1 },
     { t: Date.parse('2026-12-02T00:20:00.000Z'), amount: null },
   ]);
+});
+
+describe('the window still filling', () => {
+  const T = Date.parse('2026-12-02T01:00:00.000Z');
+  const MIN = 60_000;
+  const point = (fromMs: number, toMs: number, score: number, currentCount: number) => ({
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    score,
+    pValue: null,
+    verdict: 'no_drift' as const,
+    referenceCount: 1000,
+    currentCount,
+  });
+  const response = (
+    source: 'stored' | 'computed',
+    points: Array<ReturnType<typeof point>>,
+  ): DriftSeriesResponse => ({
+    model: 'm',
+    baseline: 'b',
+    source,
+    measure: 'psi',
+    stepMs: 5 * MIN,
+    from: new Date(T - 15 * MIN).toISOString(),
+    to: new Date(T).toISOString(),
+    series: [{ kind: 'feature', feature: 'amount', version: null, variant: null, points }],
+  });
+
+  test('a range ending now: the last window (few values, a PSI spike) is left out and named', () => {
+    const res = response('computed', [
+      point(T - 15 * MIN, T - 10 * MIN, 0.02, 300),
+      point(T - 10 * MIN, T - 5 * MIN, 0.03, 310),
+      point(T - 5 * MIN, T, 2.7, 4),
+    ]);
+    const out = completeWindows(res, T + 300);
+    expect(out.res.series[0]!.points.map((p) => p.score)).toEqual([0.02, 0.03]);
+    expect(out.partial).toEqual({ fromMs: T - 5 * MIN, toMs: T, currentCount: 4 });
+    // The chart then has no point at the partial window's end.
+    expect(seriesRows(out.res).rows.map((r) => r.t)).toEqual([T - 10 * MIN, T - 5 * MIN]);
+  });
+
+  test('a window cut short by the range’s end is partial even in the past', () => {
+    const res = response('computed', [
+      point(T - 15 * MIN, T - 10 * MIN, 0.02, 300),
+      point(T - 10 * MIN, T - 8 * MIN, 0.9, 20),
+    ]);
+    const out = completeWindows(res, T + 3_600_000);
+    expect(out.res.series[0]!.points).toHaveLength(1);
+    expect(out.partial?.toMs).toBe(T - 8 * MIN);
+  });
+
+  test('closed windows (stored results, a past range) are all kept', () => {
+    const res = response('stored', [
+      point(T - 15 * MIN, T - 10 * MIN, 0.02, 300),
+      point(T - 10 * MIN, T - 5 * MIN, 0.25, 310),
+    ]);
+    const out = completeWindows(res, T);
+    expect(out.partial).toBeUndefined();
+    expect(out.res).toBe(res);
+  });
 });
 
 test('histogram bars: numeric bins by their edges, open ends, categories by name', () => {

@@ -99,6 +99,44 @@ export function seriesRows(res: DriftSeriesResponse): { rows: ChartRow[]; lines:
   return { rows: [...byTime.values()].sort((a, b) => a.t - b.t), lines };
 }
 
+/** A window left out of the score-over-time chart because it was still filling. */
+export interface PartialWindow {
+  fromMs: number;
+  toMs: number;
+  /** The most current values any series had in it. */
+  currentCount: number;
+}
+
+/**
+ * The series without the windows still filling, and the window left out. A window is partial
+ * when it is shorter than the step (the range's end cut it) or ends less than `settleMs` before
+ * `fetchedAtMs` (a range ending now: spans are still arriving). Its few values make PSI spike
+ * (shares floored at 1e-4 blow up the log ratio), which drew a cliff at the chart's right edge
+ * and squashed the real windows; the page says what it left out instead of drawing it.
+ * Stored results are closed windows, so they keep every point.
+ */
+export function completeWindows(
+  res: DriftSeriesResponse,
+  fetchedAtMs: number,
+  settleMs = 10_000,
+): { res: DriftSeriesResponse; partial?: PartialWindow } {
+  let partial: PartialWindow | undefined;
+  const series = res.series.map((s) => ({
+    ...s,
+    points: s.points.filter((p) => {
+      const fromMs = Date.parse(p.from);
+      const toMs = Date.parse(p.to);
+      const open = toMs - fromMs < res.stepMs || toMs > fetchedAtMs - settleMs;
+      if (open) {
+        const count = Math.max(partial?.currentCount ?? 0, p.currentCount);
+        partial = { fromMs, toMs, currentCount: count };
+      }
+      return !open;
+    }),
+  }));
+  return partial ? { res: { ...res, series }, partial } : { res };
+}
+
 /** A bar of the reference-vs-current overlay. */
 export interface HistogramBar {
   bin: string;
