@@ -25,6 +25,10 @@ import {
   createEngineStatsReader,
   metricsRoutes,
 } from './observability/index.js';
+import {
+  createInferenceMetricsRepo,
+  inferenceMetricsRoutes,
+} from './observability/inference/index.js';
 import { OtlpDecodeError } from './otlp/errors.js';
 import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
 import { AccessCache } from './projects/access-cache.js';
@@ -132,6 +136,12 @@ export function createApp(deps: AppDeps) {
   api.route('/silences', alerts.silences);
   api.route('/maintenance-windows', alerts.maintenance);
   app.route('/api/v1', api);
+  // One project's inference metrics for Prometheus (read tokens). Before /metrics, whose
+  // admin-only middleware would otherwise take /metrics/* too.
+  app.route(
+    '/metrics/inference',
+    inferenceMetricsRoutes({ repo: createInferenceMetricsRepo(db), authenticator, access }),
+  );
   // Before the dashboard's catch-all, which would answer GET /metrics with its index.html.
   app.route('/metrics', metricsRoutes({ metrics, authenticator, open: config.metricsPublic }));
   mountDashboard(app, config);
