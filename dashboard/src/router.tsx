@@ -6,7 +6,7 @@ import {
   Outlet,
 } from '@tanstack/react-router';
 import { Layout } from './components/layout.js';
-import { PlannedPage } from './features/placeholder/index.js';
+import { sectionOf } from './features/settings/prepare.js';
 import { SignInPage } from './features/sign-in/index.js';
 import { validateTraceFilters } from './features/traces/prepare.js';
 import { optionalParam, validateRangeSearch } from './lib/search.js';
@@ -35,6 +35,11 @@ const InfrastructurePage = lazyRouteComponent(
 const DriftPage = lazyRouteComponent(() => import('./features/drift/index.js'), 'DriftPage');
 
 const AlertsPage = lazyRouteComponent(() => import('./features/alerts/index.js'), 'AlertsPage');
+
+const SettingsPage = lazyRouteComponent(
+  () => import('./features/settings/index.js'),
+  'SettingsPage',
+);
 
 const rootRoute = createRootRoute({ component: Outlet });
 
@@ -157,13 +162,17 @@ const alertsRoute = createRoute({
   component: AlertsPage,
 });
 
-const planned = (['settings'] as const).map((page) =>
-  createRoute({
-    getParentRoute: () => appRoute,
-    path: `/${page}`,
-    component: () => <PlannedPage page={page} />,
+const settingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings',
+  validateSearch: (raw: Record<string, unknown>): { tab?: string } => ({
+    tab: optionalParam(raw.tab),
   }),
-);
+  component: function SettingsRoute() {
+    const { tab } = settingsRoute.useSearch();
+    return <SettingsPage tab={sectionOf(tab)} />;
+  },
+});
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -177,7 +186,7 @@ const routeTree = rootRoute.addChildren([
     infrastructureRoute,
     driftRoute,
     alertsRoute,
-    ...planned,
+    settingsRoute,
   ]),
 ]);
 

@@ -117,10 +117,25 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** Signs `page` in with the collector's admin token through the sign-in form. */
+/** Signs `page` in with the collector's admin token through the sign-in form's token option. */
 export async function signIn(page: Page, url: string, adminToken: string): Promise<void> {
   await page.goto(`${url}/sign-in`);
-  await page.getByLabel('Admin token').fill(adminToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in with a token' }).click();
+  await page.getByLabel('Token', { exact: true }).fill(adminToken);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+}
+
+/** Signs `page` in with a user's email and password (the sign-in form's default). */
+export async function signInWithPassword(
+  page: Page,
+  url: string,
+  email: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${url}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
 }

@@ -948,3 +948,122 @@ export interface MaintenanceWindow {
 export interface MaintenanceWindowsResponse {
   windows: MaintenanceWindow[];
 }
+
+// ---- Projects, users and tokens (tenancy) ----
+
+/** A member's role in a project, most allowed first. */
+export type ProjectRole = 'owner' | 'editor' | 'viewer';
+
+/** What a credential is: the instance admin token, a project key, or a user. */
+export type CredentialKind = 'admin' | 'ingest' | 'read' | 'user';
+
+/** A user as the API shows it (never a password hash). */
+export interface UserInfo {
+  id: string;
+  email: string;
+  name: string;
+  instanceAdmin: boolean;
+  disabled: boolean;
+  createdAt: string;
+}
+
+/** `POST /api/v1/auth/login` (and `GET /api/v1/auth/session`, without `user`). */
+export interface LoginResponse {
+  csrfToken: string;
+  expiresAt: string;
+  user?: UserInfo | null;
+}
+
+/** `GET /api/v1/auth/me`: who the caller is and the projects it may use. */
+export interface MeResponse {
+  user: UserInfo | null;
+  kind: CredentialKind;
+  instanceAdmin: boolean;
+  projects: Array<{ id: string; name: string; role: ProjectRole }>;
+}
+
+/** A project the caller may use (`GET /api/v1/projects`). */
+export interface ProjectInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** The caller's role; absent for an instance admin who is not a member. */
+  role?: ProjectRole;
+}
+
+/** `GET /api/v1/projects`. */
+export interface ProjectsResponse {
+  projects: ProjectInfo[];
+}
+
+/** A project's ingest or read key, listed by prefix (the key itself is shown once). */
+export interface ProjectKey {
+  id: string;
+  prefix: string;
+  kind: 'ingest' | 'read';
+  name: string;
+  createdAt: string;
+  expiresAt: string | null;
+  createdBy?: string;
+}
+
+/** `GET /api/v1/projects/:id/keys`. */
+export interface ProjectKeysResponse {
+  keys: ProjectKey[];
+}
+
+/** `POST /api/v1/projects/:id/keys` and `…/rotate`: the new key, shown once. */
+export interface ProjectKeyCreated extends ProjectKey {
+  key: string;
+}
+
+/** A personal API token of the signed-in user, listed by prefix. */
+export interface PersonalToken {
+  id: string;
+  prefix: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+/** `GET /api/v1/auth/tokens`. */
+export interface PersonalTokensResponse {
+  tokens: PersonalToken[];
+}
+
+/** `POST /api/v1/auth/tokens`: the new token, shown once. */
+export interface PersonalTokenCreated extends PersonalToken {
+  token: string;
+}
+
+/** A project member. */
+export interface ProjectMember {
+  userId: string;
+  email: string;
+  name: string;
+  role: ProjectRole;
+  createdAt: string;
+}
+
+/** `GET /api/v1/projects/:id/members`. */
+export interface ProjectMembersResponse {
+  members: ProjectMember[];
+}
+
+/** One audit log entry: who did what to which target. */
+export interface AuditEntry {
+  at: string;
+  /** `admin-token`, `user:<id>` or `key:<id>`. */
+  actor: string;
+  /** e.g. `key.create`, `member.add`, `projects.keys.rotate`. */
+  action: string;
+  target: string;
+  /** JSON text (method, path, status). */
+  details: string;
+}
+
+/** `GET /api/v1/projects/:id/audit`. */
+export interface AuditResponse {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+}

@@ -1,7 +1,8 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { hashKey, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
-import { ApiError, api, setCsrfToken } from '../lib/api-client.js';
+import { ProjectSwitcher } from '../features/settings/components/project-switcher.js';
+import { ApiError, api, setCsrfToken, setProject } from '../lib/api-client.js';
 import { applyTheme, currentTheme, type Theme } from '../lib/theme.js';
 import { useRangeSearch } from '../lib/use-range.js';
 import { ErrorState, Loading } from './states.js';
@@ -25,11 +26,17 @@ const NAV = [
 export function Layout() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const search = useRangeSearch();
+  const { from, to, refresh, project } = useRangeSearch();
+  // What the nav carries from page to page: the range and the project, not page filters.
+  const search = { from, to, refresh, project };
+  // Set before the page renders: its requests and cache keys use it (api-client, query-client).
+  setProject(project);
   const [theme, setTheme] = useState<Theme>(currentTheme);
   const session = useQuery({
     queryKey: ['session'],
     queryFn: () => api<{ csrfToken: string }>('/auth/session'),
+    // The session is the same whichever project is shown.
+    queryKeyHashFn: hashKey,
     staleTime: Number.POSITIVE_INFINITY,
   });
   useEffect(() => {
@@ -63,6 +70,7 @@ export function Layout() {
         <Link to="/" search={search} className="brand">
           aiobs
         </Link>
+        <ProjectSwitcher project={project ?? 'default'} />
         <TimePicker />
         <div className="topbar-actions">
           <button
@@ -99,7 +107,8 @@ export function Layout() {
         ) : session.isError ? (
           <ErrorState error={session.error} retry={() => session.refetch()} />
         ) : (
-          <Outlet />
+          // Keyed by project: switching remounts the page, so no state of the last one stays.
+          <Outlet key={project ?? 'default'} />
         )}
       </main>
     </div>

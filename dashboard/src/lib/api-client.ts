@@ -25,6 +25,32 @@ export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 
+let project: string | undefined;
+
+/**
+ * Sets the project every project-scoped request names (`?project=`, from the URL's
+ * `project=`; undefined means the collector's default). The layout sets it before a page
+ * renders, and the query cache keys on it (query-client.ts), so switching shows no other
+ * project's data.
+ */
+export function setProject(id: string | undefined): void {
+  project = id;
+}
+
+/** The project requests name now (undefined: the default project). */
+export function currentProject(): string | undefined {
+  return project;
+}
+
+// Routes that name their project in the path, or none at all: they take no `?project=`.
+const UNSCOPED = /^\/(auth|projects|users|health)(\/|\?|$)/;
+
+/** `path` with the current project added where the route reads one from the query. */
+export function withProject(path: string, id = project): string {
+  if (!id || UNSCOPED.test(path) || /[?&]project=/.test(path)) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}project=${encodeURIComponent(id)}`;
+}
+
 /** Called on a 401 (set by the router: navigate to sign-in). */
 let onUnauthorized: (() => void) | undefined;
 export function setUnauthorizedHandler(fn: () => void): void {
@@ -51,7 +77,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   headers.set('accept', 'application/json');
   if (init.body !== undefined) headers.set('content-type', 'application/json');
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers.set('x-csrf-token', csrfToken);
-  const res = await fetch(`/api/v1${path}`, {
+  const res = await fetch(`/api/v1${withProject(path)}`, {
     ...init,
     method,
     headers,

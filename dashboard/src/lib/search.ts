@@ -4,11 +4,13 @@ import { DEFAULT_FROM, DEFAULT_TO, resolveTime } from './time-range.js';
 export const REFRESH_OPTIONS = ['off', '10s', '30s', '1m', '5m'] as const;
 export type Refresh = (typeof REFRESH_OPTIONS)[number];
 
-/** Search params every page shares: the time range and auto-refresh. */
+/** Search params every page shares: the time range, auto-refresh and the project. */
 export interface RangeSearch {
   from: string;
   to: string;
   refresh: Refresh;
+  /** The project the pages show (absent: the collector's default project). */
+  project?: string;
 }
 
 function str(v: unknown): string | undefined {
@@ -26,7 +28,12 @@ export function validateRangeSearch(raw: Record<string, unknown>): RangeSearch {
   const ok =
     from && to && resolveTime(from, now) !== undefined && resolveTime(to, now) !== undefined;
   const refresh = REFRESH_OPTIONS.find((r) => r === raw.refresh) ?? 'off';
-  return { from: ok ? from : DEFAULT_FROM, to: ok ? to : DEFAULT_TO, refresh };
+  // The ids the collector accepts (its parseProject); anything else falls back to the default.
+  const project =
+    typeof raw.project === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(raw.project)
+      ? raw.project
+      : undefined;
+  return { from: ok ? from : DEFAULT_FROM, to: ok ? to : DEFAULT_TO, refresh, project };
 }
 
 /** Milliseconds between refreshes, or false when paused. */

@@ -1,0 +1,50 @@
+import type { MeResponse } from '@aiobs/api-types';
+import { hashKey, useQuery } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { api } from '../../../lib/api-client.js';
+
+/**
+ * The layout's project picker: the projects `/auth/me` lists, written to the URL's
+ * `project=` (so a shared link opens the same project). Hidden while there is only the
+ * default project to show, or when the collector does not answer `/auth/me`.
+ */
+export function ProjectSwitcher({ project }: { project: string }) {
+  const navigate = useNavigate();
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: ({ signal }) => api<MeResponse>('/auth/me', { signal }),
+    // Who is signed in does not depend on the project shown: one cache entry for all.
+    queryKeyHashFn: hashKey,
+    staleTime: 30_000,
+    retry: false,
+  });
+  const projects = me.data?.projects ?? [];
+  if (projects.length === 0 || (projects.length === 1 && projects[0]!.id === project)) return null;
+  const known = projects.some((p) => p.id === project);
+  return (
+    <label className="project-switcher">
+      <span className="sr-only">Project</span>
+      <select
+        aria-label="Project"
+        value={project}
+        onChange={(e) => {
+          const id = e.target.value;
+          navigate({
+            to: '.',
+            search: (prev: Record<string, unknown>) => ({
+              ...prev,
+              project: id === 'default' ? undefined : id,
+            }),
+          } as never);
+        }}
+      >
+        {!known && <option value={project}>{project}</option>}
+        {projects.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name && p.name !== p.id ? `${p.name} (${p.id})` : p.id}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,91 @@
+import { useRef, useState } from 'react';
+
+/** Props of {@link SecretBox}. */
+export interface SecretBoxProps {
+  /** What the secret is, e.g. "New ingest key “ci”". */
+  label: string;
+  secret: string;
+  /** Hides the box: after this the secret is gone from the page for good. */
+  onDone: () => void;
+}
+
+/**
+ * A key or token shown once, right after it was created: a read-only field to copy from, a
+ * copy button and the warning that it will not be shown again (the collector keeps only its
+ * hash). Where the clipboard API is refused, the text is selected for Ctrl+C instead.
+ */
+export function SecretBox({ label, secret, onDone }: SecretBoxProps) {
+  const input = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState<'yes' | 'no'>();
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied('yes');
+    } catch {
+      input.current?.select();
+      setCopied('no');
+    }
+  };
+  return (
+    <section className="secret" aria-label={label} data-testid="secret-box">
+      <p className="secret-warning">
+        <strong>Copy it now.</strong> This is the only time it is shown: aiobs stores only a hash of
+        it.
+      </p>
+      <label className="secret-field">
+        {label}
+        <input
+          ref={input}
+          readOnly
+          value={secret}
+          spellCheck={false}
+          onFocus={(e) => e.target.select()}
+          data-testid="secret-value"
+        />
+      </label>
+      <div className="toolbar">
+        <button type="button" onClick={copy}>
+          Copy
+        </button>
+        <button type="button" onClick={onDone}>
+          Done, I have stored it
+        </button>
+        <span role="status" className="muted small">
+          {copied === 'yes' ? 'Copied to the clipboard.' : ''}
+          {copied === 'no'
+            ? 'The browser refused the clipboard: it is selected, press Ctrl+C.'
+            : ''}
+        </span>
+      </div>
+    </section>
+  );
+}
+
+/** A snippet with a copy button (for the Connect section). */
+export function CopyBlock({ title, text }: { title: string; text: string }) {
+  const [copied, setCopied] = useState<boolean>();
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <figure className="snippet">
+      <figcaption>
+        <span>{title}</span>
+        <button type="button" onClick={copy} aria-label={`Copy: ${title}`}>
+          Copy
+        </button>
+        <span role="status" className="muted small">
+          {copied === true ? 'Copied.' : copied === false ? 'Select the text to copy it.' : ''}
+        </span>
+      </figcaption>
+      <pre>
+        <code>{text}</code>
+      </pre>
+    </figure>
+  );
+}

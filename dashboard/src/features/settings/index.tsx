@@ -1,0 +1,61 @@
+import { Link } from '@tanstack/react-router';
+import { useRangeSearch } from '../../lib/use-range.js';
+import { useMe } from './api.js';
+import { AuditTab } from './components/audit-tab.js';
+import { ConnectTab } from './components/connect-tab.js';
+import { KeysTab } from './components/keys-tab.js';
+import { MembersTab } from './components/members-tab.js';
+import { PricesTab } from './components/prices-tab.js';
+import { ProjectsTab } from './components/projects-tab.js';
+import { TokensTab } from './components/tokens-tab.js';
+import { SECTIONS, type SectionId } from './prepare.js';
+import './settings.css';
+
+/**
+ * Settings: projects, members, keys, personal tokens, the audit log, prices and the snippets
+ * to connect senders. Sections are links (`?tab=`), so each can be shared; the project is
+ * the URL's `project=`, as on every page.
+ */
+export function SettingsPage({ tab }: { tab: SectionId }) {
+  const search = useRangeSearch();
+  const project = search.project ?? 'default';
+  const me = useMe();
+  const who = me.data?.user?.email ?? (me.data ? `${me.data.kind} token` : undefined);
+  return (
+    <>
+      <h1>Settings</h1>
+      <p className="muted">
+        Project <code data-testid="settings-project">{project}</code>
+        {who && (
+          <>
+            {' · '}signed in as <span data-testid="settings-who">{who}</span>
+            {me.data?.instanceAdmin ? ' (instance admin)' : ''}
+          </>
+        )}
+      </p>
+      <nav aria-label="Settings sections" className="tabs">
+        <ul>
+          {SECTIONS.map((s) => (
+            <li key={s.id}>
+              <Link
+                to="/settings"
+                search={{ ...search, tab: s.id }}
+                aria-current={s.id === tab ? 'page' : undefined}
+                className={s.id === tab ? 'active' : undefined}
+              >
+                {s.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {tab === 'projects' && <ProjectsTab project={project} />}
+      {tab === 'members' && <MembersTab project={project} />}
+      {tab === 'keys' && <KeysTab project={project} />}
+      {tab === 'tokens' && <TokensTab me={me.data} />}
+      {tab === 'audit' && <AuditTab project={project} />}
+      {tab === 'prices' && <PricesTab />}
+      {tab === 'connect' && <ConnectTab project={project} />}
+    </>
+  );
+}
