@@ -26,6 +26,34 @@ export interface Annotation {
   t: number;
   marker: string;
   label: string;
+  /** The end of a span of time (a drifted window): drawn as a shaded area from `t` to here. */
+  toT?: number;
+  /** Its colour: a change (default), a moderate or a drift verdict. */
+  tone?: 'change' | 'moderate' | 'drift';
+}
+
+const TONES: Record<NonNullable<Annotation['tone']>, string> = {
+  change: 'var(--annotation)',
+  moderate: 'var(--warn)',
+  drift: 'var(--error)',
+};
+
+/** The short marker of an annotation, drawn at the top left of its line or area. */
+function markerLabel(a: Annotation) {
+  const fill = TONES[a.tone ?? 'change'];
+  return ({ viewBox }: { viewBox?: { x?: number; y?: number } }) => (
+    <text
+      className="annotation-marker"
+      x={(viewBox?.x ?? 0) + 3}
+      y={(viewBox?.y ?? 0) + 11}
+      fill={fill}
+      fontSize={11}
+      fontWeight={600}
+    >
+      <title>{a.label}</title>
+      {a.marker}
+    </text>
+  );
 }
 
 /** Props of {@link TimeSeriesChart}. */
@@ -125,27 +153,27 @@ export function TimeSeriesChart({
             formatter={(v) => (typeof v === 'number' ? format(v) : '—')}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          {annotations.map((a) => (
-            <ReferenceLine
-              key={`${a.t}-${a.label}`}
-              x={a.t}
-              stroke="var(--annotation)"
-              strokeDasharray="4 3"
-              label={({ viewBox }: { viewBox?: { x?: number; y?: number } }) => (
-                <text
-                  className="annotation-marker"
-                  x={(viewBox?.x ?? 0) + 3}
-                  y={(viewBox?.y ?? 0) + 11}
-                  fill="var(--annotation)"
-                  fontSize={11}
-                  fontWeight={600}
-                >
-                  <title>{a.label}</title>
-                  {a.marker}
-                </text>
-              )}
-            />
-          ))}
+          {annotations.map((a) =>
+            a.toT !== undefined ? (
+              <ReferenceArea
+                key={`${a.t}-${a.label}`}
+                x1={a.t}
+                x2={a.toT}
+                fill={TONES[a.tone ?? 'change']}
+                fillOpacity={0.14}
+                ifOverflow="hidden"
+                label={markerLabel(a)}
+              />
+            ) : (
+              <ReferenceLine
+                key={`${a.t}-${a.label}`}
+                x={a.t}
+                stroke={TONES[a.tone ?? 'change']}
+                strokeDasharray="4 3"
+                label={markerLabel(a)}
+              />
+            ),
+          )}
           {drag?.b !== undefined && (
             <ReferenceArea x1={drag.a} x2={drag.b} fill="var(--accent)" fillOpacity={0.15} />
           )}

@@ -3,23 +3,51 @@ import { SeriesPanel } from '../../components/series-panel.js';
 import { Stat } from '../../components/stat.js';
 import { Empty, ErrorState, GetDataHint, Loading, Panel } from '../../components/states.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
-import { changeAnnotations, changeLabel, changeMarker, perSecond } from '../../lib/series.js';
+import { perSecond } from '../../lib/series.js';
 import { useRangeSearch } from '../../lib/use-range.js';
-import { useChanges, useModels, useOverviewSeries, useSlowest } from './api.js';
-import { costByModel, overviewTotals } from './prepare.js';
+import { useGpus, useHosts } from '../infrastructure/api.js';
+import {
+  useChanges,
+  useDriftVerdicts,
+  useFiringAlerts,
+  useModels,
+  useOverviewSeries,
+  useSlowest,
+} from './api.js';
+import { FiringAlerts } from './components/firing-alerts.js';
+import { GpuFleet } from './components/gpu-fleet.js';
+import { AnnotationLegend, WhatChangedList } from './components/what-changed.js';
+import { costByModel, driftAreas, overviewTotals, whatChanged } from './prepare.js';
 
-/** The overview: what every model is doing in the range, what changed and what is slow. */
+/**
+ * The overview: what every model is doing in the range, what is firing, the GPU fleet, what
+ * changed (new versions, drift verdicts, marked on the charts) and what is slow.
+ */
 export function OverviewPage() {
   const models = useModels();
   const series = useOverviewSeries();
   const slowest = useSlowest(10);
   const changes = useChanges();
+  const firing = useFiringAlerts();
+  const gpus = useGpus();
+  const hosts = useHosts();
+  const verdicts = useDriftVerdicts(models.data?.models.map((m) => m.model));
   const search = useRangeSearch();
   const range = models.data
     ? { from: Date.parse(models.data.from), to: Date.parse(models.data.to) }
     : undefined;
-  const annotations =
-    changes.data && range ? changeAnnotations(changes.data.changes, range.from, range.to) : [];
+  const changed =
+    changes.data && range
+      ? whatChanged(changes.data.changes, driftAreas(verdicts), range.from, range.to)
+      : { annotations: [], items: [] };
+  const annotations = changed.annotations;
+  // Alerts and GPUs do not depend on inference spans: they show whatever the models say.
+  const fleet = (
+    <div className="grid">
+      <FiringAlerts query={firing} />
+      <GpuFleet gpus={gpus} hosts={hosts} />
+    </div>
+  );
 
   if (models.isPending)
     return (
@@ -37,6 +65,7 @@ export function OverviewPage() {
           <p>Pick a longer range in the time picker above, or send some:</p>
           <GetDataHint />
         </Empty>
+        {fleet}
       </>
     );
   const totals = overviewTotals(models.data.models, range!.to - range!.from);
@@ -64,6 +93,8 @@ export function OverviewPage() {
         />
         <Stat label="Cost" value={formatUsd(totals.costUsd)} testId="total-cost" />
       </div>
+      {fleet}
+      {annotations.length > 0 && <AnnotationLegend />}
       <div className="grid">
         <SeriesPanel
           title="Requests per second"
@@ -182,30 +213,15 @@ export function OverviewPage() {
             </table>
           )}
         </Panel>
-        <Panel title="What changed">
+        <Panel title="What changed (UTC)">
           {changes.isPending ? (
             <Loading />
           ) : changes.isError ? (
             <ErrorState error={changes.error} retry={() => changes.refetch()} />
-          ) : changes.data.changes.length === 0 ? (
-            <Empty title="No new models, versions or variants in this range" />
+          ) : changed.items.length === 0 ? (
+            <Empty title="No new models, versions, variants or drift in this range" />
           ) : (
-            <ul className="changes" data-testid="changes">
-              {changes.data.changes.map((c) => {
-                const marker = changeMarker(c, annotations);
-                return (
-                  <li key={`${c.kind}-${c.model}-${c.version ?? ''}-${c.variant ?? ''}`}>
-                    {marker && (
-                      <span className="annotation-marker" title="marker on the charts">
-                        {marker}
-                      </span>
-                    )}{' '}
-                    <time dateTime={c.firstSeen}>{c.firstSeen.slice(0, 16).replace('T', ' ')}</time>{' '}
-                    {changeLabel(c)} ({formatNumber(c.requests)} requests)
-                  </li>
-                );
-              })}
-            </ul>
+            <WhatChangedList items={changed.items} />
           )}
         </Panel>
       </div>

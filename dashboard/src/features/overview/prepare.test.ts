@@ -1,6 +1,23 @@
-import type { ModelSummary } from '@aiobs/api-types';
+import type {
+  AlertStatus,
+  Change,
+  DriftSeriesResponse,
+  GpuSummary,
+  HostSummary,
+  LatestMetric,
+  ModelSummary,
+} from '@aiobs/api-types';
 import { describe, expect, it } from 'vitest';
-import { costByModel, overviewTotals } from './prepare.js';
+import {
+  costByModel,
+  type DriftArea,
+  driftAreas,
+  fleetSummary,
+  formatAge,
+  overviewTotals,
+  sortFiring,
+  whatChanged,
+} from './prepare.js';
 
 function model(name: string, over: Partial<ModelSummary>): ModelSummary {
   return {
@@ -64,5 +81,256 @@ describe('costByModel', () => {
       { model: 'a', costUsd: 1, share: 0.25 },
     ]);
     expect(costByModel([model('z', {})])[0]!.share).toBe(0);
+  });
+});
+
+const metric = (name: string, value: number, attributes: Record<string, string> = {}) =>
+  ({ name, unit: '', attributes, value, time: '2026-12-02T00:00:00.000Z' }) as LatestMetric;
+const gpu = (host: string, name: string, metrics: LatestMetric[]): GpuSummary => ({
+  hostName: host,
+  id: `GPU-${host}-${name}`,
+  name,
+  vendor: 'NVIDIA',
+  model: 'NVIDIA H200',
+  lastSeen: '2026-12-02T00:00:00.000Z',
+  metrics,
+});
+const host = (name: string): HostSummary => ({
+  hostName: name,
+  lastSeen: '2026-12-02T00:00:00.000Z',
+  gpuCount: 0,
+  metrics: [],
+});
+
+describe('fleetSummary', () => {
+  it('counts hosts and GPUs, averages utilization, sums memory, finds the hottest and throttled', () => {
+    const f = fleetSummary(
+      [
+        gpu('a', 'GPU 0', [
+          metric('hw.gpu.utilization', 0.5, { 'hw.gpu.task': 'general' }),
+          // Engine-level utilization is not the GPU's.
+          metric('hw.gpu.utilization', 0.99, { 'hw.gpu.task': 'decoder' }),
+          metric('hw.gpu.memory.usage', 40e9),
+          metric('hw.gpu.memory.limit', 141e9),
+          metric('hw.temperature', 61),
+          metric('aiobs.gpu.throttle.active', 0, { 'aiobs.gpu.throttle.reason': 'hw_slowdown' }),
+        ]),
+        gpu('b', 'GPU 0', [
+          metric('hw.gpu.utilization', 0.8),
+          metric('hw.gpu.memory.usage', 60e9),
+          metric('hw.temperature', 72),
+          metric('aiobs.gpu.throttle.active', 1, { 'aiobs.gpu.throttle.reason': 'sw_power_cap' }),
+        ]),
+        gpu('b', 'GPU 1', []),
+      ],
+      [host('a'), host('cpu-only')],
+    );
+    expect(f).toEqual({
+      hosts: 3,
+      gpus: 3,
+      meanUtilization: 0.65,
+      maxUtilization: 0.8,
+      memoryUsedBytes: 100e9,
+      memoryLimitBytes: 141e9,
+      hottest: { label: 'b GPU 0', temperatureC: 72 },
+      throttling: 1,
+    });
+  });
+  it('has no figures without GPUs', () => {
+    expect(fleetSummary([], [host('a')])).toMatchObject({
+      hosts: 1,
+      gpus: 0,
+      meanUtilization: null,
+      maxUtilization: null,
+      memoryLimitBytes: null,
+      hottest: null,
+      throttling: 0,
+    });
+  });
+});
+
+const alert = (name: string, over: Partial<AlertStatus>): AlertStatus => ({
+  ruleId: name,
+  ruleName: name,
+  state: 'firing',
+  severity: 'critical',
+  labels: {},
+  annotations: {},
+  fingerprint: name,
+  value: 1,
+  activeAt: null,
+  firingSince: '2026-12-02T00:00:00.000Z',
+  resolvedAt: null,
+  lastEvaluatedAt: null,
+  error: null,
+  seq: 1,
+  enabled: true,
+  ...over,
+});
+
+describe('firing alerts', () => {
+  it('only firing ones, critical before warning before none, the longest-firing first', () => {
+    const sorted = sortFiring([
+      alert('warn', { severity: 'warning', firingSince: '2026-12-01T00:00:00.000Z' }),
+      alert('none', { severity: null }),
+      alert('new', { firingSince: '2026-12-02T01:00:00.000Z' }),
+      alert('old', { firingSince: '2026-12-02T00:30:00.000Z' }),
+      alert('pending', { state: 'pending' }),
+    ]);
+    expect(sorted.map((a) => a.ruleName)).toEqual(['old', 'new', 'warn', 'none']);
+  });
+  it('ages read coarsely', () => {
+    expect(formatAge(45_000)).toBe('45 s');
+    expect(formatAge(-5)).toBe('0 s');
+    expect(formatAge(12 * 60_000 + 5000)).toBe('12 min');
+    expect(formatAge(3 * 3_600_000)).toBe('3 h');
+    expect(formatAge(3 * 3_600_000 + 5 * 60_000)).toBe('3 h 5 min');
+    expect(formatAge(52 * 3_600_000)).toBe('2 d 4 h');
+  });
+});
+
+const T = Date.parse('2026-12-02T00:00:00.000Z');
+const MIN = 60_000;
+const win = (i: number, verdict: string, step = 5 * MIN) => ({
+  from: new Date(T + i * step).toISOString(),
+  to: new Date(T + (i + 1) * step).toISOString(),
+  score: 0.3,
+  pValue: null,
+  verdict,
+  referenceCount: 1000,
+  currentCount: 200,
+});
+const drift = (
+  model: string,
+  series: Array<{ feature: string; version?: string; verdicts: string[] }>,
+  source: 'stored' | 'computed' = 'stored',
+) =>
+  ({
+    model,
+    baseline: `${model}-b`,
+    source,
+    measure: 'auto',
+    stepMs: 5 * MIN,
+    from: new Date(T).toISOString(),
+    to: new Date(T + 60 * MIN).toISOString(),
+    series: series.map((s) => ({
+      kind: 'feature',
+      feature: s.feature,
+      version: s.version ?? '',
+      variant: '',
+      points: s.verdicts.map((v, i) => win(i, v)),
+    })),
+  }) as DriftSeriesResponse;
+
+describe('driftAreas', () => {
+  it('takes each window’s worst verdict and merges consecutive windows with the same one', () => {
+    const areas = driftAreas([
+      drift('fraud', [
+        { feature: 'amount', verdicts: ['no_drift', 'moderate', 'drift', 'drift', 'no_drift'] },
+        {
+          feature: 'country',
+          version: 'v2',
+          verdicts: ['no_drift', 'moderate', 'moderate', 'drift', 'insufficient_data'],
+        },
+      ]),
+    ]);
+    expect(areas).toEqual([
+      {
+        model: 'fraud',
+        fromMs: T + 5 * MIN,
+        toMs: T + 10 * MIN,
+        verdict: 'moderate',
+        features: ['amount', 'country · v2'],
+      },
+      {
+        model: 'fraud',
+        fromMs: T + 10 * MIN,
+        toMs: T + 20 * MIN,
+        verdict: 'drift',
+        features: ['amount', 'country · v2'],
+      },
+    ]);
+  });
+  it('leaves out computed answers and gaps split areas', () => {
+    expect(driftAreas([drift('m', [{ feature: 'x', verdicts: ['drift'] }], 'computed')])).toEqual(
+      [],
+    );
+    const split = driftAreas([
+      drift('m', [{ feature: 'x', verdicts: ['drift', 'no_drift', 'drift'] }]),
+    ]);
+    expect(split.map((a) => [a.fromMs - T, a.toMs - T])).toEqual([
+      [0, 5 * MIN],
+      [10 * MIN, 15 * MIN],
+    ]);
+  });
+});
+
+describe('whatChanged', () => {
+  const change = (kind: Change['kind'], firstSeen: string, over: Partial<Change> = {}): Change => ({
+    kind,
+    model: 'acme/chat',
+    firstSeen,
+    lastSeen: firstSeen,
+    requests: 10,
+    ...over,
+  });
+  const area: DriftArea = {
+    model: 'fraud',
+    fromMs: T + 10 * MIN,
+    toMs: T + 20 * MIN,
+    verdict: 'drift',
+    features: ['a', 'b', 'c', 'd'],
+  };
+
+  it('numbers changes and drift areas in time order; same-minute changes share a marker', () => {
+    const { annotations, items } = whatChanged(
+      [
+        change('version', '2026-12-02T00:25:07.000Z', { version: 'v2' }),
+        change('variant', '2026-12-02T00:25:40.000Z', { variant: 'canary' }),
+        change('model', '2026-12-02T00:02:00.000Z'),
+      ],
+      [area],
+      T,
+      T + 60 * MIN,
+    );
+    expect(annotations).toEqual([
+      { t: T + 2 * MIN, marker: '1', label: 'new model acme/chat', tone: 'change' },
+      {
+        t: T + 10 * MIN,
+        toT: T + 20 * MIN,
+        marker: '2',
+        label: 'drift in fraud: a, b, c +1 (00:10–00:20 UTC)',
+        tone: 'drift',
+      },
+      {
+        t: Date.parse('2026-12-02T00:25:07.000Z'),
+        marker: '3',
+        label: 'version v2 of acme/chat +1',
+        tone: 'change',
+      },
+    ]);
+    expect(items.map((i) => [i.marker, i.kind, i.label, i.requests])).toEqual([
+      ['1', 'change', 'new model acme/chat', 10],
+      ['2', 'drift', 'drift in fraud: a, b, c +1 (00:10–00:20 UTC)', undefined],
+      ['3', 'change', 'version v2 of acme/chat', 10],
+      ['3', 'change', 'variant canary of acme/chat', 10],
+    ]);
+  });
+  it('drops what is outside the range and clips areas to it', () => {
+    const { annotations } = whatChanged(
+      [change('model', '2026-12-01T23:00:00.000Z')],
+      [{ ...area, verdict: 'moderate' }],
+      T + 15 * MIN,
+      T + 60 * MIN,
+    );
+    expect(annotations).toEqual([
+      {
+        t: T + 15 * MIN,
+        toT: T + 20 * MIN,
+        marker: '1',
+        label: 'moderate drift in fraud: a, b, c +1 (00:10–00:20 UTC)',
+        tone: 'moderate',
+      },
+    ]);
   });
 });
