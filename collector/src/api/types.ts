@@ -191,6 +191,8 @@ export interface PriceEntry {
 export interface PricesResponse {
   revision: number;
   prices: PriceEntry[];
+  /** Whose list is in force: the project's own, or the instance's it inherits. */
+  scope: 'project' | 'instance';
 }
 
 /** GPU figures of a bucket (means over its samples; ratios 0–1, bytes, W, °C). */

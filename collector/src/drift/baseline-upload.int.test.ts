@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DriftResponse } from '../api/types.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
+import type { AppEnv } from '../middleware/auth.js';
 import { createDb, type Db } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
+import { trustedProjectScope } from '../testing/project-scope.js';
 import { normal, rng } from './__fixtures__/scipy.js';
 import { baselineCreateRoutes } from './baseline-create-routes.js';
 import { createBaselinesRepo } from './baselines-repo.js';
@@ -36,7 +38,7 @@ const refScore = normal(rand, 600, 0.5, 0.1);
 let dir: string;
 let engine: Engine;
 let db: Db;
-let app: Hono;
+let app: Hono<AppEnv>;
 
 function onError(err: Error, c: import('hono').Context) {
   if (err instanceof AppError)
@@ -118,7 +120,8 @@ beforeAll(async () => {
     ],
     format: 'JSONEachRow',
   });
-  app = new Hono()
+  app = new Hono<AppEnv>()
+    .use('*', trustedProjectScope())
     .route('/drift', driftRoutes(createDriftRepo(db), createBaselinesRepo(engine, db)))
     .onError(onError);
 }, 120_000);
@@ -281,7 +284,8 @@ describe('uploaded baseline samples', () => {
   });
 
   test('the size limit holds for streamed bodies and declared lengths', async () => {
-    const small = new Hono()
+    const small = new Hono<AppEnv>()
+      .use('*', trustedProjectScope())
       .route('/b', baselineCreateRoutes(createBaselinesRepo(engine, db), 10_000))
       .onError(onError);
     const q = new URLSearchParams({ name: 'big', model: MODEL, types: 'x:numeric' });
@@ -309,7 +313,8 @@ describe('uploaded baseline samples', () => {
   });
 
   test('an uploaded sample is capped per column', async () => {
-    const capped = new Hono()
+    const capped = new Hono<AppEnv>()
+      .use('*', trustedProjectScope())
       .route('/d', driftRoutes(createDriftRepo(db), createBaselinesRepo(engine, db, 200)))
       .onError(onError);
     const sample = Array.from({ length: 2000 }, (_, i) => ({ x: i, c: `k${i % 7}` }));

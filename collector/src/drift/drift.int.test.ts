@@ -9,11 +9,13 @@ import type { Principal } from '../auth/authenticator.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { Ingestor } from '../ingest/ingestor.js';
+import type { AppEnv } from '../middleware/auth.js';
 import { DecodeOutcome } from '../otlp/outcome.js';
 import { encodeOtlpProtobuf } from '../otlp/testing/otlp-protobuf.js';
 import { createDb } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
+import { trustedProjectScope } from '../testing/project-scope.js';
 import { normal, rng, type ScipyResult, scipyReference } from './__fixtures__/scipy.js';
 import { createBaselinesRepo } from './baselines-repo.js';
 import type { FeatureStats } from './features.js';
@@ -343,9 +345,10 @@ describe('the ingest path writes typed rows', () => {
 });
 
 describe('GET /drift', () => {
-  let app: Hono;
+  let app: Hono<AppEnv>;
   beforeAll(() => {
-    app = new Hono()
+    app = new Hono<AppEnv>()
+      .use('*', trustedProjectScope())
       // The shape app.onError renders: {"error": {"code", "message", "field"}}.
       .onError((err, c) => {
         if (!(err instanceof AppError)) throw err;
@@ -430,10 +433,11 @@ describe('GET /drift', () => {
 });
 
 describe('baselines', () => {
-  let app: Hono;
+  let app: Hono<AppEnv>;
   beforeAll(() => {
     const db = createDb(engine);
-    app = new Hono()
+    app = new Hono<AppEnv>()
+      .use('*', trustedProjectScope())
       .onError((err, c) => {
         if (!(err instanceof AppError)) throw err;
         return c.json(
@@ -518,10 +522,9 @@ describe('baselines', () => {
 
   test('beyond the cap a baseline keeps a uniform sample of each feature', async () => {
     const db = createDb(engine);
-    const small = new Hono().route(
-      '/drift',
-      driftRoutes(createDriftRepo(db), createBaselinesRepo(engine, db, 200)),
-    );
+    const small = new Hono<AppEnv>()
+      .use('*', trustedProjectScope())
+      .route('/drift', driftRoutes(createDriftRepo(db), createBaselinesRepo(engine, db, 200)));
     const res = await small.request('/drift/baselines', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DriftHistogramResponse, DriftResponse, DriftSeriesResponse } from '../api/types.js';
 import { loadConfig } from '../config.js';
 import type { AppError } from '../errors.js';
+import type { AppEnv } from '../middleware/auth.js';
 import { createDb, type Db } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
+import { trustedProjectScope } from '../testing/project-scope.js';
 import { normal, rng } from './__fixtures__/scipy.js';
 import { type BaselinesRepo, createBaselinesRepo } from './baselines-repo.js';
 import { createDriftJob, dueWindows } from './job.js';
@@ -191,10 +193,12 @@ describe('the drift job stores results against the default baseline', () => {
 
 describe('GET /drift/series and /drift/histogram', () => {
   const app = () =>
-    new Hono().route(
-      '/drift',
-      driftRoutes(createDriftRepo(db), baselines, createDriftResultsRepo(engine, db)),
-    );
+    new Hono<AppEnv>()
+      .use('*', trustedProjectScope())
+      .route(
+        '/drift',
+        driftRoutes(createDriftRepo(db), baselines, createDriftResultsRepo(engine, db)),
+      );
   const range = `from=${T0 + INTERVAL}&to=${T0 + 4 * INTERVAL}`;
 
   test('from stored results when the job wrote them (the default baseline)', async () => {

@@ -6,9 +6,11 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DriftResponse } from '../api/types.js';
 import { loadConfig } from '../config.js';
+import type { AppEnv } from '../middleware/auth.js';
 import { createDb, type Db } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
+import { trustedProjectScope } from '../testing/project-scope.js';
 import { normal, rng } from './__fixtures__/scipy.js';
 import { createBaselinesRepo } from './baselines-repo.js';
 import type { FeatureStats } from './features.js';
@@ -40,7 +42,7 @@ const cats = (n: number, w: number[]) =>
 let dir: string;
 let engine: Engine;
 let db: Db;
-let app: Hono;
+let app: Hono<AppEnv>;
 let baselineId: string;
 
 function rows(version: string, startMs: number, xs: number[], cs: string[]) {
@@ -93,7 +95,9 @@ beforeAll(async () => {
       { thresholds: 'reference' },
     )
   ).baseline.id;
-  app = new Hono().route('/drift', driftRoutes(createDriftRepo(db), baselines));
+  app = new Hono<AppEnv>()
+    .use('*', trustedProjectScope())
+    .route('/drift', driftRoutes(createDriftRepo(db), baselines));
 }, 120_000);
 
 afterAll(async () => {

@@ -9,9 +9,11 @@ import { loadConfig } from '../config.js';
 import { createBaselinesRepo } from '../drift/baselines-repo.js';
 import { createDriftRepo } from '../drift/repo.js';
 import { AppError } from '../errors.js';
+import type { AppEnv } from '../middleware/auth.js';
 import { createDb } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
+import { trustedProjectScope } from '../testing/project-scope.js';
 import { gauss, rng, scipySignificance } from './__fixtures__/significance-scipy.js';
 import { createCompareSignificance } from './compare-significance.js';
 import { createModelsRepo } from './repo.js';
@@ -28,7 +30,7 @@ const T0 = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
 const MODEL = 'canary-model';
 let dir: string;
 let engine: Engine;
-let app: Hono;
+let app: Hono<AppEnv>;
 let baselineId: string;
 
 interface Inf {
@@ -146,7 +148,8 @@ beforeAll(async () => {
     db,
     drift: { repo: createDriftRepo(db), baselines },
   });
-  app = new Hono()
+  app = new Hono<AppEnv>()
+    .use('*', trustedProjectScope())
     .onError((err, c) => {
       if (!(err instanceof AppError)) throw err;
       return c.json(

@@ -13,9 +13,11 @@ import type {
   SlowestResponse,
 } from '../api/types.js';
 import { loadConfig } from '../config.js';
+import type { AppEnv } from '../middleware/auth.js';
 import { createDb } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
+import { trustedProjectScope } from '../testing/project-scope.js';
 import { cumulativeBuckets, expectedStats } from './__fixtures__/expected.js';
 import { makeInferences, type SeedInference, toTraceRows } from './__fixtures__/seed.js';
 import { createGpuRepo } from './gpu-repo.js';
@@ -44,7 +46,7 @@ const LLM = 'acme/gpt-x:2025';
 const CLASSIC = 'local/resnet-50';
 let dir: string;
 let engine: Engine;
-let app: Hono;
+let app: Hono<AppEnv>;
 /** Everything the default project holds, late spans included. */
 let all: SeedInference[];
 let other: SeedInference[];
@@ -132,7 +134,8 @@ beforeAll(async () => {
   const repo = createModelsRepo(db);
   const prices = createPricesRepo(engine, db);
   const retention = { raw: 30, minute: 90, hour: 730 };
-  app = new Hono()
+  app = new Hono<AppEnv>()
+    .use('*', trustedProjectScope())
     .route('/models/gpu', gpuRoutes(repo, createGpuRepo(db)))
     .route('/scaling', scalingRoutes(repo, createGpuRepo(db), createScalingRepo(db)))
     .route('/models', modelRoutes(repo, { retention, prices }))

@@ -6,6 +6,7 @@ import {
   hostHourKey,
   type ServedRequests,
 } from './prices-gpu.js';
+import { priceListOf } from './sql.js';
 
 /**
  * The reads behind GPU-hour pricing (prices-gpu.ts holds the rule): the GPU-hour rates of
@@ -20,12 +21,13 @@ const PRESENCE_METRIC = 'hw.gpu.utilization';
 export function createGpuCostRepo(db: Db) {
   const prices = db.table('aiobs_prices');
   return {
-    /** GPU-hour rates of the latest price list (usually none: one small read). */
-    async rates(): Promise<GpuRate[]> {
+    /** GPU-hour rates of the project's price list (usually none: one small read). */
+    async rates(project: string): Promise<GpuRate[]> {
       const rows = await db.rows<{ model: string; effective_from: string; gpu_hour_usd: number }>(
         `SELECT model, toString(effective_from) AS effective_from, gpu_hour_usd FROM ${prices}
-         WHERE revision = (SELECT max(revision) FROM ${prices}) AND gpu_hour_usd > 0
+         WHERE ${priceListOf(prices)} AND gpu_hour_usd > 0
          ORDER BY model, effective_from`,
+        { project },
       );
       return rows.map((r) => ({
         model: r.model,

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ModelsResponse, PricesResponse } from '../api/types.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
+import type { AppEnv } from '../middleware/auth.js';
 import { createDb } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
+import { trustedProjectScope } from '../testing/project-scope.js';
 import { createPricesRepo } from './prices-repo.js';
 import { priceRoutes } from './prices-routes.js';
 import { createModelsRepo } from './repo.js';
@@ -28,7 +30,7 @@ const H0 = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 16 * H;
 const DAY = new Date(H0).toISOString().slice(0, 10);
 let dir: string;
 let engine: Engine;
-let app: Hono;
+let app: Hono<AppEnv>;
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const res = await app.request(path, init);
@@ -121,7 +123,8 @@ beforeAll(async () => {
   const prices = createPricesRepo(engine, db);
   const retention = { raw: 30, minute: 90, hour: 730 };
   // The shape app.onError renders: {"error": {"code", "message", "field"}}.
-  app = new Hono()
+  app = new Hono<AppEnv>()
+    .use('*', trustedProjectScope())
     .onError((err, c) => {
       if (!(err instanceof AppError)) return c.text(String(err), 500);
       return c.json(

@@ -2,19 +2,25 @@ import type { Db } from '../storage/db.js';
 import type { Engine } from '../storage/engine.js';
 import { DEFAULT_PRICES } from './default-prices.js';
 import { mergePrices, type Price, samePrices, sortPrices } from './prices.js';
+import { priceListOf } from './sql.js';
 
 /**
- * The price list in the database (`aiobs_prices`), shared by every collector of a
- * deployment. A change writes the whole list under a new revision in one insert.
+ * The price lists in the database (`aiobs_prices`), shared by every collector of a
+ * deployment: the instance's (project_id '', the defaults and `--prices-file`) and each
+ * project's own, written through the API. A change writes a whole list under a new revision
+ * in one insert.
  */
 
 /** The list in force and its revision (0: none written yet). */
 export interface PriceList {
   revision: number;
   prices: Price[];
+  /** Whose list it is: the project's own, or the instance's that it inherits. */
+  scope: 'project' | 'instance';
 }
 
 interface PriceRow {
+  project_id: string;
   revision: string;
   provider: string;
   model: string;
@@ -35,14 +41,17 @@ export function createPricesRepo(engine: Engine, db: Db, file?: readonly Price[]
   const table = db.table('aiobs_prices');
   let ready: Promise<void> | undefined;
 
-  async function current(): Promise<PriceList> {
+  /** The list in force for `project` ('' for the instance's own). */
+  async function current(project: string): Promise<PriceList> {
     const rows = await db.rows<PriceRow>(
-      `SELECT revision, provider, model, toString(effective_from) AS effective_from,
+      `SELECT project_id, revision, provider, model, toString(effective_from) AS effective_from,
          input_per_million, output_per_million, cache_read_per_million, gpu_hour_usd
-       FROM ${table} WHERE revision = (SELECT max(revision) FROM ${table})`,
+       FROM ${table} WHERE ${priceListOf(table)}`,
+      { project },
     );
     return {
       revision: rows.length ? Number(rows[0]!.revision) : 0,
+      scope: project !== '' && rows[0]?.project_id === project ? 'project' : 'instance',
       prices: sortPrices(
         rows.map((r) => {
           const p: Price = {
@@ -61,6 +70,7 @@ export function createPricesRepo(engine: Engine, db: Db, file?: readonly Price[]
   }
 
   async function write(
+    project: string,
     prices: readonly Price[],
     source: string,
     after: number,
@@ -70,6 +80,7 @@ export function createPricesRepo(engine: Engine, db: Db, file?: readonly Price[]
     // An empty list still needs a row of its revision (none would make the previous list
     // current again): one marker row that no span can match.
     const rows = (prices.length ? prices : [EMPTY_MARKER]).map((p) => ({
+      project_id: project,
       revision,
       provider: p.provider,
       model: p.model,
@@ -81,19 +92,24 @@ export function createPricesRepo(engine: Engine, db: Db, file?: readonly Price[]
       source,
     }));
     await engine.client.insert({ table, values: rows, format: 'JSONEachRow' });
-    return { revision, prices: sortPrices([...prices]) };
+    return {
+      revision,
+      prices: sortPrices([...prices]),
+      scope: project === '' ? 'instance' : 'project',
+    };
   }
 
   return {
     /** Writes the defaults (and the file) when needed; once per process. */
     ensure(): Promise<void> {
       ready ??= (async () => {
-        const now = await current();
+        const now = await current('');
         if (file !== undefined) {
           const wanted = mergePrices(DEFAULT_PRICES, file);
-          if (!samePrices(visible(now.prices), wanted)) await write(wanted, 'file', now.revision);
+          if (!samePrices(visible(now.prices), wanted))
+            await write('', wanted, 'file', now.revision);
         } else if (now.revision === 0) {
-          await write(DEFAULT_PRICES, 'default', 0);
+          await write('', DEFAULT_PRICES, 'default', 0);
         }
       })().catch((err: unknown) => {
         ready = undefined; // retried by the next request
@@ -101,16 +117,16 @@ export function createPricesRepo(engine: Engine, db: Db, file?: readonly Price[]
       });
       return ready;
     },
-    /** The list in force. */
-    async get(): Promise<PriceList> {
+    /** The list in force for `project`: its own, or the instance's. */
+    async get(project: string): Promise<PriceList> {
       await this.ensure();
-      const list = await current();
-      return { revision: list.revision, prices: visible(list.prices) };
+      const list = await current(project);
+      return { ...list, prices: visible(list.prices) };
     },
-    /** Replaces the whole list. */
-    async replace(prices: readonly Price[]): Promise<PriceList> {
+    /** Replaces `project`'s whole list (from then on it no longer follows the instance's). */
+    async replace(project: string, prices: readonly Price[]): Promise<PriceList> {
       await this.ensure();
-      return write(prices, 'api', (await current()).revision);
+      return write(project, prices, 'api', (await current(project)).revision);
     },
   };
 }

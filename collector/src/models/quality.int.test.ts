@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ModelQualityResponse, QualityFigures } from '../api/types.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
+import type { AppEnv } from '../middleware/auth.js';
 import { createDb } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
+import { trustedProjectScope } from '../testing/project-scope.js';
 import { rng } from './__fixtures__/significance-scipy.js';
 import { createQualityRepo } from './quality-repo.js';
 import { qualityRoutes } from './quality-routes.js';
@@ -25,7 +27,7 @@ const T0 = Math.floor((Date.now() - 4 * HOUR) / HOUR) * HOUR;
 const LABELS = ['fraud', 'ok', 'review'];
 let dir: string;
 let engine: Engine;
-let app: Hono;
+let app: Hono<AppEnv>;
 
 /** One prediction and what the feedback said, as the test knows it. */
 interface Rec {
@@ -195,7 +197,8 @@ beforeAll(async () => {
   ] as const)
     await engine.client.insert({ table, values, format: 'JSONEachRow' });
   // The shape app.onError renders: {"error": {"code", "message", "field"}}.
-  app = new Hono()
+  app = new Hono<AppEnv>()
+    .use('*', trustedProjectScope())
     .onError((err, c) => {
       if (!(err instanceof AppError)) throw err;
       return c.json(

@@ -153,7 +153,7 @@ export function createModelsRepo(db: Db) {
       // requests by model and service only, so a filter on another dimension leaves it out.
       const { model: _m, service, ...others } = filter;
       if (models.length > 0 && Object.keys(others).length === 0) {
-        const rates = await gpuCost.rates();
+        const rates = await gpuCost.rates(project);
         const usd = await gpuCost.costByModel(
           project,
           range,

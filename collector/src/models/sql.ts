@@ -46,9 +46,20 @@ export const COST = `sum(cost_usd + (greatest(toInt64(input_tokens) - toInt64(ca
       + cache_read_tokens * price_cached + output_tokens * price_out) / 1e6)`;
 
 /**
+ * The condition that picks the rows of the price list in force for `{project:String}` from
+ * `prices`: the project's own latest revision, else the instance's (project_id '').
+ */
+export function priceListOf(prices: string): string {
+  return `(project_id, revision) = (
+      SELECT argMax((project_id, revision), (project_id = {project:String}, revision))
+      FROM ${prices} WHERE project_id IN ('', {project:String}))`;
+}
+
+/**
  * `FROM` the level's table, each row joined with the price of its provider and model in
- * force at its time (the latest `effective_from` not after it, from the latest revision of
- * the price list). Price columns are named `price_*` so the table's own stay unambiguous.
+ * force at its time (the latest `effective_from` not after it, from the price list in force
+ * for the query's `{project:String}`). Price columns are named `price_*` so the table's own
+ * stay unambiguous.
  */
 export function fromWithPrices(level: LevelSql, table: (name: string) => string): string {
   const prices = table('aiobs_prices');
@@ -57,7 +68,7 @@ export function fromWithPrices(level: LevelSql, table: (name: string) => string)
       SELECT provider AS price_provider, model AS price_model, ${level.priceFrom} AS price_from,
         input_per_million AS price_in, output_per_million AS price_out,
         cache_read_per_million AS price_cached
-      FROM ${prices} WHERE revision = (SELECT max(revision) FROM ${prices})
+      FROM ${prices} WHERE ${priceListOf(prices)}
     ) AS price
     ON provider = price_provider AND model = price_model AND ${level.time} >= price_from`;
 }

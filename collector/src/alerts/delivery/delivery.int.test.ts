@@ -9,9 +9,11 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
+import type { AppEnv } from '../../middleware/auth.js';
 import { createDb, type Db } from '../../storage/db.js';
 import { type Engine, openEngine } from '../../storage/engine.js';
 import { migrate } from '../../storage/migrate.js';
+import { trustedProjectScope } from '../../testing/project-scope.js';
 import type { AlertNotification } from '../contract.js';
 import { createDelivery, type Delivery } from './index.js';
 import { createOutboxRepo } from './outbox-repo.js';
@@ -43,7 +45,7 @@ const config = (allow: string[]) =>
     { AIOBS_WEBHOOK_ALLOW_HOSTS: allow.join(',') },
   );
 
-function start(allow = ['127.0.0.1']): { delivery: Delivery; app: Hono } {
+function start(allow = ['127.0.0.1']): { delivery: Delivery; app: Hono<AppEnv> } {
   const delivery = createDelivery({
     engine,
     db,
@@ -52,7 +54,7 @@ function start(allow = ['127.0.0.1']): { delivery: Delivery; app: Hono } {
     backoff: { baseMs: 50, capMs: 200 },
     tickMs: 25,
   });
-  const app = new Hono();
+  const app = new Hono<AppEnv>().use('*', trustedProjectScope());
   app.route('/channels', delivery.channels);
   app.route('/silences', delivery.silences);
   app.route('/maintenance-windows', delivery.maintenance);
@@ -69,7 +71,7 @@ function start(allow = ['127.0.0.1']): { delivery: Delivery; app: Hono } {
 }
 
 async function call<T = Record<string, unknown>>(
-  app: Hono,
+  app: Hono<AppEnv>,
   method: string,
   path: string,
   body?: unknown,

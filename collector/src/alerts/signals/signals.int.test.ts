@@ -77,7 +77,7 @@ beforeAll(async () => {
   await migrate(engine, { retentionDays: 30, fsync: false }, log);
   db = createDb(engine);
   ctx = { db, project: 'default' };
-  await createPricesRepo(engine, db).replace([PRICE]);
+  await createPricesRepo(engine, db).replace('default', [PRICE]);
   seeds = makeInferences({
     project: 'default',
     firstId: 0,
