@@ -186,27 +186,27 @@ export function createAuthRepo(engine: Engine) {
     /** Every project, by id. */
     async listProjects(): Promise<ProjectRecord[]> {
       const rs = await client.query({
-        query: `SELECT id, argMax(name, created_at) AS name, min(created_at) AS created_at
+        query: `SELECT id, argMax(name, created_at) AS name, min(created_at) AS first_at
                 FROM ${db}.aiobs_projects GROUP BY id ORDER BY id`,
         format: 'JSONEachRow',
       });
-      return (await rs.json<{ id: string; name: string; created_at: string }>()).map((r) => ({
+      return (await rs.json<{ id: string; name: string; first_at: string }>()).map((r) => ({
         id: r.id,
         name: r.name,
-        createdAt: parseTime(r.created_at),
+        createdAt: parseTime(r.first_at),
       }));
     },
 
     /** The project with this id. */
     async getProject(id: string): Promise<ProjectRecord | undefined> {
       const rs = await client.query({
-        query: `SELECT id, argMax(name, created_at) AS name, min(created_at) AS created_at
+        query: `SELECT id, argMax(name, created_at) AS name, min(created_at) AS first_at
                 FROM ${db}.aiobs_projects WHERE id = {id:String} GROUP BY id`,
         query_params: { id },
         format: 'JSONEachRow',
       });
-      const [r] = await rs.json<{ id: string; name: string; created_at: string }>();
-      return r ? { id: r.id, name: r.name, createdAt: parseTime(r.created_at) } : undefined;
+      const [r] = await rs.json<{ id: string; name: string; first_at: string }>();
+      return r ? { id: r.id, name: r.name, createdAt: parseTime(r.first_at) } : undefined;
     },
   };
 }
