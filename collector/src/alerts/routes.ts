@@ -7,7 +7,7 @@ import type {
 } from '../api/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
-import { projectOf } from '../middleware/project-scope.js';
+import { projectOf, requireInstanceAdmin } from '../middleware/project-scope.js';
 import { decodeCursor, encodeCursor, parseLimit, parseName, parseRange } from '../query/params.js';
 import type { Db } from '../storage/db.js';
 import type { SignalEvaluator } from './contract.js';
@@ -189,6 +189,8 @@ export function alertRoutes<S>(deps: AlertRoutesDeps<S>) {
     return c.json(out);
   });
   app.get('/evaluator', function evaluatorStats(c) {
+    // The evaluator's figures span every project's rules: the instance admin's to read.
+    requireInstanceAdmin(c);
     return c.json(deps.evaluator.stats());
   });
   return app;
