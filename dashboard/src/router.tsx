@@ -4,6 +4,7 @@ import {
   createRouter,
   lazyRouteComponent,
   Outlet,
+  retainSearchParams,
 } from '@tanstack/react-router';
 import { Layout } from './components/layout.js';
 import { sectionOf } from './features/settings/prepare.js';
@@ -57,6 +58,9 @@ const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'app',
   validateSearch: validateRangeSearch,
+  // The project stays across every link and navigation that does not set it, so a page that
+  // builds its search from the range alone does not drop back to the default project.
+  search: { middlewares: [retainSearchParams(['project'])] },
   component: Layout,
 });
 

@@ -20,16 +20,17 @@ export function SettingsPage({ tab }: { tab: SectionId }) {
   const search = useRangeSearch();
   const project = search.project ?? 'default';
   const me = useMe();
-  const who = me.data?.user?.email ?? (me.data ? `${me.data.kind} token` : undefined);
+  const user = me.data?.user?.email;
   return (
     <>
       <h1>Settings</h1>
       <p className="muted">
         Project <code data-testid="settings-project">{project}</code>
-        {who && (
+        {me.data && (
           <>
-            {' · '}signed in as <span data-testid="settings-who">{who}</span>
-            {me.data?.instanceAdmin ? ' (instance admin)' : ''}
+            {user ? ' · signed in as ' : ' · signed in with the '}
+            <span data-testid="settings-who">{user ?? `${me.data.kind} token`}</span>
+            {me.data.instanceAdmin ? ' (instance admin)' : ''}
           </>
         )}
       </p>

@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type RunningCollector, startCollector } from '../helpers/collector.js';
+import {
+  axeViolations,
+  launchBrowser,
+  screenshot,
+  signIn,
+  signInWithPassword,
+  watchProblems,
+} from './browser.js';
+
+// The Settings page in Chromium against a real collector: the instance admin signs in with
+// the email and password from credentials.json, creates an ingest key (shown once, and it
+// really ingests), revokes it (it stops), creates a project and adds a member. Then the
+// token sign-in still works beside the password one.
+
+let c: RunningCollector;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+let problems: ReturnType<typeof watchProblems>;
+let admin: { email: string; password: string };
+const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 20_000 });
+const MEMBER = { email: 'dev@example.com', name: 'Dev', password: 'a-long-enough-password-1' };
+
+/** An empty OTLP/JSON trace export with `key`: 200 while the key is live, 401 after. */
+async function ingestStatus(key: string): Promise<number> {
+  const res = await fetch(`${c.url}/v1/traces`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ resourceSpans: [] }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+beforeAll(async () => {
+  c = await startCollector();
+  const creds = JSON.parse(readFileSync(join(c.dataDir, 'credentials.json'), 'utf8')) as {
+    adminUser: string;
+    adminPassword: string;
+  };
+  admin = { email: creds.adminUser, password: creds.adminPassword };
+  await c.api('/api/v1/users', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(MEMBER),
+  });
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  problems = watchProblems(page);
+  // Revoke and remove ask first; the test says yes.
+  page.on('dialog', (d) => void d.accept());
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  expect(await c.stop()).toBe(0);
+});
+
+async function expectClean(name: string) {
+  expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
+  expect(problems.list, `problems on ${name}`).toEqual([]);
+}
+
+describe('Settings page', () => {
+  test('a wrong password is refused; the admin user signs in with email and password', async () => {
+    problems.allow(/401 GET .*\/api\/v1\/auth\/session/);
+    problems.allow(/401 POST .*\/api\/v1\/auth\/login/);
+    problems.allow(/Failed to load resource: the server responded with a status of 401/);
+    await page.goto(`${c.url}/settings`);
+    await page.waitForURL(/\/sign-in\?redirect=/);
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password.');
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/settings/);
+    await poll(() => page.getByTestId('settings-who').textContent()).toBe(admin.email);
+    await page.getByTestId('projects-table').locator('tr[data-project="default"]').waitFor();
+    problems.list.length = 0;
+    await expectClean('settings, projects');
+  }, 60_000);
+
+  test('create an ingest key: shown once, it ingests; revoke it: it stops', async () => {
+    await page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Keys' })
+      .click();
+    await page.waitForURL(/tab=keys/);
+    await page.getByLabel('Key name').fill('ci pipeline');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const value = page.getByTestId('secret-value');
+    await value.waitFor();
+    const key = await value.inputValue();
+    expect(key).toMatch(/^aiobs_ik_/);
+    expect(await page.getByTestId('secret-box').textContent()).toContain(
+      'This is the only time it is shown',
+    );
+    const prefix = key.slice(0, 12);
+    const row = page.getByTestId('keys-table').locator(`tr[data-key="${prefix}"]`);
+    await poll(() => row.textContent()).toContain('ci pipeline');
+    expect(await row.textContent()).toContain('never');
+    expect(await ingestStatus(key)).toBe(200);
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await screenshot(page, `${theme}-settings-keys`);
+      await expectClean(`settings, new key (${theme})`);
+    }
+    // Once dismissed, the key is gone from the page: only its prefix stays.
+    await page.getByRole('button', { name: 'Done, I have stored it' }).click();
+    await poll(() => page.getByTestId('secret-box').count()).toBe(0);
+    expect(await page.content()).not.toContain(key);
+    expect(await row.textContent()).toContain(`${prefix}…`);
+
+    await page.getByRole('button', { name: `Revoke ci pipeline (${prefix})` }).click();
+    await poll(() => row.count()).toBe(0);
+    const listed = await c.api<{ keys: Array<{ prefix: string }> }>(
+      '/api/v1/projects/default/keys',
+    );
+    expect(listed.keys.map((k) => k.prefix)).not.toContain(prefix);
+    await poll(() => ingestStatus(key)).toBe(401);
+    await expectClean('settings, key revoked');
+  }, 90_000);
+
+  test('create a project, open it and add a member with a role', async () => {
+    await page.goto(`${c.url}/settings?tab=projects`);
+    await page.getByLabel('Id', { exact: true }).fill('shop');
+    await page.getByLabel('Name', { exact: true }).fill('Shop');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    const shop = page.getByTestId('projects-table').locator('tr[data-project="shop"]');
+    await poll(() => shop.textContent()).toContain('owner');
+    await shop.getByRole('link', { name: 'Manage shop' }).click();
+    await page.waitForURL(/project=shop/);
+    await poll(() => page.getByTestId('settings-project').textContent()).toBe('shop');
+    // The creator is the owner; the switcher in the top bar shows the project.
+    const me = page.getByTestId('members-table').locator(`tr[data-member="${admin.email}"]`);
+    await poll(() => me.getByRole('combobox').inputValue()).toBe('owner');
+    expect(await page.getByRole('combobox', { name: 'Project' }).inputValue()).toBe('shop');
+
+    await page.getByLabel('Email').fill(MEMBER.email);
+    await page.getByLabel('Role', { exact: true }).selectOption('editor');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    const dev = page.getByTestId('members-table').locator(`tr[data-member="${MEMBER.email}"]`);
+    await poll(() => dev.getByRole('combobox').inputValue()).toBe('editor');
+    const members = await c.api<{ members: Array<{ email: string; role: string }> }>(
+      '/api/v1/projects/shop/members',
+    );
+    expect(members.members.map((m) => [m.email, m.role]).sort()).toEqual(
+      [
+        [admin.email, 'owner'],
+        [MEMBER.email, 'editor'],
+      ].sort(),
+    );
+    // The audit log of the project names what happened.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await poll(() => page.getByTestId('audit-table').textContent()).toContain(
+      'POST /api/v1/projects/shop/members',
+    );
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.goto(`${c.url}/settings?project=shop&tab=members`);
+      await dev.waitFor();
+      await screenshot(page, `${theme}-settings-members`);
+      await expectClean(`settings, members (${theme})`);
+      await page.goto(`${c.url}/settings?tab=connect`);
+      await page.getByText('otlphttp/aiobs:').waitFor();
+      await screenshot(page, `${theme}-settings-connect`);
+      await expectClean(`settings, connect (${theme})`);
+    }
+  }, 120_000);
+
+  test('token sign-in still works beside the password one', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in/);
+    await signIn(page, c.url, c.adminToken);
+    await page.goto(`${c.url}/settings?tab=tokens`);
+    await poll(() => page.getByTestId('settings-who').textContent()).toBe('admin token');
+    await page.getByText('Personal tokens belong to users').waitFor();
+    await expectClean('settings, tokens with the admin token');
+  }, 60_000);
+
+  test('a signed-in user creates a personal token (shown once) and deletes it', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in/);
+    await signInWithPassword(page, c.url, MEMBER.email, MEMBER.password);
+    await page.goto(`${c.url}/settings?tab=tokens`);
+    await poll(() => page.getByTestId('settings-who').textContent()).toBe(MEMBER.email);
+    await page.getByLabel('Token name').fill('laptop');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = await page.getByTestId('secret-value').inputValue();
+    expect(token).toMatch(/^aiobs_pt_/);
+    const me = await fetch(`${c.url}/api/v1/auth/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(((await me.json()) as { user: { email: string } }).user.email).toBe(MEMBER.email);
+    const row = page.getByTestId('tokens-table').locator(`tr[data-token="${token.slice(0, 12)}"]`);
+    await poll(() => row.textContent()).toContain('laptop');
+    await expectClean('settings, new token');
+    await page.getByRole('button', { name: /^Delete laptop/ }).click();
+    await poll(() => row.count()).toBe(0);
+    await poll(
+      async () =>
+        (
+          await fetch(`${c.url}/api/v1/auth/me`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status,
+    ).toBe(401);
+    await expectClean('settings, token deleted');
+  }, 60_000);
+});
