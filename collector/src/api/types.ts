@@ -342,6 +342,70 @@ export interface DriftResponse {
   features: FeatureDriftResponse[];
   /** The model's outputs (`aiobs.prediction.value|label|score`), judged alike. */
   predictions: FeatureDriftResponse[];
+  /** Drift of the features' joint distribution (docs/api.md "Multivariate drift"). */
+  multivariate: MultivariateDrift;
+}
+
+/**
+ * The multivariate drift score: PCA reconstruction error (NannyML's data reconstruction
+ * drift). A PCA fitted on the reference's standardized features (numeric as they are,
+ * categorical frequency-encoded) keeps the components explaining over 90% of the variance;
+ * `score` is the current inferences' mean reconstruction error, `referenceScore` the
+ * reference's own (on held-out reference rows). Flags a change in how features move
+ * together (a correlation that flips) that leaves each feature's distribution unchanged.
+ */
+export interface MultivariateDrift {
+  method: 'pca_reconstruction';
+  /** Mean reconstruction error of the current rows; null with insufficient data. */
+  score: number | null;
+  /**
+   * Drift above this: the larger of `referenceScore` + 3 standard errors of the difference
+   * of the two means, and `referenceScore` × 1.1.
+   */
+  threshold: number | null;
+  /** `score > threshold`; null with insufficient data. */
+  drifted: boolean | null;
+  verdict: 'drift' | 'no_drift' | 'insufficient_data';
+  /** Mean reconstruction error of the held-out reference rows. */
+  referenceScore: number | null;
+  /** Inferences sampled per side (at most 5,000 each). */
+  referenceRows: number;
+  currentRows: number;
+  /** The features used (those that vary in the reference). */
+  features: string[];
+  /** Principal components kept, and the share of the variance they explain. */
+  components: number;
+  explainedVariance: number | null;
+  /** Why there is no score when the data cannot give one (an uploaded baseline). */
+  reason?: string;
+}
+
+/** One feature of `GET /api/v1/drift/ranking`. */
+export interface DriftRankingEntry {
+  feature: string;
+  /**
+   * Spearman's rank correlation of the feature's per-window drift score with the per-window
+   * `against` measure; null with fewer than 3 windows or a constant series.
+   */
+  spearman: number | null;
+  /** Windows with both a drift score and the `against` measure. */
+  windows: number;
+  /** Of those, windows in which the feature's stored verdict (of `measure`) was `drift`. */
+  driftedWindows: number;
+  against: 'error_rate' | 'accuracy';
+}
+
+/** `GET /api/v1/drift/ranking`: features whose drift goes with worse quality first. */
+export interface DriftRankingResponse {
+  model: string;
+  baseline: string;
+  /** The stored measure whose per-window score is ranked (`js` by default). */
+  measure: string;
+  against: 'error_rate' | 'accuracy';
+  from: string;
+  to: string;
+  stepMs: number;
+  ranking: DriftRankingEntry[];
 }
 
 /** One window of a drift series. */

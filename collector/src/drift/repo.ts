@@ -7,6 +7,15 @@ import {
   type FeatureStats,
   type TestRow,
 } from './features.js';
+import type { JointRow } from './multivariate.js';
+import { jointRowsSql, jointSizesSql, keepRate } from './multivariate-sql.js';
+import type { RankAgainst } from './ranking.js';
+import {
+  accuracyParams,
+  accuracySql,
+  errorRateSql,
+  type QualityWindowsQuery,
+} from './ranking-sql.js';
 import {
   categoriesSql,
   countsSql,
@@ -48,6 +57,18 @@ export interface DriftRepo {
     q: DriftRequest,
     stats: readonly FeatureStats[],
   ): Promise<Map<string, ReferenceLimits | null>>;
+  /**
+   * Up to `limit` inferences per side with their input features, sampled at random
+   * (multivariate-sql.ts). The reference is rows of the feature table: a baseline's copy
+   * keeps no inference ids.
+   */
+  jointRows(q: DriftRequest & { reference: SideFilter }, limit: number): Promise<JointRow[]>;
+  /**
+   * The model's error rate (from the inference rollups) or accuracy (from feedback) per
+   * bucket of `q.stepMs`, keyed by the bucket's start (ranking-sql.ts); buckets without
+   * requests (or judged predictions) absent.
+   */
+  qualityWindows(q: QualityWindowsQuery, against: RankAgainst): Promise<Map<number, number>>;
   /** The (version, variant) pairs of a model with values in `[fromMs, toMs)`. */
   groups(
     project: string,
@@ -137,6 +158,40 @@ export function createDriftRepo(db: Db): DriftRepo {
       }
       const categories = await db.rows<CategoryRow>(categoriesSql(q), params);
       return assembleStats(counts, bins, tests, categories);
+    },
+    async jointRows(query, limit) {
+      const q = toQuery(query) as DriftQuery & { reference: SideFilter };
+      const params = driftParams(q);
+      // About how many inferences each side holds (the most values of one feature): it sets
+      // the sampling rate, so that only about `limit` inferences are grouped.
+      const sizes = await db.rows<{ side: number | string; n: number | string }>(
+        jointSizesSql(q),
+        params,
+      );
+      const size = (side: number) => Number(sizes.find((r) => Number(r.side) === side)?.n ?? 0);
+      if (size(0) === 0 || size(1) === 0) return [];
+      return db.rows<JointRow>(jointRowsSql(q), {
+        ...params,
+        rKeep: keepRate(size(0), limit),
+        cKeep: keepRate(size(1), limit),
+        limit,
+      });
+    },
+    async qualityWindows(q, against) {
+      let rows: Array<{ bucket: number | string; value: number }>;
+      if (against === 'error_rate') {
+        const { labelDelayMs: _, ...params } = q;
+        rows = await db.rows(errorRateSql(db.table('aiobs_inference_1m'), q), params);
+      } else {
+        const { filter, params } = accuracyParams(q);
+        const tables = {
+          inferences: db.table('aiobs_inferences'),
+          feedback: db.table('aiobs_feedback'),
+          features: db.table('aiobs_feature_values'),
+        };
+        rows = await db.rows(accuracySql(tables, filter), { ...params });
+      }
+      return new Map(rows.map((r) => [Number(r.bucket), Number(r.value)]));
     },
     async groups(project, model, fromMs, toMs) {
       return db.rows<{ version: string; variant: string }>(

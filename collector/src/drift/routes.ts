@@ -6,9 +6,11 @@ import type { AppEnv } from '../middleware/auth.js';
 import { projectOf } from '../middleware/project-scope.js';
 import { parseName, parseRange, parseTime } from '../query/params.js';
 import { baselineCreateRoutes } from './baseline-create-routes.js';
-import type { BaselinesRepo, ThresholdMode } from './baselines-repo.js';
+import type { Baseline, BaselinesRepo, ThresholdMode } from './baselines-repo.js';
 import { baselineRoutes } from './baselines-routes.js';
 import type { FeatureStats } from './features.js';
+import { multivariateOf } from './multivariate-request.js';
+import { rankingRoutes } from './ranking-routes.js';
 import type { DriftRepo, DriftRequest } from './repo.js';
 import type { DriftResultsRepo } from './results-repo.js';
 import { seriesRoutes } from './series-routes.js';
@@ -128,15 +130,18 @@ export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo, results?:
   app.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
   app.route('/baselines', baselineRoutes(baselines));
   app.route('/', seriesRoutes(repo, baselines, results));
+  app.route('/', rankingRoutes(repo, baselines, results));
   app.get('/', async function drift(c) {
     const p = parseDriftQuery(c.req.query(), projectOf(c));
     let model = p.model;
     let reference: DriftRequest['reference'] = p.reference;
     let refSide = side(p.reference);
     let thresholds: ThresholdMode = p.thresholds ?? 'fixed';
+    let baseline: Baseline | undefined;
     if (p.baseline !== undefined) {
       const b = await baselines.get(p.project, p.baseline);
       if (!b) throw new BadRequestError(`no baseline ${p.baseline}`, 'baseline');
+      baseline = b;
       if (model !== undefined && model !== b.model)
         throw new BadRequestError(`baseline ${b.id} is of model "${b.model}"`, 'model');
       model = b.model;
@@ -166,6 +171,7 @@ export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo, results?:
       minSamples: p.minSamples,
       features: judged.filter((j) => j.kind === 'feature').map((j) => j.r),
       predictions: judged.filter((j) => j.kind === 'prediction').map((j) => j.r),
+      multivariate: await multivariateOf(repo, request, baseline, p.minSamples),
     };
     return c.json(body);
   });

@@ -25,8 +25,11 @@ const name = (q: Record<string, string | undefined>, field: string) => parseName
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 const num = (x: number | 'nan' | null) => (x === 'nan' || x === null ? null : x);
 
-/** The baseline a series or histogram reads: the one named, else the model's default. */
-async function baselineFor(
+/**
+ * The baseline a series, histogram or ranking reads: the one named (`baseline`), else the
+ * model's default.
+ */
+export async function baselineFor(
   baselines: BaselinesRepo,
   project: string,
   q: Record<string, string | undefined>,

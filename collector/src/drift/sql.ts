@@ -31,7 +31,7 @@ export interface DriftQuery {
 }
 
 /** The WHERE condition of one side, with its parameters (prefix `r` or `c`). */
-function sideCondition(prefix: 'r' | 'c', side: SideFilter, feature: boolean): string {
+export function sideCondition(prefix: 'r' | 'c', side: SideFilter, feature: boolean): string {
   const parts = [
     'project_id = {project:String}',
     'model = {model:String}',

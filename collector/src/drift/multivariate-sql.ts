@@ -1,0 +1,59 @@
+import { type DriftQuery, type SideFilter, sideCondition } from './sql.js';
+
+/**
+ * The SQL that samples joint rows for the multivariate score (multivariate.ts): the
+ * features of one inference are the rows of `aiobs_feature_values` that share its
+ * prediction id (or, without one, its span's start time, version and variant: every value
+ * of a span is written with the span's start time). Pure text, parameters bound by the
+ * repository.
+ */
+
+/** The inference a feature row belongs to. */
+const KEY =
+  "if(prediction_id != '', prediction_id, concat(toString(time), '\\0', version, '\\0', variant))";
+
+/** Hash buckets the keep rate is expressed in. */
+export const KEEP_SCALE = 1_000_000;
+
+/**
+ * Rows `(side, features, numeric, nums, cats)`, one per sampled inference (its features as
+ * parallel arrays), side 0 the reference and 1 the current window, at most `{limit}` per
+ * side, in the order of a hash of the inference's key (so a random sample, the same on
+ * every call). Before grouping, inferences are kept by the same hash at the rates
+ * `{rKeep}`/`{cKeep}` per {@link KEEP_SCALE}, so a large window groups only about as
+ * many inferences as the sample needs. Input features only (kind `feature`).
+ */
+export function jointRowsSql(q: DriftQuery & { reference: SideFilter }): string {
+  const side = (n: 0 | 1, prefix: 'r' | 'c', filter: SideFilter) =>
+    `SELECT ${n} AS side, ${KEY} AS k, feature, is_numeric, num, cat FROM ${q.table}
+      WHERE ${sideCondition(prefix, filter, false)} AND kind = 'feature'
+        AND cityHash64(${KEY}) % ${KEEP_SCALE} < {${prefix}Keep:UInt32}`;
+  return `SELECT side, groupArray(feature) AS features, groupArray(is_numeric) AS numeric,
+      groupArray(num) AS nums, groupArray(cat) AS cats
+    FROM (
+      ${side(0, 'r', q.reference)}
+      UNION ALL
+      ${side(1, 'c', q.current)}
+    )
+    GROUP BY side, k
+    ORDER BY side, cityHash64(k), k
+    LIMIT {limit:UInt32} BY side`;
+}
+
+/** Per side, the most values of one input feature: rows `(side, n)`. */
+export function jointSizesSql(q: DriftQuery & { reference: SideFilter }): string {
+  const side = (n: 0 | 1, prefix: 'r' | 'c', filter: SideFilter) =>
+    `SELECT ${n} AS side, feature, count() AS c FROM ${q.table}
+      WHERE ${sideCondition(prefix, filter, false)} AND kind = 'feature' GROUP BY feature`;
+  return `SELECT side, max(c) AS n FROM (
+      ${side(0, 'r', q.reference)}
+      UNION ALL
+      ${side(1, 'c', q.current)}
+    ) GROUP BY side`;
+}
+
+/** The keep rate (per {@link KEEP_SCALE}) for `limit` of about `inferences`, with a margin. */
+export function keepRate(inferences: number, limit: number): number {
+  if (inferences <= limit) return KEEP_SCALE;
+  return Math.min(KEEP_SCALE, Math.ceil((KEEP_SCALE * 1.5 * limit) / inferences));
+}
