@@ -60,6 +60,8 @@ function appWith(record: (e: NewAuditEntry) => Promise<void>, onFailure?: (e: un
   projects.post('/fail', (c) => c.json({ error: {} }, 409));
   api.route('/projects', projects);
   api.post('/query', (c) => c.json({ rows: [] }));
+  api.post('/channels', (c) => c.json({ id: 'ch1', secret: 'whsec_x' }, 201));
+  api.post('/channels/:id/test', (c) => c.json({ id: 'attempt-1' }, 200));
   const app = new Hono<AppEnv>();
   app.route('/api/v1', api);
   return app;
@@ -80,10 +82,17 @@ describe('auditWrites', () => {
     expect((await post('/api/v1/projects/fail')).status).toBe(409);
     expect((await post('/api/v1/query')).status).toBe(200);
     expect((await post('/api/v1/nowhere')).status).toBe(404);
+    // A create names what it made by the id of its answer, which still reaches the client.
+    const made = await post('/api/v1/channels');
+    expect(await made.json()).toEqual({ id: 'ch1', secret: 'whsec_x' });
+    // Only a 201's id: an action on an item keeps the item's id.
+    expect((await post('/api/v1/channels/ch1/test')).status).toBe(200);
     expect(got.map((e) => [e.projectId, e.action, e.target])).toEqual([
       ['p1', 'projects.keys.create', 'new-key'],
       ['p1', 'projects.keys.delete', 'abc'],
       ['', 'projects.keys.rotate', 'abc'],
+      ['', 'channels.create', 'ch1'],
+      ['', 'channels.test', 'ch1'],
     ]);
     expect(got[0]!.actor).toBe('user:u1');
     expect(got[0]!.details).toEqual({
@@ -94,6 +103,7 @@ describe('auditWrites', () => {
     });
     // The response body (the key shown once) never reaches the log.
     expect(JSON.stringify(got)).not.toContain('aiobs_rk_secret');
+    expect(JSON.stringify(got)).not.toContain('whsec_x');
   });
 
   test('a failed record is reported and never fails the request', async () => {

@@ -74,12 +74,28 @@ export function routeParams(route: string): string[] {
 const notedTargets = new WeakMap<Context, string>();
 
 /**
- * Names the target of this request's audit entry when the path does not (a create: the new
- * key's id, the new project). Without it the target is the route's last path parameter, or
- * the request path.
+ * Names the target of this request's audit entry. Without it the target is the `id` of a 201
+ * answer (what a create made), else the route's last path parameter, else the request path.
  */
 export function setAuditTarget(c: Context, target: string): void {
   notedTargets.set(c, target);
+}
+
+/**
+ * The `id` of what a 201 created, from its JSON answer, so that the entry names the new rule
+ * or channel without each route having to say so. Only the id is read; nothing else of the
+ * body (a key or secret shown once) goes anywhere.
+ */
+async function createdId(res: Response): Promise<string | undefined> {
+  if (res.status !== 201 || !(res.headers.get('content-type') ?? '').includes('json'))
+    return undefined;
+  try {
+    const body = (await res.clone().json()) as { id?: unknown } | null;
+    const id = body?.id;
+    return typeof id === 'string' && id.length > 0 && id.length <= 200 ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Options of {@link auditWrites}. */
@@ -94,8 +110,8 @@ export interface AuditWritesOptions {
 /**
  * Records an audit entry for every successful (status < 400) API request that is not a read:
  * the project it acted in (`''` for instance-wide routes), {@link actorOf} the caller, the
- * {@link auditAction} of its route, its target and `{method, path, status}` (never the body,
- * which may hold secrets). Mounted after `projectScope`, which sets the project. A failed
+ * {@link auditAction} of its route, its target (see {@link setAuditTarget}) and
+ * `{method, path, status, keyId?}` (never a body, which may hold secrets). Mounted after `projectScope`, which sets the project. A failed
  * write is logged and counted and never fails the request, which has already happened.
  *
  * @example
@@ -116,7 +132,7 @@ export function auditWrites(audit: Pick<AuditRepo, 'record'>, options: AuditWrit
       projectId: c.get('project') ?? '',
       actor: actorOf(principal),
       action: auditAction(c.req.method, route),
-      target: notedTargets.get(c) ?? lastParam ?? c.req.path,
+      target: notedTargets.get(c) ?? (await createdId(c.res)) ?? lastParam ?? c.req.path,
       details: {
         method: c.req.method,
         path: c.req.path,
