@@ -36,12 +36,21 @@ export const SKIPPED_ROUTES: ReadonlySet<string> = new Set([
   '/api/v1/auth/logout',
 ]);
 
-/** The API routes of a route table: every method and path under /api/v1, middleware left out. */
+/**
+ * Whether the walk calls `path`: the API (/api/v1) and the Prometheus endpoints (/metrics,
+ * /metrics/inference: one project's figures for read tokens). Not OTLP ingest (/v1, where a
+ * key writes only into its own project) nor the dashboard's static files.
+ */
+function walked(path: string): boolean {
+  return path.startsWith('/api/v1/') || path === '/metrics' || path.startsWith('/metrics/');
+}
+
+/** The routes of a route table the walk calls: every method and path, middleware left out. */
 export function apiRoutes(routes: readonly RouteEntry[]): RouteEntry[] {
   const seen = new Set<string>();
   const out: RouteEntry[] = [];
   for (const r of routes) {
-    if (!r.path.startsWith('/api/v1/') || SKIPPED_ROUTES.has(r.path)) continue;
+    if (!walked(r.path) || SKIPPED_ROUTES.has(r.path)) continue;
     // `use()` middleware is registered as ALL on a wildcard; a real `all()` route is walked
     // with every method below.
     if (r.method === 'ALL' && r.path.endsWith('*')) continue;
