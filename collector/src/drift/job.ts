@@ -1,7 +1,8 @@
 import type { Logger } from '../logger.js';
 import type { BaselinesRepo } from './baselines-repo.js';
+import { multivariateOf, type ReferenceCache } from './multivariate-request.js';
 import type { DriftRepo } from './repo.js';
-import { resultRows } from './results.js';
+import { multivariateRow, resultRows } from './results.js';
 import type { DriftResultsRepo } from './results-repo.js';
 import { chunkKey, judgeByLimits } from './thresholds.js';
 import { judge } from './verdict.js';
@@ -78,6 +79,8 @@ export function createDriftJob(deps: DriftJobDeps, opts: DriftJobOptions): Drift
     let written = 0;
     const windows = dueWindows(nowMs, opts.intervalMs, settleMs, catchUp);
     for (const b of await deps.baselines.defaults()) {
+      // The baseline's joint reference sample is read once per run, not once per window.
+      const references: ReferenceCache = new Map();
       for (const w of windows) {
         if (stopped) return written;
         if (await deps.results.has(b.project, b.model, b.id, w.fromMs)) continue;
@@ -97,15 +100,17 @@ export function createDriftJob(deps: DriftJobDeps, opts: DriftJobOptions): Drift
               ? await deps.drift.referenceLimits(request, stats)
               : undefined;
           const key = { ...g, project: b.project, model: b.model, baselineId: b.id, ...w };
-          const rows = resultRows(
-            stats,
-            { ...key, computedAtMs: Date.now() },
-            opts.minSamples,
-            (s) => {
-              const l = limits?.get(chunkKey(s));
-              return l ? judgeByLimits(s, l, opts.minSamples) : judge(s, 'auto', opts.minSamples);
-            },
-          );
+          const computed = { ...key, computedAtMs: Date.now() };
+          const rows = resultRows(stats, computed, opts.minSamples, (s) => {
+            const l = limits?.get(chunkKey(s));
+            return l ? judgeByLimits(s, l, opts.minSamples) : judge(s, 'auto', opts.minSamples);
+          });
+          // An uploaded baseline has no joint reference: no multivariate row, rather than
+          // one insufficient_data row per window.
+          if (b.source !== 'sample') {
+            const m = await multivariateOf(deps.drift, request, b, opts.minSamples, references);
+            rows.push(multivariateRow(m, computed));
+          }
           await deps.results.insert(rows);
           written += rows.length;
         }

@@ -12,6 +12,21 @@ import { type DriftQuery, type SideFilter, sideCondition } from './sql.js';
 const KEY =
   "if(prediction_id != '', prediction_id, concat(toString(time), '\\0', version, '\\0', variant))";
 
+/** Which sides a joint query reads. */
+export type JointSides = 'both' | 'reference' | 'current';
+
+/** The union of the wanted sides' subqueries (side 0 the reference, 1 the current). */
+function union(
+  q: DriftQuery & { reference: SideFilter },
+  sides: JointSides,
+  side: (n: 0 | 1, prefix: 'r' | 'c', filter: SideFilter) => string,
+): string {
+  const parts: string[] = [];
+  if (sides !== 'current') parts.push(side(0, 'r', q.reference));
+  if (sides !== 'reference') parts.push(side(1, 'c', q.current));
+  return parts.join('\n      UNION ALL\n      ');
+}
+
 /** Hash buckets the keep rate is expressed in. */
 export const KEEP_SCALE = 1_000_000;
 
@@ -21,9 +36,13 @@ export const KEEP_SCALE = 1_000_000;
  * side, in the order of a hash of the inference's key (so a random sample, the same on
  * every call). Before grouping, inferences are kept by the same hash at the rates
  * `{rKeep}`/`{cKeep}` per {@link KEEP_SCALE}, so a large window groups only about as
- * many inferences as the sample needs. Input features only (kind `feature`).
+ * many inferences as the sample needs. Input features only (kind `feature`); `sides`
+ * limits it to one side.
  */
-export function jointRowsSql(q: DriftQuery & { reference: SideFilter }): string {
+export function jointRowsSql(
+  q: DriftQuery & { reference: SideFilter },
+  sides: JointSides = 'both',
+): string {
   const side = (n: 0 | 1, prefix: 'r' | 'c', filter: SideFilter) =>
     `SELECT ${n} AS side, ${KEY} AS k, feature, is_numeric, num, cat FROM ${q.table}
       WHERE ${sideCondition(prefix, filter, false)} AND kind = 'feature'
@@ -31,9 +50,7 @@ export function jointRowsSql(q: DriftQuery & { reference: SideFilter }): string 
   return `SELECT side, groupArray(feature) AS features, groupArray(is_numeric) AS numeric,
       groupArray(num) AS nums, groupArray(cat) AS cats
     FROM (
-      ${side(0, 'r', q.reference)}
-      UNION ALL
-      ${side(1, 'c', q.current)}
+      ${union(q, sides, side)}
     )
     GROUP BY side, k
     ORDER BY side, cityHash64(k), k
@@ -41,14 +58,15 @@ export function jointRowsSql(q: DriftQuery & { reference: SideFilter }): string 
 }
 
 /** Per side, the most values of one input feature: rows `(side, n)`. */
-export function jointSizesSql(q: DriftQuery & { reference: SideFilter }): string {
+export function jointSizesSql(
+  q: DriftQuery & { reference: SideFilter },
+  sides: JointSides = 'both',
+): string {
   const side = (n: 0 | 1, prefix: 'r' | 'c', filter: SideFilter) =>
     `SELECT ${n} AS side, feature, count() AS c FROM ${q.table}
       WHERE ${sideCondition(prefix, filter, false)} AND kind = 'feature' GROUP BY feature`;
   return `SELECT side, max(c) AS n FROM (
-      ${side(0, 'r', q.reference)}
-      UNION ALL
-      ${side(1, 'c', q.current)}
+      ${union(q, sides, side)}
     ) GROUP BY side`;
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { DriftRankingResponse, DriftResponse } from '../api/types.js';
+import type { DriftRankingResponse, DriftResponse, DriftSeriesResponse } from '../api/types.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
@@ -14,6 +14,7 @@ import { migrate } from '../storage/migrate.js';
 import { gauss, rng } from '../testing/stats-reference.js';
 import { correlatedPairs } from './__fixtures__/multivariate.js';
 import { createBaselinesRepo } from './baselines-repo.js';
+import { createDriftJob } from './job.js';
 import { createDriftRepo } from './repo.js';
 import { engineTime } from './results.js';
 import { createDriftResultsRepo } from './results-repo.js';
@@ -279,6 +280,47 @@ describe('multivariate drift in GET /drift', () => {
     expect(bySide.map((r) => r.length)).toEqual([1000, 1000]);
     // Each row is one inference: its three features together.
     for (const r of rows) expect([...r.features].sort()).toEqual(['plan', 'x', 'y']);
+  });
+});
+
+describe('stored and computed multivariate series', () => {
+  test('the job stores a multivariate row per window and version; the series reads it', async () => {
+    const res = await post({ name: 'default v1', model: FLIP, version: 'v1', default: true });
+    expect(res.status).toBe(201);
+    const db = createDb(engine);
+    const job = createDriftJob(
+      {
+        drift: createDriftRepo(db),
+        baselines: createBaselinesRepo(engine, db),
+        results: createDriftResultsRepo(engine, db),
+        log,
+      },
+      { intervalMs: HOUR, minSamples: 100, settleMs: 0, catchUpWindows: 2 },
+    );
+    expect(await job.runOnce(SAME.toMs)).toBeGreaterThan(0);
+    const series = await app.request(
+      `/drift/series?model=${FLIP}&measure=multivariate&from=${iso(CUR.fromMs)}&to=${iso(SAME.toMs)}`,
+    );
+    expect(series.status).toBe(200);
+    const body = (await series.json()) as DriftSeriesResponse;
+    expect(body.source).toBe('stored');
+    expect(body.series.map((s) => [s.feature, s.version, s.points.map((p) => p.verdict)])).toEqual([
+      ['', 'v2', ['drift']],
+      ['', 'v3', ['no_drift']],
+    ]);
+    expect(body.series[0]!.points[0]).toMatchObject({ referenceCount: 3000, currentCount: 3000 });
+  });
+
+  test('without stored results the series computes each window', async () => {
+    const res = await post({ name: 'range', model: FLIP, from: REF.fromMs, to: REF.toMs });
+    const { id } = (await res.json()) as { id: string };
+    const series = await app.request(
+      `/drift/series?baseline=${id}&measure=multivariate&from=${iso(CUR.fromMs)}&to=${iso(SAME.toMs)}&step=1h`,
+    );
+    const body = (await series.json()) as DriftSeriesResponse;
+    expect(body.source).toBe('computed');
+    // Every version together: the flipped hour drifted, the hour like the reference did not.
+    expect(body.series[0]!.points.map((p) => p.verdict)).toEqual(['drift', 'no_drift']);
   });
 });
 

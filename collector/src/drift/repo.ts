@@ -8,7 +8,7 @@ import {
   type TestRow,
 } from './features.js';
 import type { JointRow } from './multivariate.js';
-import { jointRowsSql, jointSizesSql, keepRate } from './multivariate-sql.js';
+import { type JointSides, jointRowsSql, jointSizesSql, keepRate } from './multivariate-sql.js';
 import type { RankAgainst } from './ranking.js';
 import {
   accuracyParams,
@@ -59,10 +59,14 @@ export interface DriftRepo {
   ): Promise<Map<string, ReferenceLimits | null>>;
   /**
    * Up to `limit` inferences per side with their input features, sampled at random
-   * (multivariate-sql.ts). The reference is rows of the feature table: a baseline's copy
-   * keeps no inference ids.
+   * (multivariate-sql.ts); only one side's with `sides`. The reference is rows of the
+   * feature table: a baseline's copy keeps no inference ids.
    */
-  jointRows(q: DriftRequest & { reference: SideFilter }, limit: number): Promise<JointRow[]>;
+  jointRows(
+    q: DriftRequest & { reference: SideFilter },
+    limit: number,
+    sides?: JointSides,
+  ): Promise<JointRow[]>;
   /**
    * The model's error rate (from the inference rollups) or accuracy (from feedback) per
    * bucket of `q.stepMs`, keyed by the bucket's start (ranking-sql.ts); buckets without
@@ -159,18 +163,18 @@ export function createDriftRepo(db: Db): DriftRepo {
       const categories = await db.rows<CategoryRow>(categoriesSql(q), params);
       return assembleStats(counts, bins, tests, categories);
     },
-    async jointRows(query, limit) {
+    async jointRows(query, limit, sides = 'both') {
       const q = toQuery(query) as DriftQuery & { reference: SideFilter };
       const params = driftParams(q);
       // About how many inferences each side holds (the most values of one feature): it sets
       // the sampling rate, so that only about `limit` inferences are grouped.
       const sizes = await db.rows<{ side: number | string; n: number | string }>(
-        jointSizesSql(q),
+        jointSizesSql(q, sides),
         params,
       );
       const size = (side: number) => Number(sizes.find((r) => Number(r.side) === side)?.n ?? 0);
-      if (size(0) === 0 || size(1) === 0) return [];
-      return db.rows<JointRow>(jointRowsSql(q), {
+      if (sizes.length === 0) return [];
+      return db.rows<JointRow>(jointRowsSql(q, sides), {
         ...params,
         rKeep: keepRate(size(0), limit),
         cKeep: keepRate(size(1), limit),

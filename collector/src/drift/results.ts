@@ -1,3 +1,4 @@
+import type { MultivariateDrift } from '../api/types.js';
 import type { FeatureStats } from './features.js';
 import { chiSquare } from './stats.js';
 import { type DriftMeasure, type Judgement, judge, judgeMeasure } from './verdict.js';
@@ -8,7 +9,7 @@ import { type DriftMeasure, type Judgement, judge, judgeMeasure } from './verdic
  * Per feature one row per measure it has (`psi`, `ks`, `wasserstein`, `js`, `chi2`), each
  * judged by that measure's own threshold, and one `auto` row carrying the verdict that
  * `GET /api/v1/drift` gives (the test chosen by sample size, or the reference-derived
- * limits). Scores that are undefined are written as NaN (the engine answers them as null);
+ * limits); per window one `multivariate` row ({@link multivariateRow}). Scores that are undefined are written as NaN (the engine answers them as null);
  * a chi-square statistic that is infinite (a category the reference never saw) as 1e308.
  */
 
@@ -132,4 +133,29 @@ export function resultRows(
     });
   }
   return out;
+}
+
+/**
+ * The `multivariate` row of one window (feature `''`, kind `feature`): the PCA
+ * reconstruction score and its verdict, the sampled inferences as the counts.
+ */
+export function multivariateRow(m: MultivariateDrift, key: WindowKey): DriftResultRow {
+  return {
+    project_id: key.project,
+    model: key.model,
+    version: key.version,
+    variant: key.variant,
+    kind: 'feature',
+    feature: '',
+    window_start: engineTime(key.fromMs),
+    window_end: engineTime(key.toMs),
+    measure: 'multivariate',
+    score: scoreText(m.score),
+    p_value: null,
+    verdict: m.verdict,
+    reference_n: m.referenceRows,
+    current_n: m.currentRows,
+    baseline_id: key.baselineId,
+    computed_at: engineTime(key.computedAtMs),
+  };
 }

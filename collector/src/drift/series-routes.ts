@@ -11,15 +11,24 @@ import { projectOf } from '../middleware/project-scope.js';
 import { parseDuration, parseName, parseRange } from '../query/params.js';
 import type { Baseline, BaselinesRepo } from './baselines-repo.js';
 import type { FeatureStats } from './features.js';
+import { multivariateOf, type ReferenceCache } from './multivariate-request.js';
 import type { DriftRepo, DriftRequest } from './repo.js';
-import { resultRows, type StoredMeasure } from './results.js';
+import { type DriftResultRow, multivariateRow, resultRows, type StoredMeasure } from './results.js';
 import type { DriftResultsRepo } from './results-repo.js';
 import { chunkKey, judgeByLimits } from './thresholds.js';
 import { DEFAULT_MIN_SAMPLES, judge } from './verdict.js';
 
 /** Most windows a computed series may have (each costs four engine queries). */
 export const MAX_COMPUTED_WINDOWS = 100;
-const MEASURES: StoredMeasure[] = ['auto', 'psi', 'ks', 'wasserstein', 'js', 'chi2'];
+const MEASURES: StoredMeasure[] = [
+  'auto',
+  'psi',
+  'ks',
+  'wasserstein',
+  'js',
+  'chi2',
+  'multivariate',
+];
 
 const name = (q: Record<string, string | undefined>, field: string) => parseName(q[field], field);
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
@@ -141,6 +150,7 @@ export function seriesRoutes(
         'step',
       );
     const series = new Map<string, DriftSeries>();
+    const references: ReferenceCache = new Map();
     for (let from = range.fromMs; from < range.toMs; from += stepMs) {
       const to = Math.min(from + stepMs, range.toMs);
       const request: DriftRequest = {
@@ -155,31 +165,33 @@ export function seriesRoutes(
         },
         ...(feature !== undefined ? { feature } : {}),
       };
-      const stats = await repo.featureStats(request);
-      const limits =
-        b.thresholds === 'reference' && measure === 'auto'
-          ? await repo.referenceLimits(request, stats)
-          : undefined;
-      const rows = resultRows(
-        stats,
-        {
-          project,
-          model: b.model,
-          version: version ?? '',
-          variant: variant ?? '',
-          baselineId: b.id,
-          fromMs: from,
-          toMs: to,
-          computedAtMs: 0,
-        },
-        DEFAULT_MIN_SAMPLES,
-        (s: FeatureStats) => {
+      const key = {
+        project,
+        model: b.model,
+        version: version ?? '',
+        variant: variant ?? '',
+        baselineId: b.id,
+        fromMs: from,
+        toMs: to,
+        computedAtMs: 0,
+      };
+      let rows: DriftResultRow[];
+      if (measure === 'multivariate') {
+        const m = await multivariateOf(repo, request, b, DEFAULT_MIN_SAMPLES, references);
+        rows = [multivariateRow(m, key)];
+      } else {
+        const stats = await repo.featureStats(request);
+        const limits =
+          b.thresholds === 'reference' && measure === 'auto'
+            ? await repo.referenceLimits(request, stats)
+            : undefined;
+        rows = resultRows(stats, key, DEFAULT_MIN_SAMPLES, (s: FeatureStats) => {
           const l = limits?.get(chunkKey(s));
           return l
             ? judgeByLimits(s, l, DEFAULT_MIN_SAMPLES)
             : judge(s, 'auto', DEFAULT_MIN_SAMPLES);
-        },
-      );
+        });
+      }
       for (const r of rows) {
         if (r.measure !== measure) continue;
         const k = `${r.kind}\u0000${r.feature}`;
