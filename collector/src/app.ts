@@ -14,6 +14,7 @@ import { AppError } from './errors.js';
 import { isClientAbort } from './http-server.js';
 import type { Ingestor } from './ingest/ingestor.js';
 import type { Logger } from './logger.js';
+import { auditWrites } from './middleware/audit.js';
 import { type AppEnv, requireAuth } from './middleware/auth.js';
 import { corsFor } from './middleware/cors.js';
 import { projectScope } from './middleware/project-scope.js';
@@ -32,7 +33,9 @@ import {
 import { OtlpDecodeError } from './otlp/errors.js';
 import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
 import { AccessCache } from './projects/access-cache.js';
+import { createAuditRepo } from './projects/audit-repo.js';
 import { createMembersRepo } from './projects/members-repo.js';
+import { projectsRoutes } from './projects/projects-routes.js';
 import { createUsersRepo } from './projects/users-repo.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -113,9 +116,13 @@ export function createApp(deps: AppDeps) {
   // Routes under these prefixes name their project in the path (or act instance-wide) and
   // check the caller's role themselves; every other route acts in the `?project=` checked here.
   api.use('*', projectScope(access, { selfScoped: ['/projects', '/users', '/query'] }));
+  // Before every route mount (the drift routes too): each successful write is audited.
+  const audit = createAuditRepo(engine);
+  api.use('*', auditWrites(audit, { log }));
   // Before the 1 MiB body limit: baseline uploads take up to 50 MB (the module limits the rest).
   api.route('/drift', createDriftModule({ engine, db }).drift);
   api.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
+  api.route('/projects', projectsRoutes({ engine, access, audit, authenticator }));
   api.route('/services', serviceRoutes(traces));
   api.route('/traces', traceRoutes(traces));
   api.route('/logs', logRoutes(createLogsRepo(db)));
