@@ -11,6 +11,7 @@ import type { Authenticator } from './auth/authenticator.js';
 import type { Config } from './config.js';
 import { createDriftModule } from './drift/index.js';
 import { AppError } from './errors.js';
+import { clickHouseRoutes } from './grafana/index.js';
 import { isClientAbort } from './http-server.js';
 import type { Ingestor } from './ingest/ingestor.js';
 import type { Logger } from './logger.js';
@@ -151,6 +152,11 @@ export function createApp(deps: AppDeps) {
   );
   // Before the dashboard's catch-all, which would answer GET /metrics with its index.html.
   app.route('/metrics', metricsRoutes({ metrics, authenticator, open: config.metricsPublic }));
+  // Read-only ClickHouse HTTP interface for Grafana's ClickHouse data source (docs/grafana.md).
+  app.route(
+    '/clickhouse',
+    clickHouseRoutes({ engine, limits: queryLimitsFromConfig(config), authenticator, access, log }),
+  );
   mountDashboard(app, config);
 
   app.notFound((c) =>

@@ -23,6 +23,7 @@ import {
   projectFilterSetting,
   ResultTooLarge,
   readAll,
+  readAllBytes,
   withoutSets,
 } from './sql-gate/support.js';
 
@@ -343,8 +344,8 @@ export function createSqlGate(engine: Engine, opts: SqlGateOptions): SqlGate {
           query_params: params,
           clickhouse_settings: { default_format: format as DataFormat },
         });
-        const text = await readAll(r.stream, opts.limits.maxResultBytes);
-        return { format, body: Buffer.from(text) };
+        const body = await readAllBytes(r.stream, opts.limits.maxResultBytes);
+        return { format, body };
       } catch (err) {
         if (err instanceof ResultTooLarge) throw resultTooLargeError(opts.limits, err);
         const limit = limitError(err, opts.limits);

@@ -142,7 +142,7 @@ export const AUTH_TABLE_PREFIXES: readonly string[] = [
 
 /**
  * Output formats a caller may name (case-sensitive, as the engine compares them): the
- * JSON family and `Native`, which client drivers send. The engine never writes a file
+ * JSON family, `Native`, TabSeparated and RowBinary, which client drivers send. The engine never writes a file
  * for a format; the list keeps answers parseable by the API and its clients.
  */
 export const ALLOWED_FORMATS: ReadonlySet<string> = new Set([
@@ -164,6 +164,17 @@ export const ALLOWED_FORMATS: ReadonlySet<string> = new Set([
   'JSONLines',
   'NDJSON',
   'Native',
+  // Text and binary formats of the ClickHouse HTTP interface (TabSeparated is its default;
+  // the Grafana-compatible endpoint answers in the format the client asks).
+  'TabSeparated',
+  'TabSeparatedWithNames',
+  'TabSeparatedWithNamesAndTypes',
+  'TSV',
+  'TSVWithNames',
+  'TSVWithNamesAndTypes',
+  'RowBinary',
+  'RowBinaryWithNames',
+  'RowBinaryWithNamesAndTypes',
 ]);
 
 /** Statements the gate accepts, by the root node of their parse tree. */

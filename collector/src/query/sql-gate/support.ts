@@ -35,8 +35,16 @@ export function checkParams(params: Params): void {
   for (const [k, v] of Object.entries(params)) visit(v, `params.${k}`);
 }
 
-/** Reads a result stream, refusing one larger than `max` bytes. */
+/** Reads a result stream as text, refusing one larger than `max` bytes. */
 export async function readAll(stream: AsyncIterable<unknown>, max: number): Promise<string> {
+  return (await readAllBytes(stream, max)).toString('utf8');
+}
+
+/**
+ * Reads a result stream as bytes, refusing one larger than `max` bytes. Binary formats
+ * (Native, RowBinary) must never pass through a UTF-8 string: it would replace their bytes.
+ */
+export async function readAllBytes(stream: AsyncIterable<unknown>, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -45,7 +53,7 @@ export async function readAll(stream: AsyncIterable<unknown>, max: number): Prom
     if (size > max) throw new ResultTooLarge(`result larger than ${max} bytes`);
     chunks.push(b);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** The engine's message without the tail naming the gate's own formatQuery call. */
