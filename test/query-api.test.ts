@@ -255,7 +255,7 @@ describe('query API', () => {
     for (const sql of [
       'SELECT 1; DROP TABLE otel_traces',
       'SELECT 1 SETTINGS readonly = 0',
-      'SELECT 1 FORMAT TSV',
+      'SELECT 1 FORMAT Pretty',
       'SELECT FROM WHERE',
       '',
     ]) {

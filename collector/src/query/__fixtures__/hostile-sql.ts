@@ -82,7 +82,7 @@ export const HOSTILE_SQL: readonly HostileCase[] = [
   { sql: 'SHOW TABLES SETTINGS readonly = 0', status: 400, why: 'settings on SHOW' },
   { sql: 'EXPLAIN PIPELINE header = 1 SELECT 1', status: 400, why: 'EXPLAIN options are a Set' },
   { sql: 'SELECT 1 FORMAT CSV', status: 400, why: 'format outside the list' },
-  { sql: 'SELECT 1 FORMAT TabSeparated', status: 400, why: 'format outside the list' },
+  { sql: 'SELECT 1 FORMAT Pretty', status: 400, why: 'format outside the list' },
   // Table functions reaching files, the network, processes, other tables.
   { sql: `SELECT * FROM file('{{SECRET}}', 'LineAsString')`, status: 403, why: 'table file()' },
   { sql: `SELECT * FROM numbers(1) AS n JOIN file('{{SECRET}}', 'LineAsString') AS f ON 1`, status: 403, why: 'JOIN' },
