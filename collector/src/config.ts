@@ -170,6 +170,39 @@ export const OPTIONS = [
     schema: z.string().min(8, 'must be at least 8 characters').optional(),
   },
   {
+    key: 'adminUser',
+    flag: '--admin-user <email>',
+    env: 'AIOBS_ADMIN_USER',
+    help: 'email of the instance admin user created on first start (default admin@localhost)',
+    schema: z
+      .string()
+      .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+      .max(254)
+      .optional(),
+  },
+  {
+    key: 'adminPassword',
+    flag: '--admin-password <password>',
+    env: 'AIOBS_ADMIN_PASSWORD',
+    help: "seed the instance admin user's first password (generated on first start otherwise)",
+    schema: z
+      .string()
+      .min(12, 'must be at least 12 characters')
+      .max(256, 'must be at most 256 characters')
+      .optional(),
+  },
+  {
+    // Tests use a short one to see sessions expire.
+    key: 'sessionTtl',
+    flag: '--session-ttl <duration>',
+    env: 'AIOBS_SESSION_TTL',
+    help: 'how long a dashboard sign-in lasts (e.g. 30s, 15m, 12h, 7d)',
+    schema: z
+      .string()
+      .regex(/^[1-9]\d{0,6}[smhd]$/, 'must be a duration like 30s, 15m, 12h or 7d')
+      .default('12h'),
+  },
+  {
     key: 'authFailureRate',
     flag: '--auth-failure-rate <per-second>',
     env: 'AIOBS_AUTH_FAILURE_RATE',

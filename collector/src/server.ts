@@ -10,6 +10,7 @@ import { createNodeServer, type NodeServer, readTlsFiles } from './http-server.j
 import { Ingestor } from './ingest/ingestor.js';
 import { createLogger, type Logger } from './logger.js';
 import { createEngineStatsReader, createStatsWriter } from './observability/index.js';
+import { createUsersRepo } from './projects/users-repo.js';
 import { assertPortFree, dataDirInUse, StartupError } from './startup.js';
 import { createAuthRepo } from './storage/auth-repo.js';
 import { createDb, queryLimitsFromConfig } from './storage/db.js';
@@ -90,7 +91,13 @@ export async function startCollector(
       log,
     );
     const repo = createAuthRepo(engine);
-    await ensureCredentials(config, repo, log, options.credentialsOutput ?? stderrOutput());
+    await ensureCredentials(
+      config,
+      repo,
+      log,
+      options.credentialsOutput ?? stderrOutput(),
+      createUsersRepo(engine),
+    );
     const authenticator = new Authenticator(repo, config);
     ingestor = new Ingestor(engine, config, log);
     const lifecycle = { stopping: false };

@@ -1,17 +1,27 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { UsersRepo } from '../projects/users-repo.js';
 import type { AuthRepo, NewKey } from '../storage/auth-repo.js';
 import { generateKey, generateKeyId, hashKey, type KeyKind, keyPrefix } from './keys.js';
+import { hashPassword } from './passwords.js';
 
 /** What `<data-dir>/credentials.json` holds, for the local agent and the demo. */
 export interface CredentialsFile {
   project: string;
   apiKey?: string;
   adminToken?: string;
+  /** Email of the instance admin user created on first start. */
+  adminUser?: string;
+  /** That user's first password (a later change through the API does not update it). */
+  adminPassword?: string;
   endpoint?: string;
 }
+
+/** Email of the first instance admin user unless `--admin-user` names another. */
+export const DEFAULT_ADMIN_USER = 'admin@localhost';
 
 /** Path of the credentials file in a data dir. */
 export function credentialsPath(dataDir: string): string {
@@ -37,8 +47,9 @@ export function stderrOutput(): CredentialsOutput {
 }
 
 /**
- * Makes sure the default project has an ingest key and that an admin token exists.
- * `AIOBS_API_KEY` / `AIOBS_ADMIN_TOKEN` seed them; otherwise they are generated on first
+ * Makes sure the default project has an ingest key, that an admin token exists and (given
+ * `users`) that an instance admin user exists. `AIOBS_API_KEY` / `AIOBS_ADMIN_TOKEN` /
+ * `AIOBS_ADMIN_USER` + `AIOBS_ADMIN_PASSWORD` seed them; otherwise they are generated on first
  * start, stored hashed and written to `credentials.json` (mode 0600); they are printed once
  * when `out` is an interactive terminal, and only the file's path is logged otherwise.
  */
@@ -47,6 +58,7 @@ export async function ensureCredentials(
   repo: AuthRepo,
   log: Logger,
   out: CredentialsOutput,
+  users?: Pick<UsersRepo, 'list' | 'insert'>,
 ): Promise<CredentialsFile> {
   const project = 'default';
   if (!(await repo.hasKey('ingest')) && !(await repo.hasKey('admin')))
@@ -74,9 +86,16 @@ export async function ensureCredentials(
   const adminToken = await settle('admin', config.adminToken);
   if (apiKey) known.apiKey = apiKey;
   if (adminToken) known.adminToken = adminToken;
+  const admin = users ? await ensureAdminUser(config, users, log) : undefined;
+  if (admin) {
+    known.adminUser = admin.email;
+    known.adminPassword = admin.password;
+    if (admin.generated)
+      generated.push(`  admin user: ${admin.email}  password: ${admin.password}`);
+  }
 
   const path = credentialsPath(config.dataDir);
-  if (apiKey || adminToken) {
+  if (apiKey || adminToken || admin) {
     const previous = readCredentials(config.dataDir);
     const merged: CredentialsFile = {
       ...previous,
@@ -89,6 +108,35 @@ export async function ensureCredentials(
   }
   if (generated.length > 0) announceCredentials(generated, path, out, log);
   return known;
+}
+
+/**
+ * Creates the instance admin user when there is no instance admin user yet: `--admin-user`
+ * (default {@link DEFAULT_ADMIN_USER}) with `--admin-password` or a random 32-character one.
+ * Undefined when one exists already (or the email belongs to an ordinary user: logged).
+ */
+async function ensureAdminUser(
+  config: Config,
+  users: Pick<UsersRepo, 'list' | 'insert'>,
+  log: Logger,
+): Promise<{ email: string; password: string; generated: boolean } | undefined> {
+  if ((await users.list()).some((u) => u.instanceAdmin)) return undefined;
+  const email = config.adminUser ?? DEFAULT_ADMIN_USER;
+  const password = config.adminPassword ?? randomBytes(24).toString('base64url');
+  const created = await users.insert({
+    email,
+    name: 'Instance admin',
+    passwordHash: await hashPassword(password),
+    instanceAdmin: true,
+  });
+  if (!created) {
+    log.warn(
+      { email },
+      'no instance admin user exists and this email belongs to an ordinary user: sign in with the admin token and make a user instance admin',
+    );
+    return undefined;
+  }
+  return { email: created.email, password, generated: config.adminPassword === undefined };
 }
 
 /** The stored row of a bootstrap credential (the default project's, or the instance's). */
