@@ -38,14 +38,17 @@ const TONES: Record<NonNullable<Annotation['tone']>, string> = {
   drift: 'var(--error)',
 };
 
-/** The short marker of an annotation, drawn at the top left of its line or area. */
+/**
+ * The short marker of an annotation: at the top of a line, at the bottom of an area, so an
+ * area starting where a line stands (a new version, then drift) keeps both readable.
+ */
 function markerLabel(a: Annotation) {
   const fill = TONES[a.tone ?? 'change'];
-  return ({ viewBox }: { viewBox?: { x?: number; y?: number } }) => (
+  return ({ viewBox }: { viewBox?: { x?: number; y?: number; height?: number } }) => (
     <text
       className="annotation-marker"
       x={(viewBox?.x ?? 0) + 3}
-      y={(viewBox?.y ?? 0) + 11}
+      y={(viewBox?.y ?? 0) + (a.toT !== undefined ? (viewBox?.height ?? 15) - 4 : 11)}
       fill={fill}
       fontSize={11}
       fontWeight={600}
