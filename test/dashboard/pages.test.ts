@@ -201,7 +201,35 @@ describe('dashboard in Chromium', () => {
       Date.parse(url.searchParams.get('to')!) - Date.parse(url.searchParams.get('from')!);
     expect(zoomed).toBeGreaterThan(0);
     expect(zoomed).toBeLessThan(60 * MIN);
-    expect(await page.getByTestId('time-picker').textContent()).toContain('→');
+    // The picker reads as a local range ("Dec 2, 07:12:34 – 07:40:02 UTC"), the exact ISO
+    // bounds in its title.
+    const picker = page.getByTestId('time-picker');
+    expect(await picker.textContent()).toMatch(
+      /^[A-Z][a-z]{2} \d{1,2}, \d\d:\d\d(:\d\d)? – ([A-Z][a-z]{2} \d{1,2}, )?\d\d:\d\d(:\d\d)? \S+$/,
+    );
+    expect(await picker.getAttribute('title')).toBe(
+      `${new Date(url.searchParams.get('from')!).toISOString()} – ${new Date(url.searchParams.get('to')!).toISOString()}`,
+    );
+    await page.goto(`${c.url}/?from=2026-12-02T07:00:00.000Z&to=2026-12-02T09:00:00.000Z`);
+    const zone = String(await page.evaluate('Intl.DateTimeFormat().resolvedOptions().timeZone'));
+    const local = (iso: string) =>
+      new Date(iso).toLocaleTimeString('en-GB', {
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: zone,
+      });
+    await expect
+      .poll(() => picker.textContent())
+      .toMatch(
+        new RegExp(
+          // The day shows again where the zone puts the range across midnight; the year
+          // where the test runs in another year.
+          `^[A-Z][a-z]{2} \\d{1,2}(, 2026)?, ${local('2026-12-02T07:00:00Z')} – ([A-Z][a-z]{2} \\d{1,2}(, 2026)?, )?${local('2026-12-02T09:00:00Z')} \\S+$`,
+        ),
+      );
+    expect(await picker.getAttribute('title')).toBe(
+      '2026-12-02T07:00:00.000Z – 2026-12-02T09:00:00.000Z',
+    );
     await expectClean('time range');
   });
 

@@ -1,0 +1,230 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type RunningCollector, startCollector } from '../helpers/collector.js';
+import { axeViolations, launchBrowser, screenshot, signIn, watchProblems } from './browser.js';
+import { type SeedSpan, sendSpans, waitFor } from './seed.js';
+import { GPU_HOST, GPUS, seedFeatures, seedGpus } from './seed-fleet.js';
+
+// The Overview's operational panels in Chromium: a latency rule firing on the seeded chat
+// spans, the GPU fleet of one host with two GPUs (constant figures), and what changed marked
+// on the charts: acme/chat's v2 (a dashed line) and the stored drift verdicts of fraud-xgb,
+// whose v2 shifts `amount` by 50 (a shaded area). The drift job runs every 10 s here, so its
+// stored windows cover the last two minutes: v2's values are seeded there.
+
+const MIN = 60_000;
+const DRIFT_MODEL = 'fraud-xgb';
+let c: RunningCollector;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+let problems: ReturnType<typeof watchProblems>;
+let now: number;
+const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 20_000 });
+
+/** 20 requests of v1 at about 200 ms, then 10 of v2 at about 400 ms from 10 minutes ago. */
+function chatSpans(): SeedSpan[] {
+  const spans: SeedSpan[] = [];
+  for (let i = 0; i < 30; i++)
+    spans.push({
+      model: 'acme/chat',
+      version: i < 20 ? 'v1' : 'v2',
+      variant: 'control',
+      startMs: i < 20 ? now - 30 * MIN + i * 30_000 : now - 10 * MIN + (i - 20) * 30_000,
+      durationMs: i < 20 ? 200 + i : 400 + i,
+      inputTokens: 100,
+      outputTokens: 20,
+    });
+  return spans;
+}
+
+beforeAll(async () => {
+  c = await startCollector({ args: ['--drift-interval', '10', '--drift-min-samples', '10'] });
+  now = Date.now();
+  const country = (i: number) => (i % 2 === 0 ? 'FR' : 'DE');
+  await Promise.all([
+    sendSpans(c, 'chat-api', chatSpans()),
+    seedGpus(c, now - 20 * MIN, now),
+    seedFeatures(
+      c,
+      DRIFT_MODEL,
+      'v1',
+      now - 55 * MIN,
+      now - 35 * MIN,
+      150,
+      (i) => i % 100,
+      country,
+    ),
+    seedFeatures(
+      c,
+      DRIFT_MODEL,
+      'v2',
+      now - 90_000,
+      now - 10_000,
+      150,
+      (i) => 50 + (i % 100),
+      country,
+    ),
+  ]);
+  await waitFor(async () => {
+    const [m, g] = await Promise.all([
+      c.api<{ models: Array<{ requests: number }> }>('/api/v1/models'),
+      c.api<{ gpus: unknown[] }>(`/api/v1/gpus?from=${now - 30 * MIN}`),
+    ]);
+    return m.models.reduce((s, x) => s + x.requests, 0) === 330 && g.gpus.length === 2;
+  }, 'the seeded inferences and GPUs to be queryable');
+  // The default baseline is what the drift job compares against; the job's next run stores
+  // the windows of the last two minutes.
+  await c.api('/api/v1/drift/baselines', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'v1', model: DRIFT_MODEL, version: 'v1', default: true }),
+  });
+  await c.api('/api/v1/alert-rules', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'chat p95 latency',
+      signal: { kind: 'latency', quantile: 0.95, model: 'acme/chat' },
+      window: '1h',
+      condition: { op: '>', threshold: 300 },
+      for: '0s',
+      interval: '2s',
+    }),
+  });
+  await waitFor(
+    async () => {
+      // Stored results read directly: /drift/series would compute windows on every poll
+      // until the job has stored some.
+      const [alerts, drift] = await Promise.all([
+        c.api<{ alerts: unknown[] }>('/api/v1/alerts?state=firing'),
+        c.api<{ rows: Array<{ n: string | number }> }>('/api/v1/query', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            sql: `SELECT count() AS n FROM aiobs_drift_results WHERE model = '${DRIFT_MODEL}' AND measure = 'auto' AND verdict = 'drift'`,
+          }),
+        }),
+      ]);
+      return alerts.alerts.length === 1 && Number(drift.rows[0]?.n) > 0;
+    },
+    'the rule to fire and the drift job to store a drifted window',
+    45_000,
+  );
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  problems = watchProblems(page);
+  await signIn(page, c.url, c.adminToken);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  expect(await c?.stop()).toBe(0);
+});
+
+async function expectClean(name: string) {
+  expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
+  expect(problems.list, `problems on ${name}`).toEqual([]);
+}
+
+describe('Overview: alerts, GPU fleet and what changed', () => {
+  test('the firing rule, with its severity, links to the Alerts page', async () => {
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    const row = page.getByTestId('firing-alerts').locator('tr[data-rule="chat p95 latency"]');
+    await poll(() => row.textContent()).toContain('critical');
+    expect(
+      await page
+        .getByRole('region', { name: /Firing alerts/ })
+        .getByRole('heading')
+        .textContent(),
+    ).toBe('Firing alerts (1)');
+    // Its value is the p95 of the window: v2's spans (420–429 ms), above the 300 ms threshold.
+    const value = Number(await row.locator('td.num').textContent());
+    expect(value).toBeGreaterThanOrEqual(400);
+    expect(value).toBeLessThanOrEqual(430);
+    expect(await row.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await row.getByRole('link', { name: 'chat p95 latency' }).click();
+    await page.waitForURL(/\/alerts\?/);
+    await poll(() =>
+      page.getByTestId('alerts-table').locator('tr[data-rule="chat p95 latency"]').textContent(),
+    ).toContain('firing');
+    await expectClean('alerts from the overview');
+  });
+
+  test('the GPU fleet: hosts, GPUs, utilization, memory, the hottest GPU, throttling', async () => {
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    await poll(() => page.getByTestId('fleet-gpus').textContent()).toBe('2');
+    expect(await page.getByTestId('fleet-hosts').textContent()).toBe('1');
+    // GPU 0 at 50%, GPU 1 at 80%.
+    expect(await page.getByTestId('fleet-util').textContent()).toBe('mean65.0%max80.0%');
+    // 40 GB + 60 GB = 100e9 bytes = 93.1 GiB.
+    expect(await page.getByTestId('fleet-memory').textContent()).toBe('93.1 GiB');
+    const hottest = page.getByTestId('fleet-hottest');
+    expect(await hottest.textContent()).toBe(`${GPUS[1].temp} °C`);
+    expect(await hottest.locator('xpath=..').textContent()).toContain(`${GPU_HOST} GPU 1`);
+    expect(await page.getByTestId('fleet-throttling').textContent()).toBe('0');
+    await expectClean('overview fleet');
+  });
+
+  test('a new version and the drift verdicts are marked on the charts and listed', async () => {
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    const latency = page.getByRole('region', { name: 'Latency' });
+    await latency.locator('.recharts-line path').first().waitFor();
+    // The version line: its marker's hover text names it, and it sits at v2's first span
+    // (10 minutes before the end of a 1-hour axis).
+    const markers = latency.locator('text.annotation-marker');
+    await poll(async () => (await markers.locator('title').allTextContents()).join('\n')).toMatch(
+      /drift in fraud-xgb: amount/,
+    );
+    const grid = (await latency.locator('.recharts-cartesian-grid').boundingBox())!;
+    const line = latency
+      .locator('.recharts-reference-line')
+      .filter({ has: page.locator('title', { hasText: 'version v2 of acme/chat' }) });
+    const at = ((await line.boundingBox())!.x - grid.x) / grid.width;
+    // 50 of the axis's 60 minutes, less the minutes the setup took.
+    expect(at).toBeGreaterThan(0.7);
+    expect(at).toBeLessThan(0.86);
+    // The drift: a shaded area at the right edge (the last two minutes), named by its marker.
+    const area = latency
+      .locator('.recharts-reference-area')
+      .filter({ has: page.locator('title', { hasText: /^drift in fraud-xgb: amount/ }) });
+    expect(((await area.first().boundingBox())!.x - grid.x) / grid.width).toBeGreaterThan(0.9);
+    // The list explains each marker with the number the chart shows.
+    const chartMarker = async (el: typeof line) => {
+      const text = el.locator('text.annotation-marker');
+      const title = (await text.locator('title').textContent()) ?? '';
+      return (await text.textContent())?.replace(title, '');
+    };
+    const listMarker = (kind: string, text: RegExp) =>
+      page
+        .getByTestId('changes')
+        .locator(`li[data-kind="${kind}"]`)
+        .filter({ hasText: text })
+        .first()
+        .locator('.annotation-marker')
+        .textContent();
+    expect(await listMarker('change', /version v2 of acme\/chat/)).toBe(await chartMarker(line));
+    expect(await listMarker('drift', /drift in fraud-xgb/)).toBe(await chartMarker(area.first()));
+    expect(
+      await page.getByTestId('changes').locator('li[data-kind="drift"]').first().textContent(),
+    ).toMatch(/drift in fraud-xgb: amount · v2 \(\d\d:\d\d–\d\d:\d\d UTC\)/);
+    expect(await page.getByTestId('annotation-legend').textContent()).toContain('moderate drift');
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.reload();
+      await latency.locator('.recharts-reference-area').first().waitFor();
+      await poll(() => page.locator('[role="status"].state-loading').count()).toBe(0);
+      await screenshot(page, `${theme}-overview-annotations`);
+      await expectClean(`overview annotations (${theme})`);
+    }
+  }, 120_000);
+
+  test('a range without data: the alert still shows, the fleet says how to install the agent', async () => {
+    const old = `from=${new Date(now - 180 * MIN).toISOString()}&to=${new Date(now - 120 * MIN).toISOString()}`;
+    await page.goto(`${c.url}/?${old}`);
+    await page.getByText('No inference spans in this range').waitFor();
+    await page.getByText('No host reported in this range').waitFor();
+    expect(await page.getByRole('region', { name: 'GPU fleet' }).textContent()).toContain(
+      'aiobs-agent install',
+    );
+    await poll(() => page.getByTestId('firing-alerts').textContent()).toContain('chat p95 latency');
+    await expectClean('empty overview with alerts');
+  });
+});
