@@ -38,6 +38,7 @@ import { createAuditRepo } from './projects/audit-repo.js';
 import { createMembersRepo } from './projects/members-repo.js';
 import { projectsRoutes } from './projects/projects-routes.js';
 import { createUsersRepo } from './projects/users-repo.js';
+import { usersRoutes } from './projects/users-routes.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { hostRoutes } from './routes/hosts.js';
@@ -106,14 +107,15 @@ export function createApp(deps: AppDeps) {
   }
   app.route('/v1', otlpRoutes({ config, ingestor, authenticator, log }));
   app.route('/api/v1/health', healthRoutes(engine, ingestor));
-  const auth = authRoutes({ authenticator, tls: config.tlsCert !== undefined });
-  app.route('/api/v1/auth', auth.routes);
-  const api = new Hono<AppEnv>();
-  api.use('*', requireAuth(authenticator, 'api', auth.sessions));
   const access = new AccessCache({
     users: createUsersRepo(engine),
     members: createMembersRepo(engine),
   });
+  const tls = config.tlsCert !== undefined;
+  const auth = authRoutes({ authenticator, tls, engine, config, access });
+  app.route('/api/v1/auth', auth.routes);
+  const api = new Hono<AppEnv>();
+  api.use('*', requireAuth(authenticator, 'api', auth.sessions));
   // Routes under these prefixes name their project in the path (or act instance-wide) and
   // check the caller's role themselves; every other route acts in the `?project=` checked here.
   api.use('*', projectScope(access, { selfScoped: ['/projects', '/users', '/query'] }));
@@ -124,6 +126,7 @@ export function createApp(deps: AppDeps) {
   api.route('/drift', createDriftModule({ engine, db }).drift);
   api.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
   api.route('/projects', projectsRoutes({ engine, access, audit, authenticator }));
+  api.route('/users', usersRoutes({ engine, sessions: auth.sessions, access }));
   api.route('/services', serviceRoutes(traces));
   api.route('/traces', traceRoutes(traces));
   api.route('/logs', logRoutes(createLogsRepo(db)));

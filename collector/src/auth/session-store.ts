@@ -1,9 +1,15 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Principal } from './authenticator.js';
+import { UnavailableError } from '../errors.js';
+import { LruMap } from './lru-map.js';
+import { NegativeCache } from './negative-cache.js';
+import type { Principal } from './principal.js';
+import type { SessionBackend, SessionRecord } from './sessions-repo.js';
 
 /** One signed-in browser. */
 export interface Session {
   readonly principal: Principal;
+  /** The signed-in user, when the session is a user's (empty for token sign-ins). */
+  readonly userId?: string;
   /** Sent back by the browser in `X-CSRF-Token` on state-changing requests. */
   readonly csrfToken: string;
   readonly expiresAt: number;
@@ -11,69 +17,159 @@ export interface Session {
 
 /** Options of {@link SessionStore}. */
 export interface SessionStoreOptions {
-  /** How long a session lasts after sign-in (default 12 hours). */
+  /** How long a session lasts after sign-in (default 12 hours; `--session-ttl`). */
   ttlMs?: number;
-  /** Sessions kept at most; the oldest go first (default 10 000). */
-  maxSessions?: number;
+  /**
+   * How long a looked-up session is used before it is read again: a sign-out or revocation
+   * on another collector takes effect within it (default 10 s).
+   */
+  cacheTtlMs?: number;
+  /** Sessions (and unknown ids) remembered locally at most. */
+  maxCached?: number;
+  /** Lookups in flight at once; more get 503 (a flood of made-up cookies bounds here). */
+  maxLookups?: number;
   now?: () => number;
 }
 
+interface Cached {
+  session: Session;
+  /** When the lookup that produced it started: used until `at + cacheTtl`. */
+  at: number;
+}
+
+/** Session ids are 32 random bytes in base64url: anything else is refused without a lookup. */
+const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
 /**
- * Dashboard sessions, in memory: a restart signs everyone out (acceptable until the tenancy
- * work stores sessions in the engine). The browser holds only an opaque random id; the map is
- * keyed by its SHA-256, so a heap dump does not hand out live cookies.
+ * Sign-in sessions, stored in the engine so that every collector knows them and a restart
+ * signs nobody out. The browser holds only an opaque random id; the store knows its SHA-256,
+ * so neither the table nor a heap dump hands out live cookies. A session is read from the
+ * engine at most once per `cacheTtlMs` per collector: a sign-out or revocation elsewhere
+ * takes effect within that; expiry is checked on every use.
  */
 export class SessionStore {
   private readonly ttl: number;
-  private readonly max: number;
+  private readonly cacheTtl: number;
+  private readonly maxLookups: number;
   private readonly now: () => number;
-  private readonly sessions = new Map<string, Session>();
+  private readonly cache: LruMap<string, Cached>;
+  private readonly unknown: NegativeCache;
+  private readonly pending = new Map<string, Promise<Session | undefined>>();
+  private generation = 0;
 
-  constructor(options: SessionStoreOptions = {}) {
+  constructor(
+    private readonly backend: SessionBackend,
+    options: SessionStoreOptions = {},
+  ) {
     this.ttl = options.ttlMs ?? 12 * 3600_000;
-    this.max = options.maxSessions ?? 10_000;
+    this.cacheTtl = options.cacheTtlMs ?? 10_000;
+    this.maxLookups = options.maxLookups ?? 256;
     this.now = options.now ?? Date.now;
+    this.cache = new LruMap(options.maxCached ?? 10_000);
+    this.unknown = new NegativeCache(
+      { ttlMs: this.cacheTtl, maxSize: options.maxCached ?? 10_000 },
+      this.now,
+    );
   }
 
   /** Starts a session: the cookie value (session id) and the session itself. */
-  create(principal: Principal): { id: string; session: Session } {
+  async create(
+    principal: Principal,
+    options: { userId?: string } = {},
+  ): Promise<{ id: string; session: Session }> {
     const id = randomBytes(32).toString('base64url');
-    const session = {
+    const createdAt = this.now();
+    const userId = options.userId ?? principal.userId;
+    const session: Session = {
       principal,
+      ...(userId ? { userId } : {}),
       csrfToken: randomBytes(32).toString('base64url'),
-      expiresAt: this.now() + this.ttl,
+      expiresAt: createdAt + this.ttl,
     };
-    // Map iteration order is insertion order: the first key is the oldest session.
-    while (this.sessions.size >= this.max) {
-      const oldest = this.sessions.keys().next().value;
-      if (oldest === undefined) break;
-      this.sessions.delete(oldest);
-    }
-    this.sessions.set(digest(id), session);
+    const record: SessionRecord = {
+      idHash: digest(id),
+      userId: userId ?? '',
+      principal,
+      csrfToken: session.csrfToken,
+      createdAt,
+      expiresAt: session.expiresAt,
+      revoked: false,
+    };
+    await this.backend.insert(record);
+    this.cache.set(record.idHash, { session, at: createdAt });
     return { id, session };
   }
 
-  /** The live session of `id`, or undefined (unknown or expired; expired ones are dropped). */
-  get(id: string | undefined): Session | undefined {
-    if (!id) return undefined;
+  /**
+   * The live session of `id`, or undefined (unknown, expired or revoked).
+   *
+   * @throws UnavailableError (503) when too many lookups are in flight or storage fails
+   */
+  async get(id: string | undefined): Promise<Session | undefined> {
+    if (!id || !ID_PATTERN.test(id)) return undefined;
     const key = digest(id);
-    const s = this.sessions.get(key);
-    if (!s) return undefined;
-    if (s.expiresAt <= this.now()) {
-      this.sessions.delete(key);
-      return undefined;
-    }
-    return s;
+    const now = this.now();
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < this.cacheTtl) return live(hit.session, now);
+    if (this.unknown.has(key)) return undefined;
+    const session = await this.lookup(key);
+    return session && live(session, this.now());
   }
 
-  /** Ends the session of `id` (no-op when there is none). */
-  delete(id: string | undefined): void {
-    if (id) this.sessions.delete(digest(id));
+  /** Ends (revokes) the session of `id`; no-op when there is none. */
+  async delete(id: string | undefined): Promise<void> {
+    if (!id || !ID_PATTERN.test(id)) return;
+    const key = digest(id);
+    this.generation++;
+    this.cache.delete(key);
+    await this.backend.revoke(key);
+    this.unknown.add(key);
+  }
+
+  /**
+   * Revokes every session of `userId` (a disabled user, a changed password). This collector
+   * forgets them at once, the others within `cacheTtlMs`.
+   */
+  async revokeUser(userId: string): Promise<void> {
+    await this.backend.revokeUser(userId);
+    // Revocation is rare: dropping the whole local cache is simpler than indexing it by user.
+    this.generation++;
+    this.cache.clear();
   }
 
   /** Seconds a new session lasts (the cookie's Max-Age). */
   get maxAgeSeconds(): number {
     return Math.floor(this.ttl / 1000);
+  }
+
+  /** Reads the session of `key`, one query per key at a time, and files the answer. */
+  private lookup(key: string): Promise<Session | undefined> {
+    let p = this.pending.get(key);
+    if (p) return p;
+    if (this.pending.size >= this.maxLookups)
+      return Promise.reject(
+        new UnavailableError('too many session checks at once; retry later', 1),
+      );
+    const at = this.now();
+    const generation = this.generation;
+    p = this.backend
+      .find(key)
+      .then(
+        (record) => {
+          const session = record && !record.revoked ? toSession(record) : undefined;
+          if (generation === this.generation) {
+            if (session) this.cache.set(key, { session, at });
+            else this.unknown.add(key, at);
+          }
+          return session;
+        },
+        (err: unknown) => {
+          throw new UnavailableError('cannot check the session: storage failed', 5, err);
+        },
+      )
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, p);
+    return p;
   }
 }
 
@@ -85,10 +181,34 @@ export function csrfMatches(session: Session, sent: string | undefined): boolean
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Milliseconds of a session TTL as `--session-ttl` takes it (`30s`, `15m`, `12h`, `7d`).
+ *
+ * @throws RangeError for any other text (config validation refuses it first)
+ */
+export function parseSessionTtl(text: string): number {
+  const m = /^([1-9]\d{0,6})([smhd])$/.exec(text.trim());
+  if (!m) throw new RangeError(`not a session TTL: "${text}" (use e.g. 30s, 15m or 12h)`);
+  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's'];
+}
+
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'aiobs_session';
 /** Header carrying the CSRF token. */
 export const CSRF_HEADER = 'x-csrf-token';
+
+function live(session: Session, now: number): Session | undefined {
+  return session.expiresAt > now ? session : undefined;
+}
+
+function toSession(r: SessionRecord): Session {
+  return {
+    principal: r.principal,
+    ...(r.userId ? { userId: r.userId } : {}),
+    csrfToken: r.csrfToken,
+    expiresAt: r.expiresAt,
+  };
+}
 
 function digest(id: string): string {
   return createHash('sha256').update(id).digest('hex');
