@@ -71,6 +71,16 @@ async function scrapeUntilComplete(headers: Record<string, string>): Promise<Res
   }
 }
 
+/** A new read-only token of `project` (POST /api/v1/projects/:id/keys with the admin token). */
+async function readToken(project: string): Promise<string> {
+  const res = await collector.api<{ key: string }>(`/api/v1/projects/${project}/keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'read', name: 'prometheus' }),
+  });
+  return res.key;
+}
+
 describe('GET /metrics/inference', () => {
   test('Prometheus text with Basic auth: counts and buckets equal what was sent', async () => {
     const res = await scrapeUntilComplete({ authorization: basic(collector.adminToken) });
@@ -133,5 +143,28 @@ describe('GET /metrics/inference', () => {
     const self = await get('/metrics', admin);
     expect(self.status).toBe(200);
     expect(await self.text()).toContain('aiobs_http_requests_total');
+  });
+
+  test('read-only tokens: their own project only (Basic auth, as Prometheus sends it)', async () => {
+    await collector.api('/api/v1/projects', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'other-team', name: 'Other team' }),
+    });
+    const mine = await readToken('default');
+    const theirs = await readToken('other-team');
+    const own = await scrapeUntilComplete({ authorization: basic(mine) });
+    expect(await own.text()).toContain('project="default"');
+    const other = await fetch(`${collector.url}/metrics/inference`, {
+      headers: { authorization: basic(theirs) },
+    });
+    expect(other.status).toBe(200);
+    const text = await other.text();
+    expect(text).toContain('# TYPE aiobs_inference_requests_total counter');
+    expect(text).not.toContain('project="default"');
+    const reach = await fetch(`${collector.url}/metrics/inference?project=default`, {
+      headers: { authorization: basic(theirs) },
+    });
+    expect(reach.status).toBe(404);
   });
 });
