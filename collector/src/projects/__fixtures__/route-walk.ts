@@ -37,12 +37,16 @@ export const SKIPPED_ROUTES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Whether the walk calls `path`: the API (/api/v1) and the Prometheus endpoints (/metrics,
- * /metrics/inference: one project's figures for read tokens). Not OTLP ingest (/v1, where a
- * key writes only into its own project) nor the dashboard's static files.
+ * Whether the walk calls `path`: the API (/api/v1), the Prometheus endpoints (/metrics,
+ * /metrics/inference: one project's figures for read tokens) and Grafana's ClickHouse
+ * interface (/clickhouse: SQL under a project filter). Not OTLP ingest (/v1, where a key
+ * writes only into its own project) nor the dashboard's static files.
  */
 function walked(path: string): boolean {
-  return path.startsWith('/api/v1/') || path === '/metrics' || path.startsWith('/metrics/');
+  return (
+    path.startsWith('/api/v1/') ||
+    ['/metrics', '/clickhouse'].some((p) => path === p || path.startsWith(`${p}/`))
+  );
 }
 
 /** The routes of a route table the walk calls: every method and path, middleware left out. */
