@@ -104,8 +104,10 @@ describe('Settings page', () => {
     await poll(() => row.textContent()).toContain('ci pipeline');
     expect(await row.textContent()).toContain('never');
     expect(await ingestStatus(key)).toBe(200);
+    // Both themes without a reload (a reload would drop the key): set what the toggle sets.
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });
+      await page.evaluate(`document.documentElement.dataset.theme = '${theme}'`);
       await screenshot(page, `${theme}-settings-keys`);
       await expectClean(`settings, new key (${theme})`);
     }

@@ -70,7 +70,7 @@ export function Layout() {
         <Link to="/" search={search} className="brand">
           aiobs
         </Link>
-        <ProjectSwitcher project={project ?? 'default'} />
+        {session.isSuccess && <ProjectSwitcher project={project ?? 'default'} />}
         <TimePicker />
         <div className="topbar-actions">
           <button

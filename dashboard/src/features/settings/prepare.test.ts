@@ -2,6 +2,7 @@ import type { PriceEntry, ProjectMember } from '@aiobs/api-types';
 import { describe, expect, it } from 'vitest';
 import { withProject } from '../../lib/api-client.js';
 import {
+  actorName,
   auditRows,
   blankPrice,
   connectSnippets,
@@ -121,6 +122,9 @@ describe('lists', () => {
       ['2026-12-02 06:00', 'admin token', '—', '—'],
       ['2026-12-02 05:00', 'key:k9', 't', 'raw'],
     ]);
+    expect(actorName('user:u-a@x', [member('a@x', 'owner')])).toBe('a@x');
+    expect(actorName('user:zz')).toBe('user:zz');
+    expect(actorName('bootstrap')).toBe('bootstrap');
   });
 });
 

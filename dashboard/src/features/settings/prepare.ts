@@ -138,6 +138,14 @@ export function auditRows(
   }));
 }
 
+/**
+ * Who did something, as people read it: `admin-token` → "admin token", `user:<id>` → the
+ * member's email where `members` knows it; anything else (`key:<id>`, `bootstrap`) as it is.
+ */
+export function actorName(actor: string, members: readonly ProjectMember[] = []): string {
+  return describeActor(actor, new Map(members.map((m) => [m.userId, m.email])));
+}
+
 function describeActor(actor: string, emails: Map<string, string>): string {
   if (actor === 'admin-token') return 'admin token';
   if (actor.startsWith('user:')) return emails.get(actor.slice(5)) ?? actor;

@@ -1,8 +1,9 @@
 import type { ProjectKeyCreated } from '@aiobs/api-types';
 import { type FormEvent, useState } from 'react';
 import { Empty, Panel } from '../../../components/states.js';
-import { useKeyMutations, useKeys } from '../api.js';
+import { useKeyMutations, useKeys, useMembers } from '../api.js';
 import {
+  actorName,
   EXPIRY_CHOICES,
   type ExpiryChoice,
   expiresAtFor,
@@ -25,6 +26,7 @@ const KIND_HINT = {
  */
 export function KeysTab({ project }: { project: string }) {
   const keys = useKeys(project);
+  const members = useMembers(project);
   const m = useKeyMutations(project);
   const [kind, setKind] = useState<'ingest' | 'read'>('ingest');
   const [name, setName] = useState('');
@@ -141,7 +143,7 @@ export function KeysTab({ project }: { project: string }) {
                         <td className={exp.tone === 'ok' ? undefined : `expiry-${exp.tone}`}>
                           {exp.label}
                         </td>
-                        <td>{k.createdBy || '—'}</td>
+                        <td>{k.createdBy ? actorName(k.createdBy, members.data?.members) : '—'}</td>
                         <td className="row-actions">
                           <button
                             type="button"

@@ -109,7 +109,11 @@ export function MembersTab({ project }: { project: string }) {
           </label>
           <label>
             Role
-            <select value={role} onChange={(e) => setRole(e.target.value as ProjectRole)}>
+            <select
+              aria-label="Role"
+              value={role}
+              onChange={(e) => setRole(e.target.value as ProjectRole)}
+            >
               {ROLES.map((r) => (
                 <option key={r.role} value={r.role}>
                   {r.role}: {r.hint}
