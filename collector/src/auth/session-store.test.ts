@@ -98,6 +98,26 @@ describe('SessionStore', () => {
     expect(await b.store.get(s4.id)).toBeDefined();
   });
 
+  it('a token sign-in ends with its token, within the cache TTL (or at once on invalidate)', async () => {
+    const live = new Set(['k-read']);
+    const shared = createMemorySessionBackend();
+    const keyLive = async (id: string) => live.has(id);
+    const a = harness({ keyLive }, shared);
+    const b = harness({ keyLive }, shared);
+    const byToken = await a.store.create({ kind: 'read', projectId: 'p', keyId: 'k-read' });
+    const byPassword = await a.store.create(alice);
+    expect(await b.store.get(byToken.id)).toBeDefined();
+    live.delete('k-read');
+    expect(await b.store.get(byToken.id)).toBeDefined();
+    b.clock.now += 10_000;
+    expect(await b.store.get(byToken.id)).toBeUndefined();
+    expect(await b.store.get(byPassword.id)).toBeDefined();
+    expect(await a.store.get(byToken.id)).toBeDefined();
+    a.store.invalidate();
+    expect(await a.store.get(byToken.id)).toBeUndefined();
+    expect(await a.store.get(byPassword.id)).toBeDefined();
+  });
+
   it('reads the backend at most once per cache TTL, and never for a malformed id', async () => {
     const h = harness({ cacheTtlMs: 10_000 });
     const { id } = await h.store.create(admin);

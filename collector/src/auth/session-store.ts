@@ -28,6 +28,12 @@ export interface SessionStoreOptions {
   maxCached?: number;
   /** Lookups in flight at once; more get 503 (a flood of made-up cookies bounds here). */
   maxLookups?: number;
+  /**
+   * Whether the key a session was signed in with (a token sign-in's `principal.keyId`) still
+   * works: checked with each read of the session, so revoking or expiring the token ends the
+   * sessions made from it within `cacheTtlMs` too.
+   */
+  keyLive?: (keyId: string) => Promise<boolean>;
   now?: () => number;
 }
 
@@ -55,6 +61,7 @@ export class SessionStore {
   private readonly cache: LruMap<string, Cached>;
   private readonly unknown: NegativeCache;
   private readonly pending = new Map<string, Promise<Session | undefined>>();
+  private readonly keyLive: ((keyId: string) => Promise<boolean>) | undefined;
   private generation = 0;
 
   constructor(
@@ -65,6 +72,7 @@ export class SessionStore {
     this.cacheTtl = options.cacheTtlMs ?? 10_000;
     this.maxLookups = options.maxLookups ?? 256;
     this.now = options.now ?? Date.now;
+    this.keyLive = options.keyLive;
     this.cache = new LruMap(options.maxCached ?? 10_000);
     this.unknown = new NegativeCache(
       { ttlMs: this.cacheTtl, maxSize: options.maxCached ?? 10_000 },
@@ -133,8 +141,17 @@ export class SessionStore {
   async revokeUser(userId: string): Promise<void> {
     await this.backend.revokeUser(userId);
     // Revocation is rare: dropping the whole local cache is simpler than indexing it by user.
+    this.invalidate();
+  }
+
+  /**
+   * Forgets the sessions cached here, so the next use reads them again (after a key that
+   * token sign-ins rest on was revoked in this process).
+   */
+  invalidate(): void {
     this.generation++;
     this.cache.clear();
+    this.unknown.clear();
   }
 
   /** Seconds a new session lasts (the cookie's Max-Age). */
@@ -152,11 +169,9 @@ export class SessionStore {
       );
     const at = this.now();
     const generation = this.generation;
-    p = this.backend
-      .find(key)
+    p = this.read(key)
       .then(
-        (record) => {
-          const session = record && !record.revoked ? toSession(record) : undefined;
+        (session) => {
           if (generation === this.generation) {
             if (session) this.cache.set(key, { session, at });
             else this.unknown.add(key, at);
@@ -170,6 +185,15 @@ export class SessionStore {
       .finally(() => this.pending.delete(key));
     this.pending.set(key, p);
     return p;
+  }
+
+  /** The live session stored under `key`: not revoked, and its sign-in key still working. */
+  private async read(key: string): Promise<Session | undefined> {
+    const record = await this.backend.find(key);
+    if (!record || record.revoked) return undefined;
+    const keyId = record.principal.keyId;
+    if (keyId !== undefined && this.keyLive && !(await this.keyLive(keyId))) return undefined;
+    return toSession(record);
   }
 }
 

@@ -287,6 +287,9 @@ describe('personal tokens', () => {
     expect(expiring.expiresAt).toBe(later);
     expect((await call('DELETE', `/api/v1/auth/tokens/${made.id}`, { as: a })).status).toBe(204);
     expect((await call('GET', '/api/v1/auth/me', { as: made.token })).status).toBe(401);
+    // The dashboard session signed in with the token ends with it; alice's own one does not.
+    expect((await call('GET', '/api/v1/auth/me', { as: byToken })).status).toBe(401);
+    expect((await call('GET', '/api/v1/auth/me', { as: a })).status).toBe(200);
   });
 });
 

@@ -85,6 +85,8 @@ export function authRoutes({
   access,
   sessions = new SessionStore(createSessionsRepo(engine), {
     ttlMs: parseSessionTtl(config.sessionTtl),
+    // A token sign-in lasts no longer than its token: revoked or expired, its sessions end.
+    keyLive: async (id) => (await createAuthRepo(engine).getKey(id)) !== undefined,
   }),
   limiter = new SignInLimiter({
     addressRate: config.authFailureRate,
@@ -241,8 +243,9 @@ export function authRoutes({
     if (key?.kind !== 'personal' || key.userId !== userId)
       throw new NotFoundError(`no token "${id}"`);
     await keys.revokeKeyById(id);
-    // Here at once; other collectors within their auth cache TTL (10 s).
+    // Here at once (the token, and sessions signed in with it); elsewhere within 10 s.
     authenticator.invalidate();
+    sessions.invalidate();
     return c.body(null, 204);
   });
 
