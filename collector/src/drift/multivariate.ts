@@ -39,25 +39,44 @@ export interface JointRow {
 /** One encoded column: a numeric feature, or one category of a categorical feature. */
 interface Column {
   feature: string;
-  /** Key of the feature's value in {@link Values}. */
-  key: string;
-  /** Numeric: the mean an absent value is imputed with. */
+  /** Numeric: the feature's index in {@link Decoded.num}, and the mean imputed when absent. */
+  num?: number;
   mean?: number;
-  /** Categorical: the category this column indicates (1 when the row has it, else 0). */
+  /** Categorical: the feature's index in {@link Decoded.cat}, and the category (1 or 0). */
+  cat?: number;
   category?: string;
 }
 
-type Values = Map<string, number | string>;
+/** One inference's values by feature index: NaN or undefined where absent. */
+interface Decoded {
+  num: Float64Array;
+  cat: Array<string | undefined>;
+}
 
-function valuesOf(r: JointRow): Values {
-  const m: Values = new Map();
-  for (let i = 0; i < r.features.length; i++) {
-    const numeric = Number(r.numeric[i]) === 1;
-    // A NaN or infinite value (the engine answers null) counts as absent.
-    if (numeric && !Number.isFinite(r.nums[i])) continue;
-    m.set(`${r.features[i]}\u0000${numeric ? 1 : 0}`, numeric ? r.nums[i]! : r.cats[i]!);
+/** Feature names by type, each given an index on first sight. */
+class FeatureIndex {
+  readonly num = new Map<string, number>();
+  readonly cat = new Map<string, number>();
+
+  add(r: JointRow): void {
+    for (let i = 0; i < r.features.length; i++) {
+      const m = Number(r.numeric[i]) === 1 ? this.num : this.cat;
+      if (!m.has(r.features[i]!)) m.set(r.features[i]!, m.size);
+    }
   }
-  return m;
+
+  decode(r: JointRow): Decoded {
+    const num = new Float64Array(this.num.size).fill(Number.NaN);
+    const cat = new Array<string | undefined>(this.cat.size);
+    for (let i = 0; i < r.features.length; i++) {
+      // A NaN or infinite value (the engine answers null) counts as absent.
+      if (Number(r.numeric[i]) === 1) {
+        const v = r.nums[i]!;
+        if (Number.isFinite(v)) num[this.num.get(r.features[i]!)!] = v;
+      } else cat[this.cat.get(r.features[i]!)!] = r.cats[i]!;
+    }
+    return { num, cat };
+  }
 }
 
 /**
@@ -68,40 +87,54 @@ function valuesOf(r: JointRow): Values {
  * zeros). One-hot rather than NannyML's frequency encoding: two equally frequent
  * categories would encode alike, and a reversed link between them would go unseen.
  */
-function columnsOf(fit: readonly Values[]): Column[] {
-  const seen = new Map<string, number>();
-  for (const r of fit) for (const k of r.keys()) seen.set(k, (seen.get(k) ?? 0) + 1);
-  const keys = [...seen.keys()].sort((a, b) => seen.get(b)! - seen.get(a)! || (a < b ? -1 : 1));
+function columnsOf(index: FeatureIndex, fit: readonly Decoded[]): Column[] {
+  const features: Array<{ name: string; num?: number; cat?: number; seen: number }> = [];
+  for (const [name, j] of index.num) {
+    let seen = 0;
+    for (const r of fit) if (!Number.isNaN(r.num[j]!)) seen++;
+    features.push({ name, num: j, seen });
+  }
+  for (const [name, j] of index.cat) {
+    let seen = 0;
+    for (const r of fit) if (r.cat[j] !== undefined) seen++;
+    features.push({ name, cat: j, seen });
+  }
+  features.sort((a, b) => b.seen - a.seen || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: Column[] = [];
-  for (const key of keys) {
-    const [feature, type] = key.split('\u0000') as [string, string];
-    if (type === '1') {
+  for (const f of features) {
+    if (f.seen === 0) continue;
+    if (f.num !== undefined) {
       let sum = 0;
-      for (const r of fit) sum += (r.get(key) as number | undefined) ?? 0;
-      out.push({ feature, key, mean: sum / seen.get(key)! });
+      for (const r of fit) if (!Number.isNaN(r.num[f.num]!)) sum += r.num[f.num]!;
+      out.push({ feature: f.name, num: f.num, mean: sum / f.seen });
     } else {
       const counts = new Map<string, number>();
       for (const r of fit) {
-        const v = r.get(key) as string | undefined;
+        const v = r.cat[f.cat!];
         if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
       }
       const top = [...counts.keys()]
         .sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : 1))
         .slice(0, MAX_CATEGORIES)
         .sort();
-      for (const category of top) out.push({ feature, key, category });
+      for (const category of top) out.push({ feature: f.name, cat: f.cat!, category });
     }
     if (out.length >= MAX_COLUMNS) break;
   }
   return out.slice(0, MAX_COLUMNS);
 }
 
-function encode(columns: readonly Column[], r: Values): number[] {
-  return columns.map((c) => {
-    const v = r.get(c.key);
-    if (c.category !== undefined) return v === c.category ? 1 : 0;
-    return v === undefined ? c.mean! : (v as number);
-  });
+function encode(columns: readonly Column[], r: Decoded): Float64Array {
+  const x = new Float64Array(columns.length);
+  for (let j = 0; j < columns.length; j++) {
+    const c = columns[j]!;
+    if (c.cat !== undefined) x[j] = r.cat[c.cat] === c.category ? 1 : 0;
+    else {
+      const v = r.num[c.num!]!;
+      x[j] = Number.isNaN(v) ? c.mean! : v;
+    }
+  }
+  return x;
 }
 
 function meanSd(xs: readonly number[]): { mean: number; sd: number } {
@@ -120,9 +153,11 @@ export function multivariateDrift(
   rows: readonly JointRow[],
   minSamples: number,
 ): MultivariateDrift {
-  const ref: Values[] = [];
-  const cur: Values[] = [];
-  for (const r of rows) (Number(r.side) === 0 ? ref : cur).push(valuesOf(r));
+  const index = new FeatureIndex();
+  for (const r of rows) index.add(r);
+  const ref: Decoded[] = [];
+  const cur: Decoded[] = [];
+  for (const r of rows) (Number(r.side) === 0 ? ref : cur).push(index.decode(r));
   const out: MultivariateDrift = {
     method: 'pca_reconstruction',
     score: null,
@@ -140,16 +175,17 @@ export function multivariateDrift(
   const fit = ref.filter((_, i) => i % 2 === 0);
   const held = ref.filter((_, i) => i % 2 === 1);
   // Columns that do not vary in the fit rows carry no structure (and cannot be standardized).
-  const all = columnsOf(fit);
+  const all = columnsOf(index, fit);
   const fitAll = fit.map((r) => encode(all, r));
-  const varies = all.map((_, j) => fitAll.some((x) => x[j] !== fitAll[0]![j]));
-  const columns = all.filter((_, j) => varies[j]);
+  const columns = all.filter((_, j) => fitAll.some((x) => x[j] !== fitAll[0]![j]));
   out.features = [...new Set(columns.map((c) => c.feature))];
   // One feature alone has no joint structure (its own test covers it); two one-hot columns
   // of one feature are only each other's complement.
   if (out.features.length < 2) return out;
-  const pick = (x: number[]) => x.filter((_, j) => varies[j]);
-  const model = fitPca(fitAll.map(pick), VARIANCE_SHARE);
+  const model = fitPca(
+    fit.map((r) => encode(columns, r)),
+    VARIANCE_SHARE,
+  );
   const heldErrors = reconstructionErrors(
     model,
     held.map((r) => encode(columns, r)),

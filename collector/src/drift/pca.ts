@@ -76,6 +76,8 @@ export interface PcaModel {
   sds: number[];
   /** The kept principal axes (unit vectors in standardized space), largest variance first. */
   components: number[][];
+  /** The other axes: a row's reconstruction error is its length along them. */
+  residual: number[][];
   /** Share of the standardized variance the kept components explain. */
   explained: number;
 }
@@ -85,7 +87,7 @@ export interface PcaModel {
  * standardizes each column, takes the covariance's eigenvectors and keeps the fewest whose
  * cumulative share of the variance exceeds `share` (scikit-learn's float `n_components`).
  */
-export function fitPca(rows: readonly (readonly number[])[], share: number): PcaModel {
+export function fitPca(rows: readonly ArrayLike<number>[], share: number): PcaModel {
   const n = rows.length;
   const d = rows[0]?.length ?? 0;
   const means = Array<number>(d).fill(0);
@@ -93,42 +95,54 @@ export function fitPca(rows: readonly (readonly number[])[], share: number): Pca
   for (const r of rows) for (let j = 0; j < d; j++) means[j]! += r[j]! / n;
   for (const r of rows) for (let j = 0; j < d; j++) sds[j]! += (r[j]! - means[j]!) ** 2 / n;
   for (let j = 0; j < d; j++) sds[j] = Math.sqrt(sds[j]!);
-  const cov = Array.from({ length: d }, () => Array<number>(d).fill(0));
-  const z = Array<number>(d);
+  // The lower triangle of the covariance, flat (the inner loop is the hot one).
+  const cov = new Float64Array(d * d);
+  const z = new Float64Array(d);
   for (const r of rows) {
     for (let j = 0; j < d; j++) z[j] = (r[j]! - means[j]!) / sds[j]!;
-    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) cov[i]![j]! += (z[i]! * z[j]!) / n;
+    for (let i = 0; i < d; i++) {
+      const zi = z[i]! / n;
+      const row = i * d;
+      for (let j = 0; j <= i; j++) cov[row + j]! += zi * z[j]!;
+    }
   }
-  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) cov[i]![j] = cov[j]![i]!;
-  const { values, vectors } = symmetricEigen(cov);
+  const matrix = Array.from({ length: d }, (_, i) =>
+    Array.from({ length: d }, (_, j) => (j <= i ? cov[i * d + j]! : cov[j * d + i]!)),
+  );
+  const { values, vectors } = symmetricEigen(matrix);
   const total = values.reduce((a, b) => a + Math.max(b, 0), 0);
   let k = 0;
   let cumulative = 0;
   while (k < d && cumulative <= share) cumulative += Math.max(values[k++]!, 0) / total;
-  return { means, sds, components: vectors.slice(0, k), explained: cumulative };
+  return {
+    means,
+    sds,
+    components: vectors.slice(0, k),
+    residual: vectors.slice(k),
+    explained: cumulative,
+  };
 }
 
 /**
  * Reconstruction error of each row: the Euclidean distance between the standardized row and
- * its projection onto the kept components (what the components cannot explain).
+ * its projection onto the kept components (what the components cannot explain). The
+ * eigenvectors are an orthonormal basis, so that is the row's length along the other axes.
  */
 export function reconstructionErrors(
   model: PcaModel,
-  rows: readonly (readonly number[])[],
+  rows: readonly ArrayLike<number>[],
 ): number[] {
   const d = model.means.length;
-  const z = Array<number>(d);
-  const back = Array<number>(d);
+  const z = new Float64Array(d);
+  const axes = model.residual.map((a) => Float64Array.from(a));
   return rows.map((r) => {
     for (let j = 0; j < d; j++) z[j] = (r[j]! - model.means[j]!) / model.sds[j]!;
-    back.fill(0);
-    for (const axis of model.components) {
+    let sq = 0;
+    for (const axis of axes) {
       let dot = 0;
       for (let j = 0; j < d; j++) dot += z[j]! * axis[j]!;
-      for (let j = 0; j < d; j++) back[j]! += dot * axis[j]!;
+      sq += dot * dot;
     }
-    let sq = 0;
-    for (let j = 0; j < d; j++) sq += (z[j]! - back[j]!) ** 2;
     return Math.sqrt(sq);
   });
 }
