@@ -210,6 +210,8 @@ async function snapshotB(): Promise<Record<string, unknown>> {
     '/api/v1/prices?project=B',
     '/api/v1/projects/B/keys',
     '/api/v1/projects/B/members',
+    '/api/v1/projects/B/audit',
+    '/api/v1/projects/B',
     '/api/v1/users',
   ])
     snap[path] = await api(path);

@@ -115,16 +115,56 @@ async function addMember(
   return user;
 }
 
-/** Calls the API as the instance admin; throws unless the answer is 2xx. */
-async function admin<T>(s: Seeder, method: string, path: string, body?: unknown): Promise<T> {
+/** Calls the API (as the instance admin unless `headers` say otherwise); throws unless 2xx. */
+async function admin<T>(
+  s: Seeder,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = { authorization: `Bearer ${s.adminToken}` },
+): Promise<T> {
   const res = await fetch(`${s.c.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'application/json' },
+    headers: { ...headers, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/**
+ * B's member through the API: the user (users API), the membership (members API), then a
+ * password sign-in and a personal token made in that session (tokens API).
+ */
+async function addMemberOfB(s: Seeder) {
+  const M = B_MARKERS;
+  const password = `walk password ${randomBytes(8).toString('hex')}`;
+  const user = await admin<{ id: string }>(s, 'POST', '/api/v1/users', {
+    email: M.memberEmail,
+    name: M.memberName,
+    password,
+  });
+  await admin(s, 'POST', '/api/v1/projects/B/members', { email: M.memberEmail, role: 'editor' });
+  const res = await fetch(`${s.c.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: M.memberEmail, password }),
+  });
+  const session = (await res.json()) as { csrfToken: string };
+  if (res.status !== 200) throw new Error(`B's member sign-in -> ${res.status}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .find((h) => h.startsWith('aiobs_session='))!
+    .split(';')[0]!;
+  const token = await admin<{ id: string; token: string }>(
+    s,
+    'POST',
+    '/api/v1/auth/tokens',
+    { name: `${M.key}-personal` },
+    { cookie, 'x-csrf-token': session.csrfToken },
+  );
+  return { user, token };
 }
 
 /** OTLP/JSON with B's ingest key; throws unless accepted. */
@@ -222,11 +262,12 @@ async function ingestTelemetry(
 }
 
 /**
- * Seeds projects A and B. B: telemetry through OTLP with its own ingest key, then an alert
- * rule (disabled, so the evaluator writes no state for it while the walk runs), a channel to
- * `receiverUrl`, a silence, a maintenance window, an uploaded drift baseline and a price,
- * all through the API as the admin token with `?project=B`; B's ingest and read keys and an
- * editor with a personal token. A: an owner with a personal token, and a read token.
+ * Seeds projects A and B through the API as the admin token. B: its ingest and read keys, an
+ * editor who signed in and made a personal token, telemetry through OTLP with B's ingest key,
+ * then (with `?project=B`) an alert rule (disabled, so the evaluator writes no state for it
+ * while the walk runs), a channel to `receiverUrl`, a silence, a maintenance window, an
+ * uploaded drift baseline and a price. A: an owner with a personal token and a read token,
+ * stored through the repositories as the keys API would.
  */
 export async function seedTenants(
   c: RunningCollector,
@@ -235,14 +276,16 @@ export async function seedTenants(
 ): Promise<{ a: TenantA; b: TenantB }> {
   const s: Seeder = { c, adminToken };
   const M = B_MARKERS;
-  const auth = createAuthRepo(c.engine);
-  await auth.insertProject('A', 'Project A');
-  await auth.insertProject('B', M.project);
-
-  const bIngest = await addKey(c, 'ingest', 'B', `${M.key}-ingest`);
-  const bRead = await addKey(c, 'read', 'B', `${M.key}-read`);
-  const bMember = await addMember(c, 'B', M.memberEmail, M.memberName, 'editor');
-  const bToken = await addKey(c, 'personal', 'default', `${M.key}-personal`, bMember.id);
+  await admin(s, 'POST', '/api/v1/projects', { id: 'A', name: 'Project A' });
+  await admin(s, 'POST', '/api/v1/projects', { id: 'B', name: M.project });
+  const newKey = (kind: 'ingest' | 'read') =>
+    admin<{ id: string; key: string }>(s, 'POST', '/api/v1/projects/B/keys', {
+      kind,
+      name: `${M.key}-${kind}`,
+    });
+  const bIngest = await newKey('ingest');
+  const bRead = await newKey('read');
+  const { user: bMember, token: bToken } = await addMemberOfB(s);
 
   const traceId = randomBytes(16).toString('hex');
   const spanIds = [randomBytes(8).toString('hex'), randomBytes(8).toString('hex')];
@@ -320,8 +363,8 @@ export async function seedTenants(
       keyPrefix(bRead.key),
       bMember.id,
       bToken.id,
-      bToken.key,
-      keyPrefix(bToken.key),
+      bToken.token,
+      keyPrefix(bToken.token),
     ],
   };
   const a: TenantA = {
