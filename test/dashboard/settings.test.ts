@@ -117,6 +117,21 @@ describe('Settings page', () => {
     expect(await page.content()).not.toContain(key);
     expect(await row.textContent()).toContain(`${prefix}…`);
 
+    // Rotate: a new key (shown once) and the old one keeps working for the overlap.
+    await page.getByRole('button', { name: `Rotate ci pipeline (${prefix})` }).click();
+    await poll(async () => (await value.count()) && value.inputValue()).toMatch(/^aiobs_ik_/);
+    const rotated = await value.inputValue();
+    expect(rotated).not.toBe(key);
+    const newRow = page.getByTestId('keys-table').locator(`tr[data-key="${rotated.slice(0, 12)}"]`);
+    await poll(() => newRow.textContent()).toContain('ci pipeline');
+    await poll(() => row.textContent()).toContain('(in 24 h)');
+    expect(await ingestStatus(key)).toBe(200);
+    expect(await ingestStatus(rotated)).toBe(200);
+    await page
+      .getByRole('button', { name: `Revoke ci pipeline (${rotated.slice(0, 12)})` })
+      .click();
+    await poll(() => newRow.count()).toBe(0);
+
     await page.getByRole('button', { name: `Revoke ci pipeline (${prefix})` }).click();
     await poll(() => row.count()).toBe(0);
     const listed = await c.api<{ keys: Array<{ prefix: string }> }>(
@@ -156,6 +171,20 @@ describe('Settings page', () => {
         [MEMBER.email, 'editor'],
       ].sort(),
     );
+    // Every page asks for the project in the URL, and the nav keeps it.
+    const models = page.waitForRequest(/\/api\/v1\/models\?.*project=shop/);
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Models' })
+      .click();
+    await models;
+    expect(new URL(page.url()).searchParams.get('project')).toBe('shop');
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Settings' })
+      .click();
+    await page.waitForURL(/\/settings\?.*project=shop/);
+    await page.goto(`${c.url}/settings?project=shop&tab=members`);
     // The audit log of the project names what happened.
     await page.getByRole('link', { name: 'Audit log' }).click();
     await poll(() => page.getByTestId('audit-table').textContent()).toContain(
