@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type ClickHouseClient, ClickHouseError, createClient } from '@clickhouse/client';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -107,6 +107,47 @@ beforeAll(async () => {
     })),
     clickhouse_settings: { date_time_input_format: 'best_effort' },
   });
+  // Inference rows and GPU minutes for the dashboards of deploy/grafana (the views roll them up).
+  await engine.client.insert({
+    table: 'aiobs_inferences',
+    format: 'JSONEachRow',
+    values: [
+      ['p1', 'p1-model', 120],
+      ['p1', 'p1-model', 80],
+      ['p2', 'p2-model', 50],
+    ].map(([project, model, ms], i) => ({
+      project_id: project,
+      time: new Date(NOW - 120_000 + i).toISOString().replace('T', ' ').replace('Z', ''),
+      model,
+      provider: 'acme',
+      operation: 'chat',
+      version: 'v1',
+      duration_ms: ms,
+      ttft_ms: 20,
+      input_tokens: 100,
+      output_tokens: 10,
+    })),
+  });
+  await engine.client.insert({
+    table: 'aiobs_host_metrics_1m',
+    format: 'JSONEachRow',
+    values: ['p1', 'p2'].map((project) => ({
+      project_id: project,
+      host: `${project}-host`,
+      gpu: 'GPU-1',
+      metric: 'hw.gpu.utilization',
+      detail: '{"hw.gpu.task":"general"}',
+      ts: new Date(Math.floor(NOW / 60_000) * 60_000 - 60_000)
+        .toISOString()
+        .slice(0, 19)
+        .replace('T', ' '),
+      gpu_name: 'H100',
+      value_sum: 0.5,
+      value_count: 1,
+      value_min: 0.5,
+      value_max: 0.5,
+    })),
+  });
   const authenticator = new Authenticator(keys);
   const access = new AccessCache({
     users: { findById: async () => undefined },
@@ -152,7 +193,12 @@ describe('@clickhouse/client against /clickhouse', () => {
       query: `SELECT SpanName, SpanAttributes['http.route'] AS route FROM otel_traces
               WHERE ServiceName = {svc:String} AND Duration >= {d:UInt64}
                 AND SpanAttributes['http.route'] = {route:String} AND SpanName IN {names:Array(String)}`,
-      query_params: { svc: 'p1-svc', d: 1_000_000, route: "/r'3", names: ['chat llm', 'x'] },
+      query_params: {
+        svc: 'p1-svc',
+        d: 1_000_000,
+        route: "/r'3",
+        names: ['chat llm', "it's a \\ back"],
+      },
       format: 'JSON',
     });
     const out = await rs.json<{ SpanName: string; route: string }>();
@@ -262,4 +308,62 @@ describe(`SQL of the Grafana ClickHouse plugin (grafana/clickhouse-datasource@${
       const out = (await res.json()) as { data: Record<string, unknown>[] };
       q.check(out.data);
     });
+});
+
+describe('deploy/grafana dashboards through /clickhouse', () => {
+  const dir = resolve(import.meta.dirname, '..', '..', '..', 'deploy', 'grafana', 'dashboards');
+  const fromSec = Math.floor(NOW / 1000) - 6 * 3600;
+  const toSec = Math.floor(NOW / 1000) + 60;
+  /** The plugin's macros (pkg/macros/macros.go) and Grafana's variables, as sent for p1. */
+  const expand = (sql: string) =>
+    sql
+      .replace(
+        /\$__timeFilter\(([^)]+)\)/g,
+        `$1 >= toDateTime(${fromSec}) AND $1 <= toDateTime(${toSec})`,
+      )
+      .replace(
+        /\$__timeInterval\(([^)]+)\)/g,
+        'toStartOfInterval(toDateTime($1), INTERVAL 60 second)',
+      )
+      .replaceAll('$__interval_s', '60')
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax
+      .replaceAll('${project}', 'p1');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  const sqlOf = (f: string) => {
+    const d = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+      panels: { title: string; targets: { rawSql: string }[] }[];
+      templating: { list: { name: string; query?: { rawSql?: string } }[] };
+    };
+    return [
+      ...d.templating.list
+        .filter((v) => v.query?.rawSql)
+        .map((v) => ({ name: `variable ${v.name}`, sql: v.query!.rawSql! })),
+      ...d.panels.flatMap((p) => p.targets.map((t) => ({ name: p.title, sql: t.rawSql }))),
+    ];
+  };
+
+  test('the four dashboards are there', () => {
+    expect(files.sort()).toEqual([
+      'cost.json',
+      'gpus.json',
+      'inference-latency.json',
+      'tokens.json',
+    ]);
+  });
+
+  for (const f of files)
+    for (const { name, sql } of sqlOf(f))
+      test(`${f}: ${name} runs and shows project p1 only`, async () => {
+        const res = await asGrafana(expand(sql), READ_P1, 'JSONEachRow');
+        const text = await res.text();
+        expect(res.status, text).toBe(200);
+        expect(text).not.toContain('p2');
+        // Every panel over seeded data has rows; every label they carry is p1's.
+        if (/aiobs_inference|hw\.gpu\.utilization/.test(sql)) expect(text.trim()).not.toBe('');
+        for (const line of text.split('\n').filter(Boolean)) {
+          const row = JSON.parse(line) as Record<string, unknown>;
+          for (const k of ['model', 'project_id', 'gpu_label', 'series'])
+            if (k in row) expect(String(row[k])).toContain('p1');
+        }
+      });
 });

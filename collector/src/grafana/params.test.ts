@@ -1,5 +1,6 @@
+import { TupleParam } from '@clickhouse/client';
 import { describe, expect, test } from 'vitest';
-import { bindParams, placeholderTypes, unescapeTsv } from './params.js';
+import { bindParams, parseLiteral, placeholderTypes, unescapeTsv } from './params.js';
 
 describe('param_* values', () => {
   test('placeholder types, nested parentheses included', () => {
@@ -27,7 +28,7 @@ describe('param_* values', () => {
         f: 'x\\ty',
         l: '\\N',
         n: '18446744073709551615',
-        a: "['x','y']",
+        a: "['x','y\\'z']",
         ns: '\\N',
         extra: 'kept',
       }),
@@ -36,9 +37,33 @@ describe('param_* values', () => {
       f: 'x\ty',
       l: null,
       n: '18446744073709551615',
-      a: "['x','y']",
+      a: ['x', "y'z"],
       ns: 'N',
       extra: 'kept',
     });
+  });
+
+  test('composite literals as JS values the client writes back', () => {
+    expect(parseLiteral("['a', 'b\\'c', 'd''e', '\\\\']")).toEqual(['a', "b'c", "d'e", '\\']);
+    expect(parseLiteral('[1, -2, 18446744073709551615, 1.5, NULL, true]')).toEqual([
+      1,
+      -2,
+      18446744073709551615n,
+      1.5,
+      null,
+      true,
+    ]);
+    const tuple = parseLiteral("(1, 'x', [2])");
+    expect(tuple).toBeInstanceOf(TupleParam);
+    expect((tuple as TupleParam).values).toEqual([1, 'x', [2]]);
+    expect(parseLiteral("{'k': 1, 'l': [2]}")).toEqual(
+      new Map<unknown, unknown>([
+        ['k', 1],
+        ['l', [2]],
+      ]),
+    );
+    expect(parseLiteral('[]')).toEqual([]);
+    for (const bad of ["['a'", '[1,]x', "['a' 'b']", '[', "'open"])
+      expect(parseLiteral(bad), bad).toBeUndefined();
   });
 });
