@@ -286,6 +286,81 @@ describe('keys', () => {
     expect(await ingest(c2, fresh)).toBe(200);
   });
 
+  test('an ingest key writes only into its own project, whatever the telemetry claims; read and personal tokens cannot ingest', async () => {
+    for (const id of ['ingest-a', 'ingest-b'])
+      expect(
+        (
+          await call(c1, 'POST', '/api/v1/projects', {
+            token: c1.adminToken,
+            body: { id, name: id },
+          })
+        ).status,
+      ).toBe(201);
+    const keyOf = async (project: string, kind: 'ingest' | 'read') =>
+      (
+        await call(c1, 'POST', `/api/v1/projects/${project}/keys`, {
+          token: c1.adminToken,
+          body: { kind, name: `${kind} of ${project}` },
+        })
+      ).body.key as string;
+    const ingestA = await keyOf('ingest-a', 'ingest');
+    const readA = await keyOf('ingest-a', 'read');
+    const ns = String(BigInt(Date.now()) * 1_000_000n);
+    // The resource names project B in every way a client might try: none of them counts.
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: {
+            attributes: [
+              { key: 'service.name', value: { stringValue: 'ingest-isolation' } },
+              { key: 'aiobs.project', value: { stringValue: 'ingest-b' } },
+              { key: 'project', value: { stringValue: 'ingest-b' } },
+            ],
+          },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: 'abcdefabcdefabcdefabcdefabcdef01',
+                  spanId: 'abcdefabcdef0001',
+                  name: 'isolation',
+                  kind: 2,
+                  startTimeUnixNano: ns,
+                  endTimeUnixNano: ns,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const send = (key: string, query = '') =>
+      fetch(`${c1.url}/v1/traces${query}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body,
+      }).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      });
+    expect(await send(ingestA, '?project=ingest-b')).toBe(200);
+    expect(await send(readA)).toBe(403);
+    const count = async (project: string) =>
+      Number(
+        (
+          await call(c1, 'POST', '/api/v1/query', {
+            token: c1.adminToken,
+            body: {
+              sql: "SELECT count() AS n FROM otel_traces WHERE ServiceName = 'ingest-isolation' AND ProjectId = {project:String}",
+              project,
+            },
+          })
+        ).body.rows[0].n,
+      );
+    expect(await count('ingest-a')).toBe(1);
+    expect(await count('ingest-b')).toBe(0);
+  });
+
   test('a revoked read token stops on both collectors within 10 s of the DELETE', async () => {
     const created = await call(c1, 'POST', '/api/v1/projects/default/keys', {
       token: c1.adminToken,
