@@ -53,7 +53,7 @@ createInterface({ input: collector.stdout }).on('line', (line) => {
   if (msg?.msg !== 'listening' || agent) return;
   const url = `http://127.0.0.1:${msg.port}`;
   process.stderr.write(
-    `\naiobs is running\n  dashboard      ${url}/  (sign in with adminToken from the credentials file)\n` +
+    `\naiobs is running\n  dashboard      ${url}/  (sign in as adminUser with adminPassword from the credentials file)\n` +
       `  credentials    ${join(dataDir, 'credentials.json')}\n` +
       `  OTLP/HTTP      ${url}  (OTEL_EXPORTER_OTLP_ENDPOINT; header Authorization=Bearer <apiKey>)\n` +
       (msg.grpcPort ? `  OTLP/gRPC      http://127.0.0.1:${msg.grpcPort}\n` : '') +
