@@ -91,12 +91,18 @@ describe('KEDA ScaledObject example', () => {
     }
   });
 
-  test('each trigger reads a number from the collector, as KEDA would', async () => {
+  test('each trigger reads a number from the collector with a read-only token, as KEDA would', async () => {
+    // KEDA's secret holds a read-only token of the project (issue 11), not the admin token.
+    const created = await collector.api<{ key: string }>('/api/v1/projects/default/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'read', name: 'keda' }),
+    });
     const values: Record<string, unknown> = {};
     for (const t of triggers) {
       const url = new URL(t.metadata.url!);
       const res = await fetch(`${collector.url}${url.pathname}${url.search}`, {
-        headers: { authorization: `Bearer ${collector.adminToken}` },
+        headers: { authorization: `Bearer ${created.key}` },
       });
       expect(res.status).toBe(200);
       const body = (await res.json()) as Record<string, unknown>;
