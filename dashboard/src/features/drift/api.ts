@@ -44,15 +44,23 @@ export function useDrift(
   );
 }
 
+/** A drift series with the instant it was asked for (the "now" of a range ending now). */
+export type TimedDriftSeries = DriftSeriesResponse & { requestedAtMs: number };
+
 /** PSI per window of every feature (or one) against `baseline`. */
 export function useDriftSeries(model: string, baseline: string | undefined) {
   return useRangeQuery(
     ['drift-series', model, baseline],
-    (r: ResolvedRange, signal) =>
-      api<DriftSeriesResponse>(
+    async (r: ResolvedRange, signal): Promise<TimedDriftSeries> => {
+      // Computing windows can take seconds: the request's own time, not the answer's, says
+      // which window was still filling.
+      const requestedAtMs = Date.now();
+      const res = await api<DriftSeriesResponse>(
         `/drift/series${toQuery({ model, baseline, from: r.from, to: r.to, measure: 'psi' })}`,
         { signal },
-      ),
+      );
+      return { ...res, requestedAtMs };
+    },
     Boolean(baseline),
   );
 }

@@ -192,7 +192,6 @@ export function DriftPage({
           ) : (
             <ScoreChart
               data={series.data}
-              fetchedAtMs={series.dataUpdatedAt}
               fromMs={range.fromMs}
               toMs={range.toMs}
               onZoom={(a, b) =>

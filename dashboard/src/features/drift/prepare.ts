@@ -110,14 +110,15 @@ export interface PartialWindow {
 /**
  * The series without the windows still filling, and the window left out. A window is partial
  * when it is shorter than the step (the range's end cut it) or ends less than `settleMs` before
- * `fetchedAtMs` (a range ending now: spans are still arriving). Its few values make PSI spike
+ * `requestedAtMs`, the instant the series was asked for (a range ending now: spans are still
+ * arriving). Its few values make PSI spike
  * (shares floored at 1e-4 blow up the log ratio), which drew a cliff at the chart's right edge
  * and squashed the real windows; the page says what it left out instead of drawing it.
  * Stored results are closed windows, so they keep every point.
  */
 export function completeWindows(
   res: DriftSeriesResponse,
-  fetchedAtMs: number,
+  requestedAtMs: number,
   settleMs = 10_000,
 ): { res: DriftSeriesResponse; partial?: PartialWindow } {
   let partial: PartialWindow | undefined;
@@ -126,7 +127,7 @@ export function completeWindows(
     points: s.points.filter((p) => {
       const fromMs = Date.parse(p.from);
       const toMs = Date.parse(p.to);
-      const open = toMs - fromMs < res.stepMs || toMs > fetchedAtMs - settleMs;
+      const open = toMs - fromMs < res.stepMs || toMs > requestedAtMs - settleMs;
       if (open) {
         const count = Math.max(partial?.currentCount ?? 0, p.currentCount);
         partial = { fromMs, toMs, currentCount: count };

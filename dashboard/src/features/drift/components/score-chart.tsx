@@ -1,7 +1,7 @@
-import type { DriftSeriesResponse } from '@aiobs/api-types';
 import { TimeSeriesChart } from '../../../components/charts/time-series-chart.js';
 import { Empty } from '../../../components/states.js';
 import { formatRange } from '../../../lib/time-range.js';
+import type { TimedDriftSeries } from '../api.js';
 import { completeWindows, seriesRows } from '../prepare.js';
 
 /**
@@ -11,19 +11,17 @@ import { completeWindows, seriesRows } from '../prepare.js';
  */
 export function ScoreChart({
   data,
-  fetchedAtMs,
   fromMs,
   toMs,
   onZoom,
 }: {
-  data: DriftSeriesResponse;
-  /** When the series was fetched: a window ending just before then is still filling. */
-  fetchedAtMs: number;
+  /** The series and when it was asked for: a window ending just before then is still filling. */
+  data: TimedDriftSeries;
   fromMs: number;
   toMs: number;
   onZoom: (fromMs: number, toMs: number) => void;
 }) {
-  const { res, partial } = completeWindows(data, fetchedAtMs);
+  const { res, partial } = completeWindows(data, data.requestedAtMs);
   const { rows, lines } = seriesRows(res);
   const note = partial && (
     <p className="muted" data-testid="partial-window">
