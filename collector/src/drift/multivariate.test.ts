@@ -65,6 +65,33 @@ describe('multivariate drift by PCA reconstruction error', () => {
     }
   });
 
+  test('false alarms under no drift stay rare (300 simulated pairs of samples)', () => {
+    // Five features with a joint structure (two correlated pairs and a category tied to one
+    // of them), reference and current drawn alike: the 3-standard-error threshold allows
+    // about 0.1% false alarms; 2% is far beyond noise.
+    const sample = (h: () => number, side: 0 | 1, n: number): JointRow[] =>
+      Array.from({ length: n }, () => {
+        const a = h();
+        const b = h();
+        const plan = a + 0.5 * h() > 0.3 ? 'pro' : 'free';
+        return {
+          side,
+          features: ['a', 'a2', 'b', 'b2', 'plan'],
+          numeric: [1, 1, 1, 1, 0],
+          nums: [a, 0.8 * a + 0.6 * h(), b, -0.5 * b + 0.87 * h(), 0],
+          cats: ['', '', '', '', plan],
+        };
+      });
+    const r = rng(99);
+    const h = () => gauss(r);
+    let alarms = 0;
+    for (let i = 0; i < 300; i++) {
+      const m = multivariateDrift([...sample(h, 0, 600), ...sample(h, 1, 300)], 100);
+      if (m.drifted) alarms++;
+    }
+    expect(alarms).toBeLessThanOrEqual(6);
+  });
+
   test('a categorical feature whose link to a numeric one reverses is drift', () => {
     const make = (side: 0 | 1, n: number) => {
       const xs = Array.from({ length: n }, () => [g()]);
