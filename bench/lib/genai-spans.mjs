@@ -42,9 +42,16 @@ function hrTime(ms) {
 
 /**
  * One ExportTraceServiceRequest of `n` spans: a root SERVER span per trace with CLIENT
- * model calls under it, GenAI semantic-convention attributes and aiobs extensions.
+ * model calls under it, GenAI semantic-convention attributes and aiobs extensions; span i
+ * starts at `baseMs + i * stepMs`.
  */
-export function encodeRequest(n, baseMs = Date.now(), seed = 0, featureEvery = FEATURE_EVERY) {
+export function encodeRequest(
+  n,
+  baseMs = Date.now(),
+  seed = 0,
+  featureEvery = FEATURE_EVERY,
+  stepMs = 0.37,
+) {
   let inference = seed;
   const service = SERVICES[seed % SERVICES.length];
   const resource = resourceFromAttributes({
@@ -67,7 +74,7 @@ export function encodeRequest(n, baseMs = Date.now(), seed = 0, featureEvery = F
       rootId = randomBytes(8).toString('hex');
     }
     const spanId = isRoot ? rootId : randomBytes(8).toString('hex');
-    const start = baseMs + i * 0.37;
+    const start = baseMs + i * stepMs;
     const durMs = isRoot ? 900 + (i % 400) : 40 + ((i * 7919) % 800);
     const model = MODELS[(i + seed) % MODELS.length];
     const attributes = isRoot

@@ -1,0 +1,134 @@
+// Headless Chromium for the dashboard benchmark: signed-in contexts, the time from navigation
+// start until an element first exists (a MutationObserver installed before the page's own
+// scripts, so the figure does not depend on how often the benchmark polls), the scripts a
+// load fetched, and the page's API requests from the Resource Timing entries.
+import { existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+/** Debian's Chromium, as the browser tests use it (test/dashboard/browser.ts). */
+export const CHROMIUM = process.env.AIOBS_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Whether the Chromium binary is there. */
+export const haveChromium = () => existsSync(CHROMIUM);
+
+/** A headless Chromium with the browser tests' flags. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Runs in every document before its scripts: records in `window.__aiobsMarks[selector]`
+ * the `performance.now()` (ms since navigation start) at which `selector` first matched.
+ */
+function installMarks(selectors) {
+  const marks = {};
+  window.__aiobsMarks = marks;
+  const check = () => {
+    for (const s of selectors)
+      if (marks[s] === undefined && document.querySelector(s)) marks[s] = performance.now();
+  };
+  new MutationObserver(check).observe(document, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+  });
+}
+
+/**
+ * A new browser context (empty HTTP cache, no cookies) signed in through
+ * `POST /api/v1/auth/login {"token"}`: the session cookie lands in the context's jar.
+ */
+export async function signedInContext(browser, url, token, selectors) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  await context.addInitScript(installMarks, selectors);
+  const res = await context.request.post(`${url}/api/v1/auth/login`, { data: { token } });
+  if (!res.ok()) throw new Error(`sign-in: ${res.status()} ${await res.text()}`);
+  return context;
+}
+
+/**
+ * Navigates `page` to `url` and waits until `selector` exists. Resolves with `ms` (from
+ * navigation start; null on timeout) and the scripts the load fetched (`scripts`: path,
+ * bytes as served, gzipped bytes at level 9).
+ */
+export async function timeLoad(page, url, selector, timeoutMs = 60_000) {
+  const scripts = [];
+  const bodies = [];
+  const onResponse = (r) => {
+    if (r.request().resourceType() !== 'script') return;
+    const path = new URL(r.url()).pathname;
+    bodies.push(
+      r
+        .body()
+        .then((b) => scripts.push({ path, bytes: b.length, gz: gzipSync(b, { level: 9 }).length }))
+        .catch(() => scripts.push({ path, bytes: NaN, gz: NaN })),
+    );
+  };
+  page.on('response', onResponse);
+  try {
+    await page.goto(url, { waitUntil: 'commit' });
+    const ms = await page
+      .waitForFunction((s) => window.__aiobsMarks?.[s], selector, {
+        timeout: timeoutMs,
+        polling: 50,
+      })
+      .then((h) => h.jsonValue())
+      .catch(() => null);
+    await Promise.all(bodies);
+    return { ms, scripts };
+  } finally {
+    page.off('response', onResponse);
+  }
+}
+
+/**
+ * The page's `/api/v1` requests (sign-in and session checks left out) once the network is
+ * quiet: path, start and end in ms from navigation start, ordered by start.
+ */
+export async function apiRequests(page) {
+  await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => {});
+  const entries = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((e) => ({
+      name: e.name,
+      start: e.startTime,
+      end: e.responseEnd,
+    })),
+  );
+  return entries
+    .map((e) => ({ ...e, path: new URL(e.name).pathname }))
+    .filter((e) => e.path.startsWith('/api/v1/') && !e.path.startsWith('/api/v1/auth/'))
+    .sort((a, b) => a.start - b.start)
+    .map(({ path, start, end }) => ({ path, start, end }));
+}
+
+/**
+ * Whether the calls started in parallel: the first batch is every call that started before
+ * the first one answered. Resolves with its size, the spread of its starts, and the first
+ * call's duration (parallel: spread well under the duration, batch = all the calls).
+ */
+export function parallelism(calls) {
+  if (calls.length === 0) return { calls: 0, batch: 0, spreadMs: 0, firstMs: 0 };
+  const first = calls[0];
+  const batch = calls.filter((c) => c.start < first.end);
+  return {
+    calls: calls.length,
+    batch: batch.length,
+    spreadMs: batch.at(-1).start - first.start,
+    firstMs: first.end - first.start,
+    firstStartMs: first.start,
+  };
+}
