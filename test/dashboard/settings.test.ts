@@ -184,6 +184,10 @@ describe('Settings page', () => {
       .getByRole('link', { name: 'Settings' })
       .click();
     await page.waitForURL(/\/settings\?.*project=shop/);
+    // The switcher goes back to the default project (which the URL then leaves out).
+    await page.getByRole('combobox', { name: 'Project' }).selectOption('default');
+    await poll(() => page.getByTestId('settings-project').textContent()).toBe('default');
+    expect(new URL(page.url()).searchParams.has('project')).toBe(false);
     await page.goto(`${c.url}/settings?project=shop&tab=members`);
     // The audit log of the project names what happened.
     await page.getByRole('link', { name: 'Audit log' }).click();

@@ -22,8 +22,7 @@ export function ProjectSwitcher({ project }: { project: string }) {
   if (projects.length === 0 || (projects.length === 1 && projects[0]!.id === project)) return null;
   const known = projects.some((p) => p.id === project);
   return (
-    <label className="project-switcher">
-      <span className="sr-only">Project</span>
+    <div className="project-switcher">
       <select
         aria-label="Project"
         value={project}
@@ -35,7 +34,7 @@ export function ProjectSwitcher({ project }: { project: string }) {
               ...prev,
               project: id === 'default' ? undefined : id,
             }),
-          } as never);
+          });
         }}
       >
         {!known && <option value={project}>{project}</option>}
@@ -45,6 +44,6 @@ export function ProjectSwitcher({ project }: { project: string }) {
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
