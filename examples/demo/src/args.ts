@@ -19,8 +19,9 @@ export const USAGE = `usage: npm run demo [-- options]
   --backfill-hours <h>  hours of history to back-fill on first run (default 6)
   --backfill            back-fill even if this data dir was back-filled before
   --no-backfill         skip the back-fill
-environment: OTEL_EXPORTER_OTLP_ENDPOINT (default http://127.0.0.1:4318), AIOBS_API_KEY or
-<AIOBS_DATA_DIR or ./.aiobs-data>/credentials.json for the ingest key`;
+environment: OTEL_EXPORTER_OTLP_ENDPOINT (default http://127.0.0.1:4318), AIOBS_API_KEY and
+AIOBS_ADMIN_TOKEN, else <AIOBS_DATA_DIR or ./.aiobs-data>/credentials.json, for the ingest key and
+the admin token (which creates the demo's drift baseline and alert rules)`;
 
 /** Parses `90s`, `10m`, `1h30m`, `500ms` or a bare number of seconds into milliseconds. */
 export function parseDuration(text: string): number {

@@ -15,6 +15,7 @@ import {
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { GpuSim } from './gpu-sim.js';
 import { Hist } from './hist.js';
 import { simulateRequest } from './history.js';
 import { exponential, logNormal } from './rng.js';
@@ -32,6 +33,8 @@ export interface BackfillOptions {
   /** Resource attributes of the service ('aiobs-demo') and of its caller ('aiobs-demo-web'). */
   serviceResource: Attributes;
   webResource: Attributes;
+  /** The simulated GPU fleet, sampled once a minute under the minute's request rate. */
+  gpus?: GpuSim;
   onProgress?: (fraction: number) => void;
 }
 
@@ -62,8 +65,9 @@ function send<T>(
 
 /**
  * Back-fills `hours` of history ending at `endMs`: spans of both demo services, feedback logs
- * and cumulative GenAI histograms and queue-depth gauges (one point per minute), all with past
- * timestamps, so the dashboard has charts on first start. Traffic follows a daily curve.
+ * and cumulative GenAI histograms and queue-depth gauges (one point per minute), and with `gpus`
+ * the simulated GPU nodes' metrics (one sample per minute, under that minute's requests), all
+ * with past timestamps, so the dashboard has charts on first start. Traffic follows a daily curve.
  * Uses its own OpenTelemetry providers and OTLP exporters (the SDK timestamps with "now").
  */
 export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
@@ -208,6 +212,11 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
       },
     ].filter((m) => m.dataPoints.length > 0);
     const n = metrics.reduce((a, m) => a + m.dataPoints.length, 0);
+    if (o.gpus) {
+      const g = await o.gpus.flush();
+      result.metricPoints += g.points;
+      result.failedExports += g.failedExports;
+    }
     if (n === 0) return;
     const ok = await send(metricExporter, {
       resource: serviceResource as Resource,
@@ -254,12 +263,16 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
   let t = startMs;
   let nextMinute = startMs + 60_000;
   let nextFlush = startMs + 3_600_000;
+  let minuteRequests = 0;
   while (t < o.endMs) {
     simulateRequest(t, { webTracer, serviceTracer, logger, recordInference });
     result.requests++;
+    minuteRequests++;
     t += exponential(1000 / Math.max(0.05, rateAt(t)));
     while (t >= nextMinute && nextMinute <= o.endMs) {
       snapshotMinute(nextMinute, rateAt(nextMinute));
+      o.gpus?.sample(nextMinute, minuteRequests / 60);
+      minuteRequests = 0;
       nextMinute += 60_000;
     }
     if (collectedSpans.length >= 5000) await flushSpansAndLogs();

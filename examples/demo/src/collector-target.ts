@@ -7,7 +7,10 @@ export interface CollectorTarget {
   endpoint: string;
   /** Ingest key, if one was found. */
   apiKey: string | undefined;
-  /** Admin token, if credentials.json has one (used only to print links). */
+  /**
+   * Admin token from `AIOBS_ADMIN_TOKEN` or credentials.json, if either has one: the demo uses
+   * it to create its drift baseline and alert rules.
+   */
   adminToken: string | undefined;
   /** Where the key came from, for the start-up line. */
   keySource: 'AIOBS_API_KEY' | 'credentials.json' | 'none';
@@ -38,6 +41,7 @@ export function findCollector(env: NodeJS.ProcessEnv, cwd: string): CollectorTar
       // unreadable credentials: fall through to "no key", which the start-up line reports
     }
   }
+  if (env.AIOBS_ADMIN_TOKEN) adminToken = env.AIOBS_ADMIN_TOKEN;
   if (env.AIOBS_API_KEY) {
     return { endpoint, apiKey: env.AIOBS_API_KEY, adminToken, keySource: 'AIOBS_API_KEY', dataDir };
   }

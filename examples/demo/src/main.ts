@@ -7,12 +7,15 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { HelpRequested, parseArgs } from './args.js';
 import { backfill } from './backfill.js';
-import { markBackfilled, needsBackfill, readMarker } from './backfill-marker.js';
+import { backfilledRange, markBackfilled, needsBackfill, readMarker } from './backfill-marker.js';
 import { collectorIsUp, findCollector } from './collector-target.js';
+import { DEMO_FLEET, DEMO_SERVICE_HOST } from './gpu-fleet.js';
+import { createGpuSim, startLiveGpus } from './gpu-sim.js';
 import { startLoad } from './load.js';
 import { startModelServer } from './model-server.js';
 import { formatProgress } from './progress.js';
 import { startInferenceService } from './service.js';
+import { createAdminApi, ensureDemoBaseline, ensureDemoRules } from './setup.js';
 
 const DEMO_VERSION = '1.4.2';
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -55,10 +58,39 @@ async function main(): Promise<number> {
     'deployment.environment.name': 'demo',
     'service.namespace': 'aiobs-demo',
   };
-  const serviceResource = { ...common, 'service.name': 'aiobs-demo' };
+  // The service runs on the first simulated GPU node, so the Models page joins its
+  // inferences to that node's GPUs.
+  const serviceResource = {
+    ...common,
+    'service.name': 'aiobs-demo',
+    'host.name': DEMO_SERVICE_HOST,
+  };
   const webResource = { ...common, 'service.name': 'aiobs-demo-web' };
 
-  if (args.backfillHours > 0 && needsBackfill(args.backfill, target.dataDir)) {
+  // The Alerts and Drift pages need rules and a baseline, which only the admin may create.
+  const admin =
+    up && target.adminToken ? createAdminApi(target.endpoint, target.adminToken) : undefined;
+  if (admin) {
+    say('alert rules (admin token found; no notification channels):');
+    await ensureDemoRules(admin, say);
+  } else if (up) {
+    say(
+      `no admin token (AIOBS_ADMIN_TOKEN or ${target.dataDir}/credentials.json): ` +
+        'the drift baseline and alert rules are not set up',
+    );
+  }
+  const backfillNow = args.backfillHours > 0 && needsBackfill(args.backfill, target.dataDir);
+  const backfillEnd = Date.now() - 60_000;
+  const backfillStart = backfillEnd - args.backfillHours * 3_600_000;
+  // Simulated GPU nodes (gpu-fleet.ts), labelled as such: the agent's metrics without a GPU.
+  const gpus = createGpuSim({
+    url: urls.metrics,
+    headers,
+    common,
+    startMs: backfillNow && up ? backfillStart : Date.now(),
+  });
+  let baselineRange: { fromMs: number; toMs: number } | undefined;
+  if (backfillNow) {
     if (!up) {
       say('back-fill skipped: the collector is not reachable (it runs on the next start)');
     } else {
@@ -66,11 +98,12 @@ async function main(): Promise<number> {
       const t0 = Date.now();
       const r = await backfill({
         hours: args.backfillHours,
-        endMs: Date.now() - 60_000,
+        endMs: backfillEnd,
         urls,
         headers,
         serviceResource,
         webResource,
+        gpus,
         onProgress: (f) =>
           process.stdout.isTTY && process.stdout.write(`\r  ${(f * 100).toFixed(0)}%`),
       });
@@ -79,20 +112,26 @@ async function main(): Promise<number> {
         `  ${r.requests} past requests: ${r.spans} spans, ${r.logs} feedback logs, ${r.metricPoints} metric points` +
           ` in ${((Date.now() - t0) / 1000).toFixed(1)} s${r.failedExports ? `, ${r.failedExports} exports FAILED` : ''}`,
       );
+      baselineRange = { fromMs: backfillStart, toMs: backfillEnd };
       if (r.failedExports === 0)
-        markBackfilled(target.dataDir, { ...r, hours: args.backfillHours });
+        markBackfilled(target.dataDir, { ...r, hours: args.backfillHours, ...baselineRange });
     }
-  } else if (args.backfill === 'auto' && args.backfillHours > 0) {
-    say(
-      `history was back-filled on ${readMarker(target.dataDir)?.at ?? 'an earlier run'} (--backfill to add more)`,
-    );
+  } else {
+    const marker = readMarker(target.dataDir);
+    baselineRange = backfilledRange(marker);
+    if (args.backfill === 'auto' && args.backfillHours > 0)
+      say(`history was back-filled on ${marker?.at ?? 'an earlier run'} (--backfill to add more)`);
+  }
+  if (admin) {
+    say('drift baseline of the fraud model:');
+    await ensureDemoBaseline(admin, baselineRange, say);
   }
 
   const aiobs = init({
     serviceName: 'aiobs-demo',
     serviceVersion: DEMO_VERSION,
     environment: 'demo',
-    resourceAttributes: { 'service.namespace': 'aiobs-demo' },
+    resourceAttributes: { 'service.namespace': 'aiobs-demo', 'host.name': DEMO_SERVICE_HOST },
     endpoint: target.endpoint,
     apiKey: target.apiKey,
     metricExportIntervalMillis: 10_000,
@@ -118,6 +157,10 @@ async function main(): Promise<number> {
     drifted,
     webTracer: webProvider.getTracer('aiobs-demo-web'),
   });
+  const liveGpus = startLiveGpus(gpus, () => load.stats.sent, args.rate);
+  say(
+    `simulated GPUs: ${DEMO_FLEET.map((n) => `${n.hostName} (${n.gpus.length})`).join(', ')}, every 10 s`,
+  );
   say(
     `serving on ${service.url}; ${args.rate} req/s for ${Math.round(args.durationMs / 1000)} s; ` +
       `input drift starts after ${Math.round(args.driftAfterMs / 1000)} s; Ctrl-C stops`,
@@ -165,6 +208,7 @@ async function main(): Promise<number> {
   clearInterval(progress);
 
   await load.stop();
+  await liveGpus.stop();
   await aiobs.shutdown();
   await webProvider.shutdown();
   service.close();
