@@ -648,7 +648,7 @@ describe(`API fuzzing (FUZZ_SEED=${SEED})`, () => {
       if (f) failures.push(f);
     }
     expect(examples(failures)).toEqual([]);
-    // A ceiling for a loaded machine, not a timing goal: 1,000 requests take about a minute alone.
+    // A ceiling for a loaded machine (CI shares two cores), not a timing goal.
   }, 600_000);
 
   test('300 random JSON bodies on POST /api/v1/query: only 2xx/4xx, no stack traces', async () => {
