@@ -15,7 +15,10 @@ import {
 // The Settings page in Chromium against a real collector: the instance admin signs in with
 // the email and password from credentials.json, creates an ingest key (shown once, and it
 // really ingests), revokes it (it stops), creates a project and adds a member. Then the
-// token sign-in still works beside the password one.
+// token sign-in still works beside the password one. Last, the instance admin creates a user
+// in the Users section (password generated and shown once), adds them to a project as viewer;
+// the user signs in with that password, sees the project read-only and changes the password;
+// the admin disables them and their session is refused at once.
 
 let c: RunningCollector;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -24,6 +27,23 @@ let problems: ReturnType<typeof watchProblems>;
 let admin: { email: string; password: string };
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 20_000 });
 const MEMBER = { email: 'dev@example.com', name: 'Dev', password: 'a-long-enough-password-1' };
+const VIEWER = {
+  email: 'viewer@example.com',
+  name: 'Vi Ewer',
+  newPassword: 'a-new-passphrase-for-vi',
+};
+let viewerPassword = '';
+
+/** `POST /api/v1/auth/login` with an email and password: 200 when they work. */
+async function loginStatus(email: string, password: string): Promise<number> {
+  const res = await fetch(`${c.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
 
 /** An empty OTLP/JSON trace export with `key`: 200 while the key is live, 401 after. */
 async function ingestStatus(key: string): Promise<number> {
@@ -246,4 +266,175 @@ describe('Settings page', () => {
     ).toBe(401);
     await expectClean('settings, token deleted');
   }, 60_000);
+
+  test('the instance admin creates a user: password shown once; a taken email and the last admin are refused clearly', async () => {
+    problems.allow(/409 POST .*\/api\/v1\/users/);
+    problems.allow(/409 PATCH .*\/api\/v1\/users\//);
+    problems.allow(/Failed to load resource: the server responded with a status of 409/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in/);
+    await signInWithPassword(page, c.url, admin.email, admin.password);
+    await page.goto(`${c.url}/settings`);
+    await page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Users' })
+      .click();
+    await page.waitForURL(/tab=users/);
+    const users = page.getByTestId('users-table');
+    await poll(() => users.locator(`tr[data-user="${admin.email}"]`).textContent()).toContain(
+      'yes',
+    );
+    const form = page.getByRole('form', { name: 'New user' });
+    await form.getByLabel('Email').fill(VIEWER.email);
+    await form.getByLabel('Name').fill(VIEWER.name);
+    expect(await form.getByLabel('Generate a strong one (shown once)').isChecked()).toBe(true);
+    await form.getByRole('button', { name: 'Create user' }).click();
+    const value = page.getByTestId('secret-value');
+    await value.waitFor();
+    viewerPassword = await value.inputValue();
+    expect(viewerPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(await page.getByTestId('secret-box').textContent()).toContain(
+      'This is the only time it is shown',
+    );
+    const row = users.locator(`tr[data-user="${VIEWER.email}"]`);
+    await poll(() => row.textContent()).toContain('active');
+    expect(await row.textContent()).toContain(VIEWER.name);
+    await screenshot(page, 'settings-users');
+    await expectClean('settings, users, new password shown');
+    await page.getByRole('button', { name: 'Done, I have stored it' }).click();
+    await poll(() => page.getByTestId('secret-box').count()).toBe(0);
+    expect(await page.content()).not.toContain(viewerPassword);
+
+    // The same email again: 409, said as what to do.
+    await form.getByLabel('Email').fill(VIEWER.email.toUpperCase());
+    await form.getByLabel('Name').fill('Someone else');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await poll(() => form.getByRole('alert').textContent()).toContain(
+      'A user with this email exists already',
+    );
+    // The only instance admin cannot be disabled: 409, said in a sentence.
+    await page.getByRole('button', { name: `Disable ${admin.email}`, exact: true }).click();
+    await poll(() => page.getByRole('alert').first().textContent()).toContain(
+      'last active instance admin',
+    );
+    expect(await users.locator(`tr[data-user="${admin.email}"]`).textContent()).toContain('active');
+    problems.list.length = 0;
+    await expectClean('settings, users, refusals');
+  }, 90_000);
+
+  test('the admin adds the user as viewer; an unknown email offers "create user and add"', async () => {
+    problems.allow(/404 POST .*\/api\/v1\/projects\/shop\/members/);
+    problems.allow(/Failed to load resource: the server responded with a status of 404/);
+    await page.goto(`${c.url}/settings?project=shop&tab=members`);
+    const add = page.getByRole('form', { name: 'Add a member' });
+    await add.getByLabel('Email').fill(VIEWER.email);
+    await add.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await add.getByRole('button', { name: 'Add member' }).click();
+    const viewer = page.getByTestId('members-table').locator(`tr[data-member="${VIEWER.email}"]`);
+    await poll(() => viewer.getByRole('combobox').inputValue()).toBe('viewer');
+
+    await add.getByLabel('Email').fill('ops@example.com');
+    await add.getByRole('button', { name: 'Add member' }).click();
+    await poll(() => add.getByRole('alert').textContent()).toContain(
+      'No user has the email ops@example.com yet',
+    );
+    const create = page.getByRole('region', { name: 'Create user ops@example.com' });
+    await create.getByLabel('Name').fill('Ops');
+    await create.getByLabel('Type one in').check();
+    await create.getByLabel('Typed password').fill('too-short');
+    await create.getByRole('button', { name: 'Create user and add as viewer' }).click();
+    await poll(() => create.getByText('Use at least 12 characters').count()).toBe(1);
+    await create.getByLabel('Typed password').fill('ops-typed-password-1');
+    await create.getByRole('button', { name: 'Create user and add as viewer' }).click();
+    const ops = page.getByTestId('members-table').locator('tr[data-member="ops@example.com"]');
+    await poll(() => ops.getByRole('combobox').inputValue()).toBe('viewer');
+    expect(await page.getByTestId('secret-box').count()).toBe(0);
+    expect(await loginStatus('ops@example.com', 'ops-typed-password-1')).toBe(200);
+    problems.list.length = 0;
+    await expectClean('settings, members, created and added');
+  }, 90_000);
+
+  test('the new user signs in with the shown password, sees the project read-only, changes the password', async () => {
+    problems.allow(/403 GET .*\/api\/v1\/projects\/shop\/members/);
+    problems.allow(/400 POST .*\/api\/v1\/auth\/password/);
+    problems.allow(/Failed to load resource: the server responded with a status of (400|403)/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in/);
+    await signInWithPassword(page, c.url, VIEWER.email, viewerPassword);
+    await page.goto(`${c.url}/settings?tab=projects`);
+    await poll(() => page.getByTestId('settings-who').textContent()).toBe(VIEWER.email);
+    await poll(() =>
+      page.getByTestId('projects-table').locator('tr[data-project="shop"]').textContent(),
+    ).toContain('viewer');
+    const sections = page.getByRole('navigation', { name: 'Settings sections' });
+    expect(await sections.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    // Read-only: the members list needs the owner role (403), and no add form is offered.
+    await page.goto(`${c.url}/settings?project=shop&tab=members`);
+    await poll(() => page.getByText('Not available with these credentials').count()).toBe(1);
+    expect(await page.getByText('the owner role in “shop”').count()).toBe(1);
+    expect(await page.getByRole('form', { name: 'Add a member' }).count()).toBe(0);
+
+    await sections.getByRole('link', { name: 'My account' }).click();
+    await page.waitForURL(/tab=account/);
+    const form = page.getByRole('form', { name: 'Change my password' });
+    await form.getByLabel('Current password').fill('not-my-password');
+    await form.getByLabel('New password', { exact: true }).fill(VIEWER.newPassword);
+    await form.getByLabel('Confirm new password').fill(`${VIEWER.newPassword}x`);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await poll(() => form.getByText('The two new passwords differ.').count()).toBe(1);
+    await form.getByLabel('Confirm new password').fill(VIEWER.newPassword);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await poll(() => form.getByRole('alert').textContent()).toBe('The current password is wrong.');
+    await form.getByLabel('Current password').fill(viewerPassword);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await poll(() => form.getByRole('status').textContent()).toContain('Password changed');
+    expect(await form.getByText('At least 12 characters').count()).toBe(1);
+    problems.list.length = 0;
+    await expectClean('settings, my account');
+    expect(await loginStatus(VIEWER.email, viewerPassword)).toBe(401);
+    expect(await loginStatus(VIEWER.email, VIEWER.newPassword)).toBe(200);
+    // This browser's session goes on with the fresh CSRF token: a write without a reload works.
+    await sections.getByRole('link', { name: 'My tokens' }).click();
+    await page.getByLabel('Token name').fill('after the change');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await poll(
+      async () =>
+        (await page.getByTestId('secret-value').count()) &&
+        page.getByTestId('secret-value').inputValue(),
+    ).toMatch(/^aiobs_pt_/);
+  }, 90_000);
+
+  test('the admin disables the user: their next request is refused', async () => {
+    const other = await launchBrowser();
+    try {
+      const adminPage = await other.context.newPage();
+      const adminProblems = watchProblems(adminPage);
+      adminPage.on('dialog', (d) => void d.accept());
+      await signInWithPassword(adminPage, c.url, admin.email, admin.password);
+      await adminPage.goto(`${c.url}/settings?tab=users`);
+      const row = adminPage.getByTestId('users-table').locator(`tr[data-user="${VIEWER.email}"]`);
+      await poll(() => row.textContent()).toContain('active');
+      await adminPage.getByRole('button', { name: `Disable ${VIEWER.email}`, exact: true }).click();
+      await poll(() => row.textContent()).toContain('disabled');
+      // A reset password is generated and shown once; the old one stops working.
+      await adminPage
+        .getByRole('button', { name: 'Reset password of ops@example.com', exact: true })
+        .click();
+      const value = adminPage.getByTestId('secret-value');
+      await value.waitFor();
+      const reset = await value.inputValue();
+      expect(reset).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      expect(await loginStatus('ops@example.com', reset)).toBe(200);
+      expect(await loginStatus('ops@example.com', 'ops-typed-password-1')).toBe(401);
+      expect(await axeViolations(adminPage), 'axe on settings, user disabled').toEqual([]);
+      expect(adminProblems.list, 'problems on settings, user disabled').toEqual([]);
+    } finally {
+      await other.close();
+    }
+    problems.allow(/401 GET .*\/api\/v1\//);
+    problems.allow(/Failed to load resource: the server responded with a status of 401/);
+    await page.goto(`${c.url}/settings?tab=account`);
+    await page.waitForURL(/\/sign-in/);
+    expect(await loginStatus(VIEWER.email, VIEWER.newPassword)).toBe(401);
+  }, 90_000);
 });

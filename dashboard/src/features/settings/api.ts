@@ -1,5 +1,6 @@
 import type {
   AuditResponse,
+  LoginResponse,
   MeResponse,
   PersonalTokenCreated,
   PersonalTokensResponse,
@@ -12,9 +13,10 @@ import type {
   ProjectMembersResponse,
   ProjectRole,
   ProjectsResponse,
+  UserInfo,
 } from '@aiobs/api-types';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, toQuery } from '../../lib/api-client.js';
+import { api, setCsrfToken, toQuery } from '../../lib/api-client.js';
 
 const enc = encodeURIComponent;
 const json = (method: string, body?: unknown): RequestInit => ({
@@ -100,7 +102,7 @@ export function useProjectMutations(project: string) {
       },
     }),
     addMember: useMutation({
-      mutationFn: (body: { email: string; role: ProjectRole }) =>
+      mutationFn: (body: ({ email: string } | { userId: string }) & { role: ProjectRole }) =>
         api<ProjectMember>(`/projects/${enc(project)}/members`, json('POST', body)),
       onSuccess: members,
     }),
@@ -165,5 +167,68 @@ export function useSavePrices() {
   return useMutation({
     mutationFn: (prices: PriceEntry[]) => api<PricesResponse>('/prices', json('PUT', { prices })),
     onSuccess: (data) => qc.setQueryData(['prices'], data),
+  });
+}
+
+/** `GET /api/v1/users` (the collector's types name no response for it). */
+export interface UsersResponse {
+  users: UserInfo[];
+}
+
+/** Every user of the instance (the instance admin only). */
+export function useUsers(enabled = true) {
+  return useQuery({
+    queryKey: ['users'],
+    queryFn: ({ signal }) => api<UsersResponse>('/users', { signal }),
+    enabled,
+  });
+}
+
+/** A new user as `POST /api/v1/users` takes it. */
+export interface NewUser {
+  email: string;
+  name: string;
+  password: string;
+  instanceAdmin?: boolean;
+}
+
+/** What `PATCH /api/v1/users/:id` changes. */
+export interface UserPatch {
+  name?: string;
+  password?: string;
+  disabled?: boolean;
+  instanceAdmin?: boolean;
+}
+
+/** Creating users and changing them (disable, enable, new password); the list refreshes after. */
+export function useUserMutations() {
+  const qc = useQueryClient();
+  const users = () => qc.invalidateQueries({ queryKey: ['users'] });
+  return {
+    create: useMutation({
+      mutationFn: (body: NewUser) => api<UserInfo>('/users', json('POST', body)),
+      onSuccess: users,
+    }),
+    update: useMutation({
+      mutationFn: ({ id, patch }: { id: string; patch: UserPatch }) =>
+        api<UserInfo>(`/users/${enc(id)}`, json('PATCH', patch)),
+      onSettled: users,
+    }),
+  };
+}
+
+/**
+ * The signed-in user's own password change. The collector ends every session of the user and
+ * answers this browser with a fresh one, whose CSRF token replaces the old one here.
+ */
+export function useChangePassword() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { currentPassword: string; newPassword: string }) =>
+      api<LoginResponse | undefined>('/auth/password', json('POST', body)),
+    onSuccess: (res) => {
+      if (res?.csrfToken) setCsrfToken(res.csrfToken);
+      qc.invalidateQueries({ queryKey: ['session'] });
+    },
   });
 }

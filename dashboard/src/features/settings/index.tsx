@@ -1,6 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { useMe } from './api.js';
+import { AccountTab } from './components/account-tab.js';
 import { AuditTab } from './components/audit-tab.js';
 import { ConnectTab } from './components/connect-tab.js';
 import { KeysTab } from './components/keys-tab.js';
@@ -8,12 +9,13 @@ import { MembersTab } from './components/members-tab.js';
 import { PricesTab } from './components/prices-tab.js';
 import { ProjectsTab } from './components/projects-tab.js';
 import { TokensTab } from './components/tokens-tab.js';
-import { SECTIONS, type SectionId } from './prepare.js';
+import { UsersTab } from './components/users-tab.js';
+import { type SectionId, visibleSections } from './prepare.js';
 import './settings.css';
 
 /**
- * Settings: projects, members, keys, personal tokens, the audit log, prices and the snippets
- * to connect senders. Sections are links (`?tab=`), so each can be shared; the project is
+ * Settings: projects, members, keys, users (instance admin), the signed-in user's account and
+ * personal tokens, the audit log, prices and the snippets to connect senders. Sections are links (`?tab=`), so each can be shared; the project is
  * the URL's `project=`, as on every page.
  */
 export function SettingsPage({ tab }: { tab: SectionId }) {
@@ -36,7 +38,7 @@ export function SettingsPage({ tab }: { tab: SectionId }) {
       </p>
       <nav aria-label="Settings sections" className="tabs">
         <ul>
-          {SECTIONS.map((s) => (
+          {visibleSections(me.data?.instanceAdmin === true).map((s) => (
             <li key={s.id}>
               <Link
                 to="/settings"
@@ -53,6 +55,8 @@ export function SettingsPage({ tab }: { tab: SectionId }) {
       {tab === 'projects' && <ProjectsTab project={project} />}
       {tab === 'members' && <MembersTab project={project} />}
       {tab === 'keys' && <KeysTab project={project} />}
+      {tab === 'users' && <UsersTab me={me.data} />}
+      {tab === 'account' && <AccountTab me={me.data} />}
       {tab === 'tokens' && <TokensTab me={me.data} />}
       {tab === 'audit' && <AuditTab project={project} />}
       {tab === 'prices' && <PricesTab />}

@@ -1,4 +1,4 @@
-import type { PriceEntry, ProjectMember } from '@aiobs/api-types';
+import type { PriceEntry, ProjectMember, UserInfo } from '@aiobs/api-types';
 import { describe, expect, it } from 'vitest';
 import { withProject } from '../../lib/api-client.js';
 import {
@@ -10,13 +10,22 @@ import {
   expiryState,
   formatWhen,
   fromPriceDrafts,
+  generatePassword,
+  isLastActiveAdmin,
   isLastOwner,
   isProjectId,
+  isUnknownEmail,
   newestFirst,
+  newUserProblem,
+  passwordChangeProblem,
+  passwordProblem,
   projectIdProblem,
   sectionOf,
   sortMembers,
+  sortUsers,
   toPriceDrafts,
+  userErrorText,
+  visibleSections,
 } from './prepare.js';
 
 const NOW = Date.parse('2026-12-02T07:00:00.000Z');
@@ -33,6 +42,15 @@ describe('sections and project ids', () => {
     expect(sectionOf('keys')).toBe('keys');
     expect(sectionOf('nope')).toBe('projects');
     expect(sectionOf(undefined)).toBe('projects');
+    expect(sectionOf('users')).toBe('users');
+    expect(sectionOf('account')).toBe('account');
+  });
+  it('shows Users only to the instance admin; My account to everyone', () => {
+    const ids = (admin: boolean) => visibleSections(admin).map((s) => s.id);
+    expect(ids(true)).toContain('users');
+    expect(ids(false)).not.toContain('users');
+    expect(ids(false)).toContain('account');
+    expect(ids(true).length).toBe(ids(false).length + 1);
   });
   it('accepts the ids the collector accepts and says why others are refused', () => {
     expect(projectIdProblem('checkout-prod.v2_eu')).toBeUndefined();
@@ -209,5 +227,149 @@ describe('project in API paths', () => {
     expect(withProject('/users', 'shop')).toBe('/users');
     expect(withProject('/models?project=x', 'shop')).toBe('/models?project=x');
     expect(withProject('/traces', 'a b')).toBe('/traces?project=a%20b');
+  });
+});
+
+const user = (email: string, over: Partial<UserInfo> = {}): UserInfo => ({
+  id: `u-${email}`,
+  email,
+  name: email.split('@')[0]!,
+  instanceAdmin: false,
+  disabled: false,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  ...over,
+});
+
+describe('generated passwords', () => {
+  const ALPHABET = /^[A-HJ-NP-Za-km-z2-9_-]+$/;
+  it('are long, from the unambiguous alphabet, and differ each time', () => {
+    const a = generatePassword();
+    const b = generatePassword();
+    expect(a).toHaveLength(24);
+    expect(a).toMatch(ALPHABET);
+    expect(a).not.toBe(b);
+    expect(passwordProblem(a)).toBeUndefined();
+    expect(generatePassword(8)).toHaveLength(20);
+    expect(generatePassword(40)).toHaveLength(40);
+  });
+  it('draw from crypto.getRandomValues by default', () => {
+    const seen: number[] = [];
+    const real = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
+    const spy = (bytes: Uint8Array) => {
+      seen.push(bytes.length);
+      return real(bytes);
+    };
+    const original = globalThis.crypto.getRandomValues;
+    Object.defineProperty(globalThis.crypto, 'getRandomValues', { value: spy, configurable: true });
+    try {
+      generatePassword();
+    } finally {
+      Object.defineProperty(globalThis.crypto, 'getRandomValues', {
+        value: original,
+        configurable: true,
+      });
+    }
+    expect(seen.length).toBeGreaterThan(0);
+  });
+  it('skip bytes that would bias the pick, so each character is equally likely', () => {
+    // 59 characters: bytes 236-255 would favour the first 20; they are drawn again.
+    let call = 0;
+    const source = (bytes: Uint8Array) => {
+      if (call++ > 0) return bytes.fill(0);
+      // The first draw: one biased byte, the last character, then only biased bytes.
+      bytes.fill(255);
+      bytes[0] = 236;
+      bytes[1] = 58;
+      return bytes;
+    };
+    expect(generatePassword(20, source)).toBe(`_${'A'.repeat(19)}`);
+    expect(call).toBe(2);
+    // Uniform over many draws: every character shows up, none far more often than the rest.
+    const counts = new Map<string, number>();
+    for (const ch of Array.from({ length: 400 }, () => generatePassword(25)).join(''))
+      counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    expect(counts.size).toBe(59);
+    expect(Math.max(...counts.values())).toBeLessThan((10_000 / 59) * 1.5);
+  });
+});
+
+describe('password and user forms', () => {
+  it('apply the 12-character rule in characters, as the collector does', () => {
+    expect(passwordProblem('short')).toBe('Use at least 12 characters (5 so far).');
+    expect(passwordProblem('x'.repeat(12))).toBeUndefined();
+    expect(passwordProblem('🔑'.repeat(11))).toMatch(/at least 12/);
+    expect(passwordProblem('x'.repeat(257))).toBe('Use at most 256 characters.');
+  });
+  it('name the field of the first problem of a new user', () => {
+    expect(newUserProblem({ email: 'nope', name: 'A' })).toEqual({
+      field: 'email',
+      message: 'Enter an email address.',
+    });
+    expect(newUserProblem({ email: 'a@x', name: ' ' })?.field).toBe('name');
+    expect(newUserProblem({ email: 'a@x', name: 'A', password: 'short' })?.field).toBe('password');
+    // A generated password is not typed: there is nothing to check.
+    expect(newUserProblem({ email: ' a@x ', name: 'A' })).toBeUndefined();
+  });
+  it('check a password change: current given, new by the rule and different, typed twice', () => {
+    const ok = { currentPassword: 'old-password-1', newPassword: 'new-password-12', confirm: '' };
+    expect(passwordChangeProblem({ ...ok, currentPassword: '' })?.field).toBe('currentPassword');
+    expect(passwordChangeProblem({ ...ok, newPassword: 'short' })?.field).toBe('newPassword');
+    expect(passwordChangeProblem({ ...ok, newPassword: ok.currentPassword })?.message).toMatch(
+      /different/,
+    );
+    expect(passwordChangeProblem(ok)).toEqual({
+      field: 'confirm',
+      message: 'The two new passwords differ.',
+    });
+    expect(passwordChangeProblem({ ...ok, confirm: ok.newPassword })).toBeUndefined();
+  });
+});
+
+describe('users', () => {
+  it('lists active users first, then by email', () => {
+    const us = [user('c@x'), user('a@x', { disabled: true }), user('b@x')];
+    expect(sortUsers(us).map((u) => u.email)).toEqual(['b@x', 'c@x', 'a@x']);
+  });
+  it('knows the last active instance admin', () => {
+    const admin = user('root@x', { instanceAdmin: true });
+    const off = user('old@x', { instanceAdmin: true, disabled: true });
+    expect(isLastActiveAdmin(admin, [admin, off, user('a@x')])).toBe(true);
+    expect(isLastActiveAdmin(admin, [admin, user('b@x', { instanceAdmin: true })])).toBe(false);
+    expect(isLastActiveAdmin(off, [admin, off])).toBe(false);
+    expect(isLastActiveAdmin(user('a@x'), [admin])).toBe(false);
+  });
+  it('says what a refusal means and what to do', () => {
+    expect(
+      userErrorText({
+        status: 409,
+        code: 'conflict',
+        message: 'a user with email "a@x" exists',
+        field: 'email',
+      }),
+    ).toMatch(/^A user with this email exists already/);
+    expect(
+      userErrorText({ status: 409, code: 'conflict', message: 'last', field: 'disabled' }),
+    ).toMatch(/last active instance admin: make another user instance admin first/);
+    expect(
+      userErrorText({
+        status: 400,
+        code: 'bad_request',
+        message: 'password must be at least 12 characters',
+        field: 'password',
+      }),
+    ).toBe('Password: password must be at least 12 characters');
+    expect(
+      userErrorText({ status: 400, code: 'bad_request', message: 'x', field: 'currentPassword' }),
+    ).toBe('The current password is wrong.');
+    expect(userErrorText({ status: 403, code: 'forbidden', message: 'admins only' })).toBe(
+      'Not allowed with these credentials: admins only',
+    );
+    expect(userErrorText({ status: 500, code: 'internal', message: 'boom' })).toBe('boom');
+  });
+  it('tells an unknown email apart from other refusals of a new member', () => {
+    expect(isUnknownEmail({ status: 404, field: 'email' })).toBe(true);
+    expect(isUnknownEmail({ status: 404, field: 'userId' })).toBe(false);
+    expect(isUnknownEmail({ status: 403 })).toBe(false);
+    expect(isUnknownEmail(undefined)).toBe(false);
   });
 });

@@ -1,10 +1,18 @@
-import type { AuditEntry, PriceEntry, ProjectMember, ProjectRole } from '@aiobs/api-types';
+import type {
+  AuditEntry,
+  PriceEntry,
+  ProjectMember,
+  ProjectRole,
+  UserInfo,
+} from '@aiobs/api-types';
 
 /** The Settings page's sections, in the order of its tabs. */
 export const SECTIONS = [
   { id: 'projects', label: 'Projects' },
   { id: 'members', label: 'Members' },
   { id: 'keys', label: 'Keys' },
+  { id: 'users', label: 'Users' },
+  { id: 'account', label: 'My account' },
   { id: 'tokens', label: 'My tokens' },
   { id: 'audit', label: 'Audit log' },
   { id: 'prices', label: 'Prices' },
@@ -15,6 +23,14 @@ export type SectionId = (typeof SECTIONS)[number]['id'];
 /** The section a URL's `tab` names, or the first one. */
 export function sectionOf(raw: unknown): SectionId {
   return SECTIONS.find((s) => s.id === raw)?.id ?? 'projects';
+}
+
+// Only the instance admin may use `/api/v1/users`: others would see a tab that always says 403.
+const ADMIN_ONLY: ReadonlySet<SectionId> = new Set(['users']);
+
+/** The sections the caller gets a tab for: Users only for the instance admin. */
+export function visibleSections(instanceAdmin: boolean): Array<(typeof SECTIONS)[number]> {
+  return SECTIONS.filter((s) => instanceAdmin || !ADMIN_ONLY.has(s.id));
 }
 
 /** Roles offered in forms, most allowed first, with what each may do. */
@@ -287,4 +303,145 @@ service:
 sudo aiobs-agent install --collector ${origin} --api-key-file ./ingest.key --enable
 rm ./ingest.key`,
   };
+}
+
+// ---- Users and passwords ----
+
+/** Shortest and longest password the collector accepts (collector/src/auth/passwords.ts). */
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 256;
+
+// No look-alikes (0/O, 1/l/I): a generated password may be read aloud or retyped.
+const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_';
+
+/** Fills `bytes` with random values (the Web Crypto `getRandomValues` shape). */
+export type RandomFill = (bytes: Uint8Array) => Uint8Array;
+
+/**
+ * A strong random password: `length` characters (at least 20) from 59 letters, digits and
+ * `-_` without look-alikes, about 5.9 bits each (24 characters: 141 bits). Bytes that would
+ * bias the pick (≥ 236) are drawn again, so every character is equally likely.
+ *
+ * @example
+ * const password = generatePassword(); // e.g. "pX7-hQ2m…" (24 characters)
+ */
+export function generatePassword(
+  length = 24,
+  random: RandomFill = (b) => globalThis.crypto.getRandomValues(b),
+): string {
+  const n = Math.max(20, Math.floor(length));
+  const size = PASSWORD_ALPHABET.length;
+  const limit = 256 - (256 % size);
+  let out = '';
+  while (out.length < n) {
+    for (const b of random(new Uint8Array(n * 2))) {
+      if (b >= limit) continue;
+      out += PASSWORD_ALPHABET[b % size];
+      if (out.length === n) break;
+    }
+  }
+  return out;
+}
+
+/** Why `password` breaks the collector's rule (counted in characters, as the server does). */
+export function passwordProblem(password: string): string | undefined {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters (${length} so far).`;
+  if (length > PASSWORD_MAX) return `Use at most ${PASSWORD_MAX} characters.`;
+  return undefined;
+}
+
+/** A form problem: the message and the input it is about. */
+export interface FieldProblem<F extends string> {
+  field: F;
+  message: string;
+}
+
+/** What a new user needs before `POST /api/v1/users` (the password only when typed in). */
+export function newUserProblem(draft: {
+  email: string;
+  name: string;
+  password?: string;
+}): FieldProblem<'email' | 'name' | 'password'> | undefined {
+  const email = draft.email.trim();
+  if (!/^[^\s@]+@[^\s@]+$/.test(email))
+    return { field: 'email', message: 'Enter an email address.' };
+  if (email.length > 254) return { field: 'email', message: 'Use at most 254 characters.' };
+  if (!draft.name.trim()) return { field: 'name', message: 'Enter a name.' };
+  if (draft.password !== undefined) {
+    const problem = passwordProblem(draft.password);
+    if (problem) return { field: 'password', message: problem };
+  }
+  return undefined;
+}
+
+/** What a password change needs: the current password, a new one by the rule, typed twice. */
+export function passwordChangeProblem(draft: {
+  currentPassword: string;
+  newPassword: string;
+  confirm: string;
+}): FieldProblem<'currentPassword' | 'newPassword' | 'confirm'> | undefined {
+  if (!draft.currentPassword)
+    return { field: 'currentPassword', message: 'Enter your current password.' };
+  const problem = passwordProblem(draft.newPassword);
+  if (problem) return { field: 'newPassword', message: problem };
+  if (draft.newPassword === draft.currentPassword)
+    return { field: 'newPassword', message: 'Choose a password different from the current one.' };
+  if (draft.confirm !== draft.newPassword)
+    return { field: 'confirm', message: 'The two new passwords differ.' };
+  return undefined;
+}
+
+/** Users with the active ones first, then by email. */
+export function sortUsers(users: readonly UserInfo[]): UserInfo[] {
+  return [...users].sort(
+    (a, b) => Number(a.disabled) - Number(b.disabled) || a.email.localeCompare(b.email),
+  );
+}
+
+/** Whether disabling or demoting `user` would leave no active instance admin (the API says 409). */
+export function isLastActiveAdmin(user: UserInfo, users: readonly UserInfo[]): boolean {
+  return (
+    user.instanceAdmin &&
+    !user.disabled &&
+    !users.some((u) => u.id !== user.id && u.instanceAdmin && !u.disabled)
+  );
+}
+
+/** An API refusal as `api-client` reports it. */
+export interface ApiFailure {
+  status: number;
+  code: string;
+  message: string;
+  field?: string;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  email: 'Email',
+  name: 'Name',
+  password: 'Password',
+  newPassword: 'New password',
+  currentPassword: 'Current password',
+  disabled: 'Disabled',
+  instanceAdmin: 'Instance admin',
+};
+
+/**
+ * A refused user or password change said so people know what to do: an email taken (409),
+ * the last active instance admin (409), a wrong current password, or a field the API named.
+ */
+export function userErrorText(e: ApiFailure): string {
+  if (e.status === 409 && e.field === 'email')
+    return 'A user with this email exists already: add them as a member, or use another email.';
+  if (e.status === 409 && (e.field === 'disabled' || e.field === 'instanceAdmin'))
+    return 'This is the last active instance admin: make another user instance admin first.';
+  if (e.status === 400 && e.field === 'currentPassword') return 'The current password is wrong.';
+  if (e.status === 403) return `Not allowed with these credentials: ${e.message}`;
+  if (e.field) return `${FIELD_LABELS[e.field] ?? e.field}: ${e.message}`;
+  return e.message;
+}
+
+/** Whether adding a member failed only because no user has that email yet (`404`, `email`). */
+export function isUnknownEmail(e: Pick<ApiFailure, 'status' | 'field'> | undefined): boolean {
+  return e?.status === 404 && e.field === 'email';
 }
