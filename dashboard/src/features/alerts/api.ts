@@ -4,15 +4,26 @@ import type {
   AlertRule,
   AlertRulesResponse,
   AlertsResponse,
+  ChannelCreated,
   ChannelsResponse,
   ChannelTestResponse,
+  MaintenanceWindowsResponse,
+  MeResponse,
+  Silence,
   SilencesResponse,
 } from '@aiobs/api-types';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, toQuery } from '../../lib/api-client.js';
+import {
+  hashKey,
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { api, currentProject, toQuery } from '../../lib/api-client.js';
 import { refreshMs } from '../../lib/search.js';
 import { type ResolvedRange, resolveRange } from '../../lib/time-range.js';
 import { useRangeSearch } from '../../lib/use-range.js';
+import { canEdit } from './prepare.js';
 
 /** A list query that follows the page's auto-refresh (alerts change without a range). */
 function useList<T>(key: string, path: string) {
@@ -35,6 +46,24 @@ export const useHistory = () =>
 export const useChannels = () => useList<ChannelsResponse>('channels', '/channels');
 /** Silences, active and not. */
 export const useSilences = () => useList<SilencesResponse>('silences', '/silences');
+/** Maintenance windows, one-off and weekly. */
+export const useWindows = () =>
+  useList<MaintenanceWindowsResponse>('maintenance-windows', '/maintenance-windows');
+
+/**
+ * Whether the caller may change alerts in the project shown (`/auth/me`): a viewer sees
+ * the page without its write controls. Shares the layout's cache entry for `/auth/me`.
+ */
+export function useCanEdit(): boolean {
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: ({ signal }) => api<MeResponse>('/auth/me', { signal }),
+    queryKeyHashFn: hashKey,
+    staleTime: 30_000,
+    retry: false,
+  });
+  return canEdit(me.data, currentProject() ?? 'default');
+}
 
 /**
  * The draft replayed over the URL's range: re-asked as the draft changes (the previous
@@ -61,28 +90,72 @@ export function usePreview(body: Record<string, unknown> | undefined) {
   });
 }
 
-/** Creating and deleting rules, test-sending to a channel; lists refresh after each. */
+const enc = encodeURIComponent;
+const send = (method: string, body?: unknown): RequestInit => ({
+  method,
+  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+});
+
+/** Every write of the page; the lists it changes refresh after each. */
 export function useAlertMutations() {
   const qc = useQueryClient();
-  const refresh = () => {
-    qc.invalidateQueries({ queryKey: ['alert-rules'] });
-    qc.invalidateQueries({ queryKey: ['alerts'] });
-  };
+  const refresh =
+    (...keys: string[]) =>
+    () => {
+      for (const k of keys) qc.invalidateQueries({ queryKey: [k] });
+    };
+  const rules = refresh('alert-rules', 'alerts');
   return {
     createRule: useMutation({
       mutationFn: (body: Record<string, unknown>) =>
-        api<AlertRule>('/alert-rules', { method: 'POST', body: JSON.stringify(body) }),
-      onSuccess: refresh,
+        api<AlertRule>('/alert-rules', send('POST', body)),
+      onSuccess: rules,
+    }),
+    /** Replaces a rule's body (edit, enable, disable). */
+    updateRule: useMutation({
+      mutationFn: ({ id, body }: { id: string; body: Record<string, unknown> }) =>
+        api<AlertRule>(`/alert-rules/${enc(id)}`, send('PUT', body)),
+      onSuccess: rules,
     }),
     deleteRule: useMutation({
-      mutationFn: (id: string) =>
-        api<void>(`/alert-rules/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-      onSuccess: refresh,
+      mutationFn: (id: string) => api<void>(`/alert-rules/${enc(id)}`, send('DELETE')),
+      onSuccess: rules,
+    }),
+    /** Answers with the signing secret, which the API shows this once. */
+    createChannel: useMutation({
+      mutationFn: (body: Record<string, unknown>) =>
+        api<ChannelCreated>('/channels', send('POST', body)),
+      onSuccess: refresh('channels'),
+    }),
+    deleteChannel: useMutation({
+      mutationFn: (id: string) => api<void>(`/channels/${enc(id)}`, send('DELETE')),
+      onSuccess: refresh('channels', 'alert-rules'),
     }),
     testChannel: useMutation({
       mutationFn: (id: string) =>
-        api<ChannelTestResponse>(`/channels/${encodeURIComponent(id)}/test`, { method: 'POST' }),
-      onSettled: () => qc.invalidateQueries({ queryKey: ['channels'] }),
+        api<ChannelTestResponse>(`/channels/${enc(id)}/test`, send('POST')),
+      onSettled: refresh('channels'),
+    }),
+    createSilence: useMutation({
+      mutationFn: (body: Record<string, unknown>) => api<Silence>('/silences', send('POST', body)),
+      onSuccess: refresh('silences'),
+    }),
+    /** Expires a silence now (the API's DELETE keeps it, expired). */
+    expireSilence: useMutation({
+      mutationFn: (id: string) => api<Silence>(`/silences/${enc(id)}`, send('DELETE')),
+      onSuccess: refresh('silences'),
+    }),
+    createWindow: useMutation({
+      mutationFn: (body: Record<string, unknown>) =>
+        api<unknown>('/maintenance-windows', send('POST', body)),
+      onSuccess: refresh('maintenance-windows'),
+    }),
+    deleteWindow: useMutation({
+      mutationFn: (id: string) => api<void>(`/maintenance-windows/${enc(id)}`, send('DELETE')),
+      onSuccess: refresh('maintenance-windows'),
     }),
   };
 }
+
+/** The page's writes, for the components that take them as a prop. */
+export type AlertMutations = ReturnType<typeof useAlertMutations>;

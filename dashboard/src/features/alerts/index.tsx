@@ -1,16 +1,24 @@
+import type { AlertRule } from '@aiobs/api-types';
+import { useState } from 'react';
 import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
 import { formatNumber } from '../../lib/format.js';
 import { useModels } from '../overview/api.js';
 import {
   useAlertMutations,
   useAlerts,
+  useCanEdit,
   useChannels,
   useHistory,
   useRules,
   useSilences,
+  useWindows,
 } from './api.js';
+import { ChannelsPanel } from './components/channels-panel.js';
 import { RuleForm } from './components/rule-form.js';
-import { describeRule, sortAlerts } from './prepare.js';
+import { RulesTable } from './components/rules-table.js';
+import { SilencesPanel } from './components/silences-panel.js';
+import { WindowsPanel } from './components/windows-panel.js';
+import { sortAlerts } from './prepare.js';
 
 const time = (iso: string | null | undefined) => (iso ? iso.slice(0, 19).replace('T', ' ') : '—');
 
@@ -18,15 +26,27 @@ function State({ state }: { state: string }) {
   return <span className={`badge state-${state}`}>{state.replace('_', ' ')}</span>;
 }
 
-/** Alerts: what is firing, the rules (with a new one from a live preview), history, channels, silences. */
+/**
+ * Alerts: what is firing, the rules (new or edited in a form with a live preview), channels
+ * (add, test-send, health), silences, maintenance windows and history. A viewer sees it all
+ * without the write controls.
+ */
 export function AlertsPage() {
   const alerts = useAlerts();
   const rules = useRules();
   const history = useHistory();
   const channels = useChannels();
   const silences = useSilences();
+  const windows = useWindows();
   const models = useModels();
   const m = useAlertMutations();
+  const editable = useCanEdit();
+  const [editing, setEditing] = useState<AlertRule>();
+  const startEdit = (r: AlertRule | undefined) => {
+    m.updateRule.reset();
+    setEditing(r);
+    if (r) document.getElementById('rule-form')?.scrollIntoView({ block: 'start' });
+  };
   const section = <T,>(
     q: { isPending: boolean; isError: boolean; error: unknown; data?: T; refetch: () => unknown },
     render: (d: T) => React.ReactNode,
@@ -41,11 +61,21 @@ export function AlertsPage() {
   return (
     <>
       <h1>Alerts</h1>
+      {!editable && (
+        <p className="muted" role="note" data-testid="viewer-note">
+          Your role in this project is viewer: you can see its alerts, but creating or changing
+          rules, channels and silences needs the editor role.
+        </p>
+      )}
       <Panel title="Current alerts" wide>
         {section(alerts, (d) =>
           d.alerts.length === 0 ? (
             <Empty title="No rules yet">
-              <p>Create one below: pick a signal and a threshold, and check the preview.</p>
+              <p>
+                {editable
+                  ? 'Create one below: pick a signal and a threshold, and check the preview.'
+                  : 'An editor of this project can create rules here.'}
+              </p>
             </Empty>
           ) : (
             <table className="table" data-testid="alerts-table">
@@ -88,146 +118,54 @@ export function AlertsPage() {
           d.rules.length === 0 ? (
             <p className="muted">No rules.</p>
           ) : (
-            <table className="table" data-testid="rules-table">
-              <caption className="sr-only">Alert rules</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Every</th>
-                  <th scope="col">Channels</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.rules.map((r) => (
-                  <tr key={r.id} data-rule={r.name}>
-                    <td>
-                      {r.name}
-                      {!r.enabled && <span className="badge">disabled</span>}
-                    </td>
-                    <td>{describeRule(r)}</td>
-                    <td>{r.interval}</td>
-                    <td>{r.channels.length}</td>
-                    <td>
-                      <button
-                        type="button"
-                        onClick={() => {
-                          if (window.confirm(`Delete rule “${r.name}”?`)) m.deleteRule.mutate(r.id);
-                        }}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <RulesTable
+              rules={d.rules}
+              m={m}
+              editable={editable}
+              editingId={editing?.id}
+              onEdit={startEdit}
+            />
           ),
         )}
       </Panel>
-      <RuleForm
-        models={models.data?.models.map((x) => x.model) ?? []}
-        creating={m.createRule.isPending}
-        error={m.createRule.error}
-        onCreate={(body) => m.createRule.mutate(body)}
-      />
+      {editable && (
+        <div id="rule-form">
+          <RuleForm
+            // A fresh form per rule: its draft starts from that rule.
+            key={editing?.id ?? 'new'}
+            models={models.data?.models.map((x) => x.model) ?? []}
+            rule={editing}
+            saving={editing ? m.updateRule.isPending : m.createRule.isPending}
+            error={editing ? m.updateRule.error : m.createRule.error}
+            onSave={(body) =>
+              editing
+                ? m.updateRule.mutate(
+                    { id: editing.id, body },
+                    { onSuccess: () => setEditing(undefined) },
+                  )
+                : m.createRule.mutate(body)
+            }
+            onCancel={() => startEdit(undefined)}
+          />
+        </div>
+      )}
       <div className="grid">
         <Panel title="Channels">
-          {section(channels, (d) =>
-            d.channels.length === 0 ? (
-              <Empty title="No channels">
-                <p>
-                  Add a webhook with <code>POST /api/v1/channels</code> (Alertmanager, Slack or a
-                  template body), then name it in a rule.
-                </p>
-              </Empty>
-            ) : (
-              <table className="table" data-testid="channels-table">
-                <caption className="sr-only">Webhook channels and their delivery health</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">URL</th>
-                    <th scope="col">Health</th>
-                    <th scope="col">Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.channels.map((ch) => (
-                    <tr key={ch.id}>
-                      <td>{ch.name}</td>
-                      <td className="wrap">
-                        <code>{ch.url}</code>
-                      </td>
-                      <td>
-                        <State state={ch.health.status} />
-                        {ch.health.lastError && (
-                          <div className="error small">{ch.health.lastError}</div>
-                        )}
-                      </td>
-                      <td>
-                        <button type="button" onClick={() => m.testChannel.mutate(ch.id)}>
-                          Send test
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ),
-          )}
-          {m.testChannel.data && (
-            <p role="status">
-              Test {m.testChannel.data.status}
-              {m.testChannel.data.httpStatus ? ` (HTTP ${m.testChannel.data.httpStatus})` : ''}
-              {m.testChannel.data.refused ? `: refused, ${m.testChannel.data.refused}` : ''}
-              {m.testChannel.data.error ? `: ${m.testChannel.data.error}` : ''}
-            </p>
-          )}
-          {m.testChannel.isError && <ErrorState error={m.testChannel.error} />}
+          {section(channels, (d) => (
+            <ChannelsPanel data={d} m={m} editable={editable} />
+          ))}
         </Panel>
         <Panel title="Silences">
-          {section(silences, (d) =>
-            d.silences.length === 0 ? (
-              <Empty title="No silences">
-                <p>
-                  Mute alerts by label with <code>POST /api/v1/silences</code> (matchers, start,
-                  end, comment).
-                </p>
-              </Empty>
-            ) : (
-              <table className="table" data-testid="silences-table">
-                <caption className="sr-only">Silences</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Matchers</th>
-                    <th scope="col">Ends (UTC)</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Comment</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.silences.map((s) => (
-                    <tr key={s.id}>
-                      <td>
-                        <code>
-                          {s.matchers.map((x) => `${x.name}${x.op}"${x.value}"`).join(', ')}
-                        </code>
-                      </td>
-                      <td>{time(s.endsAt)}</td>
-                      <td>
-                        <State state={s.status.state} />
-                      </td>
-                      <td>{s.comment}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ),
-          )}
+          {section(silences, (d) => (
+            <SilencesPanel data={d} m={m} editable={editable} />
+          ))}
         </Panel>
       </div>
+      <Panel title="Maintenance windows" wide>
+        {section(windows, (d) => (
+          <WindowsPanel data={d} m={m} editable={editable} />
+        ))}
+      </Panel>
       <Panel title="History" wide>
         {section(history, (d) =>
           d.entries.length === 0 ? (

@@ -1,9 +1,10 @@
 import type { AlertPreviewResponse } from '@aiobs/api-types';
 import {
+  Area,
   CartesianGrid,
+  ComposedChart,
   Legend,
   Line,
-  LineChart,
   ReferenceArea,
   ReferenceLine,
   ResponsiveContainer,
@@ -15,16 +16,18 @@ import { formatNumber, formatTick } from '../../../lib/format.js';
 import { firingAreas, previewRows } from '../prepare.js';
 
 /**
- * The draft's signal over the range with its threshold (dashed) and where it would have
- * fired (shaded red, warning amber).
+ * The draft's signal over the range with its threshold (dashed) or, for an anomaly rule,
+ * its expected band (shaded), and where it would have fired (shaded red, warning amber).
  */
 export function PreviewChart({ res, unit }: { res: AlertPreviewResponse; unit: string }) {
   const fromMs = Date.parse(res.from);
   const toMs = Date.parse(res.to);
+  const rows = previewRows(res);
+  const hasBand = rows.some((r) => r.band);
   return (
     <div className="chart" style={{ height: 240 }} data-testid="preview-chart">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={previewRows(res)} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+        <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
           <XAxis
             dataKey="t"
@@ -72,6 +75,8 @@ export function PreviewChart({ res, unit }: { res: AlertPreviewResponse; unit: s
           {res.condition && (
             <ReferenceLine
               y={res.condition.threshold}
+              // A threshold far from the signal still shows, and shows how far.
+              ifOverflow="extendDomain"
               stroke="var(--error)"
               strokeDasharray="5 4"
               label={{
@@ -80,6 +85,17 @@ export function PreviewChart({ res, unit }: { res: AlertPreviewResponse; unit: s
                 fontSize: 11,
                 position: 'insideTopRight',
               }}
+            />
+          )}
+          {hasBand && (
+            <Area
+              dataKey="band"
+              name="expected band"
+              stroke="none"
+              fill="var(--series-2)"
+              fillOpacity={0.2}
+              connectNulls={false}
+              isAnimationActive={false}
             />
           )}
           <Line
@@ -91,7 +107,7 @@ export function PreviewChart({ res, unit }: { res: AlertPreviewResponse; unit: s
             connectNulls={false}
             isAnimationActive={false}
           />
-        </LineChart>
+        </ComposedChart>
       </ResponsiveContainer>
     </div>
   );

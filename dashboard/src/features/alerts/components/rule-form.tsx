@@ -1,8 +1,10 @@
+import type { AlertRule } from '@aiobs/api-types';
 import { type FormEvent, useDeferredValue, useState } from 'react';
 import { Empty, ErrorState, Loading, Panel } from '../../../components/states.js';
 import { usePreview } from '../api.js';
-import { KINDS, type RuleDraft, ruleBody } from '../prepare.js';
+import { KINDS, type RuleDraft, ruleBody, ruleDraft, ruleEditBody } from '../prepare.js';
 import { PreviewChart } from './preview-chart.js';
+import { WriteError } from './write-error.js';
 
 const EMPTY: RuleDraft = {
   name: '',
@@ -18,34 +20,42 @@ const EMPTY: RuleDraft = {
 /** Props of {@link RuleForm}. */
 export interface RuleFormProps {
   models: string[];
-  creating: boolean;
+  /** The rule being edited (the form starts from it); a new rule when undefined. */
+  rule?: AlertRule;
+  saving: boolean;
   error: unknown;
-  onCreate: (body: Record<string, unknown>) => void;
+  onSave: (body: Record<string, unknown>) => void;
+  /** Leaves editing (shown only while editing). */
+  onCancel?: () => void;
 }
 
 /**
- * A new threshold rule with a live preview: as the draft changes it is replayed over the
- * range on screen, showing the signal, the threshold and where it would have fired.
+ * A threshold rule, new or edited, with a live preview: as the draft changes it is replayed
+ * over the range on screen, showing the signal, the threshold and where it would have fired.
+ * An edit keeps what the form does not show (labels, channels, interval, other filters).
  */
-export function RuleForm({ models, creating, error, onCreate }: RuleFormProps) {
-  const [d, setD] = useState<RuleDraft>(EMPTY);
+export function RuleForm({ models, rule, saving, error, onSave, onCancel }: RuleFormProps) {
+  const [d, setD] = useState<RuleDraft>(() => (rule && ruleDraft(rule)) || EMPTY);
   const draft = useDeferredValue(d);
-  const built = ruleBody(draft);
+  const bodyOf = (x: RuleDraft) => (rule ? ruleEditBody(rule, x) : ruleBody(x));
+  const built = bodyOf(draft);
   const preview = usePreview('body' in built ? built.body : undefined);
   const field = <K extends keyof RuleDraft>(k: K) => ({
     value: d[k],
     onChange: (e: { target: { value: string } }) =>
       setD({ ...d, [k]: e.target.value as RuleDraft[K] }),
   });
+  const ready = 'body' in bodyOf(d) && d.name.trim() !== '';
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const b = ruleBody(d);
-    if ('body' in b && d.name.trim()) onCreate(b.body);
+    const b = bodyOf(d);
+    if ('body' in b && d.name.trim()) onSave(b.body);
   };
+  const title = rule ? `Edit rule “${rule.name}”` : 'New rule';
   const firing = preview.data?.firing.length ?? 0;
   return (
-    <Panel title="New rule" wide>
-      <form className="filters" onSubmit={submit} aria-label="New alert rule">
+    <Panel title={title} wide>
+      <form className="filters" onSubmit={submit} aria-label={rule ? title : 'New alert rule'}>
         <label>
           Name
           <input {...field('name')} placeholder="chat p95 latency" required />
@@ -85,7 +95,9 @@ export function RuleForm({ models, creating, error, onCreate }: RuleFormProps) {
           Condition
           <select {...field('op')}>
             <option value=">">above</option>
+            <option value=">=">at or above</option>
             <option value="<">below</option>
+            <option value="<=">at or below</option>
           </select>
         </label>
         <label>
@@ -97,9 +109,14 @@ export function RuleForm({ models, creating, error, onCreate }: RuleFormProps) {
           <input {...field('for')} size={5} />
         </label>
         <div className="filters-actions">
-          <button type="submit" disabled={creating || !('body' in ruleBody(d)) || !d.name.trim()}>
-            {creating ? 'Creating…' : 'Create rule'}
+          <button type="submit" disabled={saving || !ready}>
+            {rule ? (saving ? 'Saving…' : 'Save rule') : saving ? 'Creating…' : 'Create rule'}
           </button>
+          {rule && onCancel && (
+            <button type="button" onClick={onCancel}>
+              Cancel
+            </button>
+          )}
         </div>
       </form>
       {'missing' in built ? (
@@ -123,7 +140,7 @@ export function RuleForm({ models, creating, error, onCreate }: RuleFormProps) {
           <PreviewChart res={preview.data} unit={KINDS[draft.kind].unit} />
         </>
       )}
-      {error ? <ErrorState error={error} /> : null}
+      <WriteError error={error} action={rule ? 'save the rule' : 'create the rule'} />
     </Panel>
   );
 }

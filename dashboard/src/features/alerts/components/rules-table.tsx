@@ -1,0 +1,94 @@
+import type { AlertRule } from '@aiobs/api-types';
+import type { AlertMutations } from '../api.js';
+import { describeRule, ruleDraft, ruleSpec } from '../prepare.js';
+import { ConfirmButton } from './confirm-button.js';
+import { WriteError } from './write-error.js';
+
+/** Props of {@link RulesTable}. */
+export interface RulesTableProps {
+  rules: AlertRule[];
+  m: AlertMutations;
+  /** False for a viewer: the write controls are left out. */
+  editable: boolean;
+  /** The rule in the form now, if any (its row is marked). */
+  editingId: string | undefined;
+  onEdit: (rule: AlertRule) => void;
+}
+
+/**
+ * Every rule in one line each, with edit (in the form above the preview), enable or
+ * disable (the evaluator skips a disabled rule), and delete after a confirmation.
+ */
+export function RulesTable({ rules, m, editable, editingId, onEdit }: RulesTableProps) {
+  const busy = (id: string) =>
+    (m.updateRule.isPending && m.updateRule.variables?.id === id) ||
+    (m.deleteRule.isPending && m.deleteRule.variables === id);
+  return (
+    <>
+      <table className="table" data-testid="rules-table">
+        <caption className="sr-only">Alert rules</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Rule</th>
+            <th scope="col">Every</th>
+            <th scope="col">Channels</th>
+            {editable && <th scope="col">Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {rules.map((r) => (
+            <tr
+              key={r.id}
+              data-rule={r.name}
+              aria-current={r.id === editingId ? 'true' : undefined}
+            >
+              <td>
+                {r.name} {!r.enabled && <span className="badge">disabled</span>}
+              </td>
+              <td>{describeRule(r)}</td>
+              <td>{r.interval}</td>
+              <td>{r.channels.length}</td>
+              {editable && (
+                <td>
+                  <div className="actions">
+                    {ruleDraft(r) ? (
+                      <button type="button" disabled={busy(r.id)} onClick={() => onEdit(r)}>
+                        Edit
+                      </button>
+                    ) : (
+                      <span className="muted small" title="PUT /api/v1/alert-rules/:id">
+                        edit via the API
+                      </span>
+                    )}
+                    <button
+                      type="button"
+                      disabled={busy(r.id)}
+                      onClick={() =>
+                        m.updateRule.mutate({
+                          id: r.id,
+                          body: { ...ruleSpec(r), enabled: !r.enabled },
+                        })
+                      }
+                    >
+                      {r.enabled ? 'Disable' : 'Enable'}
+                    </button>
+                    <ConfirmButton
+                      label="Delete"
+                      question={`Delete “${r.name}”?`}
+                      busy={m.deleteRule.isPending && m.deleteRule.variables === r.id}
+                      onConfirm={() => m.deleteRule.mutate(r.id)}
+                    />
+                  </div>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {/* Edits show their errors in the form; these are the row buttons'. */}
+      {!editingId && <WriteError error={m.updateRule.error} action="change the rule" />}
+      <WriteError error={m.deleteRule.error} action="delete the rule" />
+    </>
+  );
+}
