@@ -1,13 +1,27 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from '../helpers/collector.js';
-import { axeViolations, launchBrowser, screenshot, signIn, watchProblems } from './browser.js';
+import {
+  axeViolations,
+  launchBrowser,
+  screenshot,
+  signIn,
+  signInWithPassword,
+  watchProblems,
+} from './browser.js';
 import { waitFor } from './seed.js';
 import { seedTraces } from './seed-fleet.js';
 
 // The Alerts page in Chromium: a latency rule drafted in the form is replayed over the seeded
 // range (chat spans of 80–630 ms, one a minute), the preview shows the threshold and where
 // it would have fired, "Create rule" stores it, and it shows among the rules and alerts.
+// Then the rule is edited (threshold, enable/disable) with the same preview; a webhook channel
+// to a loopback receiver is added (its secret shown once, and it verifies the signature of the
+// test send that arrives), a failing channel shows as failing; a silence and a maintenance
+// window are created and listed; a viewer sees the page without its write controls.
 
 const MIN = 60_000;
 let c: RunningCollector;
@@ -17,8 +31,28 @@ let problems: ReturnType<typeof watchProblems>;
 const now = Date.now();
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 20_000 });
 
+/** What the loopback receiver got: `/ok` answers 200, `/fail` 500. */
+const received: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
+let receiver: Server;
+let receiverUrl = '';
+
 beforeAll(async () => {
-  c = await startCollector();
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (d: Buffer) => chunks.push(d));
+    req.on('end', () => {
+      received.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
+      res.writeHead(req.url === '/fail' ? 500 : 200).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  // Webhooks to loopback are refused unless allow-listed, as a deployment would do it.
+  c = await startCollector({ env: { AIOBS_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
   await seedTraces(c, now - 30 * MIN, 12);
   await waitFor(async () => {
     const r = await c.api<{ models: Array<{ requests: number }> }>('/api/v1/models');
@@ -31,6 +65,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  await new Promise((r) => receiver?.close(r));
   expect(await c.stop()).toBe(0);
 });
 
@@ -45,6 +80,7 @@ describe('Alerts page', () => {
     await page.getByText('No rules yet').waitFor();
     await page.getByText('No channels', { exact: true }).waitFor();
     await page.getByText('No silences', { exact: true }).waitFor();
+    await page.getByText('No maintenance windows', { exact: true }).waitFor();
     await expectClean('alerts, empty');
   });
 
@@ -83,11 +119,182 @@ describe('Alerts page', () => {
     ]);
     await expectClean('alerts with a rule');
     for (const theme of ['light', 'dark'] as const) {
+      // The theme follows the system's at load: reload after switching it.
       await page.emulateMedia({ colorScheme: theme });
+      await page.reload();
       await page.getByLabel(/Threshold/).fill('400');
       await page.getByTestId('preview-chart').locator('.recharts-line path').first().waitFor();
       await screenshot(page, `${theme}-alerts-data`);
       await expectClean(`alerts (${theme})`);
     }
   }, 180_000);
+
+  test('edit a rule: the preview follows the new threshold, the saved rule changes', async () => {
+    const row = page.getByTestId('rules-table').locator('tr[data-rule="chat p95 latency"]');
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('region', { name: 'Edit rule “chat p95 latency”' });
+    await form.waitFor();
+    expect(await page.getByLabel(/Threshold/).inputValue()).toBe('400');
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('chat p95 latency');
+    const chart = page.getByTestId('preview-chart');
+    await poll(() => chart.textContent()).toContain('threshold 400');
+    await poll(() => page.getByTestId('preview-summary').textContent()).toMatch(/Would have fired/);
+    // Above every seeded span: the preview redraws the line and stops firing.
+    await page.getByLabel(/Threshold/).fill('5000');
+    await poll(() => chart.textContent()).toContain('threshold 5000');
+    await poll(() => page.getByTestId('preview-summary').textContent()).toBe(
+      'Would not have fired in this range.',
+    );
+    expect(await chart.locator('.firing-area').count()).toBe(0);
+    await expectClean('alerts, editing a rule');
+    await form.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByRole('region', { name: 'New rule' }).waitFor();
+    await poll(() => row.textContent()).toContain('latency p95 of acme/chat > 5000 over 5m');
+    type Stored = {
+      rules: Array<{
+        id: string;
+        name: string;
+        enabled: boolean;
+        createdAt: string;
+        updatedAt: string;
+        condition: { threshold: number };
+      }>;
+    };
+    const saved = (await c.api<Stored>('/api/v1/alert-rules')).rules;
+    expect(saved.map((r) => [r.name, r.condition.threshold, r.enabled])).toEqual([
+      ['chat p95 latency', 5000, true],
+    ]);
+    expect(saved[0]!.updatedAt > saved[0]!.createdAt).toBe(true);
+    // Disable and enable again, from the row.
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await poll(() => row.textContent()).toContain('disabled');
+    expect((await c.api<Stored>('/api/v1/alert-rules')).rules[0]!.enabled).toBe(false);
+    await row.getByRole('button', { name: 'Enable' }).click();
+    await poll(() => row.textContent()).not.toContain('disabled');
+    expect((await c.api<Stored>('/api/v1/alert-rules')).rules[0]!.enabled).toBe(true);
+  }, 120_000);
+
+  test('add a channel: the secret is shown once, a test send arrives signed with it', async () => {
+    await page.getByLabel('Channel name').fill('loopback');
+    await page.getByLabel('Webhook URL').fill(`${receiverUrl}/ok`);
+    await page.getByLabel(/^Headers/).fill('X-Team: ml');
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    const secret = await page.getByTestId('channel-secret-value').inputValue();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+    const row = page.getByTestId('channels-table').locator('tr[data-channel="loopback"]');
+    await poll(() => row.getAttribute('data-health')).toBe('unknown');
+    await expectClean('alerts, channel secret shown');
+    // The API never shows it again, and once dismissed neither does the page.
+    expect(JSON.stringify(await c.api('/api/v1/channels'))).not.toContain('whsec_');
+    await page.getByRole('button', { name: 'Done, I have stored it' }).click();
+    await page.getByTestId('channel-secret').waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(secret);
+
+    await row.getByRole('button', { name: 'Send test' }).click();
+    await poll(() => row.getByTestId('test-result').textContent()).toMatch(
+      /Delivered: HTTP 200 in \d+ ms/,
+    );
+    await poll(async () => received.filter((r) => r.path === '/ok').length).toBe(1);
+    const got = received.find((r) => r.path === '/ok')!;
+    expect(got.headers['x-team']).toBe('ml');
+    // Standard Webhooks: base64 HMAC-SHA256 of "id.timestamp.body" with the secret's key.
+    const signed = `${got.headers['webhook-id']}.${got.headers['webhook-timestamp']}.${got.body}`;
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    expect(String(got.headers['webhook-signature']).split(' ')).toContain(
+      `v1,${createHmac('sha256', key).update(signed).digest('base64')}`,
+    );
+    expect(JSON.parse(got.body)).toMatchObject({
+      version: '4',
+      alerts: [{ labels: { alertname: 'aiobs test notification' } }],
+    });
+    await poll(() => row.getAttribute('data-health')).toBe('ok');
+
+    // A receiver that answers 500: after three failed attempts in a row it shows as failing.
+    await page.getByLabel('Channel name').fill('broken');
+    await page.getByLabel('Webhook URL').fill(`${receiverUrl}/fail`);
+    await page.getByLabel(/^Headers/).fill('');
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await page.getByTestId('channel-secret').waitFor();
+    await page.getByRole('button', { name: 'Done, I have stored it' }).click();
+    const broken = page.getByTestId('channels-table').locator('tr[data-channel="broken"]');
+    for (let i = 0; i < 3; i++) {
+      await broken.getByRole('button', { name: 'Send test' }).click();
+      await poll(() => broken.getByTestId('test-result').textContent()).toMatch(
+        /Not delivered: HTTP 500/,
+      );
+      await poll(async () => received.filter((r) => r.path === '/fail').length).toBeGreaterThan(i);
+    }
+    await poll(() => broken.getAttribute('data-health')).toBe('failing');
+    expect(await broken.textContent()).toMatch(/\d+ failed attempts in a row \(HTTP 500\)/);
+    await screenshot(page, 'light-alerts-channels');
+    await expectClean('alerts, a failing channel');
+    await broken.getByRole('button', { name: 'Delete' }).click();
+    await broken.getByRole('button', { name: 'Yes, delete' }).click();
+    await broken.waitFor({ state: 'detached' });
+    const left = await c.api<{ channels: Array<{ name: string }> }>('/api/v1/channels');
+    expect(left.channels.map((x) => x.name)).toEqual(['loopback']);
+  }, 120_000);
+
+  test('create a silence and a maintenance window; expire the silence', async () => {
+    await page.getByLabel('Matchers', { exact: true }).fill('alertname="chat p95 latency"');
+    await page.getByLabel('Comment', { exact: true }).fill('deploying chat');
+    await page.getByRole('button', { name: 'Create silence' }).click();
+    const row = page.getByTestId('silences-table').locator('tr[data-silence="deploying chat"]');
+    await poll(() => row.textContent()).toContain('alertname="chat p95 latency"');
+    expect(await row.textContent()).toContain('active');
+    const stored = await c.api<{
+      silences: Array<{ comment: string; status: { state: string }; matchers: unknown }>;
+    }>('/api/v1/silences');
+    expect(stored.silences.map((x) => [x.comment, x.status.state, x.matchers])).toEqual([
+      ['deploying chat', 'active', [{ name: 'alertname', op: '=', value: 'chat p95 latency' }]],
+    ]);
+    await page.getByLabel('Window name').fill('driver upgrade');
+    await page.getByRole('button', { name: 'Add window' }).click();
+    const w = page.getByTestId('windows-table').locator('tr[data-window="driver upgrade"]');
+    await poll(() => w.textContent()).toContain('every alert');
+    expect(await w.textContent()).toContain('active');
+    await expectClean('alerts, a silence and a window');
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.reload();
+      await w.waitFor();
+      await row.waitFor();
+      await poll(() => page.locator('[role="status"].state-loading').count()).toBe(0);
+      await screenshot(page, `${theme}-alerts-delivery`);
+      await expectClean(`alerts, delivery (${theme})`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.reload();
+    await row.getByRole('button', { name: 'Expire' }).click();
+    await row.getByRole('button', { name: 'Yes, expire' }).click();
+    await poll(() => row.textContent()).toContain('expired');
+    await poll(
+      async () =>
+        (await c.api<{ silences: Array<{ status: { state: string } }> }>('/api/v1/silences'))
+          .silences[0]?.status.state,
+    ).toBe('expired');
+  }, 120_000);
+
+  test('a viewer sees the alerts without the write controls', async () => {
+    const viewer = {
+      email: 'watcher@example.com',
+      name: 'Watcher',
+      password: 'a-long-viewer-pass-1',
+    };
+    const json = (body: unknown) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    await c.api('/api/v1/users', json(viewer));
+    await c.api('/api/v1/projects/default/members', json({ email: viewer.email, role: 'viewer' }));
+    await signInWithPassword(page, c.url, viewer.email, viewer.password);
+    await page.goto(`${c.url}/alerts?from=now-1h&to=now`);
+    await page.getByTestId('viewer-note').waitFor();
+    await page.getByTestId('rules-table').locator('tr[data-rule="chat p95 latency"]').waitFor();
+    await page.getByTestId('channels-table').locator('tr[data-channel="loopback"]').waitFor();
+    for (const name of ['Create rule', 'Edit', 'Add channel', 'Send test', 'Create silence'])
+      expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+    await expectClean('alerts as a viewer');
+  }, 60_000);
 });

@@ -202,6 +202,9 @@ test('a test send and a channel’s health in words', () => {
   expect(
     r({ status: 'pending', httpStatus: 500, nextAttemptAt: '2026-12-02T01:02:03.000Z' }).text,
   ).toBe('Not delivered: HTTP 500; retrying at 01:02:03 UTC');
+  expect(r({ status: 'pending', httpStatus: 500, error: 'HTTP 500' }).text).toBe(
+    'Not delivered: HTTP 500; retrying',
+  );
   expect(healthText({ status: 'unknown', consecutiveFailures: 0 })).toBe('no attempts yet');
   expect(
     healthText({

@@ -214,7 +214,10 @@ export function testResult(r: ChannelTestResponse): { ok: boolean; text: string 
   const http = r.httpStatus ? `HTTP ${r.httpStatus}` : '';
   const took = `in ${Math.round(r.durationMs)} ms`;
   if (r.status === 'delivered') return { ok: true, text: `Delivered: ${http} ${took}`.trim() };
-  const why = r.refused ? `refused (${r.refused})` : [http, r.error].filter(Boolean).join(', ');
+  // The error often is the status itself ("HTTP 500"): say it once.
+  const why = r.refused
+    ? `refused (${r.refused})`
+    : [...new Set([http, r.error].filter(Boolean))].join(', ');
   return r.status === 'failed'
     ? { ok: false, text: `Failed: ${why || 'no answer'}; it will not be retried` }
     : {
