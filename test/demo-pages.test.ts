@@ -18,7 +18,7 @@ const RATE = 15;
 const DURATION_S = 45;
 const PAGES_WITHIN_MS = 60_000;
 const BASELINE = 'demo: fraud-detector before the drift';
-const FIRING_RULE = 'demo: support-chat error rate above 1%';
+const FIRING_RULE = 'demo: support-chat p95 time to first token above 500 ms';
 const NODES = ['demo-gpu-node-1', 'demo-gpu-node-2'];
 
 interface Metric {
@@ -84,10 +84,9 @@ describe('npm run demo fills every dashboard page', () => {
       );
     },
     traces: async () => {
-      const { traces } = await api<{ traces: { services: string[] }[] }>(
-        `/api/v1/traces?service=aiobs-demo&from=${startedAt}`,
-      );
-      return traces.length > 0;
+      // the page's default range: back-filled traces count, as they do on screen
+      const { traces } = await api<{ traces: { services: string[] }[] }>('/api/v1/traces');
+      return traces.some((t) => t.services.includes('aiobs-demo'));
     },
     gpus: async () => {
       const { gpus } = await api<{ gpus: { hostName: string; id: string; metrics: Metric[] }[] }>(
@@ -255,10 +254,10 @@ describe('npm run demo fills every dashboard page', () => {
         const page = await browser.context.newPage();
         await signIn(page, collector.url, collector.adminToken);
         /** The text of the first element matching `selector` on `path`, once it renders. */
-        const read = async (path: string, selector: string) => {
+        const read = async (path: string, selector: string, timeout = 30_000) => {
           await page.goto(`${collector.url}${path}`);
           const el = page.locator(selector).first();
-          await el.waitFor({ timeout: 30_000 });
+          await el.waitFor({ timeout });
           return (await el.textContent()) ?? '';
         };
         const range = 'from=now-1h&to=now';
@@ -275,10 +274,11 @@ describe('npm run demo fills every dashboard page', () => {
           /demo-gpu-node-2\s*2/,
         );
         expect(
-          await read(`/drift?model=fraud-detector&${range}`, `tr[data-baseline="${BASELINE}"]`),
-        ).toContain('default');
+          await read(`/drift?model=fraud-detector&${range}`, '[data-testid="drift-reference"]'),
+        ).toContain(`baseline “${BASELINE}” (default)`);
+        // drift is computed on request: the slowest page on a busy machine
         expect(
-          await read(`/drift?model=fraud-detector&${range}`, 'tr[data-feature="amount"]'),
+          await page.locator('tr[data-feature="amount"]').first().textContent({ timeout: 90_000 }),
         ).toContain('amount');
         expect(
           await read(

@@ -14,19 +14,19 @@ const LABELS = { source: 'aiobs_demo' };
 /** The demo's alert rules, as `POST /api/v1/alert-rules` takes them. */
 export const DEMO_RULES = [
   {
-    // Fires within a minute: the simulated model server answers ~2% of chats with 429 and
-    // ~0.6% with 500 (model-server.ts).
-    name: 'demo: support-chat error rate above 1%',
-    signal: { kind: 'errorRate', model: CHAT_MODEL },
+    // Fires within a minute of the first data: v1 of the support model (half the users) takes
+    // ~380 ms to its first token, ~800 ms at p95 (model-server.ts); v2, the A/B treatment, is
+    // faster, which is what the A/B test is to show.
+    name: 'demo: support-chat p95 time to first token above 500 ms',
+    signal: { kind: 'ttft', quantile: 0.95, model: CHAT_MODEL },
     window: '5m',
-    condition: { op: '>', threshold: 0.01 },
+    condition: { op: '>', threshold: 500 },
     for: '1m',
     keepFiringFor: '2m',
     interval: '15s',
     labels: { ...LABELS, severity: 'ticket' },
     annotations: {
-      summary:
-        'support-chat error rate {{ $value }} (the simulated model server rate-limits about 2% of chats)',
+      summary: 'support-chat p95 time to first token is {{ $value }} ms (v1 is the slow arm)',
     },
   },
   {
