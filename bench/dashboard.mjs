@@ -10,7 +10,7 @@
 // Usage: npm run bench -- dashboard [--inferences 1000000] [--days 7] [--runs 5]
 //   [--ranges 1h,7d] [--gpu-hosts 16] [--gpus-per-host 2] [--gpu-step 900] (s between GPU
 //   samples before the last hour; 10 s within it) [--timeout 60] (s per load)
-//   [--collector-args "--flag value ..."]
+//   [--pages Overview,Drift] (only those) [--collector-args "--flag value ..."]
 // Needs the built collector and dashboard (`npm run build`) and Debian's chromium.
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -41,6 +41,7 @@ const { values: opt } = parseArgs({
     'gpu-step': { type: 'string', default: '900' },
     distinct: { type: 'string', default: '1000' },
     timeout: { type: 'string', default: '60' },
+    pages: { type: 'string', default: '' },
     'collector-args': { type: 'string', default: '' },
   },
 });
@@ -97,6 +98,7 @@ const PAGES = [
     shows: 'table row (no chart)',
   },
 ];
+const ONLY = opt.pages ? opt.pages.split(',').map((p) => p.trim().toLowerCase()) : undefined;
 const SELECTORS = [...new Set([...PAGES.map((p) => p.selector), PREVIEW])];
 const RANGES = opt.ranges.split(',').map((r) => r.trim());
 
@@ -188,7 +190,7 @@ async function run() {
   const results = [];
   try {
     for (const range of RANGES) {
-      for (const p of PAGES) {
+      for (const p of PAGES.filter((x) => !ONLY || ONLY.includes(x.name.toLowerCase()))) {
         const url = pageUrl(collector.url, p.path.replace('TRACE', traceId), range);
         const r = { range, page: p, cold: [], warm: [], preview: [], scripts: [], calls: [] };
         for (let i = 0; i < RUNS; i++) {
@@ -284,16 +286,18 @@ function report(results, filled) {
   }
 
   const first = results.find((r) => r.page.name === 'Overview' && r.range === RANGES[0]);
-  const entry = unique(first.scripts);
-  const total = entry.reduce((s, x) => s + x.gz, 0);
-  const served = entry.reduce((s, x) => s + x.bytes, 0);
-  console.log(
-    `\nJavaScript the Overview page loads: ${kB(total)} gzipped (level 9), ${entry.length} files (goal < 300 kB: ${total < 300_000 ? 'met' : 'not met'}); served uncompressed: ${kB(served)}`,
-  );
-  for (const x of entry)
+  const entry = first ? unique(first.scripts) : [];
+  if (first) {
+    const total = entry.reduce((s, x) => s + x.gz, 0);
+    const served = entry.reduce((s, x) => s + x.bytes, 0);
     console.log(
-      `  ${chunk(x.path).padEnd(36)} ${kB(x.gz).padStart(10)} ${kB(x.bytes).padStart(10)}`,
+      `\nJavaScript the Overview page loads: ${kB(total)} gzipped (level 9), ${entry.length} files (goal < 300 kB: ${total < 300_000 ? 'met' : 'not met'}); served uncompressed: ${kB(served)}`,
     );
+    for (const x of entry)
+      console.log(
+        `  ${chunk(x.path).padEnd(36)} ${kB(x.gz).padStart(10)} ${kB(x.bytes).padStart(10)}`,
+      );
+  }
   console.log('\nchunks each page loads beyond the Overview page (gzipped, cold load)');
   const shared = new Set(entry.map((x) => x.path));
   for (const r of results.filter((x) => x.range === RANGES[0] && x.page.name !== 'Overview')) {

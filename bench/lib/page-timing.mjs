@@ -101,13 +101,22 @@ export async function timeLoad(page, url, selector, timeoutMs = 60_000) {
  */
 export async function apiRequests(page) {
   await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => {});
-  const entries = await page.evaluate(() =>
-    performance.getEntriesByType('resource').map((e) => ({
-      name: e.name,
-      start: e.startTime,
-      end: e.responseEnd,
-    })),
-  );
+  const read = () =>
+    page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => ({
+        name: e.name,
+        start: e.startTime,
+        end: e.responseEnd,
+      })),
+    );
+  // An entry appears when its response has ended: read until two reads 1 s apart agree.
+  let entries = await read();
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const again = await read();
+    if (again.length === entries.length) break;
+    entries = again;
+  }
   return entries
     .map((e) => ({ ...e, path: new URL(e.name).pathname }))
     .filter((e) => e.path.startsWith('/api/v1/') && !e.path.startsWith('/api/v1/auth/'))
