@@ -298,7 +298,9 @@ function report(results, filled) {
         `  ${chunk(x.path).padEnd(36)} ${kB(x.gz).padStart(10)} ${kB(x.bytes).padStart(10)}`,
       );
   }
-  console.log('\nchunks each page loads beyond the Overview page (gzipped, cold load)');
+  console.log(
+    `\nchunks each page loads${first ? ' beyond the Overview page' : ''} (gzipped, cold load)`,
+  );
   const shared = new Set(entry.map((x) => x.path));
   for (const r of results.filter((x) => x.range === RANGES[0] && x.page.name !== 'Overview')) {
     const own = unique(r.scripts).filter((x) => !shared.has(x.path));
