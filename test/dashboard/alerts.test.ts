@@ -209,6 +209,19 @@ describe('Alerts page', () => {
     });
     await poll(() => row.getAttribute('data-health')).toBe('ok');
 
+    // The rule notifies it: ticked in the rule's form.
+    const rule = page.getByTestId('rules-table').locator('tr[data-rule="chat p95 latency"]');
+    await rule.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('checkbox', { name: 'loopback' }).check();
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await poll(() => rule.locator('td').nth(3).textContent()).toBe('loopback');
+    const [ruleNow] = (await c.api<{ rules: Array<{ channels: string[] }> }>('/api/v1/alert-rules'))
+      .rules;
+    const chans = await c.api<{ channels: Array<{ id: string; name: string }> }>(
+      '/api/v1/channels',
+    );
+    expect(ruleNow!.channels).toEqual(chans.channels.map((x) => x.id));
+
     // A receiver that answers 500: after three failed attempts in a row it shows as failing.
     await page.getByLabel('Channel name').fill('broken');
     await page.getByLabel('Webhook URL').fill(`${receiverUrl}/fail`);

@@ -120,6 +120,7 @@ export function AlertsPage() {
           ) : (
             <RulesTable
               rules={d.rules}
+              channelNames={new Map(channels.data?.channels.map((ch) => [ch.id, ch.name]))}
               m={m}
               editable={editable}
               editingId={editing?.id}
@@ -134,6 +135,7 @@ export function AlertsPage() {
             // A fresh form per rule: its draft starts from that rule.
             key={editing?.id ?? 'new'}
             models={models.data?.models.map((x) => x.model) ?? []}
+            channels={channels.data?.channels ?? []}
             rule={editing}
             saving={editing ? m.updateRule.isPending : m.createRule.isPending}
             error={editing ? m.updateRule.error : m.createRule.error}

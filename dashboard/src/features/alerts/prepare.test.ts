@@ -51,6 +51,7 @@ test('a draft becomes the API body; half-typed numbers hold the preview back', (
       for: '0s',
     },
   });
+  expect(ruleBody({ ...draft, channels: ['c1'] })).toMatchObject({ body: { channels: ['c1'] } });
   expect(ruleBody({ ...draft, threshold: '' })).toEqual({ missing: 'threshold' });
   expect(ruleBody({ ...draft, quantile: '95' })).toEqual({ missing: 'quantile' });
   expect(ruleBody({ ...draft, kind: 'errorRate', quantile: '', model: '', name: '' })).toEqual({
@@ -128,6 +129,7 @@ test('a stored rule fills the form; kinds the form cannot show are left to the A
     op: '>',
     threshold: '400',
     for: '1m',
+    channels: ['c1'],
   });
   expect(ruleDraft({ ...stored, signal: { kind: 'anomaly' }, condition: undefined })).toBe(
     undefined,
@@ -136,7 +138,7 @@ test('a stored rule fills the form; kinds the form cannot show are left to the A
 });
 
 test('an edit changes the form’s fields and keeps the rest of the rule', () => {
-  const d = { ...ruleDraft(stored)!, threshold: '500', model: '' };
+  const d = { ...ruleDraft(stored)!, threshold: '500', model: '', channels: ['c1', 'c2'] };
   expect(ruleEditBody(stored, d)).toEqual({
     body: {
       name: 'chat p95',
@@ -148,7 +150,7 @@ test('an edit changes the form’s fields and keeps the rest of the rule', () =>
       interval: '30s',
       labels: { team: 'ml' },
       annotations: {},
-      channels: ['c1'],
+      channels: ['c1', 'c2'],
       enabled: true,
       noDataState: 'no_data',
       errorState: 'error',

@@ -19,6 +19,8 @@ export interface RuleDraft {
   op: '>' | '>=' | '<' | '<=';
   threshold: string;
   for: string;
+  /** Ids of the channels it notifies (besides channels whose matchers pick its alerts). */
+  channels?: string[];
 }
 
 /** The kinds the form offers, with their unit. */
@@ -50,6 +52,7 @@ export function ruleBody(d: RuleDraft): { body: Record<string, unknown> } | { mi
       window: d.window || '5m',
       condition: { op: d.op, threshold },
       for: d.for || '0s',
+      ...(d.channels?.length ? { channels: d.channels } : {}),
     },
   };
 }
@@ -134,12 +137,13 @@ export function ruleDraft(r: AlertRule): RuleDraft | undefined {
     op: r.condition.op as RuleDraft['op'],
     threshold: String(r.condition.threshold),
     for: r.for,
+    channels: r.channels,
   };
 }
 
 /**
  * The `PUT` body of an edited rule: the draft's fields over the stored body, so what the form
- * does not show (labels, channels, interval, other filters, a warning threshold) is kept.
+ * does not show (labels, interval, other filters, a warning threshold) is kept.
  */
 export function ruleEditBody(
   r: AlertRule,
@@ -157,6 +161,7 @@ export function ruleEditBody(
       name: d.name.trim() || r.name,
       signal: { ...filters, ...(built.body.signal as Record<string, unknown>) },
       condition: warning === undefined ? condition : { ...condition, warning },
+      channels: d.channels ?? r.channels,
     },
   };
 }

@@ -20,6 +20,8 @@ const EMPTY: RuleDraft = {
 /** Props of {@link RuleForm}. */
 export interface RuleFormProps {
   models: string[];
+  /** Channels it may notify, by id and name. */
+  channels: Array<{ id: string; name: string }>;
   /** The rule being edited (the form starts from it); a new rule when undefined. */
   rule?: AlertRule;
   saving: boolean;
@@ -34,7 +36,15 @@ export interface RuleFormProps {
  * over the range on screen, showing the signal, the threshold and where it would have fired.
  * An edit keeps what the form does not show (labels, channels, interval, other filters).
  */
-export function RuleForm({ models, rule, saving, error, onSave, onCancel }: RuleFormProps) {
+export function RuleForm({
+  models,
+  channels,
+  rule,
+  saving,
+  error,
+  onSave,
+  onCancel,
+}: RuleFormProps) {
   const [d, setD] = useState<RuleDraft>(() => (rule && ruleDraft(rule)) || EMPTY);
   const draft = useDeferredValue(d);
   const bodyOf = (x: RuleDraft) => (rule ? ruleEditBody(rule, x) : ruleBody(x));
@@ -108,6 +118,24 @@ export function RuleForm({ models, rule, saving, error, onSave, onCancel }: Rule
           For
           <input {...field('for')} size={5} />
         </label>
+        {channels.length > 0 && (
+          <fieldset className="toolbar">
+            <legend className="small muted">Notify</legend>
+            {channels.map((ch) => (
+              <label key={ch.id} className="inline">
+                <input
+                  type="checkbox"
+                  checked={d.channels?.includes(ch.id) ?? false}
+                  onChange={(e) => {
+                    const rest = (d.channels ?? []).filter((x) => x !== ch.id);
+                    setD({ ...d, channels: e.target.checked ? [...rest, ch.id] : rest });
+                  }}
+                />
+                {ch.name}
+              </label>
+            ))}
+          </fieldset>
+        )}
         <div className="filters-actions">
           <button type="submit" disabled={saving || !ready}>
             {rule ? (saving ? 'Saving…' : 'Save rule') : saving ? 'Creating…' : 'Create rule'}

@@ -7,6 +7,8 @@ import { WriteError } from './write-error.js';
 /** Props of {@link RulesTable}. */
 export interface RulesTableProps {
   rules: AlertRule[];
+  /** Channel names by id, to show whom each rule notifies. */
+  channelNames: Map<string, string>;
   m: AlertMutations;
   /** False for a viewer: the write controls are left out. */
   editable: boolean;
@@ -19,7 +21,14 @@ export interface RulesTableProps {
  * Every rule in one line each, with edit (in the form above the preview), enable or
  * disable (the evaluator skips a disabled rule), and delete after a confirmation.
  */
-export function RulesTable({ rules, m, editable, editingId, onEdit }: RulesTableProps) {
+export function RulesTable({
+  rules,
+  channelNames,
+  m,
+  editable,
+  editingId,
+  onEdit,
+}: RulesTableProps) {
   const busy = (id: string) =>
     (m.updateRule.isPending && m.updateRule.variables?.id === id) ||
     (m.deleteRule.isPending && m.deleteRule.variables === id);
@@ -32,7 +41,7 @@ export function RulesTable({ rules, m, editable, editingId, onEdit }: RulesTable
             <th scope="col">Name</th>
             <th scope="col">Rule</th>
             <th scope="col">Every</th>
-            <th scope="col">Channels</th>
+            <th scope="col">Notifies</th>
             {editable && <th scope="col">Actions</th>}
           </tr>
         </thead>
@@ -48,7 +57,11 @@ export function RulesTable({ rules, m, editable, editingId, onEdit }: RulesTable
               </td>
               <td>{describeRule(r)}</td>
               <td>{r.interval}</td>
-              <td>{r.channels.length}</td>
+              <td>
+                {r.channels.length === 0
+                  ? '—'
+                  : r.channels.map((id) => channelNames.get(id) ?? id).join(', ')}
+              </td>
               {editable && (
                 <td>
                   <div className="actions">
