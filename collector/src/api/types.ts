@@ -307,6 +307,13 @@ export interface FeatureDriftResponse {
   /** Wasserstein-1 distance divided by the reference's population standard deviation. */
   wassersteinNormed: number | null;
   chiSquarePValue: number | null;
+  /**
+   * Numeric features above the sampling cap (docs/drift.md "Sampling above the cap"): the
+   * values per side the bins, PSI, Jensen–Shannon, KS and Wasserstein figures used, a
+   * uniform sample of the counts above; null when every value was used (always for
+   * categorical features).
+   */
+  sampled?: { reference: number; current: number } | null;
   verdict: 'drift' | 'moderate' | 'no_drift' | 'insufficient_data';
   /** The measure the verdict rests on; null with insufficient data. */
   measure: 'ks' | 'chisquare' | 'wasserstein' | 'jensenShannon' | 'psi' | null;

@@ -1,4 +1,5 @@
 import type { FeatureDriftResponse } from '../api/types.js';
+import { ksTwoSampleAsympP } from './ks-pvalue.js';
 import { chiSquare, jensenShannon, psi } from './stats.js';
 
 /**
@@ -13,20 +14,21 @@ export interface CountRow {
   n_ref: number | string;
   n_cur: number | string;
 }
-export interface BinRow {
-  kind: string;
-  feature: string;
-  edges: number[];
-  ref_std: number;
-  side: number | string;
-  bin: number | string;
-  n: number | string;
-}
+/** A row of sql.ts `numericTestsSql`: one numeric feature's bins, tests and sample sizes. */
 export interface TestRow {
   kind: string;
   feature: string;
+  /** Values the row's figures used (fewer than the counts where a side was sampled). */
+  n_ref: number | string;
+  n_cur: number | string;
+  edges: number[];
+  ref_std: number;
+  ref_bins: Array<number | string>;
+  cur_bins: Array<number | string>;
   ks_d: number;
-  ks_p: number;
+  /** 1 where the engine's exact KS ran (`ks_p` its p-value); else ks-pvalue.ts computes it. */
+  engine_ks: number | string;
+  ks_p: number | null;
   wasserstein: number;
 }
 export interface CategoryRow {
@@ -58,20 +60,9 @@ const finite = (x: number) => (Number.isFinite(x) ? x : null);
 /** Assembles per-feature statistics from the four queries' rows, in (kind, feature) order. */
 export function assembleStats(
   counts: CountRow[],
-  bins: BinRow[],
   tests: TestRow[],
   categories: CategoryRow[],
 ): FeatureStats[] {
-  const binsBy = new Map<string, { edges: number[]; sd: number; ref: number[]; cur: number[] }>();
-  for (const b of bins) {
-    const k = key(b.kind, b.feature);
-    let e = binsBy.get(k);
-    if (!e) {
-      e = { edges: b.edges, sd: b.ref_std, ref: Array(10).fill(0), cur: Array(10).fill(0) };
-      binsBy.set(k, e);
-    }
-    (Number(b.side) === 0 ? e.ref : e.cur)[Number(b.bin)] = Number(b.n);
-  }
   const testsBy = new Map(tests.map((t) => [key(t.kind, t.feature), t]));
   const catsBy = new Map<string, { cats: string[]; ref: number[]; cur: number[] }>();
   for (const c of categories) {
@@ -94,22 +85,37 @@ export function assembleStats(
       currentCount: Number(c.n_cur),
     };
     if (Number(c.is_numeric) === 1) {
-      const b = binsBy.get(k);
-      const t = testsBy.get(k);
-      const ok = b !== undefined && base.currentCount > 0;
+      // Features with reference values have a row; its tests only with current values too.
+      const row = testsBy.get(k);
+      const t = row && base.currentCount > 0 ? row : undefined;
+      const ref = row ? row.ref_bins.map(Number) : [];
+      const cur = row ? row.cur_bins.map(Number) : [];
+      const used = t ? { reference: Number(t.n_ref), current: Number(t.n_cur) } : null;
       const w = t ? t.wasserstein : null;
+      const p = t ? t.ks_p : null;
       return {
         ...base,
         type: 'numeric',
-        psi: ok ? finite(psi(b.ref, b.cur)) : null,
-        jensenShannon: ok ? finite(jensenShannon(b.ref, b.cur)) : null,
+        psi: t ? finite(psi(ref, cur)) : null,
+        jensenShannon: t ? finite(jensenShannon(ref, cur)) : null,
         ksStatistic: t ? t.ks_d : null,
-        ksPValue: t ? t.ks_p : null,
+        // The engine's where exact (≤ 10,000 values a side), else SciPy's asymptotic one.
+        ksPValue: !t
+          ? null
+          : Number(t.engine_ks) === 1
+            ? p === null
+              ? null
+              : finite(Number(p))
+            : ksTwoSampleAsympP(t.ks_d, used!.reference, used!.current),
         wasserstein: w,
         // A constant reference has no spread to norm by: undefined, not infinite.
-        wassersteinNormed: w !== null && b && b.sd > 0 ? w / b.sd : null,
+        wassersteinNormed: w !== null && t && t.ref_std > 0 ? w / t.ref_std : null,
         chiSquarePValue: null,
-        bins: { reference: b?.ref ?? [], current: b?.cur ?? [], edges: b?.edges ?? [] },
+        sampled:
+          used && (used.reference < base.referenceCount || used.current < base.currentCount)
+            ? used
+            : null,
+        bins: { reference: ref, current: cur, edges: row?.edges ?? [] },
       };
     }
     const e = catsBy.get(k) ?? { cats: [], ref: [], cur: [] };
@@ -124,6 +130,7 @@ export function assembleStats(
       wasserstein: null,
       wassersteinNormed: null,
       chiSquarePValue: both ? finite(chiSquare(e.ref, e.cur).pValue) : null,
+      sampled: null,
       bins: { reference: e.ref, current: e.cur, categories: e.cats },
     };
   });

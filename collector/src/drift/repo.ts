@@ -1,12 +1,12 @@
 import type { Db } from '../storage/db.js';
 import {
   assembleStats,
-  type BinRow,
   type CategoryRow,
   type CountRow,
   type FeatureStats,
   type TestRow,
 } from './features.js';
+import { KS_EXACT_MAX } from './ks-pvalue.js';
 import type { JointRow } from './multivariate.js';
 import { type JointSides, jointRowsSql, jointSizesSql, keepRate } from './multivariate-sql.js';
 import type { RankAgainst } from './ranking.js';
@@ -21,9 +21,9 @@ import {
   countsSql,
   type DriftQuery,
   driftParams,
-  numericBinsSql,
   numericTestsSql,
   referenceChunksSql,
+  SAMPLE_RANGE,
   type SideFilter,
 } from './sql.js';
 import {
@@ -82,31 +82,112 @@ export interface DriftRepo {
   ): Promise<Array<{ version: string; variant: string }>>;
 }
 
-/** Most values (both sides) one KS/Wasserstein query sorts at once. */
+/** Most values (both sides) one numeric-statistics query sorts at once. */
 export const TEST_BATCH_VALUES = 2_000_000;
 
-/** Numeric features in batches of at most {@link TEST_BATCH_VALUES} values (one may exceed it alone). */
-export function testBatches(counts: readonly CountRow[]): string[][] {
-  const out: string[][] = [];
-  let batch: string[] = [];
-  let size = 0;
+/**
+ * Most numeric values per feature and side the statistics read (docs/drift.md "Sampling
+ * above the cap"); above it a uniform sample of about this many. The same as a baseline's
+ * cap (baselines-repo.ts), so a baseline's copy is never sampled again.
+ */
+export const SAMPLE_CAP = 100_000;
+
+/** Options of {@link createDriftRepo}. */
+export interface DriftRepoOptions {
+  /** Sampling cap per numeric feature and side (tests lower it); default {@link SAMPLE_CAP}. */
+  sampleCap?: number;
+}
+
+/** How one numeric feature's values are read by the statistics query. */
+export interface TestPlan {
+  /** `kind \0 feature`. */
+  key: string;
+  feature: string;
+  /** Kept share of each side's values as a threshold on the 32-bit hash; null: every value. */
+  refKeep: number | null;
+  curKeep: number | null;
+  /** Values expected in the query (both sides, after sampling). */
+  size: number;
+  /** Both sides at most {@link KS_EXACT_MAX} values: the engine's exact KS p-value applies. */
+  exact: boolean;
+}
+
+/**
+ * The plan per numeric feature with reference values: above `cap` values a side keeps
+ * a share `cap / n` (a baseline's copy is never above the cap; `sampleReference` false
+ * says it is one, whose rows carry no hash key).
+ */
+export function testPlans(
+  counts: readonly CountRow[],
+  cap: number,
+  sampleReference: boolean,
+): TestPlan[] {
+  const keep = (n: number) => (n > cap ? Math.floor((cap / n) * SAMPLE_RANGE) : null);
+  const out: TestPlan[] = [];
   for (const c of counts) {
-    if (Number(c.is_numeric) !== 1) continue;
-    const n = Number(c.n_ref) + Number(c.n_cur);
-    if (batch.length > 0 && size + n > TEST_BATCH_VALUES) {
-      out.push(batch);
-      batch = [];
-      size = 0;
-    }
-    batch.push(`${c.kind}\u0000${c.feature}`);
-    size += n;
+    const nr = Number(c.n_ref);
+    const nc = Number(c.n_cur);
+    // A feature without current values still gets the reference's bins (histograms).
+    if (Number(c.is_numeric) !== 1 || nr === 0) continue;
+    const refKeep = sampleReference ? keep(nr) : null;
+    const curKeep = keep(nc);
+    const r = refKeep === null ? nr : cap;
+    const k = curKeep === null ? nc : cap;
+    out.push({
+      key: `${c.kind}\u0000${c.feature}`,
+      feature: c.feature,
+      refKeep,
+      curKeep,
+      size: r + k,
+      // The engine's KS refuses an empty sample as it finalizes.
+      exact: k > 0 && r <= KS_EXACT_MAX && k <= KS_EXACT_MAX,
+    });
   }
-  if (batch.length > 0) out.push(batch);
   return out;
 }
 
+/**
+ * Plans in batches of at most {@link TEST_BATCH_VALUES} values (one may exceed it alone),
+ * the exact-KS features apart from the others (the engine's KS runs only in their batches).
+ */
+export function testBatches(plans: readonly TestPlan[]): TestPlan[][] {
+  const out: TestPlan[][] = [];
+  for (const exact of [true, false]) {
+    let batch: TestPlan[] = [];
+    let size = 0;
+    for (const p of plans) {
+      if (p.exact !== exact) continue;
+      if (batch.length > 0 && size + p.size > TEST_BATCH_VALUES) {
+        out.push(batch);
+        batch = [];
+        size = 0;
+      }
+      batch.push(p);
+      size += p.size;
+    }
+    if (batch.length > 0) out.push(batch);
+  }
+  return out;
+}
+
+/** The bound parameters of one batch of {@link numericTestsSql}. */
+export function batchParams(batch: readonly TestPlan[]): Record<string, unknown> {
+  const sampled = (side: 'refKeep' | 'curKeep') => batch.filter((p) => p[side] !== null);
+  const r = sampled('refKeep');
+  const c = sampled('curKeep');
+  return {
+    testKeys: batch.map((p) => p.key),
+    testFeatures: [...new Set(batch.map((p) => p.feature))],
+    rSampleKeys: r.map((p) => p.key),
+    rSampleKeep: r.map((p) => p.refKeep),
+    cSampleKeys: c.map((p) => p.key),
+    cSampleKeep: c.map((p) => p.curKeep),
+  };
+}
+
 /** Creates the drift repository over the query helpers (every query under the limits). */
-export function createDriftRepo(db: Db): DriftRepo {
+export function createDriftRepo(db: Db, opts: DriftRepoOptions = {}): DriftRepo {
+  const cap = opts.sampleCap ?? SAMPLE_CAP;
   const toQuery = (query: DriftRequest): DriftQuery => {
     const r = query.reference;
     return {
@@ -123,7 +204,9 @@ export function createDriftRepo(db: Db): DriftRepo {
       const out = new Map<string, ReferenceLimits | null>();
       // Only features whose reference holds six whole chunks: the others get no limits, and
       // cutting their reference would be wasted work.
-      const wanted = stats.filter(
+      // The chunks match the size the current figures used (the sample above the cap).
+      const sized = stats.map((s) => (s.sampled ? { ...s, currentCount: s.sampled.current } : s));
+      const wanted = sized.filter(
         (s) => s.currentCount > 0 && s.referenceCount >= MIN_CHUNKS * s.currentCount,
       );
       for (const s of stats) out.set(chunkKey(s), null);
@@ -151,17 +234,18 @@ export function createDriftRepo(db: Db): DriftRepo {
       // One at a time: the embedded engine runs one query at a time anyway.
       const counts = await db.rows<CountRow>(countsSql(q), params);
       if (counts.length === 0) return [];
-      const bins = await db.rows<BinRow>(numericBinsSql(q), params);
-      // The KS and Wasserstein query holds each feature's sorted values in memory
-      // (~110 bytes a value): features are taken a few at a time so that a large window
-      // stays under --query-max-memory-bytes.
+      // One query per batch of numeric features reads their (sampled) values once for the
+      // deciles, bins, KS and Wasserstein; the sorted values cost ~110 bytes each in memory,
+      // so batches keep a query under --query-max-memory-bytes.
       const tests: TestRow[] = [];
-      for (const keys of testBatches(counts)) {
-        const sql = numericTestsSql(q, true);
-        tests.push(...(await db.rows<TestRow>(sql, { ...params, testKeys: keys })));
+      const plans = testPlans(counts, cap, !('baselineId' in query.reference));
+      for (const batch of testBatches(plans)) {
+        const sql = numericTestsSql(q, batch[0]!.exact);
+        tests.push(...(await db.rows<TestRow>(sql, { ...params, ...batchParams(batch) })));
       }
-      const categories = await db.rows<CategoryRow>(categoriesSql(q), params);
-      return assembleStats(counts, bins, tests, categories);
+      const hasCategorical = counts.some((c) => Number(c.is_numeric) !== 1);
+      const categories = hasCategorical ? await db.rows<CategoryRow>(categoriesSql(q), params) : [];
+      return assembleStats(counts, tests, categories);
     },
     async jointRows(query, limit, sides = 'both') {
       const q = toQuery(query) as DriftQuery & { reference: SideFilter };

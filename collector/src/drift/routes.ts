@@ -49,6 +49,7 @@ function toResponse(
     ksPValue: s.ksPValue,
     wassersteinNormed: s.wassersteinNormed,
     chiSquarePValue: s.chiSquarePValue,
+    sampled: s.sampled ?? null,
     ...judged,
     ...(limits === undefined
       ? {}

@@ -66,109 +66,157 @@ export function driftParams(q: DriftQuery): Record<string, unknown> {
   return p;
 }
 
-/** The reference's rows `(kind, feature, is_numeric, num, cat)` as a subquery. */
-function refRows(q: DriftQuery): string {
+/** Largest number (exclusive) of the sampling hash's range: its low 32 bits. */
+export const SAMPLE_RANGE = 2 ** 32;
+
+/**
+ * The condition that keeps a uniform pseudo-random share of one side's numeric values
+ * (docs/drift.md "Sampling above the cap"): a value is kept when the low 32 bits of
+ * `cityHash64(time, num)` fall under its feature's rate (`{rSampleKeep}` / `{cSampleKeep}`,
+ * aligned with `{rSampleKeys}` / `{cSampleKeys}`, each `kind \0 feature`); features not
+ * named keep every value. The same rows keep the same sample.
+ */
+function sampleCondition(prefix: 'r' | 'c'): string {
+  return `cityHash64(time, num) % ${SAMPLE_RANGE} < transform(concat(kind, '\\0', feature),
+      {${prefix}SampleKeys:Array(String)}, {${prefix}SampleKeep:Array(UInt64)}, toUInt64(${SAMPLE_RANGE}))`;
+}
+
+/**
+ * The reference's rows `(kind, feature, is_numeric, num, cat)` as a subquery; with
+ * `numericOf`, only the numeric values of the features named in `{testFeatures}`, sampled
+ * ({@link sampleCondition}; a baseline's copy is never larger than the cap, so it is not).
+ */
+function refRows(q: DriftQuery, numericOf = false): string {
   const r = q.reference;
+  const only = numericOf ? ' AND is_numeric = 1 AND feature IN {testFeatures:Array(String)}' : '';
   if ('baselineId' in r)
     return `(SELECT kind, feature, is_numeric, num, cat FROM ${r.table}
-      WHERE project_id = {project:String} AND baseline_id = {baseline:String}${q.feature !== undefined ? ' AND feature = {feature:String}' : ''})`;
-  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('r', r, q.feature !== undefined)})`;
+      WHERE project_id = {project:String} AND baseline_id = {baseline:String}${q.feature !== undefined ? ' AND feature = {feature:String}' : ''}${only})`;
+  const sample = numericOf ? ` AND ${sampleCondition('r')}` : '';
+  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('r', r, q.feature !== undefined)}${only}${sample})`;
 }
 
-/** The current window's rows as a subquery. */
-function curRows(q: DriftQuery): string {
-  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('c', q.current, q.feature !== undefined)})`;
+/** The current window's rows as a subquery; `numericOf` as for {@link refRows}. */
+function curRows(q: DriftQuery, numericOf = false): string {
+  const only = numericOf
+    ? ` AND is_numeric = 1 AND feature IN {testFeatures:Array(String)} AND ${sampleCondition('c')}`
+    : '';
+  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('c', q.current, q.feature !== undefined)}${only})`;
 }
+
+/** The two kinds of value a feature row holds (features and the model's outputs). */
+const KINDS = ['feature', 'prediction'] as const;
 
 /**
- * Both sides' rows of one value type, tagged with `side`. A reference and a current
- * window may overlap (a model compared with itself): a row then counts on both sides.
+ * Values per feature and side, numeric and categorical apart: rows `(kind, feature,
+ * is_numeric, n_ref, n_cur)`, the true counts (never sampled). Grouped by the feature
+ * alone with a count per kind, type and side: grouping by three keys cost five times as
+ * much CPU on 10 million rows (bench/drift.mjs).
  */
-function both(q: DriftQuery, numeric: boolean, columns: string): string {
-  const type = `is_numeric = ${numeric ? 1 : 0}`;
-  return `(
-    SELECT kind, feature, ${columns}, 0 AS side FROM ${refRows(q)} WHERE ${type}
-    UNION ALL
-    SELECT kind, feature, ${columns}, 1 AS side FROM ${curRows(q)} WHERE ${type}
-  )`;
-}
-
-/** Values per feature and side, numeric and categorical apart: `(kind, feature, is_numeric, n_ref, n_cur)`. */
 export function countsSql(q: DriftQuery): string {
-  return `SELECT kind, feature, is_numeric, sum(side = 0) AS n_ref, sum(side = 1) AS n_cur FROM (
-    SELECT kind, feature, is_numeric, 0 AS side FROM ${refRows(q)}
-    UNION ALL
-    SELECT kind, feature, is_numeric, 1 AS side FROM ${curRows(q)}
-  ) GROUP BY kind, feature, is_numeric ORDER BY kind, feature, is_numeric`;
-}
-
-/**
- * Numeric bins: the reference's deciles (`quantilesExactInclusive`, linear interpolation as
- * numpy's default), its population standard deviation, and per side the count in each of
- * the 10 bins `[e_i, e_{i+1})`, the outer ones open: a value's bin is the number of edges
- * at or below it. Rows `(kind, feature, edges, ref_std, side, bin, n)`.
- */
-export function numericBinsSql(q: DriftQuery): string {
-  return `WITH ref_edges AS (
-    SELECT kind, feature, quantilesExactInclusive(${DECILES.join(', ')})(num) AS edges,
-           stddevPop(num) AS ref_std
-    FROM ${refRows(q)}
-    WHERE is_numeric = 1
-    GROUP BY kind, feature
-  )
-  SELECT kind, feature, any(cut) AS edges, any(sd) AS ref_std, side, bin, count() AS n
+  const combos = KINDS.flatMap((k) => [1, 0].map((t) => [k, t] as const));
+  const cols = combos
+    .flatMap(([k, t], i) =>
+      [0, 1].map(
+        (side) =>
+          `countIf(side = ${side} AND kind = '${k}' AND is_numeric = ${t}) AS c${i}_${side}`,
+      ),
+    )
+    .join(',\n      ');
+  const tuples = combos.map(([k, t], i) => `('${k}', ${t}, c${i}_0, c${i}_1)`).join(', ');
+  return `SELECT tupleElement(c, 1) AS kind, feature, tupleElement(c, 2) AS is_numeric,
+    tupleElement(c, 3) AS n_ref, tupleElement(c, 4) AS n_cur
   FROM (
-    SELECT kind, feature, side, edges AS cut, ref_std AS sd, arrayCount(e -> e <= num, edges) AS bin
-    FROM ${both(q, true, 'num')} AS v
-    INNER JOIN ref_edges USING (kind, feature)
+    SELECT feature,
+      ${cols}
+    FROM (
+      SELECT kind, feature, is_numeric, 0 AS side FROM ${refRows(q)}
+      UNION ALL
+      SELECT kind, feature, is_numeric, 1 AS side FROM ${curRows(q)}
+    )
+    GROUP BY feature
   )
-  GROUP BY kind, feature, side, bin
-  ORDER BY kind, feature, side, bin`;
+  ARRAY JOIN [${tuples}] AS c
+  WHERE n_ref + n_cur > 0
+  ORDER BY kind, feature, is_numeric`;
 }
 
 /**
- * Two-sample Kolmogorov–Smirnov statistic and two-sided p-value per numeric feature
- * (ClickHouse's `auto` method: exact up to 10,000 values per side, as SciPy's
- * `ks_2samp`), and the Wasserstein-1 distance: the integral of |F_ref − F_cur| over the
- * sorted values of both sides, F the cumulative shares (SciPy's `wasserstein_distance`).
- * Features with values on both sides only. Rows `(kind, feature, ks_d, ks_p, wasserstein)`.
+ * Everything about the numeric features named in `{testFeatures}` / `{testKeys}` (each
+ * `kind \0 feature`) in one aggregation per feature over the values of both sides (sampled
+ * above the cap: {@link sampleCondition}), sorted once: the values as numbers, and the
+ * sides by the same values (`arraySort(func, …)`: a numeric sort key, cheaper than sorting
+ * `(value, side)` tuples; within a run of ties the sides' order is arbitrary, which changes
+ * nothing below, as every figure is read at the end of a run):
  *
- * One aggregation per feature: the values of both sides sorted once as `(value, side)`
- * pairs; integer running counts of each side give F_ref − F_cur after every value, and the
- * integral is Σ |F_ref − F_cur|·(v_{i+1} − v_i) (ties add 0). Window functions over the
- * distinct values did the same but ran ten times slower (bench/drift.mjs).
+ * - the reference's deciles (`quantilesExactInclusive`, linear interpolation as numpy's
+ *   default) and population standard deviation;
+ * - the bin counts of each side over the 10 bins `[e_i, e_{i+1})`, the outer ones open
+ *   (a value's bin is the number of edges at or below it), from the sorted values: the
+ *   values below edge e_j are the first `arrayCount(v -> v < e_j)`, and the running count
+ *   of each side at that position is its count below e_j;
+ * - the Wasserstein-1 distance ∫|F_ref − F_cur| (SciPy's `wasserstein_distance`): integer
+ *   running counts of each side give F_ref − F_cur after every value, and the integral is
+ *   Σ |F_ref − F_cur|·(v_{i+1} − v_i) (ties add 0);
+ * - the KS statistic, the largest |F_ref − F_cur| after the last value of a run of ties
+ *   (where v_{i+1} > v_i: inside a run of ties the running counts are not yet an ECDF);
+ * - with `engineKs`, also the engine's `kolmogorovSmirnovTest('two-sided')` (exact up to
+ *   10,000 values per side, as SciPy's `ks_2samp`), for the p-value where it is exact; above
+ *   that the repository computes SciPy's asymptotic p-value (ks-pvalue.ts), which the
+ *   engine's differs from. The engine's KS refuses an empty sample: the repository asks
+ *   for it only where both sides have values (a feature without current values still gets
+ *   its reference's bins; its tests come out NaN and are dropped).
+ *
+ * Rows `(kind, feature, n_ref, n_cur, edges, ref_std, engine_ks, ref_bins, cur_bins, ks_d,
+ * ks_p, wasserstein)`, `ks_p` NaN without `engineKs`, `n_ref`/`n_cur` the values used.
  */
-export function numericTestsSql(q: DriftQuery, batched = false): string {
-  // Batched: only the features named in {testKeys} (`kind \0 feature`), so that the sorted
-  // arrays of a few features at a time stay within the query's memory limit.
-  const only = batched ? " AND concat(kind, '\\0', feature) IN {testKeys:Array(String)}" : '';
-  // The engine's KS refuses an empty sample as it finalizes, before HAVING could drop the
-  // feature: features with values on one side only are filtered out first.
-  return `SELECT kind, feature, tupleElement(t, 1) AS ks_d, tupleElement(t, 2) AS ks_p,
-    arraySum(arrayMap((d, dv) -> abs(d) * dv,
-      arrayPopBack(arrayMap((a, b) -> a / n0 - b / n1,
-        arrayCumSum(arrayMap(p -> toUInt64(p.2 = 0), sorted)),
-        arrayCumSum(arrayMap(p -> toUInt64(p.2 = 1), sorted)))),
-      arrayPopFront(arrayDifference(arrayMap(p -> p.1, sorted))))) AS wasserstein
+export function numericTestsSql(q: DriftQuery, engineKs: boolean): string {
+  const ks = engineKs ? "kolmogorovSmirnovTest('two-sided')(num, side)" : '(nan, nan)';
+  const below = (cum: string) =>
+    `arrayPopFront(arrayDifference(arrayConcat([toUInt64(0)], arrayMap(c -> if(c = 0, toUInt64(0), ${cum}[c]), cuts), [toUInt64(n_side)])))`;
+  return `SELECT kind, feature, n0 AS n_ref, n1 AS n_cur, edges, ref_std, ${engineKs ? 1 : 0} AS engine_ks,
+    ${below('cum0').replace('n_side', 'n0')} AS ref_bins,
+    ${below('cum1').replace('n_side', 'n1')} AS cur_bins,
+    ${engineKs ? 'tupleElement(t, 1)' : 'arrayMax(arrayMap((d, g) -> if(g > 0, abs(d), 0), arrayPopBack(diffs), gaps))'} AS ks_d,
+    tupleElement(t, 2) AS ks_p,
+    arraySum(arrayMap((d, g) -> abs(d) * g, arrayPopBack(diffs), gaps)) AS wasserstein
   FROM (
-    SELECT kind, feature, kolmogorovSmirnovTest('two-sided')(num, side) AS t,
-      arraySort(groupArray((num, side))) AS sorted, countIf(side = 0) AS n0, countIf(side = 1) AS n1
-    FROM ${both(q, true, 'num')}
-    WHERE (kind, feature) IN (
-      SELECT kind, feature FROM ${both(q, true, 'num')}
-      WHERE 1${only}
+    SELECT kind, feature, t, n0, n1, edges, ref_std,
+      arraySort(raw_vals) AS vals,
+      arrayCumSum(arraySort((s, v) -> v, raw_sides, raw_vals)) AS cum1,
+      arrayMap((c, i) -> toUInt64(i - c), cum1, arrayEnumerate(cum1)) AS cum0,
+      arrayMap((a, b) -> a / n0 - b / n1, cum0, cum1) AS diffs,
+      arrayPopFront(arrayDifference(vals)) AS gaps,
+      arrayMap(e -> arrayCount(v -> v < e, vals), edges) AS cuts
+    FROM (
+      SELECT kind, feature, ${ks} AS t,
+        countIf(side = 0) AS n0, countIf(side = 1) AS n1,
+        quantilesExactInclusiveIf(${DECILES.join(', ')})(num, side = 0) AS edges,
+        stddevPopIf(num, side = 0) AS ref_std,
+        groupArray(num) AS raw_vals, groupArray(side) AS raw_sides
+      FROM (
+        SELECT kind, feature, num, 0 AS side FROM ${refRows(q, true)}
+        UNION ALL
+        SELECT kind, feature, num, 1 AS side FROM ${curRows(q, true)}
+      )
+      WHERE concat(kind, '\\0', feature) IN {testKeys:Array(String)}
       GROUP BY kind, feature
-      HAVING countIf(side = 0) > 0 AND countIf(side = 1) > 0
-    )${only}
-    GROUP BY kind, feature
+    )
   )
   ORDER BY kind, feature`;
 }
 
-/** Category counts per categorical feature and side: rows `(kind, feature, cat, n_ref, n_cur)`. */
+/**
+ * Category counts per categorical feature and side: rows `(kind, feature, cat, n_ref,
+ * n_cur)`, every value (never sampled).
+ */
 export function categoriesSql(q: DriftQuery): string {
   return `SELECT kind, feature, cat, countIf(side = 0) AS n_ref, countIf(side = 1) AS n_cur
-  FROM ${both(q, false, 'cat')}
+  FROM (
+    SELECT kind, feature, cat, 0 AS side FROM ${refRows(q)} WHERE is_numeric = 0
+    UNION ALL
+    SELECT kind, feature, cat, 1 AS side FROM ${curRows(q)} WHERE is_numeric = 0
+  )
   GROUP BY kind, feature, cat
   ORDER BY kind, feature, cat`;
 }
@@ -179,7 +227,7 @@ export function categoriesSql(q: DriftQuery): string {
  * order (a hash of each row's read position, as the baseline copy keeps no time) and cut
  * into consecutive chunks of `{chunkSizes}` rows (aligned with `{chunkKeys}`, each
  * `kind \0 feature \0 is_numeric`); the first `{maxChunks}` chunks only. Counts per chunk and
- * decile bin (numeric, the reference's edges as in {@link numericBinsSql}) or category:
+ * decile bin (numeric, the reference's edges as in {@link numericTestsSql}) or category:
  * rows `(kind, feature, is_numeric, chunk, key, n)`, `key` the bin number or the category.
  */
 export function referenceChunksSql(q: DriftQuery): string {
