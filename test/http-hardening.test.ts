@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -168,6 +169,42 @@ describe('one collector with short timeouts, no CORS, generated credentials', ()
     // The page's scripts are external files that script-src 'self' allows.
     const html = await res.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
+  });
+
+  test("the dashboard's scripts are sent gzipped and cached for good (their names carry a content hash)", async () => {
+    const html = await (await fetch(`${c.url}/`)).text();
+    const script = /<script[^>]*\bsrc="([^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toMatch(/^\/assets\//);
+    const plain = await fetch(`${c.url}${script}`, { headers: { 'accept-encoding': 'identity' } });
+    const plainBytes = (await plain.arrayBuffer()).byteLength;
+    // fetch() decodes gzip itself; node:http shows what travelled.
+    const raw = await new Promise<{ headers: Record<string, unknown>; bytes: number }>(
+      (resolve, reject) => {
+        const url = new URL(`${c.url}${script}`);
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            headers: { 'accept-encoding': 'gzip' },
+          },
+          (res) => {
+            let bytes = 0;
+            res.on('data', (d: Buffer) => {
+              bytes += d.length;
+            });
+            res.on('end', () => resolve({ headers: res.headers, bytes }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(raw.bytes).toBeLessThan(plainBytes / 2);
+    expect(raw.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    // The page itself is not cached: a new build must reach the browser.
+    expect((await fetch(`${c.url}/`)).headers.get('cache-control') ?? '').not.toMatch(/immutable/);
   });
 
   test('API, error and OTLP responses carry nosniff and a deny-all CSP', async () => {

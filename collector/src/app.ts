@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -232,6 +233,13 @@ function mountDashboard(app: Hono<AppEnv>, config: Config): void {
     return;
   }
   const html = readFileSync(index, 'utf8');
+  // Vite names every asset by its content hash: a browser may keep it for good.
+  app.use('/assets/*', async function cacheHashedAssets(c, next) {
+    await next();
+    if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+  });
+  // The scripts are ~0.8 MB as built and ~0.25 MB gzipped (npm run bench -- dashboard).
+  app.use('/*', compress());
   app.use('/*', serveStatic({ root: dir }));
   app.get('*', (c) => {
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) return c.notFound();

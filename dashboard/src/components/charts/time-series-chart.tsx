@@ -155,7 +155,8 @@ export function TimeSeriesChart({
             labelFormatter={(v) => new Date(Number(v)).toISOString().replace('T', ' ').slice(0, 19)}
             formatter={(v) => (typeof v === 'number' ? format(v) : '—')}
           />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {/* Capped: recharts takes the legend's height from the plot, and 32 GPUs' legend left it none. */}
+          <Legend wrapperStyle={{ fontSize: 12, maxHeight: 40, overflowY: 'auto' }} />
           {annotations.map((a) =>
             a.toT !== undefined ? (
               <ReferenceArea

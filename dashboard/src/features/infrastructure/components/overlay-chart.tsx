@@ -84,7 +84,8 @@ export function OverlayChart({
                   : formatMs(v)
             }
           />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {/* Capped: recharts takes the legend's height from the plot, and 32 GPUs' legend left it none. */}
+          <Legend wrapperStyle={{ fontSize: 12, maxHeight: 40, overflowY: 'auto' }} />
           <Line
             yAxisId="ms"
             dataKey="latency p95"
