@@ -65,19 +65,22 @@ const MODULES = [
   'alerts',
   'projects',
   'observability',
+  'grafana',
 ];
-const MODULE_FOLDERS = ['models', 'drift', 'alerts', 'projects', 'observability'];
+const MODULE_FOLDERS = ['models', 'drift', 'alerts', 'projects', 'observability', 'grafana'];
 
-/** A module folder's HTTP face and wiring: routes, `module.ts`, `index.ts`. */
+/**
+ * A module folder's HTTP face and wiring: its routes files and `index.ts` files at any
+ * depth (`routes.ts`, `*-routes.ts`, e.g. `alerts/delivery/channels-routes.ts`), and its top
+ * `module.ts`.
+ */
 function isModuleEntry(p) {
-  const [top, file, more] = p.split('/');
-  if (!MODULE_FOLDERS.includes(top) || more !== undefined) return false;
-  return (
-    file === 'routes.ts' ||
-    file.endsWith('-routes.ts') ||
-    file === 'module.ts' ||
-    file === 'index.ts'
-  );
+  const parts = p.split('/');
+  const [top] = parts;
+  const file = parts.at(-1);
+  if (!MODULE_FOLDERS.includes(top) || parts.length < 2) return false;
+  if (file === 'routes.ts' || file.endsWith('-routes.ts') || file === 'index.ts') return true;
+  return parts.length === 2 && file === 'module.ts';
 }
 
 /** Pure collector files (paths relative to collector/src). */

@@ -34,7 +34,7 @@ import {
 } from './observability/inference/index.js';
 import { OtlpDecodeError } from './otlp/errors.js';
 import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
-import { AccessCache } from './projects/access-cache.js';
+import { AccessCache } from './auth/access-cache.js';
 import { createAuditRepo } from './projects/audit-repo.js';
 import { createMembersRepo } from './projects/members-repo.js';
 import { projectsRoutes } from './projects/projects-routes.js';

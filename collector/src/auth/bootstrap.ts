@@ -3,7 +3,6 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { UsersRepo } from '../projects/users-repo.js';
 import type { AuthRepo, NewKey } from '../storage/auth-repo.js';
 import { generateKey, generateKeyId, hashKey, type KeyKind, keyPrefix } from './keys.js';
 import { hashPassword } from './passwords.js';
@@ -58,7 +57,7 @@ export async function ensureCredentials(
   repo: AuthRepo,
   log: Logger,
   out: CredentialsOutput,
-  users?: Pick<UsersRepo, 'list' | 'insert'>,
+  users?: AdminUserStore,
 ): Promise<CredentialsFile> {
   const project = 'default';
   if (!(await repo.hasKey('ingest')) && !(await repo.hasKey('admin')))
@@ -115,9 +114,24 @@ export async function ensureCredentials(
  * (default {@link DEFAULT_ADMIN_USER}) with `--admin-password` or a random 32-character one.
  * Undefined when one exists already (or the email belongs to an ordinary user: logged).
  */
+/**
+ * What the first start needs of the user store (the projects module's users repository,
+ * passed in by the server: auth does not import the projects module, which builds on it).
+ */
+export interface AdminUserStore {
+  list(): Promise<ReadonlyArray<{ instanceAdmin: boolean }>>;
+  /** Undefined when the email is taken. */
+  insert(user: {
+    email: string;
+    name: string;
+    passwordHash: string;
+    instanceAdmin?: boolean;
+  }): Promise<{ email: string } | undefined>;
+}
+
 async function ensureAdminUser(
   config: Config,
-  users: Pick<UsersRepo, 'list' | 'insert'>,
+  users: AdminUserStore,
   log: Logger,
 ): Promise<{ email: string; password: string; generated: boolean } | undefined> {
   if ((await users.list()).some((u) => u.instanceAdmin)) return undefined;

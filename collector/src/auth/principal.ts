@@ -38,3 +38,11 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
+
+/** Who did it, as the log names them: `admin-token`, `user:<id>` or `key:<id>`. */
+export function actorOf(principal: Principal | undefined): string {
+  if (!principal) return 'anonymous';
+  if (principal.kind === 'admin') return 'admin-token';
+  if (principal.kind === 'user') return `user:${principal.userId ?? ''}`;
+  return `key:${principal.keyId ?? ''}`;
+}

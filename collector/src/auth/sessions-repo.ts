@@ -1,5 +1,5 @@
-import { chTime, fromChTime, nextVersion } from '../projects/rows.js';
 import type { Engine } from '../storage/engine.js';
+import { chTime, fromChTime, nextVersion } from '../storage/rows.js';
 import type { Principal, PrincipalKind } from './principal.js';
 
 /** A session as stored: keyed by the SHA-256 of its id, never the id itself. */

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Authenticator } from '../auth/authenticator.js';
 import { hashKey } from '../auth/keys.js';
 import { loadConfig } from '../config.js';
-import { AccessCache } from '../projects/access-cache.js';
+import { AccessCache } from '../auth/access-cache.js';
 import { createAuthRepo } from '../storage/auth-repo.js';
 import { DEFAULT_QUERY_LIMITS } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';

@@ -6,7 +6,7 @@ import { type Authenticator, credentialFrom } from '../auth/authenticator.js';
 import { clientAddress } from '../auth/client-address.js';
 import type { Principal } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
-import { type Grant, refusal } from '../projects/access.js';
+import { type Grant, refusal } from '../auth/access.js';
 import { ALLOWED_FORMATS } from '../query/sql-gate/lists.js';
 import { createSqlGate } from '../query/sql-gate.js';
 import {

@@ -2,6 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import type { Grant } from '../auth/access.js';
 import { type Authenticator, credentialFrom, type Principal } from '../auth/authenticator.js';
 import { clientAddress } from '../auth/client-address.js';
 import {
@@ -11,7 +12,6 @@ import {
   type SessionStore,
 } from '../auth/session-store.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
-import type { Grant } from '../projects/access.js';
 
 /** Hono variables set by the collector's middleware. */
 export interface AppEnv {

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import type { Grant } from '../auth/access.js';
+import { neededFor, refusal } from '../auth/access.js';
+import type { AccessCache } from '../auth/access-cache.js';
 import type { Role } from '../auth/principal.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.js';
-import type { Grant } from '../projects/access.js';
-import { neededFor, refusal } from '../projects/access.js';
-import type { AccessCache } from '../projects/access-cache.js';
 import { parseProject } from '../query/params.js';
 import type { AppEnv } from './auth.js';
 

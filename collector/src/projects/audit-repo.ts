@@ -1,6 +1,7 @@
-import type { Principal } from '../auth/principal.js';
+export { actorOf } from '../auth/principal.js';
+
 import type { Engine } from '../storage/engine.js';
-import { chTime } from './rows.js';
+import { chTime } from '../storage/rows.js';
 
 /** What {@link AuditRepo.record} stores. */
 export interface NewAuditEntry {
@@ -60,14 +61,6 @@ interface AuditRow {
   action: string;
   target: string;
   details: string;
-}
-
-/** Who did it, as the log names them: `admin-token`, `user:<id>` or `key:<id>`. */
-export function actorOf(principal: Principal | undefined): string {
-  if (!principal) return 'anonymous';
-  if (principal.kind === 'admin') return 'admin-token';
-  if (principal.kind === 'user') return `user:${principal.userId ?? ''}`;
-  return `key:${principal.keyId ?? ''}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { AppEnv } from '../middleware/auth.js';
 import { decodeCursor, encodeCursor, MAX_TIME_MS, parseLimit, parseTime } from '../query/params.js';
 import type { AuthRepo } from '../storage/auth-repo.js';
 import type { AuditEntry, AuditRepo } from './audit-repo.js';
-import { projectIn } from './scope.js';
+import { projectIn } from './scope-routes.js';
 
 /** An entry as the API shows it; `details` stays JSON text, as stored. */
 function view(e: AuditEntry): AuditEntryView {

@@ -9,7 +9,7 @@ import type { AppEnv } from '../middleware/auth.js';
 import type { AuthRepo, KeyInfo } from '../storage/auth-repo.js';
 import { actorOf } from './audit-repo.js';
 import { isoOrNull, parseExpiry, readBody } from './body.js';
-import { pathId, projectIn } from './scope.js';
+import { pathId, projectIn } from './scope-routes.js';
 
 /** The kinds of key a project's owners manage here. */
 type ProjectKeyKind = ProjectKey['kind'];

@@ -1,6 +1,6 @@
 import { isRole, type Role } from '../auth/principal.js';
 import type { Engine } from '../storage/engine.js';
-import { chTime, fromChTime, nextVersion } from './rows.js';
+import { chTime, fromChTime, nextVersion } from '../storage/rows.js';
 
 /** One membership. */
 export interface Member {

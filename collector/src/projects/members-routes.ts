@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ProjectMember, ProjectMembersResponse } from '../api/types.js';
+import type { AccessCache } from '../auth/access-cache.js';
 import { ROLES, type Role } from '../auth/principal.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { setAuditTarget } from '../middleware/audit.js';
 import type { AppEnv } from '../middleware/auth.js';
 import type { AuthRepo } from '../storage/auth-repo.js';
-import type { AccessCache } from './access-cache.js';
 import { readBody } from './body.js';
 import type { Member, MembersRepo } from './members-repo.js';
-import { conflict, pathId, projectIn } from './scope.js';
+import { conflict, pathId, projectIn } from './scope-routes.js';
 import type { User, UsersRepo } from './users-repo.js';
 
 const role = z.enum(ROLES as [Role, ...Role[]]);

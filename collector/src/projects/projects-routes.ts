@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ProjectInfo, ProjectsResponse } from '../api/types.js';
+import type { Grant } from '../auth/access.js';
+import type { AccessCache } from '../auth/access-cache.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ForbiddenError } from '../errors.js';
 import { setAuditTarget } from '../middleware/audit.js';
@@ -8,15 +10,13 @@ import type { AppEnv } from '../middleware/auth.js';
 import { grantOf } from '../middleware/project-scope.js';
 import { createAuthRepo, type ProjectRecord } from '../storage/auth-repo.js';
 import type { Engine } from '../storage/engine.js';
-import type { Grant } from './access.js';
-import type { AccessCache } from './access-cache.js';
 import type { AuditRepo } from './audit-repo.js';
 import { auditRoutes } from './audit-routes.js';
 import { readBody } from './body.js';
 import { keysRoutes } from './keys-routes.js';
 import { createMembersRepo } from './members-repo.js';
 import { membersRoutes } from './members-routes.js';
-import { conflict, PROJECT_ID, projectIn } from './scope.js';
+import { conflict, PROJECT_ID, projectIn } from './scope-routes.js';
 import { createUsersRepo } from './users-repo.js';
 
 const SHAPE = '{"id", "name"?}';

@@ -11,6 +11,7 @@ import type {
   ProjectMembersResponse,
   ProjectsResponse,
 } from '../api/types.js';
+import { AccessCache } from '../auth/access-cache.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { generateKey, generateKeyId, hashKey, keyPrefix } from '../auth/keys.js';
 import { loadConfig } from '../config.js';
@@ -21,7 +22,6 @@ import { projectScope } from '../middleware/project-scope.js';
 import { createAuthRepo } from '../storage/auth-repo.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
-import { AccessCache } from './access-cache.js';
 import { createAuditRepo } from './audit-repo.js';
 import type { ProjectKeyRotated } from './keys-routes.js';
 import { createMembersRepo } from './members-repo.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../storage/engine.js';
-import { chTime, fromChTime, nextVersion } from './rows.js';
+import { chTime, fromChTime, nextVersion } from '../storage/rows.js';
 
 /** A user as the API shows it (never the password hash). */
 export interface User {

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { AccessCache } from '../auth/access-cache.js';
 import { checkPasswordPolicy, hashPassword } from '../auth/passwords.js';
 import type { SessionStore } from '../auth/session-store.js';
 import { AppError, NotFoundError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { requireInstanceAdmin } from '../middleware/project-scope.js';
 import type { Engine } from '../storage/engine.js';
-import type { AccessCache } from './access-cache.js';
 import { readBody } from './body.js';
 import { createUsersRepo, type User, type UserPatch, type UsersRepo } from './users-repo.js';
 

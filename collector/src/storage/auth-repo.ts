@@ -1,4 +1,5 @@
 import type { Engine } from './engine.js';
+import { chTime, fromChTime } from './rows.js';
 import type { KeyKind } from './types.js';
 
 /** A live stored credential (by hash): what it may do and for whom. */
@@ -193,7 +194,7 @@ export function createAuthRepo(engine: Engine) {
       return (await rs.json<{ id: string; name: string; first_at: string }>()).map((r) => ({
         id: r.id,
         name: r.name,
-        createdAt: parseTime(r.first_at),
+        createdAt: fromChTime(r.first_at),
       }));
     },
 
@@ -206,7 +207,7 @@ export function createAuthRepo(engine: Engine) {
         format: 'JSONEachRow',
       });
       const [r] = await rs.json<{ id: string; name: string; first_at: string }>();
-      return r ? { id: r.id, name: r.name, createdAt: parseTime(r.first_at) } : undefined;
+      return r ? { id: r.id, name: r.name, createdAt: fromChTime(r.first_at) } : undefined;
     },
   };
 }
@@ -220,7 +221,7 @@ function toRecord(r: KeyRow): KeyRecord {
     projectId: r.project_id || 'default',
     kind: r.kind,
     ...(r.user_id ? { userId: r.user_id } : {}),
-    ...(r.expires_at ? { expiresAt: parseTime(r.expires_at) } : {}),
+    ...(r.expires_at ? { expiresAt: fromChTime(r.expires_at) } : {}),
   };
 }
 
@@ -229,17 +230,7 @@ function toInfo(r: KeyRow): KeyInfo {
     ...toRecord(r),
     prefix: r.prefix,
     name: r.name,
-    createdAt: parseTime(r.created_at),
+    createdAt: fromChTime(r.created_at),
     ...(r.created_by ? { createdBy: r.created_by } : {}),
   };
-}
-
-/** Unix ms as the engine's `DateTime64(3)` text (UTC). */
-function chTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
-/** The engine's `DateTime64(3)` text (UTC, no zone) as Unix ms. */
-function parseTime(text: string): number {
-  return Date.parse(`${text.replace(' ', 'T')}Z`);
 }

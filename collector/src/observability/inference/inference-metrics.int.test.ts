@@ -9,7 +9,7 @@ import { hashKey } from '../../auth/keys.js';
 import { loadConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../../middleware/auth.js';
-import { AccessCache } from '../../projects/access-cache.js';
+import { AccessCache } from '../../auth/access-cache.js';
 import { createAuthRepo } from '../../storage/auth-repo.js';
 import { createDb } from '../../storage/db.js';
 import { type Engine, openEngine } from '../../storage/engine.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../auth/principal.js';
 import { grantFor, neededFor, refusal, roleIn } from './access.js';
+import type { Principal } from './principal.js';
 
 const admin: Principal = { kind: 'admin', projectId: 'default' };
 const readA: Principal = { kind: 'read', projectId: 'A' };

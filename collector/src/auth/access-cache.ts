@@ -1,6 +1,6 @@
-import { LruMap } from '../auth/lru-map.js';
-import type { Principal, Role } from '../auth/principal.js';
 import { type Grant, grantFor, type UserFacts } from './access.js';
+import { LruMap } from './lru-map.js';
+import type { Principal, Role } from './principal.js';
 
 /** Where a user's facts come from (the users repository). */
 export interface UserSource {

@@ -1,5 +1,5 @@
-import type { Principal, Role } from '../auth/principal.js';
-import { roleAtLeast } from '../auth/principal.js';
+import type { Principal, Role } from './principal.js';
+import { roleAtLeast } from './principal.js';
 
 /**
  * Who may do what in which project: pure rules over a principal and its grant. The grant is

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal, Role } from '../auth/principal.js';
 import { roleIn } from './access.js';
 import { AccessCache } from './access-cache.js';
+import type { Principal, Role } from './principal.js';
 
 const user: Principal = { kind: 'user', projectId: 'default', userId: 'u1' };
 
