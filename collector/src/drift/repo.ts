@@ -172,16 +172,25 @@ export function testBatches(plans: readonly TestPlan[]): TestPlan[][] {
 
 /** The bound parameters of one batch of {@link numericTestsSql}. */
 export function batchParams(batch: readonly TestPlan[]): Record<string, unknown> {
-  const sampled = (side: 'refKeep' | 'curKeep') => batch.filter((p) => p[side] !== null);
-  const r = sampled('refKeep');
-  const c = sampled('curKeep');
+  // Rates by feature name (the engine looks them up per distinct name): where a name is both
+  // a feature and a prediction output, the larger rate (a larger, still uniform sample).
+  const rates = (side: 'refKeep' | 'curKeep') => {
+    const by = new Map<string, number>();
+    for (const p of batch) {
+      const keep = p[side] ?? SAMPLE_RANGE;
+      by.set(p.feature, Math.max(by.get(p.feature) ?? 0, keep));
+    }
+    return [...by].filter(([, keep]) => keep < SAMPLE_RANGE);
+  };
+  const r = rates('refKeep');
+  const c = rates('curKeep');
   return {
     testKeys: batch.map((p) => p.key),
     testFeatures: [...new Set(batch.map((p) => p.feature))],
-    rSampleKeys: r.map((p) => p.key),
-    rSampleKeep: r.map((p) => p.refKeep),
-    cSampleKeys: c.map((p) => p.key),
-    cSampleKeep: c.map((p) => p.curKeep),
+    rSampleKeys: r.map(([f]) => f),
+    rSampleKeep: r.map(([, k]) => k),
+    cSampleKeys: c.map(([f]) => f),
+    cSampleKeep: c.map(([, k]) => k),
   };
 }
 

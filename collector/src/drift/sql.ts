@@ -73,11 +73,12 @@ export const SAMPLE_RANGE = 2 ** 32;
  * The condition that keeps a uniform pseudo-random share of one side's numeric values
  * (docs/drift.md "Sampling above the cap"): a value is kept when the low 32 bits of
  * `cityHash64(time, num)` fall under its feature's rate (`{rSampleKeep}` / `{cSampleKeep}`,
- * aligned with `{rSampleKeys}` / `{cSampleKeys}`, each `kind \0 feature`); features not
- * named keep every value. The same rows keep the same sample.
+ * aligned with the feature names `{rSampleKeys}` / `{cSampleKeys}`); features not named
+ * keep every value. The same rows keep the same sample. Keyed by the name alone: the
+ * function then runs once per distinct name of the `LowCardinality` column, not per row.
  */
 function sampleCondition(prefix: 'r' | 'c'): string {
-  return `cityHash64(time, num) % ${SAMPLE_RANGE} < transform(concat(kind, '\\0', feature),
+  return `cityHash64(time, num) % ${SAMPLE_RANGE} < transform(feature,
       {${prefix}SampleKeys:Array(String)}, {${prefix}SampleKeep:Array(UInt64)}, toUInt64(${SAMPLE_RANGE}))`;
 }
 
