@@ -111,7 +111,18 @@ const PURE = [
       'sql.ts',
       'stats.ts',
     ].some((f) => p === `models/${f}`),
-  (p) => ['drift/stats.ts', 'drift/features.ts', 'drift/sql.ts'].includes(p),
+  (p) =>
+    [
+      'stats.ts',
+      'features.ts',
+      'sql.ts',
+      'ks-pvalue.ts',
+      'spearman.ts',
+      'pca.ts',
+      'multivariate.ts',
+      'ranking.ts',
+      'verdict.ts',
+    ].some((f) => p === `drift/${f}`),
 ];
 
 /** Packages and built-ins that do I/O; a pure module may import them only as types. */

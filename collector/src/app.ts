@@ -8,6 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type AlertsModule, createAlertsModule } from './alerts/index.js';
+import { AccessCache } from './auth/access-cache.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Config } from './config.js';
 import { createDriftModule } from './drift/index.js';
@@ -21,7 +22,7 @@ import { type AppEnv, requireAuth } from './middleware/auth.js';
 import { corsFor } from './middleware/cors.js';
 import { projectScope } from './middleware/project-scope.js';
 import { securityHeaders } from './middleware/security-headers.js';
-import { createModelsModule } from './models/index.js';
+import { createModelsModule, createQualityWindowsRepo } from './models/index.js';
 import {
   countRequests,
   createCollectorMetrics,
@@ -34,7 +35,6 @@ import {
 } from './observability/inference/index.js';
 import { OtlpDecodeError } from './otlp/errors.js';
 import { encodeStatus, JSON_TYPE, PROTOBUF_TYPE } from './otlp/http.js';
-import { AccessCache } from './auth/access-cache.js';
 import { createAuditRepo } from './projects/audit-repo.js';
 import { createMembersRepo } from './projects/members-repo.js';
 import { projectsRoutes } from './projects/projects-routes.js';
@@ -124,7 +124,10 @@ export function createApp(deps: AppDeps) {
   const audit = createAuditRepo(engine);
   api.use('*', auditWrites(audit, { log }));
   // Before the 1 MiB body limit: baseline uploads take up to 50 MB (the module limits the rest).
-  api.route('/drift', createDriftModule({ engine, db }).drift);
+  api.route(
+    '/drift',
+    createDriftModule({ engine, db, quality: createQualityWindowsRepo(db) }).drift,
+  );
   api.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
   api.route('/projects', projectsRoutes({ engine, access, audit, authenticator }));
   api.route('/users', usersRoutes({ engine, sessions: auth.sessions, access }));

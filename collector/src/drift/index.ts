@@ -4,6 +4,7 @@ import { createDb, type Db, queryLimitsFromConfig } from '../storage/db.js';
 import type { Engine } from '../storage/engine.js';
 import { createBaselinesRepo } from './baselines-repo.js';
 import { createDriftJob, type DriftJob } from './job.js';
+import type { QualityWindows } from './ranking.js';
 import { createDriftRepo } from './repo.js';
 import { createDriftResultsRepo } from './results-repo.js';
 import { driftRoutes } from './routes.js';
@@ -12,13 +13,17 @@ export { createDriftJob, type DriftJob } from './job.js';
 export { createDriftRepo, type DriftRepo } from './repo.js';
 export { driftRoutes } from './routes.js';
 
-/** The drift module's routes (mounted at `/api/v1/drift`, with `/baselines`). */
-export function createDriftModule(deps: { engine: Engine; db: Db }) {
+/**
+ * The drift module's routes (mounted at `/api/v1/drift`, with `/baselines`); `/ranking` when
+ * `quality` (the models module's per-window error rate and accuracy) is given.
+ */
+export function createDriftModule(deps: { engine: Engine; db: Db; quality?: QualityWindows }) {
   return {
     drift: driftRoutes(
       createDriftRepo(deps.db),
       createBaselinesRepo(deps.engine, deps.db),
       createDriftResultsRepo(deps.engine, deps.db),
+      deps.quality,
     ),
   };
 }

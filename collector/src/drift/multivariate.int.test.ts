@@ -8,6 +8,7 @@ import type { DriftRankingResponse, DriftResponse, DriftSeriesResponse } from '.
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
+import { createQualityWindowsRepo } from '../models/quality-windows-repo.js';
 import { createDb } from '../storage/db.js';
 import { type Engine, openEngine } from '../storage/engine.js';
 import { migrate } from '../storage/migrate.js';
@@ -189,6 +190,7 @@ beforeAll(async () => {
         createDriftRepo(db),
         createBaselinesRepo(engine, db),
         createDriftResultsRepo(engine, db),
+        createQualityWindowsRepo(db),
       ),
     );
   const b = await post({ name: 'ranked', model: RANKED, sample: [{ a: 1, b: 2, c: 3 }] });

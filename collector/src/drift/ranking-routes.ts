@@ -3,12 +3,15 @@ import type { DriftRankingResponse } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { projectOf } from '../middleware/project-scope.js';
-import { DEFAULT_LABEL_DELAY_MS, MAX_LABEL_DELAY_MS } from '../models/quality.js';
-import { parseDuration, parseName, parseRange } from '../query/params.js';
+import { parseDuration, parseLabelDelay, parseName, parseRange } from '../query/params.js';
 import type { BaselinesRepo } from './baselines-repo.js';
-import { bucketOf, type RankAgainst, rankFeatures } from './ranking.js';
-import type { QualityWindowsQuery } from './ranking-sql.js';
-import type { DriftRepo } from './repo.js';
+import {
+  bucketOf,
+  type QualityWindows,
+  type QualityWindowsQuery,
+  type RankAgainst,
+  rankFeatures,
+} from './ranking.js';
 import type { DriftResultsRepo } from './results-repo.js';
 import { baselineFor } from './series-routes.js';
 import { MIN_PAIRS } from './spearman.js';
@@ -30,7 +33,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * baseline (or the model's default); with none stored in the range the ranking is empty.
  */
 export function rankingRoutes(
-  repo: DriftRepo,
+  source: QualityWindows,
   baselines: BaselinesRepo,
   results?: DriftResultsRepo,
 ) {
@@ -52,12 +55,7 @@ export function rankingRoutes(
     const version = name(q, 'version');
     const variant = name(q, 'variant');
     const step = q.step !== undefined ? parseDuration(q.step, 'step') : undefined;
-    const labelDelayMs =
-      q.labelDelay === undefined
-        ? DEFAULT_LABEL_DELAY_MS
-        : parseDuration(q.labelDelay, 'labelDelay');
-    if (labelDelayMs > MAX_LABEL_DELAY_MS)
-      throw new BadRequestError('labelDelay must be at most 366d', 'labelDelay');
+    const labelDelayMs = parseLabelDelay(q.labelDelay);
     const b = await baselineFor(baselines, project, q);
 
     const points = await (results?.series({
@@ -118,13 +116,13 @@ export function rankingRoutes(
     let against = wanted;
     let quality: Map<number, number> | undefined;
     if (against === undefined) {
-      const accuracy = await repo.qualityWindows(window, 'accuracy');
+      const accuracy = await source.qualityWindows(window, 'accuracy');
       if (accuracy.size >= MIN_PAIRS) {
         against = 'accuracy';
         quality = accuracy;
       } else against = 'error_rate';
     }
-    quality ??= await repo.qualityWindows(window, against);
+    quality ??= await source.qualityWindows(window, against);
     return c.json({
       ...body,
       against,

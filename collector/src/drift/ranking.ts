@@ -87,3 +87,27 @@ export function rankFeatures(
     return sign * (a.spearman - b.spearman) || (a.feature < b.feature ? -1 : 1);
   });
 }
+
+/** What a quality-by-bucket query covers. */
+export interface QualityWindowsQuery {
+  project: string;
+  model: string;
+  /** Whole buckets: multiples of `stepMs`. */
+  fromMs: number;
+  toMs: number;
+  stepMs: number;
+  version?: string;
+  variant?: string;
+  /** How long after a prediction its feedback still counts (accuracy only). */
+  labelDelayMs: number;
+}
+
+/**
+ * The model's error rate (from the inference rollups) or accuracy (from feedback) per bucket
+ * of `q.stepMs`, keyed by the bucket's start; buckets without requests (or judged
+ * predictions) absent. The models module reads it (models/quality-windows-repo.ts) and the
+ * app passes it in, so drift does not import the module that builds on it.
+ */
+export interface QualityWindows {
+  qualityWindows(q: QualityWindowsQuery, against: RankAgainst): Promise<Map<number, number>>;
+}

@@ -9,13 +9,6 @@ import {
 import { KS_EXACT_MAX } from './ks-pvalue.js';
 import type { JointRow } from './multivariate.js';
 import { type JointSides, jointRowsSql, jointSizesSql, keepRate } from './multivariate-sql.js';
-import type { RankAgainst } from './ranking.js';
-import {
-  accuracyParams,
-  accuracySql,
-  errorRateSql,
-  type QualityWindowsQuery,
-} from './ranking-sql.js';
 import {
   categoriesSql,
   countsSql,
@@ -67,12 +60,6 @@ export interface DriftRepo {
     limit: number,
     sides?: JointSides,
   ): Promise<JointRow[]>;
-  /**
-   * The model's error rate (from the inference rollups) or accuracy (from feedback) per
-   * bucket of `q.stepMs`, keyed by the bucket's start (ranking-sql.ts); buckets without
-   * requests (or judged predictions) absent.
-   */
-  qualityWindows(q: QualityWindowsQuery, against: RankAgainst): Promise<Map<number, number>>;
   /** The (version, variant) pairs of a model with values in `[fromMs, toMs)`. */
   groups(
     project: string,
@@ -273,22 +260,6 @@ export function createDriftRepo(db: Db, opts: DriftRepoOptions = {}): DriftRepo 
         cKeep: keepRate(size(1), limit),
         limit,
       });
-    },
-    async qualityWindows(q, against) {
-      let rows: Array<{ bucket: number | string; value: number }>;
-      if (against === 'error_rate') {
-        const { labelDelayMs: _, ...params } = q;
-        rows = await db.rows(errorRateSql(db.table('aiobs_inference_1m'), q), params);
-      } else {
-        const { filter, params } = accuracyParams(q);
-        const tables = {
-          inferences: db.table('aiobs_inferences'),
-          feedback: db.table('aiobs_feedback'),
-          features: db.table('aiobs_feature_values'),
-        };
-        rows = await db.rows(accuracySql(tables, filter), { ...params });
-      }
-      return new Map(rows.map((r) => [Number(r.bucket), Number(r.value)]));
     },
     async groups(project, model, fromMs, toMs) {
       return db.rows<{ version: string; variant: string }>(

@@ -10,6 +10,7 @@ import type { Baseline, BaselinesRepo, ThresholdMode } from './baselines-repo.js
 import { baselineRoutes } from './baselines-routes.js';
 import type { FeatureStats } from './features.js';
 import { multivariateOf } from './multivariate-request.js';
+import type { QualityWindows } from './ranking.js';
 import { rankingRoutes } from './ranking-routes.js';
 import type { DriftRepo, DriftRequest } from './repo.js';
 import type { DriftResultsRepo } from './results-repo.js';
@@ -123,7 +124,12 @@ export function parseDriftQuery(q: Record<string, string | undefined>, project: 
  * `refTo`, `refVersion`/`refVariant`, which default to `version`/`variant`). docs/api.md
  * "Drift", docs/drift.md.
  */
-export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo, results?: DriftResultsRepo) {
+export function driftRoutes(
+  repo: DriftRepo,
+  baselines: BaselinesRepo,
+  results?: DriftResultsRepo,
+  quality?: QualityWindows,
+) {
   const app = new Hono<AppEnv>();
   // Uploads first, with their own 50 MB limit; the module is mounted ahead of the API's
   // 1 MiB limit, so every other route here gets it back below.
@@ -131,7 +137,8 @@ export function driftRoutes(repo: DriftRepo, baselines: BaselinesRepo, results?:
   app.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
   app.route('/baselines', baselineRoutes(baselines));
   app.route('/', seriesRoutes(repo, baselines, results));
-  app.route('/', rankingRoutes(repo, baselines, results));
+  // The ranking needs the models module's error rate and accuracy; without them, no route.
+  if (quality) app.route('/', rankingRoutes(quality, baselines, results));
   app.get('/', async function drift(c) {
     const p = parseDriftQuery(c.req.query(), projectOf(c));
     let model = p.model;

@@ -3,11 +3,10 @@ import type { BaselinesRepo } from '../drift/baselines-repo.js';
 import type { DriftRepo } from '../drift/repo.js';
 import { DEFAULT_MIN_SAMPLES, judge } from '../drift/verdict.js';
 import { BadRequestError } from '../errors.js';
-import { MAX_TIME_MS, parseDuration, parseName } from '../query/params.js';
+import { MAX_TIME_MS, parseLabelDelay, parseName } from '../query/params.js';
 import type { Db, Params } from '../storage/db.js';
 import { armAccuracySql, latencyBucketsSql } from './compare-significance-sql.js';
 import type { Arm } from './params.js';
-import { DEFAULT_LABEL_DELAY_MS, MAX_LABEL_DELAY_MS } from './quality.js';
 import type { InferenceFilter } from './repo.js';
 import {
   DEFAULT_ALPHA,
@@ -45,10 +44,7 @@ function parseOptions(q: Record<string, string | undefined>) {
     q.minSamples === undefined ? DEFAULT_COMPARE_MIN_SAMPLES : Number(q.minSamples);
   if (!Number.isInteger(minSamples) || minSamples < 2 || minSamples > 1_000_000)
     throw new BadRequestError('minSamples must be an integer from 2 to 1000000', 'minSamples');
-  const labelDelayMs =
-    q.labelDelay === undefined ? DEFAULT_LABEL_DELAY_MS : parseDuration(q.labelDelay, 'labelDelay');
-  if (labelDelayMs > MAX_LABEL_DELAY_MS)
-    throw new BadRequestError('labelDelay must be at most 366d', 'labelDelay');
+  const labelDelayMs = parseLabelDelay(q.labelDelay);
   return { alpha, minSamples, labelDelayMs, baseline: parseName(q.baseline, 'baseline') };
 }
 

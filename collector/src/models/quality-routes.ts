@@ -3,9 +3,8 @@ import type { ModelQualityResponse } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { projectOf } from '../middleware/project-scope.js';
-import { MAX_TIME_MS, parseDuration, parseName, parseRange, parseStep } from '../query/params.js';
+import { MAX_TIME_MS, parseLabelDelay, parseName, parseRange, parseStep } from '../query/params.js';
 import { required } from './params.js';
-import { DEFAULT_LABEL_DELAY_MS, MAX_LABEL_DELAY_MS } from './quality.js';
 import type { QualityRepo } from './quality-repo.js';
 import { shapeQuality } from './quality-shape.js';
 import { filterParams, type QualityFilter } from './quality-sql.js';
@@ -22,10 +21,7 @@ export function parseQualityQuery(
     throw new BadRequestError('groupBy must be version or variant', 'groupBy');
   const range = parseRange(q, 86_400_000);
   const stepMs = parseStep(q.step, range);
-  const labelDelayMs =
-    q.labelDelay === undefined ? DEFAULT_LABEL_DELAY_MS : parseDuration(q.labelDelay, 'labelDelay');
-  if (labelDelayMs > MAX_LABEL_DELAY_MS)
-    throw new BadRequestError('labelDelay must be at most 366d', 'labelDelay');
+  const labelDelayMs = parseLabelDelay(q.labelDelay);
   // Whole buckets on the epoch-aligned grid, like /models/series.
   const fromMs = Math.floor(range.fromMs / stepMs) * stepMs;
   const toMs = Math.min(

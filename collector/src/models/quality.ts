@@ -9,10 +9,7 @@ import type { LabelQuality, QualityFigures, ReliabilityBin } from '../api/types.
  * computed from the same rows as the points and cannot disagree with them.
  */
 
-/** Default label delay: feedback recorded up to 7 days after its prediction counts. */
-export const DEFAULT_LABEL_DELAY_MS = 7 * 86_400_000;
-/** Longest label delay accepted (a year): the feedback scan grows with it. */
-export const MAX_LABEL_DELAY_MS = 366 * 86_400_000;
+export { DEFAULT_LABEL_DELAY_MS, MAX_LABEL_DELAY_MS } from '../query/params.js';
 
 /** Number of reliability bins of the score, each 0.1 wide (`[0, 0.1)` … `[0.9, 1]`). */
 export const RELIABILITY_BINS = 10;

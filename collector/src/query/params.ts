@@ -189,3 +189,17 @@ export function parseStep(value: string | undefined, range: TimeRange): number {
     );
   return stepMs;
 }
+
+/** Default label delay: feedback recorded up to 7 days after its prediction counts. */
+export const DEFAULT_LABEL_DELAY_MS = 7 * 86_400_000;
+/** Longest label delay accepted (a year): the feedback scan grows with it. */
+export const MAX_LABEL_DELAY_MS = 366 * 86_400_000;
+
+/** `labelDelay`: how long after a prediction its feedback still counts (default 7 days). */
+export function parseLabelDelay(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LABEL_DELAY_MS;
+  const ms = parseDuration(value, 'labelDelay');
+  if (ms > MAX_LABEL_DELAY_MS)
+    throw new BadRequestError('labelDelay must be at most 366d', 'labelDelay');
+  return ms;
+}

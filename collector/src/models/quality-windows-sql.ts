@@ -1,30 +1,17 @@
+import type { QualityWindowsQuery } from '../drift/ranking.js';
+import { MAX_TIME_MS } from '../query/params.js';
 import {
   filterParams,
   labelledPredictions,
   type QualityFilter,
   type QualityParams,
-} from '../models/quality-sql.js';
-import { MAX_TIME_MS } from '../query/params.js';
+} from './quality-sql.js';
 
 /**
  * The SQL of the per-bucket quality the drift ranking correlates with (ranking.ts): rows
  * `(bucket, n, value)`, `bucket` the Unix ms start on the `{stepMs}` grid. Pure text,
  * parameters bound by the repository.
  */
-
-/** What a quality-by-bucket query covers. */
-export interface QualityWindowsQuery {
-  project: string;
-  model: string;
-  /** Whole buckets: multiples of `stepMs`. */
-  fromMs: number;
-  toMs: number;
-  stepMs: number;
-  version?: string;
-  variant?: string;
-  /** How long after a prediction its feedback still counts (accuracy only). */
-  labelDelayMs: number;
-}
 
 /**
  * Error rate per bucket from the per-minute inference rollups (`stepMs` a multiple of a
