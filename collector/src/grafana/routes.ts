@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { type Grant, refusal } from '../auth/access.js';
 import { type Authenticator, credentialFrom } from '../auth/authenticator.js';
 import { clientAddress } from '../auth/client-address.js';
 import type { Principal } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
-import { type Grant, refusal } from '../auth/access.js';
 import { ALLOWED_FORMATS } from '../query/sql-gate/lists.js';
 import { createSqlGate } from '../query/sql-gate.js';
 import {

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
+import { type Grant, refusal } from '../../auth/access.js';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { NotFoundError, UnauthorizedError } from '../../errors.js';
 import { type AppEnv, requireAuth } from '../../middleware/auth.js';
-import { type Grant, refusal } from '../../auth/access.js';
 import { parseProject } from '../../query/params.js';
 import { CONTENT_TYPES, formatExposition, negotiateFormat } from './exposition.js';
 import { inferenceFamilies } from './families.js';
