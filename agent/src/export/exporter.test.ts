@@ -121,7 +121,12 @@ describe('Exporter', () => {
     expect(queue.length).toBe(3);
     expect(readdirSync(join(dir, 'buffer'))).toHaveLength(3);
     timers.fire();
-    await waitFor(() => queue.length === 0, 5000, 'the buffer to drain');
+    // The queue empties as each file's removal starts; the count follows once they are gone.
+    await waitFor(
+      () => queue.length === 0 && exporter.stats.replayed === 3,
+      5000,
+      'the buffer to drain',
+    );
     // The three buffered requests went out merged into one, oldest first.
     expect(server.requests).toHaveLength(2);
     expect(received()).toEqual([1, 1, 2, 3]);
