@@ -351,6 +351,44 @@ describe('deploy/grafana dashboards through /clickhouse', () => {
     ]);
   });
 
+  test("cost.json prices a project without its own list at the instance's, never at another project's", async () => {
+    await engine.client.insert({
+      table: 'aiobs_prices',
+      format: 'JSONEachRow',
+      values: [
+        ['', 1, 1000],
+        ['p2', 2, 5000],
+      ].map(([project, revision, usd]) => ({
+        project_id: project,
+        revision,
+        provider: 'acme',
+        model: 'p1-model',
+        effective_from: '2020-01-01',
+        input_per_million: usd,
+        output_per_million: 0,
+        cache_read_per_million: usd,
+        source: 'test',
+      })),
+    });
+    const table = sqlOf('cost.json').find((q) => q.sql.includes('sum(requests)'))!;
+    const res = await asGrafana(expand(table.sql), READ_P1, 'JSONEachRow');
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    const rows = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { usd: number });
+    // Two p1 inferences of 100 input tokens at the instance's 1,000 USD per million.
+    expect(rows.reduce((a, r) => a + Number(r.usd), 0)).toBeCloseTo(0.2, 9);
+    // Only the shared rows and p1's own are readable, never p2's list.
+    const prices = await asGrafana(
+      'SELECT DISTINCT project_id FROM aiobs_prices',
+      READ_P1,
+      'JSONEachRow',
+    );
+    expect((await prices.text()).trim()).toBe('{"project_id":""}');
+  });
+
   for (const f of files)
     for (const { name, sql } of sqlOf(f))
       test(`${f}: ${name} runs and shows project p1 only`, async () => {

@@ -71,11 +71,15 @@ export function quoteIdent(s: string): string {
   return `\`${s.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
 }
 
+/** Tables whose rows with an empty project are shared by every project. */
+const SHARED_ROWS_TABLES: ReadonlySet<string> = new Set(['aiobs_prices']);
+
 /**
  * The `additional_table_filters` setting (with its trailing comma) that limits every
  * listed table to one project, e.g. `{'default.otel_traces': '`ProjectId` = \'p1\''}`:
  * the engine adds the condition to every read of those tables, wherever the query names
- * them. Empty when no table has a project column.
+ * them (for the price list, the project's rows and the instance's shared ones). Empty when
+ * no table has a project column.
  */
 export function projectFilterSetting(
   database: string,
@@ -85,7 +89,11 @@ export function projectFilterSetting(
   if (columns.length === 0) return '';
   const map = columns
     .map((c) => {
-      const condition = `${quoteIdent(c.name)} = ${quoteString(projectId)}`;
+      // The instance's price list (project_id '') prices every project that has none of its
+      // own (models/prices-repo.ts): shared defaults, not another tenant's data.
+      const condition = SHARED_ROWS_TABLES.has(c.table)
+        ? `${quoteIdent(c.name)} IN ('', ${quoteString(projectId)})`
+        : `${quoteIdent(c.name)} = ${quoteString(projectId)}`;
       return `${quoteString(`${database}.${c.table}`)}: ${quoteString(condition)}`;
     })
     .join(', ');
