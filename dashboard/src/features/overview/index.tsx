@@ -168,7 +168,7 @@ export function OverviewPage() {
           </table>
           {totals.costUsd === 0 && (
             <p className="muted">
-              No prices set: add them with <code>PUT /api/v1/prices</code>.
+              No prices set: add them under Settings → Prices (or <code>PUT /api/v1/prices</code>).
             </p>
           )}
         </Panel>
