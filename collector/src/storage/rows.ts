@@ -1,6 +1,6 @@
-/** Unix ms as the engine's `DateTime64(3)` text (UTC). */
-export function chTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+/** Unix ms (or ISO 8601) as the engine's `DateTime64(3)` text (UTC), as JSONEachRow takes it. */
+export function chTime(at: number | string): string {
+  return new Date(at).toISOString().replace('T', ' ').replace('Z', '');
 }
 
 /** The engine's `DateTime64(3)` text (UTC, no zone) as Unix ms. */

@@ -11,11 +11,8 @@ export function nextVersion(): number {
   return last;
 }
 
-/** Unix milliseconds (or ISO 8601) as a DateTime64(3) literal for JSONEachRow inserts, UTC. */
-export function chTime(at: number | string): string {
-  const iso = typeof at === 'number' ? new Date(at).toISOString() : new Date(at).toISOString();
-  return iso.replace('T', ' ').replace('Z', '');
-}
+/** DateTime64(3) literals for JSONEachRow inserts: the storage layer's one converter. */
+export { chTime } from '../../storage/rows.js';
 
 /** A JSON column's value, or `fallback` when it does not parse (a row written by a later version). */
 export function parseJson<T>(text: string, fallback: T): T {
