@@ -269,10 +269,19 @@ report.ackP99Ratio = +(report.withRules.ackP99Ms / report.withoutRules.ackP99Ms)
 console.log(report.withRules);
 
 console.log(`phase 5: idle ${SECONDS} s with ${RULES} rules`);
+const idleStart = await api('/api/v1/alerts/evaluator');
 const idleRules = await cpuOver(SECONDS, (s) => sleep(s * 1000));
 report.idleCpuShareWithRules = +idleRules.cpuShare.toFixed(4);
 report.evaluatorCpuShare = +(idleRules.cpuShare - idle0.cpuShare).toFixed(4);
 const last = await api('/api/v1/alerts/evaluator');
+// Where the evaluator's CPU went while idle: its own per-step counters, as shares of a core.
+if (last.cpuMs && idleStart.cpuMs)
+  report.evaluatorCpuShareByStep = Object.fromEntries(
+    Object.entries(last.cpuMs).map(([k, v]) => [
+      k,
+      +((v - idleStart.cpuMs[k]) / 1000 / SECONDS).toFixed(4),
+    ]),
+  );
 report.evaluatorAtEnd = { evaluations: last.evaluations, lagMs: last.lagMs, evalMs: last.evalMs };
 
 console.log(JSON.stringify(report, null, 2));

@@ -368,6 +368,33 @@ describe('rules reading the same signal', () => {
     await e.stop();
   }, 120_000);
 
+  test('at a 30 s interval they share a phase, so the signal is read once per interval', async () => {
+    clock = Date.now() + 21_600_000;
+    const project = 'phase-test';
+    await setSignal('phased', 50);
+    // Six rules (a warning/critical pair per team, say): ids hash to different phases.
+    const created = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        rules.create(project, spec('phased', { name: `phased ${i}`, interval: '30s' })),
+      ),
+    );
+    const e = evaluator('phased', recordingNotifier().notifier);
+    calls.length = 0;
+    for (let i = 0; i < 95; i++) {
+      clock += 1000;
+      await e.tick();
+    }
+    const reads = calls.filter((c) => c.key === 'phased').map((c) => c.atMs);
+    // Every rule evaluated at each of its slots (two or three in 95 s), all from one read.
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    expect(reads.length).toBeLessThanOrEqual(3);
+    expect(new Set(reads.map((t) => t % 30_000)).size).toBe(1);
+    const s = await states.load(created.map((r) => r.id));
+    expect(new Set(created.map((r) => s.get(r.id)?.lastEvalMs)).size).toBe(1);
+    for (const r of created) await rules.remove(project, r.id);
+    await e.stop();
+  }, 120_000);
+
   test('distinct signals due together go in one evaluateMany; a failed item errs its rule only', async () => {
     clock = Date.now() + 28_800_000;
     const project = 'batch-test';

@@ -25,6 +25,18 @@ describe('schedule', () => {
     expect(slotAt(10_249, 1000, 250)).toBe(9_250);
   });
 
+  test('rules with one phase key share their slots whatever their ids', () => {
+    const s = new Schedule();
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
+    // With their ids as keys, six rules at 30 s fall in several of the six phases.
+    expect(new Set(ids.map((id) => offsetOf(id, 30_000))).size).toBeGreaterThan(1);
+    const t0 = 1_000_000;
+    for (const id of ids) s.dueSlot(id, 30_000, t0, 'signal');
+    const due = ids.map((id) => s.dueSlot(id, 30_000, t0 + 30_000, 'signal'));
+    expect(new Set(due).size).toBe(1);
+    expect(due[0]).toBe(slotAt(t0 + 30_000, 30_000, offsetOf('signal', 30_000)));
+  });
+
   test('a rule is due once per slot, first at its next slot', () => {
     const s = new Schedule();
     const id = 'r';
