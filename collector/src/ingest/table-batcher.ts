@@ -11,13 +11,17 @@ export interface BatchPolicy {
   maxDelayMs: number;
 }
 
-/** Writes one sealed block to the engine; resolves once the engine acknowledged it. */
-export type BlockSink = (block: NativeBlock) => Promise<void>;
+/**
+ * Writes one sealed block to the engine; resolves once the engine acknowledged it. `tags`
+ * holds the tag each request passed to `commit()` (the ingest dedup's request digests).
+ */
+export type BlockSink = (block: NativeBlock, tags: readonly string[]) => Promise<void>;
 
 /** Largest block kept for reuse after its insert. */
 const SPARE_BLOCK_MAX_BYTES = 64 * 1024 * 1024;
 
 interface Waiter {
+  tag: string | undefined;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -61,9 +65,12 @@ export class TableBatcher<B extends NativeBlock> {
     return this.current.size() + (this.flushing ? this.flushing.size() : 0);
   }
 
-  /** Resolves once the rows just appended to `block()` are committed by the engine. */
-  commit(): Promise<void> {
-    const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  /**
+   * Resolves once the rows just appended to `block()` are committed by the engine. `tag`
+   * (a request digest) is handed to the sink with the block that carries the rows.
+   */
+  commit(tag?: string): Promise<void> {
+    const p = new Promise<void>((resolve, reject) => this.waiters.push({ tag, resolve, reject }));
     const b = this.current;
     if (b.rows >= this.policy.maxRows || b.size() >= this.policy.maxBytes) this.flush();
     else this.schedule();
@@ -104,7 +111,9 @@ export class TableBatcher<B extends NativeBlock> {
     this.flushing = block;
     const rows = block.rows;
     const startedAt = performance.now();
-    this.write(block).then(
+    const tags: string[] = [];
+    for (const w of waiters) if (w.tag !== undefined) tags.push(w.tag);
+    this.write(block, tags).then(
       () => {
         this.log.debug(
           {
