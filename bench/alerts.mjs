@@ -180,6 +180,7 @@ async function ingest(seconds) {
   const gapMs = 1000 / perSecond;
   const acks = [];
   let failed = 0;
+  const failures = {};
   const inflight = [];
   const t0 = performance.now();
   for (let k = 0; performance.now() - t0 < seconds * 1000; k++) {
@@ -189,13 +190,17 @@ async function ingest(seconds) {
     inflight.push(
       post('/v1/traces', pool[k % pool.length]).then((r) => {
         if (r.status === 200) acks.push(r.ms);
-        else failed++;
+        else {
+          failed++;
+          // Why: a 503 (the write budget refused it, with Retry-After) or a socket error (0).
+          failures[r.status] = (failures[r.status] ?? 0) + 1;
+        }
       }),
     );
   }
   await Promise.all(inflight);
   const wall = (performance.now() - t0) / 1000;
-  return { acks, failed, spansPerSecond: (acks.length * SPANS_PER_REQUEST) / wall };
+  return { acks, failed, failures, spansPerSecond: (acks.length * SPANS_PER_REQUEST) / wall };
 }
 
 async function cpuOver(seconds, work) {
@@ -216,6 +221,7 @@ const base = await cpuOver(SECONDS, ingest);
 report.withoutRules = {
   spansPerSecond: Math.round(base.spansPerSecond),
   failed: base.failed,
+  failedByStatus: base.failures,
   ackP50Ms: +pct(base.acks, 50).toFixed(1),
   ackP99Ms: +pct(base.acks, 99).toFixed(1),
   cpuShare: +base.cpuShare.toFixed(3),
@@ -253,6 +259,7 @@ const evaluations = after.evaluations - before.evaluations;
 report.withRules = {
   spansPerSecond: Math.round(withRules.spansPerSecond),
   failed: withRules.failed,
+  failedByStatus: withRules.failures,
   ackP50Ms: +pct(withRules.acks, 50).toFixed(1),
   ackP99Ms: +pct(withRules.acks, 99).toFixed(1),
   cpuShare: +withRules.cpuShare.toFixed(3),
