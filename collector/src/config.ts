@@ -389,6 +389,19 @@ export const OPTIONS = [
       .default(false),
   },
   {
+    // A client that got no answer (the collector crashed, or an insert failed after it
+    // committed) resends; without this its rows may be stored twice. Off saves a spool
+    // write per insert and a digest per request (docs/architecture.md, "Resent requests").
+    key: 'ingestDedup',
+    flag: '--ingest-dedup <on|off>',
+    env: 'AIOBS_INGEST_DEDUP',
+    help: 'store a resent OTLP request once (insert tokens, a spool, request digests)',
+    schema: z
+      .enum(['on', 'off'])
+      .default('on')
+      .transform((v) => v === 'on'),
+  },
+  {
     key: 'queryTimeoutSeconds',
     flag: '--query-timeout <seconds>',
     env: 'AIOBS_QUERY_TIMEOUT',

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { type AlertsModule, createAlertsModule } from './alerts/index.js';
 import { createApp } from './app.js';
 import { Authenticator } from './auth/authenticator.js';
@@ -7,6 +8,7 @@ import type { Config } from './config.js';
 import { createConfiguredDriftJob } from './drift/index.js';
 import { type GrpcReceiver, startGrpcReceiver } from './grpc/server.js';
 import { createNodeServer, type NodeServer, readTlsFiles } from './http-server.js';
+import { IngestDedup } from './ingest/dedup/index.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { createLogger, type Logger } from './logger.js';
 import { createEngineStatsReader, createStatsWriter } from './observability/index.js';
@@ -99,7 +101,16 @@ export async function startCollector(
       createUsersRepo(engine),
     );
     const authenticator = new Authenticator(repo, config);
-    ingestor = new Ingestor(engine, config, log);
+    // Before listening: spooled inserts of a crashed run complete before any resend arrives.
+    const dedup = config.ingestDedup
+      ? await IngestDedup.open({
+          engine,
+          spoolDir: join(config.dataDir, 'ingest-spool'),
+          tables: Ingestor.TABLES,
+          log,
+        })
+      : undefined;
+    ingestor = new Ingestor(engine, config, log, dedup);
     const lifecycle = { stopping: false };
     alerts = createAlertsModule({
       engine,

@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
+import { UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DecodeBudget } from '../otlp/decode-budget.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decoders.js';
@@ -18,6 +19,7 @@ import {
   SummaryBlock,
 } from '../storage/tables/metrics-blocks.js';
 import { TracesBlock } from '../storage/tables/traces-block.js';
+import { type IngestDedup, type InsertBlock, requestDigest } from './dedup/index.js';
 import { StorageBreaker } from './storage-breaker.js';
 import { type BatchPolicy, TableBatcher } from './table-batcher.js';
 import { type Reservation, WriteBudget } from './write-budget.js';
@@ -72,28 +74,42 @@ export class Ingestor {
   /** Told of every insert (observability/ sets it: batch sizes, insert latency). */
   onInsert?: (table: string, rows: number, seconds: number, ok: boolean) => void;
 
-  constructor(engine: Pick<Engine, 'insertNative'>, config: Config, log: Logger) {
+  /**
+   * @param dedup when given, a resent request stores its rows once (ingest/dedup/); it must
+   *   be opened for {@link Ingestor.TABLES}.
+   */
+  constructor(
+    engine: Pick<Engine, 'insertNative'>,
+    config: Config,
+    log: Logger,
+    private readonly dedup?: IngestDedup,
+  ) {
     const policy: BatchPolicy = {
       maxRows: config.batchMaxRows,
       maxBytes: config.batchMaxBytes,
       maxDelayMs: config.batchMaxDelayMs,
     };
-    const write = (b: NativeBlock) => {
+    const insert: InsertBlock = (table, columns, block, rows, settings) => {
       const t0 = performance.now();
-      const rows = b.rows;
       const seconds = () => (performance.now() - t0) / 1000;
-      return engine.insertNative(b.table, b.columnNames(), b.encode()).then(
+      return engine.insertNative(table, columns, block, settings).then(
         () => {
-          this.onInsert?.(b.table, rows, seconds(), true);
+          this.onInsert?.(table, rows, seconds(), true);
           this.storage.succeeded();
         },
         (err: unknown) => {
-          this.onInsert?.(b.table, rows, seconds(), false);
+          this.onInsert?.(table, rows, seconds(), false);
           this.storage.failed();
           throw err;
         },
       );
     };
+    const write = dedup
+      ? (b: NativeBlock, digests: readonly string[]) => dedup.write(b, digests, insert)
+      : // Without the dedup, no block is deduplicated (migration 0075 keeps a window of
+        // block ids; identical blocks from distinct requests must both be stored).
+        (b: NativeBlock) =>
+          insert(b.table, b.columnNames(), b.encode(), b.rows, { insert_deduplicate: 0 });
     const make = <B extends NativeBlock>(create: () => B) =>
       new TableBatcher(create, write, policy, log);
     this.traces = make(() => new TracesBlock());
@@ -119,6 +135,18 @@ export class Ingestor {
     this.maxAttributeBytes = config.maxAttributeBytes;
     this.maxAttributes = config.maxAttributesPerRecord;
   }
+
+  /** The tables the batchers write, in a fixed order (the dedup's table bits). */
+  static readonly TABLES = [
+    'otel_traces',
+    'otel_logs',
+    'otel_metrics_gauge',
+    'otel_metrics_sum',
+    'otel_metrics_histogram',
+    'otel_metrics_exponential_histogram',
+    'otel_metrics_summary',
+    'aiobs_feature_values',
+  ] as const;
 
   /** Encoded bytes held in memory across all tables. */
   pendingBytes(): number {
@@ -153,6 +181,10 @@ export class Ingestor {
     outcome: DecodeOutcome,
     reservation?: Reservation,
   ): Promise<unknown> {
+    const dedup = this.dedup;
+    const digest = dedup ? requestDigest(principal.projectId, signal, body) : undefined;
+    if (digest !== undefined && dedup!.inDoubt(digest))
+      throw new UnavailableError('an earlier copy of this request is being stored; retry later', 1);
     const headroom = reservation ? this.budget.headroom(reservation) : Number.POSITIVE_INFINITY;
     const ctx: DecodeContext = {
       // Encoded per request (a few bytes): every row repeats it, and auth stays unaware of
@@ -205,7 +237,20 @@ export class Ingestor {
     outcome.droppedAttributes += ctx.droppedAttributes;
     const commits: Promise<void>[] = [];
     batchers.forEach((b, i) => {
-      if (b.block().rows > marks[i]![0]!) commits.push(b.commit());
+      if (b.block().rows <= marks[i]![0]!) return;
+      if (digest === undefined) {
+        commits.push(b.commit());
+        return;
+      }
+      // A resend: its rows for this table are stored already (skip) or on their way in the
+      // insert of its first copy (wait for that one).
+      const table = b.block().table;
+      const decision = dedup!.decide(digest, table);
+      if (decision === 'write') commits.push(dedup!.track(digest, table, b.commit(digest)));
+      else {
+        b.block().rollback(marks[i]!);
+        if (decision !== 'skip') commits.push(decision);
+      }
     });
     return commits.length === 1 ? commits[0]! : Promise.all(commits);
   }
@@ -214,6 +259,7 @@ export class Ingestor {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.all.map((b) => b.drain()));
+    await this.dedup?.close();
   }
 
   /** Self-metrics for the health route and benchmarks. */
@@ -232,6 +278,7 @@ export class Ingestor {
       refused: this.refused,
       tooLarge: this.tooLarge,
       tables,
+      dedup: this.dedup ? { ...this.dedup.stats(), skipped: { ...this.dedup.skipped } } : undefined,
     };
   }
 }

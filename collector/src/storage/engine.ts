@@ -20,10 +20,30 @@ export interface Engine {
   readonly cluster: string | undefined;
   /**
    * Inserts one Native-format block; resolves once the engine has acknowledged it
-   * (the rows are in a part on disk and visible to queries).
+   * (the rows are in a part on disk and visible to queries). `settings` apply to this
+   * insert only (e.g. `insert_deduplication_token`).
    */
-  insertNative(table: string, columns: readonly string[], block: readonly Buffer[]): Promise<void>;
+  insertNative(
+    table: string,
+    columns: readonly string[],
+    block: readonly Buffer[],
+    settings?: InsertSettings,
+  ): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Query-level settings of one insert: names are identifiers, values numbers or strings. */
+export type InsertSettings = Readonly<Record<string, string | number>>;
+
+function settingsClause(settings: InsertSettings | undefined): string {
+  if (!settings) return '';
+  const items = Object.entries(settings).map(([name, v]) => {
+    if (!/^[a-z_][a-z0-9_]*$/i.test(name)) throw new Error(`bad setting name ${name}`);
+    const value =
+      typeof v === 'number' ? String(v) : `'${v.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+    return `${name} = ${value}`;
+  });
+  return items.length > 0 ? `SETTINGS ${items.join(', ')} ` : '';
 }
 
 /** Opens the engine the configuration asks for. */
@@ -56,7 +76,7 @@ async function openEmbedded(config: Config): Promise<Engine> {
     client,
     database: config.clickhouseDatabase,
     cluster: undefined,
-    async insertNative(table, columns, block) {
+    async insertNative(table, columns, block, settings) {
       // chDB reads a Native file with its parallel parser faster than any inline insert
       // path it offers (measured in docs/benchmarks.md), so each batch goes through a
       // spool file that is removed once the engine has the rows.
@@ -70,6 +90,7 @@ async function openEmbedded(config: Config): Promise<Engine> {
       try {
         await connection.chdb.queryAsync(
           `INSERT INTO ${config.clickhouseDatabase}.${table} (${columnList(columns)}) ` +
+            settingsClause(settings) +
             `SELECT * FROM file('${path.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}', 'Native')`,
         );
       } finally {
@@ -109,12 +130,13 @@ async function openServer(config: Config): Promise<Engine> {
     client,
     database: config.clickhouseDatabase,
     cluster: config.clickhouseCluster,
-    async insertNative(table, columns, block) {
+    async insertNative(table, columns, block, settings) {
       // The HTTP interface takes the Native block as the request body of
       // `INSERT ... FORMAT Native`; the server acknowledges once the part is written.
       const res = await client.exec({
         query: `INSERT INTO ${config.clickhouseDatabase}.${table} (${columnList(columns)}) FORMAT Native`,
         values: Readable.from(block),
+        ...(settings ? { clickhouse_settings: settings } : {}),
       });
       res.stream.resume();
       await new Promise<void>((ok, fail) => {

@@ -1,0 +1,7 @@
+export { requestDigest } from './digest.js';
+export {
+  type DedupDecision,
+  IngestDedup,
+  type IngestDedupOptions,
+  type InsertBlock,
+} from './ingest-dedup.js';

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One block written down before its insert: what a restart needs to finish that insert. */
+export interface SpoolEntry {
+  /** File name inside the spool folder. */
+  readonly file: string;
+  readonly table: string;
+  readonly columns: readonly string[];
+  /** `insert_deduplication_token` of the insert: the same on every attempt. */
+  readonly token: string;
+  /** Digests of the requests whose rows the block carries. */
+  readonly digests: readonly string[];
+}
+
+interface Header {
+  v: 1;
+  table: string;
+  columns: string[];
+  token: string;
+  digests: string[];
+  /** Length of the Native bytes after the header line: a shorter file was cut mid-write. */
+  bytes: number;
+}
+
+/**
+ * Blocks whose insert has started and whose request digests are not yet recorded, one
+ * file each (`<time>-<token>.blk`: a JSON header line, then the block's Native bytes).
+ * Written before the insert, removed once the digests are recorded, so after a crash
+ * the files name exactly the inserts that may have committed wholly, partly or not at all.
+ */
+export class Spool {
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** Writes a block down (page cache: it survives the process, not the machine). */
+  async write(
+    table: string,
+    columns: readonly string[],
+    block: readonly Buffer[],
+    token: string,
+    digests: readonly string[],
+  ): Promise<SpoolEntry> {
+    let bytes = 0;
+    for (const b of block) bytes += b.length;
+    const header: Header = {
+      v: 1,
+      table,
+      columns: [...columns],
+      token,
+      digests: [...digests],
+      bytes,
+    };
+    const file = `${Date.now()}-${token}.blk`;
+    const fh = await open(join(this.dir, file), 'w');
+    try {
+      await fh.writev([Buffer.from(`${JSON.stringify(header)}\n`), ...block]);
+    } finally {
+      await fh.close();
+    }
+    return { file, table, columns, token, digests };
+  }
+
+  /** The Native bytes of an entry. */
+  async read(entry: SpoolEntry): Promise<Buffer> {
+    const data = await readFile(join(this.dir, entry.file));
+    return data.subarray(data.indexOf(10) + 1);
+  }
+
+  /**
+   * The entries on disk, oldest first. A file cut short (the process died while writing
+   * it, so its insert never started) is removed.
+   */
+  async list(): Promise<SpoolEntry[]> {
+    const files = (await readdir(this.dir)).filter((f) => f.endsWith('.blk')).sort();
+    const out: SpoolEntry[] = [];
+    for (const file of files) {
+      const data = await readFile(join(this.dir, file));
+      const nl = data.indexOf(10);
+      let header: Header | undefined;
+      try {
+        header = nl > 0 ? (JSON.parse(data.subarray(0, nl).toString()) as Header) : undefined;
+      } catch {
+        header = undefined;
+      }
+      if (header?.v !== 1 || data.length - nl - 1 !== header.bytes) {
+        await this.remove(file);
+        continue;
+      }
+      const { table, columns, token, digests } = header;
+      out.push({ file, table, columns, token, digests });
+    }
+    return out;
+  }
+
+  /** Removes an entry's file. */
+  async remove(entry: SpoolEntry | string): Promise<void> {
+    await rm(join(this.dir, typeof entry === 'string' ? entry : entry.file), { force: true });
+  }
+}
