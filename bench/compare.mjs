@@ -21,11 +21,14 @@ import {
   armAccuracySql,
   latencyBucketsSql,
 } from '../collector/dist/models/compare-significance-sql.js';
+import { labelledTables } from '../collector/dist/models/labelled-repo.js';
+import { unresolvedCountSql } from '../collector/dist/models/labelled-sql.js';
 import { createModelsRepo } from '../collector/dist/models/repo.js';
 import { modelRoutes } from '../collector/dist/models/routes.js';
 import { createDb } from '../collector/dist/storage/db.js';
 import { openEngine } from '../collector/dist/storage/engine.js';
 import { migrate } from '../collector/dist/storage/migrate.js';
+import { trustedProjectScope } from '../collector/dist/testing/project-scope.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -52,6 +55,12 @@ const engine = await openEngine(config);
 await migrate(engine, { retentionDays: 30, fsync: false }, pino({ level: 'silent' }));
 const db = createDb(engine);
 const run = (query) => engine.client.command({ query });
+/** CPU ms of this process, every thread (the embedded engine's too) since `c0`. */
+const cpuMs = (c0) => {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1000;
+};
+const fmt = (x) => x.toFixed(0);
 
 const now = Date.now();
 const spanMs = HOURS * 3_600_000;
@@ -77,19 +86,26 @@ await run(`INSERT INTO aiobs_feature_values
   SELECT 'default', '${MODEL}', ${version}, '', 'prediction', 'prediction.label', ${time}, ${pid},
     0, 0, if(cityHash64(number, 2) % 3 = 0, 'fraud', 'ok')
   FROM numbers(${N})`);
+const tFeedback = performance.now();
+const cFeedback = process.cpuUsage();
 await run(`INSERT INTO aiobs_feedback (project_id, time, prediction_id, label)
   SELECT 'default', ${time} + toIntervalMinute(5), ${pid},
     if((cityHash64(number, 3) % 1000) < if(number % 2 = 0, 900, 890),
        if(cityHash64(number, 2) % 3 = 0, 'fraud', 'ok'),
        if(cityHash64(number, 2) % 3 = 0, 'ok', 'fraud'))
   FROM numbers(${N}) WHERE number < ${Math.round(N * FEEDBACK)}`);
+const feedbackMs = performance.now() - tFeedback;
+const feedbackCpu = cpuMs(cFeedback);
 console.log(
-  `seeded ${PER_ARM.toLocaleString('en')} inferences per arm over ${HOURS} h, ${Math.round(N * FEEDBACK).toLocaleString('en')} feedback rows: ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  `seeded ${PER_ARM.toLocaleString('en')} inferences per arm over ${HOURS} h, ${Math.round(N * FEEDBACK).toLocaleString('en')} feedback rows: ${((performance.now() - t) / 1000).toFixed(1)} s (the feedback insert with its labelled-rows view: ${fmt(feedbackMs)} ms, CPU ${fmt(feedbackCpu)} ms)`,
 );
 
 const retention = { raw: 30, minute: 90, hour: 730 };
-const plain = new Hono().route('/models', modelRoutes(createModelsRepo(db), { retention }));
-const withSignificance = new Hono().route(
+// Routes read the project the scope middleware set (the default one here, as in the tests).
+const plain = new Hono()
+  .use('*', trustedProjectScope())
+  .route('/models', modelRoutes(createModelsRepo(db), { retention }));
+const withSignificance = new Hono().use('*', trustedProjectScope()).route(
   '/models',
   modelRoutes(createModelsRepo(db), {
     retention,
@@ -104,12 +120,6 @@ const query = new URLSearchParams({
   to: String(now + 60_000),
 });
 
-/** CPU ms of this process, every thread (the embedded engine's too) since `c0`. */
-const cpuMs = (c0) => {
-  const d = process.cpuUsage(c0);
-  return (d.user + d.system) / 1000;
-};
-
 async function time1(app) {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -120,7 +130,6 @@ async function time1(app) {
 }
 const pct = (xs, p) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
-const fmt = (x) => x.toFixed(0);
 
 const results = {};
 for (const [name, app] of [
@@ -150,11 +159,7 @@ for (const [name, app] of [
   }
 }
 // What significance adds, query by query (the figures' two summaries are the "figures only" line).
-const tables = {
-  inferences: db.table('aiobs_inferences'),
-  feedback: db.table('aiobs_feedback'),
-  features: db.table('aiobs_feature_values'),
-};
+const tables = labelledTables(db);
 const A = { dimension: 'version', value: 'v1' };
 const B = { dimension: 'version', value: 'v2' };
 const where = `project_id = {project:String} AND model = {model:String}
@@ -171,10 +176,21 @@ const params = {
   fbFromMs: fromMs - delayMs,
   fbToMs: now + 60_000 + delayMs,
 };
-for (const [name, sql] of [
+const queries = [
   ['latency counts (Mann-Whitney input)', latencyBucketsSql(tables.inferences, A, B, where)],
-  ['accuracy (feedback join)', armAccuracySql({ tables, groupBy: 'version' }, A, B, where)],
-]) {
+  ['unresolved feedback (count)', unresolvedCountSql(tables)],
+  ['accuracy (labelled rows)', armAccuracySql(tables, A, B, where, false)],
+  ['accuracy (+ empty live join)', armAccuracySql(tables, A, B, where, true)],
+];
+// Then as if every feedback record had come before its span (none in the labelled rows):
+// the live join of all of them, the cost the labelled rows save.
+queries.push(['TRUNCATE', '']);
+queries.push(['accuracy (all feedback live)', armAccuracySql(tables, A, B, where, true)]);
+for (const [name, sql] of queries) {
+  if (name === 'TRUNCATE') {
+    await run(`TRUNCATE TABLE ${tables.labelled}`);
+    continue;
+  }
   const ms = [];
   const cpu = [];
   let rows = 0;

@@ -1,5 +1,5 @@
+import { type LabelledTables, labelledSql } from './labelled-sql.js';
 import type { Arm } from './params.js';
-import { correctness, type QualityQuery } from './quality-sql.js';
 
 /**
  * The SQL of a comparison's significance: latency counts per bucket and judged/correct
@@ -57,48 +57,28 @@ export function latencyBucketsSql(table: string, a: Arm, b: Arm, where: string):
 }
 
 /**
- * Judged and correct labelled predictions per arm, by the rules of quality-sql.ts (latest
- * feedback within the label delay; `correct`, else predicted label = true label). `where`
- * holds the other conditions on the inference rows. Leaner than the quality query (only
- * what correctness needs, one feedback scan per side, the inference side narrowed by the
- * join alone), and keyed by the 64-bit hash of the prediction id rather than the string
- * (about a quarter less CPU; two ids of one project and range colliding is a chance of
- * about n²/2⁶⁵, 3·10⁻⁸ at a million labelled predictions). At a million inferences per arm
- * this pass is most of a comparison's time (docs/benchmarks.md).
+ * Judged and correct labelled predictions per arm, by the rules of quality
+ * (labelled-sql.ts: latest feedback within the label delay; `correct`, else predicted
+ * label = true label). `where` holds the other conditions on the inference rows. Reads
+ * the labelled rows written when feedback arrived, and joins only the unresolved feedback
+ * with inference and prediction rows (none when `live` is false).
  */
-export function armAccuracySql(q: QualityQuery, a: Arm, b: Arm, where: string): string {
+export function armAccuracySql(
+  tables: LabelledTables,
+  a: Arm,
+  b: Arm,
+  where: string,
+  live: boolean,
+): string {
   const x = arms(a, b);
-  const feedback = `SELECT cityHash64(prediction_id) AS h, time, label, correct FROM ${q.tables.feedback}
-      WHERE project_id = {project:String}
-        AND time >= fromUnixTimestamp64Milli({fbFromMs:Int64})
-        AND time < fromUnixTimestamp64Milli({fbToMs:Int64})`;
-  return `SELECT arm, count(ok) AS judged, sum(ok) AS correct FROM (
-    SELECT x.arm AS arm, ${correctness('x.t_correct', 'p.p_lab', 'x.t_label')} AS ok
-    FROM (
-      SELECT i.arm AS arm, i.h AS h,
-        argMaxIf(f.label, f.time, isNotNull(f.label)) AS t_label,
-        argMaxIf(f.correct, f.time, isNotNull(f.correct)) AS t_correct
-      FROM (
-        SELECT cityHash64(prediction_id) AS h, time, ${x.arm} AS arm
-        FROM ${q.tables.inferences} ${x.arrayJoin}
-        WHERE ${where} AND ${x.cond} AND prediction_id != ''
-      ) AS i
-      INNER JOIN (${feedback}) AS f ON f.h = i.h
-      WHERE f.time <= i.time + toIntervalMillisecond({delayMs:Int64})
-      GROUP BY arm, h, i.time
-    ) AS x
-    LEFT JOIN (
-      SELECT cityHash64(prediction_id) AS h,
-        toNullable(coalesce(
-          anyIf(toNullable(cat), feature = 'prediction.label'),
-          anyIf(toNullable(cat), feature = 'prediction.value'))) AS p_lab
-      FROM ${q.tables.features}
-      WHERE project_id = {project:String} AND model = {model:String} AND kind = 'prediction'
-        AND feature IN ('prediction.label', 'prediction.value') AND is_numeric = 0
-        AND time >= fromUnixTimestamp64Milli({fromMs:Int64})
-        AND time < fromUnixTimestamp64Milli({toMs:Int64})
-        AND h IN (SELECT h FROM (${feedback}))
-      GROUP BY h
-    ) AS p ON p.h = x.h
-  ) GROUP BY arm ORDER BY arm`;
+  const rows = labelledSql({
+    tables,
+    group: x.arm,
+    arrayJoin: x.arrayJoin,
+    where: `${where} AND ${x.cond}`,
+    bucket: '0',
+    live,
+  });
+  return `SELECT g AS arm, count(ok) AS judged, sum(ok) AS correct FROM (${rows})
+    GROUP BY arm ORDER BY arm`;
 }

@@ -6,6 +6,7 @@ import { BadRequestError } from '../errors.js';
 import { MAX_TIME_MS, parseLabelDelay, parseName } from '../query/params.js';
 import type { Db, Params } from '../storage/db.js';
 import { armAccuracySql, latencyBucketsSql } from './compare-significance-sql.js';
+import { hasUnresolved, labelledTables } from './labelled-repo.js';
 import type { Arm } from './params.js';
 import type { InferenceFilter } from './repo.js';
 import {
@@ -85,6 +86,7 @@ export function createCompareSignificance(deps: {
 }) {
   const { db } = deps;
   const inferences = db.table('aiobs_inferences');
+  const labelled = labelledTables(db);
 
   /** Conditions on the raw rows besides the arms, and their parameters. */
   function rowsWhere(x: CompareInput): { sql: string; params: Params } {
@@ -136,27 +138,16 @@ export function createCompareSignificance(deps: {
   /** Judged and correct labelled predictions per arm (feedback within the delay). */
   async function accuracyOf(x: CompareInput, delayMs: number) {
     const w = rowsWhere(x);
+    const scan = {
+      project: x.project,
+      fbFromMs: Math.max(0, x.fromMs - delayMs),
+      fbToMs: Math.min(MAX_TIME_MS, x.toMs + delayMs),
+    };
+    const params = { ...w.params, ...scan, delayMs };
+    const live = await hasUnresolved(db, labelled, scan);
     const rows = await db.rows<{ arm: number; judged: string | number; correct: string | null }>(
-      armAccuracySql(
-        {
-          tables: {
-            inferences,
-            feedback: db.table('aiobs_feedback'),
-            features: db.table('aiobs_feature_values'),
-          },
-          groupBy: x.a.dimension,
-        },
-        x.a,
-        x.b,
-        w.sql,
-      ),
-      {
-        ...w.params,
-        stepMs: 1,
-        delayMs,
-        fbFromMs: Math.max(0, x.fromMs - delayMs),
-        fbToMs: Math.min(MAX_TIME_MS, x.toMs + delayMs),
-      },
+      armAccuracySql(labelled, x.a, x.b, w.sql, live),
+      params,
     );
     const of = (arm: number) => {
       const r = rows.find((row) => Number(row.arm) === arm);

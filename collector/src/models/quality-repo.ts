@@ -1,4 +1,5 @@
 import type { Db } from '../storage/db.js';
+import { hasUnresolved, labelledTables } from './labelled-repo.js';
 import { confusionKey, emptySums, type QualitySums } from './quality.js';
 import {
   confusionSql,
@@ -50,7 +51,10 @@ const num = (v: unknown) => {
   return Number.isFinite(n) ? n : 0;
 };
 
-/** Creates the quality repository: three reads (counts, sums, confusion), one at a time. */
+/**
+ * Creates the quality repository: whether feedback is unresolved, then three reads (counts,
+ * sums, confusion), one at a time.
+ */
 export function createQualityRepo(db: Db) {
   return {
     /** Quality sums per group and bucket of `stepMs` over the range. */
@@ -58,15 +62,9 @@ export function createQualityRepo(db: Db) {
       query: Omit<QualityQuery, 'tables'>,
       params: QualityParams,
     ): Promise<QualityBucket[]> {
-      const q: QualityQuery = {
-        ...query,
-        tables: {
-          inferences: db.table('aiobs_inferences'),
-          feedback: db.table('aiobs_feedback'),
-          features: db.table('aiobs_feature_values'),
-        },
-      };
+      const tables = labelledTables(db);
       const p = { ...params };
+      const q: QualityQuery = { ...query, tables, live: await hasUnresolved(db, tables, p) };
       const out = new Map<string, QualityBucket>();
       const at = (g: string, bucket: number | string) => {
         const bucketMs = Number(bucket);

@@ -2,21 +2,25 @@
  * The SQL of model quality from feedback (docs/models.md, "Quality from feedback"). Pure
  * text: every value is bound as a `{name:Type}` parameter by the repository.
  *
- * Feedback names no model: it is joined to the inference rows by prediction id here, at
- * query time. A feedback row counts for a prediction when it was recorded no later than the
- * label delay after the prediction; of several, the latest value of each field wins (a
+ * Feedback names no model: it is matched with the inference rows by prediction id
+ * (labelled-sql.ts: the labelled rows written when feedback arrives, the rest joined at
+ * query time). A feedback row counts for a prediction when it was recorded no later than
+ * the label delay after the prediction; of several, the latest value of each field wins (a
  * correction overrides). Prediction outputs (`aiobs.prediction.label|value|score`) come
  * from the typed feature rows of the same span.
  */
+import { type LabelledTables, labelledSql } from './labelled-sql.js';
 
 /** Which predictions a quality query covers. */
 export interface QualityQuery {
   /** Qualified table names. */
-  tables: { inferences: string; feedback: string; features: string };
+  tables: LabelledTables;
   /** Column a row is grouped by: `version` or `variant`. */
   groupBy: 'version' | 'variant';
   /** Dimensions the inferences must have (bound as `f_<dimension>`). */
   filter?: QualityFilter;
+  /** Whether unresolved feedback is joined at query time (labelled-sql.ts; default true). */
+  live?: boolean;
 }
 
 /** Dimension columns of the inference rows a quality query may filter on. */
@@ -54,8 +58,8 @@ export interface QualityParams {
 
 const msTime = (p: string) => `fromUnixTimestamp64Milli({${p}:Int64})`;
 
-/** The inferences of the query: prediction id, time, group value and bucket. */
-function inferences(q: QualityQuery, onlyLabelled: boolean): string {
+/** Conditions on the inference rows of the query (shared with the labelled rows). */
+function inferenceWhere(q: QualityQuery): string {
   const conds = [
     'project_id = {project:String}',
     'model = {model:String}',
@@ -65,70 +69,33 @@ function inferences(q: QualityQuery, onlyLabelled: boolean): string {
   ];
   for (const d of QUALITY_FILTERS)
     if (q.filter?.[d] !== undefined) conds.push(`${d} = {f_${d}:String}`);
-  if (onlyLabelled) conds.push(`prediction_id IN (${feedbackIds(q)})`);
-  return `SELECT prediction_id, time, ${q.groupBy} AS g,
-      intDiv(toUnixTimestamp64Milli(time), {stepMs:Int64}) * {stepMs:Int64} AS bucket
-    FROM ${q.tables.inferences} WHERE ${conds.join(' AND ')}`;
+  return conds.join(' AND ');
 }
 
-const FEEDBACK_SCAN = `project_id = {project:String}
-      AND time >= ${msTime('fbFromMs')} AND time < ${msTime('fbToMs')}`;
-
-function feedbackIds(q: QualityQuery): string {
-  return `SELECT prediction_id FROM ${q.tables.feedback} WHERE ${FEEDBACK_SCAN}`;
-}
+const BUCKET = 'intDiv(toUnixTimestamp64Milli(time), {stepMs:Int64}) * {stepMs:Int64}';
 
 /**
- * Correctness of a labelled prediction: `correct` when the feedback sent it, else whether
- * the predicted label equals the true one, else NULL (unknown).
- */
-export function correctness(correct: string, predicted: string, truth: string): string {
-  return `if(isNotNull(${correct}), ${correct},
-         if(isNotNull(${predicted}) AND isNotNull(${truth}), toUInt8(${predicted} = ${truth}), NULL))`;
-}
-
-/**
- * One row per labelled prediction: group, bucket, the latest feedback fields within the
- * label delay, and the prediction's outputs. `p_lab` is the predicted label (the label
- * output, else a categorical value output); `ok` the correctness: `correct` when sent,
- * else whether the predicted label equals the true one, else NULL.
+ * One row per labelled prediction: group `g`, bucket, the latest feedback fields within
+ * the label delay, and the prediction's outputs (labelled-sql.ts). `p_lab` is the
+ * predicted label (the label output, else a categorical value output); `ok` the
+ * correctness: `correct` when sent, else whether the predicted label equals the true one,
+ * else NULL.
  */
 export function labelledPredictions(q: QualityQuery): string {
-  return `SELECT x.g AS g, x.bucket AS bucket, x.t_label AS t_label, x.t_value AS t_value,
-      x.t_score AS t_score, p.p_value AS p_value, p.p_score AS p_score,
-      coalesce(p.p_label, p.p_value_cat) AS p_lab,
-      ${correctness('x.t_correct', 'p_lab', 'x.t_label')} AS ok
-    FROM (
-      SELECT i.prediction_id AS pid, i.g AS g, i.bucket AS bucket,
-        argMaxIf(f.label, f.time, isNotNull(f.label)) AS t_label,
-        argMaxIf(f.value, f.time, isNotNull(f.value)) AS t_value,
-        argMaxIf(f.score, f.time, isNotNull(f.score)) AS t_score,
-        argMaxIf(f.correct, f.time, isNotNull(f.correct)) AS t_correct
-      FROM (${inferences(q, true)}) AS i
-      INNER JOIN (
-        SELECT prediction_id, time, label, value, score, correct
-        FROM ${q.tables.feedback} WHERE ${FEEDBACK_SCAN}
-      ) AS f ON f.prediction_id = i.prediction_id
-      WHERE f.time <= i.time + toIntervalMillisecond({delayMs:Int64})
-      GROUP BY pid, i.time, g, bucket
-    ) AS x
-    LEFT JOIN (
-      SELECT prediction_id AS pid,
-        anyIf(toNullable(cat), feature = 'prediction.label' AND is_numeric = 0) AS p_label,
-        anyIf(toNullable(cat), feature = 'prediction.value' AND is_numeric = 0) AS p_value_cat,
-        anyIf(toNullable(num), feature = 'prediction.value' AND is_numeric = 1) AS p_value,
-        anyIf(toNullable(num), feature = 'prediction.score' AND is_numeric = 1) AS p_score
-      FROM ${q.tables.features}
-      WHERE project_id = {project:String} AND model = {model:String} AND kind = 'prediction'
-        AND time >= ${msTime('fromMs')} AND time < ${msTime('toMs')}
-        AND prediction_id IN (${feedbackIds(q)})
-      GROUP BY prediction_id
-    ) AS p ON p.pid = x.pid`;
+  return labelledSql({
+    tables: q.tables,
+    group: q.groupBy,
+    arrayJoin: '',
+    where: inferenceWhere(q),
+    bucket: BUCKET,
+    live: q.live ?? true,
+  });
 }
 
 /** Predictions (inferences with an id) per group and bucket. */
 export function predictionCountsSql(q: QualityQuery): string {
-  return `SELECT g, bucket, count() AS predictions FROM (${inferences(q, false)})
+  return `SELECT ${q.groupBy} AS g, ${BUCKET} AS bucket, count() AS predictions
+    FROM ${q.tables.inferences} WHERE ${inferenceWhere(q)}
     GROUP BY g, bucket ORDER BY g, bucket`;
 }
 

@@ -1,5 +1,6 @@
 import type { QualityWindows } from '../drift/ranking.js';
 import type { Db } from '../storage/db.js';
+import { hasUnresolved, labelledTables } from './labelled-repo.js';
 import { accuracyParams, accuracySql, errorRateSql } from './quality-windows-sql.js';
 
 /**
@@ -15,12 +16,9 @@ export function createQualityWindowsRepo(db: Db): QualityWindows {
         rows = await db.rows(errorRateSql(db.table('aiobs_inference_1m'), q), params);
       } else {
         const { filter, params } = accuracyParams(q);
-        const tables = {
-          inferences: db.table('aiobs_inferences'),
-          feedback: db.table('aiobs_feedback'),
-          features: db.table('aiobs_feature_values'),
-        };
-        rows = await db.rows(accuracySql(tables, filter), { ...params });
+        const tables = labelledTables(db);
+        const live = await hasUnresolved(db, tables, params);
+        rows = await db.rows(accuracySql(tables, filter, live), { ...params });
       }
       return new Map(rows.map((r) => [Number(r.bucket), Number(r.value)]));
     },

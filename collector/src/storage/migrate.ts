@@ -171,6 +171,7 @@ const TTL_BASE: Record<string, { expr: string; level: RetentionLevel }> = {
   aiobs_model_hosts_1h: { expr: 'ts', level: 'hour' },
   aiobs_feature_values: { expr: 'toDateTime(time)', level: 'raw' },
   aiobs_feedback: { expr: 'toDateTime(time)', level: 'raw' },
+  aiobs_labelled_predictions: { expr: 'toDateTime(time)', level: 'raw' },
   aiobs_alert_history: { expr: 'toDateTime(intDiv(time_ms, 1000))', level: 'raw' },
   aiobs_drift_results: { expr: 'toDateTime(window_start)', level: 'raw' },
   aiobs_alert_notifications: { expr: 'toDateTime(created_at)', level: 'raw' },
