@@ -11,10 +11,12 @@
 //   [--ranges 1h,7d] [--gpu-hosts 16] [--gpus-per-host 2] [--gpu-step 900] (s between GPU
 //   samples before the last hour; 10 s within it) [--timeout 60] (s per load)
 //   [--pages Overview,Drift] (only those) [--collector-args "--flag value ..."]
+//   [--dists dashboard/dist,/tmp/old-dist] (builds to time in turn on the same data: the
+//   collector restarts on the same data directory to serve each; default dashboard/dist)
 // Needs the built collector and dashboard (`npm run build`) and Debian's chromium.
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backfillInferences } from './lib/backfill.mjs';
 import { ROOT, startCollector } from './lib/collector-process.mjs';
@@ -25,7 +27,9 @@ import {
   CHROMIUM,
   haveChromium,
   launchChromium,
+  loadBreakdown,
   parallelism,
+  rendererTime,
   signedInContext,
   timeLoad,
 } from './lib/page-timing.mjs';
@@ -43,14 +47,17 @@ const { values: opt } = parseArgs({
     timeout: { type: 'string', default: '60' },
     pages: { type: 'string', default: '' },
     'collector-args': { type: 'string', default: '' },
+    dists: { type: 'string', default: '' },
   },
 });
 const RUNS = Number(opt.runs);
 const TIMEOUT_MS = Number(opt.timeout) * 1000;
-const DIST = join(ROOT, 'dashboard', 'dist');
+const DISTS = opt.dists
+  ? opt.dists.split(',').map((d) => resolve(d.trim()))
+  : [join(ROOT, 'dashboard', 'dist')];
 for (const [what, path] of [
   ['the built collector', join(ROOT, 'collector', 'dist', 'main.js')],
-  ['the built dashboard', join(DIST, 'index.html')],
+  ...DISTS.map((d) => ['the built dashboard', join(d, 'index.html')]),
 ]) {
   if (!existsSync(path)) {
     console.error(`${what} is missing (${path}): run \`npm run build\` first`);
@@ -117,14 +124,28 @@ console.log(
 );
 
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-bench-dashboard-'));
-// A copy of the build: a rebuild during the run would delete the chunks the served
-// index.html names.
-const dashboardDir = join(dataDir, 'dashboard');
-cpSync(DIST, dashboardDir, { recursive: true });
-const collector = await startCollector({
-  dataDir: join(dataDir, 'data'),
-  args: ['--dashboard-dir', dashboardDir, ...opt['collector-args'].split(' ').filter(Boolean)],
-});
+/** A distinct label per build: the shortest tail of its path that tells them apart. */
+const distLabel = (d) => {
+  for (let n = 1; ; n++) {
+    const tail = (x) => x.split('/').slice(-n).join('/');
+    if (new Set(DISTS.map(tail)).size === DISTS.length || n > 8) return tail(d);
+  }
+};
+
+/**
+ * The collector on the bench's data directory, serving a copy of `dist` (a rebuild during
+ * the run would delete the chunks the served index.html names; it reads index.html once).
+ */
+function serve(dist) {
+  const dashboardDir = join(dataDir, 'dashboard');
+  rmSync(dashboardDir, { recursive: true, force: true });
+  cpSync(dist, dashboardDir, { recursive: true });
+  return startCollector({
+    dataDir: join(dataDir, 'data'),
+    args: ['--dashboard-dir', dashboardDir, ...opt['collector-args'].split(' ').filter(Boolean)],
+  });
+}
+let collector = await serve(DISTS[0]);
 
 async function api(path) {
   const res = await fetch(`${collector.url}${path}`, {
@@ -186,13 +207,37 @@ async function run() {
     return (r.body.alerts ?? []).every((a) => a.lastEvaluatedAt);
   });
 
-  const browser = await launchChromium();
   const results = [];
+  for (const [d, dist] of DISTS.entries()) {
+    if (d > 0) {
+      await collector.stop();
+      collector = await serve(dist);
+    }
+    if (DISTS.length > 1) console.log(`build ${distLabel(dist)}`);
+    await timePages(results, traceId, DISTS.length > 1 ? distLabel(dist) : '');
+  }
+  report(results, filled);
+}
+
+/** Times every page (of `--pages`) in every range, cold and warm, into `results`. */
+async function timePages(results, traceId, dist) {
+  const browser = await launchChromium();
   try {
     for (const range of RANGES) {
       for (const p of PAGES.filter((x) => !ONLY || ONLY.includes(x.name.toLowerCase()))) {
         const url = pageUrl(collector.url, p.path.replace('TRACE', traceId), range);
-        const r = { range, page: p, cold: [], warm: [], preview: [], scripts: [], calls: [] };
+        const r = {
+          dist,
+          range,
+          page: p,
+          cold: [],
+          warm: [],
+          preview: [],
+          scripts: [],
+          calls: [],
+          phases: [],
+          cpu: [],
+        };
         for (let i = 0; i < RUNS; i++) {
           const context = await signedInContext(
             browser,
@@ -202,19 +247,33 @@ async function run() {
           );
           try {
             const page = await context.newPage();
+            const cdp = await context.newCDPSession(page);
+            await cdp.send('Performance.enable');
+            const cpu0 = collector.cpuSeconds();
             const cold = await timeLoad(page, url, p.selector, TIMEOUT_MS);
             r.cold.push(cold.ms);
+            if (cold.ms !== null) {
+              r.cpu.push({
+                ...(await rendererTime(cdp)),
+                collector: (collector.cpuSeconds() - cpu0) * 1000,
+              });
+              r.phases.push(await loadBreakdown(page, cold.ms));
+            }
             if (i === 0) {
               r.scripts = cold.scripts;
-              r.calls = await apiRequests(page);
+              // A failed read costs this page's call list, not the rest of the run.
+              r.calls = await apiRequests(page).catch((e) => {
+                r.note = `API calls not read: ${e.message.split('\n')[0]}`;
+                return [];
+              });
               if (cold.ms === null)
-                r.note = (
+                r.note = `timed out showing: ${(
                   await page.evaluate(
                     () => (document.querySelector('main') ?? document.body).textContent ?? '',
                   )
                 )
                   .replace(/\s+/g, ' ')
-                  .slice(0, 160);
+                  .slice(0, 160)}`;
             }
             if (p.name === 'Alerts' && cold.ms !== null) r.preview.push(await timePreview(page));
             r.warm.push((await timeLoad(page, url, p.selector, TIMEOUT_MS)).ms);
@@ -224,14 +283,13 @@ async function run() {
         }
         results.push(r);
         console.log(
-          `  ${range} ${p.name}: cold ${r.cold.map(show).join(' ')} | warm ${r.warm.map(show).join(' ')} ms (load ${load()})`,
+          `  ${dist ? `${dist} ` : ''}${range} ${p.name}: cold ${r.cold.map(show).join(' ')} | warm ${r.warm.map(show).join(' ')} ms (load ${load()})`,
         );
       }
     }
   } finally {
     await browser.close();
   }
-  report(results, filled);
 }
 
 /** After the Alerts page shows: enters a threshold and times the preview chart (ms). */
@@ -252,28 +310,74 @@ const pp = (xs) => {
   return `${pct(s, 50).toFixed(0)} / ${pct(s, 95).toFixed(0)}`;
 };
 
+const median = (xs) => {
+  const s = xs.filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
+  return s.length ? pct(s, 50) : null;
+};
+const cell = (v) => (v === null ? '-' : v.toFixed(0)).padStart(7);
+
+/**
+ * Where the cold loads' time went (median of the loads that drew a chart, ms from navigation
+ * start), and the CPU time they cost: the renderer's main thread (all tasks; script; layout
+ * and style) and the collector process (user + system).
+ */
+function reportPhases(results) {
+  const cols = [
+    ['html', 'html'],
+    ['entry js', 'entryJs'],
+    ['main', 'main'],
+    ['sess>', 'sessionStart'],
+    ['sess<', 'sessionEnd'],
+    ['chunks', 'chunks'],
+    ['api>', 'apiStart'],
+    ['api<', 'apiEnd'],
+    ['chart', 'chart'],
+  ];
+  console.log(
+    '\nwhere the cold loads went (median, ms from navigation start): HTML received, entry script received, app started (aiobs:main), session check sent / answered, last script received, first data call sent, last data answer (before the chart), first chart; then CPU ms per load: renderer main thread (tasks, of which script, layout+style) and collector',
+  );
+  console.log(
+    `  ${'range'.padEnd(5)} ${'page'.padEnd(NAME_WIDTH)}${cols.map(([h]) => h.padStart(7)).join('')}   ${'task'.padStart(6)} ${'script'.padStart(6)} ${'layout'.padStart(6)} ${'coll.'.padStart(6)}`,
+  );
+  for (const r of results) {
+    const phase = cols.map(([, k]) => cell(median(r.phases.map((x) => x[k])))).join('');
+    const cpu = ['task', 'script', 'layout', 'collector']
+      .map((k) => cell(median(r.cpu.map((x) => x[k]))).slice(1))
+      .join(' ');
+    console.log(`  ${r.range.padEnd(5)} ${rowName(r)}${phase}   ${cpu}`);
+  }
+}
+
 /** The scripts of a load, once each by path. */
 const unique = (scripts) => [...new Map(scripts.map((x) => [x.path, x])).values()];
 const kB = (b) => `${(b / 1000).toFixed(1)} kB`;
 const chunk = (path) => path.replace(/^\/assets\//, '');
+/** A result's row name: the page, after the build's label when several were timed. */
+const rowName = (r) => (r.dist ? `${r.dist} ${r.page.name}` : r.page.name).padEnd(NAME_WIDTH);
+const NAME_WIDTH = Math.max(
+  15,
+  ...DISTS.map((d) => (DISTS.length > 1 ? distLabel(d).length + 16 : 15)),
+);
 
 function report(results, filled) {
   console.log(
     `\nfirst chart, ms from navigation start (p50 / p95 of ${RUNS}; cold: new context, warm: the same URL again)`,
   );
   console.log(
-    `  ${'range'.padEnd(5)} ${'page'.padEnd(15)} ${'waits for'.padEnd(24)} ${'cold'.padStart(13)} ${'warm'.padStart(13)}   API calls: n, first batch, start spread / first call ms`,
+    `  ${'range'.padEnd(5)} ${'page'.padEnd(NAME_WIDTH)} ${'waits for'.padEnd(24)} ${'cold'.padStart(13)} ${'warm'.padStart(13)}   API calls: n, first batch, start spread / first call ms`,
   );
   for (const r of results) {
     const par = parallelism(r.calls);
     console.log(
-      `  ${r.range.padEnd(5)} ${r.page.name.padEnd(15)} ${r.page.shows.padEnd(24)} ${pp(r.cold).padStart(13)} ${pp(r.warm).padStart(13)}   ${par.calls}, ${par.batch}, ${par.spreadMs.toFixed(0)} / ${par.firstMs.toFixed(0)}${r.note ? `  [timed out showing: ${r.note}]` : ''}`,
+      `  ${r.range.padEnd(5)} ${rowName(r)} ${r.page.shows.padEnd(24)} ${pp(r.cold).padStart(13)} ${pp(r.warm).padStart(13)}   ${par.calls}, ${par.batch}, ${par.spreadMs.toFixed(0)} / ${par.firstMs.toFixed(0)}${r.note ? `  [${r.note}]` : ''}`,
     );
     if (r.preview.length)
       console.log(
-        `  ${''.padEnd(5)} ${'  preview'.padEnd(15)} ${'preview line, from input'.padEnd(24)} ${pp(r.preview).padStart(13)}`,
+        `  ${''.padEnd(5)} ${'  preview'.padEnd(NAME_WIDTH)} ${'preview line, from input'.padEnd(24)} ${pp(r.preview).padStart(13)}`,
       );
   }
+
+  reportPhases(results);
 
   console.log(
     '\nAPI calls of each page (first cold load, 1st range): start..end ms from navigation start',
@@ -282,16 +386,18 @@ function report(results, filled) {
     const calls = r.calls
       .map((c) => `${c.path.replace('/api/v1/', '')} ${c.start.toFixed(0)}..${c.end.toFixed(0)}`)
       .join(', ');
-    console.log(`  ${r.page.name}: ${calls || '(none)'}`);
+    console.log(`  ${rowName(r).trim()}: ${calls || '(none)'}`);
   }
 
-  const first = results.find((r) => r.page.name === 'Overview' && r.range === RANGES[0]);
+  // Scripts: of each build apart; the first build's are listed.
+  const mine = results.filter((r) => r.dist === results[0]?.dist);
+  const first = mine.find((r) => r.page.name === 'Overview' && r.range === RANGES[0]);
   const entry = first ? unique(first.scripts) : [];
   if (first) {
     const total = entry.reduce((s, x) => s + x.gz, 0);
     const served = entry.reduce((s, x) => s + x.bytes, 0);
     console.log(
-      `\nJavaScript the Overview page loads: ${kB(total)} gzipped (level 9), ${entry.length} files (goal < 300 kB: ${total < 300_000 ? 'met' : 'not met'}); served uncompressed: ${kB(served)}`,
+      `\nJavaScript the Overview page loads: ${kB(total)} gzipped (level 9), ${entry.length} files (goal < 300 kB: ${total < 300_000 ? 'met' : 'not met'}); ${kB(served)} as built`,
     );
     for (const x of entry)
       console.log(
@@ -302,7 +408,7 @@ function report(results, filled) {
     `\nchunks each page loads${first ? ' beyond the Overview page' : ''} (gzipped, cold load)`,
   );
   const shared = new Set(entry.map((x) => x.path));
-  for (const r of results.filter((x) => x.range === RANGES[0] && x.page.name !== 'Overview')) {
+  for (const r of mine.filter((x) => x.range === RANGES[0] && x.page.name !== 'Overview')) {
     const own = unique(r.scripts).filter((x) => !shared.has(x.path));
     const sum = own.reduce((s, x) => s + x.gz, 0);
     console.log(
@@ -315,8 +421,10 @@ function report(results, filled) {
     `  stored: ${fmt(filled.spans)} spans (${fmt(filled.inferences)} inferences over ${opt.days} days); load ${load()} at the end`,
   );
   const goal = filled.inferences >= 5_000_000 ? 3000 : 1500;
-  for (const range of RANGES) {
-    const rs = results.filter((r) => r.range === range);
+  for (const [range, dist] of RANGES.flatMap((x) =>
+    [...new Set(results.map((r) => r.dist))].map((d) => [x, d]),
+  )) {
+    const rs = results.filter((r) => r.range === range && r.dist === dist);
     const worst = rs
       .map((r) => ({
         name: r.page.name,
@@ -330,7 +438,7 @@ function report(results, filled) {
       .filter((r) => r.cold.some((x) => x === null || x >= goal))
       .map((r) => r.page.name);
     console.log(
-      `  ${range}: slowest cold p95 ${worst.name} ${show(worst.p95 === Infinity ? null : worst.p95)} ms; pages with a cold load at or over ${goal} ms: ${over.join(', ') || 'none'}`,
+      `  ${dist ? `${dist} ` : ''}${range}: slowest cold p95 ${worst.name} ${show(worst.p95 === Infinity ? null : worst.p95)} ms; pages with a cold load at or over ${goal} ms: ${over.join(', ') || 'none'}`,
     );
   }
 }

@@ -96,6 +96,55 @@ export async function timeLoad(page, url, selector, timeoutMs = 60_000) {
 }
 
 /**
+ * Where a load's time went, in ms from navigation start, read in the page once `chartMs` (the
+ * first chart) is known: the HTML's last byte (`html`), the entry script's last byte
+ * (`entryJs`), the app's `aiobs:main` mark (the entry evaluated, `main`), the session check
+ * (`sessionStart`..`sessionEnd`), the last script before the first chart (`chunks`), the first
+ * data call's start (`apiStart`) and the last data answer before the first chart (`apiEnd`).
+ * Null where the load had none (an entry appears when its response has ended).
+ */
+export async function loadBreakdown(page, chartMs) {
+  return page.evaluate((chart) => {
+    const path = (e) => new URL(e.name).pathname;
+    const nav = performance.getEntriesByType('navigation')[0];
+    const res = performance.getEntriesByType('resource').filter((e) => e.responseEnd <= chart);
+    const scripts = res.filter((e) => path(e).endsWith('.js'));
+    const api = res.filter((e) => path(e).startsWith('/api/v1/'));
+    const session = api.find((e) => path(e) === '/api/v1/auth/session');
+    const data = api.filter((e) => !path(e).startsWith('/api/v1/auth/'));
+    const min = (xs) => (xs.length ? Math.min(...xs) : null);
+    const max = (xs) => (xs.length ? Math.max(...xs) : null);
+    return {
+      html: nav?.responseEnd ?? null,
+      entryJs: scripts.find((e) => /\/assets\/index-[^/]*\.js$/.test(path(e)))?.responseEnd ?? null,
+      main: performance.getEntriesByName('aiobs:main')[0]?.startTime ?? null,
+      sessionStart: session?.startTime ?? null,
+      sessionEnd: session?.responseEnd ?? null,
+      chunks: max(scripts.map((e) => e.responseEnd)),
+      apiStart: min(data.map((e) => e.startTime)),
+      apiEnd: max(data.map((e) => e.responseEnd)),
+      chart,
+    };
+  }, chartMs);
+}
+
+/**
+ * The renderer's main-thread time so far (Chrome DevTools Performance metrics, ms): all
+ * tasks, of which script, layout and style. Cumulative for the page: subtract an earlier
+ * reading to get one load's share. CPU time, so less sensitive to other processes than wall
+ * time (a task preempted by another process still counts its wall time, so not immune).
+ */
+export async function rendererTime(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const m = Object.fromEntries(metrics.map((x) => [x.name, x.value * 1000]));
+  return {
+    task: m.TaskDuration ?? 0,
+    script: m.ScriptDuration ?? 0,
+    layout: (m.LayoutDuration ?? 0) + (m.RecalcStyleDuration ?? 0),
+  };
+}
+
+/**
  * The page's `/api/v1` requests (sign-in and session checks left out) once the network is
  * quiet: path, start and end in ms from navigation start, ordered by start.
  */
