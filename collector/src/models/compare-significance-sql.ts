@@ -1,4 +1,4 @@
-import { type LabelledTables, labelledSql } from './labelled-sql.js';
+import { type LabelledTables, type LiveJoin, labelledSql } from './labelled-sql.js';
 import type { Arm } from './params.js';
 
 /**
@@ -61,14 +61,14 @@ export function latencyBucketsSql(table: string, a: Arm, b: Arm, where: string):
  * (labelled-sql.ts: latest feedback within the label delay; `correct`, else predicted
  * label = true label). `where` holds the other conditions on the inference rows. Reads
  * the labelled rows written when feedback arrived, and joins only the unresolved feedback
- * with inference and prediction rows (none when `live` is false).
+ * with inference and prediction rows (`live`: how, labelled-sql.ts).
  */
 export function armAccuracySql(
   tables: LabelledTables,
   a: Arm,
   b: Arm,
   where: string,
-  live: boolean,
+  live: LiveJoin,
 ): string {
   const x = arms(a, b);
   const rows = labelledSql({

@@ -6,7 +6,7 @@ import { BadRequestError } from '../errors.js';
 import { MAX_TIME_MS, parseLabelDelay, parseName } from '../query/params.js';
 import type { Db, Params } from '../storage/db.js';
 import { armAccuracySql, latencyBucketsSql } from './compare-significance-sql.js';
-import { hasUnresolved, labelledTables } from './labelled-repo.js';
+import { findUnresolved, labelledTables } from './labelled-repo.js';
 import type { Arm } from './params.js';
 import type { InferenceFilter } from './repo.js';
 import {
@@ -143,11 +143,10 @@ export function createCompareSignificance(deps: {
       fbFromMs: Math.max(0, x.fromMs - delayMs),
       fbToMs: Math.min(MAX_TIME_MS, x.toMs + delayMs),
     };
-    const params = { ...w.params, ...scan, delayMs };
-    const live = await hasUnresolved(db, labelled, scan);
+    const u = await findUnresolved(db, labelled, scan);
     const rows = await db.rows<{ arm: number; judged: string | number; correct: string | null }>(
-      armAccuracySql(labelled, x.a, x.b, w.sql, live),
-      params,
+      armAccuracySql(labelled, x.a, x.b, w.sql, u.live),
+      { ...w.params, ...scan, delayMs, ...u.params },
     );
     const of = (arm: number) => {
       const r = rows.find((row) => Number(row.arm) === arm);

@@ -1,5 +1,10 @@
 import type { Db } from '../storage/db.js';
-import { type LabelledTables, unresolvedCountSql } from './labelled-sql.js';
+import {
+  type LabelledTables,
+  type LiveJoin,
+  UNRESOLVED_IDS_MAX,
+  unresolvedIdsSql,
+} from './labelled-sql.js';
 
 /** The qualified tables labelled predictions are read from. */
 export function labelledTables(db: Db): LabelledTables {
@@ -11,21 +16,30 @@ export function labelledTables(db: Db): LabelledTables {
   };
 }
 
+/** How a query joins the unresolved feedback, and the parameter that takes (labelled-sql.ts). */
+export interface Unresolved {
+  live: LiveJoin;
+  params: { unresolved?: string[] };
+}
+
 /**
- * Whether any feedback the query scans (the project's, recorded in `[fbFromMs, fbToMs)`)
- * is unresolved, i.e. must be joined at query time. Asked first because a query without the
- * live join reads no inference row at all; feedback arriving in between is simply seen
- * by the next request.
+ * Which feedback the query scans (the project's, recorded in `[fbFromMs, fbToMs)`) is
+ * unresolved, i.e. must be joined at query time: none (the query then reads no inference
+ * row), a few ids (bound as a list), or more than {@link UNRESOLVED_IDS_MAX} (left to a
+ * subquery). Asked first for that choice; feedback arriving in between is seen by the next
+ * request.
  */
-export async function hasUnresolved(
+export async function findUnresolved(
   db: Db,
   tables: LabelledTables,
-  params: { project: string; fbFromMs: number; fbToMs: number },
-): Promise<boolean> {
-  const [row] = await db.rows<{ n: string | number }>(unresolvedCountSql(tables), {
-    project: params.project,
-    fbFromMs: params.fbFromMs,
-    fbToMs: params.fbToMs,
+  scan: { project: string; fbFromMs: number; fbToMs: number },
+): Promise<Unresolved> {
+  const rows = await db.rows<{ id: string }>(unresolvedIdsSql(tables), {
+    project: scan.project,
+    fbFromMs: scan.fbFromMs,
+    fbToMs: scan.fbToMs,
   });
-  return Number(row?.n ?? 0) > 0;
+  if (rows.length === 0) return { live: 'none', params: {} };
+  if (rows.length > UNRESOLVED_IDS_MAX) return { live: 'query', params: {} };
+  return { live: 'ids', params: { unresolved: rows.map((r) => r.id) } };
 }

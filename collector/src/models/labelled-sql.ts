@@ -10,7 +10,7 @@
  * feedback arrived (migration 0050): read in proportion to the feedback. Feedback that has
  * no row there with outputs (it came before its span, its span carries no typed outputs,
  * or the two inserts raced) is "unresolved" and joined at query time with the inference
- * and prediction rows, narrowed to those ids. A prediction found by both ways counts once:
+ * and prediction rows, narrowed to those ids (a bound list when there are few). A prediction found by both ways counts once:
  * rows are grouped per prediction, and a feedback record seen twice leaves the latest
  * value of each field unchanged.
  */
@@ -22,6 +22,9 @@ export interface LabelledTables {
   features: string;
   labelled: string;
 }
+
+/** How unresolved feedback is joined at query time ({@link LabelledSelect.live}). */
+export type LiveJoin = 'none' | 'ids' | 'query';
 
 /** What the rows cover and how they are grouped. */
 export interface LabelledSelect {
@@ -39,10 +42,11 @@ export interface LabelledSelect {
   /** Expression of a row's bucket over `time`. */
   bucket: string;
   /**
-   * Whether unresolved feedback is joined at query time. False only when
-   * {@link unresolvedCountSql} found none: the query then reads no inference row.
+   * How unresolved feedback is joined at query time: not at all (`none`, when there is
+   * none: the query then reads no inference row), by the bound list `{unresolved:Array(String)}`
+   * (`ids`), or by the subquery {@link unresolvedSql} (`query`).
    */
-  live: boolean;
+  live: LiveJoin;
 }
 
 const msTime = (p: string) => `fromUnixTimestamp64Milli({${p}:Int64})`;
@@ -53,19 +57,30 @@ export const FEEDBACK_SCAN = `project_id = {project:String}
 
 /**
  * Prediction ids of the scanned feedback records that have no labelled row with outputs
- * (any model of the project: feedback names none).
+ * (any model of the project: feedback names none). Records are matched by `fb_key`, the
+ * 64-bit hash of id and time (migration 0050): a record taken for labelled by a collision
+ * is a chance of about n·m/2⁶⁴ for n unresolved and m labelled records.
  */
 export function unresolvedSql(t: LabelledTables): string {
   return `SELECT prediction_id FROM ${t.feedback} WHERE ${FEEDBACK_SCAN}
-      AND (prediction_id, time) NOT IN (
-        SELECT prediction_id, fb_time FROM ${t.labelled}
+      AND cityHash64(prediction_id, time) NOT IN (
+        SELECT fb_key FROM ${t.labelled}
         WHERE project_id = {project:String} AND outputs = 1
           AND fb_time >= ${msTime('fbFromMs')} AND fb_time < ${msTime('fbToMs')})`;
 }
 
-/** One row `n`: how many scanned feedback records are unresolved. */
-export function unresolvedCountSql(t: LabelledTables): string {
-  return `SELECT count() AS n FROM (${unresolvedSql(t)})`;
+/**
+ * Most unresolved ids a query takes as a bound list (`{unresolved:Array(String)}`): the
+ * bloom-filter indexes on `prediction_id` then skip the granules without them, so the
+ * query-time join costs in proportion to them. Above it, the ids stay a subquery and the
+ * join reads the range's inference and prediction rows.
+ */
+export const UNRESOLVED_IDS_MAX = 10_000;
+
+/** Up to {@link UNRESOLVED_IDS_MAX} + 1 distinct unresolved prediction ids. */
+export function unresolvedIdsSql(t: LabelledTables): string {
+  return `SELECT DISTINCT prediction_id AS id FROM (${unresolvedSql(t)})
+    LIMIT ${UNRESOLVED_IDS_MAX + 1}`;
 }
 
 /** Correctness: `correct` when sent, else predicted label = true label, else NULL. */
@@ -74,36 +89,47 @@ export function correctness(correct: string, predicted: string, truth: string): 
          if(isNotNull(${predicted}) AND isNotNull(${truth}), toUInt8(${predicted} = ${truth}), NULL))`;
 }
 
-/** Columns of a (prediction, feedback record) pair, the same from both sources. */
+/**
+ * Columns of a (prediction, feedback record) pair, the same from both sources. `pid` is the
+ * 64-bit hash of the prediction id: grouping by it and the prediction's time costs less
+ * than by the string, and two predictions merge only if both collide.
+ */
 const PAIR = 'pid, time, g, bucket, fb_time, label, value, score, correct';
 const OUTPUTS = 'p_label, p_value_cat, p_value, p_score';
 
 function storedPairs(s: LabelledSelect): string {
-  return `SELECT prediction_id AS pid, time, ${s.group} AS g, ${s.bucket} AS bucket,
+  return `SELECT cityHash64(prediction_id) AS pid, time, ${s.group} AS g, ${s.bucket} AS bucket,
       fb_time, label, value, score, correct, ${OUTPUTS}
     FROM ${s.tables.labelled} ${s.arrayJoin}
     WHERE ${s.where} AND outputs = 1
       AND fb_time >= ${msTime('fbFromMs')} AND fb_time < ${msTime('fbToMs')}`;
 }
 
+/**
+ * The unresolved feedback joined with inference and prediction rows, by the 64-bit hash of
+ * the id (as the old compare query did: cheaper joins). With a bound list the inference
+ * side is narrowed by it too (the bloom-filter index skips granules); with the subquery it
+ * is not, since testing millions of ids against a large set costs more than the join.
+ */
 function livePairs(s: LabelledSelect): string {
   const t = s.tables;
-  const ids = unresolvedSql(t);
+  const ids = s.live === 'ids' ? '{unresolved:Array(String)}' : `(${unresolvedSql(t)})`;
+  const narrow = s.live === 'ids' ? `AND prediction_id IN ${ids}` : "AND prediction_id != ''";
   return `SELECT i.pid AS pid, i.time AS time, i.g AS g, i.bucket AS bucket,
       f.time AS fb_time, f.label AS label, f.value AS value, f.score AS score,
       f.correct AS correct,
       p.p_label AS p_label, p.p_value_cat AS p_value_cat, p.p_value AS p_value, p.p_score AS p_score
     FROM (
-      SELECT prediction_id AS pid, time, ${s.group} AS g, ${s.bucket} AS bucket
+      SELECT cityHash64(prediction_id) AS pid, time, ${s.group} AS g, ${s.bucket} AS bucket
       FROM ${t.inferences} ${s.arrayJoin}
-      WHERE ${s.where} AND prediction_id IN (${ids})
+      WHERE ${s.where} ${narrow}
     ) AS i
     INNER JOIN (
-      SELECT prediction_id, time, label, value, score, correct FROM ${t.feedback}
-      WHERE ${FEEDBACK_SCAN} AND prediction_id IN (${ids})
-    ) AS f ON f.prediction_id = i.pid
+      SELECT cityHash64(prediction_id) AS h, time, label, value, score, correct FROM ${t.feedback}
+      WHERE ${FEEDBACK_SCAN} AND prediction_id IN ${ids}
+    ) AS f ON f.h = i.pid
     LEFT JOIN (
-      SELECT prediction_id,
+      SELECT cityHash64(prediction_id) AS h,
         anyIf(toNullable(cat), feature = 'prediction.label' AND is_numeric = 0) AS p_label,
         anyIf(toNullable(cat), feature = 'prediction.value' AND is_numeric = 0) AS p_value_cat,
         anyIf(toNullable(num), feature = 'prediction.value' AND is_numeric = 1) AS p_value,
@@ -111,9 +137,9 @@ function livePairs(s: LabelledSelect): string {
       FROM ${t.features}
       WHERE project_id = {project:String} AND model = {model:String} AND kind = 'prediction'
         AND time >= ${msTime('fromMs')} AND time < ${msTime('toMs')}
-        AND prediction_id IN (${ids})
-      GROUP BY prediction_id
-    ) AS p ON p.prediction_id = i.pid`;
+        AND prediction_id IN ${ids}
+      GROUP BY h
+    ) AS p ON p.h = i.pid`;
 }
 
 /**
@@ -123,7 +149,8 @@ function livePairs(s: LabelledSelect): string {
  * correctness ({@link correctness}).
  */
 export function labelledSql(s: LabelledSelect): string {
-  const pairs = s.live ? `${storedPairs(s)}\n    UNION ALL\n    ${livePairs(s)}` : storedPairs(s);
+  const pairs =
+    s.live !== 'none' ? `${storedPairs(s)}\n    UNION ALL\n    ${livePairs(s)}` : storedPairs(s);
   return `SELECT g, bucket, t_label, t_value, t_score, p_value, p_score, p_lab,
       ${correctness('t_correct', 'p_lab', 't_label')} AS ok
     FROM (

@@ -13,8 +13,9 @@ import { migrate } from '../storage/migrate.js';
 import { trustedProjectScope } from '../testing/project-scope.js';
 import { rng } from './__fixtures__/significance-scipy.js';
 import { createCompareSignificance } from './compare-significance.js';
-import { labelledTables } from './labelled-repo.js';
-import { unresolvedCountSql } from './labelled-sql.js';
+import { armAccuracySql } from './compare-significance-sql.js';
+import { findUnresolved, labelledTables } from './labelled-repo.js';
+import { type LiveJoin, unresolvedSql } from './labelled-sql.js';
 import { createQualityRepo } from './quality-repo.js';
 import { qualityRoutes } from './quality-routes.js';
 
@@ -311,7 +312,9 @@ describe('labelled predictions: the same answer in every order of arrival', () =
       ),
     ).toBe(fbOf(recs) - fbOf(withOutputs));
     // Only the feedback of spans without outputs is left to the query-time join.
-    expect(await count(unresolvedCountSql(t))).toBe(fbOf(recs) - fbOf(withOutputs));
+    expect(await count(`SELECT count() AS n FROM (${unresolvedSql(t)})`)).toBe(
+      fbOf(recs) - fbOf(withOutputs),
+    );
 
     reference = await answers();
     const acc = reference.accuracy as MeasureSignificance;
@@ -338,6 +341,31 @@ describe('labelled predictions: the same answer in every order of arrival', () =
       }
       expect(await answers()).toEqual(reference);
     });
+
+  test('unresolved ids bound as a list or left to a subquery: same counts', async () => {
+    await seed('feedback before its span');
+    const tables = labelledTables(db);
+    const scan = { project: 'default', fbFromMs: T0 - 7 * DAY, fbToMs: T0 + 3 * HOUR + 7 * DAY };
+    const u = await findUnresolved(db, tables, scan);
+    expect(u.live).toBe('ids');
+    const where = `project_id = {project:String} AND model = {model:String}
+      AND time >= fromUnixTimestamp64Milli({fromMs:Int64}) AND time < fromUnixTimestamp64Milli({toMs:Int64})`;
+    const params = {
+      ...scan,
+      model: MODEL,
+      fromMs: T0,
+      toMs: T0 + 3 * HOUR,
+      delayMs: 7 * DAY,
+      aValue: 'v1',
+      bValue: 'v2',
+    };
+    const arm = (v: string) => ({ dimension: 'version' as const, value: v });
+    const run = (live: LiveJoin, extra: object) =>
+      db.rows(armAccuracySql(tables, arm('v1'), arm('v2'), where, live), { ...params, ...extra });
+    const byList = await run('ids', u.params);
+    expect(byList).toHaveLength(2);
+    expect(await run('query', {})).toEqual(byList);
+  });
 
   test('without any labelled row (all joined at query time): same answer', async () => {
     await seed('spans, outputs, feedback');

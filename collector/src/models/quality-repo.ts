@@ -1,5 +1,5 @@
 import type { Db } from '../storage/db.js';
-import { hasUnresolved, labelledTables } from './labelled-repo.js';
+import { findUnresolved, labelledTables } from './labelled-repo.js';
 import { confusionKey, emptySums, type QualitySums } from './quality.js';
 import {
   confusionSql,
@@ -63,8 +63,9 @@ export function createQualityRepo(db: Db) {
       params: QualityParams,
     ): Promise<QualityBucket[]> {
       const tables = labelledTables(db);
-      const p = { ...params };
-      const q: QualityQuery = { ...query, tables, live: await hasUnresolved(db, tables, p) };
+      const u = await findUnresolved(db, tables, params);
+      const p = { ...params, ...u.params };
+      const q: QualityQuery = { ...query, tables, live: u.live };
       const out = new Map<string, QualityBucket>();
       const at = (g: string, bucket: number | string) => {
         const bucketMs = Number(bucket);

@@ -9,7 +9,7 @@
  * correction overrides). Prediction outputs (`aiobs.prediction.label|value|score`) come
  * from the typed feature rows of the same span.
  */
-import { type LabelledTables, labelledSql } from './labelled-sql.js';
+import { type LabelledTables, type LiveJoin, labelledSql } from './labelled-sql.js';
 
 /** Which predictions a quality query covers. */
 export interface QualityQuery {
@@ -19,8 +19,8 @@ export interface QualityQuery {
   groupBy: 'version' | 'variant';
   /** Dimensions the inferences must have (bound as `f_<dimension>`). */
   filter?: QualityFilter;
-  /** Whether unresolved feedback is joined at query time (labelled-sql.ts; default true). */
-  live?: boolean;
+  /** How unresolved feedback is joined at query time (labelled-sql.ts; default by subquery). */
+  live?: LiveJoin;
 }
 
 /** Dimension columns of the inference rows a quality query may filter on. */
@@ -53,6 +53,8 @@ export interface QualityParams {
   delayMs: number;
   fbFromMs: number;
   fbToMs: number;
+  /** The unresolved prediction ids, when `live` is `ids`. */
+  unresolved?: string[];
   [filter: `f_${string}`]: string;
 }
 
@@ -88,7 +90,7 @@ export function labelledPredictions(q: QualityQuery): string {
     arrayJoin: '',
     where: inferenceWhere(q),
     bucket: BUCKET,
-    live: q.live ?? true,
+    live: q.live ?? 'query',
   });
 }
 

@@ -1,6 +1,6 @@
 import type { QualityWindows } from '../drift/ranking.js';
 import type { Db } from '../storage/db.js';
-import { hasUnresolved, labelledTables } from './labelled-repo.js';
+import { findUnresolved, labelledTables } from './labelled-repo.js';
 import { accuracyParams, accuracySql, errorRateSql } from './quality-windows-sql.js';
 
 /**
@@ -17,8 +17,8 @@ export function createQualityWindowsRepo(db: Db): QualityWindows {
       } else {
         const { filter, params } = accuracyParams(q);
         const tables = labelledTables(db);
-        const live = await hasUnresolved(db, tables, params);
-        rows = await db.rows(accuracySql(tables, filter, live), { ...params });
+        const u = await findUnresolved(db, tables, params);
+        rows = await db.rows(accuracySql(tables, filter, u.live), { ...params, ...u.params });
       }
       return new Map(rows.map((r) => [Number(r.bucket), Number(r.value)]));
     },

@@ -1,6 +1,6 @@
 import type { QualityWindowsQuery } from '../drift/ranking.js';
 import { MAX_TIME_MS } from '../query/params.js';
-import type { LabelledTables } from './labelled-sql.js';
+import type { LabelledTables, LiveJoin } from './labelled-sql.js';
 import {
   filterParams,
   labelledPredictions,
@@ -56,10 +56,10 @@ export function accuracyParams(q: QualityWindowsQuery): {
 /**
  * Accuracy per bucket from feedback, as `GET /api/v1/models/quality` defines it (the share
  * of labelled predictions judged correct, feedback within the label delay): buckets
- * without a judged prediction absent. `live`: whether unresolved feedback is joined at
- * query time (labelled-sql.ts).
+ * without a judged prediction absent. `live`: how unresolved feedback is joined at query
+ * time (labelled-sql.ts).
  */
-export function accuracySql(tables: LabelledTables, filter: QualityFilter, live: boolean): string {
+export function accuracySql(tables: LabelledTables, filter: QualityFilter, live: LiveJoin): string {
   return `SELECT bucket, count(ok) AS n, sum(ok) / count(ok) AS value
     FROM (${labelledPredictions({ tables, groupBy: 'version', filter, live })})
     GROUP BY bucket HAVING n > 0 ORDER BY bucket`;

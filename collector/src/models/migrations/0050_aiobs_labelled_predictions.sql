@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.aiobs_labelled_predictions {{on_cluster}} (
     p_value Nullable(Float64),
     p_score Nullable(Float64),
     fb_time DateTime64(9) CODEC(Delta, ZSTD(1)),
+    fb_key UInt64,
     label Nullable(String),
     value Nullable(Float64),
     score Nullable(Float64),
@@ -38,6 +39,8 @@ SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
 -- stored (by prediction id within the project; `aiobs_feedback` inside the view is the
 -- inserted block). `outputs` = 1 when prediction output rows were found; the outputs'
 -- columns as quality-sql.ts reads them (label and categorical value by their OTLP type).
+-- `fb_key` names the feedback record (id and time) in 8 bytes, so a query tells which
+-- scanned records are labelled without reading the ids twice.
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.aiobs_labelled_predictions_mv {{on_cluster}}
 TO {{db}}.aiobs_labelled_predictions
 AS SELECT
@@ -56,6 +59,7 @@ AS SELECT
     p.p_value AS p_value,
     p.p_score AS p_score,
     f.time AS fb_time,
+    cityHash64(f.prediction_id, f.time) AS fb_key,
     f.label AS label,
     f.value AS value,
     f.score AS score,
