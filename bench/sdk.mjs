@@ -15,6 +15,9 @@
 //                   observeInference (span + the GenAI histograms)
 //   aiobs-app       the app registered `bare`'s tracer provider and a MeterProvider (periodic
 //                   reader, no-op exporter) before init({serviceName}); same call
+//   bare+sdk-loaded `bare`, in a process that has also imported @aiobs/sdk (never called): what
+//                   the SDK's module footprint alone costs (a bigger heap to mark in each
+//                   full GC, which a small fixed heap, --predictable-gc, weighs most)
 //
 // Secondary cases: the project's earlier call shape (`async () => 1`, model version, A/B
 // variant, 2 sampled features on every call, a prediction id on the bare span too):
@@ -40,7 +43,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(import.meta.url);
-const HEADLINE = ['bare', 'aiobs-init', 'aiobs-app'];
+const HEADLINE = ['bare', 'aiobs-init', 'aiobs-app', 'bare+sdk-loaded'];
 const SECONDARY = [
   'none',
   'bare-span',
@@ -248,9 +251,11 @@ async function setup(name) {
   const model = async () => 1;
   const chat = async () => RESPONSE;
   switch (name) {
-    case 'bare': {
+    case 'bare':
+    case 'bare+sdk-loaded': {
       const { trace, SpanKind } = await import('@opentelemetry/api');
       await appPipeline(false);
+      if (name === 'bare+sdk-loaded') await import('@aiobs/sdk');
       const tracer = trace.getTracer('bench');
       return () =>
         tracer.startActiveSpan(

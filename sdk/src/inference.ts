@@ -78,6 +78,16 @@ function spanSeconds(span: Span): number | undefined {
 }
 
 /**
+ * When `span` started on the `performance.now()` clock: an OpenTelemetry SDK span read that
+ * clock when it was created (`_performanceStartTime`, the base of its own duration), so reusing
+ * it spares a clock read per call; other spans (non-recording, other SDKs) get a reading now.
+ */
+function startOf(span: Span): number {
+  const t = (span as { _performanceStartTime?: unknown })._performanceStartTime;
+  return typeof t === 'number' && Number.isFinite(t) ? t : now();
+}
+
+/**
  * One observed model call: its span, its handle methods and the measurements that become the
  * GenAI histograms when it ends. Every method catches its own failures: telemetry never throws
  * into the caller.
@@ -151,7 +161,7 @@ export class Inference implements InferenceHandle {
     this.series = runtime
       .sink()
       .seriesFor(operation, provider, model, version, variant, serverAddress, serverPort);
-    this.startedAt = now();
+    this.startedAt = startOf(this.span);
   }
 
   setPrediction(p: Prediction): void {

@@ -211,6 +211,27 @@ describe('observeInference: streams', () => {
     expect(pts[0]?.value.count).toBe(1);
   });
 
+  it('times the first chunk and the duration from the span start on one clock', async () => {
+    // The start is the span's own clock reading, so a model that waits before its first chunk
+    // shows that wait in both figures, and the first chunk never comes after the end.
+    async function* slow() {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      yield 'a';
+      yield 'b';
+    }
+    const stream = observeInference({ model: 'llm', provider: 'vllm' }, () => slow());
+    for await (const _ of stream) {
+      // drain
+    }
+    const [span] = await p.spans();
+    const ttfc = span?.attributes['gen_ai.response.time_to_first_chunk'] as number;
+    const duration = (span?.duration[0] ?? 0) + (span?.duration[1] ?? 0) / 1e9;
+    expect(ttfc).toBeGreaterThanOrEqual(0.025);
+    expect(ttfc).toBeLessThanOrEqual(duration);
+    const [pt] = histogramPoints(await p.metrics(), 'gen_ai.client.operation.time_to_first_chunk');
+    expect(pt?.value.sum).toBeCloseTo(ttfc, 6);
+  });
+
   it('follows a stream that an async fn resolves to, keeping the object', async () => {
     const source = tokens(2);
     const stream = await observeInference({ model: 'llm', provider: 'vllm' }, async () => source);
