@@ -5,8 +5,11 @@
 // overload (503s, RSS), the same maximum over OTLP/gRPC, and the engine's raw Native
 // insert rate for the same rows (spans plus every table derived from them: typed inference
 // rows, rollups, feature rows), measured in the same run, with and without the attribute-map
-// skip indexes that migration 0017 dropped. Usage: npm run bench -- ingest [--seconds 20] [--clients 32]
-// [--spans-per-request 500] [--phases max,grpc,half,overload,raw]
+// skip indexes that migration 0017 dropped. Each phase also prints where the time went: the
+// collector's CPU per span, and per table the inserts per second, rows per insert, time per
+// insert and the share of the phase the engine spent inserting (from the collector's /metrics).
+// Usage: npm run bench -- ingest [--seconds 20] [--clients 32] [--spans-per-request 500]
+// [--phases max,grpc,half,overload,raw] [--collector-args "--flag value ..."]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -32,6 +35,8 @@ const { values: opt } = parseArgs({
     'raw-variants': { type: 'string', default: 'collector,attr-indexes' },
     // Spans timed per raw variant (after one warm-up batch of 50,000).
     'raw-rows': { type: 'string', default: '600000' },
+    // Extra collector flags, to compare settings (e.g. "--batch-max-delay-ms 50").
+    'collector-args': { type: 'string', default: '' },
   },
 });
 const PHASES = new Set(opt.phases.split(','));
@@ -46,14 +51,58 @@ const requests = encodeRequests(
   Number(opt['spans-per-request']),
   Number(opt['feature-every']),
 );
+for (const r of requests) r.idAt = firstTraceIdAt(r.body);
 const totalSpans = requests.reduce((a, r) => a + r.spans, 0);
 const totalBytes = requests.reduce((a, r) => a + r.body.length, 0);
 console.log(
   `${requests.length} requests, ${fmt(totalSpans)} spans, ${(totalBytes / totalSpans).toFixed(0)} bytes/span`,
 );
 
+/**
+ * Where the first span's trace id lies in an ExportTraceServiceRequest (resource_spans 1 >
+ * scope_spans 2 > spans 2 > trace_id 1): `unique` writes a send counter there.
+ */
+function firstTraceIdAt(body) {
+  let pos = 0;
+  const varint = () => {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = body[pos++];
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+    }
+  };
+  // Enter the first field with this number at each level; the last one is the id itself.
+  for (const field of [1, 2, 2, 1]) {
+    for (;;) {
+      const tag = varint();
+      if ((tag & 7) !== 2) throw new Error(`unexpected wire type in field ${tag >>> 3}`);
+      const len = varint();
+      if (tag >>> 3 === field) break;
+      pos += len;
+    }
+  }
+  if (body[pos - 1] !== 16) throw new Error('no 16-byte trace id in the first span');
+  return pos;
+}
+
+let sends = 0;
+/**
+ * The request's body with the first trace id changed for this send. The collector stores a
+ * resent request once (its digest is of the body), so replaying the same bodies would
+ * measure duplicate detection, not ingest.
+ */
+function unique(r) {
+  const body = Buffer.from(r.body);
+  body.writeUInt32BE(sends++ >>> 0, r.idAt);
+  return body;
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-bench-'));
-const collector = await startCollector({ dataDir });
+const collector = await startCollector({
+  dataDir,
+  args: opt['collector-args'].split(' ').filter(Boolean),
+});
 const send = createOtlpSender(collector, { maxSockets: 256 });
 
 // OTLP/gRPC: one HTTP/2 connection per 16 clients (an OTel exporter holds one channel).
@@ -90,21 +139,74 @@ async function landed() {
   return Number(rows[0].n);
 }
 
-/** Waits until the engine runs no merges (at most 60 s). */
+/**
+ * Waits until the collector is quiet: under 5% of a core over one second, at most 60 s.
+ * The embedded engine merges parts on the collector's own threads, so its CPU shows the
+ * merges that the SQL gate keeps `system.merges` from telling the query API about.
+ */
 async function settle() {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    let rows;
-    try {
-      rows = await collector.query('SELECT count() AS n FROM system.merges');
-    } catch (err) {
-      // The SQL gate keeps system.merges from the query API: go on without waiting.
-      console.log(`  (not waiting for merges: ${err.message.slice(0, 80)})`);
-      return;
-    }
-    if (Number(rows[0].n) === 0) return;
-    await new Promise((r) => setTimeout(r, 500));
+  const t0 = performance.now();
+  while (performance.now() - t0 < 60_000) {
+    const cpu0 = collector.cpuSeconds();
+    await new Promise((r) => setTimeout(r, 1000));
+    if (collector.cpuSeconds() - cpu0 < 0.05) break;
   }
+  return (performance.now() - t0) / 1000;
+}
+
+/** Per-table insert counters from the collector's /metrics (Prometheus text). */
+async function insertCounters() {
+  const res = await fetch(`${collector.url}/metrics`, {
+    headers: { authorization: `Bearer ${collector.adminToken}` },
+  });
+  const text = await res.text();
+  const out = {};
+  const re = /^aiobs_ingest_(batch_rows|insert_duration_seconds)_(sum|count)\{([^}]*)\} (\S+)$/gm;
+  for (const m of text.matchAll(re)) {
+    const table = /table="([^"]+)"/.exec(m[3])?.[1];
+    if (!table || m[3].includes('outcome="error"')) continue;
+    out[table] ??= { rows: 0, inserts: 0, seconds: 0 };
+    if (m[1] === 'batch_rows' && m[2] === 'sum') out[table].rows = Number(m[4]);
+    else if (m[1] === 'batch_rows') out[table].inserts = Number(m[4]);
+    else if (m[2] === 'sum') out[table].seconds = Number(m[4]);
+  }
+  return out;
+}
+
+/** What one phase cost the collector and the engine, from counters before and after it. */
+async function phaseCost(before, cpu0, elapsed, spans) {
+  const after = await insertCounters();
+  const tables = {};
+  for (const [table, a] of Object.entries(after)) {
+    const b = before[table] ?? { rows: 0, inserts: 0, seconds: 0 };
+    const inserts = a.inserts - b.inserts;
+    if (inserts <= 0) continue;
+    tables[table] = {
+      insertsPerSecond: inserts / elapsed,
+      rowsPerInsert: (a.rows - b.rows) / inserts,
+      msPerInsert: ((a.seconds - b.seconds) * 1000) / inserts,
+      busy: (a.seconds - b.seconds) / elapsed,
+    };
+  }
+  const cpu = (collector.cpuSeconds() - cpu0[0]) / elapsed;
+  const own = process.cpuUsage(cpu0[1]);
+  return {
+    cpu,
+    cpuMicrosPerSpan: spans > 0 ? (cpu * elapsed * 1e6) / spans : NaN,
+    benchCpu: (own.user + own.system) / 1e6 / elapsed,
+    tables,
+  };
+}
+
+/** The lines that say where a phase's time went. */
+function printCost(c) {
+  console.log(
+    `  collector CPU ${(c.cpu * 100).toFixed(0)}% of a core, ${c.cpuMicrosPerSpan.toFixed(1)} us per span acknowledged (the load generator: ${(c.benchCpu * 100).toFixed(0)}%)`,
+  );
+  for (const [table, t] of Object.entries(c.tables))
+    console.log(
+      `  ${table}: ${t.insertsPerSecond.toFixed(1)} inserts/s of ${fmt(t.rowsPerInsert)} rows, ${t.msPerInsert.toFixed(1)} ms each (inserting ${(t.busy * 100).toFixed(0)}% of the time)`,
+    );
 }
 
 /** Closed loop: `clients` senders back to back for `seconds` (OTLP/HTTP unless told). */
@@ -113,15 +215,16 @@ async function closedLoop(seconds, clients, sendOne = send) {
   let spans = 0;
   let refused = 0;
   let next = 0;
-  const end = performance.now() + seconds * 1000;
-  const cpu0 = collector.cpuSeconds();
   const landed0 = await landed();
+  const counters0 = await insertCounters();
+  const cpu0 = [collector.cpuSeconds(), process.cpuUsage()];
   const t0 = performance.now();
+  const end = t0 + seconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < end) {
         const r = requests[next++ % requests.length];
-        const res = await sendOne(r.body);
+        const res = await sendOne(unique(r));
         if (res.status === 200) {
           spans += r.spans;
           lat.push(res.ms);
@@ -130,6 +233,7 @@ async function closedLoop(seconds, clients, sendOne = send) {
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
+  const cost = await phaseCost(counters0, cpu0, elapsed, spans);
   const landedNow = await landed();
   lat.sort((a, b) => a - b);
   return {
@@ -138,7 +242,7 @@ async function closedLoop(seconds, clients, sendOne = send) {
     p50: pct(lat, 50),
     p99: pct(lat, 99),
     refused,
-    cpu: (collector.cpuSeconds() - cpu0) / elapsed,
+    ...cost,
   };
 }
 
@@ -154,6 +258,8 @@ async function openLoop(seconds, spansPerSecond, maxInFlight = 512) {
     maxRss = Math.max(maxRss, collector.rssBytes());
   }, 200);
   const pending = [];
+  const counters0 = await insertCounters();
+  const cpu0 = [collector.cpuSeconds(), process.cpuUsage()];
   const t0 = performance.now();
   let due = t0;
   let i = 0;
@@ -168,7 +274,7 @@ async function openLoop(seconds, spansPerSecond, maxInFlight = 512) {
     }
     inFlight++;
     pending.push(
-      send(r.body).then((res) => {
+      send(unique(r)).then((res) => {
         inFlight--;
         if (res.status === 200) {
           spans += r.spans;
@@ -180,14 +286,17 @@ async function openLoop(seconds, spansPerSecond, maxInFlight = 512) {
   await Promise.all(pending);
   clearInterval(rssTimer);
   const elapsed = (performance.now() - t0) / 1000;
+  const cost = await phaseCost(counters0, cpu0, elapsed, spans);
   lat.sort((a, b) => a - b);
   return {
     ackRate: spans / elapsed,
     p50: pct(lat, 50),
+    p90: pct(lat, 90),
     p99: pct(lat, 99),
     refused,
     dropped,
     maxRss,
+    ...cost,
   };
 }
 
@@ -197,29 +306,34 @@ await closedLoop(3, CLIENTS);
 console.log(`max rate: ${CLIENTS} clients, closed loop, ${SECONDS} s`);
 const max = await closedLoop(SECONDS, CLIENTS);
 console.log(
-  `  acknowledged ${fmt(max.ackRate)} spans/s, landed ${fmt(max.landedRate)} spans/s, ack p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms, collector CPU ${(max.cpu * 100).toFixed(0)}% of a core, refused ${max.refused}`,
+  `  acknowledged ${fmt(max.ackRate)} spans/s, landed ${fmt(max.landedRate)} spans/s, ack p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms, refused ${max.refused}`,
 );
+printCost(max);
 let grpc;
 if (PHASES.has('grpc')) {
   await closedLoop(3, CLIENTS, sendGrpc);
   console.log(`OTLP/gRPC max rate: ${CLIENTS} clients, closed loop, ${SECONDS} s`);
   grpc = await closedLoop(SECONDS, CLIENTS, sendGrpc);
   console.log(
-    `  acknowledged ${fmt(grpc.ackRate)} spans/s, landed ${fmt(grpc.landedRate)} spans/s, ack p50 ${grpc.p50.toFixed(1)} ms, p99 ${grpc.p99.toFixed(1)} ms, collector CPU ${(grpc.cpu * 100).toFixed(0)}% of a core, refused ${grpc.refused}`,
+    `  acknowledged ${fmt(grpc.ackRate)} spans/s, landed ${fmt(grpc.landedRate)} spans/s, ack p50 ${grpc.p50.toFixed(1)} ms, p99 ${grpc.p99.toFixed(1)} ms, refused ${grpc.refused}`,
   );
+  printCost(grpc);
 }
 for (const c of grpcClients) c.close();
 let half;
 if (PHASES.has('half')) {
   // The max phase leaves parts to merge; let background merges finish (up to 60 s) so the
   // half-rate phase measures a steady state, then warm up at that rate for 3 s.
-  await settle();
+  const settled = await settle();
   await openLoop(3, max.ackRate / 2);
-  console.log(`half rate: open loop at ${fmt(max.ackRate / 2)} spans/s, ${SECONDS} s`);
+  console.log(
+    `half rate: open loop at ${fmt(max.ackRate / 2)} spans/s, ${SECONDS} s (after ${settled.toFixed(0)} s for merges to end)`,
+  );
   half = await openLoop(SECONDS, max.ackRate / 2);
   console.log(
-    `  acknowledged ${fmt(half.ackRate)} spans/s, ack p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, refused ${half.refused}`,
+    `  acknowledged ${fmt(half.ackRate)} spans/s, ack p50 ${half.p50.toFixed(1)} ms, p90 ${half.p90.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, refused ${half.refused}`,
   );
+  printCost(half);
 }
 let over;
 if (PHASES.has('overload')) {
