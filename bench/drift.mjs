@@ -10,7 +10,7 @@
 // [--timeout 600] (seconds per query)
 // Needs the built collector (`npm run build`).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -44,7 +44,9 @@ const ROUNDS = Number(opt.rounds);
 const CATEGORICAL = Math.floor(FEATURES / 5);
 
 console.log(
-  `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
 );
 const dir = mkdtempSync(join(tmpdir(), 'aiobs-bench-drift-'));
 const engine = await openEngine(loadConfig({ dataDir: dir }, {}));
@@ -84,7 +86,21 @@ try {
   console.log(
     `baseline of ${(FEATURES * BASELINE).toLocaleString()} values in ${((performance.now() - t) / 1000).toFixed(1)} s`,
   );
+  // One part per table and no merge left running: the rounds below measure the drift
+  // queries, not the tail of the inserts (background merges spend the same process's CPU).
   await engine.client.command({ query: 'OPTIMIZE TABLE aiobs_feature_values FINAL' });
+  await engine.client.command({ query: 'OPTIMIZE TABLE aiobs_baseline_values FINAL' });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const rs = await engine.client.query({
+      query: 'SELECT count() AS n FROM system.merges',
+      format: 'JSONEachRow',
+    });
+    const [{ n }] = await rs.json();
+    if (Number(n) === 0) break;
+    if (Date.now() > deadline) throw new Error('background merges still running after 120 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 
   const repo = createDriftRepo(db);
   const request = {
@@ -133,6 +149,7 @@ try {
   // The numeric statistics run a few features at a time (repo.ts testBatches); the current
   // side above SAMPLE_CAP values is sampled (the baseline's copy never is).
   const batches = testBatches(testPlans(countRows, SAMPLE_CAP, false));
+  const catFeatures = countRows.filter((c) => Number(c.is_numeric) !== 1).map((c) => c.feature);
   const tests = async () => {
     for (const batch of batches)
       await db.rows(sql.numericTestsSql(q, batch[0].exact), { ...params, ...batchParams(batch) });
@@ -141,7 +158,7 @@ try {
   for (const [name, text] of [
     ['counts', sql.countsSql(q)],
     [`numeric statistics (deciles, bins, KS, Wasserstein; ${batches.length} batches)`, tests],
-    ['category counts', sql.categoriesSql(q)],
+    ['category counts', () => db.rows(sql.categoriesSql(q), { ...params, catFeatures })],
   ]) {
     const times = [];
     const cpus = [];
@@ -199,6 +216,11 @@ try {
   }
   console.log(
     `multivariate score (jointRows + multivariateDrift, ${mv.referenceRows}/${mv.currentRows} inferences of ${mv.features.length} features, half an hour against the other): wall ${fmt(median(mvTimes))}, CPU ${fmt(median(mvCpu))}, verdict ${mv.verdict}`,
+  );
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
 } finally {
   await engine.close();

@@ -239,8 +239,13 @@ export function createDriftRepo(db: Db, opts: DriftRepoOptions = {}): DriftRepo 
         const sql = numericTestsSql(q, batch[0]!.exact);
         tests.push(...(await db.rows<TestRow>(sql, { ...params, ...batchParams(batch) })));
       }
-      const hasCategorical = counts.some((c) => Number(c.is_numeric) !== 1);
-      const categories = hasCategorical ? await db.rows<CategoryRow>(categoriesSql(q), params) : [];
+      const catFeatures = [
+        ...new Set(counts.filter((c) => Number(c.is_numeric) !== 1).map((c) => c.feature)),
+      ];
+      const categories =
+        catFeatures.length > 0
+          ? await db.rows<CategoryRow>(categoriesSql(q), { ...params, catFeatures })
+          : [];
       return assembleStats(counts, tests, categories);
     },
     async jointRows(query, limit, sides = 'both') {

@@ -83,26 +83,37 @@ function sampleCondition(prefix: 'r' | 'c'): string {
 }
 
 /**
- * The reference's rows `(kind, feature, is_numeric, num, cat)` as a subquery; with
- * `numericOf`, only the numeric values of the features named in `{testFeatures}`, sampled
- * ({@link sampleCondition}; a baseline's copy is never larger than the cap, so it is not).
+ * Which values a subquery keeps: all, the numeric values of the features named in
+ * `{testFeatures}` (sampled: {@link sampleCondition}), or the categorical values of those in
+ * `{catFeatures}`. Naming the features lets the sort key `(project_id, model, feature, …)`
+ * skip the others' rows.
  */
-function refRows(q: DriftQuery, numericOf = false): string {
-  const r = q.reference;
-  const only = numericOf ? ' AND is_numeric = 1 AND feature IN {testFeatures:Array(String)}' : '';
-  if ('baselineId' in r)
-    return `(SELECT kind, feature, is_numeric, num, cat FROM ${r.table}
-      WHERE project_id = {project:String} AND baseline_id = {baseline:String}${q.feature !== undefined ? ' AND feature = {feature:String}' : ''}${only})`;
-  const sample = numericOf ? ` AND ${sampleCondition('r')}` : '';
-  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('r', r, q.feature !== undefined)}${only}${sample})`;
+type Only = 'all' | 'numeric' | 'categorical';
+
+function onlyCondition(only: Only): string {
+  if (only === 'numeric') return ' AND is_numeric = 1 AND feature IN {testFeatures:Array(String)}';
+  if (only === 'categorical')
+    return ' AND is_numeric = 0 AND feature IN {catFeatures:Array(String)}';
+  return '';
 }
 
-/** The current window's rows as a subquery; `numericOf` as for {@link refRows}. */
-function curRows(q: DriftQuery, numericOf = false): string {
-  const only = numericOf
-    ? ` AND is_numeric = 1 AND feature IN {testFeatures:Array(String)} AND ${sampleCondition('c')}`
-    : '';
-  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('c', q.current, q.feature !== undefined)}${only})`;
+/**
+ * The reference's rows `(kind, feature, is_numeric, num, cat)` as a subquery, those `only`
+ * names (a baseline's copy is never larger than the cap, so it is never sampled).
+ */
+function refRows(q: DriftQuery, only: Only = 'all'): string {
+  const r = q.reference;
+  if ('baselineId' in r)
+    return `(SELECT kind, feature, is_numeric, num, cat FROM ${r.table}
+      WHERE project_id = {project:String} AND baseline_id = {baseline:String}${q.feature !== undefined ? ' AND feature = {feature:String}' : ''}${onlyCondition(only)})`;
+  const sample = only === 'numeric' ? ` AND ${sampleCondition('r')}` : '';
+  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('r', r, q.feature !== undefined)}${onlyCondition(only)}${sample})`;
+}
+
+/** The current window's rows as a subquery; `only` as for {@link refRows}. */
+function curRows(q: DriftQuery, only: Only = 'all'): string {
+  const sample = only === 'numeric' ? ` AND ${sampleCondition('c')}` : '';
+  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('c', q.current, q.feature !== undefined)}${onlyCondition(only)}${sample})`;
 }
 
 /** The two kinds of value a feature row holds (features and the model's outputs). */
@@ -145,22 +156,27 @@ export function countsSql(q: DriftQuery): string {
 /**
  * Everything about the numeric features named in `{testFeatures}` / `{testKeys}` (each
  * `kind \0 feature`) in one aggregation per feature over the values of both sides (sampled
- * above the cap: {@link sampleCondition}), sorted once: the values as numbers, and the
- * sides by the same values (`arraySort(func, …)`: a numeric sort key, cheaper than sorting
- * `(value, side)` tuples; within a run of ties the sides' order is arbitrary, which changes
- * nothing below, as every figure is read at the end of a run):
+ * above the cap: {@link sampleCondition}), then one sorted array per feature. The
+ * reference's decile edges join the values as markers (tag 2 beside the sides' 0 and 1), and
+ * the values are sorted as numbers, the tags by the same values (`arraySort(func, …)`, a
+ * numeric key; within a run of ties the order is arbitrary, so every figure is read where a
+ * run ends, or from the runs before it):
  *
  * - the reference's deciles (`quantilesExactInclusive`, linear interpolation as numpy's
  *   default) and population standard deviation;
  * - the bin counts of each side over the 10 bins `[e_i, e_{i+1})`, the outer ones open
- *   (a value's bin is the number of edges at or below it), from the sorted values: the
- *   values below edge e_j are the first `arrayCount(v -> v < e_j)`, and the running count
- *   of each side at that position is its count below e_j;
+ *   (a value's bin is the number of edges at or below it): each side's count of values in
+ *   the runs before an element (its running count before the run's first element, carried
+ *   through the run by `arrayFill`), read at the markers, is its count below each edge. One
+ *   linear pass: counting below each edge with a lambda per edge copied the values per edge
+ *   and cost most of the query (bench/drift.mjs);
  * - the Wasserstein-1 distance ∫|F_ref − F_cur| (SciPy's `wasserstein_distance`): integer
- *   running counts of each side give F_ref − F_cur after every value, and the integral is
- *   Σ |F_ref − F_cur|·(v_{i+1} − v_i) (ties add 0);
- * - the KS statistic, the largest |F_ref − F_cur| after the last value of a run of ties
- *   (where v_{i+1} > v_i: inside a run of ties the running counts are not yet an ECDF);
+ *   running counts of each side give F_ref − F_cur after every element, and the integral is
+ *   Σ |F_ref − F_cur|·(v_{i+1} − v_i) (ties add 0; a marker splits a step without changing
+ *   F_ref − F_cur, so it adds only rounding);
+ * - the KS statistic, the largest |F_ref − F_cur| after the last element of a run of ties
+ *   (where v_{i+1} > v_i: inside a run the running counts are not yet both ECDFs; a marker
+ *   repeats the figure before it);
  * - with `engineKs`, also the engine's `kolmogorovSmirnovTest('two-sided')` (exact up to
  *   10,000 values per side, as SciPy's `ks_2samp`), for the p-value where it is exact; above
  *   that the repository computes SciPy's asymptotic p-value (ks-pvalue.ts), which the
@@ -173,22 +189,27 @@ export function countsSql(q: DriftQuery): string {
  */
 export function numericTestsSql(q: DriftQuery, engineKs: boolean): string {
   const ks = engineKs ? "kolmogorovSmirnovTest('two-sided')(num, side)" : '(nan, nan)';
-  const below = (cum: string) =>
-    `arrayPopFront(arrayDifference(arrayConcat([toUInt64(0)], arrayMap(c -> if(c = 0, toUInt64(0), ${cum}[c]), cuts), [toUInt64(n_side)])))`;
+  // A side's count of values below each edge (read at the markers), then per bin.
+  const bins = (cum: string, n: string) =>
+    `arrayPopFront(arrayDifference(arrayConcat([toUInt64(0)],
+      arrayFilter((c, x) -> x = 2, arrayFill((c, g) -> g > 0, arrayConcat([toUInt64(0)], arrayPopBack(${cum})), steps), tags),
+      [toUInt64(${n})])))`;
   return `SELECT kind, feature, n0 AS n_ref, n1 AS n_cur, edges, ref_std, ${engineKs ? 1 : 0} AS engine_ks,
-    ${below('cum0').replace('n_side', 'n0')} AS ref_bins,
-    ${below('cum1').replace('n_side', 'n1')} AS cur_bins,
+    ${bins('cum0', 'n0')} AS ref_bins,
+    ${bins('cum1', 'n1')} AS cur_bins,
     ${engineKs ? 'tupleElement(t, 1)' : 'arrayMax(arrayMap((d, g) -> if(g > 0, abs(d), 0), arrayPopBack(diffs), gaps))'} AS ks_d,
     tupleElement(t, 2) AS ks_p,
     arraySum(arrayMap((d, g) -> abs(d) * g, arrayPopBack(diffs), gaps)) AS wasserstein
   FROM (
     SELECT kind, feature, t, n0, n1, edges, ref_std,
-      arraySort(raw_vals) AS vals,
-      arrayCumSum(arraySort((s, v) -> v, raw_sides, raw_vals)) AS cum1,
-      arrayMap((c, i) -> toUInt64(i - c), cum1, arrayEnumerate(cum1)) AS cum0,
+      arrayConcat(raw_vals, edges) AS all_vals,
+      arraySort(all_vals) AS vals,
+      arraySort((s, v) -> v, arrayConcat(raw_sides, arrayWithConstant(length(edges), 2)), all_vals) AS tags,
+      arrayCumSum(arrayMap(x -> x = 0, tags)) AS cum0,
+      arrayCumSum(arrayMap(x -> x = 1, tags)) AS cum1,
       arrayMap((a, b) -> a / n0 - b / n1, cum0, cum1) AS diffs,
-      arrayPopFront(arrayDifference(vals)) AS gaps,
-      arrayMap(e -> arrayCount(v -> v < e, vals), edges) AS cuts
+      arrayDifference(vals) AS steps,
+      arrayPopFront(steps) AS gaps
     FROM (
       SELECT kind, feature, ${ks} AS t,
         countIf(side = 0) AS n0, countIf(side = 1) AS n1,
@@ -196,9 +217,9 @@ export function numericTestsSql(q: DriftQuery, engineKs: boolean): string {
         stddevPopIf(num, side = 0) AS ref_std,
         groupArray(num) AS raw_vals, groupArray(side) AS raw_sides
       FROM (
-        SELECT kind, feature, num, 0 AS side FROM ${refRows(q, true)}
+        SELECT kind, feature, num, 0 AS side FROM ${refRows(q, 'numeric')}
         UNION ALL
-        SELECT kind, feature, num, 1 AS side FROM ${curRows(q, true)}
+        SELECT kind, feature, num, 1 AS side FROM ${curRows(q, 'numeric')}
       )
       WHERE concat(kind, '\\0', feature) IN {testKeys:Array(String)}
       GROUP BY kind, feature
@@ -208,15 +229,15 @@ export function numericTestsSql(q: DriftQuery, engineKs: boolean): string {
 }
 
 /**
- * Category counts per categorical feature and side: rows `(kind, feature, cat, n_ref,
- * n_cur)`, every value (never sampled).
+ * Category counts per categorical feature named in `{catFeatures}` and side: rows `(kind,
+ * feature, cat, n_ref, n_cur)`, every value (never sampled).
  */
 export function categoriesSql(q: DriftQuery): string {
   return `SELECT kind, feature, cat, countIf(side = 0) AS n_ref, countIf(side = 1) AS n_cur
   FROM (
-    SELECT kind, feature, cat, 0 AS side FROM ${refRows(q)} WHERE is_numeric = 0
+    SELECT kind, feature, cat, 0 AS side FROM ${refRows(q, 'categorical')}
     UNION ALL
-    SELECT kind, feature, cat, 1 AS side FROM ${curRows(q)} WHERE is_numeric = 0
+    SELECT kind, feature, cat, 1 AS side FROM ${curRows(q, 'categorical')}
   )
   GROUP BY kind, feature, cat
   ORDER BY kind, feature, cat`;
