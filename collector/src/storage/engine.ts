@@ -59,6 +59,7 @@ function columnList(columns: readonly string[]): string {
 async function openEmbedded(config: Config): Promise<Engine> {
   // chdb is loaded lazily: server deployments never pay for the native library.
   const { createChdbConnection } = await import('chdb/connection');
+  const { Session } = await import('chdb');
   const enginePath = join(config.dataDir, 'clickhouse');
   const spoolDir = join(config.dataDir, 'spool');
   mkdirSync(enginePath, { recursive: true });
@@ -70,6 +71,20 @@ async function openEmbedded(config: Config): Promise<Engine> {
   rmSync(spoolDir, { recursive: true, force: true });
   mkdirSync(spoolDir, { recursive: true });
   const client = createClient({ connection } as Parameters<typeof createClient>[0]);
+  // Each table's inserts get a native connection of their own to the same engine. One
+  // connection runs one statement at a time, so on the shared one an acknowledgement would
+  // wait behind every dashboard query, alert evaluation and drift job, and a batch's span
+  // insert and its feature-row insert behind each other; connections to one engine run in
+  // parallel. The batchers keep at most one insert per table in flight: one each is enough.
+  const inserters = new Map<string, InstanceType<typeof Session>>();
+  const inserter = (table: string) => {
+    let session = inserters.get(table);
+    if (!session) {
+      session = new Session(enginePath);
+      inserters.set(table, session);
+    }
+    return session;
+  };
   let seq = 0;
   return {
     kind: 'embedded',
@@ -88,7 +103,7 @@ async function openEmbedded(config: Config): Promise<Engine> {
         await fh.close();
       }
       try {
-        await connection.chdb.queryAsync(
+        await inserter(table).queryAsync(
           `INSERT INTO ${config.clickhouseDatabase}.${table} (${columnList(columns)}) ` +
             settingsClause(settings) +
             `SELECT * FROM file('${path.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}', 'Native')`,
@@ -99,6 +114,7 @@ async function openEmbedded(config: Config): Promise<Engine> {
     },
     async close() {
       await client.close();
+      for (const session of inserters.values()) session.close();
       // close() releases the session only once nothing native still uses it: a query that
       // timed out or was aborted keeps computing on a libuv thread after its promise
       // rejected. Exiting before that work ends tears the engine down under it (the process
