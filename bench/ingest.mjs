@@ -19,6 +19,7 @@ import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { startCollector } from './lib/collector-process.mjs';
 import { encodeRequests } from './lib/genai-spans.mjs';
 import { createOtlpSender, fmt, pct } from './lib/otlp-http.mjs';
+import { firstTraceIdAt } from './lib/trace-id-at.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -57,34 +58,6 @@ const totalBytes = requests.reduce((a, r) => a + r.body.length, 0);
 console.log(
   `${requests.length} requests, ${fmt(totalSpans)} spans, ${(totalBytes / totalSpans).toFixed(0)} bytes/span`,
 );
-
-/**
- * Where the first span's trace id lies in an ExportTraceServiceRequest (resource_spans 1 >
- * scope_spans 2 > spans 2 > trace_id 1): `unique` writes a send counter there.
- */
-function firstTraceIdAt(body) {
-  let pos = 0;
-  const varint = () => {
-    let v = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = body[pos++];
-      v += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return v;
-    }
-  };
-  // Enter the first field with this number at each level; the last one is the id itself.
-  for (const field of [1, 2, 2, 1]) {
-    for (;;) {
-      const tag = varint();
-      if ((tag & 7) !== 2) throw new Error(`unexpected wire type in field ${tag >>> 3}`);
-      const len = varint();
-      if (tag >>> 3 === field) break;
-      pos += len;
-    }
-  }
-  if (body[pos - 1] !== 16) throw new Error('no 16-byte trace id in the first span');
-  return pos;
-}
 
 let sends = 0;
 /**

@@ -17,10 +17,12 @@ import { decodeTracesProto } from '../../collector/dist/otlp/protobuf/decode-tra
 import { loadMigrations, renderMigration } from '../../collector/dist/storage/migrate.js';
 import { FeatureValuesBlock } from '../../collector/dist/storage/tables/feature-values-block.js';
 import { TracesBlock } from '../../collector/dist/storage/tables/traces-block.js';
+import { firstTraceIdAt } from './trace-id-at.mjs';
 
 const [requestsFile, batchRows = '50000', totalRows = '600000', variant = 'collector'] =
   process.argv.slice(2);
 const bodies = JSON.parse(readFileSync(requestsFile, 'utf8')).map((b) => Buffer.from(b, 'base64'));
+const idAt = bodies.map(firstTraceIdAt);
 const dir = mkdtempSync(join(tmpdir(), 'aiobs-raw-'));
 const session = new Session(join(dir, 'engine'));
 const params = {
@@ -82,8 +84,12 @@ for (let i = 0; decoded < Number(totalRows) + Number(batchRows); i++) {
     budget: new DecodeBudget(Number.POSITIVE_INFINITY),
     features,
   };
+  // Each pass over the requests gets trace ids of its own: the tables keep a deduplication
+  // window (migration 0075), so a block equal to one inserted before would be dropped.
+  const body = Buffer.from(bodies[i % bodies.length]);
+  body.writeUInt32BE(i, idAt[i % bodies.length]);
   const d0 = performance.now();
-  decodeTracesProto(bodies[i % bodies.length], block, ctx, new DecodeOutcome());
+  decodeTracesProto(body, block, ctx, new DecodeOutcome());
   decodeMs += performance.now() - d0;
   if (block.rows >= Number(batchRows)) {
     const n = files.length;
