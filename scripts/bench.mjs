@@ -16,7 +16,8 @@ if (name === '--help' || name === '-h') {
   console.log(`usage: npm run bench [-- <name> [args...]]\nbenchmarks: ${available.join(', ')}`);
   process.exit(0);
 }
-const names = name ? [name] : available;
+// soak runs 35 minutes by default: only when named (`npm run bench -- soak`).
+const names = name ? [name] : available.filter((n) => n !== 'soak');
 for (const n of names) {
   if (!available.includes(n)) {
     console.error(`unknown benchmark "${n}"; available: ${available.join(', ')}`);
