@@ -74,6 +74,8 @@ export function encodeRequest(
       rootId = randomBytes(8).toString('hex');
     }
     const spanId = isRoot ? rootId : randomBytes(8).toString('hex');
+    // spanContext() is called at serialization: it must not see a later trace's id.
+    const spanTraceId = traceId;
     const start = baseMs + i * stepMs;
     const durMs = isRoot ? 900 + (i % 400) : 40 + ((i * 7919) % 800);
     const model = MODELS[(i + seed) % MODELS.length];
@@ -107,7 +109,7 @@ export function encodeRequest(
     spans.push({
       name: isRoot ? 'POST /v1/chat' : `chat ${model}`,
       kind: isRoot ? 2 : 3,
-      spanContext: () => ({ traceId, spanId, traceFlags: 1 }),
+      spanContext: () => ({ traceId: spanTraceId, spanId, traceFlags: 1 }),
       parentSpanContext: isRoot ? undefined : { traceId, spanId: rootId, traceFlags: 1 },
       startTime: hrTime(start),
       endTime: hrTime(start + durMs),
