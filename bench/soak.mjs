@@ -169,7 +169,8 @@ async function openLoop(seconds, rate, phase, pending) {
   for (let i = 0; due < t0 + seconds * 1000; i++) {
     const tpl = templates[i % templates.length];
     const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
+    // Behind schedule, still yield: answers, samples and reports must run meanwhile.
+    await (wait > 1 ? sleep(wait) : new Promise(setImmediate));
     due += (tpl.spans / rate) * 1000;
     if (inFlight >= MAX_IN_FLIGHT) skipped++;
     else pending.push(sendOne(tpl, phase));
