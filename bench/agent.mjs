@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench -- agent [--window <s>] [--intervals 1s,10s] [--readers no]`: steady-state CPU and RSS of
+// `npm run bench -- agent [--window <s>] [--intervals 1s,10s] [--readers no] [--export-interval <d>]
+// [--agent-dir <dir>]`: steady-state CPU and RSS of
 // aiobs-agent (its process and the nvidia-smi processes it keeps) on the fake 8-GPU host,
 // beside @opentelemetry/host-metrics (host metrics only) measured in the same run, at the same
 // interval, exporting to the same local OTLP endpoint. Then the per-call cost of the
@@ -7,17 +8,21 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const repo = resolve(import.meta.dirname, '..');
-const agentBin = join(repo, 'agent', 'bin', 'aiobs-agent.js');
-const fakeBin = join(repo, 'agent', 'test-fixtures', 'bin');
 const args = process.argv.slice(2);
 const arg = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
 };
+// Another build of the agent (e.g. a commit checked out elsewhere) for before/after runs in
+// the same minutes; the fake nvidia-smi and the host-metrics peer stay this checkout's.
+const agentDir = resolve(arg('agent-dir', join(repo, 'agent')));
+const agentBin = join(agentDir, 'bin', 'aiobs-agent.js');
+const fakeBin = join(repo, 'agent', 'test-fixtures', 'bin');
+const exportInterval = arg('export-interval', undefined);
 const windowS = Number(arg('window', '60'));
 const intervals = arg('intervals', '1s,10s').split(',');
 // The per-call cost of the systeminformation readers does not change with the agent's code.
@@ -25,10 +30,10 @@ const readers = arg('readers', 'yes') !== 'no';
 const CLK_TCK = 100; // Linux USER_HZ
 
 try {
-  readFileSync(join(repo, 'agent', 'dist', 'cli.js'));
+  readFileSync(join(agentDir, 'dist', 'cli.js'));
 } catch {
   console.error(
-    'agent/dist is missing: run `npm install` (prepare builds it) or `npx tsc -b agent` first',
+    `${agentDir}/dist is missing: run \`npm install\` (prepare builds it) or \`npx tsc -b agent\` first`,
   );
   process.exit(2);
 }
@@ -91,12 +96,15 @@ function treeTicks(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function startSink() {
+async function startSink(keepBodies = false) {
   let requests = 0;
+  const bodies = [];
   const server = createServer((req, res) => {
-    req.resume();
+    const chunks = [];
+    req.on('data', (c) => keepBodies && chunks.push(c));
     req.on('end', () => {
       requests++;
+      if (keepBodies) bodies.push(Buffer.concat(chunks));
       res.writeHead(200, { 'content-type': 'application/x-protobuf' });
       res.end();
     });
@@ -105,8 +113,27 @@ async function startSink() {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     count: () => requests,
+    /** Bodies received from the `from`-th request on (kept only with `keepBodies`). */
+    bodies: (from) => bodies.slice(from),
     close: () => server.close(),
   };
+}
+
+/**
+ * Collections in the agent's requests: one data point of `system.uptime` each (a request
+ * carries several below a 5 s interval). Decoded after the window, outside the measurement.
+ */
+async function countCollections(bodies) {
+  const { allMetrics, decodeMetricsRequest } = await import(
+    join(agentDir, 'dist', 'test-support', 'otlp-decode.js')
+  );
+  let n = 0;
+  for (const b of bodies) {
+    for (const m of allMetrics(decodeMetricsRequest(b))) {
+      if (m.name === 'system.uptime') n += m.points.length;
+    }
+  }
+  return n;
 }
 
 const hostMetricsScript = `
@@ -139,7 +166,7 @@ function startProc(cmd, cmdArgs, env, cwd) {
 async function measure(label, intervalMs) {
   const state = mkdtempSync(join(tmpdir(), 'aiobs-bench-'));
   // One endpoint each, so the agent's exports are counted apart from the peer's.
-  const sink = await startSink();
+  const sink = await startSink(true);
   const hmSink = await startSink();
   const agent = startProc(
     process.execPath,
@@ -158,6 +185,7 @@ async function measure(label, intervalMs) {
       state,
       '--log-level',
       'warn',
+      ...(exportInterval ? ['--export-interval', exportInterval] : []),
     ],
     {
       PATH: `${fakeBin}:${process.env.PATH}`,
@@ -198,6 +226,7 @@ async function measure(label, intervalMs) {
   const seconds = (performance.now() - t0) / 1000;
   const toolPids = descendants(agent.pid).length;
   const requests = sink.count() - sent0;
+  const collections = await countCollections(sink.bodies(sent0).slice(0, requests));
   const hmRequests = hmSink.count() - hmSent0;
   const pct = (ticks) => (100 * ticks) / CLK_TCK / seconds;
   const row = {
@@ -212,10 +241,12 @@ async function measure(label, intervalMs) {
     hmRssMB: rss.hm / 1024,
     seconds,
     requests,
+    collections,
     hmRequests,
-    // On a loaded machine a collection can be skipped (one still running): CPU per export
-    // is what compares across runs.
-    agentMsPerExport: requests > 0 ? ((a1.self - a0.self) * (1000 / CLK_TCK)) / requests : 0,
+    // On a loaded machine a collection can be skipped (one still running), and below 5 s a
+    // request carries several: CPU per collection is what compares across runs.
+    agentMsPerCollection:
+      collections > 0 ? ((a1.self - a0.self) * (1000 / CLK_TCK)) / collections : 0,
   };
   agent.kill('SIGTERM');
   hm.kill('SIGTERM');
@@ -287,14 +318,21 @@ for (const label of intervals) {
   rows.push(await measure(label, ms));
 }
 console.log(
-  'interval | aiobs-agent CPU | agent ms per export | + nvidia-smi (fake) CPU | agent RSS (peak) | fake tools RSS | host-metrics CPU | host-metrics RSS | exports (agent, host-metrics)',
+  'interval | aiobs-agent CPU | agent / host-metrics | agent ms per collection | + nvidia-smi (fake) CPU | agent RSS (peak) | fake tools RSS | host-metrics CPU | host-metrics RSS | agent collections, requests; host-metrics exports',
 );
-console.log('---|---|---|---|---|---|---|---|---');
+console.log('---|---|---|---|---|---|---|---|---|---');
 for (const r of rows) {
+  // The ratio to the peer measured in the same minutes is what survives a loaded machine.
+  const ratio = r.hmCpu > 0 ? (r.agentCpu / r.hmCpu).toFixed(3) : '-';
   console.log(
-    `${r.interval} | ${f2(r.agentCpu)}% | ${f1(r.agentMsPerExport)} | ${f2(r.toolsCpu)}% (${r.toolProcesses} procs) | ${f1(r.agentRssMB)} MB (${f1(r.agentPeakRssMB)}) | ${f1(r.toolsRssMB)} MB | ${f2(r.hmCpu)}% | ${f1(r.hmRssMB)} MB | ${r.requests}, ${r.hmRequests} in ${f1(r.seconds)}s`,
+    `${r.interval} | ${f2(r.agentCpu)}% | ${ratio} | ${f1(r.agentMsPerCollection)} | ${f2(r.toolsCpu)}% (${r.toolProcesses} procs) | ${f1(r.agentRssMB)} MB (${f1(r.agentPeakRssMB)}) | ${f1(r.toolsRssMB)} MB | ${f2(r.hmCpu)}% | ${f1(r.hmRssMB)} MB | ${r.collections}, ${r.requests}; ${r.hmRequests} in ${f1(r.seconds)}s`,
   );
 }
+console.log(
+  `load average at the end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 if (!readers) process.exit(0);
 console.log('\nCPU per call (ms, this process plus the processes it spawns), 10 calls each:');
 for (const c of await siCosts()) console.log(`  ${c.name.padEnd(40)} ${f2(c.msPerCall)} ms`);

@@ -98,10 +98,26 @@ export async function collectOnce(c: Collectors, timeMs: number): Promise<Collec
   return { timeMs, metrics: [...hostMetrics, ...gpuMetrics] };
 }
 
+/** Most collections one request carries, whatever the export interval (4 MB at 1 s, 8 GPUs). */
+export const MAX_COLLECTIONS_PER_REQUEST = 60;
+
 /**
- * Creates the agent: every interval it collects host and GPU metrics, encodes them as one
- * OTLP request and hands it to the exporter (which buffers on disk when needed). Ticks are
- * aligned to the interval; a tick that would overlap a slow previous one is skipped.
+ * How many collections go out in one request: the export interval over the collection
+ * interval, rounded down, between 1 and {@link MAX_COLLECTIONS_PER_REQUEST}.
+ */
+export function collectionsPerRequest(
+  config: Pick<AgentConfig, 'intervalMs' | 'exportIntervalMs'>,
+): number {
+  const n = Math.floor(config.exportIntervalMs / config.intervalMs);
+  return Math.max(1, Math.min(MAX_COLLECTIONS_PER_REQUEST, n));
+}
+
+/**
+ * Creates the agent: every interval it collects host and GPU metrics; every export interval
+ * (by default two intervals from 1 s up to 5 s, else the same) it encodes the collections taken
+ * since the last request as one OTLP request, each keeping its own timestamp, and hands it to
+ * the exporter (which buffers on disk when needed). Ticks are aligned to the interval; a tick
+ * that would overlap a slow previous one is skipped.
  *
  * @example
  * const agent = await createAgent(loadConfig(flags), createLogger('info'));
@@ -134,6 +150,19 @@ export async function createAgent(config: AgentConfig, logger: Logger): Promise<
   let collections = 0;
   let skipped = 0;
   let inFlight: Promise<void> = Promise.resolve();
+  const perRequest = collectionsPerRequest(config);
+  // Collections taken since the last request (by default two from a 1 s up to a 5 s interval).
+  let pending: Collection[] = [];
+
+  async function sendPending(): Promise<void> {
+    const batch = pending;
+    pending = [];
+    const first = batch[0];
+    if (!first) return;
+    const body = encoder.encode(resource, AGENT_SCOPE, batch);
+    logger.debug('encoded', { collections: batch.length, bytes: body.length });
+    await exporter.export(body, first.timeMs);
+  }
 
   async function tick(timeMs: number): Promise<void> {
     if (running) {
@@ -145,10 +174,9 @@ export async function createAgent(config: AgentConfig, logger: Logger): Promise<
     try {
       const collection = await collectOnce(collectors, timeMs);
       collections++;
-      const body = encoder.encode(resource, AGENT_SCOPE, [collection]);
-      const points = collection.metrics.reduce((n, m) => n + m.points.length, 0);
-      logger.debug('collected', { seq: collections, points, bytes: body.length, timeMs });
-      await exporter.export(body, timeMs);
+      pending.push(collection);
+      logger.debug('collected', { seq: collections, metrics: collection.metrics.length, timeMs });
+      if (pending.length >= perRequest) await sendPending();
     } catch (err) {
       logger.error('collection failed', { error: String(err) });
     } finally {
@@ -174,6 +202,7 @@ export async function createAgent(config: AgentConfig, logger: Logger): Promise<
         collector: config.metricsUrl,
         apiKey: config.apiKeySource,
         intervalMs: config.intervalMs,
+        exportIntervalMs: perRequest * config.intervalMs,
         hostName: config.hostName,
         buffer: queue.dir,
         buffered: queue.length,
@@ -197,6 +226,10 @@ export async function createAgent(config: AgentConfig, logger: Logger): Promise<
       stopped = true;
       clearTimeout(timer);
       await inFlight;
+      // Collections still waiting for their batch go out (or to the buffer) before the flush.
+      await sendPending().catch((err) =>
+        logger.error('export at stop failed', { error: String(err) }),
+      );
       const deadline = Date.now() + flushMs;
       await exporter.flush(deadline);
       exporter.stop();

@@ -74,6 +74,12 @@ program
   .addOption(apiKeyOpt())
   .addOption(apiKeyFileOpt())
   .addOption(intervalOpt())
+  .addOption(
+    new Option(
+      '--export-interval <duration>',
+      'send the collections taken meanwhile this often (AIOBS_AGENT_EXPORT_INTERVAL; default: two intervals from 1s up to 5s, else the interval)',
+    ).argParser(durationArg),
+  )
   .addOption(hostNameOpt())
   .addOption(dataDirOpt())
   .option(

@@ -45,6 +45,12 @@ interface Segment {
   readonly points: readonly MetricPoint[];
 }
 
+/** The framed `attributes` fields of one attribute set, and their total length. */
+interface SetBytes {
+  readonly kvs: readonly Uint8Array[];
+  readonly len: number;
+}
+
 interface TimedMetric {
   readonly metric: Metric;
   readonly segments: Segment[];
@@ -59,9 +65,8 @@ interface MetricPlan {
   /** Start time as fixed64 bytes (sums only). */
   readonly start: Uint8Array | undefined;
   readonly segments: readonly Segment[];
-  /** Per point, in segment order. */
-  readonly attrs: readonly (readonly Uint8Array[])[];
-  readonly pointSizes: readonly number[];
+  /** Bytes of a data point besides its attributes (times and value, with their tags). */
+  readonly fixed: number;
   /** Length of the Gauge / Sum message. */
   readonly dataSize: number;
   /** Length of the Metric message. */
@@ -83,7 +88,7 @@ export class MetricsEncoder {
   private pairs = new Map<string, Map<AttributeValue, Uint8Array>>();
   private pairCount = 0;
   /** Framed pairs of attribute sets that collectors reuse from one collection to the next. */
-  private sets = new WeakMap<Attributes, Uint8Array[]>();
+  private sets = new WeakMap<Attributes, SetBytes>();
   private headers = new Map<string, { metric: Metric; bytes: Uint8Array }>();
   private head:
     | { resource: Attributes; scope: Scope; resourceBytes: Uint8Array; scopeBytes: Uint8Array }
@@ -110,15 +115,15 @@ export class MetricsEncoder {
     for (const p of plans) {
       w.lengthField(2, p.size).raw(p.header);
       w.lengthField(p.sum ? 7 : 5, p.dataSize);
-      let i = 0;
       for (const seg of p.segments) {
         for (const point of seg.points) {
-          w.lengthField(1, p.pointSizes[i] as number);
+          // Found again by identity rather than kept per point in the plan (less garbage).
+          const set = this.attributeSet(point.attributes);
+          w.lengthField(1, p.fixed + set.len);
           if (p.start) w.byte(0x11).raw(p.start); // start_time_unix_nano: field 2, fixed64
           w.byte(0x19).raw(seg.time); // time_unix_nano: field 3, fixed64
           w.byte(0x21).double(point.value); // as_double: field 4, double
-          for (const kv of p.attrs[i] as Uint8Array[]) w.raw(kv);
-          i++;
+          for (const kv of set.kvs) w.raw(kv);
         }
       }
       if (p.sum) {
@@ -134,17 +139,11 @@ export class MetricsEncoder {
     const header = this.header(metric);
     const sum = metric.kind === 'sum';
     const start = sum ? fixed64Nanos(metric.startTimeMs) : undefined;
-    const attrs: Uint8Array[][] = [];
-    const pointSizes: number[] = [];
+    const fixed = (start ? 9 : 0) + 18;
     let dataSize = sum ? (metric.monotonic ? 4 : 2) : 0;
     for (const seg of segments) {
       for (const point of seg.points) {
-        const kvs = this.attributeSet(point.attributes);
-        let size = (start ? 9 : 0) + 18;
-        for (const kv of kvs) size += kv.length;
-        attrs.push(kvs);
-        pointSizes.push(size);
-        dataSize += fieldSize(size);
+        dataSize += fieldSize(fixed + this.attributeSet(point.attributes).len);
       }
     }
     const size = header.length + fieldSize(dataSize);
@@ -154,8 +153,7 @@ export class MetricsEncoder {
       monotonic: sum && metric.monotonic,
       start,
       segments,
-      attrs,
-      pointSizes,
+      fixed,
       dataSize,
       size,
     };
@@ -175,13 +173,19 @@ export class MetricsEncoder {
     return bytes;
   }
 
-  private attributeSet(attributes: Attributes): Uint8Array[] {
+  private attributeSet(attributes: Attributes): SetBytes {
     const hit = this.sets.get(attributes);
     if (hit) return hit;
     const kvs: Uint8Array[] = [];
-    for (const k in attributes) kvs.push(this.pair(k, attributes[k] as AttributeValue, 7));
-    this.sets.set(attributes, kvs);
-    return kvs;
+    let len = 0;
+    for (const k in attributes) {
+      const kv = this.pair(k, attributes[k] as AttributeValue, 7);
+      kvs.push(kv);
+      len += kv.length;
+    }
+    const set = { kvs, len };
+    this.sets.set(attributes, set);
+    return set;
   }
 
   /** The framed pair as field `field` (7 on data points, 1 in the resource). */

@@ -43,6 +43,48 @@ export const GPU_QUERY_FIELDS = {
 /** A canonical GPU field key. */
 export type GpuFieldKey = keyof typeof GPU_QUERY_FIELDS;
 
+/**
+ * A GPU row with every key present (unset ones `undefined`). Written as one literal so every
+ * row shares one compact object shape: a row built from `{}` key by key outgrew its property
+ * store several times over, about 3 kB of garbage per GPU and interval (allocation profile at a
+ * 1 s interval; docs/benchmarks.md, ## Agent).
+ */
+export function emptyReading(): Record<GpuFieldKey, string | undefined> {
+  return {
+    index: undefined,
+    uuid: undefined,
+    name: undefined,
+    busId: undefined,
+    utilGpu: undefined,
+    utilMemory: undefined,
+    utilEncoder: undefined,
+    utilDecoder: undefined,
+    memTotal: undefined,
+    memUsed: undefined,
+    tempGpu: undefined,
+    tempMemory: undefined,
+    powerDraw: undefined,
+    powerLimit: undefined,
+    clockGraphics: undefined,
+    clockSm: undefined,
+    clockMemory: undefined,
+    clockVideo: undefined,
+    clockMaxGraphics: undefined,
+    clockMaxSm: undefined,
+    clockMaxMemory: undefined,
+    fan: undefined,
+    pstate: undefined,
+    throttleActive: undefined,
+    throttleSupported: undefined,
+    pcieGen: undefined,
+    pcieGenMax: undefined,
+    pcieWidth: undefined,
+    pcieWidthMax: undefined,
+    eccCorrected: undefined,
+    eccUncorrected: undefined,
+  };
+}
+
 /** Fields without which a row cannot be attributed to a GPU. */
 export const REQUIRED_GPU_FIELDS: readonly GpuFieldKey[] = ['uuid', 'index', 'name'];
 

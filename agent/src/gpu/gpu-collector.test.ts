@@ -133,8 +133,10 @@ describe('createGpuCollector with the fake nvidia-smi', () => {
   });
 
   it('kills and restarts a sampling process that stops printing', async () => {
+    // The stall limit is max(3 intervals, commandTimeoutMs). 1 s was too short for the
+    // Node-based fake's one-shot discovery calls on a machine at load 30-40.
     const gpu = make('h200x8', { AIOBS_FAKE_SMI_STALL_AFTER: '1' }, 200, {
-      commandTimeoutMs: 1000,
+      commandTimeoutMs: 3000,
     });
     await gpu.start();
     const loop = gpu.loops[0]!;

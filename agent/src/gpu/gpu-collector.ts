@@ -6,15 +6,18 @@ import {
   parseDmonThroughput,
   parseHelpQuery,
   parseRow,
+  splitRow,
   unknownFieldError,
 } from '../parse/nvidia-smi.js';
 import {
   APP_QUERY_FIELDS,
+  emptyReading,
   type FieldSelection,
+  type GpuFieldKey,
   REQUIRED_GPU_FIELDS,
   selectGpuFields,
 } from './fields.js';
-import { type GpuReading, GpuState } from './gpu-state.js';
+import { GpuState } from './gpu-state.js';
 import { type GraphicsInventory, isNvidia, readGraphicsInventory } from './inventory.js';
 import { LoopProcess } from './loop-process.js';
 import { runCommand } from './run-command.js';
@@ -115,14 +118,15 @@ export function createGpuCollector(opts: GpuCollectorOptions): GpuCollector {
 
   const feedGpuRow = (line: string, at: number) => {
     if (!selection) return;
-    const row = parseRow(line, selection.fields);
-    if (!row) return;
-    const reading: Record<string, string> = {};
-    selection.keys.forEach((k, i) => {
-      const f = selection?.fields[i];
-      if (f !== undefined && row[f] !== undefined) reading[k] = row[f];
-    });
-    state.updateGpu(reading as GpuReading, at);
+    // Cells go straight to their canonical keys (no row keyed by field name in between).
+    const trimmed = line.trim();
+    if (trimmed === '') return;
+    const { keys } = selection;
+    const cells = splitRow(trimmed, keys.length);
+    if (cells.length !== keys.length) return;
+    const reading = emptyReading();
+    for (let i = 0; i < keys.length; i++) reading[keys[i] as GpuFieldKey] = cells[i];
+    state.updateGpu(reading, at);
   };
 
   async function discover(): Promise<void> {

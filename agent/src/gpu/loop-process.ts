@@ -107,17 +107,22 @@ export class LoopProcess {
   private onData(chunk: string): void {
     const now = Date.now();
     this.lastOutputAt = now;
-    this.recent = (this.recent + chunk).slice(-2000);
+    // The tail is kept for the exit message only: trimmed when it doubles, not per chunk.
+    this.recent += chunk;
+    if (this.recent.length > 4000) this.recent = this.recent.slice(-2000);
     const text = this.tail + chunk;
     const lines = text.split('\n');
     this.tail = lines.pop() ?? '';
     for (const line of lines) this.opts.onLine(line, now);
     if (now - this.startedAt > 60_000) this.backoff = this.opts.backoffMs ?? 1000;
-    this.armStall();
+    // Re-arming the same timer is cheaper than a new one per chunk (three tools, every interval).
+    if (this.stallTimer) this.stallTimer.refresh();
+    else this.armStall();
   }
 
   private armStall(): void {
     clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
     if (!Number.isFinite(this.opts.stallTimeoutMs)) return;
     this.stallTimer = setTimeout(() => {
       const child = this.child;
@@ -136,7 +141,7 @@ export class LoopProcess {
     clearTimeout(this.stallTimer);
     this.child = undefined;
     if (this.stopped) return;
-    const output = this.recent.trim();
+    const output = this.recent.slice(-2000).trim();
     const decision = this.opts.onExit?.(code, output) ?? 'restart';
     if (decision === 'stop') {
       this.stopped = true;

@@ -27,6 +27,11 @@ import {
 import type { GpuSnapshot, GpuSnapshotEntry } from './gpu-state.js';
 
 const MiB = 1024 * 1024;
+const n = parseNumber;
+const pct = (v: string | undefined) => {
+  const x = parseNumber(v);
+  return x === undefined ? undefined : x / 100;
+};
 const MHz = 1_000_000;
 // nvidia-smi dmon reports PCIe throughput in MB/s (NVML counts KB/s, 1 KB = 1000 B).
 const MB = 1_000_000;
@@ -110,7 +115,6 @@ export function gpuMetrics(
     const r = entry.reading;
     const base = gpuAttributes(entry, sets);
     attrsByUuid.set(r.uuid ?? '', base);
-    const n = (v: string | undefined) => parseNumber(v);
     const push = (list: MetricPoint[], value: number | undefined, key?: string, extra?: string) => {
       if (value !== undefined && Number.isFinite(value)) {
         list.push({
@@ -119,9 +123,11 @@ export function gpuMetrics(
         });
       }
     };
-    const pct = (v: string | undefined) => {
-      const x = n(v);
-      return x === undefined ? undefined : x / 100;
+    const clocks = (type: string, cur: string | undefined, max: string | undefined) => {
+      const c = n(cur);
+      const m = n(max);
+      push(clock, c === undefined ? undefined : c * MHz, ATTR_AIOBS_GPU_CLOCK_TYPE, type);
+      push(clockMax, m === undefined ? undefined : m * MHz, ATTR_AIOBS_GPU_CLOCK_TYPE, type);
     };
     push(util, pct(r.utilGpu), ATTR_HW_GPU_TASK, 'general');
     push(util, pct(r.utilEncoder), ATTR_HW_GPU_TASK, 'encoder');
@@ -138,24 +144,18 @@ export function gpuMetrics(
     push(energy, entry.energyJ);
     push(errors, n(r.eccCorrected), ATTR_ERROR_TYPE, 'corrected');
     push(errors, n(r.eccUncorrected), ATTR_ERROR_TYPE, 'uncorrected');
-    for (const [type, cur, max] of [
-      ['graphics', r.clockGraphics, r.clockMaxGraphics],
-      ['sm', r.clockSm, r.clockMaxSm],
-      ['memory', r.clockMemory, r.clockMaxMemory],
-      ['video', r.clockVideo, undefined],
-    ] as const) {
-      const c = n(cur);
-      const m = n(max);
-      push(clock, c === undefined ? undefined : c * MHz, ATTR_AIOBS_GPU_CLOCK_TYPE, type);
-      push(clockMax, m === undefined ? undefined : m * MHz, ATTR_AIOBS_GPU_CLOCK_TYPE, type);
-    }
+    clocks('graphics', r.clockGraphics, r.clockMaxGraphics);
+    clocks('sm', r.clockSm, r.clockMaxSm);
+    clocks('memory', r.clockMemory, r.clockMaxMemory);
+    clocks('video', r.clockVideo, undefined);
     push(powerLimit, n(r.powerLimit));
     push(fan, pct(r.fan));
     push(pstate, parsePstate(r.pstate));
     const active = n(r.throttleActive);
     if (active !== undefined) {
       const supported = n(r.throttleSupported) ?? 0x1ff;
-      for (const [bit, reason] of THROTTLE_REASONS) {
+      for (let i = 0; i < THROTTLE_REASONS.length; i++) {
+        const [bit, reason] = THROTTLE_REASONS[i] as readonly [number, string];
         if ((supported & bit) === 0) continue;
         push(throttle, (active & bit) !== 0 ? 1 : 0, ATTR_AIOBS_GPU_THROTTLE_REASON, reason);
       }

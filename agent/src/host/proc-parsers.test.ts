@@ -11,6 +11,7 @@ import {
   parseProcStat,
   parseUptime,
   reportableMounts,
+  statfsIsLocal,
 } from './proc-parsers.js';
 
 const fx = (name: string) => readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8');
@@ -116,6 +117,56 @@ describe('parseMounts / reportableMounts', () => {
       ['/mnt/models', 'nfs4', true],
       ['/raid/model cache', 'xfs', false],
     ]);
+  });
+
+  it('calls statfs synchronously only where no network or FUSE mount is on the path', () => {
+    const all = parseMounts(
+      [
+        fx('mounts-gpu-host.txt'),
+        '/dev/nvme3n1 /mnt/models/scratch ext4 rw 0 0',
+        'sshfs#me@box: /home/me/box fuse.sshfs rw 0 0',
+        '/dev/nvme4n1 /home/me/box/disk ext4 rw 0 0',
+        '/dev/nvme5n1 /mnt/modelsX ext4 rw 0 0',
+      ].join('\n'),
+    );
+    const local = (mp: string) => {
+      const m = all.find((x) => x.mountpoint === mp);
+      if (!m) throw new Error(`no mount at ${mp}`);
+      return statfsIsLocal(m, all);
+    };
+    expect(local('/')).toBe(true);
+    expect(local('/dev/shm')).toBe(true);
+    expect(local('/raid/model cache')).toBe(true);
+    expect(local('/boot/efi')).toBe(true);
+    expect(local('/mnt/models')).toBe(false);
+    // Reached through the NFS mount above it, or through the FUSE mount.
+    expect(local('/mnt/models/scratch')).toBe(false);
+    expect(local('/home/me/box/disk')).toBe(false);
+    // A sibling whose name only starts like the NFS mountpoint is not below it.
+    expect(local('/mnt/modelsX')).toBe(true);
+  });
+});
+
+describe('parseProcStat on a many-core host', () => {
+  it('skips the intr and softirq counters and keeps every CPU', () => {
+    const cpus = Array.from({ length: 192 }, (_, i) => `cpu${i} 1 2 3 4 5 6 7 8 0 0`);
+    const intr = `intr ${Array.from({ length: 5000 }, (_, i) => i).join(' ')}`;
+    const s = parseProcStat(
+      [
+        'cpu  10 20 30 40 50 60 70 80 0 0',
+        ...cpus,
+        intr,
+        'ctxt 9',
+        'btime 1760000000',
+        'processes 77',
+        'procs_running 3',
+        'softirq 1 2 3',
+      ].join('\n'),
+    );
+    expect(s.cpus.size).toBe(192);
+    expect(s.cpus.get(191)).toMatchObject({ user: 1, steal: 8 });
+    expect(s.total).toMatchObject({ user: 10, steal: 80 });
+    expect(s).toMatchObject({ bootTimeSec: 1_760_000_000, processesCreated: 77 });
   });
 });
 

@@ -29,13 +29,21 @@ export interface ProcStat {
   readonly processesCreated: number | undefined;
 }
 
-/** Parses `/proc/stat`. Guest time is already included in user/nice by the kernel. */
+/**
+ * Parses `/proc/stat`. Guest time is already included in user/nice by the kernel. Only the
+ * `cpu*`, `btime` and `processes` lines are split: the `intr` line holds one counter per
+ * interrupt (thousands on a many-core GPU host) and splitting it every interval would cost
+ * more than everything else here.
+ */
 export function parseProcStat(text: string): ProcStat {
   let total: CpuTimes | undefined;
   const cpus = new Map<number, CpuTimes>();
   let bootTimeSec: number | undefined;
   let processesCreated: number | undefined;
-  for (const line of text.split('\n')) {
+  for (const raw of text.split('\n')) {
+    const line = raw.trimStart();
+    if (!line.startsWith('cpu') && !line.startsWith('btime') && !line.startsWith('processes'))
+      continue;
     const parts = line.trim().split(/\s+/);
     const key = parts[0];
     if (!key) continue;
@@ -259,6 +267,40 @@ export function reportableMounts(mounts: readonly MountEntry[]): MountEntry[] {
   return out;
 }
 
+// Filesystems whose statfs(2) answers from counters in memory, without a network round trip,
+// a user-space server (FUSE) or disk I/O.
+const LOCAL_FS_TYPES = new Set([
+  'btrfs',
+  'devtmpfs',
+  'exfat',
+  'ext2',
+  'ext3',
+  'ext4',
+  'f2fs',
+  'overlay',
+  'ramfs',
+  'tmpfs',
+  'vfat',
+  'xfs',
+]);
+
+/**
+ * True when statfs(2) on a mountpoint cannot hang: the mount and every mount its path goes
+ * through (`/`, and e.g. `/mnt` for `/mnt/scratch`) are local filesystems. A local disk
+ * mounted below an NFS directory is still reached through NFS lookups, and a hung NFS server
+ * would block them. `all` is the whole mount table, pseudo filesystems included.
+ */
+export function statfsIsLocal(mount: MountEntry, all: readonly MountEntry[]): boolean {
+  if (!LOCAL_FS_TYPES.has(mount.fsType)) return false;
+  const path = mount.mountpoint;
+  for (const m of all) {
+    const mp = m.mountpoint;
+    const crossed = mp === '/' || mp === path || path.startsWith(`${mp}/`);
+    if (crossed && !LOCAL_FS_TYPES.has(m.fsType)) return false;
+  }
+  return true;
+}
+
 /** Parses `/proc/uptime` → seconds since boot. */
 export function parseUptime(text: string): number | undefined {
   const v = Number(text.trim().split(/\s+/)[0]);
@@ -268,11 +310,17 @@ export function parseUptime(text: string): number | undefined {
 /** Counts process directories in a `/proc` listing. */
 export function countProcesses(entries: readonly string[]): number {
   let n = 0;
-  for (const e of entries) {
-    const c = e.charCodeAt(0);
-    if (c >= 48 && c <= 57 && /^\d+$/.test(e)) n++;
-  }
+  for (const e of entries) if (isDigits(e)) n++;
   return n;
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** What the agent uses from `/proc/meminfo`, in bytes. */
@@ -287,17 +335,31 @@ export interface MemInfo {
   readonly swapFree: number;
 }
 
+const MEMINFO_KEYS = new Set([
+  'MemTotal',
+  'MemFree',
+  'MemAvailable',
+  'Buffers',
+  'Cached',
+  'Slab',
+  'SwapTotal',
+  'SwapFree',
+]);
+
 /**
  * Parses `/proc/meminfo` (values in kB) with the definitions `systeminformation.mem()` uses,
  * which the agent read memory through before; `undefined` without `MemTotal`.
  */
 export function parseMeminfo(text: string): MemInfo | undefined {
+  // Only the keys used below are kept (the file has ~55 lines, read every interval).
   const kb = new Map<string, number>();
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
+    const key = line.slice(0, colon);
+    if (!MEMINFO_KEYS.has(key)) continue;
     const v = Number.parseInt(line.slice(colon + 1), 10);
-    if (Number.isFinite(v)) kb.set(line.slice(0, colon), v * 1024);
+    if (Number.isFinite(v)) kb.set(key, v * 1024);
   }
   const total = kb.get('MemTotal');
   if (!total) return undefined;

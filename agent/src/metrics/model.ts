@@ -62,7 +62,7 @@ export type ResourceAttributes = Attributes;
  * gauge('system.uptime', 's', [{ attributes: {}, value: 12.5 }]);
  */
 export function gauge(name: string, unit: string, points: readonly MetricPoint[]): GaugeMetric {
-  return { kind: 'gauge', name, unit, points: points.filter(isFinitePoint) };
+  return { kind: 'gauge', name, unit, points: finitePoints(points) };
 }
 
 /** Builds a cumulative sum; see {@link gauge} for the finite-value rule. */
@@ -73,11 +73,16 @@ export function sum(
   startTimeMs: number,
   points: readonly MetricPoint[],
 ): SumMetric {
-  return { kind: 'sum', name, unit, monotonic, startTimeMs, points: points.filter(isFinitePoint) };
+  return { kind: 'sum', name, unit, monotonic, startTimeMs, points: finitePoints(points) };
 }
 
 function isFinitePoint(p: MetricPoint): boolean {
   return typeof p.value === 'number' && Number.isFinite(p.value);
+}
+
+/** The points with a finite value: the same array when all are (no copy per metric and interval). */
+function finitePoints(points: readonly MetricPoint[]): readonly MetricPoint[] {
+  return points.every(isFinitePoint) ? points : points.filter(isFinitePoint);
 }
 
 /** Drops metrics that ended up with no points. */

@@ -80,6 +80,27 @@ describe('parseRow and values', () => {
     expect(parseNumber(row['clocks.current.sm'])).toBe(1980);
   });
 
+  it('reads plain decimals, hex masks and numbers with units alike; rejects what is not a number', () => {
+    const cases: [string, number | undefined][] = [
+      ['0', 0],
+      ['97', 97],
+      ['-12.5', -12.5],
+      [' 612.44 ', 612.44],
+      ['0x0000000000000004', 4],
+      ['0x1F', 31],
+      ['45 %', 45],
+      ['143771 MiB', 143771],
+      ['-', undefined],
+      ['1.', undefined],
+      ['.5', undefined],
+      ['1.2.3', undefined],
+      ['1e5', undefined],
+      ['Infinity', undefined],
+      ['12abc3', undefined],
+    ];
+    for (const [raw, want] of cases) expect(parseNumber(raw), raw).toBe(want);
+  });
+
   it('treats every placeholder nvidia-smi prints as missing', () => {
     for (const v of ['[N/A]', 'N/A', '[Not Supported]', '[Unknown Error]', '[GPU is lost]', '']) {
       expect(isMissing(v)).toBe(true);
