@@ -1,10 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { routePreload } from './route-preload.js';
 
 // The collector serves the built files and the API from one origin, so the dev server
 // proxies API calls to a locally running collector.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), routePreload()],
   base: '/',
   build: {
     outDir: 'dist',

@@ -1,5 +1,6 @@
+import type { QueryClient } from '@tanstack/react-query';
 import {
-  createRootRoute,
+  createRootRouteWithContext,
   createRoute,
   createRouter,
   lazyRouteComponent,
@@ -11,9 +12,22 @@ import { sectionOf } from './features/settings/prepare.js';
 import { SignInPage } from './features/sign-in/index.js';
 import { validateTraceFilters } from './features/traces/prepare.js';
 import { optionalParam, validateRangeSearch } from './lib/search.js';
+import {
+  preloadAlerts,
+  preloadCompare,
+  preloadDrift,
+  preloadInfrastructure,
+  preloading,
+  preloadModel,
+  preloadModels,
+  preloadOverview,
+  preloadTrace,
+  preloadTraces,
+} from './preload.js';
 
 // Routes are thin: they validate the URL's search params and hand them to a feature page.
-// Pages with charts load as separate chunks, so sign-in does not wait for recharts.
+// Pages with charts load as separate chunks, so sign-in does not wait for recharts; each
+// route's loader starts the page's API calls while its chunk loads (preload.ts).
 const OverviewPage = lazyRouteComponent(
   () => import('./features/overview/index.js'),
   'OverviewPage',
@@ -42,7 +56,9 @@ const SettingsPage = lazyRouteComponent(
   'SettingsPage',
 );
 
-const rootRoute = createRootRoute({ component: Outlet });
+const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
+  component: Outlet,
+});
 
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -67,12 +83,16 @@ const appRoute = createRoute({
 const overviewRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/',
+  loaderDeps: ({ search }) => search,
+  loader: preloading(preloadOverview),
   component: OverviewPage,
 });
 
 const modelsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/models',
+  loaderDeps: ({ search }) => search,
+  loader: preloading(preloadModels),
   component: ModelsPage,
 });
 
@@ -85,6 +105,8 @@ const modelRoute = createRoute({
     model: optionalParam(raw.model) ?? '',
     groupBy: raw.groupBy === 'variant' ? 'variant' : undefined,
   }),
+  loaderDeps: ({ search }) => search,
+  loader: preloading(preloadModel),
   component: function ModelRoute() {
     const { model, groupBy } = modelRoute.useSearch();
     return <ModelPage key={model} model={model} groupBy={groupBy ?? 'version'} />;
@@ -99,6 +121,8 @@ const compareRoute = createRoute({
     a: optionalParam(raw.a),
     b: optionalParam(raw.b),
   }),
+  loaderDeps: ({ search }) => search,
+  loader: preloading(preloadCompare),
   component: function CompareRoute() {
     const { model, a, b } = compareRoute.useSearch();
     return <ComparePage model={model} a={a} b={b} />;
@@ -109,6 +133,8 @@ const tracesRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/traces',
   validateSearch: validateTraceFilters,
+  loaderDeps: ({ search }) => search,
+  loader: preloading(preloadTraces),
   component: function TracesRoute() {
     return <TracesPage filters={tracesRoute.useSearch()} />;
   },
@@ -121,6 +147,8 @@ const traceRoute = createRoute({
     id: optionalParam(raw.id) ?? '',
     span: optionalParam(raw.span),
   }),
+  loaderDeps: ({ search }) => search,
+  loader: preloading(preloadTrace),
   component: function TraceRoute() {
     const { id, span } = traceRoute.useSearch();
     return <TracePage key={id} traceId={id} spanId={span} />;
@@ -137,6 +165,8 @@ const infrastructureRoute = createRoute({
     gpu: optionalParam(raw.gpu),
     model: optionalParam(raw.model),
   }),
+  loaderDeps: ({ search }) => search,
+  loader: preloading(preloadInfrastructure),
   component: function InfrastructureRoute() {
     const { host, gpu, model } = infrastructureRoute.useSearch();
     return <InfrastructurePage host={host} gpu={gpu} model={model} />;
@@ -154,6 +184,8 @@ const driftRoute = createRoute({
     feature: optionalParam(raw.feature),
     kind: raw.kind === 'prediction' ? 'prediction' : undefined,
   }),
+  loaderDeps: ({ search }) => search,
+  loader: preloading(preloadDrift),
   component: function DriftRoute() {
     const s = driftRoute.useSearch();
     return <DriftPage model={s.model} baseline={s.baseline} feature={s.feature} kind={s.kind} />;
@@ -163,6 +195,8 @@ const driftRoute = createRoute({
 const alertsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/alerts',
+  loaderDeps: ({ search }) => search,
+  loader: preloading(preloadAlerts),
   component: AlertsPage,
 });
 
@@ -194,11 +228,13 @@ const routeTree = rootRoute.addChildren([
   ]),
 ]);
 
-/** The dashboard's router. */
-export const router = createRouter({ routeTree, defaultPreload: false });
+/** The dashboard's router; loaders prefetch into `queryClient`, the cache the pages read. */
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({ routeTree, context: { queryClient }, defaultPreload: false });
+}
 
 declare module '@tanstack/react-router' {
   interface Register {
-    router: typeof router;
+    router: ReturnType<typeof createAppRouter>;
   }
 }

@@ -1,8 +1,9 @@
-import { hashKey, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { ProjectSwitcher } from '../features/settings/components/project-switcher.js';
 import { ApiError, api, setCsrfToken, setProject } from '../lib/api-client.js';
+import { sessionQuery } from '../lib/session.js';
 import { applyTheme, currentTheme, type Theme } from '../lib/theme.js';
 import { useRangeSearch } from '../lib/use-range.js';
 import { ErrorState, Loading } from './states.js';
@@ -32,13 +33,7 @@ export function Layout() {
   // Set before the page renders: its requests and cache keys use it (api-client, query-client).
   setProject(project);
   const [theme, setTheme] = useState<Theme>(currentTheme);
-  const session = useQuery({
-    queryKey: ['session'],
-    queryFn: () => api<{ csrfToken: string }>('/auth/session'),
-    // The session is the same whichever project is shown.
-    queryKeyHashFn: hashKey,
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  const session = useQuery(sessionQuery);
   useEffect(() => {
     if (session.data) setCsrfToken(session.data.csrfToken);
   }, [session.data]);

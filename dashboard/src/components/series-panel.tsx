@@ -1,9 +1,10 @@
 import type { ModelSeriesResponse, SeriesMetric } from '@aiobs/api-types';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
-import { rowsByGroup, rowsByMetric } from '../lib/series.js';
+import { memo, useDeferredValue } from 'react';
+import { hasValues, rowsByGroup, rowsByMetric } from '../lib/series.js';
 import type { Annotation } from './charts/time-series-chart.js';
 import { TimeSeriesChart } from './charts/time-series-chart.js';
+import { useZoom } from './charts/use-zoom.js';
 import { Empty, ErrorState, Loading, Panel } from './states.js';
 
 /** Props of {@link SeriesPanel}: either several metrics of one line, or one metric by group. */
@@ -20,43 +21,67 @@ export interface SeriesPanelProps {
   annotations?: Annotation[];
   /** What to do when the range has no values (e.g. which attribute feeds this chart). */
   emptyHint?: string;
+  /**
+   * Whether 0 is a value to draw (an error rate of 0 %) rather than "nothing reported" (no
+   * cost without prices, no cache hits without the attribute). Off: all-zero is "No data".
+   */
+  zeroIsData?: boolean;
+  /**
+   * Draw after the panels that are not deferred: when the answer arrives, this panel keeps
+   * its previous state for one more render, so the page's first chart is on screen before
+   * the rest are drawn (React renders the deferred ones in the background).
+   */
+  defer?: boolean;
 }
 
-/** A chart panel over a series query, with its loading, empty and error states. */
-export function SeriesPanel({
-  title,
-  query,
-  metrics,
-  metric,
-  unit,
-  format,
-  scale,
-  annotations,
-  emptyHint,
-}: SeriesPanelProps) {
-  const navigate = useNavigate();
-  const zoom = (fromMs: number, toMs: number) =>
-    navigate({
-      to: '.',
-      search: (prev: Record<string, unknown>) => ({
-        ...prev,
-        from: new Date(fromMs).toISOString(),
-        to: new Date(toMs).toISOString(),
-      }),
-    });
+/**
+ * A chart panel over a series query, with its loading, empty and error states. Only a new
+ * answer or new annotations redraw the chart: `metrics`, `metric`, `unit`, `format` and
+ * `scale` are taken to be fixed for a panel (pages pass constants), so a page re-rendering
+ * for another panel's answer does not redraw this one.
+ */
+export function SeriesPanel({ title, query, defer, ...rest }: SeriesPanelProps) {
+  const deferred = useDeferredValue(query.data);
+  const data = defer ? deferred : query.data;
   let body: React.ReactNode;
-  if (query.isPending) body = <Loading />;
-  else if (query.isError) body = <ErrorState error={query.error} retry={() => query.refetch()} />;
-  else {
-    const res = query.data;
+  if (query.isError) body = <ErrorState error={query.error} retry={() => query.refetch()} />;
+  else if (data === undefined) body = <Loading />;
+  else
+    body = (
+      <SeriesBody {...rest} data={data} annotationsKey={JSON.stringify(rest.annotations ?? [])} />
+    );
+  return <Panel title={title}>{body}</Panel>;
+}
+
+type SeriesBodyProps = Omit<SeriesPanelProps, 'title' | 'query' | 'defer'> & {
+  data: ModelSeriesResponse;
+  annotationsKey: string;
+};
+
+const SeriesBody = memo(
+  function SeriesBody({
+    data: res,
+    metrics,
+    metric,
+    unit,
+    format,
+    scale,
+    annotations,
+    emptyHint,
+    zeroIsData,
+  }: SeriesBodyProps) {
+    const zoom = useZoom();
     const s = scale?.(res);
     const { rows, lines } = metric
       ? rowsByGroup(res, metric, s)
       : rowsByMetric(res, metrics ?? {}, s);
-    const hasData = rows.some((r) =>
-      lines.some((l) => r[l] !== null && r[l] !== undefined && r[l] !== 0),
-    );
-    body = hasData ? (
+    if (!hasValues(rows, lines, zeroIsData))
+      return (
+        <Empty title="No data in this range">
+          <p>{emptyHint ?? 'Pick a longer range, or send traffic (see the Overview for how).'}</p>
+        </Empty>
+      );
+    return (
       <TimeSeriesChart
         rows={rows}
         lines={lines}
@@ -67,11 +92,7 @@ export function SeriesPanel({
         annotations={annotations}
         onZoom={zoom}
       />
-    ) : (
-      <Empty title="No data in this range">
-        <p>{emptyHint ?? 'Pick a longer range, or send traffic (see the Overview for how).'}</p>
-      </Empty>
     );
-  }
-  return <Panel title={title}>{body}</Panel>;
-}
+  },
+  (a, b) => a.data === b.data && a.annotationsKey === b.annotationsKey,
+);

@@ -56,6 +56,16 @@ export function rowsByMetric(
   return { rows, lines };
 }
 
+/**
+ * Whether `rows` have anything to draw on `lines`: a value that is not null, and not 0 unless
+ * `zeroIsData` (an error rate of 0 % is a value; a cost of 0 without prices is not).
+ */
+export function hasValues(rows: ChartRow[], lines: string[], zeroIsData = false): boolean {
+  return rows.some((r) =>
+    lines.some((l) => r[l] !== null && r[l] !== undefined && (zeroIsData || r[l] !== 0)),
+  );
+}
+
 /** Requests per bucket → requests per second, for a series of `stepMs` buckets. */
 export function perSecond(stepMs: number): (v: number) => number {
   return (v) => v / (stepMs / 1000);

@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { useSearch } from '@tanstack/react-router';
 import { type RangeSearch, refreshMs } from './search.js';
 import { type ResolvedRange, resolveRange } from './time-range.js';
@@ -9,9 +9,29 @@ export function useRangeSearch(): RangeSearch {
 }
 
 /**
- * A query over the URL's time range. The range is resolved when the fetch runs, so a
- * relative range ("last hour") moves forward on every auto-refresh; the previous answer stays
- * on screen while the next loads, so charts do not flash.
+ * The options of a query over `search`'s time range: what {@link useRangeQuery} runs, and
+ * what a route's loader prefetches before the page's code has arrived (same key, same fetch).
+ * The range is resolved when the fetch runs, so a relative range ("last hour") moves forward
+ * on every auto-refresh; the previous answer stays on screen while the next loads, so charts
+ * do not flash.
+ */
+export function rangeQuery<T>(
+  search: RangeSearch,
+  key: ReadonlyArray<unknown>,
+  fetcher: (range: ResolvedRange, signal: AbortSignal) => Promise<T>,
+  enabled = true,
+) {
+  return queryOptions({
+    queryKey: [...key, search.from, search.to],
+    queryFn: ({ signal }) => fetcher(resolveRange(search.from, search.to, Date.now()), signal),
+    refetchInterval: refreshMs(search.refresh),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+/**
+ * A query over the URL's time range (see {@link rangeQuery}).
  *
  * @example
  * const models = useRangeQuery(['models'], (r, signal) => fetchModels(r, signal));
@@ -21,12 +41,5 @@ export function useRangeQuery<T>(
   fetcher: (range: ResolvedRange, signal: AbortSignal) => Promise<T>,
   enabled = true,
 ) {
-  const search = useRangeSearch();
-  return useQuery({
-    queryKey: [...key, search.from, search.to],
-    queryFn: ({ signal }) => fetcher(resolveRange(search.from, search.to, Date.now()), signal),
-    refetchInterval: refreshMs(search.refresh),
-    placeholderData: keepPreviousData,
-    enabled,
-  });
+  return useQuery(rangeQuery(useRangeSearch(), key, fetcher, enabled));
 }

@@ -8,60 +8,68 @@ import type {
   ChannelsResponse,
   ChannelTestResponse,
   MaintenanceWindowsResponse,
-  MeResponse,
   Silence,
   SilencesResponse,
 } from '@aiobs/api-types';
 import {
-  hashKey,
   keepPreviousData,
+  queryOptions,
   useMutation,
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
 import { api, currentProject, toQuery } from '../../lib/api-client.js';
-import { refreshMs } from '../../lib/search.js';
+import { type RangeSearch, refreshMs } from '../../lib/search.js';
+import { meQuery } from '../../lib/session.js';
 import { type ResolvedRange, resolveRange } from '../../lib/time-range.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { canEdit } from './prepare.js';
 
+/** The page's lists: cache key and path. */
+const LISTS = {
+  alerts: '/alerts',
+  'alert-rules': '/alert-rules',
+  'alert-history': '/alerts/history?limit=50',
+  channels: '/channels',
+  silences: '/silences',
+  'maintenance-windows': '/maintenance-windows',
+} as const;
+
 /** A list query that follows the page's auto-refresh (alerts change without a range). */
-function useList<T>(key: string, path: string) {
-  const search = useRangeSearch();
-  return useQuery({
+function listQuery<T>(search: RangeSearch, key: keyof typeof LISTS) {
+  return queryOptions({
     queryKey: [key],
-    queryFn: ({ signal }) => api<T>(path, { signal }),
+    queryFn: ({ signal }) => api<T>(LISTS[key], { signal }),
     refetchInterval: refreshMs(search.refresh),
   });
 }
 
+/** Every list the Alerts page shows, for a loader to prefetch. */
+export function alertListQueries(search: RangeSearch) {
+  return (Object.keys(LISTS) as Array<keyof typeof LISTS>).map((k) => listQuery(search, k));
+}
+
+const useList = <T>(key: keyof typeof LISTS) => useQuery(listQuery<T>(useRangeSearch(), key));
+
 /** Every rule's current alert. */
-export const useAlerts = () => useList<AlertsResponse>('alerts', '/alerts');
+export const useAlerts = () => useList<AlertsResponse>('alerts');
 /** Every rule. */
-export const useRules = () => useList<AlertRulesResponse>('alert-rules', '/alert-rules');
+export const useRules = () => useList<AlertRulesResponse>('alert-rules');
 /** The latest 50 transitions. */
-export const useHistory = () =>
-  useList<AlertHistoryResponse>('alert-history', '/alerts/history?limit=50');
+export const useHistory = () => useList<AlertHistoryResponse>('alert-history');
 /** Webhook channels with their delivery health. */
-export const useChannels = () => useList<ChannelsResponse>('channels', '/channels');
+export const useChannels = () => useList<ChannelsResponse>('channels');
 /** Silences, active and not. */
-export const useSilences = () => useList<SilencesResponse>('silences', '/silences');
+export const useSilences = () => useList<SilencesResponse>('silences');
 /** Maintenance windows, one-off and weekly. */
-export const useWindows = () =>
-  useList<MaintenanceWindowsResponse>('maintenance-windows', '/maintenance-windows');
+export const useWindows = () => useList<MaintenanceWindowsResponse>('maintenance-windows');
 
 /**
  * Whether the caller may change alerts in the project shown (`/auth/me`): a viewer sees
  * the page without its write controls. Shares the layout's cache entry for `/auth/me`.
  */
 export function useCanEdit(): boolean {
-  const me = useQuery({
-    queryKey: ['me'],
-    queryFn: ({ signal }) => api<MeResponse>('/auth/me', { signal }),
-    queryKeyHashFn: hashKey,
-    staleTime: 30_000,
-    retry: false,
-  });
+  const me = useQuery(meQuery);
   return canEdit(me.data, currentProject() ?? 'default');
 }
 

@@ -5,30 +5,36 @@ import type {
   DriftResponse,
   DriftSeriesResponse,
 } from '@aiobs/api-types';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, toQuery } from '../../lib/api-client.js';
+import type { RangeSearch } from '../../lib/search.js';
 import type { ResolvedRange } from '../../lib/time-range.js';
-import { useRangeQuery } from '../../lib/use-range.js';
+import { rangeQuery, useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
 import { previousWindow } from './prepare.js';
 
 /** Every stored baseline. */
+export const baselinesQuery = queryOptions({
+  queryKey: ['drift-baselines'],
+  queryFn: ({ signal }) => api<DriftBaselinesResponse>('/drift/baselines', { signal }),
+});
+
+/** Every stored baseline. */
 export function useBaselines() {
-  return useQuery({
-    queryKey: ['drift-baselines'],
-    queryFn: ({ signal }) => api<DriftBaselinesResponse>('/drift/baselines', { signal }),
-  });
+  return useQuery(baselinesQuery);
 }
 
 /**
- * Each feature's drift over the URL's range against `baseline`, or without one against the
+ * Each feature's drift over `search`'s range against `baseline`, or without one against the
  * window just before the range.
  */
-export function useDrift(
+export function driftQuery(
+  search: RangeSearch,
   model: string | undefined,
   baseline: string | undefined,
   enabled: boolean,
 ) {
-  return useRangeQuery(
+  return rangeQuery(
+    search,
     ['drift', model, baseline],
     (r: ResolvedRange, signal) =>
       api<DriftResponse>(
@@ -44,12 +50,22 @@ export function useDrift(
   );
 }
 
+/** Each feature's drift over the URL's range (see {@link driftQuery}). */
+export function useDrift(
+  model: string | undefined,
+  baseline: string | undefined,
+  enabled: boolean,
+) {
+  return useQuery(driftQuery(useRangeSearch(), model, baseline, enabled));
+}
+
 /** A drift series with the instant it was asked for (the "now" of a range ending now). */
 export type TimedDriftSeries = DriftSeriesResponse & { requestedAtMs: number };
 
-/** PSI per window of every feature (or one) against `baseline`. */
-export function useDriftSeries(model: string, baseline: string | undefined) {
-  return useRangeQuery(
+/** PSI per window of every feature (or one) against `baseline` over `search`'s range. */
+export function driftSeriesQuery(search: RangeSearch, model: string, baseline: string | undefined) {
+  return rangeQuery(
+    search,
     ['drift-series', model, baseline],
     async (r: ResolvedRange, signal): Promise<TimedDriftSeries> => {
       // Computing windows can take seconds: the request's own time, not the answer's, says
@@ -63,6 +79,11 @@ export function useDriftSeries(model: string, baseline: string | undefined) {
     },
     Boolean(baseline),
   );
+}
+
+/** PSI per window over the URL's range (see {@link driftSeriesQuery}). */
+export function useDriftSeries(model: string, baseline: string | undefined) {
+  return useQuery(driftSeriesQuery(useRangeSearch(), model, baseline));
 }
 
 /** One feature's reference and current distribution. */

@@ -4,31 +4,47 @@ import type {
   HostsResponse,
   ModelGpuResponse,
 } from '@aiobs/api-types';
+import { useQuery } from '@tanstack/react-query';
 import { api, toQuery } from '../../lib/api-client.js';
+import type { RangeSearch } from '../../lib/search.js';
 import { type ResolvedRange, stepFor } from '../../lib/time-range.js';
-import { useRangeQuery } from '../../lib/use-range.js';
+import { rangeQuery, useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
 
-/** Hosts that reported in the range, with their latest host metrics. */
-export function useHosts() {
-  return useRangeQuery(['hosts'], (r: ResolvedRange, signal) =>
+/** Hosts that reported in `search`'s range, with their latest host metrics. */
+export function hostsQuery(search: RangeSearch) {
+  return rangeQuery(search, ['hosts'], (r: ResolvedRange, signal) =>
     api<HostsResponse>(`/hosts${toQuery({ from: r.from, to: r.to })}`, { signal }),
   );
 }
 
-/** Every GPU's latest sample in the range (optionally of one host). */
-export function useGpus(host?: string) {
-  return useRangeQuery(['gpus', host], (r: ResolvedRange, signal) =>
+/** Hosts that reported in the URL's range. */
+export function useHosts() {
+  return useQuery(hostsQuery(useRangeSearch()));
+}
+
+/** Every GPU's latest sample in `search`'s range (optionally of one host). */
+export function gpusQuery(search: RangeSearch, host?: string) {
+  return rangeQuery(search, ['gpus', host], (r: ResolvedRange, signal) =>
     api<GpusResponse>(`/gpus${toQuery({ from: r.from, to: r.to, host })}`, { signal }),
   );
 }
 
-/** One GPU metric over the range, one series per GPU (and attribute set), about 60 buckets. */
-export function useGpuSeries(
+/** Every GPU's latest sample in the URL's range (optionally of one host). */
+export function useGpus(host?: string) {
+  return useQuery(gpusQuery(useRangeSearch(), host));
+}
+
+/**
+ * One GPU metric over `search`'s range, one series per GPU (and attribute set), about 60
+ * buckets.
+ */
+export function gpuSeriesQuery(
+  search: RangeSearch,
   metric: string,
   filter: { host?: string; gpu?: string },
   agg: 'avg' | 'max' = 'avg',
 ) {
-  return useRangeQuery(['gpu-series', metric, filter.host, filter.gpu, agg], (r, signal) =>
+  return rangeQuery(search, ['gpu-series', metric, filter.host, filter.gpu, agg], (r, signal) =>
     api<GpuSeriesResponse>(
       `/gpus/series${toQuery({
         metric,
@@ -42,6 +58,15 @@ export function useGpuSeries(
       { signal },
     ),
   );
+}
+
+/** One GPU metric over the URL's range (see {@link gpuSeriesQuery}). */
+export function useGpuSeries(
+  metric: string,
+  filter: { host?: string; gpu?: string },
+  agg: 'avg' | 'max' = 'avg',
+) {
+  return useQuery(gpuSeriesQuery(useRangeSearch(), metric, filter, agg));
 }
 
 /** A model's latency with the GPUs of the hosts that served it, on one time axis. */

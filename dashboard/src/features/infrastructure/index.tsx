@@ -186,6 +186,7 @@ export function InfrastructurePage({ host, gpu, model }: InfraSearch) {
         />
         <GpuPanel
           title="GPU memory used"
+          defer
           query={mem}
           unit="memory (GiB)"
           format={(v) => formatBytes(v * GiB)}
@@ -196,6 +197,7 @@ export function InfrastructurePage({ host, gpu, model }: InfraSearch) {
         />
         <GpuPanel
           title="Temperature"
+          defer
           query={temp}
           unit="temperature (°C)"
           format={(v) => `${Math.round(v)} °C`}
@@ -205,6 +207,7 @@ export function InfrastructurePage({ host, gpu, model }: InfraSearch) {
         />
         <GpuPanel
           title="Power"
+          defer
           query={power}
           unit="power (W)"
           format={(v) => `${Math.round(v)} W`}
@@ -214,6 +217,7 @@ export function InfrastructurePage({ host, gpu, model }: InfraSearch) {
         />
         <GpuPanel
           title="Throttling"
+          defer
           query={throttle}
           unit="time throttled (%)"
           yDomain={[0, 1]}

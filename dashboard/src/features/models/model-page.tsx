@@ -20,7 +20,13 @@ const PANELS: Array<Omit<SeriesPanelProps, 'query'> & { metric: SeriesMetric }> 
     scale: (r) => perSecond(r.stepMs),
   },
   { title: 'Latency p95', metric: 'latencyP95', unit: 'p95 (ms)', format: formatMs },
-  { title: 'Error rate', metric: 'errorRate', unit: 'error rate (%)', format: formatPercent },
+  {
+    title: 'Error rate',
+    metric: 'errorRate',
+    unit: 'error rate (%)',
+    format: formatPercent,
+    zeroIsData: true,
+  },
   {
     title: 'TTFT p95',
     metric: 'ttftP95',
@@ -131,8 +137,14 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
         ))}
       </fieldset>
       <div className="grid">
-        {PANELS.map(({ title, ...panel }) => (
-          <SeriesPanel key={title} title={`${title} by ${groupBy}`} query={series} {...panel} />
+        {PANELS.map(({ title, ...panel }, i) => (
+          <SeriesPanel
+            key={title}
+            title={`${title} by ${groupBy}`}
+            query={series}
+            defer={i > 0}
+            {...panel}
+          />
         ))}
       </div>
       <CompareForm model={model} dimension={groupBy} arms={arms} />

@@ -1,28 +1,34 @@
 import type {
   AlertsResponse,
   ChangesResponse,
+  DriftBaselinesResponse,
   DriftSeriesResponse,
   ModelSeriesResponse,
   ModelsResponse,
   SlowestResponse,
 } from '@aiobs/api-types';
-import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQueries, useQuery } from '@tanstack/react-query';
 import { api, toQuery } from '../../lib/api-client.js';
-import { refreshMs } from '../../lib/search.js';
+import { type RangeSearch, refreshMs } from '../../lib/search.js';
 import { type ResolvedRange, resolveRange, stepFor } from '../../lib/time-range.js';
-import { useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import { rangeQuery, useRangeSearch } from '../../lib/use-range.js';
 import { useBaselines } from '../drift/api.js';
 
-/** Every model's figures over the range (cost per model, totals). */
-export function useModels() {
-  return useRangeQuery(['models'], (r: ResolvedRange, signal) =>
+/** Every model's figures over `search`'s range (cost per model, totals). */
+export function modelsQuery(search: RangeSearch) {
+  return rangeQuery(search, ['models'], (r: ResolvedRange, signal) =>
     api<ModelsResponse>(`/models${toQuery({ from: r.from, to: r.to })}`, { signal }),
   );
 }
 
+/** Every model's figures over the URL's range. */
+export function useModels() {
+  return useQuery(modelsQuery(useRangeSearch()));
+}
+
 /** The fleet-wide series behind the overview's charts (all models together). */
-export function useOverviewSeries() {
-  return useRangeQuery(['overview-series'], (r: ResolvedRange, signal) =>
+export function overviewSeriesQuery(search: RangeSearch) {
+  return rangeQuery(search, ['overview-series'], (r: ResolvedRange, signal) =>
     api<ModelSeriesResponse>(
       `/models/series${toQuery({
         from: r.from,
@@ -36,67 +42,100 @@ export function useOverviewSeries() {
   );
 }
 
-/** The slowest inferences of the range. */
-export function useSlowest(limit = 10, model?: string) {
-  return useRangeQuery(['slowest', limit, model], (r: ResolvedRange, signal) =>
+/** The fleet-wide series over the URL's range. */
+export function useOverviewSeries() {
+  return useQuery(overviewSeriesQuery(useRangeSearch()));
+}
+
+/** The slowest inferences of `search`'s range. */
+export function slowestQuery(search: RangeSearch, limit = 10, model?: string) {
+  return rangeQuery(search, ['slowest', limit, model], (r: ResolvedRange, signal) =>
     api<SlowestResponse>(`/models/slowest${toQuery({ from: r.from, to: r.to, limit, model })}`, {
       signal,
     }),
   );
 }
 
-/** New models, versions and variants of the range (chart annotations). */
-export function useChanges() {
-  return useRangeQuery(['changes'], (r: ResolvedRange, signal) =>
+/** The slowest inferences of the URL's range. */
+export function useSlowest(limit = 10, model?: string) {
+  return useQuery(slowestQuery(useRangeSearch(), limit, model));
+}
+
+/** New models, versions and variants of `search`'s range (chart annotations). */
+export function changesQuery(search: RangeSearch) {
+  return rangeQuery(search, ['changes'], (r: ResolvedRange, signal) =>
     api<ChangesResponse>(`/changes${toQuery({ from: r.from, to: r.to })}`, { signal }),
   );
+}
+
+/** New models, versions and variants of the URL's range. */
+export function useChanges() {
+  return useQuery(changesQuery(useRangeSearch()));
 }
 
 /**
  * The alerts firing now (not range-bound). Keyed under `alerts`, so whatever refreshes the
  * Alerts page's list (a rule created or deleted) refreshes this one too.
  */
-export function useFiringAlerts() {
-  const search = useRangeSearch();
-  return useQuery({
+export function firingAlertsQuery(search: RangeSearch) {
+  return queryOptions({
     queryKey: ['alerts', 'firing'],
     queryFn: ({ signal }) => api<AlertsResponse>('/alerts?state=firing', { signal }),
     refetchInterval: refreshMs(search.refresh),
   });
 }
 
+/** The alerts firing now. */
+export function useFiringAlerts() {
+  return useQuery(firingAlertsQuery(useRangeSearch()));
+}
+
 /** Most models whose drift verdicts annotate the Overview (one request each). */
 export const MAX_DRIFT_MODELS = 10;
 
 /**
- * The stored drift verdicts of the range for each of `models` that has a default baseline
- * (the scheduled job only judges those), at most {@link MAX_DRIFT_MODELS}. `step` is the
- * whole range: when the range has no stored results the route computes instead, and one
- * window is its cheapest answer (the Overview leaves computed answers out anyway). A failed
- * request only loses its annotations.
+ * The default baselines whose verdicts annotate the Overview: those of `models` (the scheduled
+ * job only judges default baselines), at most {@link MAX_DRIFT_MODELS}.
  */
+export function verdictBaselines(
+  baselines: DriftBaselinesResponse | undefined,
+  models: string[] | undefined,
+): DriftBaselinesResponse['baselines'] {
+  const wanted = new Set(models ?? []);
+  return (baselines?.baselines ?? [])
+    .filter((b) => b.isDefault && wanted.has(b.model))
+    .slice(0, MAX_DRIFT_MODELS);
+}
+
+/**
+ * The stored drift verdicts of `search`'s range against one baseline. `step` is the whole
+ * range: when the range has no stored results the route computes instead, and one window is
+ * its cheapest answer (the Overview leaves computed answers out anyway). A failed request
+ * only loses its annotations.
+ */
+export function driftVerdictsQuery(search: RangeSearch, baseline: string) {
+  return queryOptions({
+    queryKey: ['drift-verdicts', baseline, search.from, search.to],
+    queryFn: ({ signal }: { signal: AbortSignal }) => {
+      const r = resolveRange(search.from, search.to, Date.now());
+      const step = `${Math.max(60, Math.ceil((r.toMs - r.fromMs) / 1000))}s`;
+      return api<DriftSeriesResponse>(
+        `/drift/series${toQuery({ baseline, measure: 'auto', from: r.from, to: r.to, step })}`,
+        { signal },
+      );
+    },
+    refetchInterval: refreshMs(search.refresh),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+}
+
+/** The stored drift verdicts of the URL's range for each of `models` with a default baseline. */
 export function useDriftVerdicts(models: string[] | undefined) {
   const search = useRangeSearch();
   const baselines = useBaselines();
-  const wanted = new Set(models ?? []);
-  const defaults = (baselines.data?.baselines ?? [])
-    .filter((b) => b.isDefault && wanted.has(b.model))
-    .slice(0, MAX_DRIFT_MODELS);
   return useQueries({
-    queries: defaults.map((b) => ({
-      queryKey: ['drift-verdicts', b.id, search.from, search.to],
-      queryFn: ({ signal }: { signal: AbortSignal }) => {
-        const r = resolveRange(search.from, search.to, Date.now());
-        const step = `${Math.max(60, Math.ceil((r.toMs - r.fromMs) / 1000))}s`;
-        return api<DriftSeriesResponse>(
-          `/drift/series${toQuery({ baseline: b.id, measure: 'auto', from: r.from, to: r.to, step })}`,
-          { signal },
-        );
-      },
-      refetchInterval: refreshMs(search.refresh),
-      placeholderData: keepPreviousData,
-      retry: false,
-    })),
+    queries: verdictBaselines(baselines.data, models).map((b) => driftVerdictsQuery(search, b.id)),
     combine: (results) => results.flatMap((q) => (q.data ? [q.data] : [])),
   });
 }

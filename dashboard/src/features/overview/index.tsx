@@ -107,6 +107,7 @@ export function OverviewPage() {
         />
         <SeriesPanel
           title="Latency"
+          defer
           query={series}
           metrics={{ latencyP50: 'p50', latencyP95: 'p95', latencyP99: 'p99' }}
           unit="latency (ms)"
@@ -115,6 +116,8 @@ export function OverviewPage() {
         />
         <SeriesPanel
           title="Error rate"
+          defer
+          zeroIsData
           query={series}
           metrics={{ errorRate: 'errors' }}
           unit="error rate (%)"
@@ -123,6 +126,7 @@ export function OverviewPage() {
         />
         <SeriesPanel
           title="Time to first token"
+          defer
           query={series}
           metrics={{ ttftP50: 'p50', ttftP95: 'p95' }}
           emptyHint="No streamed responses in this range: TTFT comes from gen_ai.response.time_to_first_chunk on streaming spans."
@@ -132,6 +136,7 @@ export function OverviewPage() {
         />
         <SeriesPanel
           title="Tokens per second"
+          defer
           query={series}
           metrics={{ tokensPerS: 'tokens/s' }}
           unit="tokens/s"

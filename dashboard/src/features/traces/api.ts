@@ -4,27 +4,37 @@ import type {
   TraceResponse,
   TracesResponse,
 } from '@aiobs/api-types';
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  keepPreviousData,
+  queryOptions,
+  useInfiniteQuery,
+  useQuery,
+} from '@tanstack/react-query';
 import { api, toQuery } from '../../lib/api-client.js';
-import { refreshMs } from '../../lib/search.js';
+import { type RangeSearch, refreshMs } from '../../lib/search.js';
 import { type ResolvedRange, resolveRange } from '../../lib/time-range.js';
-import { useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import { rangeQuery, useRangeSearch } from '../../lib/use-range.js';
 import { type TraceFilters, tracesQueryParams } from './prepare.js';
 
-/** Services seen in the range (the service filter's choices). */
-export function useServices() {
-  return useRangeQuery(['services'], (r: ResolvedRange, signal) =>
+/** Services seen in `search`'s range (the service filter's choices). */
+export function servicesQuery(search: RangeSearch) {
+  return rangeQuery(search, ['services'], (r: ResolvedRange, signal) =>
     api<ServicesResponse>(`/services${toQuery({ from: r.from, to: r.to })}`, { signal }),
   );
 }
 
+/** Services seen in the URL's range. */
+export function useServices() {
+  return useQuery(servicesQuery(useRangeSearch()));
+}
+
 /**
- * Traces matching `filters` over the URL's range, 100 a page; `fetchNextPage` follows the
+ * Traces matching `filters` over `search`'s range, 100 a page; `fetchNextPage` follows the
  * cursor. The range is resolved once per search so later pages continue the same list.
  */
-export function useTraceSearch(filters: TraceFilters) {
-  const search = useRangeSearch();
-  return useInfiniteQuery({
+export function traceSearchQuery(search: RangeSearch, filters: TraceFilters) {
+  return infiniteQueryOptions({
     queryKey: ['traces', filters, search.from, search.to],
     initialPageParam: undefined as undefined | { range: ResolvedRange; cursor: string },
     queryFn: ({ pageParam, signal }) => {
@@ -41,9 +51,14 @@ export function useTraceSearch(filters: TraceFilters) {
   });
 }
 
+/** Traces matching `filters` over the URL's range (see {@link traceSearchQuery}). */
+export function useTraceSearch(filters: TraceFilters) {
+  return useInfiniteQuery(traceSearchQuery(useRangeSearch(), filters));
+}
+
 /** Every span of one trace. */
-export function useTrace(traceId: string) {
-  return useQuery({
+export function traceQuery(traceId: string) {
+  return queryOptions({
     queryKey: ['trace', traceId],
     queryFn: ({ signal }) => api<TraceResponse>(`/traces/${traceId}`, { signal }),
     enabled: /^[0-9a-f]{32}$/i.test(traceId),
@@ -51,12 +66,17 @@ export function useTrace(traceId: string) {
   });
 }
 
+/** Every span of one trace. */
+export function useTrace(traceId: string) {
+  return useQuery(traceQuery(traceId));
+}
+
 /**
  * The GPUs of the hosts that served a trace's inference spans, per minute around it. The
  * search window is the trace's start ± 1 day (the API pads the answer to ±15 minutes).
  */
-export function useTraceGpus(traceId: string, startMs: number | undefined, enabled: boolean) {
-  return useQuery({
+export function traceGpusQuery(traceId: string, startMs: number | undefined, enabled: boolean) {
+  return queryOptions({
     queryKey: ['trace-gpus', traceId],
     queryFn: ({ signal }) =>
       api<ModelGpuResponse>(
@@ -71,4 +91,9 @@ export function useTraceGpus(traceId: string, startMs: number | undefined, enabl
     enabled: enabled && startMs !== undefined,
     staleTime: 60_000,
   });
+}
+
+/** The GPUs of the hosts that served a trace's inference spans (see {@link traceGpusQuery}). */
+export function useTraceGpus(traceId: string, startMs: number | undefined, enabled: boolean) {
+  return useQuery(traceGpusQuery(traceId, startMs, enabled));
 }

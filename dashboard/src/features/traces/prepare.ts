@@ -251,3 +251,19 @@ export function gpusAt(res: ModelGpuResponse, timeMs: number): GpuAtTime[] {
   }
   return out;
 }
+
+/** The span the trace page shows the details of: `spanId`'s, or the first of the waterfall. */
+export function selectedSpan(w: Waterfall, spanId: string | undefined): TraceSpan | undefined {
+  return w.rows.find((r) => r.span.spanId === spanId)?.span ?? w.rows[0]?.span;
+}
+
+/**
+ * The inference span whose host's GPUs the trace page shows: the selected span when it is
+ * one, otherwise the first inference span of the waterfall.
+ */
+export function gpuSpanOf(w: Waterfall, spanId: string | undefined): TraceSpan | undefined {
+  const selected = selectedSpan(w, spanId);
+  return selected && isInference(selected)
+    ? selected
+    : w.rows.find((r) => isInference(r.span))?.span;
+}

@@ -8,7 +8,7 @@ import { useTrace, useTraceGpus } from './api.js';
 import { SpanDetails } from './components/span-details.js';
 import { TraceGpus } from './components/trace-gpus.js';
 import { Waterfall } from './components/waterfall.js';
-import { buildWaterfall, isInference } from './prepare.js';
+import { buildWaterfall, gpuSpanOf, selectedSpan } from './prepare.js';
 
 /**
  * One trace: the waterfall across services, the selected span's details (selection in the
@@ -19,9 +19,8 @@ export function TracePage({ traceId, spanId }: { traceId: string; spanId?: strin
   const range = useRangeSearch();
   const q = useTrace(traceId);
   const w = useMemo(() => buildWaterfall(q.data?.spans ?? []), [q.data]);
-  const selected = w.rows.find((r) => r.span.spanId === spanId)?.span ?? w.rows[0]?.span;
-  const inference =
-    selected && isInference(selected) ? selected : w.rows.find((r) => isInference(r.span))?.span;
+  const selected = selectedSpan(w, spanId);
+  const inference = gpuSpanOf(w, spanId);
   const gpus = useTraceGpus(
     traceId,
     inference ? Date.parse(inference.startTime) : undefined,

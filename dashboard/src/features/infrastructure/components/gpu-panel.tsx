@@ -1,7 +1,8 @@
 import type { GpuSeriesResponse } from '@aiobs/api-types';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { memo, useDeferredValue } from 'react';
 import { TimeSeriesChart } from '../../../components/charts/time-series-chart.js';
+import { useZoom } from '../../../components/charts/use-zoom.js';
 import { Empty, ErrorState, Loading, Panel } from '../../../components/states.js';
 import { gpuLines } from '../prepare.js';
 
@@ -16,52 +17,49 @@ export interface GpuPanelProps {
   toMs: number;
   emptyHint: string;
   yDomain?: [number, number];
+  /** Draw after the panels that are not deferred (see SeriesPanel's `defer`). */
+  defer?: boolean;
 }
 
-/** One GPU metric over time, a line per GPU, with its loading, empty and error states. */
-export function GpuPanel({
-  title,
-  query,
-  unit,
-  format,
-  scale,
-  fromMs,
-  toMs,
-  emptyHint,
-  yDomain,
-}: GpuPanelProps) {
-  const navigate = useNavigate();
-  const zoom = (a: number, b: number) =>
-    navigate({
-      to: '.',
-      search: (prev: Record<string, unknown>) => ({
-        ...prev,
-        from: new Date(a).toISOString(),
-        to: new Date(b).toISOString(),
-      }),
-    });
+/**
+ * One GPU metric over time, a line per GPU, with its loading, empty and error states. Only a
+ * new answer redraws the chart (a line per GPU is costly to draw): the other props are taken
+ * to be fixed for a panel, and the axis keeps the range of the answer's request.
+ */
+export function GpuPanel({ title, query, defer, ...rest }: GpuPanelProps) {
+  const deferred = useDeferredValue(query.data);
+  const data = defer ? deferred : query.data;
   let body: React.ReactNode;
-  if (query.isPending) body = <Loading />;
-  else if (query.isError) body = <ErrorState error={query.error} retry={() => query.refetch()} />;
-  else {
-    const { rows, lines } = gpuLines(query.data.series, scale);
-    body =
-      rows.length > 0 ? (
-        <TimeSeriesChart
-          rows={rows}
-          lines={lines}
-          unit={unit}
-          format={format}
-          fromMs={fromMs}
-          toMs={toMs}
-          onZoom={zoom}
-          yDomain={yDomain}
-        />
-      ) : (
+  if (query.isError) body = <ErrorState error={query.error} retry={() => query.refetch()} />;
+  else if (data === undefined) body = <Loading />;
+  else body = <GpuBody {...rest} data={data} />;
+  return <Panel title={title}>{body}</Panel>;
+}
+
+type GpuBodyProps = Omit<GpuPanelProps, 'title' | 'query' | 'defer'> & { data: GpuSeriesResponse };
+
+const GpuBody = memo(
+  function GpuBody({ data, unit, format, scale, fromMs, toMs, emptyHint, yDomain }: GpuBodyProps) {
+    const zoom = useZoom();
+    const { rows, lines } = gpuLines(data.series, scale);
+    if (rows.length === 0)
+      return (
         <Empty title="No samples in this range">
           <p>{emptyHint}</p>
         </Empty>
       );
-  }
-  return <Panel title={title}>{body}</Panel>;
-}
+    return (
+      <TimeSeriesChart
+        rows={rows}
+        lines={lines}
+        unit={unit}
+        format={format}
+        fromMs={fromMs}
+        toMs={toMs}
+        onZoom={zoom}
+        yDomain={yDomain}
+      />
+    );
+  },
+  (a, b) => a.data === b.data,
+);

@@ -1,0 +1,149 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { alertListQueries } from './features/alerts/api.js';
+import { baselinesQuery, driftQuery, driftSeriesQuery } from './features/drift/api.js';
+import { pickBaseline } from './features/drift/prepare.js';
+import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
+import { compareQuery, modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
+import {
+  changesQuery,
+  driftVerdictsQuery,
+  firingAlertsQuery,
+  modelsQuery,
+  overviewSeriesQuery,
+  slowestQuery,
+  verdictBaselines,
+} from './features/overview/api.js';
+import {
+  servicesQuery,
+  traceGpusQuery,
+  traceQuery,
+  traceSearchQuery,
+} from './features/traces/api.js';
+import { buildWaterfall, gpuSpanOf, type TraceFilters } from './features/traces/prepare.js';
+import { setProject } from './lib/api-client.js';
+import type { RangeSearch } from './lib/search.js';
+import { signedIn } from './lib/session.js';
+
+// Route loaders start a page's API calls as soon as the session check has answered, while
+// the page's own code is still on its way (it is a separate chunk): the calls no longer wait
+// for the chunk, and the chunk no longer waits for the calls. Each prefetch uses the very
+// options the page's hooks use, so the page finds the answers (or the requests in flight) in
+// the cache. Nothing here blocks navigation: a loader returns at once.
+
+/** What a page's preload is given: the query client and the route's validated search. */
+type Preload<S> = (qc: QueryClient, search: S) => Promise<unknown> | undefined;
+
+/**
+ * A route loader that runs `preload` once the browser is known to be signed in (a signed-out
+ * visit asks nothing but the session check, then goes to sign-in).
+ */
+export function preloading<S extends RangeSearch>(preload: Preload<S>) {
+  return ({ context, deps }: { context: { queryClient: QueryClient }; deps: S }) => {
+    // The cache keys hash the project (query-client.ts): set it before the first prefetch,
+    // as the layout does before the page renders.
+    setProject(deps.project);
+    void signedIn(context.queryClient).then((yes) => {
+      if (yes) return Promise.resolve(preload(context.queryClient, deps)).catch(() => {});
+    });
+  };
+}
+
+/** Overview: every panel's call, then the drift verdicts of the models with a default baseline. */
+export const preloadOverview: Preload<RangeSearch> = async (qc, s) => {
+  void qc.prefetchQuery(overviewSeriesQuery(s));
+  void qc.prefetchQuery(slowestQuery(s, 10));
+  void qc.prefetchQuery(changesQuery(s));
+  void qc.prefetchQuery(firingAlertsQuery(s));
+  void qc.prefetchQuery(gpusQuery(s));
+  void qc.prefetchQuery(hostsQuery(s));
+  const [models, baselines] = await Promise.all([
+    qc.fetchQuery(modelsQuery(s)),
+    qc.fetchQuery(baselinesQuery),
+  ]);
+  const wanted = verdictBaselines(
+    baselines,
+    models.models.map((m) => m.model),
+  );
+  await Promise.all(wanted.map((b) => qc.prefetchQuery(driftVerdictsQuery(s, b.id))));
+};
+
+/** Models: the list and its sparklines. */
+export const preloadModels: Preload<RangeSearch> = (qc, s) =>
+  Promise.all([qc.prefetchQuery(modelsQuery(s)), qc.prefetchQuery(modelSparklinesQuery(s))]);
+
+/** One model: its figures and its series by version (or variant). */
+export const preloadModel: Preload<
+  RangeSearch & { model: string; groupBy?: 'version' | 'variant' }
+> = (qc, s) =>
+  Promise.all([
+    qc.prefetchQuery(modelsQuery(s)),
+    qc.prefetchQuery(modelSeriesQuery(s, s.model, s.groupBy ?? 'version')),
+  ]);
+
+/** Compare: the two arms' figures. */
+export const preloadCompare: Preload<RangeSearch & { model: string; a?: string; b?: string }> = (
+  qc,
+  s,
+) => (s.a && s.b ? qc.prefetchQuery(compareQuery(s, s.model, s.a, s.b)) : undefined);
+
+/** Traces: the service choices and the first page of results. */
+export const preloadTraces: Preload<RangeSearch & TraceFilters> = (qc, s) =>
+  Promise.all([
+    qc.prefetchQuery(servicesQuery(s)),
+    qc.prefetchInfiniteQuery(traceSearchQuery(s, s)),
+  ]);
+
+/** One trace: its spans, then the GPUs of the host of the inference span shown. */
+export const preloadTrace: Preload<RangeSearch & { id: string; span?: string }> = async (qc, s) => {
+  const trace = traceQuery(s.id);
+  if (!trace.enabled) return;
+  const w = buildWaterfall((await qc.fetchQuery(trace)).spans);
+  const span = gpuSpanOf(w, s.span);
+  if (span) await qc.prefetchQuery(traceGpusQuery(s.id, Date.parse(span.startTime), true));
+};
+
+/** Infrastructure: hosts, GPUs and the per-GPU series (as the page asks for them). */
+export const preloadInfrastructure: Preload<
+  RangeSearch & { host?: string; gpu?: string; model?: string }
+> = (qc, s) => {
+  const filter = { host: s.host, gpu: s.gpu };
+  const metrics = [
+    'hw.gpu.utilization',
+    'hw.gpu.memory.usage',
+    'hw.temperature',
+    'hw.power',
+    'aiobs.gpu.throttle.active',
+  ];
+  return Promise.all([
+    qc.prefetchQuery(hostsQuery(s)),
+    qc.prefetchQuery(gpusQuery(s, s.host)),
+    qc.prefetchQuery(modelsQuery(s)),
+    qc.prefetchQuery(gpuSeriesQuery(s, 'hw.gpu.utilization', { host: s.host })),
+    ...metrics.map((m) => qc.prefetchQuery(gpuSeriesQuery(s, m, filter))),
+  ]);
+};
+
+/** Drift: models and baselines, then the chosen model's drift and score series. */
+export const preloadDrift: Preload<RangeSearch & { model?: string; baseline?: string }> = async (
+  qc,
+  s,
+) => {
+  const [models, baselines] = await Promise.all([
+    qc.fetchQuery(modelsQuery(s)),
+    qc.fetchQuery(baselinesQuery),
+  ]);
+  const names = [
+    ...new Set([...models.models.map((m) => m.model), ...baselines.baselines.map((b) => b.model)]),
+  ];
+  const model = s.model ?? names[0];
+  if (!model) return;
+  const ref = pickBaseline(baselines.baselines, model, s.baseline);
+  await Promise.all([
+    qc.prefetchQuery(driftQuery(s, model, ref?.id, true)),
+    ref && qc.prefetchQuery(driftSeriesQuery(s, model, ref.id)),
+  ]);
+};
+
+/** Alerts: every list on the page. */
+export const preloadAlerts: Preload<RangeSearch> = (qc, s) =>
+  Promise.all(alertListQueries(s).map((q) => qc.prefetchQuery(q)));
