@@ -58,7 +58,8 @@ beforeAll(async () => {
     const r = await c.api<{ models: Array<{ requests: number }> }>('/api/v1/models');
     return r.models[0]?.requests === 12;
   }, 'the seeded inferences to be queryable');
-  browser = await launchBrowser();
+  // In New York with a US locale: the UTC time fields must still read as UTC.
+  browser = await launchBrowser({ timezoneId: 'America/New_York', locale: 'en-US' });
   page = await browser.context.newPage();
   problems = watchProblems(page);
   await signIn(page, c.url, c.adminToken);
@@ -179,7 +180,7 @@ describe('Alerts page', () => {
     await page.getByLabel('Webhook URL').fill(`${receiverUrl}/ok`);
     await page.getByLabel(/^Headers/).fill('X-Team: ml');
     await page.getByRole('button', { name: 'Add channel' }).click();
-    const secret = await page.getByTestId('channel-secret-value').inputValue();
+    const secret = await page.getByTestId('secret-value').inputValue();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
     const row = page.getByTestId('channels-table').locator('tr[data-channel="loopback"]');
     await poll(() => row.getAttribute('data-health')).toBe('unknown');
@@ -187,7 +188,7 @@ describe('Alerts page', () => {
     // The API never shows it again, and once dismissed neither does the page.
     expect(JSON.stringify(await c.api('/api/v1/channels'))).not.toContain('whsec_');
     await page.getByRole('button', { name: 'Done, I have stored it' }).click();
-    await page.getByTestId('channel-secret').waitFor({ state: 'detached' });
+    await page.getByTestId('secret-box').waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(secret);
 
     await row.getByRole('button', { name: 'Send test' }).click();
@@ -227,7 +228,7 @@ describe('Alerts page', () => {
     await page.getByLabel('Webhook URL').fill(`${receiverUrl}/fail`);
     await page.getByLabel(/^Headers/).fill('');
     await page.getByRole('button', { name: 'Add channel' }).click();
-    await page.getByTestId('channel-secret').waitFor();
+    await page.getByTestId('secret-box').waitFor();
     await page.getByRole('button', { name: 'Done, I have stored it' }).click();
     const broken = page.getByTestId('channels-table').locator('tr[data-channel="broken"]');
     for (let i = 0; i < 3; i++) {
@@ -251,9 +252,17 @@ describe('Alerts page', () => {
   test('create a silence and a maintenance window; expire the silence', async () => {
     await page.getByLabel('Matchers', { exact: true }).fill('alertname="chat p95 latency"');
     await page.getByLabel('Comment', { exact: true }).fill('deploying chat');
+    // The time fields, labelled UTC, read as the table does: UTC `YYYY-MM-DD HH:MM`, here
+    // in a browser at New York in en-US (a datetime-local field showed `12/02/2026, 03:00 AM`).
+    const starts = await page.getByLabel('Starts (UTC)', { exact: true }).inputValue();
+    expect(starts).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(Math.abs(Date.parse(`${starts.replace(' ', 'T')}:00Z`) - Date.now())).toBeLessThan(
+      5 * 60_000,
+    );
     await page.getByRole('button', { name: 'Create silence' }).click();
     const row = page.getByTestId('silences-table').locator('tr[data-silence="deploying chat"]');
     await poll(() => row.textContent()).toContain('alertname="chat p95 latency"');
+    expect(await row.textContent()).toContain(starts);
     expect(await row.textContent()).toContain('active');
     const stored = await c.api<{
       silences: Array<{ comment: string; status: { state: string }; matchers: unknown }>;

@@ -20,14 +20,18 @@ export function requireChromium(): void {
     );
 }
 
-/** A headless Chromium with a fresh profile; `close()` removes the profile. */
-export async function launchBrowser(): Promise<{
+/**
+ * A headless Chromium with a fresh profile; `close()` removes the profile. `timezoneId` and
+ * `locale` put the browser somewhere else than this machine (UTC times must not move).
+ */
+export async function launchBrowser(place: { timezoneId?: string; locale?: string } = {}): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
 }> {
   requireChromium();
   const profile = mkdtempSync(join(tmpdir(), 'aiobs-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
+    ...place,
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 1000 },

@@ -144,8 +144,8 @@ describe('Drift page', () => {
   }, 180_000);
 
   test('deleting the baseline goes back to the previous window', async () => {
-    page.once('dialog', (d) => d.accept());
     await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
     await page.getByText(`No baseline for ${MODEL} yet`).waitFor();
     await page.goto(`${c.url}/drift?model=${MODEL}&${range}`);
     await poll(() => page.getByTestId('drift-reference').textContent()).toContain(

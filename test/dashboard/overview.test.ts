@@ -216,6 +216,16 @@ describe('Overview: alerts, GPU fleet and what changed', () => {
     }
   }, 120_000);
 
+  test('no errors in the range: the error-rate card and its chart both say 0 %', async () => {
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    await poll(() => page.getByTestId('error-rate').textContent()).toBe('0.0%');
+    // The chart drew its line at 0 instead of saying "No data" beside a 0.0% card.
+    const panel = page.getByRole('region', { name: 'Error rate' });
+    await panel.locator('.recharts-line path.recharts-curve[d^="M"]').first().waitFor();
+    expect(await panel.textContent()).not.toContain('No data');
+    await expectClean('overview error rate');
+  });
+
   test('a range without data: the alert still shows, the fleet says how to install the agent', async () => {
     const old = `from=${new Date(now - 180 * MIN).toISOString()}&to=${new Date(now - 120 * MIN).toISOString()}`;
     await page.goto(`${c.url}/?${old}`);

@@ -251,6 +251,11 @@ describe('dashboard in Chromium', () => {
       // Empty state: a range with no data says so and how to send some.
       await page.goto(`${c.url}/?${empty}`);
       await page.getByText('No inference spans in this range').waitFor();
+      // The fleet's panels (alerts, GPUs) answer apart: the screenshot waits for them too.
+      await expect
+        .poll(() => page.locator('[role="status"].state-loading').count(), { timeout: 15_000 })
+        .toBe(0);
+      await page.getByText('No host reported in this range').waitFor();
       await screenshot(page, `${theme}-empty-overview`);
       await expectClean(`empty overview (${theme})`);
       // Loading state: the models answer is held until the screenshot is taken, then released.

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   changeAnnotations,
   changeLabel,
+  hasValues,
   perSecond,
   rowsByGroup,
   rowsByMetric,
@@ -88,5 +89,19 @@ describe('series shaping', () => {
     expect(changeAnnotations(same, Date.parse(T0), Date.parse(T1))).toEqual([
       { t: Date.parse(T0), marker: '1', label: 'new model m +1' },
     ]);
+  });
+});
+
+describe('hasValues', () => {
+  const rows = [
+    { t: 1, errors: 0, cost: 0 },
+    { t: 2, errors: 0, cost: null },
+  ];
+  it('an error rate of 0 is a value to draw; all-zero cost is nothing reported', () => {
+    // The Overview's error-rate card said 0.0% while its chart said "No data".
+    expect(hasValues(rows, ['errors'], true)).toBe(true);
+    expect(hasValues(rows, ['cost'])).toBe(false);
+    expect(hasValues([{ t: 1, errors: null }], ['errors'], true)).toBe(false);
+    expect(hasValues([{ t: 1, cost: 0.5 }], ['cost'])).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import type { AlertRule } from '@aiobs/api-types';
 import { useState } from 'react';
 import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
+import { TableHead } from '../../components/table-head.js';
 import { formatNumber } from '../../lib/format.js';
 import { useModels } from '../overview/api.js';
 import {
@@ -80,18 +81,16 @@ export function AlertsPage() {
           ) : (
             <table className="table" data-testid="alerts-table">
               <caption className="sr-only">The current alert of every rule</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Rule</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Severity</th>
-                  <th scope="col" className="num">
-                    Value
-                  </th>
-                  <th scope="col">Since (UTC)</th>
-                  <th scope="col">Last evaluated</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'Rule',
+                  'State',
+                  'Severity',
+                  { label: 'Value', num: true },
+                  'Since (UTC)',
+                  'Last evaluated',
+                ]}
+              />
               <tbody>
                 {sortAlerts(d.alerts).map((a) => (
                   <tr key={`${a.ruleId}-${a.fingerprint}`} data-rule={a.ruleName}>
@@ -175,17 +174,15 @@ export function AlertsPage() {
           ) : (
             <table className="table" data-testid="history-table">
               <caption className="sr-only">State transitions, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Time (UTC)</th>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Transition</th>
-                  <th scope="col" className="num">
-                    Value
-                  </th>
-                  <th scope="col">Notified</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'Time (UTC)',
+                  'Rule',
+                  'Transition',
+                  { label: 'Value', num: true },
+                  'Notified',
+                ]}
+              />
               <tbody>
                 {d.entries.map((e) => (
                   <tr key={`${e.ruleId}-${e.fingerprint}-${e.seq}`}>

@@ -235,12 +235,16 @@ test('matchers as Alertmanager writes them, both ways', () => {
 
 test('silence and window drafts: times are UTC, the end must come later', () => {
   const now = Date.parse('2026-12-02T08:00:00Z');
-  expect(utcInput(now)).toBe('2026-12-02T08:00');
+  // The tables' format, not the browser's locale one.
+  expect(utcInput(now)).toBe('2026-12-02 08:00');
+  expect(fromUtcInput('2026-12-02 08:00')).toBe(now);
+  expect(fromUtcInput(' 2026-12-02 08:00:30 ')).toBe(now + 30_000);
   expect(fromUtcInput('2026-12-02T08:00')).toBe(now);
   expect(fromUtcInput('2026-12-02')).toBeNaN();
+  expect(fromUtcInput('12/02/2026, 08:00 AM')).toBeNaN();
   const d = {
     matchers: 'alertname="chat p95"',
-    startsAt: '2026-12-02T08:00',
+    startsAt: '2026-12-02 08:00',
     endsAt: '2026-12-02T10:00',
     comment: ' deploy ',
   };

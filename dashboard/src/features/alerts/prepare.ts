@@ -279,14 +279,18 @@ export function formatMatchers(ms: LabelMatcher[]): string {
   return ms.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(', ');
 }
 
-/** `ms` as a `datetime-local` input's value, in UTC (the page shows UTC throughout). */
+/**
+ * `ms` as a time field's text, UTC `YYYY-MM-DD HH:MM`: the page shows UTC throughout, in the
+ * tables' format, whatever the browser's locale.
+ */
 export function utcInput(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16);
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** A `datetime-local` value read as UTC, in ms (NaN when incomplete). */
+/** A time field's text (`YYYY-MM-DD HH:MM[:SS]`, or with a `T`) read as UTC, in ms (NaN when not). */
 export function fromUtcInput(v: string): number {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? Date.parse(`${v}Z`) : Number.NaN;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2})?)$/.exec(v.trim());
+  return m ? Date.parse(`${m[1]}T${m[2]}Z`) : Number.NaN;
 }
 
 /** A draft silence, as typed. */

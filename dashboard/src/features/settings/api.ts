@@ -1,7 +1,6 @@
 import type {
   AuditResponse,
   LoginResponse,
-  MeResponse,
   PersonalTokenCreated,
   PersonalTokensResponse,
   PriceEntry,
@@ -17,6 +16,8 @@ import type {
 } from '@aiobs/api-types';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken, toQuery } from '../../lib/api-client.js';
+import { meQuery } from '../../lib/session.js';
+import { type People, peopleOf } from './prepare.js';
 
 const enc = encodeURIComponent;
 const json = (method: string, body?: unknown): RequestInit => ({
@@ -26,11 +27,7 @@ const json = (method: string, body?: unknown): RequestInit => ({
 
 /** Who is signed in, and the projects they may use (also feeds the layout's switcher). */
 export function useMe() {
-  return useQuery({
-    queryKey: ['me'],
-    queryFn: ({ signal }) => api<MeResponse>('/auth/me', { signal }),
-    staleTime: 30_000,
-  });
+  return useQuery(meQuery);
 }
 
 /** The caller's projects (every project for the instance admin). */
@@ -231,4 +228,15 @@ export function useChangePassword() {
       qc.invalidateQueries({ queryKey: ['session'] });
     },
   });
+}
+
+/**
+ * Who the user ids in `createdBy` and the audit log are (see `peopleOf`): the members of
+ * `project`, every user for the instance admin, and the caller.
+ */
+export function usePeople(project: string): People {
+  const me = useMe();
+  const members = useMembers(project);
+  const users = useUsers(me.data?.instanceAdmin === true);
+  return peopleOf(members.data?.members, users.data?.users, me.data?.user);
 }

@@ -19,6 +19,7 @@ import {
   newUserProblem,
   passwordChangeProblem,
   passwordProblem,
+  peopleOf,
   projectIdProblem,
   sectionOf,
   sortMembers,
@@ -133,16 +134,36 @@ describe('lists', () => {
           details: 'raw',
         },
       ],
-      [member('a@x', 'owner')],
+      peopleOf([member('a@x', 'owner')], undefined, undefined),
     );
     expect(rows.map((r) => [r.at, r.actor, r.target, r.request])).toEqual([
       ['2026-12-02 07:00', 'a@x', 'k1', 'POST /api/v1/projects/shop/keys → 201'],
       ['2026-12-02 06:00', 'admin token', '—', '—'],
       ['2026-12-02 05:00', 'key:k9', 't', 'raw'],
     ]);
-    expect(actorName('user:u-a@x', [member('a@x', 'owner')])).toBe('a@x');
-    expect(actorName('user:zz')).toBe('user:zz');
+    expect(actorName('user:u-a@x', peopleOf([member('a@x', 'owner')], [], null))).toBe('a@x');
+    expect(actorName('user:zz')).toBe('unknown user');
     expect(actorName('bootstrap')).toBe('bootstrap');
+  });
+
+  it('names a creator who is not a member: the instance admin from the users list, or the caller', () => {
+    const user = (id: string, email: string): UserInfo => ({
+      id,
+      email,
+      name: email.split('@')[0]!,
+      instanceAdmin: false,
+      disabled: false,
+      createdAt: '2026-12-01T00:00:00.000Z',
+    });
+    const members = [member('a@x', 'owner')];
+    // The admin created the key in a project it is not a member of: a raw id before.
+    expect(actorName('user:u-root', peopleOf(members, undefined, user('u-root', 'root@x')))).toBe(
+      'root@x',
+    );
+    expect(actorName('user:u-b', peopleOf(members, [user('u-b', 'b@x')], null))).toBe('b@x');
+    expect(actorName('user:u-gone', peopleOf(members, [user('u-b', 'b@x')], null))).toBe(
+      'unknown user',
+    );
   });
 });
 

@@ -139,32 +139,45 @@ export interface AuditRow {
 }
 
 /** Audit entries as rows; `details` (JSON of method, path, status) becomes `POST /path → 201`. */
-export function auditRows(
-  entries: readonly AuditEntry[],
-  members: readonly ProjectMember[] = [],
-): AuditRow[] {
-  const emails = new Map(members.map((m) => [m.userId, m.email]));
+export function auditRows(entries: readonly AuditEntry[], people: People = new Map()): AuditRow[] {
   return entries.map((e, i) => ({
     key: `${e.at}-${i}`,
     at: formatWhen(e.at),
-    actor: describeActor(e.actor, emails),
+    actor: actorName(e.actor, people),
     action: e.action,
     target: e.target || '—',
     request: describeRequest(e.details),
   }));
 }
 
+/** User id → email, of every user the caller can see. */
+export type People = ReadonlyMap<string, string>;
+
 /**
- * Who did something, as people read it: `admin-token` → "admin token", `user:<id>` → the
- * member's email where `members` knows it; anything else (`key:<id>`, `bootstrap`) as it is.
+ * Everyone whose id the caller may meet in `createdBy` and audit actors: the project's
+ * members (owners see them), every user (the instance admin sees them) and the caller. A key
+ * created by an instance admin who is not a member of the project is named too.
  */
-export function actorName(actor: string, members: readonly ProjectMember[] = []): string {
-  return describeActor(actor, new Map(members.map((m) => [m.userId, m.email])));
+export function peopleOf(
+  members: readonly ProjectMember[] | undefined,
+  users: readonly UserInfo[] | undefined,
+  me: UserInfo | null | undefined,
+): People {
+  const people = new Map<string, string>();
+  for (const u of users ?? []) people.set(u.id, u.email);
+  for (const m of members ?? []) people.set(m.userId, m.email);
+  if (me) people.set(me.id, me.email);
+  return people;
 }
 
-function describeActor(actor: string, emails: Map<string, string>): string {
+/**
+ * Who did something, as people read it: `admin-token` → "admin token", `user:<id>` → the
+ * user's email where `people` knows it ("unknown user" where not: a user id tells a reader
+ * nothing); anything else (`key:<id>`, `bootstrap`) as it is.
+ */
+export function actorName(actor: string, people: People = new Map()): string {
   if (actor === 'admin-token') return 'admin token';
-  if (actor.startsWith('user:')) return emails.get(actor.slice(5)) ?? actor;
+  if (actor.startsWith('user:')) return people.get(actor.slice(5)) ?? 'unknown user';
   return actor;
 }
 

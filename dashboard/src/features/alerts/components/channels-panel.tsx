@@ -1,47 +1,43 @@
 import type { ChannelCreated, ChannelsResponse } from '@aiobs/api-types';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
+import { SecretBox } from '../../../components/secret-box.js';
 import { Empty } from '../../../components/states.js';
 import type { AlertMutations } from '../api.js';
 import { type ChannelDraft, channelBody, healthText, testResult } from '../prepare.js';
-import { ChannelSecret } from './channel-secret.js';
-import { ConfirmButton } from './confirm-button.js';
+import { Problem, useDraft } from '../use-draft.js';
 import { WriteError } from './write-error.js';
 
 const EMPTY: ChannelDraft = { name: '', url: '', format: 'alertmanager', headers: '' };
 
 /** Adding a webhook channel; its signing secret is shown once, right after. */
 function ChannelForm({ m }: { m: AlertMutations }) {
-  const [d, setD] = useState<ChannelDraft>(EMPTY);
+  const { field, problem, submit, reset } = useDraft(() => EMPTY);
   const [created, setCreated] = useState<ChannelCreated>();
-  const [problem, setProblem] = useState<string>();
-  const field = <K extends keyof ChannelDraft>(k: K) => ({
-    value: d[k],
-    onChange: (e: { target: { value: string } }) => {
-      setProblem(undefined);
-      setD({ ...d, [k]: e.target.value as ChannelDraft[K] });
-    },
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const b = channelBody(d);
-    if ('field' in b) return setProblem(`${b.field}: ${b.message}`);
-    m.createChannel.mutate(b.body, {
-      onSuccess: (ch) => {
-        setCreated(ch);
-        setD(EMPTY);
-      },
-    });
-  };
   return (
     <>
       {created && (
-        <ChannelSecret
-          name={created.name}
+        <SecretBox
+          label={`Signing secret of “${created.name}”`}
           secret={created.secret}
           onDone={() => setCreated(undefined)}
-        />
+        >
+          give it to the receiver of “{created.name}” so that it can verify the{' '}
+          <code>webhook-signature</code> of each request (Standard Webhooks).
+        </SecretBox>
       )}
-      <form className="filters" onSubmit={submit} aria-label="Add a webhook channel">
+      <form
+        className="filters"
+        onSubmit={submit(channelBody, (b) =>
+          m.createChannel.mutate(b, {
+            onSuccess: (ch) => {
+              setCreated(ch);
+              reset();
+            },
+          }),
+        )}
+        aria-label="Add a webhook channel"
+      >
         <label>
           Channel name
           <input {...field('name')} placeholder="on-call" required />
@@ -77,11 +73,7 @@ function ChannelForm({ m }: { m: AlertMutations }) {
             {m.createChannel.isPending ? 'Adding…' : 'Add channel'}
           </button>
         </div>
-        {problem && (
-          <p className="error" role="alert">
-            {problem}
-          </p>
-        )}
+        <Problem text={problem} />
       </form>
       <WriteError error={m.createChannel.error} action="add the channel" />
     </>

@@ -1,7 +1,7 @@
 import type { AlertRule } from '@aiobs/api-types';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import type { AlertMutations } from '../api.js';
 import { describeRule, ruleDraft, ruleSpec } from '../prepare.js';
-import { ConfirmButton } from './confirm-button.js';
 import { WriteError } from './write-error.js';
 
 /** Props of {@link RulesTable}. */

@@ -1,9 +1,10 @@
 import type { SilencesResponse } from '@aiobs/api-types';
-import { type FormEvent, useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import { Empty } from '../../../components/states.js';
+import { UtcTimeField } from '../../../components/utc-time-field.js';
 import type { AlertMutations } from '../api.js';
 import { formatMatchers, type SilenceDraft, silenceBody, utcInput } from '../prepare.js';
-import { ConfirmButton } from './confirm-button.js';
+import { Problem, useDraft } from '../use-draft.js';
 import { WriteError } from './write-error.js';
 
 const HOUR = 3_600_000;
@@ -15,24 +16,17 @@ function SilenceForm({ m }: { m: AlertMutations }) {
     const now = Date.now();
     return { matchers: '', startsAt: utcInput(now), endsAt: utcInput(now + 2 * HOUR), comment: '' };
   };
-  const [d, setD] = useState<SilenceDraft>(fresh);
-  const [problem, setProblem] = useState<string>();
-  const field = (k: keyof SilenceDraft) => ({
-    value: d[k],
-    onChange: (e: { target: { value: string } }) => {
-      setProblem(undefined);
-      setD({ ...d, [k]: e.target.value });
-    },
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const b = silenceBody(d, Date.now());
-    if ('field' in b) return setProblem(`${b.field}: ${b.message}`);
-    m.createSilence.mutate(b.body, { onSuccess: () => setD(fresh()) });
-  };
+  const { field, problem, submit, reset } = useDraft(fresh);
   return (
     <>
-      <form className="filters" onSubmit={submit} aria-label="New silence">
+      <form
+        className="filters"
+        onSubmit={submit(
+          (d) => silenceBody(d, Date.now()),
+          (b) => m.createSilence.mutate(b, { onSuccess: reset }),
+        )}
+        aria-label="New silence"
+      >
         <label>
           Matchers
           <input
@@ -41,14 +35,8 @@ function SilenceForm({ m }: { m: AlertMutations }) {
             placeholder='alertname="chat p95", team=~"ml-.*"'
           />
         </label>
-        <label>
-          Starts (UTC)
-          <input {...field('startsAt')} type="datetime-local" />
-        </label>
-        <label>
-          Ends (UTC)
-          <input {...field('endsAt')} type="datetime-local" />
-        </label>
+        <UtcTimeField label="Starts (UTC)" {...field('startsAt')} />
+        <UtcTimeField label="Ends (UTC)" {...field('endsAt')} />
         <label>
           Comment
           <input {...field('comment')} size={24} placeholder="provider incident" />
@@ -58,11 +46,7 @@ function SilenceForm({ m }: { m: AlertMutations }) {
             {m.createSilence.isPending ? 'Creating…' : 'Create silence'}
           </button>
         </div>
-        {problem && (
-          <p className="error" role="alert">
-            {problem}
-          </p>
-        )}
+        <Problem text={problem} />
       </form>
       <WriteError error={m.createSilence.error} action="create the silence" />
     </>

@@ -1,6 +1,7 @@
 import type { MaintenanceWindowsResponse } from '@aiobs/api-types';
-import { type FormEvent, useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import { Empty } from '../../../components/states.js';
+import { UtcTimeField } from '../../../components/utc-time-field.js';
 import type { AlertMutations } from '../api.js';
 import {
   describeWindow,
@@ -9,7 +10,7 @@ import {
   type WindowDraft,
   windowBody,
 } from '../prepare.js';
-import { ConfirmButton } from './confirm-button.js';
+import { Problem, useDraft } from '../use-draft.js';
 import { WriteError } from './write-error.js';
 
 const HOUR = 3_600_000;
@@ -20,24 +21,17 @@ function WindowForm({ m }: { m: AlertMutations }) {
     const now = Date.now();
     return { name: '', matchers: '', startsAt: utcInput(now), endsAt: utcInput(now + HOUR) };
   };
-  const [d, setD] = useState<WindowDraft>(fresh);
-  const [problem, setProblem] = useState<string>();
-  const field = (k: keyof WindowDraft) => ({
-    value: d[k],
-    onChange: (e: { target: { value: string } }) => {
-      setProblem(undefined);
-      setD({ ...d, [k]: e.target.value });
-    },
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const b = windowBody(d, Date.now());
-    if ('field' in b) return setProblem(`${b.field}: ${b.message}`);
-    m.createWindow.mutate(b.body, { onSuccess: () => setD(fresh()) });
-  };
+  const { field, problem, submit, reset } = useDraft(fresh);
   return (
     <>
-      <form className="filters" onSubmit={submit} aria-label="New maintenance window">
+      <form
+        className="filters"
+        onSubmit={submit(
+          (d) => windowBody(d, Date.now()),
+          (b) => m.createWindow.mutate(b, { onSuccess: reset }),
+        )}
+        aria-label="New maintenance window"
+      >
         <label>
           Window name
           <input {...field('name')} placeholder="GPU driver upgrade" />
@@ -46,24 +40,14 @@ function WindowForm({ m }: { m: AlertMutations }) {
           Window matchers (empty: all)
           <input {...field('matchers')} size={22} placeholder='model="acme/chat"' />
         </label>
-        <label>
-          Window starts (UTC)
-          <input {...field('startsAt')} type="datetime-local" />
-        </label>
-        <label>
-          Window ends (UTC)
-          <input {...field('endsAt')} type="datetime-local" />
-        </label>
+        <UtcTimeField label="Window starts (UTC)" {...field('startsAt')} />
+        <UtcTimeField label="Window ends (UTC)" {...field('endsAt')} />
         <div className="filters-actions">
           <button type="submit" disabled={m.createWindow.isPending}>
             {m.createWindow.isPending ? 'Adding…' : 'Add window'}
           </button>
         </div>
-        {problem && (
-          <p className="error" role="alert">
-            {problem}
-          </p>
-        )}
+        <Problem text={problem} />
       </form>
       <WriteError error={m.createWindow.error} action="add the window" />
     </>

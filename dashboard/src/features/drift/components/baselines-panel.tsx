@@ -1,5 +1,6 @@
 import type { DriftBaseline } from '@aiobs/api-types';
 import { type FormEvent, useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import { Empty, ErrorState, Panel } from '../../../components/states.js';
 import type { NewBaseline, useBaselineMutations } from '../api.js';
 
@@ -91,15 +92,12 @@ export function BaselinesPanel({
                       Make default
                     </button>
                   )}
-                  <button
-                    type="button"
-                    onClick={() => {
-                      if (window.confirm(`Delete baseline “${b.name}” and its stored values?`))
-                        mutations.remove.mutate(b.id);
-                    }}
-                  >
-                    Delete
-                  </button>
+                  <ConfirmButton
+                    label="Delete"
+                    question="The baseline and its stored values?"
+                    busy={mutations.remove.isPending && mutations.remove.variables === b.id}
+                    onConfirm={() => mutations.remove.mutate(b.id)}
+                  />
                 </td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Empty, Panel } from '../../../components/states.js';
-import { useAudit, useMembers } from '../api.js';
+import { TableHead } from '../../../components/table-head.js';
+import { useAudit, usePeople } from '../api.js';
 import { auditRows } from '../prepare.js';
 import { QuerySection } from './query-section.js';
 
@@ -10,7 +11,7 @@ export function AuditTab({ project }: { project: string }) {
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
   const audit = useAudit(project, cursor);
-  const members = useMembers(project);
+  const people = usePeople(project);
   return (
     <Panel title={`Audit log of ${project}`} wide>
       <QuerySection query={audit} needs={`the owner role in “${project}”`}>
@@ -25,17 +26,9 @@ export function AuditTab({ project }: { project: string }) {
             <>
               <table className="table table-compact" data-testid="audit-table">
                 <caption className="sr-only">Audit log entries, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Time (UTC)</th>
-                    <th scope="col">Actor</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Target</th>
-                    <th scope="col">Request</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Time (UTC)', 'Actor', 'Action', 'Target', 'Request']} />
                 <tbody>
-                  {auditRows(d.entries, members.data?.members).map((r) => (
+                  {auditRows(d.entries, people).map((r) => (
                     <tr key={r.key} data-action={r.action}>
                       <td>{r.at}</td>
                       <td>{r.actor}</td>

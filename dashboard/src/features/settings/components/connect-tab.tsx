@@ -1,6 +1,6 @@
 import { Panel } from '../../../components/states.js';
 import { connectSnippets } from '../prepare.js';
-import { CopyBlock } from './secret-box.js';
+import { CopyBlock } from './copy-block.js';
 
 /** How to send telemetry here: the SDK, any OTel SDK, an OTel Collector, the host agent. */
 export function ConnectTab({ project }: { project: string }) {

@@ -1,10 +1,12 @@
 import type { ProjectKeyCreated } from '@aiobs/api-types';
 import { type FormEvent, useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
+import { SecretBox } from '../../../components/secret-box.js';
 import { Empty, Panel } from '../../../components/states.js';
-import { useKeyMutations, useKeys, useMembers } from '../api.js';
+import { ACTIONS, TableHead } from '../../../components/table-head.js';
+import { useKeyMutations, useKeys, usePeople } from '../api.js';
 import {
   actorName,
-  EXPIRY_CHOICES,
   type ExpiryChoice,
   expiresAtFor,
   expiryState,
@@ -12,8 +14,8 @@ import {
   newestFirst,
   OVERLAP_CHOICES,
 } from '../prepare.js';
+import { ExpirySelect } from './expiry-select.js';
 import { MutationError, QuerySection } from './query-section.js';
-import { SecretBox } from './secret-box.js';
 
 const KIND_HINT = {
   ingest: 'sends telemetry (SDK, agent, OTel exporters); cannot read',
@@ -26,7 +28,7 @@ const KIND_HINT = {
  */
 export function KeysTab({ project }: { project: string }) {
   const keys = useKeys(project);
-  const members = useMembers(project);
+  const people = usePeople(project);
   const m = useKeyMutations(project);
   const [kind, setKind] = useState<'ingest' | 'read'>('ingest');
   const [name, setName] = useState('');
@@ -68,16 +70,7 @@ export function KeysTab({ project }: { project: string }) {
               required
             />
           </label>
-          <label>
-            Expires
-            <select value={expiry} onChange={(e) => setExpiry(e.target.value as ExpiryChoice)}>
-              {EXPIRY_CHOICES.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ExpirySelect value={expiry} onChange={setExpiry} />
           <button type="submit" disabled={m.create.isPending}>
             {m.create.isPending ? 'Creating…' : 'Create key'}
           </button>
@@ -116,19 +109,17 @@ export function KeysTab({ project }: { project: string }) {
             ) : (
               <table className="table" data-testid="keys-table">
                 <caption className="sr-only">Live keys, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Prefix</th>
-                    <th scope="col">Created (UTC)</th>
-                    <th scope="col">Expires (UTC)</th>
-                    <th scope="col">Created by</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    'Name',
+                    'Kind',
+                    'Prefix',
+                    'Created (UTC)',
+                    'Expires (UTC)',
+                    'Created by',
+                    ACTIONS,
+                  ]}
+                />
                 <tbody>
                   {newestFirst(d.keys).map((k) => {
                     const exp = expiryState(k.expiresAt, now);
@@ -143,40 +134,27 @@ export function KeysTab({ project }: { project: string }) {
                         <td className={exp.tone === 'ok' ? undefined : `expiry-${exp.tone}`}>
                           {exp.label}
                         </td>
-                        <td>{k.createdBy ? actorName(k.createdBy, members.data?.members) : '—'}</td>
+                        <td>{k.createdBy ? actorName(k.createdBy, people) : '—'}</td>
                         <td className="row-actions">
-                          <button
-                            type="button"
-                            aria-label={`Rotate ${k.name} (${k.prefix})`}
-                            disabled={m.rotate.isPending}
-                            onClick={() => {
-                              if (
-                                window.confirm(
-                                  `Rotate “${k.name}”? A new key is created now; ${k.prefix}… keeps working for ${overlapLabel}.`,
-                                )
+                          <ConfirmButton
+                            label="Rotate"
+                            name={`Rotate ${k.name} (${k.prefix})`}
+                            question={`A new key now; ${k.prefix}… keeps working for ${overlapLabel}.`}
+                            busy={m.rotate.isPending && m.rotate.variables?.id === k.id}
+                            onConfirm={() =>
+                              m.rotate.mutate(
+                                { id: k.id, overlapSeconds: overlap },
+                                { onSuccess: (n) => setShown(n) },
                               )
-                                m.rotate.mutate(
-                                  { id: k.id, overlapSeconds: overlap },
-                                  { onSuccess: (n) => setShown(n) },
-                                );
-                            }}
-                          >
-                            Rotate
-                          </button>
-                          <button
-                            type="button"
-                            aria-label={`Revoke ${k.name} (${k.prefix})`}
-                            onClick={() => {
-                              if (
-                                window.confirm(
-                                  `Revoke “${k.name}” (${k.prefix}…)? Everything sending or reading with it stops within 10 seconds.`,
-                                )
-                              )
-                                m.revoke.mutate(k.id);
-                            }}
-                          >
-                            Revoke
-                          </button>
+                            }
+                          />
+                          <ConfirmButton
+                            label="Revoke"
+                            name={`Revoke ${k.name} (${k.prefix})`}
+                            question="Everything sending or reading with it stops within 10 seconds."
+                            busy={m.revoke.isPending && m.revoke.variables === k.id}
+                            onConfirm={() => m.revoke.mutate(k.id)}
+                          />
                         </td>
                       </tr>
                     );

@@ -1,6 +1,8 @@
 import type { ProjectRole } from '@aiobs/api-types';
 import { type FormEvent, useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
 import { Empty, Panel } from '../../../components/states.js';
+import { ACTIONS, TableHead } from '../../../components/table-head.js';
 import { ApiError } from '../../../lib/api-client.js';
 import { useMe, useMembers, useProjectMutations } from '../api.js';
 import { formatWhen, isLastOwner, isUnknownEmail, ROLES, sortMembers } from '../prepare.js';
@@ -56,17 +58,7 @@ export function MembersTab({ project }: { project: string }) {
             ) : (
               <table className="table" data-testid="members-table">
                 <caption className="sr-only">Members and their roles</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Email</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Added (UTC)</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Email', 'Name', 'Role', 'Added (UTC)', ACTIONS]} />
                 <tbody>
                   {sortMembers(d.members).map((x) => {
                     const last = isLastOwner(x, d.members);
@@ -96,18 +88,15 @@ export function MembersTab({ project }: { project: string }) {
                         </td>
                         <td>{formatWhen(x.createdAt)}</td>
                         <td>
-                          <button
-                            type="button"
+                          <ConfirmButton
+                            label="Remove"
+                            name={`Remove ${x.email}`}
+                            question={`From ${project}?`}
                             disabled={last}
                             title={last ? 'A project keeps at least one owner' : undefined}
-                            aria-label={`Remove ${x.email}`}
-                            onClick={() => {
-                              if (window.confirm(`Remove ${x.email} from ${project}?`))
-                                m.removeMember.mutate(x.userId);
-                            }}
-                          >
-                            Remove
-                          </button>
+                            busy={m.removeMember.isPending && m.removeMember.variables === x.userId}
+                            onConfirm={() => m.removeMember.mutate(x.userId)}
+                          />
                         </td>
                       </tr>
                     );

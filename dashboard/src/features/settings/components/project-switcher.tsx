@@ -1,7 +1,6 @@
-import type { MeResponse } from '@aiobs/api-types';
-import { hashKey, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { api } from '../../../lib/api-client.js';
+import { meQuery } from '../../../lib/session.js';
 
 /**
  * The layout's project picker: the projects `/auth/me` lists, written to the URL's
@@ -10,14 +9,7 @@ import { api } from '../../../lib/api-client.js';
  */
 export function ProjectSwitcher({ project }: { project: string }) {
   const navigate = useNavigate();
-  const me = useQuery({
-    queryKey: ['me'],
-    queryFn: ({ signal }) => api<MeResponse>('/auth/me', { signal }),
-    // Who is signed in does not depend on the project shown: one cache entry for all.
-    queryKeyHashFn: hashKey,
-    staleTime: 30_000,
-    retry: false,
-  });
+  const me = useQuery(meQuery);
   const projects = me.data?.projects ?? [];
   if (projects.length === 0 || (projects.length === 1 && projects[0]!.id === project)) return null;
   const known = projects.some((p) => p.id === project);

@@ -1,6 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { Empty, Panel } from '../../../components/states.js';
+import { ACTIONS, TableHead } from '../../../components/table-head.js';
 import { useRangeSearch } from '../../../lib/use-range.js';
 import { useProjectMutations, useProjects } from '../api.js';
 import { formatWhen, projectIdProblem } from '../prepare.js';
@@ -42,17 +43,7 @@ export function ProjectsTab({ project }: { project: string }) {
             ) : (
               <table className="table" data-testid="projects-table">
                 <caption className="sr-only">Projects you may use</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Id</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Your role</th>
-                    <th scope="col">Created (UTC)</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Id', 'Name', 'Your role', 'Created (UTC)', ACTIONS]} />
                 <tbody>
                   {d.projects.map((p) => (
                     <tr key={p.id} data-project={p.id}>

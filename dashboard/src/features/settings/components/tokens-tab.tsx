@@ -1,17 +1,19 @@
 import type { MeResponse, PersonalTokenCreated } from '@aiobs/api-types';
 import { type FormEvent, useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
+import { SecretBox } from '../../../components/secret-box.js';
 import { Empty, Panel } from '../../../components/states.js';
+import { ACTIONS, TableHead } from '../../../components/table-head.js';
 import { useTokenMutations, useTokens } from '../api.js';
 import {
-  EXPIRY_CHOICES,
   type ExpiryChoice,
   expiresAtFor,
   expiryState,
   formatWhen,
   newestFirst,
 } from '../prepare.js';
+import { ExpirySelect } from './expiry-select.js';
 import { MutationError, QuerySection } from './query-section.js';
-import { SecretBox } from './secret-box.js';
 
 /**
  * The signed-in user's personal API tokens: they act as the user (same projects and roles)
@@ -62,16 +64,7 @@ export function TokensTab({ me }: { me: MeResponse | undefined }) {
               required
             />
           </label>
-          <label>
-            Expires
-            <select value={expiry} onChange={(e) => setExpiry(e.target.value as ExpiryChoice)}>
-              {EXPIRY_CHOICES.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ExpirySelect value={expiry} onChange={setExpiry} />
           <button type="submit" disabled={m.create.isPending}>
             {m.create.isPending ? 'Creating…' : 'Create token'}
           </button>
@@ -99,17 +92,9 @@ export function TokensTab({ me }: { me: MeResponse | undefined }) {
             ) : (
               <table className="table" data-testid="tokens-table">
                 <caption className="sr-only">Your personal API tokens</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Prefix</th>
-                    <th scope="col">Created (UTC)</th>
-                    <th scope="col">Expires (UTC)</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={['Name', 'Prefix', 'Created (UTC)', 'Expires (UTC)', ACTIONS]}
+                />
                 <tbody>
                   {newestFirst(d.tokens).map((t) => {
                     const exp = expiryState(t.expiresAt, now);
@@ -124,16 +109,13 @@ export function TokensTab({ me }: { me: MeResponse | undefined }) {
                           {exp.label}
                         </td>
                         <td>
-                          <button
-                            type="button"
-                            aria-label={`Delete ${t.name} (${t.prefix})`}
-                            onClick={() => {
-                              if (window.confirm(`Delete the token “${t.name}”? It stops working.`))
-                                m.remove.mutate(t.id);
-                            }}
-                          >
-                            Delete
-                          </button>
+                          <ConfirmButton
+                            label="Delete"
+                            name={`Delete ${t.name} (${t.prefix})`}
+                            question="It stops working."
+                            busy={m.remove.isPending && m.remove.variables === t.id}
+                            onConfirm={() => m.remove.mutate(t.id)}
+                          />
                         </td>
                       </tr>
                     );

@@ -1,11 +1,13 @@
 import type { MeResponse, UserInfo } from '@aiobs/api-types';
 import { useState } from 'react';
+import { ConfirmButton } from '../../../components/confirm-button.js';
+import { SecretBox } from '../../../components/secret-box.js';
 import { Empty, Panel } from '../../../components/states.js';
+import { ACTIONS, TableHead } from '../../../components/table-head.js';
 import { useUserMutations, useUsers } from '../api.js';
 import { formatWhen, generatePassword, sortUsers } from '../prepare.js';
 import { NewUserForm } from './new-user-form.js';
 import { QuerySection } from './query-section.js';
-import { SecretBox } from './secret-box.js';
 import { UserError } from './user-error.js';
 
 /** A password to show once: whose, and why (new user or reset). */
@@ -32,15 +34,7 @@ export function UsersTab({ me }: { me: MeResponse | undefined }) {
         </Empty>
       </Panel>
     );
-  const setDisabled = (u: UserInfo, disabled: boolean) => {
-    const question = disabled
-      ? `Disable ${u.email}? They are signed out everywhere and cannot sign in until enabled again.`
-      : `Enable ${u.email}? They can sign in again with their password.`;
-    if (window.confirm(question)) update.mutate({ id: u.id, patch: { disabled } });
-  };
   const resetPassword = (u: UserInfo) => {
-    if (!window.confirm(`Give ${u.email} a new generated password? The old one stops working.`))
-      return;
     const password = generatePassword();
     update.mutate(
       { id: u.id, patch: { password } },
@@ -54,18 +48,9 @@ export function UsersTab({ me }: { me: MeResponse | undefined }) {
           {(d) => (
             <table className="table" data-testid="users-table">
               <caption className="sr-only">Users of this aiobs instance</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Instance admin</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created (UTC)</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={['Email', 'Name', 'Instance admin', 'Status', 'Created (UTC)', ACTIONS]}
+              />
               <tbody>
                 {sortUsers(d.users).map((u) => (
                   <tr key={u.id} data-user={u.email}>
@@ -77,22 +62,26 @@ export function UsersTab({ me }: { me: MeResponse | undefined }) {
                     </td>
                     <td>{formatWhen(u.createdAt)}</td>
                     <td className="row-actions">
-                      <button
-                        type="button"
+                      <ConfirmButton
+                        label={u.disabled ? 'Enable' : 'Disable'}
+                        name={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}
+                        question={
+                          u.disabled
+                            ? 'They can sign in again with their password.'
+                            : 'They are signed out everywhere until enabled again.'
+                        }
                         disabled={update.isPending}
-                        aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}
-                        onClick={() => setDisabled(u, !u.disabled)}
-                      >
-                        {u.disabled ? 'Enable' : 'Disable'}
-                      </button>
-                      <button
-                        type="button"
+                        onConfirm={() =>
+                          update.mutate({ id: u.id, patch: { disabled: !u.disabled } })
+                        }
+                      />
+                      <ConfirmButton
+                        label="Reset password"
+                        name={`Reset password of ${u.email}`}
+                        question="A new generated one; the old one stops working."
                         disabled={update.isPending}
-                        aria-label={`Reset password of ${u.email}`}
-                        onClick={() => resetPassword(u)}
-                      >
-                        Reset password
-                      </button>
+                        onConfirm={() => resetPassword(u)}
+                      />
                     </td>
                   </tr>
                 ))}

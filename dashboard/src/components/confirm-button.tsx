@@ -10,18 +10,30 @@ export function ConfirmButton({
   question,
   busy,
   disabled,
+  name,
+  title,
   onConfirm,
 }: {
   label: string;
   question: string;
   busy?: boolean;
   disabled?: boolean;
+  /** The first button's accessible name where the label alone is ambiguous in a table row. */
+  name?: string;
+  /** Why the button is disabled, shown on hover. */
+  title?: string;
   onConfirm: () => void;
 }) {
   const [asking, setAsking] = useState(false);
   if (!asking)
     return (
-      <button type="button" disabled={disabled || busy} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        disabled={disabled || busy}
+        aria-label={name}
+        title={title}
+        onClick={() => setAsking(true)}
+      >
         {busy ? `${label}…` : label}
       </button>
     );

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 
 /** Props of {@link SecretBox}. */
 export interface SecretBoxProps {
@@ -7,14 +7,17 @@ export interface SecretBoxProps {
   secret: string;
   /** Hides the box: after this the secret is gone from the page for good. */
   onDone: () => void;
+  /** Why, and what to do with it, after the warning (default: aiobs keeps only a hash). */
+  children?: ReactNode;
 }
 
 /**
- * A key or token shown once, right after it was created: a read-only field to copy from, a
- * copy button and the warning that it will not be shown again (the collector keeps only its
- * hash). Where the clipboard API is refused, the text is selected for Ctrl+C instead.
+ * A secret shown once, right after it was created (a key, a token, a generated password, a
+ * channel's signing secret): a read-only field to copy from, a copy button and the warning
+ * that it will not be shown again (the collector keeps only a hash, or hands it out only in
+ * the create answer). Where the clipboard API is refused, the text is selected for Ctrl+C.
  */
-export function SecretBox({ label, secret, onDone }: SecretBoxProps) {
+export function SecretBox({ label, secret, onDone, children }: SecretBoxProps) {
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'no'>();
   const copy = async () => {
@@ -29,8 +32,8 @@ export function SecretBox({ label, secret, onDone }: SecretBoxProps) {
   return (
     <section className="secret" aria-label={label} data-testid="secret-box">
       <p className="secret-warning">
-        <strong>Copy it now.</strong> This is the only time it is shown: aiobs stores only a hash of
-        it.
+        <strong>Copy it now.</strong> This is the only time it is shown:{' '}
+        {children ?? 'aiobs stores only a hash of it.'}
       </p>
       <label className="secret-field">
         {label}
@@ -58,34 +61,5 @@ export function SecretBox({ label, secret, onDone }: SecretBoxProps) {
         </span>
       </div>
     </section>
-  );
-}
-
-/** A snippet with a copy button (for the Connect section). */
-export function CopyBlock({ title, text }: { title: string; text: string }) {
-  const [copied, setCopied] = useState<boolean>();
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  };
-  return (
-    <figure className="snippet">
-      <figcaption>
-        <span>{title}</span>
-        <button type="button" onClick={copy} aria-label={`Copy: ${title}`}>
-          Copy
-        </button>
-        <span role="status" className="muted small">
-          {copied === true ? 'Copied.' : copied === false ? 'Select the text to copy it.' : ''}
-        </span>
-      </figcaption>
-      <pre>
-        <code>{text}</code>
-      </pre>
-    </figure>
   );
 }
