@@ -150,6 +150,11 @@ test('four SIGKILLs under retrying load: every span stored once, raw and derived
     failed = err;
   });
   const rerun: number[] = [];
+  // Where a slow run stands (a loaded CI machine), in the log of a failure.
+  const ticker = setInterval(
+    () => console.log('crash-dedup progress', JSON.stringify(progress)),
+    20_000,
+  );
   for (const acks of KILL_AFTER_ACKS) {
     await until(() => progress.acked >= acks || failed !== undefined, `${acks} acks`);
     if (failed) break;
@@ -163,7 +168,7 @@ test('four SIGKILLs under retrying load: every span stored once, raw and derived
     const m = /"completed":(\d+)[^\n]*spooled inserts re-run/.exec(collector.output());
     rerun.push(m ? Number(m[1]) : 0);
   }
-  await clients;
+  await clients.finally(() => clearInterval(ticker));
   expect(progress.acked).toBe(CLIENTS * REQUESTS_PER_CLIENT);
   // The kills cut requests in flight, and the collector found inserts to finish.
   expect(progress.resentAfterCut).toBeGreaterThan(0);

@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.aiobs_ingest_digests {{on_cluster}} (
 ) ENGINE = {{engine}}
 PARTITION BY toDate(time)
 ORDER BY time
-TTL time + toIntervalDay(2)
+TTL time + toIntervalHour(48)
 SETTINGS ttl_only_drop_parts = 1;
 
 -- Every insert of the ingest path carries an insert_deduplication_token; the tables keep
