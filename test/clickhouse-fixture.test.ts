@@ -119,6 +119,33 @@ describe('inserts', () => {
     expect(await rs.json()).toEqual([{ c: 1000, s: 1000 * 100 + 999 * 500, k: '999' }]);
   });
 
+  test('a Native body of several MiB (a collector batch) lands whole', async () => {
+    // chDB's inline insert stops reading Native bodies at about 512 KiB; the fixture must not.
+    await client.command({
+      query: 'CREATE TABLE default.big (a UInt32, s String) ENGINE = MergeTree ORDER BY a',
+    });
+    const block = await bytes(
+      (
+        await client.exec({
+          query:
+            "SELECT toUInt32(number) AS a, repeat('x', 40) AS s FROM numbers(100000) FORMAT Native",
+        })
+      ).stream,
+    );
+    expect(block.length).toBeGreaterThan(4 * 1024 * 1024);
+    const res = await client.exec({
+      query: 'INSERT INTO default.big (`a`, `s`) FORMAT Native',
+      values: Readable.from([block]),
+    });
+    await bytes(res.stream);
+    expect(res.summary?.written_rows).toBe('100000');
+    const rs = await client.query({
+      query: 'SELECT count() AS c, sum(a) AS total, sum(length(s)) AS l FROM default.big',
+      format: 'JSONEachRow',
+    });
+    expect(await rs.json()).toEqual([{ c: 100000, total: (99999 * 100000) / 2, l: 4000000 }]);
+  });
+
   test('JSONEachRow rows from client.insert land, with the summary header', async () => {
     const r = await client.insert({
       table: 't',
