@@ -221,7 +221,11 @@ describe('Overview: alerts, GPU fleet and what changed', () => {
     await poll(() => page.getByTestId('error-rate').textContent()).toBe('0.0%');
     // The chart drew its line at 0 instead of saying "No data" beside a 0.0% card.
     const panel = page.getByRole('region', { name: 'Error rate' });
-    await panel.locator('.recharts-line path.recharts-curve[d^="M"]').first().waitFor();
+    // A flat line at 0 has no height: Playwright calls it hidden, so wait for it to exist.
+    await panel
+      .locator('.recharts-line path.recharts-curve[d^="M"]')
+      .first()
+      .waitFor({ state: 'attached' });
     expect(await panel.textContent()).not.toContain('No data');
     await expectClean('overview error rate');
   });
