@@ -26,7 +26,7 @@ const KILL_AFTER_ACKS = [15, 40, 65, 90];
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-crash-'));
 const apiKey = `ingest-${randomBytes(6).toString('hex')}`;
 const adminToken = `admin-${randomBytes(6).toString('hex')}`;
-const env = process.env.AIOBS_INGEST_DEDUP
+const env: Record<string, string> = process.env.AIOBS_INGEST_DEDUP
   ? { AIOBS_INGEST_DEDUP: process.env.AIOBS_INGEST_DEDUP }
   : {};
 let collector: RunningCollector | undefined;
