@@ -242,8 +242,10 @@ function mountDashboard(app: Hono<AppEnv>, config: Config): void {
     if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
   });
   // The scripts are ~0.8 MB as built and ~0.25 MB gzipped (npm run bench -- dashboard).
+  // The build writes .br and .gz copies (scripts/precompress.mjs): served as they are,
+  // compressed once instead of on every cold load; anything without a copy is gzipped here.
   app.use('/*', compress());
-  app.use('/*', serveStatic({ root: dir }));
+  app.use('/*', serveStatic({ root: dir, precompressed: true }));
   app.get('*', (c) => {
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) return c.notFound();
     return c.html(html);
