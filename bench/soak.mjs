@@ -17,14 +17,13 @@
 //   [--report-seconds 60] [--store embedded|server] [--optimize] [--fresh]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ROOT, startCollector } from './lib/collector-process.mjs';
 import { encodeRequest } from './lib/genai-spans.mjs';
-import { fmt } from './lib/otlp-http.mjs';
+import { createOtlpSender, fmt } from './lib/otlp-http.mjs';
 import { seqHex, stamp, stampTemplate } from './lib/otlp-stamp.mjs';
 import { linearFit, procCpuSeconds, procMemory, summarize } from './lib/soak-stats.mjs';
 
@@ -103,39 +102,7 @@ console.log(
 );
 
 /** One export; resolves with status (0 on a socket error), latency and Retry-After. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
-const target = new URL(`${collector.url}/v1/traces`);
-function send(body) {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const req = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-protobuf',
-          'content-length': body.length,
-          authorization: `Bearer ${collector.apiKey}`,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode,
-            ms: performance.now() - t0,
-            retryAfter: res.headers['retry-after'],
-          }),
-        );
-      },
-    );
-    req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
-    req.end(body);
-  });
-}
+const send = createOtlpSender(collector, { maxSockets: 1024 });
 
 /** Every send: {seq, spans, phase, t0, status (-1 until answered), ms, retryAfter}. */
 const reqs = [];

@@ -4,7 +4,8 @@ import http from 'node:http';
 
 /**
  * A sender for `collector` (from startCollector): `send(body)` posts one protobuf export to
- * /v1/traces and resolves with `{status, ms}` (status 0 on a socket error); it never rejects.
+ * /v1/traces and resolves with `{status, ms, retryAfter}` (status 0 on a socket error;
+ * `retryAfter` the header of a 503/429); it never rejects.
  */
 export function createOtlpSender(collector, { maxSockets }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
@@ -27,7 +28,13 @@ export function createOtlpSender(collector, { maxSockets }) {
         },
         (res) => {
           res.resume();
-          res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode,
+              ms: performance.now() - t0,
+              retryAfter: res.headers['retry-after'],
+            }),
+          );
         },
       );
       req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
