@@ -173,6 +173,19 @@ const pct = (xs, p) => {
 
 console.log('encoding requests...');
 const pool = Array.from({ length: 64 }, (_, i) => request(SPANS_PER_REQUEST, i));
+let sends = 0;
+/**
+ * The pooled body with the first 8 hex digits of every trace id replaced by a send counter:
+ * the collector stores a byte-identical body once (it is a resend), so replaying the pool
+ * as it is would measure duplicate detection, not ingest.
+ */
+function unique(body) {
+  const stamp = (sends++).toString(16).padStart(8, '0');
+  return Buffer.from(
+    body.toString('latin1').replace(/"traceId":"[0-9a-f]{8}/g, `"traceId":"${stamp}`),
+    'latin1',
+  );
+}
 
 /** Sends RATE spans/s for `seconds` at an even pace; returns ack latencies and failures. */
 async function ingest(seconds) {
@@ -188,7 +201,7 @@ async function ingest(seconds) {
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     inflight.push(
-      post('/v1/traces', pool[k % pool.length]).then((r) => {
+      post('/v1/traces', unique(pool[k % pool.length])).then((r) => {
         if (r.status === 200) acks.push(r.ms);
         else {
           failed++;
