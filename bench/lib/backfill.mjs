@@ -3,6 +3,7 @@
 // often as it takes, by closed-loop clients that retry a 503 after a short pause.
 import { encodeRequest } from './genai-spans.mjs';
 import { createOtlpSender, fmt } from './otlp-http.mjs';
+import { firstTraceIdAt } from './trace-id-at.mjs';
 
 /** Spans per encoded request, as in bench/query.mjs. */
 export const PER_REQUEST = 500;
@@ -48,6 +49,15 @@ export async function backfillInferences(
   log(`  ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const send = createOtlpSender(collector, { maxSockets: clients * 2 });
+  // The collector stores a byte-identical body once (a resend), so each send of a distinct
+  // body gets its send number in its first trace id: every send is a request of its own.
+  const idAt = bodies.map((b) => firstTraceIdAt(b));
+  const sendBody = (i) => {
+    const k = i % nDistinct;
+    const body = Buffer.from(bodies[k]);
+    body.writeUInt32BE(i >>> 0, idAt[k]);
+    return body;
+  };
   const spans = totalRequests * PER_REQUEST;
   log(`back-fill: ${fmt(spans)} spans (${fmt(totalRequests * INFERENCES_PER_REQUEST)} inferences)`);
   let next = 0;
@@ -59,7 +69,7 @@ export async function backfillInferences(
       while (next < totalRequests) {
         const i = next++;
         for (;;) {
-          const r = await send(bodies[i % nDistinct]);
+          const r = await send(sendBody(i));
           if (r.status === 200) break;
           refused++;
           await new Promise((res) => setTimeout(res, 50));
