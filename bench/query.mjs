@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { startCollector } from './lib/collector-process.mjs';
 import { encodeRequest, encodeRequests } from './lib/genai-spans.mjs';
 import { createOtlpSender, fmt, pct } from './lib/otlp-http.mjs';
+import { firstTraceIdAt } from './lib/trace-id-at.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -64,6 +65,16 @@ const backfill = Array.from({ length: DISTINCT }, (_, i) =>
 );
 console.log(`  ${((performance.now() - t0enc) / 1000).toFixed(1)} s`);
 const live = encodeRequests(100);
+// The collector stores a byte-identical body once (a resend): each send writes a counter into
+// the first trace id of a copy, so every send is a request of its own.
+let sends = 0;
+const idAt = new Map();
+const unique = (body) => {
+  if (!idAt.has(body)) idAt.set(body, firstTraceIdAt(body));
+  const copy = Buffer.from(body);
+  copy.writeUInt32BE(sends++ >>> 0, idAt.get(body));
+  return copy;
+};
 
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-bench-query-'));
 const collector = await startCollector({
@@ -96,7 +107,7 @@ await Promise.all(
     while (nextReq < totalRequests) {
       const i = nextReq++;
       for (;;) {
-        const r = await send(backfill[i % DISTINCT]);
+        const r = await send(unique(backfill[i % DISTINCT]));
         if (r.status === 200) break;
         refused++;
         await new Promise((res) => setTimeout(res, 50));
@@ -196,7 +207,7 @@ function ingestAtRate() {
       if (wait > 1) await new Promise((res) => setTimeout(res, wait));
       due += (r.spans / RATE) * 1000;
       pending.push(
-        send(r.body).then((res) => {
+        send(unique(r.body)).then((res) => {
           if (res.status === 200) lat.push(res.ms);
           else bad++;
         }),
