@@ -227,6 +227,12 @@ describe('Overview: alerts, GPU fleet and what changed', () => {
       .first()
       .waitFor({ state: 'attached' });
     expect(await panel.textContent()).not.toContain('No data');
+    // The axis of an all-zero error rate stops at 100 %, not at recharts' default 400 %.
+    await panel.getByText('100.0%').waitFor({ state: 'attached' });
+    const ticks = (await panel.locator('svg text').allTextContents()).filter((t) =>
+      t.endsWith('%'),
+    );
+    expect(ticks.at(-1)).toBe('100.0%');
     await expectClean('overview error rate');
   });
 

@@ -135,7 +135,8 @@ export function TimeSeriesChart({
             stroke="var(--muted)"
             fontSize={11}
             width={64}
-            domain={yDomain ?? [0, 'auto']}
+            // All-zero data (no errors at all) gets 0..1, not recharts' 0..4 (400%).
+            domain={yDomain ?? [0, (dataMax: number) => (dataMax > 0 ? dataMax : 1)]}
             tickFormatter={(v: number) => format(v)}
             label={{
               value: unit,
