@@ -88,7 +88,9 @@ createInterface({ input: collector.stdout }).on('line', (line) => {
   });
 });
 
-collector.on('exit', (code) => {
+// 'close', not 'exit': 'exit' can come before the last lines of the piped log are read, and
+// exiting then drops them (the drain's "stopped" line went missing on a loaded CI machine).
+collector.on('close', (code) => {
   stopping = true;
   if (agent && agent.exitCode === null) agent.kill('SIGTERM');
   process.exit(code ?? 0);
