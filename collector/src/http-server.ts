@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
-import { createAdaptorServer } from '@hono/node-server';
+import type { HttpBindings } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { type Config, ConfigError } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -69,35 +71,50 @@ export function hygieneOptions(config: HygieneConfig): http.ServerOptions {
 /**
  * Creates the collector's HTTP or HTTPS server for a fetch handler, with the connection
  * limits from the config. Connections over `--max-connections` are closed by Node as they
- * arrive; they are logged at most once per 10 s with a count.
+ * arrive; they are logged at most once per 10 s with a count. A body the handler answered
+ * without reading (a 503 while the write path is full, a 401, a 413) is read and thrown away
+ * after the answer (`discardUnreadBody`), so the client reads the answer instead of a reset.
  *
  * @example
  * const server = createNodeServer(app.fetch, config, readTlsFiles(config), log);
  * server.listen(config.port, config.host);
  */
 export function createNodeServer(
-  fetch: (req: Request) => Response | Promise<Response>,
-  config: HygieneConfig & Pick<Config, 'host'>,
+  fetch: (req: Request, env: HttpBindings) => Response | Promise<Response>,
+  config: HygieneConfig & Pick<Config, 'host' | 'maxBodyBytes'>,
   tls: TlsFiles | undefined,
   log: Logger,
 ): NodeServer {
   const options = hygieneOptions(config);
-  const server = (
-    tls
-      ? createAdaptorServer({
-          fetch,
-          hostname: config.host,
-          createServer: https.createServer,
-          // A client that opens TLS and stalls the handshake is a slow loris too.
-          serverOptions: { ...options, ...tls, handshakeTimeout: options.headersTimeout },
-        })
-      : createAdaptorServer({
-          fetch,
-          hostname: config.host,
-          createServer: http.createServer,
-          serverOptions: options,
-        })
-  ) as NodeServer;
+  const limit = config.maxBodyBytes;
+  const listener = getRequestListener(
+    async function fetchThenDiscard(req, env): Promise<Response> {
+      // This server is HTTP/1.1 (http or https), never HTTP/2.
+      const { incoming, outgoing } = env as HttpBindings;
+      // A body stream cancelled by its reader destroys the request and drops its socket.
+      const socket = incoming.socket;
+      try {
+        return await fetch(req, { incoming, outgoing });
+      } finally {
+        // The handler is done with the body: what it did not read is thrown away here.
+        discardUnreadBody(incoming, outgoing, socket, limit);
+      }
+    },
+    {
+      hostname: config.host,
+      // @hono/node-server's own clean-up reads an unread body for only 500 ms after the
+      // answer and then closes the socket: a client still sending its body (slowly, on a
+      // starved machine) then meets ECONNRESET/EPIPE instead of the 503 and its Retry-After.
+      autoCleanupIncoming: false,
+    },
+  );
+  const server: NodeServer = tls
+    ? https.createServer(
+        // A client that opens TLS and stalls the handshake is a slow loris too.
+        { ...options, ...tls, handshakeTimeout: options.headersTimeout },
+        listener,
+      )
+    : http.createServer(options, listener);
   server.keepAliveTimeout = config.keepAliveTimeoutSeconds * 1000;
   server.maxConnections = config.maxConnections;
   let dropped = 0;
@@ -114,6 +131,52 @@ export function createNodeServer(
     lastLog = now;
   });
   return server;
+}
+
+/**
+ * Reads and throws away the rest of a request body the handler did not read, so that the
+ * connection reaches the end of the request: the client, which may still be sending, then
+ * reads the answer (a 503 with Retry-After) and may send its next request on the same
+ * connection. Nothing is buffered. Bounded in size by `limit` (`--max-body-bytes`, the most
+ * a request may send anyway): a body declared larger is not read at all and one that turns
+ * out larger is cut, both by closing the connection once the answer is written. Bounded in
+ * time by `--request-timeout`, which Node applies to the whole request, answered or not.
+ * A body whose reader cancelled it (and so destroyed the request) cannot be read on: its
+ * connection is closed once the answer is written.
+ *
+ * @returns the bytes it may still read, at most `limit` (0: nothing left to read)
+ */
+export function discardUnreadBody(
+  incoming: http.IncomingMessage,
+  outgoing: http.ServerResponse,
+  socket: Duplex | null,
+  limit: number,
+): number {
+  if (incoming.complete || !socket || socket.destroyed) return 0;
+  const closeAfterAnswer = () => {
+    // After the answer is handed to the socket, so that the client has it first.
+    if (outgoing.writableFinished) socket.destroy();
+    else outgoing.once('finish', () => socket.destroy());
+  };
+  const declared = Number(incoming.headers['content-length']);
+  if (incoming.destroyed || declared > limit) {
+    closeAfterAnswer();
+    return 0;
+  }
+  // A reader that gave up (the web stream adapter of a body cut short by a 413 or 503)
+  // would pause the stream again and queue what is thrown away (Node's own dump does this).
+  incoming.removeAllListeners('data');
+  let bytes = 0;
+  incoming.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > limit) {
+      incoming.removeAllListeners('data');
+      incoming.pause();
+      closeAfterAnswer();
+    }
+  });
+  incoming.resume();
+  return limit;
 }
 
 /**

@@ -69,7 +69,9 @@ async function readAll(
       if (total > limit) throw new PayloadTooLargeError(limit);
       account(total);
     } catch (err) {
-      await reader.cancel();
+      // Not cancel(): on the server that would destroy the request and leave the rest of
+      // the body unread on the socket; the server discards it after the answer instead.
+      reader.releaseLock();
       throw err;
     }
     chunks.push(value);
