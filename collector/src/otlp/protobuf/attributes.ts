@@ -140,16 +140,26 @@ export function writeAnyValue(r: ProtoReader, end: number, out: ByteSink): void 
       out.bytes(lo !== 0 || hi !== 0 ? TRUE : FALSE, 0, lo !== 0 || hi !== 0 ? 5 : 6);
       return;
     case 3:
-      out.string(int64ToString(lo, hi));
+      // Number text is ASCII: written without the UTF-8 encoder, and without a string at
+      // all below 2^32.
+      if (hi === 0) out.decimal(lo);
+      else out.ascii(int64ToString(lo, hi));
       return;
     case 4:
-      out.string(doubleToString(dbl));
+      out.ascii(doubleToString(dbl));
       return;
     case 7:
       out.string(Buffer.from(r.buf.buffer, r.buf.byteOffset + s, e - s).toString('base64'));
       return;
     case 5:
     case 6: {
+      r.pos = s;
+      // An array of plain ASCII strings is written as it is read; anything else is read
+      // into a value tree first.
+      if (kind === 5 && writeStringArrayJson(r, e, out)) {
+        r.pos = end;
+        return;
+      }
       r.pos = s;
       const raw = kind === 5 ? readArray(r, e, 1) : readKvList(r, e, 1);
       r.pos = end;
@@ -159,6 +169,59 @@ export function writeAnyValue(r: ProtoReader, end: number, out: ByteSink): void 
     default:
       out.u8(0);
   }
+}
+
+/** 1 for the bytes a JSON string holds as they are (Go's HTML-safe encoder), else 0. */
+const JSON_PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x7f; c++) JSON_PLAIN[c] = 1;
+for (const c of '"\\<>&') JSON_PLAIN[c.charCodeAt(0)] = 0;
+
+/**
+ * Writes the `ArrayValue` in `[r.pos, end)` as its JSON text (`["stop","length"]`) straight
+ * from the request's bytes when every element is a string of printable ASCII that JSON
+ * leaves as is (no `"`, `\\`, and none of the `<`, `>`, `&` that Go's encoder escapes):
+ * the common array attribute (`gen_ai.response.finish_reasons`), without the value tree
+ * and the strings `rawToJson` builds. Returns false, having written nothing, otherwise.
+ */
+function writeStringArrayJson(r: ProtoReader, end: number, out: ByteSink): boolean {
+  const b = r.buf;
+  const start = r.pos;
+  // First pass: check every element and add up the JSON text's length.
+  let n = 2;
+  let count = 0;
+  while (r.pos < end) {
+    if (r.uint32() !== ((1 << 3) | WIRE_LEN)) return false;
+    const ee = r.lenEnd(end);
+    // The element must be exactly one string_value field.
+    if (r.pos >= ee || r.uint32() !== ((1 << 3) | WIRE_LEN)) return false;
+    const se = r.lenEnd(ee);
+    if (se !== ee) return false;
+    for (let i = r.pos; i < se; i++) if (JSON_PLAIN[b[i]!] === 0) return false;
+    n += se - r.pos + 2 + (count > 0 ? 1 : 0);
+    count++;
+    r.pos = se;
+  }
+  // Second pass: the elements are known to be well formed.
+  out.varint(n);
+  out.ensure(n);
+  const o = out.buf;
+  let p = out.len;
+  o[p++] = 0x5b; // [
+  r.pos = start;
+  for (let k = 0; k < count; k++) {
+    r.uint32();
+    const ee = r.lenEnd(end);
+    r.uint32();
+    const se = r.lenEnd(ee);
+    if (k > 0) o[p++] = 0x2c; // ,
+    o[p++] = 0x22; // "
+    for (let i = r.pos; i < se; i++) o[p++] = b[i]!;
+    o[p++] = 0x22;
+    r.pos = se;
+  }
+  o[p++] = 0x5d; // ]
+  out.len = p;
+  return true;
 }
 
 /**

@@ -106,7 +106,7 @@ function scalar(r: ProtoReader, end: number): number | string | boolean | undefi
       v = r.lo !== 0 || r.hi !== 0;
     } else if (field === 3 && wire === 0) {
       r.varint64();
-      v = Number(int64ToString(r.lo, r.hi));
+      v = r.hi === 0 ? r.lo : Number(int64ToString(r.lo, r.hi));
     } else if (field === 4 && wire === 1) {
       v = r.double();
     } else {

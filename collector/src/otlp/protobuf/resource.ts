@@ -17,12 +17,19 @@ export class EncodedAttributes {
   serviceEnd = -1;
   /** False when an attribute was over the size limit: the resource's records are rejected. */
   ok = true;
+  /**
+   * Views of the encoded keys and values, made on the first copy: every span of the
+   * resource copies the same bytes, and a view made per copy costs more than the copy.
+   */
+  private keysView: Buffer | undefined;
+  private valuesView: Buffer | undefined;
 
   reset(): void {
     this.map.reset();
     this.serviceStart = -1;
     this.serviceEnd = -1;
     this.ok = true;
+    this.keysView = this.valuesView = undefined;
   }
 
   /** Writes the `ServiceName` column's value: `service.name` when it is a string, else empty. */
@@ -31,12 +38,14 @@ export class EncodedAttributes {
     else sink.u8(0);
   }
 
-  /** Copies the encoded entries into `target` as one row. */
+  /** Copies the encoded entries into `target` as one row (once they are all read). */
   copyTo(target: MapColumn): void {
     const m = this.map;
     if (m.offsets.count > 0) {
-      target.keys.append(m.keys);
-      target.values.append(m.values);
+      this.keysView ??= m.keys.view();
+      this.valuesView ??= m.values.view();
+      target.keys.appendView(this.keysView);
+      target.values.appendView(this.valuesView);
       target.offsets.count += m.offsets.count;
     }
     target.offsets.end();
