@@ -12,6 +12,7 @@ import {
   PROTOBUF_TYPE,
   readBody,
 } from '../otlp/http.js';
+import { readIncoming, unreadIncoming } from '../otlp/read-incoming.js';
 
 /** Dependencies of the OTLP receiver. */
 export interface OtlpRouteDeps {
@@ -35,14 +36,26 @@ export function otlpRoutes({ config, ingestor, authenticator, log }: OtlpRouteDe
         signal,
         encoding,
         principal: c.get('principal'),
-        read: (reservation) =>
-          readBody(
+        read: (reservation) => {
+          const contentEncoding = c.req.header('content-encoding');
+          const account = (bytes: number) => reservation.ensure(bytes);
+          // An uncompressed body straight from Node's stream (otlp/read-incoming.ts).
+          const incoming = isIdentity(contentEncoding) ? unreadIncoming(c.env) : undefined;
+          if (incoming)
+            return readIncoming(
+              incoming,
+              c.req.header('content-length'),
+              config.maxBodyBytes,
+              account,
+            );
+          return readBody(
             c.req.raw.body,
-            c.req.header('content-encoding'),
+            contentEncoding,
             c.req.header('content-length'),
             config.maxBodyBytes,
-            (bytes) => reservation.ensure(bytes),
-          ),
+            account,
+          );
+        },
       });
       const out = encodeExportResponse(signal, encoding, outcome);
       return c.body(out as never, 200, {
@@ -51,4 +64,9 @@ export function otlpRoutes({ config, ingestor, authenticator, log }: OtlpRouteDe
     });
   }
   return app;
+}
+
+/** True when `Content-Encoding` is absent or `identity`: the body is read as it comes. */
+function isIdentity(contentEncoding: string | undefined): boolean {
+  return contentEncoding === undefined || contentEncoding.trim().toLowerCase() === 'identity';
 }
