@@ -13,8 +13,20 @@
 //   [--pages Overview,Drift] (only those) [--collector-args "--flag value ..."]
 //   [--dists dashboard/dist,/tmp/old-dist] (builds to time in turn on the same data: the
 //   collector restarts on the same data directory to serve each; default dashboard/dist)
+//   [--data-dir /tmp/dash-1m] (kept: a second run on it skips the back-fill and seeding; its
+//   data ends where the first run's back-fill ended, so the last hour empties as time passes)
+//   [--api-times 5] (after the first cold load of each page, each of its API calls again,
+//   one at a time from Node, that many times: server-side ms and collector CPU per call)
 // Needs the built collector and dashboard (`npm run build`) and Debian's chromium.
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +60,8 @@ const { values: opt } = parseArgs({
     pages: { type: 'string', default: '' },
     'collector-args': { type: 'string', default: '' },
     dists: { type: 'string', default: '' },
+    'data-dir': { type: 'string', default: '' },
+    'api-times': { type: 'string', default: '0' },
   },
 });
 const RUNS = Number(opt.runs);
@@ -123,7 +137,14 @@ console.log(
   `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${load()}`,
 );
 
-const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-bench-dashboard-'));
+const KEEP = Boolean(opt['data-dir']);
+const dataDir = KEEP
+  ? resolve(opt['data-dir'])
+  : mkdtempSync(join(tmpdir(), 'aiobs-bench-dashboard-'));
+if (KEEP) mkdirSync(dataDir, { recursive: true });
+/** What a kept data directory already holds (written once it is seeded). */
+const SEEDED = join(dataDir, 'seeded.json');
+const API_TIMES = Number(opt['api-times']);
 /** A distinct label per build: the shortest tail of its path that tells them apart. */
 const distLabel = (d) => {
   for (let n = 1; ; n++) {
@@ -165,6 +186,13 @@ async function waitUntil(what, check, ms = 120_000) {
 }
 
 async function run() {
+  if (KEEP && existsSync(SEEDED)) {
+    const seeded = JSON.parse(readFileSync(SEEDED, 'utf8'));
+    console.log(
+      `reusing ${dataDir}: seeded ${new Date(seeded.at).toISOString()} (${fmt(seeded.filled.inferences)} inferences; its last hour ended ${((Date.now() - seeded.at) / 60_000).toFixed(0)} min ago)`,
+    );
+    return timeBuilds(seeded.traceId, seeded.filled);
+  }
   const filled = await backfillInferences(collector, {
     inferences: Number(opt.inferences),
     days: Number(opt.days),
@@ -206,7 +234,12 @@ async function run() {
     const r = await api('/api/v1/alerts');
     return (r.body.alerts ?? []).every((a) => a.lastEvaluatedAt);
   });
+  if (KEEP) writeFileSync(SEEDED, JSON.stringify({ at: Date.now(), traceId, filled }));
+  return timeBuilds(traceId, filled);
+}
 
+/** Times the pages with each build of `--dists` in turn, then prints the report. */
+async function timeBuilds(traceId, filled) {
   const results = [];
   for (const [d, dist] of DISTS.entries()) {
     if (d > 0) {
@@ -235,6 +268,7 @@ async function timePages(results, traceId, dist) {
           preview: [],
           scripts: [],
           calls: [],
+          apiTimes: [],
           phases: [],
           cpu: [],
         };
@@ -266,6 +300,7 @@ async function timePages(results, traceId, dist) {
                 r.note = `API calls not read: ${e.message.split('\n')[0]}`;
                 return [];
               });
+              if (API_TIMES > 0) r.apiTimes = await timeCalls(r.calls);
               if (cold.ms === null)
                 r.note = `timed out showing: ${(
                   await page.evaluate(
@@ -290,6 +325,32 @@ async function timePages(results, traceId, dist) {
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * Each call a page made, again from Node with the admin token, one at a time, `--api-times`
+ * times: the median wall ms and collector CPU ms per call (what the collector spends on it,
+ * apart from the browser and the other calls).
+ */
+async function timeCalls(calls) {
+  const out = [];
+  for (const c of calls) {
+    const wall = [];
+    const cpu = [];
+    let bytes = 0;
+    for (let i = 0; i < API_TIMES; i++) {
+      const cpu0 = collector.cpuSeconds();
+      const t0 = performance.now();
+      const res = await fetch(`${collector.url}${c.path}${c.query}`, {
+        headers: { authorization: `Bearer ${collector.adminToken}` },
+      });
+      bytes = (await res.arrayBuffer()).byteLength;
+      wall.push(performance.now() - t0);
+      cpu.push((collector.cpuSeconds() - cpu0) * 1000);
+    }
+    out.push({ path: c.path, query: c.query, ms: median(wall), cpu: median(cpu), bytes });
+  }
+  return out;
 }
 
 /** After the Alerts page shows: enters a threshold and times the preview chart (ms). */
@@ -389,6 +450,19 @@ function report(results, filled) {
     console.log(`  ${rowName(r).trim()}: ${calls || '(none)'}`);
   }
 
+  if (API_TIMES > 0) {
+    console.log(
+      `\neach API call again from Node, one at a time (median of ${API_TIMES}: wall ms, collector CPU ms, bytes), 1st range`,
+    );
+    for (const r of results.filter((x) => x.range === RANGES[0])) {
+      console.log(`  ${rowName(r).trim()}:`);
+      for (const c of r.apiTimes)
+        console.log(
+          `    ${c.ms.toFixed(0).padStart(6)} ${c.cpu.toFixed(0).padStart(6)} ${String(c.bytes).padStart(8)}  ${c.path.replace('/api/v1/', '')}${c.query}`,
+        );
+    }
+  }
+
   // Scripts: of each build apart; the first build's are listed.
   const mine = results.filter((r) => r.dist === results[0]?.dist);
   const first = mine.find((r) => r.page.name === 'Overview' && r.range === RANGES[0]);
@@ -447,5 +521,5 @@ try {
   await run();
 } finally {
   await collector.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!KEEP) rmSync(dataDir, { recursive: true, force: true });
 }

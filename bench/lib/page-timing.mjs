@@ -146,7 +146,7 @@ export async function rendererTime(cdp) {
 
 /**
  * The page's `/api/v1` requests (sign-in and session checks left out) once the network is
- * quiet: path, start and end in ms from navigation start, ordered by start.
+ * quiet: path, query string, start and end in ms from navigation start, ordered by start.
  */
 export async function apiRequests(page) {
   await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => {});
@@ -167,10 +167,10 @@ export async function apiRequests(page) {
     entries = again;
   }
   return entries
-    .map((e) => ({ ...e, path: new URL(e.name).pathname }))
+    .map((e) => ({ ...e, path: new URL(e.name).pathname, query: new URL(e.name).search }))
     .filter((e) => e.path.startsWith('/api/v1/') && !e.path.startsWith('/api/v1/auth/'))
     .sort((a, b) => a.start - b.start)
-    .map(({ path, start, end }) => ({ path, start, end }));
+    .map(({ path, query, start, end }) => ({ path, query, start, end }));
 }
 
 /**

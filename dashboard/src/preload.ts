@@ -48,23 +48,27 @@ export function preloading<S extends RangeSearch>(preload: Preload<S>) {
   };
 }
 
-/** Overview: every panel's call, then the drift verdicts of the models with a default baseline. */
+/**
+ * Overview: every panel's call, then the drift verdicts of the models with a default baseline.
+ * The first chart needs the models (the page shows nothing else until they answer) and the
+ * series, so those go first: the embedded engine runs one read at a time and the browser
+ * sends at most six requests at once, so the calls are answered about in the order sent.
+ */
 export const preloadOverview: Preload<RangeSearch> = async (qc, s) => {
+  const models = qc.fetchQuery(modelsQuery(s));
   void qc.prefetchQuery(overviewSeriesQuery(s));
-  void qc.prefetchQuery(slowestQuery(s, 10));
-  void qc.prefetchQuery(changesQuery(s));
+  const baselines = qc.fetchQuery(baselinesQuery);
   void qc.prefetchQuery(firingAlertsQuery(s));
   void qc.prefetchQuery(gpusQuery(s));
   void qc.prefetchQuery(hostsQuery(s));
-  const [models, baselines] = await Promise.all([
-    qc.fetchQuery(modelsQuery(s)),
-    qc.fetchQuery(baselinesQuery),
-  ]);
+  void qc.prefetchQuery(changesQuery(s));
+  void qc.prefetchQuery(slowestQuery(s, 10));
+  const [m, b] = await Promise.all([models, baselines]);
   const wanted = verdictBaselines(
-    baselines,
-    models.models.map((m) => m.model),
+    b,
+    m.models.map((x) => x.model),
   );
-  await Promise.all(wanted.map((b) => qc.prefetchQuery(driftVerdictsQuery(s, b.id))));
+  await Promise.all(wanted.map((x) => qc.prefetchQuery(driftVerdictsQuery(s, x.id))));
 };
 
 /** Models: the list and its sparklines. */
@@ -114,12 +118,14 @@ export const preloadInfrastructure: Preload<
     'hw.power',
     'aiobs.gpu.throttle.active',
   ];
+  // In the order the page draws them (answers come about in the order sent: see the
+  // Overview's): the models only fill the overlay's model picker, at the bottom.
   return Promise.all([
     qc.prefetchQuery(hostsQuery(s)),
     qc.prefetchQuery(gpusQuery(s, s.host)),
-    qc.prefetchQuery(modelsQuery(s)),
-    qc.prefetchQuery(gpuSeriesQuery(s, 'hw.gpu.utilization', { host: s.host })),
     ...metrics.map((m) => qc.prefetchQuery(gpuSeriesQuery(s, m, filter))),
+    qc.prefetchQuery(gpuSeriesQuery(s, 'hw.gpu.utilization', { host: s.host })),
+    qc.prefetchQuery(modelsQuery(s)),
   ]);
 };
 
@@ -138,9 +144,10 @@ export const preloadDrift: Preload<RangeSearch & { model?: string; baseline?: st
   const model = s.model ?? names[0];
   if (!model) return;
   const ref = pickBaseline(baselines.baselines, model, s.baseline);
+  // The series first: the page's first chart; the feature table's call costs more.
   await Promise.all([
-    qc.prefetchQuery(driftQuery(s, model, ref?.id, true)),
     ref && qc.prefetchQuery(driftSeriesQuery(s, model, ref.id)),
+    qc.prefetchQuery(driftQuery(s, model, ref?.id, true)),
   ]);
 };
 

@@ -245,11 +245,26 @@ describe('GET /drift/series and /drift/histogram', () => {
     expect(points[1]!.verdict).toBe('insufficient_data');
   });
 
+  test('source=stored: the stored results, else none (never computed)', async () => {
+    const stored = (await (
+      await app().request(`/drift/series?model=${MODEL}&${range}&feature=x&source=stored`)
+    ).json()) as DriftSeriesResponse;
+    expect(stored.source).toBe('stored');
+    expect(stored.series.map((s) => s.points.length)).toEqual([2, 1]);
+    const other = (await baselines.list('default')).find((b) => b.name === 'ref2')!;
+    const res = await app().request(
+      `/drift/series?baseline=${other.id}&${range}&step=10m&source=stored`,
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ source: 'stored', stepMs: 0, series: [] });
+  });
+
   test('bad input names the field', async () => {
     for (const [path, field] of [
       [`/drift/series?${range}`, 'model'],
       [`/drift/series?model=nope&${range}`, 'baseline'],
       [`/drift/series?model=${MODEL}&${range}&measure=mmd`, 'measure'],
+      [`/drift/series?model=${MODEL}&${range}&source=computed`, 'source'],
       [`/drift/series?model=${MODEL}&from=0&to=${T0}&step=1m`, 'step'],
       [`/drift/histogram?model=${MODEL}&${range}`, 'feature'],
       [`/drift/histogram?model=${MODEL}&${range}&feature=nope`, 'feature'],

@@ -44,7 +44,9 @@ export function DriftPage({
   const names = [
     ...new Set([...(models.data?.models.map((m) => m.model) ?? []), ...all.map((b) => b.model)]),
   ];
-  const model = requested ?? names[0];
+  // The default model is the first of the models list: picked before that list answers (from
+  // the baselines alone) it would start a baseline's drift calls only to drop them.
+  const model = requested ?? (models.isPending ? undefined : names[0]);
   const ref = model ? pickBaseline(all, model, wanted) : undefined;
   const drift = useDrift(model, ref?.id, !baselines.isPending);
   const series = useDriftSeries(model ?? '', ref?.id);

@@ -108,19 +108,18 @@ export function verdictBaselines(
 }
 
 /**
- * The stored drift verdicts of `search`'s range against one baseline. `step` is the whole
- * range: when the range has no stored results the route computes instead, and one window is
- * its cheapest answer (the Overview leaves computed answers out anyway). A failed request
- * only loses its annotations.
+ * The stored drift verdicts of `search`'s range against one baseline. `source=stored`: the
+ * route never computes windows for the Overview (it showed only stored verdicts and threw a
+ * computed answer away, at four engine queries per window). A failed request only loses its
+ * annotations.
  */
 export function driftVerdictsQuery(search: RangeSearch, baseline: string) {
   return queryOptions({
     queryKey: ['drift-verdicts', baseline, search.from, search.to],
     queryFn: ({ signal }: { signal: AbortSignal }) => {
       const r = resolveRange(search.from, search.to, Date.now());
-      const step = `${Math.max(60, Math.ceil((r.toMs - r.fromMs) / 1000))}s`;
       return api<DriftSeriesResponse>(
-        `/drift/series${toQuery({ baseline, measure: 'auto', from: r.from, to: r.to, step })}`,
+        `/drift/series${toQuery({ baseline, measure: 'auto', from: r.from, to: r.to, source: 'stored' })}`,
         { signal },
       );
     },
