@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { Config } from '../config.js';
+import { poolConnections } from './connection-pool.js';
 
 /**
  * The ClickHouse engine behind the collector: the embedded chDB engine (default) or a
@@ -52,6 +53,13 @@ export async function openEngine(config: Config): Promise<Engine> {
   return openEmbedded(config);
 }
 
+/**
+ * Connections the embedded engine's client spreads its statements over (inserts of the
+ * ingest path have their own). More than the cores: a short dashboard call should not wait
+ * for a long drift job or compare query to end; the engine's threads share the cores.
+ */
+const READ_CONNECTIONS = 4;
+
 function columnList(columns: readonly string[]): string {
   return columns.map((c) => `\`${c}\``).join(', ');
 }
@@ -65,7 +73,9 @@ async function openEmbedded(config: Config): Promise<Engine> {
   mkdirSync(enginePath, { recursive: true });
   // Opening takes the engine's lock on the directory (a second collector on it fails here),
   // so the spool below is ours to clear.
-  const connection = createChdbConnection({ path: enginePath });
+  const connection = poolConnections(
+    Array.from({ length: READ_CONNECTIONS }, () => createChdbConnection({ path: enginePath })),
+  );
   // Spool files only live for the duration of one insert; leftovers belong to a process
   // that died mid-insert, whose requests were never acknowledged.
   rmSync(spoolDir, { recursive: true, force: true });
