@@ -4,6 +4,7 @@ import { type ProtoReader, WIRE_LEN } from './reader.js';
 
 const FEATURE = Buffer.from('aiobs.feature.');
 const PREDICTION = Buffer.from('aiobs.prediction.');
+const AIOBS = Buffer.from('aiobs.');
 
 /** True when `buf[ks, ke)` starts with `prefix` (no string made). */
 function startsWith(buf: Uint8Array, ks: number, ke: number, prefix: Uint8Array): boolean {
@@ -71,8 +72,13 @@ export function collectFeaturesProto(
     r.pos = attrs[i]!;
     kv.read(r, attrs[i + 1]!);
     const c = buf[kv.ks];
-    // Keys rows.wants() may take start with "aiobs." or "gen_ai.".
-    if (kv.vs < 0 || kv.ke - kv.ks < 6 || (c !== 0x61 && c !== 0x67)) continue;
+    const n = kv.ke - kv.ks;
+    // Keys rows.wants() may take start with "aiobs.", or are gen_ai.request.model (20
+    // bytes) and gen_ai.response.model (21): the others (most gen_ai.* keys of an
+    // inference span) are passed over without making their string.
+    if (kv.vs < 0 || n < 6) continue;
+    if (c === 0x67 ? n !== 20 && n !== 21 : c !== 0x61 || !startsWith(buf, kv.ks, kv.ke, AIOBS))
+      continue;
     const key = text(buf, kv.ks, kv.ke);
     if (!rows.wants(key)) continue;
     const ve = kv.ve;
