@@ -132,14 +132,25 @@ export function createModelsRepo(db: Db) {
       const lv = LEVEL_SQL[range.level];
       const w = where(project, range, filter);
       const seen = (c: string) => `arraySort(arrayFilter(x -> x != '', groupUniqArray(${c})))`;
-      const rows = await db.rows<AggColumns & Record<string, unknown>>(
-        `SELECT model, ${seen('provider')} AS providers, ${seen('version')} AS versions,
+      // GPU-hour cost of self-hosted models (prices-gpu.ts). The model->host map splits
+      // requests by model and service only, so a filter on another dimension leaves it out.
+      const { model: _m, service, ...others } = filter;
+      const gpuPriced = Object.keys(others).length === 0;
+      // The rates are asked for beside the figures, not after them: the embedded engine runs
+      // one read at a time in the order asked, so a second read sent after the first answer
+      // waits behind every other call the page made meanwhile (the Overview's models list
+      // answered last of eight calls).
+      const [rows, rates] = await Promise.all([
+        db.rows<AggColumns & Record<string, unknown>>(
+          `SELECT model, ${seen('provider')} AS providers, ${seen('version')} AS versions,
            ${seen('variant')} AS variants, ${seen('service')} AS services,
            ${seen('operation')} AS operations, ${lv.aggregates}
          FROM ${fromWithPrices(lv, db.table)} WHERE ${w.sql}
          GROUP BY model ORDER BY agg_requests DESC, model LIMIT {limit:UInt32}`,
-        { ...w.params, limit },
-      );
+          { ...w.params, limit },
+        ),
+        gpuPriced ? gpuCost.rates(project) : [],
+      ]);
       const models = rows.map((r) => ({
         model: String(r.model),
         providers: r.providers as string[],
@@ -149,11 +160,7 @@ export function createModelsRepo(db: Db) {
         operations: r.operations as string[],
         agg: toAgg(r),
       }));
-      // GPU-hour cost of self-hosted models (prices-gpu.ts). The model->host map splits
-      // requests by model and service only, so a filter on another dimension leaves it out.
-      const { model: _m, service, ...others } = filter;
-      if (models.length > 0 && Object.keys(others).length === 0) {
-        const rates = await gpuCost.rates(project);
+      if (models.length > 0 && gpuPriced) {
         const usd = await gpuCost.costByModel(
           project,
           range,

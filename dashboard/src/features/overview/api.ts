@@ -129,12 +129,19 @@ export function driftVerdictsQuery(search: RangeSearch, baseline: string) {
   });
 }
 
-/** The stored drift verdicts of the URL's range for each of `models` with a default baseline. */
+/**
+ * The stored drift verdicts of the URL's range for each of `models` with a default baseline,
+ * once every one of them has answered (or failed): each new set of annotations redraws every
+ * chart of the Overview, so they arrive together rather than one model at a time.
+ */
 export function useDriftVerdicts(models: string[] | undefined) {
   const search = useRangeSearch();
   const baselines = useBaselines();
   return useQueries({
     queries: verdictBaselines(baselines.data, models).map((b) => driftVerdictsQuery(search, b.id)),
-    combine: (results) => results.flatMap((q) => (q.data ? [q.data] : [])),
+    combine: (results) =>
+      results.some((q) => q.isPending && q.fetchStatus === 'fetching')
+        ? []
+        : results.flatMap((q) => (q.data ? [q.data] : [])),
   });
 }
