@@ -45,7 +45,11 @@ class TraceState {
   scopeNameEnd = 0;
   scopeVersionStart = 0;
   scopeVersionEnd = 0;
-  /** [start, end) pairs of repeated sub-messages of the span being decoded. */
+  /**
+   * [start, end) pairs of repeated sub-messages of the span being decoded; each span uses
+   * the first entries (counts kept in `span`), so the arrays keep their storage: emptied
+   * with `length = 0` per span, V8 freed and regrew it every time.
+   */
   attrs: number[] = [];
   events: number[] = [];
   links: number[] = [];
@@ -115,9 +119,9 @@ class TraceState {
     const attrs = this.attrs;
     const events = this.events;
     const links = this.links;
-    attrs.length = 0;
-    events.length = 0;
-    links.length = 0;
+    let nAttrs = 0;
+    let nEvents = 0;
+    let nLinks = 0;
     while (r.pos < end) {
       const tag = r.uint32();
       switch (tag) {
@@ -159,12 +163,24 @@ class TraceState {
           endLo = r.lo;
           endHi = r.hi;
           break;
-        case TAG_ATTR:
-        case TAG_EVENT:
+        case TAG_ATTR: {
+          const e = r.lenEnd(end);
+          attrs[nAttrs++] = r.pos;
+          attrs[nAttrs++] = e;
+          r.pos = e;
+          break;
+        }
+        case TAG_EVENT: {
+          const e = r.lenEnd(end);
+          events[nEvents++] = r.pos;
+          events[nEvents++] = e;
+          r.pos = e;
+          break;
+        }
         case TAG_LINK: {
           const e = r.lenEnd(end);
-          const list = tag === TAG_ATTR ? attrs : tag === TAG_EVENT ? events : links;
-          list.push(r.pos, e);
+          links[nLinks++] = r.pos;
+          links[nLinks++] = e;
           r.pos = e;
           break;
         }
@@ -188,25 +204,25 @@ class TraceState {
       return this.reject(index, 'end time is before start time');
 
     const b = this.block;
-    b.mark(this.mark);
+    this.markNested();
 
     // Whether a kept attribute is a drift input, seen as the keys are parsed for the row,
     // so that the span without one (most: features are sampled) is not parsed again.
     const key = this.key;
     let drift = false;
-    for (let i = 0; i < attrs.length; i += 2) {
+    for (let i = 0; i < nAttrs; i += 2) {
       r.pos = attrs[i]!;
       if (!writeKeyValue(r, attrs[i + 1]!, b.spanAttributes, this.ctx, key))
         return this.rollback(index, 'a span attribute is over the size limit');
       if (!drift && key.start >= 0) drift = isDriftInput(buf, key.start, key.end);
     }
     b.spanAttributes.offsets.end();
-    for (let i = 0; i < events.length; i += 2) {
+    for (let i = 0; i < nEvents; i += 2) {
       if (!this.event(r, events[i]!, events[i + 1]!))
         return this.rollback(index, 'an event attribute is over the size limit');
     }
     b.events.end();
-    for (let i = 0; i < links.length; i += 2) {
+    for (let i = 0; i < nLinks; i += 2) {
       const why = this.link(r, links[i]!, links[i + 1]!);
       if (why) return this.rollback(index, why);
     }
@@ -238,7 +254,7 @@ class TraceState {
     if (fb && drift) {
       const f = this.features;
       f.reset();
-      collectFeaturesProto(r, attrs, this.ctx.maxAttributes, f);
+      collectFeaturesProto(r, attrs, nAttrs, this.ctx.maxAttributes, f);
       if (f.count > 0) {
         f.write(fb, this.ctx.project, startLo, startHi);
         this.ctx.budget.charge(fb);
@@ -343,7 +359,40 @@ class TraceState {
   }
 
   rollback(index: number, why: string): void {
-    this.block.rollback(this.mark);
+    const b = this.block;
+    const m = this.mark;
+    let i = b.spanAttributes.restore(m, 0);
+    i = b.events.restore(m, i);
+    i = b.eventTimestamp.restore(m, i);
+    i = b.eventName.restore(m, i);
+    i = b.eventAttributes.restore(m, i);
+    i = b.links.restore(m, i);
+    i = b.linkTraceId.restore(m, i);
+    i = b.linkSpanId.restore(m, i);
+    i = b.linkTraceState.restore(m, i);
+    b.linkAttributes.restore(m, i);
     this.reject(index, why);
+  }
+
+  /**
+   * Saves the write positions of the columns a span writes while it can still be refused:
+   * its attributes, events and links (an attribute over the size limit, a bad link). Its
+   * other columns are written after the last check, so a mark of all 23 columns per span
+   * (`NativeBlock.mark`) would save positions that never need restoring.
+   */
+  markNested(): void {
+    const b = this.block;
+    const m = this.mark;
+    m.length = 0;
+    b.spanAttributes.save(m);
+    b.events.save(m);
+    b.eventTimestamp.save(m);
+    b.eventName.save(m);
+    b.eventAttributes.save(m);
+    b.links.save(m);
+    b.linkTraceId.save(m);
+    b.linkSpanId.save(m);
+    b.linkTraceState.save(m);
+    b.linkAttributes.save(m);
   }
 }

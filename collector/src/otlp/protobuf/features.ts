@@ -53,21 +53,22 @@ class KeyValueRanges {
 const kv = new KeyValueRanges();
 
 /**
- * Second look at a span's `KeyValue` ranges (`[start, end)` pairs in `attrs`, the first
- * `max` of them, as many as the span row kept), made only for a span the decoder saw a
- * drift input in (`isDriftInput`, most spans have none: features are sampled): the keys
- * `rows.wants()` takes have their typed `AnyValue` recorded. Leaves `r.pos` where it
- * found it.
+ * Second look at a span's `KeyValue` ranges (`[start, end)` pairs in the first `used`
+ * entries of `attrs`; the first `max` ranges, as many as the span row kept), made only for
+ * a span the decoder saw a drift input in (`isDriftInput`, most spans have none: features
+ * are sampled): the keys `rows.wants()` takes have their typed `AnyValue` recorded. Leaves
+ * `r.pos` where it found it.
  */
 export function collectFeaturesProto(
   r: ProtoReader,
   attrs: readonly number[],
+  used: number,
   max: number,
   rows: FeatureRows,
 ): void {
   const save = r.pos;
   const buf = r.buf;
-  const n = Math.min(attrs.length, 2 * max);
+  const n = Math.min(used, 2 * max);
   for (let i = 0; i < n; i += 2) {
     r.pos = attrs[i]!;
     kv.read(r, attrs[i + 1]!);
