@@ -52,7 +52,29 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  let collector: Awaited<ReturnType<typeof startCollector>>;
+  let collector: Awaited<ReturnType<typeof startCollector>> | undefined;
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'signal received');
+    // Still starting: nothing was acknowledged yet, so stop at once as the signal's default
+    // action would (128 + signal number, as a shell reports a process ended by it).
+    if (!collector) process.exit(signal === 'SIGINT' ? 130 : 143);
+    // Storage that stopped answering must not keep the process alive forever; what was
+    // not committed was not acknowledged, so clients retry it elsewhere.
+    setTimeout(() => {
+      logger.error('shutdown did not finish within 60 s; exiting with unacknowledged batches');
+      process.exit(1);
+    }, 60_000).unref();
+    await collector.close();
+    process.exit(0);
+  };
+  // Before the start: it logs `listening` before it returns, and a SIGTERM sent on that line
+  // (a supervisor or script stopping a collector it just started) found no handler yet and
+  // ended the process by the signal, undrained.
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   try {
     collector = await startCollector(config, { log: logger });
   } catch (err) {
@@ -64,23 +86,6 @@ async function main(): Promise<void> {
     logger.fatal({ err }, 'cannot start');
     process.exit(1);
   }
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'signal received');
-    // Storage that stopped answering must not keep the process alive forever; what was
-    // not committed was not acknowledged, so clients retry it elsewhere.
-    setTimeout(() => {
-      logger.error('shutdown did not finish within 60 s; exiting with unacknowledged batches');
-      process.exit(1);
-    }, 60_000).unref();
-    await collector.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {
