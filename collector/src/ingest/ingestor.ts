@@ -120,6 +120,7 @@ export class Ingestor {
     this.expHistogram = make(() => new ExpHistogramBlock());
     this.summary = make(() => new SummaryBlock());
     this.features = make(() => new FeatureValuesBlock());
+    this.features.follow(this.traces);
     this.all = [
       this.traces,
       this.logs,
@@ -196,9 +197,11 @@ export class Ingestor {
       budget: new DecodeBudget(this.maxDecodedBytes, headroom),
       features: signal === 'traces' ? this.features.block() : undefined,
     };
+    // Feature rows before their spans: the spans' commit may start the spans' insert, which
+    // takes the feature rows along (TableBatcher.follow), so their commit must be registered.
     const batchers =
       signal === 'traces'
-        ? [this.traces, this.features]
+        ? [this.features, this.traces]
         : signal === 'logs'
           ? [this.logs]
           : [this.gauge, this.sum, this.histogram, this.expHistogram, this.summary];
@@ -252,6 +255,8 @@ export class Ingestor {
         if (decision !== 'skip') commits.push(decision);
       }
     });
+    // A resend whose spans were stored rolled them back: its feature rows go on their own.
+    if (signal === 'traces') this.features.nudge();
     return commits.length === 1 ? commits[0]! : Promise.all(commits);
   }
 

@@ -106,4 +106,68 @@ describe('TableBatcher group commit', () => {
     await Promise.all([p4, drained]);
     expect(batcher.pendingBytes()).toBe(0);
   });
+
+  test('a follower inserts with its leader, not on a cadence of its own', async () => {
+    const spans = controlledSink();
+    const features = controlledSink();
+    const policy = { maxRows: 1000, maxBytes: 1 << 20, maxDelayMs: 0 };
+    const leader = new TableBatcher(() => new TestBlock(), spans.sink, policy, log);
+    const follower = new TableBatcher(() => new TestBlock(), features.sink, policy, log);
+    follower.follow(leader as unknown as TableBatcher<NativeBlock>);
+    // One request: rows for both tables, the follower's commit first (as the ingestor does).
+    const request = (v: number) => {
+      follower.block().v.sink.u32(v);
+      follower.block().rows++;
+      leader.block().v.sink.u32(v);
+      leader.block().rows++;
+      return Promise.all([follower.commit(), leader.commit()]);
+    };
+    const r1 = request(1);
+    expect(spans.calls).toHaveLength(1);
+    expect(features.calls).toHaveLength(1);
+    // The follower's insert ends first; requests arriving meanwhile wait for the leader's.
+    features.calls[0]!.done();
+    await tick();
+    const r2 = request(2);
+    const r3 = request(3);
+    await tick();
+    expect(features.calls).toHaveLength(1);
+    spans.calls[0]!.done();
+    await r1;
+    await tick();
+    expect(spans.calls).toHaveLength(2);
+    expect(features.calls).toHaveLength(2);
+    expect(features.calls[1]!.rows).toEqual([2, 3]);
+    spans.calls[1]!.done();
+    features.calls[1]!.done();
+    await Promise.all([r2, r3]);
+    expect(follower.inserts).toBe(leader.inserts);
+  });
+
+  test("a follower's rows without rows of the leader are inserted on their own", async () => {
+    const spans = controlledSink();
+    const features = controlledSink();
+    const policy = { maxRows: 1000, maxBytes: 1 << 20, maxDelayMs: 0 };
+    const leader = new TableBatcher(() => new TestBlock(), spans.sink, policy, log);
+    const follower = new TableBatcher(() => new TestBlock(), features.sink, policy, log);
+    follower.follow(leader as unknown as TableBatcher<NativeBlock>);
+    // The leader busy with another request's insert: the follower holds its rows ...
+    const first = add(leader, 1);
+    const held = add(follower, 10);
+    expect(features.calls).toHaveLength(0);
+    // ... until the leader's insert ends with nothing after it.
+    spans.calls[0]!.done();
+    await first;
+    await tick();
+    expect(features.calls).toHaveLength(1);
+    expect(features.calls[0]!.rows).toEqual([10]);
+    features.calls[0]!.done();
+    await held;
+    // Idle leader: a follower's rows go at once (nudge after a rollback of the leader's rows).
+    const alone = add(follower, 11);
+    follower.nudge();
+    expect(features.calls).toHaveLength(2);
+    features.calls[1]!.done();
+    await alone;
+  });
 });

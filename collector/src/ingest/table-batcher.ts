@@ -41,6 +41,8 @@ export class TableBatcher<B extends NativeBlock> {
   private timer: NodeJS.Timeout | undefined;
   private lastFlushAt = -Infinity;
   private idle: (() => void)[] = [];
+  private leader: TableBatcher<NativeBlock> | undefined;
+  private readonly followers: TableBatcher<NativeBlock>[] = [];
   /** Rows and inserts acknowledged so far (self-metrics). */
   rowsWritten = 0;
   inserts = 0;
@@ -53,6 +55,33 @@ export class TableBatcher<B extends NativeBlock> {
     private readonly log: Logger,
   ) {
     this.current = create();
+  }
+
+  /**
+   * Inserts this table's rows together with `leader`'s: whenever the leader starts an
+   * insert, this table starts one with what it holds, and it does not start one of its own
+   * while the leader holds rows or has an insert running (that insert's end starts the next
+   * pair). For a table whose rows come with the leader's in the same requests (feature rows
+   * with their spans): an acknowledgement waits for both inserts anyway, and the follower's
+   * own cadence would add inserts, each with the engine's fixed cost, without answering
+   * any request sooner.
+   */
+  follow(leader: TableBatcher<NativeBlock>): void {
+    this.leader = leader;
+    leader.followers.push(this as unknown as TableBatcher<NativeBlock>);
+  }
+
+  /**
+   * Starts this table's insert timer if its rows are no longer held for the leader's next
+   * insert (call after rows were rolled back from the leader's block).
+   */
+  nudge(): void {
+    this.schedule();
+  }
+
+  /** True while rows are waiting or an insert is running. */
+  private busy(): boolean {
+    return this.flushing !== undefined || this.current.rows > 0;
   }
 
   /** The block the next request decodes into. */
@@ -84,6 +113,8 @@ export class TableBatcher<B extends NativeBlock> {
    */
   private schedule(): void {
     if (this.timer || this.flushing || this.current.rows === 0) return;
+    // The leader's next insert takes these rows along.
+    if (this.leader?.busy()) return;
     const wait = this.lastFlushAt + this.policy.maxDelayMs - performance.now();
     if (wait <= 0) {
       this.flush();
@@ -111,6 +142,7 @@ export class TableBatcher<B extends NativeBlock> {
     this.flushing = block;
     const rows = block.rows;
     const startedAt = performance.now();
+    for (const f of this.followers) f.flush();
     const tags: string[] = [];
     for (const w of waiters) if (w.tag !== undefined) tags.push(w.tag);
     this.write(block, tags).then(
@@ -148,7 +180,12 @@ export class TableBatcher<B extends NativeBlock> {
     const b = this.current;
     if (b.rows >= this.policy.maxRows || b.size() >= this.policy.maxBytes) this.flush();
     else if (b.rows > 0) this.schedule();
-    else for (const f of this.idle.splice(0)) f();
+    else {
+      for (const f of this.idle.splice(0)) f();
+      // Rows a follower held back for this insert's end, with none of ours to go with them
+      // (a resend whose spans were stored and its feature rows not): they go on their own.
+      for (const f of this.followers) f.schedule();
+    }
   }
 
   /** Flushes everything pending and resolves when nothing is left in flight. */
