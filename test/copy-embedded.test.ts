@@ -390,7 +390,8 @@ beforeAll(async () => {
   const c = await startCollector({
     dataDir,
     cleanup: false,
-    args: ['--stats-interval', '1', '--alert-eval-min-interval', '1s'],
+    // Drift results every 2 s over the last 2 s windows (recentPredictions feeds them).
+    args: ['--stats-interval', '1', '--alert-eval-min-interval', '1s', '--drift-interval', '2'],
   });
   try {
     const ingest = (path: string, type: string, body: string | Uint8Array) =>
@@ -447,6 +448,30 @@ beforeAll(async () => {
       default: 'true',
     });
     const baseline = await created('POST', `/api/v1/drift/baselines?${q}`, csv, 'text/csv');
+    // Predictions of the last seconds: the drift job's windows (2 s, 12 caught up) hold them.
+    const recent = Array.from({ length: 40 }, (_, i) => ({
+      name: `predict ${CLF}`,
+      startMs: Date.now() - 4000 + i * 50,
+      attributes: {
+        'gen_ai.operation.name': 'predict',
+        'gen_ai.request.model': CLF,
+        'aiobs.model.version': 'v1',
+        'aiobs.feature.amount': 50 + i,
+        'aiobs.feature.country': ['de', 'fr'][i % 2]!,
+      },
+    }));
+    expect(
+      await ingest('/v1/traces', 'application/x-protobuf', encodeSpans('copy-svc', recent)),
+    ).toBe(200);
+    await created('POST', '/api/v1/maintenance-windows', {
+      name: 'weekend batch',
+      matchers: ['team="batch"'],
+      recurrence: { days: ['sat', 'sun'], start: '22:00', end: '02:00', timezone: 'Europe/Berlin' },
+    });
+    const prices = await admin('PUT', '/api/v1/prices', {
+      prices: [{ provider: 'openai', model: LLM, inputPerMillion: 2.5, outputPerMillion: 10 }],
+    });
+    expect(prices.status, JSON.stringify(prices.body)).toBe(200);
     const key = await created('POST', '/api/v1/projects/default/keys', {
       kind: 'ingest',
       name: 'copied',
@@ -472,8 +497,13 @@ beforeAll(async () => {
     };
     // Every span is stored before the stop (acknowledged exports are); the rule fired, its
     // notification is queued and was tried; the collector wrote its own figures.
-    expect(await rowsOf('otel_traces')).toBe(BATCH * BATCHES + 20);
-    for (const t of ['aiobs_alert_history', 'aiobs_alert_attempts', 'aiobs_collector_stats'])
+    expect(await rowsOf('otel_traces')).toBe(BATCH * BATCHES + 20 + 40);
+    for (const t of [
+      'aiobs_alert_history',
+      'aiobs_alert_attempts',
+      'aiobs_collector_stats',
+      'aiobs_drift_results',
+    ])
       await until(async () => (await rowsOf(t)) > 0, 60_000, `rows in ${t}`);
     source = {
       dataDir,
@@ -508,12 +538,10 @@ describe.each([
   beforeAll(async () => {
     ch = await startClickHouse({ cluster });
     const env: Record<string, string> = cluster ? { CLICKHOUSE_CLUSTER: cluster } : {};
-    // Step 2 of the guide: a collector of the same version creates the schema, then stops.
+    // Step 2 of the guide: a collector of the same version creates the schema and is stopped
+    // as soon as it logs `listening`; it drains and exits 0.
     const schema = await startCollector({ clickhouse: ch, env });
     schemaToken = schema.adminToken;
-    // One request answered: main() has installed its SIGTERM handler by then (it does so
-    // after `listening` is logged; a signal in between ends the process undrained).
-    expect((await fetch(`${schema.url}/api/v1/health`)).status).toBe(200);
     expect(await schema.stop(), schema.output()).toBe(0);
     const t0 = performance.now();
     const { stdout, stderr } = await execFileP(
@@ -555,7 +583,12 @@ describe.each([
       rows += n;
       if (n > 0) nonEmpty.push(table);
     }
-    console.log(`${source.counts.size} tables, ${nonEmpty.length} with rows, ${rows} rows`);
+    const empty = [...source.counts.keys()]
+      .map((k) => k.split('|')[0]!)
+      .filter((t) => !nonEmpty.includes(t));
+    console.log(
+      `${source.counts.size} tables, ${nonEmpty.length} with rows, ${rows} rows; empty: ${empty.join(', ') || 'none'}`,
+    );
     // The data set reaches the tables each kind of data goes to.
     for (const t of [
       'otel_traces',
@@ -584,6 +617,9 @@ describe.each([
       'aiobs_users',
       'aiobs_project_members',
       'aiobs_sessions',
+      'aiobs_maintenance_windows',
+      'aiobs_prices',
+      'aiobs_drift_results',
     ])
       expect(nonEmpty, t).toContain(t);
   });
@@ -624,6 +660,11 @@ describe.each([
     const baselines = await get('/api/v1/drift/baselines');
     expect(baselines.body.baselines).toEqual(
       expect.arrayContaining([expect.objectContaining({ id: source.baselineId, name: 'launch' })]),
+    );
+
+    const prices = await get('/api/v1/prices');
+    expect(prices.body.prices).toEqual(
+      expect.arrayContaining([expect.objectContaining({ model: LLM, inputPerMillion: 2.5 })]),
     );
 
     const gpus = await get(`/api/v1/gpus?${range}`);
