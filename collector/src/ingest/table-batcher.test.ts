@@ -34,6 +34,17 @@ function add(batcher: TableBatcher<TestBlock>, value: number) {
 const log = pino({ level: 'silent' });
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** Span-like leader and feature-like follower tables, each with its controlled sink. */
+function leaderAndFollower() {
+  const spans = controlledSink();
+  const features = controlledSink();
+  const policy = { maxRows: 1000, maxBytes: 1 << 20, maxDelayMs: 0 };
+  const leader = new TableBatcher(() => new TestBlock(), spans.sink, policy, log);
+  const follower = new TableBatcher(() => new TestBlock(), features.sink, policy, log);
+  follower.follow(leader as unknown as TableBatcher<NativeBlock>);
+  return { spans, features, leader, follower };
+}
+
 describe('TableBatcher group commit', () => {
   test('an idle table inserts at once; rows arriving during that insert share the next one', async () => {
     const { sink, calls } = controlledSink();
@@ -108,12 +119,7 @@ describe('TableBatcher group commit', () => {
   });
 
   test('a follower inserts with its leader, not on a cadence of its own', async () => {
-    const spans = controlledSink();
-    const features = controlledSink();
-    const policy = { maxRows: 1000, maxBytes: 1 << 20, maxDelayMs: 0 };
-    const leader = new TableBatcher(() => new TestBlock(), spans.sink, policy, log);
-    const follower = new TableBatcher(() => new TestBlock(), features.sink, policy, log);
-    follower.follow(leader as unknown as TableBatcher<NativeBlock>);
+    const { spans, features, leader, follower } = leaderAndFollower();
     // One request: rows for both tables, the follower's commit first (as the ingestor does).
     const request = (v: number) => {
       follower.block().v.sink.u32(v);
@@ -145,12 +151,7 @@ describe('TableBatcher group commit', () => {
   });
 
   test("a follower's rows without rows of the leader are inserted on their own", async () => {
-    const spans = controlledSink();
-    const features = controlledSink();
-    const policy = { maxRows: 1000, maxBytes: 1 << 20, maxDelayMs: 0 };
-    const leader = new TableBatcher(() => new TestBlock(), spans.sink, policy, log);
-    const follower = new TableBatcher(() => new TestBlock(), features.sink, policy, log);
-    follower.follow(leader as unknown as TableBatcher<NativeBlock>);
+    const { spans, features, leader, follower } = leaderAndFollower();
     // The leader busy with another request's insert: the follower holds its rows ...
     const first = add(leader, 1);
     const held = add(follower, 10);
