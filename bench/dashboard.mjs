@@ -17,6 +17,9 @@
 //   data ends where the first run's back-fill ended, so the last hour empties as time passes)
 //   [--api-times 5] (after the first cold load of each page, each of its API calls again,
 //   one at a time from Node, that many times: server-side ms and collector CPU per call)
+//   [--profile /tmp/prof] (a V8 CPU profile of each page's first cold load, from navigation
+//   until the network is quiet, written there as .cpuprofile; prints the top self times by
+//   function and by script. Build with `vite build --minify false` to read the names)
 // Needs the built collector and dashboard (`npm run build`) and Debian's chromium.
 import {
   cpSync,
@@ -43,6 +46,8 @@ import {
   parallelism,
   rendererTime,
   signedInContext,
+  startProfile,
+  stopProfile,
   timeLoad,
 } from './lib/page-timing.mjs';
 
@@ -62,9 +67,12 @@ const { values: opt } = parseArgs({
     dists: { type: 'string', default: '' },
     'data-dir': { type: 'string', default: '' },
     'api-times': { type: 'string', default: '0' },
+    profile: { type: 'string', default: '' },
   },
 });
 const RUNS = Number(opt.runs);
+const PROFILE_DIR = opt.profile ? resolve(opt.profile) : '';
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 const TIMEOUT_MS = Number(opt.timeout) * 1000;
 const DISTS = opt.dists
   ? opt.dists.split(',').map((d) => resolve(d.trim()))
@@ -252,6 +260,18 @@ async function timeBuilds(traceId, filled) {
   report(results, filled);
 }
 
+/** Prints a load's profile summary (`stopProfile`): its total and the top self times. */
+function reportProfile(what, file, { totalMs, byFunction, byModule }) {
+  const rows = (xs, n) =>
+    xs
+      .slice(0, n)
+      .map((x) => `    ${x.ms.toFixed(0).padStart(6)} ms  ${x.what}`)
+      .join('\n');
+  console.log(
+    `  profile ${what}: ${totalMs.toFixed(0)} ms of samples (idle left out), ${file}\n  by script:\n${rows(byModule, 8)}\n  by function (self):\n${rows(byFunction, 25)}`,
+  );
+}
+
 /** Times every page (of `--pages`) in every range, cold and warm, into `results`. */
 async function timePages(results, traceId, dist) {
   const browser = await launchChromium();
@@ -283,6 +303,8 @@ async function timePages(results, traceId, dist) {
             const page = await context.newPage();
             const cdp = await context.newCDPSession(page);
             await cdp.send('Performance.enable');
+            const profiling = PROFILE_DIR && i === 0;
+            if (profiling) await startProfile(cdp);
             const cpu0 = collector.cpuSeconds();
             const cold = await timeLoad(page, url, p.selector, TIMEOUT_MS);
             r.cold.push(cold.ms);
@@ -300,6 +322,14 @@ async function timePages(results, traceId, dist) {
                 r.note = `API calls not read: ${e.message.split('\n')[0]}`;
                 return [];
               });
+              if (profiling) {
+                const file = join(PROFILE_DIR, `${p.name}-${range}-${Date.now()}.cpuprofile`);
+                reportProfile(
+                  `${dist ? `${dist} ` : ''}${range} ${p.name}`,
+                  file,
+                  await stopProfile(cdp, file),
+                );
+              }
               if (API_TIMES > 0) r.apiTimes = await timeCalls(r.calls);
               if (cold.ms === null)
                 r.note = `timed out showing: ${(

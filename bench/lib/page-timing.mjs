@@ -2,7 +2,7 @@
 // start until an element first exists (a MutationObserver installed before the page's own
 // scripts, so the figure does not depend on how often the benchmark polls), the scripts a
 // load fetched, and the page's API requests from the Resource Timing entries.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
@@ -189,4 +189,47 @@ export function parallelism(calls) {
     firstMs: first.end - first.start,
     firstStartMs: first.start,
   };
+}
+
+/**
+ * Starts the V8 sampling profiler of the page behind `cdp` (a CDP session), sampling every
+ * `intervalUs` µs; `stopProfile` ends it. Main-thread JavaScript only: layout and style show
+ * as `(program)` or inside the function that forced them.
+ */
+export async function startProfile(cdp, intervalUs = 250) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: intervalUs });
+  await cdp.send('Profiler.start');
+}
+
+/**
+ * Stops the profiler `startProfile` started, writes the profile to `file` (a `.cpuprofile`
+ * that Chrome DevTools opens) and resolves with its self time summed two ways, largest first:
+ * `byFunction` (`name url:line`) and `byModule` (the script's path; `(native)` for entries
+ * without one such as `(program)`, `(garbage collector)`, `(idle)`), plus `totalMs` (all
+ * samples but `(idle)`).
+ */
+export async function stopProfile(cdp, file) {
+  const { profile } = await cdp.send('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  // timeDeltas[i] is the time before sample i: credit it to the sample's node.
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const byFunction = new Map();
+  const byModule = new Map();
+  let totalMs = 0;
+  for (const [id, ms] of self) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    if (functionName === '(idle)') continue;
+    totalMs += ms;
+    const path = url ? new URL(url).pathname : '(native)';
+    const fn = `${functionName || '(anonymous)'} ${url ? `${path}:${lineNumber + 1}` : ''}`.trim();
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+    byModule.set(path, (byModule.get(path) ?? 0) + ms);
+  }
+  const top = (m) => [...m].sort((a, b) => b[1] - a[1]).map(([what, ms]) => ({ what, ms }));
+  return { totalMs, byFunction: top(byFunction), byModule: top(byModule) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatNumber, formatPercent, formatUsd } from './format.js';
+import { formatMs, formatNumber, formatPercent, formatTick, formatUsd } from './format.js';
 
 describe('format', () => {
   it('formats durations', () => {
@@ -20,5 +20,26 @@ describe('format', () => {
     expect(formatNumber(0.025)).toBe('0.025');
     expect(formatNumber(0.0301)).toBe('0.03');
     expect(formatNumber(undefined)).toBe('—');
+  });
+  it('formats time ticks in UTC, the date only beyond a day', () => {
+    const t = Date.UTC(2026, 11, 2, 4, 5, 59);
+    expect(formatTick(t, 3_600_000)).toBe('04:05');
+    expect(formatTick(t, 86_400_000)).toBe('04:05');
+    expect(formatTick(t, 86_400_001)).toBe('Dec 2 04:05');
+    expect(formatTick(Date.UTC(2027, 0, 31, 23, 59), 7 * 86_400_000)).toBe('Jan 31 23:59');
+  });
+  it('formats time ticks as the locale formatter it replaced did', () => {
+    // Every 7 h 13 min for a year: each hour, minute, month and day-of-month turns up.
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 26_000_000) {
+      const d = new Date(t);
+      const hm = d.toLocaleTimeString('en-GB', {
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'UTC',
+      });
+      const md = d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+      expect(formatTick(t, 3_600_000)).toBe(hm);
+      expect(formatTick(t, 2 * 86_400_000)).toBe(`${md} ${hm}`);
+    }
   });
 });

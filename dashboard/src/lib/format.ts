@@ -35,12 +35,20 @@ export function formatNumber(v: number | null | undefined, digits = 1): string {
   return v.toFixed(a < 10 ? 2 : 1);
 }
 
-/** A time axis tick: `14:05` within a day, `Dec 2 14:05` beyond. */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * A time axis tick in UTC: `14:05` within a day, `Dec 2 14:05` beyond. Built from the UTC
+ * fields, not `toLocaleTimeString`: recharts calls this for every candidate tick of every
+ * axis on every render, and each locale call builds an `Intl.DateTimeFormat` (it was the
+ * largest self time of a cold Overview load, 0.57 s of 5.8 s).
+ */
 export function formatTick(ms: number, spanMs: number): string {
   const d = new Date(ms);
-  const hm = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  const hm = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
   if (spanMs <= 86_400_000) return hm;
-  return `${d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })} ${hm}`;
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${hm}`;
 }
 
 /** Bytes in binary units: `1.5 GiB`, `512 MiB`. */
