@@ -1,3 +1,4 @@
+import { allInOrder } from '../query/in-order.js';
 import type { Db } from '../storage/db.js';
 import {
   assembleStats,
@@ -227,25 +228,32 @@ export function createDriftRepo(db: Db, opts: DriftRepoOptions = {}): DriftRepo 
     async featureStats(query) {
       const q = toQuery(query);
       const params = driftParams(q);
-      // One at a time: the embedded engine runs one query at a time anyway.
       const counts = await db.rows<CountRow>(countsSql(q), params);
       if (counts.length === 0) return [];
       // One query per batch of numeric features reads their (sampled) values once for the
       // deciles, bins, KS and Wasserstein; the sorted values cost ~110 bytes each in memory,
-      // so batches keep a query under --query-max-memory-bytes.
-      const tests: TestRow[] = [];
+      // so batches keep a query under --query-max-memory-bytes, and run one after another
+      // (side by side they would hold several batches' values at once).
       const plans = testPlans(counts, cap, !('baselineId' in query.reference));
-      for (const batch of testBatches(plans)) {
-        const sql = numericTestsSql(q, batch[0]!.exact);
-        tests.push(...(await db.rows<TestRow>(sql, { ...params, ...batchParams(batch) })));
-      }
+      const numeric = async () => {
+        const tests: TestRow[] = [];
+        for (const batch of testBatches(plans)) {
+          const sql = numericTestsSql(q, batch[0]!.exact);
+          tests.push(...(await db.rows<TestRow>(sql, { ...params, ...batchParams(batch) })));
+        }
+        return tests;
+      };
       const catFeatures = [
         ...new Set(counts.filter((c) => Number(c.is_numeric) !== 1).map((c) => c.feature)),
       ];
-      const categories =
+      // The categories need only the counts: read beside the numeric batches (the engine's
+      // client spreads statements over several connections).
+      const [tests, categories] = await allInOrder([
+        numeric(),
         catFeatures.length > 0
-          ? await db.rows<CategoryRow>(categoriesSql(q), { ...params, catFeatures })
-          : [];
+          ? db.rows<CategoryRow>(categoriesSql(q), { ...params, catFeatures })
+          : Promise.resolve([] as CategoryRow[]),
+      ]);
       return assembleStats(counts, tests, categories);
     },
     async jointRows(query, limit, sides = 'both') {

@@ -4,6 +4,7 @@ import type { DriftResponse, DriftSide, FeatureDriftResponse } from '../api/type
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { projectOf } from '../middleware/project-scope.js';
+import { allInOrder } from '../query/in-order.js';
 import { parseName, parseRange, parseTime } from '../query/params.js';
 import { baselineCreateRoutes } from './baseline-create-routes.js';
 import type { Baseline, BaselinesRepo, ThresholdMode } from './baselines-repo.js';
@@ -158,9 +159,18 @@ export function driftRoutes(
       thresholds = p.thresholds ?? b.thresholds;
     }
     const request = { project: p.project, model: model!, reference, current: p.current };
-    const stats = await repo.featureStats(request);
-    const limits =
-      thresholds === 'reference' ? await repo.referenceLimits(request, stats) : undefined;
+    // The multivariate score reads its own sample: beside the per-feature statistics (and
+    // their limits, which need the statistics), not after them.
+    const [[stats, limits], multivariate] = await allInOrder([
+      (async () => {
+        const s = await repo.featureStats(request);
+        return [
+          s,
+          thresholds === 'reference' ? await repo.referenceLimits(request, s) : undefined,
+        ] as const;
+      })(),
+      multivariateOf(repo, request, baseline, p.minSamples),
+    ]);
     const judged = stats.map((s) => ({
       kind: s.kind,
       r: toResponse(
@@ -179,7 +189,7 @@ export function driftRoutes(
       minSamples: p.minSamples,
       features: judged.filter((j) => j.kind === 'feature').map((j) => j.r),
       predictions: judged.filter((j) => j.kind === 'prediction').map((j) => j.r),
-      multivariate: await multivariateOf(repo, request, baseline, p.minSamples),
+      multivariate,
     };
     return c.json(body);
   });

@@ -8,18 +8,24 @@ import type {
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { projectOf } from '../middleware/project-scope.js';
+import { mapInOrder } from '../query/in-order.js';
 import { parseDuration, parseName, parseRange } from '../query/params.js';
 import type { Baseline, BaselinesRepo } from './baselines-repo.js';
 import type { FeatureStats } from './features.js';
 import { multivariateOf, type ReferenceCache } from './multivariate-request.js';
 import type { DriftRepo, DriftRequest } from './repo.js';
-import { type DriftResultRow, multivariateRow, resultRows, type StoredMeasure } from './results.js';
+import { multivariateRow, resultRows, type StoredMeasure } from './results.js';
 import type { DriftResultsRepo } from './results-repo.js';
 import { chunkKey, judgeByLimits } from './thresholds.js';
 import { DEFAULT_MIN_SAMPLES, judge } from './verdict.js';
 
 /** Most windows a computed series may have (each costs four engine queries). */
 export const MAX_COMPUTED_WINDOWS = 100;
+/**
+ * Computed windows read at once: the embedded engine's client spreads statements over 4
+ * query connections (storage/connection-pool.ts); more would only queue there.
+ */
+const WINDOWS_AT_ONCE = 4;
 const MEASURES: StoredMeasure[] = [
   'auto',
   'psi',
@@ -159,10 +165,14 @@ export function seriesRoutes(
         `step is too small: at most ${MAX_COMPUTED_WINDOWS} windows are computed on request (stored results have no such limit)`,
         'step',
       );
-    const series = new Map<string, DriftSeries>();
+    const windows: Array<{ from: number; to: number }> = [];
+    for (let from = range.fromMs; from < range.toMs; from += stepMs)
+      windows.push({ from, to: Math.min(from + stepMs, range.toMs) });
     const references: ReferenceCache = new Map();
-    for (let from = range.fromMs; from < range.toMs; from += stepMs) {
-      const to = Math.min(from + stepMs, range.toMs);
+    // Windows are independent reads: a few at a time, so they run side by side on the
+    // engine's query connections, answered in window order with the error the first
+    // failing window would have given one after another.
+    const perWindow = await mapInOrder(windows, WINDOWS_AT_ONCE, async ({ from, to }) => {
       const request: DriftRequest = {
         project,
         model: b.model,
@@ -185,23 +195,23 @@ export function seriesRoutes(
         toMs: to,
         computedAtMs: 0,
       };
-      let rows: DriftResultRow[];
       if (measure === 'multivariate') {
         const m = await multivariateOf(repo, request, b, DEFAULT_MIN_SAMPLES, references);
-        rows = [multivariateRow(m, key)];
-      } else {
-        const stats = await repo.featureStats(request);
-        const limits =
-          b.thresholds === 'reference' && measure === 'auto'
-            ? await repo.referenceLimits(request, stats)
-            : undefined;
-        rows = resultRows(stats, key, DEFAULT_MIN_SAMPLES, (s: FeatureStats) => {
-          const l = limits?.get(chunkKey(s));
-          return l
-            ? judgeByLimits(s, l, DEFAULT_MIN_SAMPLES)
-            : judge(s, 'auto', DEFAULT_MIN_SAMPLES);
-        });
+        return [multivariateRow(m, key)];
       }
+      const stats = await repo.featureStats(request);
+      const limits =
+        b.thresholds === 'reference' && measure === 'auto'
+          ? await repo.referenceLimits(request, stats)
+          : undefined;
+      return resultRows(stats, key, DEFAULT_MIN_SAMPLES, (s: FeatureStats) => {
+        const l = limits?.get(chunkKey(s));
+        return l ? judgeByLimits(s, l, DEFAULT_MIN_SAMPLES) : judge(s, 'auto', DEFAULT_MIN_SAMPLES);
+      });
+    });
+    const series = new Map<string, DriftSeries>();
+    for (const [i, rows] of perWindow.entries()) {
+      const { from, to } = windows[i]!;
       for (const r of rows) {
         if (r.measure !== measure) continue;
         const k = `${r.kind}\u0000${r.feature}`;

@@ -3,6 +3,7 @@ import type { BaselinesRepo } from '../drift/baselines-repo.js';
 import type { DriftRepo } from '../drift/repo.js';
 import { DEFAULT_MIN_SAMPLES, judge } from '../drift/verdict.js';
 import { BadRequestError } from '../errors.js';
+import { allInOrder } from '../query/in-order.js';
 import { MAX_TIME_MS, parseLabelDelay, parseName } from '../query/params.js';
 import type { Db, Params } from '../storage/db.js';
 import { armAccuracySql, latencyBucketsSql } from './compare-significance-sql.js';
@@ -19,6 +20,12 @@ import {
 } from './significance-judge.js';
 import { DIMENSIONS } from './sql.js';
 
+/** Requests and errors of each arm (A, B). */
+export interface ArmFigures {
+  requests: [number, number];
+  errors: [number, number];
+}
+
 /** What a comparison's significance is computed over. */
 export interface CompareInput {
   project: string;
@@ -30,9 +37,12 @@ export interface CompareInput {
   /** The aligned range the figures were read over. */
   fromMs: number;
   toMs: number;
-  /** Requests and errors of each arm, from the comparison's figures. */
-  requests: [number, number];
-  errors: [number, number];
+  /**
+   * Requests and errors of each arm, from the comparison's figures: may still be read
+   * (a promise), since only the error-rate test needs them and the significance's own reads
+   * need not wait for the figures.
+   */
+  figures: ArmFigures | PromiseLike<ArmFigures>;
   /** The request's query parameters (`alpha`, `minSamples`, `labelDelay`, `baseline`). */
   query: Record<string, string | undefined>;
 }
@@ -176,18 +186,25 @@ export function createCompareSignificance(deps: {
         })),
       );
     };
-    const a = await one(x.a);
-    const bArm = await one(x.b);
+    const [a, bArm] = await allInOrder([one(x.a), one(x.b)]);
     return { baseline: b.id, verdict: driftVerdict(a, bArm), a, b: bArm };
   }
 
   return {
-    /** The significance block of one comparison. Queries run one at a time. */
+    /**
+     * The significance block of one comparison. Its reads (latency buckets, accuracy, drift)
+     * are independent of each other and of the figures, so they are issued together; an
+     * error is the one the first failing read would have given one after another.
+     */
     async compute(x: CompareInput): Promise<CompareSignificance> {
       const o = parseOptions(x.query);
       const judgeOpts: JudgeOptions = { alpha: o.alpha, minSamples: o.minSamples };
-      const counts = await latencyCounts(x);
-      const [accA, accB] = await accuracyOf(x, o.labelDelayMs);
+      const [counts, [accA, accB], drift, f] = await allInOrder([
+        latencyCounts(x),
+        accuracyOf(x, o.labelDelayMs),
+        o.baseline !== undefined ? driftOf(x, o.baseline) : undefined,
+        x.figures,
+      ]);
       const out: CompareSignificance = {
         alpha: o.alpha,
         minSamples: o.minSamples,
@@ -195,10 +212,10 @@ export function createCompareSignificance(deps: {
         sequentialRule: SEQUENTIAL_RULE,
         latency: judgeLatency(counts.a, counts.b, judgeOpts),
         errorRate: judgeProportion(
-          x.errors[0],
-          x.requests[0],
-          x.errors[1],
-          x.requests[1],
+          f.errors[0],
+          f.requests[0],
+          f.errors[1],
+          f.requests[1],
           false,
           judgeOpts,
         ),
@@ -211,7 +228,7 @@ export function createCompareSignificance(deps: {
           judgeOpts,
         ),
       };
-      if (o.baseline !== undefined) out.drift = await driftOf(x, o.baseline);
+      if (drift !== undefined) out.drift = drift;
       return out;
     },
   };

@@ -258,8 +258,7 @@ async function answers() {
     filter: {},
     fromMs: T0,
     toMs: T0 + 3 * HOUR,
-    requests: [300, 300],
-    errors: [0, 0],
+    figures: { requests: [300, 300], errors: [0, 0] },
     query: {},
   });
   return { quality: quality.groups, accuracy: significance.accuracy };

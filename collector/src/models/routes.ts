@@ -8,6 +8,7 @@ import type {
 } from '../api/types.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { projectOf } from '../middleware/project-scope.js';
+import { allInOrder } from '../query/in-order.js';
 import { parseLimit, parseRange, parseStep } from '../query/params.js';
 import { detectChanges } from './changes.js';
 import type { CompareSignificanceService } from './compare-significance.js';
@@ -106,12 +107,35 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
     const b = parseArm(q.b, 'b');
     const filter = { ...parseFilter(q), model };
     const choice = summaryLevel(q);
-    const [aggA, aggB] = await Promise.all([
+    const summaries = Promise.all([
       repo.summarize(project, choice, { ...filter, [a.dimension]: a.value }),
       repo.summarize(project, choice, { ...filter, [b.dimension]: b.value }),
-    ]);
-    const statsA = toStats(aggA);
-    const statsB = toStats(aggB);
+    ]).then(([aggA, aggB]) => [toStats(aggA), toStats(aggB)] as const);
+    // `significance=false` skips it (the accuracy join dominates at millions of rows). Its
+    // reads need only the range, so they go beside the two summaries; only the error-rate
+    // test waits for the summaries' figures.
+    const figures = summaries.then(([sa, sb]) => ({
+      requests: [sa.requests, sb.requests] as [number, number],
+      errors: [sa.errors, sb.errors] as [number, number],
+    }));
+    // Marked handled: compute may refuse its options before it awaits the figures, and a
+    // failed summary is answered from `summaries` below.
+    figures.catch(() => {});
+    const significance =
+      opts.significance && q.significance !== 'false'
+        ? opts.significance.compute({
+            project,
+            model,
+            a,
+            b,
+            filter,
+            fromMs: choice.fromMs,
+            toMs: choice.toMs,
+            figures,
+            query: q,
+          })
+        : undefined;
+    const [[statsA, statsB], sig] = await allInOrder([summaries, significance]);
     const body: ModelCompareResponse = {
       ...answered(choice),
       model,
@@ -120,20 +144,7 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
       delta: diffStats(statsA, statsB, 'delta'),
       ratio: diffStats(statsA, statsB, 'ratio'),
     };
-    // `significance=false` skips it (the accuracy join dominates at millions of rows).
-    if (opts.significance && q.significance !== 'false')
-      body.significance = await opts.significance.compute({
-        project,
-        model,
-        a,
-        b,
-        filter,
-        fromMs: choice.fromMs,
-        toMs: choice.toMs,
-        requests: [statsA.requests, statsB.requests],
-        errors: [statsA.errors, statsB.errors],
-        query: q,
-      });
+    if (sig !== undefined) body.significance = sig;
     return c.json(body);
   });
 
