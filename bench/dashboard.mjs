@@ -17,9 +17,10 @@
 //   data ends where the first run's back-fill ended, so the last hour empties as time passes)
 //   [--api-times 5] (after the first cold load of each page, each of its API calls again,
 //   one at a time from Node, that many times: server-side ms and collector CPU per call)
-//   [--profile /tmp/prof] (a V8 CPU profile of each page's first cold load, from navigation
-//   until the network is quiet, written there as .cpuprofile; prints the top self times by
-//   function and by script. Build with `vite build --minify false` to read the names)
+//   [--profile /tmp/prof] (a V8 CPU profile of each page's cold loads, from navigation
+//   until the network is quiet, written there as .cpuprofile; prints each load's renderer CPU
+//   until then, and for the first the top self times by function and by script. Build with
+//   `vite build --minify false` to read the names)
 // Needs the built collector and dashboard (`npm run build`) and Debian's chromium.
 import {
   cpSync,
@@ -260,16 +261,23 @@ async function timeBuilds(traceId, filled) {
   report(results, filled);
 }
 
-/** Prints a load's profile summary (`stopProfile`): its total and the top self times. */
-function reportProfile(what, file, { totalMs, byFunction, byModule }) {
+/**
+ * Prints a load's profile summary (`stopProfile`): its total, the renderer's main-thread CPU
+ * until the network was quiet (`quiet`, `rendererTime`), and with `detail` the top self times.
+ */
+function reportProfile(what, file, { totalMs, byFunction, byModule }, quiet, detail) {
   const rows = (xs, n) =>
     xs
       .slice(0, n)
       .map((x) => `    ${x.ms.toFixed(0).padStart(6)} ms  ${x.what}`)
       .join('\n');
   console.log(
-    `  profile ${what}: ${totalMs.toFixed(0)} ms of samples (idle left out), ${file}\n  by script:\n${rows(byModule, 8)}\n  by function (self):\n${rows(byFunction, 25)}`,
+    `  profile ${what}: ${totalMs.toFixed(0)} ms of samples (idle left out); renderer until the network was quiet: tasks ${quiet.task.toFixed(0)}, script ${quiet.script.toFixed(0)}, layout+style ${quiet.layout.toFixed(0)} ms; ${file}`,
   );
+  if (detail)
+    console.log(
+      `  by script:\n${rows(byModule, 8)}\n  by function (self):\n${rows(byFunction, 25)}`,
+    );
 }
 
 /** Times every page (of `--pages`) in every range, cold and warm, into `results`. */
@@ -303,7 +311,7 @@ async function timePages(results, traceId, dist) {
             const page = await context.newPage();
             const cdp = await context.newCDPSession(page);
             await cdp.send('Performance.enable');
-            const profiling = PROFILE_DIR && i === 0;
+            const profiling = Boolean(PROFILE_DIR);
             if (profiling) await startProfile(cdp);
             const cpu0 = collector.cpuSeconds();
             const cold = await timeLoad(page, url, p.selector, TIMEOUT_MS);
@@ -322,14 +330,6 @@ async function timePages(results, traceId, dist) {
                 r.note = `API calls not read: ${e.message.split('\n')[0]}`;
                 return [];
               });
-              if (profiling) {
-                const file = join(PROFILE_DIR, `${p.name}-${range}-${Date.now()}.cpuprofile`);
-                reportProfile(
-                  `${dist ? `${dist} ` : ''}${range} ${p.name}`,
-                  file,
-                  await stopProfile(cdp, file),
-                );
-              }
               if (API_TIMES > 0) r.apiTimes = await timeCalls(r.calls);
               if (cold.ms === null)
                 r.note = `timed out showing: ${(
@@ -339,6 +339,20 @@ async function timePages(results, traceId, dist) {
                 )
                   .replace(/\s+/g, ' ')
                   .slice(0, 160)}`;
+            }
+            if (profiling) {
+              // The whole load, not only until the first chart: the deferred charts and the
+              // answers after it are drawn too. The first run's list of calls waited already.
+              if (i > 0) await apiRequests(page).catch(() => []);
+              const quiet = await rendererTime(cdp);
+              const file = join(PROFILE_DIR, `${p.name}-${range}-${i}-${Date.now()}.cpuprofile`);
+              reportProfile(
+                `${dist ? `${dist} ` : ''}${range} ${p.name} run ${i + 1}`,
+                file,
+                await stopProfile(cdp, file),
+                quiet,
+                i === 0,
+              );
             }
             if (p.name === 'Alerts' && cold.ms !== null) r.preview.push(await timePreview(page));
             r.warm.push((await timeLoad(page, url, p.selector, TIMEOUT_MS)).ms);
