@@ -85,10 +85,18 @@ console.log(
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-soak-'));
 let store;
 if (opt.store === 'server') store = await startStore(join(dataDir, 'store'));
+/** The collector's warnings and errors by message: what lies behind a failed connection. */
+const logCounts = new Map();
 const collector = await startCollector({
   dataDir,
   args: opt['max-pending-bytes'] ? ['--max-pending-bytes', opt['max-pending-bytes']] : [],
   env: store ? { CLICKHOUSE_URL: store.url } : {},
+  onLog(line) {
+    try {
+      const m = JSON.parse(line);
+      if (m.level >= 40) logCounts.set(m.msg, (logCounts.get(m.msg) ?? 0) + 1);
+    } catch {}
+  },
 });
 const rssOf = (pid) => procMemory(pid).rss;
 const cpuNow = () => ({
@@ -102,7 +110,9 @@ console.log(
 );
 
 /** One export; resolves with status (0 on a socket error), latency and Retry-After. */
-const send = createOtlpSender(collector, { maxSockets: 1024 });
+// Idle sockets are dropped before the collector's keep-alive timeout (5 s), as a client
+// should: otherwise a few sends per minute take a socket as the collector closes it.
+const send = createOtlpSender(collector, { maxSockets: 1024, idleTimeoutMs: 4000 });
 
 /** Every send: {seq, spans, phase, t0, status (-1 until answered), ms, retryAfter}. */
 const reqs = [];
@@ -299,6 +309,26 @@ console.log(
 );
 console.log(
   `  after the drop: first 2xx at +${((first2xx - tDrop) / 1000).toFixed(2)} s, last 503 at ${late503.length ? `+${((lastLate503 - tDrop) / 1000).toFixed(2)} s (${late503.length} after the drop)` : 'none after the drop'}, every overload request answered at +${((bReqs.reduce((m, r) => Math.max(m, answerAt(r)), 0) - tDrop) / 1000).toFixed(2)} s, write path below a quarter of its budget at +${((tDrained - tDrop) / 1000).toFixed(2)} s`,
+);
+
+// What the "other" answers were, by phase: a status, or the client's socket error.
+for (const phase of ['A', 'B', 'C']) {
+  const kinds = new Map();
+  for (const r of reqs)
+    if (r.phase === phase && r.status !== 200 && r.status !== 503) {
+      const k =
+        r.status === 0
+          ? `connection failed (${r.error ?? '?'}, ${r.reused ? 'reused' : 'new'} socket)`
+          : `status ${r.status}`;
+      kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    }
+  if (kinds.size)
+    console.log(
+      `  other answers in ${phase}: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}`,
+    );
+}
+console.log(
+  `  collector warnings and errors: ${logCounts.size ? [...logCounts].map(([m, n]) => `${n} x "${m}"`).join(', ') : 'none'}`,
 );
 
 // C: flat RSS and latency over the last two thirds.

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export async function startCollector({ dataDir, env = {}, args = [] }) {
+/** `onLog(line)`, when given, sees every line the collector writes to stdout (its JSON log). */
+export async function startCollector({ dataDir, env = {}, args = [], onLog }) {
   const apiKey = 'bench-ingest-key';
   const adminToken = 'bench-admin-token';
   const child = spawn(
@@ -40,6 +41,7 @@ export async function startCollector({ dataDir, env = {}, args = [] }) {
     const rl = createInterface({ input: child.stdout });
     rl.on('line', (line) => {
       if (process.env.BENCH_VERBOSE) process.stderr.write(`${line}\n`);
+      onLog?.(line);
       try {
         const m = JSON.parse(line);
         if (m.msg === 'listening') resolve({ port: m.port, grpcPort: m.grpcPort });

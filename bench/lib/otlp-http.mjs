@@ -5,10 +5,15 @@ import http from 'node:http';
 /**
  * A sender for `collector` (from startCollector): `send(body)` posts one protobuf export to
  * /v1/traces and resolves with `{status, ms, retryAfter}` (status 0 on a socket error;
- * `retryAfter` the header of a 503/429); it never rejects.
+ * `retryAfter` the header of a 503/429, `error` the socket error's code with status 0 and `reused` whether the
+ * socket was a kept-alive one); it never rejects.
  */
-export function createOtlpSender(collector, { maxSockets }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
+export function createOtlpSender(collector, { maxSockets, idleTimeoutMs }) {
+  // `idleTimeoutMs` sets the agent's socket timeout, which is also what lets Node (20) honour
+  // the collector's `Keep-Alive: timeout=` hint: without it an idle socket is kept until the
+  // collector closes it (--keep-alive-timeout), and a request that takes it as it closes
+  // fails with ECONNRESET.
+  const agent = new http.Agent({ keepAlive: true, maxSockets, timeout: idleTimeoutMs });
   const target = new URL(`${collector.url}/v1/traces`);
   return function send(body) {
     return new Promise((resolve) => {
@@ -37,7 +42,15 @@ export function createOtlpSender(collector, { maxSockets }) {
           );
         },
       );
-      req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
+      req.on('error', (err) =>
+        resolve({
+          status: 0,
+          ms: performance.now() - t0,
+          error: err.code ?? err.message,
+          // A kept-alive socket the collector closed (idle timeout) as this request took it.
+          reused: req.reusedSocket,
+        }),
+      );
       req.end(body);
     });
   };
