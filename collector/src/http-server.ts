@@ -90,11 +90,12 @@ export function createNodeServer(
   const listener = getRequestListener(
     async function fetchThenDiscard(req, env): Promise<Response> {
       // This server is HTTP/1.1 (http or https), never HTTP/2.
-      const { incoming, outgoing } = env as HttpBindings;
+      const bindings = env as HttpBindings;
+      const { incoming, outgoing } = bindings;
       // A body stream cancelled by its reader destroys the request and drops its socket.
       const socket = incoming.socket;
       try {
-        return await fetch(req, { incoming, outgoing });
+        return await fetch(req, bindings);
       } finally {
         // The handler is done with the body: what it did not read is thrown away here.
         discardUnreadBody(incoming, outgoing, socket, limit);
