@@ -390,6 +390,8 @@ beforeAll(async () => {
   const c = await startCollector({
     dataDir,
     cleanup: false,
+    // The embedded engine also under AIOBS_TEST_STORE=server (an empty URL is no URL).
+    env: { CLICKHOUSE_URL: '' },
     // Drift results every 2 s over the last 2 s windows (recentPredictions feeds them).
     args: ['--stats-interval', '1', '--alert-eval-min-interval', '1s', '--drift-interval', '2'],
   });
@@ -589,39 +591,10 @@ describe.each([
     console.log(
       `${source.counts.size} tables, ${nonEmpty.length} with rows, ${rows} rows; empty: ${empty.join(', ') || 'none'}`,
     );
-    // The data set reaches the tables each kind of data goes to.
-    for (const t of [
-      'otel_traces',
-      'otel_traces_trace_id_ts',
-      'otel_logs',
-      'otel_metrics_gauge',
-      'otel_metrics_sum',
-      'otel_metrics_histogram',
-      'otel_metrics_exponential_histogram',
-      'otel_metrics_summary',
-      'aiobs_inferences',
-      'aiobs_feature_values',
-      'aiobs_labelled_predictions',
-      'aiobs_host_metrics_1m',
-      'aiobs_model_hosts_1h',
-      'aiobs_alert_rules',
-      'aiobs_alert_channels',
-      'aiobs_drift_baselines',
-      'aiobs_api_keys',
-      'aiobs_alert_state',
-      'aiobs_alert_history',
-      'aiobs_alert_outbox',
-      'aiobs_alert_attempts',
-      'aiobs_alert_silences',
-      'aiobs_collector_stats',
-      'aiobs_users',
-      'aiobs_project_members',
-      'aiobs_sessions',
-      'aiobs_maintenance_windows',
-      'aiobs_prices',
-      'aiobs_drift_results',
-    ])
-      expect(nonEmpty, t).toContain(t);
+    // The data set reaches every table, so each one's copy is checked on rows; a table added
+    // later needs data here too.
+    expect(empty, 'tables the source data leaves empty').toEqual([]);
+    expect(nonEmpty.length).toBeGreaterThan(30);
   });
 
   test('a collector on the target answers the old data and the old credentials', async () => {
