@@ -299,4 +299,37 @@ describe('GET /drift/series and /drift/histogram', () => {
     // Shifted by one standard deviation: the top bin holds far more than a tenth.
     expect(body.bins[9]!.current).toBeGreaterThan(0.3);
   });
+
+  // Last: it stores results for the second baseline. With the model named, the stored rows
+  // are read beside the baseline lookup, for every baseline of the model when none is named,
+  // and only the chosen baseline's are answered.
+  test("stored results of another baseline of the model stay out of the default's series", async () => {
+    const ask = async (path: string) =>
+      (await (await app().request(path)).json()) as DriftSeriesResponse;
+    const before = await ask(`/drift/series?model=${MODEL}&${range}&source=stored`);
+    expect(before.series.length).toBeGreaterThan(0);
+    const other = (await baselines.list('default')).find((b) => b.name === 'ref2')!;
+    const def = (await baselines.defaults()).find((b) => b.model === MODEL)!;
+    const copies = await db.rows<Record<string, unknown>>(
+      'SELECT * FROM aiobs_drift_results WHERE baseline_id = {def:String}',
+      { def: def.id },
+    );
+    expect(copies.length).toBeGreaterThan(0);
+    await engine.client.insert({
+      table: 'aiobs_drift_results',
+      values: copies.map((r) => ({ ...r, baseline_id: other.id, score: 0.5, verdict: 'drift' })),
+      format: 'JSONEachRow',
+    });
+    expect(await ask(`/drift/series?model=${MODEL}&${range}&source=stored`)).toEqual(before);
+    const theirs = await ask(
+      `/drift/series?model=${MODEL}&baseline=${other.id}&${range}&source=stored`,
+    );
+    expect(theirs.baseline).toBe(other.id);
+    expect(theirs.series.map((x) => [x.kind, x.feature, x.version, x.points.length])).toEqual(
+      before.series.map((x) => [x.kind, x.feature, x.version, x.points.length]),
+    );
+    for (const x of theirs.series) for (const p of x.points) expect(p.score).toBe(0.5);
+    // Named without the model: the same answer through the lookup first.
+    expect(await ask(`/drift/series?baseline=${other.id}&${range}&source=stored`)).toEqual(theirs);
+  });
 });

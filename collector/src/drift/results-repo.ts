@@ -15,7 +15,8 @@ export interface DriftResultsRepo {
 export interface StoredSeriesQuery {
   project: string;
   model: string;
-  baselineId: string;
+  /** Omitted: the rows of every baseline of the model, each naming its `baseline_id`. */
+  baselineId?: string;
   measure: string;
   fromMs: number;
   toMs: number;
@@ -26,6 +27,7 @@ export interface StoredSeriesQuery {
 
 /** One stored window of one feature, version and variant. */
 export interface StoredPoint {
+  baseline_id: string;
   kind: string;
   feature: string;
   version: string;
@@ -63,6 +65,7 @@ export function createDriftResultsRepo(engine: Engine, db: Db): DriftResultsRepo
     },
     async series(q) {
       const filters = [
+        q.baselineId !== undefined ? 'AND baseline_id = {baseline:String}' : '',
         q.feature !== undefined ? 'AND feature = {feature:String}' : '',
         q.version !== undefined ? 'AND version = {version:String}' : '',
         q.variant !== undefined ? 'AND variant = {variant:String}' : '',
@@ -70,18 +73,18 @@ export function createDriftResultsRepo(engine: Engine, db: Db): DriftResultsRepo
       // argMax by computed_at: the newest computation of a window wins even before the
       // ReplacingMergeTree merged the older one away.
       return db.rows<StoredPoint>(
-        `SELECT kind, feature, version, variant,
+        `SELECT baseline_id, kind, feature, version, variant,
            toUnixTimestamp64Milli(window_start) AS from_ms, toUnixTimestamp64Milli(window_end) AS to_ms,
            argMax(score, computed_at) AS score, argMax(p_value, computed_at) AS p_value,
            argMax(verdict, computed_at) AS verdict, argMax(reference_n, computed_at) AS reference_n,
            argMax(current_n, computed_at) AS current_n
          FROM ${table}
          WHERE project_id = {project:String} AND model = {model:String}
-           AND baseline_id = {baseline:String} AND measure = {measure:String}
+           AND measure = {measure:String}
            AND window_start >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
            AND window_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC') ${filters}
-         GROUP BY kind, feature, version, variant, window_start, window_end
-         ORDER BY kind, feature, version, variant, window_start`,
+         GROUP BY baseline_id, kind, feature, version, variant, window_start, window_end
+         ORDER BY kind, feature, version, variant, window_start, baseline_id`,
         Object.fromEntries(
           Object.entries({
             project: q.project,

@@ -8,7 +8,7 @@ import type {
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { projectOf } from '../middleware/project-scope.js';
-import { mapInOrder } from '../query/in-order.js';
+import { allInOrder, mapInOrder } from '../query/in-order.js';
 import { parseDuration, parseName, parseRange } from '../query/params.js';
 import type { Baseline, BaselinesRepo } from './baselines-repo.js';
 import type { FeatureStats } from './features.js';
@@ -96,7 +96,30 @@ export function seriesRoutes(
     const source = q.source ?? 'any';
     if (source !== 'any' && source !== 'stored')
       throw new BadRequestError('source must be any or stored', 'source');
-    const b = await baselineFor(baselines, project, q);
+    const read = (model: string, baselineId?: string) =>
+      results?.series({
+        project,
+        model,
+        ...(baselineId !== undefined ? { baselineId } : {}),
+        measure,
+        ...range,
+        ...(feature !== undefined ? { feature } : {}),
+        ...(version !== undefined ? { version } : {}),
+        ...(variant !== undefined ? { variant } : {}),
+      }) ?? Promise.resolve([]);
+    // With the model named, the stored results are read beside the baseline lookup (the
+    // default baseline's id is known only from it: then every baseline's rows of the model
+    // are read, and the baseline's kept); without, the model comes from the baseline.
+    // Parsed in baselineFor's order, so a bad pair is refused naming the same field.
+    const baselineId = name(q, 'baseline');
+    const model = name(q, 'model');
+    const [b, rows] =
+      model !== undefined
+        ? await allInOrder([baselineFor(baselines, project, q), read(model, baselineId)])
+        : await baselineFor(baselines, project, q).then(
+            async (x) => [x, await read(x.model, x.id)] as const,
+          );
+    const stored = rows.filter((p) => p.baseline_id === b.id);
     const head = {
       model: b.model,
       baseline: b.id,
@@ -105,16 +128,6 @@ export function seriesRoutes(
       to: iso(range.toMs),
     };
 
-    const stored = await (results?.series({
-      project,
-      model: b.model,
-      baselineId: b.id,
-      measure,
-      ...range,
-      ...(feature !== undefined ? { feature } : {}),
-      ...(version !== undefined ? { version } : {}),
-      ...(variant !== undefined ? { variant } : {}),
-    }) ?? []);
     if (stored.length > 0) {
       const series = new Map<string, DriftSeries>();
       for (const p of stored) {
