@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Per-call wall ms of the read-heavy API calls (drift feature table, drift series stored and
+// computed, Compare with significance) on a kept dashboard bench data dir, for one collector
+// build: node bench/api-reads.mjs <collector dist> <copy of --data-dir>/data <rounds>.
+// The data dir must be a copy (a collector locks it) whose seeded.json says where the
+// back-fill ended; the drift job is off, so a build cannot store results the next one reads.
+// Prints each call's median and its rounds, and writes each first answer to
+// /tmp/api-reads-<build>-<call>.json to compare builds byte for byte. Asserts nothing.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const [dist, dataDir, roundsArg] = process.argv.slice(2);
+const rounds = Number(roundsArg ?? 5);
+const token = 'bench-admin-token';
+const child = spawn(
+  process.execPath,
+  [
+    `${dist}/main.js`,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--data-dir',
+    dataDir,
+    '--grpc-port',
+    '0',
+    '--drift-interval',
+    '0',
+  ],
+  {
+    env: {
+      ...process.env,
+      AIOBS_API_KEY: 'bench-ingest-key',
+      AIOBS_ADMIN_TOKEN: token,
+      AIOBS_LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+console.log('starting', new Date().toISOString());
+const port = await new Promise((res, rej) => {
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    try {
+      const m = JSON.parse(l);
+      if (m.msg === 'listening') res(m.port);
+    } catch {}
+  });
+  child.once('exit', (c) => rej(new Error(`exit ${c}`)));
+});
+console.log('listening', new Date().toISOString());
+const base = `http://127.0.0.1:${port}/api/v1`;
+const get = async (p) => {
+  const t = performance.now();
+  const r = await fetch(base + p, { headers: { authorization: `Bearer ${token}` } });
+  const body = await r.text();
+  return { ms: performance.now() - t, status: r.status, body };
+};
+const at = JSON.parse(readFileSync(join(dirname(dataDir), 'seeded.json'), 'utf8')).at;
+const H = 3_600_000;
+const from = at - H,
+  to = at;
+const bl = JSON.parse((await get('/drift/baselines')).body);
+const list = bl.baselines ?? bl;
+const def = list.find((b) => b.model === 'gpt-4o' && b.isDefault);
+const urls = {
+  'drift (baseline)': `/drift?model=gpt-4o&baseline=${def.id}&from=${from}&to=${to}`,
+  'drift (previous window)': `/drift?model=gpt-4o&from=${from}&to=${to}&refFrom=${from - 2 * H}&refTo=${from}`,
+  'drift/series psi, last 1 h': `/drift/series?model=gpt-4o&from=${from}&to=${to}&measure=psi`,
+  'drift/series psi, 2 h, 2 days ago': `/drift/series?model=gpt-4o&from=${at - 48 * H}&to=${at - 46 * H}&measure=psi`,
+  'drift/series multivariate, 2 days ago': `/drift/series?model=gpt-4o&from=${at - 48 * H}&to=${at - 46 * H}&measure=multivariate`,
+  'drift/series multivariate, last 1 h': `/drift/series?model=gpt-4o&from=${from}&to=${to}&measure=multivariate`,
+  'models/compare (significance)': `/models/compare?model=gpt-4o&a=version:v7&b=version:v8&from=${at - 6 * H}&to=${to}`,
+  'models/compare + drift baseline': `/models/compare?model=gpt-4o&a=version:v7&b=version:v8&from=${at - 6 * H}&to=${to}&baseline=${def.id}`,
+};
+const times = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
+const shape = {};
+for (let r = 0; r <= rounds; r++)
+  for (const [k, u] of Object.entries(urls)) {
+    const x = await get(u);
+    if (x.status !== 200) {
+      console.error(k, x.status, x.body.slice(0, 300));
+      continue;
+    }
+    console.log(r, k, x.ms.toFixed(0), 'ms');
+    if (r === 0) {
+      writeFileSync(
+        `/tmp/api-reads-${dist.split('/').filter(Boolean).pop()}-` +
+          k.replace(/[^a-z0-9]+/gi, '_') +
+          '.json',
+        x.body,
+      );
+      const j = JSON.parse(x.body);
+      shape[k] =
+        `${x.body.length} B${j.source ? ` ${j.source}` : ''}${j.series ? ` ${j.series.length} series` : ''}${j.features ? ` ${j.features.length} features` : ''}`;
+    } else times[k].push(x.ms);
+  }
+const med = (a) => {
+  if (a.length === 0) return Number.NaN;
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+};
+for (const k of Object.keys(urls))
+  console.log(
+    `${k.padEnd(34)} median ${med(times[k]).toFixed(0).padStart(6)} ms  [${times[k].map((t) => t.toFixed(0)).join(' ')}]  ${shape[k]}`,
+  );
+child.kill('SIGTERM');
+await new Promise((r) => child.once('exit', r));
