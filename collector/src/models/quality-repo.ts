@@ -1,3 +1,4 @@
+import { allInOrder } from '../query/in-order.js';
 import type { Db } from '../storage/db.js';
 import { findUnresolved, labelledTables } from './labelled-repo.js';
 import { confusionKey, emptySums, type QualitySums } from './quality.js';
@@ -77,9 +78,15 @@ export function createQualityRepo(db: Db) {
         }
         return b.sums;
       };
-      for (const r of await db.rows<CountRow>(predictionCountsSql(q), p))
-        at(r.g, r.bucket).predictions += num(r.predictions);
-      for (const r of await db.rows<SumsRow>(qualitySumsSql(q), p)) {
+      // The three reads need only the unresolved set: issued together, applied in this order
+      // (the buckets' order is their first appearance).
+      const [counts, sums, confusion] = await allInOrder([
+        db.rows<CountRow>(predictionCountsSql(q), p),
+        db.rows<SumsRow>(qualitySumsSql(q), p),
+        db.rows<ConfusionRow>(confusionSql(q), p),
+      ]);
+      for (const r of counts) at(r.g, r.bucket).predictions += num(r.predictions);
+      for (const r of sums) {
         const s = at(r.g, r.bucket);
         s.labelled += num(r.labelled);
         s.judged += num(r.judged);
@@ -100,7 +107,7 @@ export function createQualityRepo(db: Db) {
           b.sy += num(r.sy_sum);
         }
       }
-      for (const r of await db.rows<ConfusionRow>(confusionSql(q), p)) {
+      for (const r of confusion) {
         const c = at(r.g, r.bucket).confusion;
         const k = confusionKey(r.t_label, r.p_lab);
         c.set(k, (c.get(k) ?? 0) + num(r.n));
