@@ -189,6 +189,9 @@ describe('dashboard in Chromium', () => {
       .getByRole('region', { name: 'Requests per second' })
       .locator('.recharts-cartesian-grid');
     await grid.waitFor();
+    // Drag once every call of the page has answered: an answer arriving mid-drag (the drift
+    // annotations, sent after the models) redraws the charts and can drop the drag.
+    await page.waitForLoadState('networkidle');
     const g = (await grid.boundingBox())!;
     await page.mouse.move(g.x + g.width * 0.3, g.y + g.height / 2);
     await page.mouse.down();
