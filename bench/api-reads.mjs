@@ -6,49 +6,16 @@
 // back-fill ended; the drift job is off, so a build cannot store results the next one reads.
 // Prints each call's median and its rounds, and writes each first answer to
 // /tmp/api-reads-<build>-<call>.json to compare builds byte for byte. Asserts nothing.
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { startCollector } from './lib/collector-process.mjs';
 
 const [dist, dataDir, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 5);
-const token = 'bench-admin-token';
-const child = spawn(
-  process.execPath,
-  [
-    `${dist}/main.js`,
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--data-dir',
-    dataDir,
-    '--grpc-port',
-    '0',
-    '--drift-interval',
-    '0',
-  ],
-  {
-    env: {
-      ...process.env,
-      AIOBS_API_KEY: 'bench-ingest-key',
-      AIOBS_ADMIN_TOKEN: token,
-      AIOBS_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-);
 console.log('starting', new Date().toISOString());
-const port = await new Promise((res, rej) => {
-  createInterface({ input: child.stdout }).on('line', (l) => {
-    try {
-      const m = JSON.parse(l);
-      if (m.msg === 'listening') res(m.port);
-    } catch {}
-  });
-  child.once('exit', (c) => rej(new Error(`exit ${c}`)));
-});
+const collector = await startCollector({ dataDir, dist, args: ['--drift-interval', '0'] });
+const token = collector.adminToken;
+const port = new URL(collector.url).port;
 console.log('listening', new Date().toISOString());
 const base = `http://127.0.0.1:${port}/api/v1`;
 const get = async (p) => {
@@ -105,5 +72,4 @@ for (const k of Object.keys(urls))
   console.log(
     `${k.padEnd(34)} median ${med(times[k]).toFixed(0).padStart(6)} ms  [${times[k].map((t) => t.toFixed(0)).join(' ')}]  ${shape[k]}`,
   );
-child.kill('SIGTERM');
-await new Promise((r) => child.once('exit', r));
+await collector.stop();

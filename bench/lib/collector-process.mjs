@@ -8,14 +8,15 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** `onLog(line)`, when given, sees every line the collector writes to stdout (its JSON log). */
-export async function startCollector({ dataDir, env = {}, args = [], onLog }) {
+/** `dist`, when given, is another build's collector/dist (to compare builds on one data dir). */
+export async function startCollector({ dataDir, env = {}, args = [], onLog, dist }) {
   const apiKey = 'bench-ingest-key';
   const adminToken = 'bench-admin-token';
   const child = spawn(
     process.execPath,
     [
       ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
-      join(ROOT, 'collector', 'dist', 'main.js'),
+      join(dist ?? join(ROOT, 'collector', 'dist'), 'main.js'),
       '--port',
       '0',
       '--host',
