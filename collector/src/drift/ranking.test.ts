@@ -7,6 +7,7 @@ const W = 600_000;
 
 function point(feature: string, i: number, score: number | null, extra: Partial<StoredPoint> = {}) {
   return {
+    baseline_id: 'b1',
     kind: 'feature',
     feature,
     version: 'v1',
