@@ -44,12 +44,26 @@ export async function readBody(
     encoding !== 'deflate'
   )
     throw new UnsupportedMediaTypeError(`Content-Encoding: ${encoding}`, ['gzip', 'identity']);
-  const declared = contentLength === undefined ? Number.NaN : Number(contentLength);
-  if (declared > limit) throw new PayloadTooLargeError(limit);
-  if (declared > 0) account(declared);
+  accountDeclared(contentLength, limit, account);
   const raw = await readAll(body, limit, account);
   if (encoding === 'identity') return raw;
   return inflateLimited(raw, encoding === 'deflate', limit, account);
+}
+
+/**
+ * Checks a request's declared `Content-Length` against `limit` before any byte is read, and
+ * accounts for it up front (so the write budget refuses a body it cannot hold at once).
+ *
+ * @throws PayloadTooLargeError (413) past `limit`; whatever `account` throws (503)
+ */
+export function accountDeclared(
+  contentLength: string | undefined,
+  limit: number,
+  account: BodyAccount,
+): void {
+  const declared = contentLength === undefined ? Number.NaN : Number(contentLength);
+  if (declared > limit) throw new PayloadTooLargeError(limit);
+  if (declared > 0) account(declared);
 }
 
 async function readAll(

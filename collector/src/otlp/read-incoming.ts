@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { PayloadTooLargeError } from '../errors.js';
-import type { BodyAccount } from './http.js';
+import { accountDeclared, type BodyAccount } from './http.js';
 
 /**
  * The Node request under a Hono context (`c.env.incoming` on @hono/node-server) when its
@@ -31,9 +31,7 @@ export async function readIncoming(
   limit: number,
   account: BodyAccount = () => {},
 ): Promise<Uint8Array> {
-  const declared = contentLength === undefined ? Number.NaN : Number(contentLength);
-  if (declared > limit) throw new PayloadTooLargeError(limit);
-  if (declared > 0) account(declared);
+  accountDeclared(contentLength, limit, account);
   return new Promise<Uint8Array>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
