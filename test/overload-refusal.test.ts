@@ -90,9 +90,13 @@ function write(socket: Socket, data: string | Buffer): Promise<void> {
 }
 
 /** Resolves once `check()` holds, polling the data already received; fails after `ms`. */
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 20_000,
+): Promise<void> {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`${what}: not met in ${ms} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -197,11 +201,10 @@ describe('a refused client that is still sending its body', () => {
   test('a body cut short by 413 while it was being read is discarded too', async () => {
     // Free the write budget so that this body is admitted and read until it is too large.
     holder.destroy();
-    const end = Date.now() + 20_000;
-    while ((await health()).reservedBytes > 0) {
-      if (Date.now() > end) throw new Error('the held reservation was never released');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(
+      async () => (await health()).reservedBytes === 0,
+      'the held reservation is released',
+    );
     const conv = await open();
     await write(
       conv.socket,
