@@ -8,8 +8,8 @@
 // The data dir must be a copy (a collector locks it) whose seeded.json says where the
 // back-fill ended; the drift job is off, so a build cannot store results the next one reads.
 // Prints each call's median wall and CPU ms and its rounds, and writes each first answer to
-// /tmp/api-reads-<build>-<call>.json to compare builds byte for byte. Asserts nothing. CPU
-// is the collector process's (engine included), so it also counts background merges.
+// /tmp/api-reads-<build's path, / as _>-<call>.json to compare builds byte for byte. Asserts
+// nothing. CPU is the collector process's (engine included): it also counts background merges.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startCollector } from './lib/collector-process.mjs';
@@ -101,7 +101,7 @@ for (let r = 0; r <= rounds; r++)
     console.log(r, k, x.ms.toFixed(0), 'ms', x.cpu.toFixed(0), 'ms CPU');
     if (r === 0) {
       writeFileSync(
-        `/tmp/api-reads-${dist.split('/').filter(Boolean).pop()}-` +
+        `/tmp/api-reads-${dist.split('/').filter(Boolean).join('_')}-` +
           k.replace(/[^a-z0-9]+/gi, '_') +
           '.json',
         x.body,
