@@ -9,7 +9,10 @@ import type { GpuRepo } from './gpu-repo.js';
 import { parseFilter } from './params.js';
 import type { ModelsRepo } from './repo.js';
 import { type LevelChoice, pickSeriesLevel } from './rollup-level.js';
-import { EMPTY_AGG, metricValue } from './stats.js';
+import { EMPTY_AGG, figuresFor, metricValue } from './stats.js';
+
+/** What the join's points show of the inferences: only these figures are read. */
+const JOIN_FIGURES = figuresFor(['requests', 'latencyP95', 'ttftP95']);
 
 const MIN = 60_000;
 /** Time shown around a trace's inferences. */
@@ -64,6 +67,7 @@ export function gpuRoutes(models: ModelsRepo, gpus: GpuRepo) {
         stepMs,
         undefined,
         inferenceHosts,
+        JOIN_FIGURES,
       ),
       gpus.gpuBuckets(project, choice, stepMs, hosts),
     ]);

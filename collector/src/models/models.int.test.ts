@@ -10,6 +10,8 @@ import type {
   ModelCompareResponse,
   ModelSeriesResponse,
   ModelsResponse,
+  SeriesMetric,
+  SeriesPoint,
   SlowestResponse,
 } from '../api/types.js';
 import { loadConfig } from '../config.js';
@@ -29,6 +31,7 @@ import { createModelsRepo } from './repo.js';
 import { changeRoutes, modelRoutes } from './routes.js';
 import { createScalingRepo } from './scaling-repo.js';
 import { scalingRoutes } from './scaling-routes.js';
+import { SERIES_METRICS } from './stats.js';
 
 // Known inferences are written into otel_traces as span rows (as the exporter flattens
 // them), in several inserts, the late ones after their minute was rolled up; the
@@ -561,6 +564,53 @@ describe('cost', () => {
       9,
     );
     expect(llm.models.find((m) => m.model === CLASSIC)!.costUsd).toBe(0);
+  });
+
+  test('a series of some metrics has the figures of one of every metric, at every level', async () => {
+    // The read computes only the figures the asked metrics need (figuresFor) and joins the
+    // prices only for a cost: the points must be those of a read of everything.
+    const subsets: SeriesMetric[][] = [
+      ['requests', 'latencyP95'],
+      ['cost'],
+      ['ttftP50', 'queueWaitP95'],
+      ['errorRate', 'tokensPerS', 'cacheHitRate'],
+      ['outputTokensPerS', 'latencyP99', 'errors'],
+    ];
+    const cases = [
+      { from: T0, to: T0 + 3 * HOUR, q: `model=${encodeURIComponent(LLM)}&groupBy=version` },
+      { from: T0, to: T0 + 3 * HOUR, q: 'groupBy=model' },
+      { from: D - 3 * DAY, to: D, q: `model=${encodeURIComponent(PRICED)}` },
+    ];
+    // A sum of floats (the cost) may differ in its last bits between two reads (the engine
+    // adds partial sums in the order its threads finish): costs compare to 12 digits.
+    const pick = (p: SeriesPoint, keys: readonly string[]) =>
+      Object.fromEntries(
+        Object.entries(p)
+          .filter(([k]) => k === 'time' || keys.includes(k))
+          .map(([k, v]) => [k, k === 'cost' && typeof v === 'number' ? v.toPrecision(12) : v]),
+      );
+    for (const c of cases)
+      for (const [step, level] of [
+        ['1h', '1h'],
+        ['30m', '1m'],
+        ['1h', 'raw'],
+      ] as const) {
+        const url = (metrics: readonly string[]) =>
+          `/models/series?from=${c.from}&to=${c.to}&step=${step}&level=${level}&${c.q}&metric=${metrics.join(',')}`;
+        const full = await get<ModelSeriesResponse>(url(SERIES_METRICS));
+        expect(full.series.some((s) => s.points.some((p) => (p.requests ?? 0) > 0))).toBe(true);
+        if (c.q.includes('priced'))
+          expect(full.series[0]!.points.some((p) => (p.cost ?? 0) > 0)).toBe(true);
+        for (const metrics of subsets) {
+          const part = await get<ModelSeriesResponse>(url(metrics));
+          const shape = (r: ModelSeriesResponse) =>
+            r.series.map((s) => ({
+              group: s.group,
+              points: s.points.map((p) => pick(p, metrics)),
+            }));
+          expect(shape(part), `${c.q} ${step} ${level} ${metrics}`).toEqual(shape(full));
+        }
+      }
   });
 
   test('each inference carries its own cost, and arms their sums', async () => {

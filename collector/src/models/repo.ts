@@ -2,7 +2,14 @@ import type { Db, Params } from '../storage/db.js';
 import type { SeenRow } from './changes.js';
 import { createGpuCostRepo } from './prices-gpu-repo.js';
 import type { LevelChoice } from './rollup-level.js';
-import { DIMENSIONS, type Dimension, fromWithPrices, LEVEL_SQL } from './sql.js';
+import {
+  type AggFigure,
+  aggregatesFor,
+  DIMENSIONS,
+  type Dimension,
+  fromWithPrices,
+  LEVEL_SQL,
+} from './sql.js';
 import type { Agg } from './stats.js';
 
 /**
@@ -184,7 +191,12 @@ export function createModelsRepo(db: Db) {
       return toAgg(rows[0] ?? {});
     },
 
-    /** Figures per bucket of `stepMs` (and per value of `groupBy`, if given). */
+    /**
+     * Figures per bucket of `stepMs` (and per value of `groupBy`, if given). With `figures`,
+     * only those are read (and `requests`); the others are 0 or empty in the answer. A
+     * series of two metrics then merges one percentile sketch per row instead of three, and
+     * joins the prices only for a cost.
+     */
     async series(
       project: string,
       range: LevelChoice,
@@ -192,13 +204,17 @@ export function createModelsRepo(db: Db) {
       stepMs: number,
       groupBy?: Dimension,
       hosts?: readonly string[],
+      figures?: ReadonlySet<AggFigure>,
     ): Promise<{ bucketMs: number; group: Partial<Record<Dimension, string>>; agg: Agg }[]> {
       const lv = LEVEL_SQL[range.level];
       const w = where(project, range, filter, hosts);
       const g = groupBy ? `, ${groupBy} AS g_value` : '';
+      const aggregates = figures ? aggregatesFor(lv, figures) : lv.aggregates;
+      const from =
+        figures && !figures.has('costUsd') ? db.table(lv.table) : fromWithPrices(lv, db.table);
       const rows = await db.rows<AggColumns & { bucket_ms: string; g_value?: string }>(
-        `SELECT ${lv.bucket} AS bucket_ms${g}, ${lv.aggregates}
-         FROM ${fromWithPrices(lv, db.table)} WHERE ${w.sql}
+        `SELECT ${lv.bucket} AS bucket_ms${g}, ${aggregates}
+         FROM ${from} WHERE ${w.sql}
          GROUP BY bucket_ms${groupBy ? ', g_value' : ''} ORDER BY bucket_ms`,
         { ...w.params, stepMs },
       );

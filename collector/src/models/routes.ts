@@ -23,7 +23,7 @@ import {
   pickSummaryLevel,
 } from './rollup-level.js';
 import { shapeSeries } from './series.js';
-import { diffStats, toStats } from './stats.js';
+import { diffStats, figuresFor, toStats } from './stats.js';
 
 /** Days each level keeps, for choosing a level that still holds a range. */
 export interface RetentionDays {
@@ -89,7 +89,15 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
     const range = parseRange(q);
     const stepMs = parseStep(q.step, range);
     const choice = pickSeriesLevel(range, stepMs, parseLevel(q.level));
-    const rows = await repo.series(project, choice, filter, stepMs, groupBy);
+    const rows = await repo.series(
+      project,
+      choice,
+      filter,
+      stepMs,
+      groupBy,
+      undefined,
+      figuresFor(metrics),
+    );
     const body: ModelSeriesResponse = {
       ...answered(choice),
       stepMs,

@@ -1,4 +1,5 @@
 import type { Level } from './rollup-level.js';
+import type { Agg } from './stats.js';
 
 /**
  * The SQL each stored level answers the same question with. Pure text, no user input:
@@ -32,6 +33,8 @@ export interface LevelSql {
   bucket: string;
   /** The aggregate columns, aliased `agg_*`. */
   aggregates: string;
+  /** Each aggregate column by the {@link Agg} figure it feeds (`aggregates` is all of them). */
+  columns: Readonly<Record<AggFigure, string>>;
   /** The level's time column, and `effective_from` cast to its type (for the price join). */
   time: string;
   priceFrom: string;
@@ -73,26 +76,67 @@ export function fromWithPrices(level: LevelSql, table: (name: string) => string)
     ON provider = price_provider AND model = price_model AND ${level.time} >= price_from`;
 }
 
+/** A figure of an {@link Agg}: each comes from one aggregate column. */
+export type AggFigure = keyof Agg;
+
+/** The aggregate columns of `columns`, for the SELECT list. */
+function allOf(columns: Readonly<Record<AggFigure, string>>): string {
+  return Object.values(columns).join(',\n    ');
+}
+
+/**
+ * The aggregate columns that feed `figures` only, for a read that needs no more (a series of
+ * two metrics). `requests` is always read: series order their lines by it. Figures left out
+ * read as 0 or empty in `toAgg`, and nothing derives from them.
+ */
+export function aggregatesFor(level: LevelSql, figures: ReadonlySet<AggFigure>): string {
+  return (Object.keys(level.columns) as AggFigure[])
+    .filter((f) => f === 'requests' || figures.has(f))
+    .map((f) => level.columns[f])
+    .join(',\n    ');
+}
+
+const RAW_COLUMNS: Readonly<Record<AggFigure, string>> = {
+  requests: 'count() AS agg_requests',
+  errors: 'sum(is_error) AS agg_errors',
+  cacheHits: 'sum(cache_hit) AS agg_cache_hits',
+  streams: 'count(ttft_ms) AS agg_streams',
+  queued: 'count(queue_wait_ms) AS agg_queued',
+  inputTokens: 'sum(input_tokens) AS agg_input_tokens',
+  outputTokens: 'sum(output_tokens) AS agg_output_tokens',
+  cacheReadTokens: 'sum(cache_read_tokens) AS agg_cache_read_tokens',
+  costUsd: `${COST} AS agg_cost_usd`,
+  durationMsSum: 'sum(duration_ms) AS agg_duration_ms_sum',
+  latency: `${ms(`${QUANTILES}(duration_ms * 1000)`)} AS agg_latency`,
+  ttft: `${ms(`${QUANTILES}(ttft_ms * 1000)`)} AS agg_ttft`,
+  queueWait: `${ms(`${QUANTILES}(queue_wait_ms * 1000)`)} AS agg_queue_wait`,
+};
+
 const RAW: LevelSql = {
   table: 'aiobs_inferences',
   range:
     'time >= fromUnixTimestamp64Milli({fromMs:Int64}) AND time < fromUnixTimestamp64Milli({toMs:Int64})',
   bucket: 'intDiv(toUnixTimestamp64Milli(time), {stepMs:Int64}) * {stepMs:Int64}',
-  aggregates: `count() AS agg_requests,
-    sum(is_error) AS agg_errors,
-    sum(cache_hit) AS agg_cache_hits,
-    count(ttft_ms) AS agg_streams,
-    count(queue_wait_ms) AS agg_queued,
-    sum(input_tokens) AS agg_input_tokens,
-    sum(output_tokens) AS agg_output_tokens,
-    sum(cache_read_tokens) AS agg_cache_read_tokens,
-    ${COST} AS agg_cost_usd,
-    sum(duration_ms) AS agg_duration_ms_sum,
-    ${ms(`${QUANTILES}(duration_ms * 1000)`)} AS agg_latency,
-    ${ms(`${QUANTILES}(ttft_ms * 1000)`)} AS agg_ttft,
-    ${ms(`${QUANTILES}(queue_wait_ms * 1000)`)} AS agg_queue_wait`,
+  aggregates: allOf(RAW_COLUMNS),
+  columns: RAW_COLUMNS,
   time: 'time',
   priceFrom: "toDateTime64(effective_from, 9, 'UTC')",
+};
+
+const ROLLUP_COLUMNS: Readonly<Record<AggFigure, string>> = {
+  requests: 'sum(requests) AS agg_requests',
+  errors: 'sum(errors) AS agg_errors',
+  cacheHits: 'sum(cache_hits) AS agg_cache_hits',
+  streams: 'sum(streams) AS agg_streams',
+  queued: 'sum(queued) AS agg_queued',
+  inputTokens: 'sum(input_tokens) AS agg_input_tokens',
+  outputTokens: 'sum(output_tokens) AS agg_output_tokens',
+  cacheReadTokens: 'sum(cache_read_tokens) AS agg_cache_read_tokens',
+  costUsd: `${COST} AS agg_cost_usd`,
+  durationMsSum: 'sum(duration_ms_sum) AS agg_duration_ms_sum',
+  latency: `${ms(`${QUANTILES_MERGE}(latency_q)`)} AS agg_latency`,
+  ttft: `${ms(`${QUANTILES_MERGE}(ttft_q)`)} AS agg_ttft`,
+  queueWait: `${ms(`${QUANTILES_MERGE}(queue_wait_q)`)} AS agg_queue_wait`,
 };
 
 function rollup(table: string): LevelSql {
@@ -101,19 +145,8 @@ function rollup(table: string): LevelSql {
     range:
       'ts >= toDateTime(intDiv({fromMs:Int64}, 1000)) AND ts < toDateTime(intDiv({toMs:Int64}, 1000))',
     bucket: 'intDiv(toInt64(toUnixTimestamp(ts)) * 1000, {stepMs:Int64}) * {stepMs:Int64}',
-    aggregates: `sum(requests) AS agg_requests,
-    sum(errors) AS agg_errors,
-    sum(cache_hits) AS agg_cache_hits,
-    sum(streams) AS agg_streams,
-    sum(queued) AS agg_queued,
-    sum(input_tokens) AS agg_input_tokens,
-    sum(output_tokens) AS agg_output_tokens,
-    sum(cache_read_tokens) AS agg_cache_read_tokens,
-    ${COST} AS agg_cost_usd,
-    sum(duration_ms_sum) AS agg_duration_ms_sum,
-    ${ms(`${QUANTILES_MERGE}(latency_q)`)} AS agg_latency,
-    ${ms(`${QUANTILES_MERGE}(ttft_q)`)} AS agg_ttft,
-    ${ms(`${QUANTILES_MERGE}(queue_wait_q)`)} AS agg_queue_wait`,
+    aggregates: allOf(ROLLUP_COLUMNS),
+    columns: ROLLUP_COLUMNS,
     time: 'ts',
     priceFrom: "toDateTime(effective_from, 'UTC')",
   };

@@ -139,6 +139,35 @@ export function metricValue(metric: SeriesMetric, a: Agg, stepMs: number): numbe
   }
 }
 
+/** The {@link Agg} figures {@link metricValue} reads for each metric. */
+const FIGURES_OF: Readonly<Record<SeriesMetric, readonly (keyof Agg)[]>> = {
+  requests: ['requests'],
+  errors: ['errors'],
+  errorRate: ['errors', 'requests'],
+  latencyP50: ['latency', 'requests'],
+  latencyP90: ['latency', 'requests'],
+  latencyP95: ['latency', 'requests'],
+  latencyP99: ['latency', 'requests'],
+  ttftP50: ['ttft', 'streams'],
+  ttftP95: ['ttft', 'streams'],
+  tokensPerS: ['inputTokens', 'outputTokens'],
+  outputTokensPerS: ['outputTokens'],
+  cacheHitRate: ['cacheHits', 'requests'],
+  queueWaitP95: ['queueWait', 'queued'],
+  cost: ['costUsd'],
+};
+
+/**
+ * The figures a series of `metrics` needs, so that its read computes only those (a
+ * percentile sketch merged per row is the costly part of a rollup read).
+ *
+ * @example
+ * figuresFor(['requests', 'latencyP95'])  // → Set { 'requests', 'latency' }
+ */
+export function figuresFor(metrics: readonly SeriesMetric[]): Set<keyof Agg> {
+  return new Set(metrics.flatMap((m) => FIGURES_OF[m]));
+}
+
 /** `b − a` (or `b / a` with `op: 'ratio'`) for every figure; null where either is null. */
 export function diffStats(a: InferenceStats, b: InferenceStats, op: 'delta' | 'ratio'): StatsDelta {
   const out = {} as StatsDelta;
