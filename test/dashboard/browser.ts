@@ -115,9 +115,23 @@ export async function axeViolations(page: Page): Promise<string[]> {
     );
 }
 
-/** Saves a full-page screenshot under {@link ARTIFACTS}. */
+/**
+ * Saves a full-page screenshot under {@link ARTIFACTS}. Chart panels below the fold are drawn
+ * only once scrolled to (dashboard when-visible.tsx): the page is scrolled through first, so
+ * the screenshot shows them drawn rather than as grey boxes.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
+  await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
+      window.scrollTo(0, y);
+      await frame();
+    }
+    window.scrollTo(0, 0);
+    await frame();
+  });
+  await page.locator('.not-drawn').first().waitFor({ state: 'detached' });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 

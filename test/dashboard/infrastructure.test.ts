@@ -84,7 +84,9 @@ describe('Infrastructure page', () => {
       expect(new Set(filled.map((v) => Number(Number(v).toFixed(9))))).toEqual(new Set([g.util]));
     }
     await poll(() => legend('GPU utilization')).toEqual(GPUS.map(label));
-    expect(await legend('Temperature')).toEqual(GPUS.map(label));
+    // Below the fold: drawn once scrolled to.
+    await page.getByRole('region', { name: 'Temperature' }).scrollIntoViewIfNeeded();
+    await poll(() => legend('Temperature')).toEqual(GPUS.map(label));
     const util = page.getByRole('region', { name: 'GPU utilization' });
     expect(await util.locator('.recharts-label').first().textContent()).toContain(
       'utilization (%)',

@@ -221,6 +221,8 @@ describe('Overview: alerts, GPU fleet and what changed', () => {
     await poll(() => page.getByTestId('error-rate').textContent()).toBe('0.0%');
     // The chart drew its line at 0 instead of saying "No data" beside a 0.0% card.
     const panel = page.getByRole('region', { name: 'Error rate' });
+    // Drawn when near the viewport.
+    await panel.scrollIntoViewIfNeeded();
     // A flat line at 0 has no height: Playwright calls it hidden, so wait for it to exist.
     await panel
       .locator('.recharts-line path.recharts-curve[d^="M"]')
@@ -234,6 +236,32 @@ describe('Overview: alerts, GPU fleet and what changed', () => {
     );
     expect(ticks.at(-1)).toBe('100.0%');
     await expectClean('overview error rate');
+  });
+
+  test('a chart panel below the fold is drawn once scrolled into view', async () => {
+    const height = 600;
+    await page.setViewportSize({ width: 1400, height });
+    try {
+      await page.goto(`${c.url}/?from=now-1h&to=now`);
+      const line = '.recharts-line path.recharts-curve[d^="M"]';
+      await page.getByRole('region', { name: 'Requests per second' }).locator(line).waitFor();
+      const tokens = page.getByRole('region', { name: 'Tokens per second' });
+      // Below the fold, beyond the 200 px the panels are drawn ahead of the scroll.
+      expect((await tokens.boundingBox())!.y).toBeGreaterThan(height + 200);
+      // The other panels' answer is the same one, so the data is there: only the drawing waits.
+      await poll(() => page.locator('[role="status"].state-loading').count()).toBe(0);
+      expect(await tokens.locator('.not-drawn').count()).toBe(1);
+      expect(await tokens.locator('.recharts-surface').count()).toBe(0);
+      await tokens.scrollIntoViewIfNeeded();
+      await tokens.locator(line).waitFor();
+      expect(await tokens.locator('.recharts-legend-item-text').allTextContents()).toEqual([
+        'tokens/s',
+      ]);
+      expect(await tokens.locator('.recharts-label').first().textContent()).toContain('tokens/s');
+      await expectClean('overview scrolled');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    }
   });
 
   test('a range without data: the alert still shows, the fleet says how to install the agent', async () => {

@@ -6,6 +6,7 @@ import type { Annotation } from './charts/time-series-chart.js';
 import { TimeSeriesChart } from './charts/time-series-chart.js';
 import { useZoom } from './charts/use-zoom.js';
 import { Empty, ErrorState, Loading, Panel } from './states.js';
+import { WhenVisible } from './when-visible.js';
 
 /** Props of {@link SeriesPanel}: either several metrics of one line, or one metric by group. */
 export interface SeriesPanelProps {
@@ -29,7 +30,8 @@ export interface SeriesPanelProps {
   /**
    * Draw after the panels that are not deferred: when the answer arrives, this panel keeps
    * its previous state for one more render, so the page's first chart is on screen before
-   * the rest are drawn (React renders the deferred ones in the background).
+   * the rest are drawn (React renders the deferred ones in the background); and draw only
+   * once the panel is near the viewport (below the fold: when scrolled to).
    */
   defer?: boolean;
 }
@@ -41,16 +43,20 @@ export interface SeriesPanelProps {
  * for another panel's answer does not redraw this one.
  */
 export function SeriesPanel({ title, query, defer, ...rest }: SeriesPanelProps) {
-  const deferred = useDeferredValue(query.data);
+  // Null at first even when the answer is in the cache already (sent early, or a warm
+  // load): otherwise every panel would draw in the page's first commit, beside the first chart.
+  const deferred = useDeferredValue<ModelSeriesResponse | undefined | null>(query.data, null);
   const data = defer ? deferred : query.data;
   let body: React.ReactNode;
   if (query.isError) body = <ErrorState error={query.error} retry={() => query.refetch()} />;
-  else if (data === undefined) body = <Loading />;
+  else if (data == null) body = <Loading />;
   else
     body = (
       <SeriesBody {...rest} data={data} annotationsKey={JSON.stringify(rest.annotations ?? [])} />
     );
-  return <Panel title={title}>{body}</Panel>;
+  return (
+    <Panel title={title}>{defer ? <WhenVisible height={220}>{body}</WhenVisible> : body}</Panel>
+  );
 }
 
 type SeriesBodyProps = Omit<SeriesPanelProps, 'title' | 'query' | 'defer'> & {

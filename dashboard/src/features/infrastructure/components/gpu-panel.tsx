@@ -4,6 +4,7 @@ import { memo, useDeferredValue } from 'react';
 import { TimeSeriesChart } from '../../../components/charts/time-series-chart.js';
 import { useZoom } from '../../../components/charts/use-zoom.js';
 import { Empty, ErrorState, Loading, Panel } from '../../../components/states.js';
+import { WhenVisible } from '../../../components/when-visible.js';
 import { gpuLines } from '../prepare.js';
 
 /** Props of {@link GpuPanel}. */
@@ -17,7 +18,10 @@ export interface GpuPanelProps {
   toMs: number;
   emptyHint: string;
   yDomain?: [number, number];
-  /** Draw after the panels that are not deferred (see SeriesPanel's `defer`). */
+  /**
+   * Draw after the panels that are not deferred, and only once near the viewport (see
+   * SeriesPanel's `defer`).
+   */
   defer?: boolean;
 }
 
@@ -27,13 +31,16 @@ export interface GpuPanelProps {
  * to be fixed for a panel, and the axis keeps the range of the answer's request.
  */
 export function GpuPanel({ title, query, defer, ...rest }: GpuPanelProps) {
-  const deferred = useDeferredValue(query.data);
+  // Null at first even with the answer in the cache (see SeriesPanel).
+  const deferred = useDeferredValue<GpuSeriesResponse | undefined | null>(query.data, null);
   const data = defer ? deferred : query.data;
   let body: React.ReactNode;
   if (query.isError) body = <ErrorState error={query.error} retry={() => query.refetch()} />;
-  else if (data === undefined) body = <Loading />;
+  else if (data == null) body = <Loading />;
   else body = <GpuBody {...rest} data={data} />;
-  return <Panel title={title}>{body}</Panel>;
+  return (
+    <Panel title={title}>{defer ? <WhenVisible height={220}>{body}</WhenVisible> : body}</Panel>
+  );
 }
 
 type GpuBodyProps = Omit<GpuPanelProps, 'title' | 'query' | 'defer'> & { data: GpuSeriesResponse };
