@@ -238,6 +238,38 @@ describe('Overview: alerts, GPU fleet and what changed', () => {
     await expectClean('overview error rate');
   });
 
+  test('while the models load, the page is a skeleton of its panels, aria-busy', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const models = /\/api\/v1\/models\?/;
+    await page.route(models, async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto(`${c.url}/?from=now-1h&to=now`);
+      const skeleton = page.locator('main [aria-busy="true"]');
+      await skeleton.waitFor();
+      expect(await skeleton.getAttribute('data-testid')).toBe('page-skeleton');
+      // Screen readers hear what loads; the grey shapes are hidden from them.
+      expect(await skeleton.getByRole('status').textContent()).toBe('Loading models…');
+      expect(await skeleton.locator('.stat').count()).toBe(5);
+      expect(await skeleton.locator('.panel .skeleton-block').count()).toBe(4);
+      expect(await page.locator('main .recharts-surface').count()).toBe(0);
+      await expectClean('overview skeleton');
+    } finally {
+      release();
+    }
+    await page
+      .getByRole('region', { name: 'Requests per second' })
+      .locator('.recharts-line path.recharts-curve[d^="M"]')
+      .waitFor();
+    expect(await page.locator('main [aria-busy="true"]').count()).toBe(0);
+    await page.unroute(models);
+  });
+
   test('a chart panel below the fold is drawn once scrolled into view', async () => {
     const height = 600;
     await page.setViewportSize({ width: 1400, height });

@@ -1,4 +1,5 @@
 import { useNavigate } from '@tanstack/react-router';
+import { PageSkeleton } from '../../components/skeleton.js';
 import { Stat } from '../../components/stat.js';
 import { Empty, ErrorState, GetDataHint, Loading, Panel } from '../../components/states.js';
 import { resolveRange } from '../../lib/time-range.js';
@@ -71,7 +72,7 @@ export function DriftPage({
     return (
       <>
         {heading}
-        <Loading label="Loading models" height={300} />
+        <PageSkeleton label="Loading models" stats={0} wide={200} panels={2} />
       </>
     );
   if (models.isError)

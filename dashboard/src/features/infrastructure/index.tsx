@@ -1,4 +1,5 @@
 import { useNavigate } from '@tanstack/react-router';
+import { PageSkeleton } from '../../components/skeleton.js';
 import { Stat } from '../../components/stat.js';
 import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
 import { formatBytes, formatPercent } from '../../lib/format.js';
@@ -65,7 +66,7 @@ export function InfrastructurePage({ host, gpu, model }: InfraSearch) {
     return (
       <>
         {heading}
-        <Loading label="Loading hosts and GPUs" height={300} />
+        <PageSkeleton label="Loading hosts and GPUs" stats={4} wide={240} panels={2} />
       </>
     );
   if (hosts.isError)

@@ -1,6 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import { Sparkline } from '../../components/charts/sparkline.js';
-import { Empty, ErrorState, GetDataHint, Loading } from '../../components/states.js';
+import { PageSkeleton } from '../../components/skeleton.js';
+import { Empty, ErrorState, GetDataHint } from '../../components/states.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { useModels } from '../overview/api.js';
@@ -16,7 +17,7 @@ export function ModelsPage() {
     <>
       <h1>Models</h1>
       {models.isPending ? (
-        <Loading label="Loading models" height={300} />
+        <PageSkeleton label="Loading models" stats={0} panels={0} wide={300} />
       ) : models.isError ? (
         <ErrorState error={models.error} retry={() => models.refetch()} />
       ) : models.data.models.length === 0 ? (

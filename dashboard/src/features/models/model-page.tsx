@@ -2,8 +2,9 @@ import type { SeriesGroupBy, SeriesMetric } from '@aiobs/api-types';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { SeriesPanel, type SeriesPanelProps } from '../../components/series-panel.js';
+import { PageSkeleton } from '../../components/skeleton.js';
 import { Stat, StatParts } from '../../components/stat.js';
-import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
+import { Empty, ErrorState, Panel } from '../../components/states.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
 import { perSecond } from '../../lib/series.js';
 import { useRangeSearch } from '../../lib/use-range.js';
@@ -75,7 +76,7 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
     return (
       <>
         <h1>{model}</h1>
-        <Loading label="Loading model" height={300} />
+        <PageSkeleton label="Loading model" stats={6} panels={4} />
       </>
     );
   if (models.isError) return <ErrorState error={models.error} retry={() => models.refetch()} />;

@@ -1,5 +1,6 @@
 import { Link } from '@tanstack/react-router';
 import { SeriesPanel } from '../../components/series-panel.js';
+import { PageSkeleton } from '../../components/skeleton.js';
 import { Stat } from '../../components/stat.js';
 import { Empty, ErrorState, GetDataHint, Loading, Panel } from '../../components/states.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
@@ -53,7 +54,7 @@ export function OverviewPage() {
     return (
       <>
         <h1>Overview</h1>
-        <Loading label="Loading models" height={400} />
+        <PageSkeleton label="Loading models" stats={5} panels={4} />
       </>
     );
   if (models.isError) return <ErrorState error={models.error} retry={() => models.refetch()} />;
