@@ -430,6 +430,7 @@ function reportPhases(results) {
   const cols = [
     ['html', 'html'],
     ['entry js', 'entryJs'],
+    ['boot', 'boot'],
     ['main', 'main'],
     ['sess>', 'sessionStart'],
     ['sess<', 'sessionEnd'],
@@ -439,7 +440,7 @@ function reportPhases(results) {
     ['chart', 'chart'],
   ];
   console.log(
-    '\nwhere the cold loads went (median, ms from navigation start): HTML received, entry script received, app started (aiobs:main), session check sent / answered, last script received, first data call sent, last data answer (before the chart), first chart; then CPU ms per load: renderer main thread (tasks, of which script, layout+style) and collector',
+    '\nwhere the cold loads went (median, ms from navigation start): HTML received, entry script received, boot script ran (aiobs:boot), app started (aiobs:main), session check sent / answered, last script received, first data call sent, last data answer (before the chart), first chart; then CPU ms per load: renderer main thread (tasks, of which script, layout+style) and collector',
   );
   console.log(
     `  ${'range'.padEnd(5)} ${'page'.padEnd(NAME_WIDTH)}${cols.map(([h]) => h.padStart(7)).join('')}   ${'task'.padStart(6)} ${'script'.padStart(6)} ${'layout'.padStart(6)} ${'coll.'.padStart(6)}`,

@@ -98,9 +98,11 @@ export async function timeLoad(page, url, selector, timeoutMs = 60_000) {
 /**
  * Where a load's time went, in ms from navigation start, read in the page once `chartMs` (the
  * first chart) is known: the HTML's last byte (`html`), the entry script's last byte
- * (`entryJs`), the app's `aiobs:main` mark (the entry evaluated, `main`), the session check
- * (`sessionStart`..`sessionEnd`), the last script before the first chart (`chunks`), the first
- * data call's start (`apiStart`) and the last data answer before the first chart (`apiEnd`).
+ * (`entryJs`), the boot script's `aiobs:boot` mark (it ran and sent the session check and
+ * the first calls, `boot`; builds before session 21 have none), the app's `aiobs:main` mark
+ * (the entry evaluated, `main`), the session check (`sessionStart`..`sessionEnd`), the last
+ * script before the first chart (`chunks`), the first data call's start (`apiStart`) and the
+ * last data answer before the first chart (`apiEnd`).
  * Null where the load had none (an entry appears when its response has ended).
  */
 export async function loadBreakdown(page, chartMs) {
@@ -117,6 +119,7 @@ export async function loadBreakdown(page, chartMs) {
     return {
       html: nav?.responseEnd ?? null,
       entryJs: scripts.find((e) => /\/assets\/index-[^/]*\.js$/.test(path(e)))?.responseEnd ?? null,
+      boot: performance.getEntriesByName('aiobs:boot')[0]?.startTime ?? null,
       main: performance.getEntriesByName('aiobs:main')[0]?.startTime ?? null,
       sessionStart: session?.startTime ?? null,
       sessionEnd: session?.responseEnd ?? null,

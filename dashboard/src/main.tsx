@@ -3,6 +3,7 @@ import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { setUnauthorizedHandler } from './lib/api-client.js';
+import { adoptEarlyCalls } from './lib/early-calls.js';
 import { createQueryClient } from './lib/query-client.js';
 import { sessionQuery } from './lib/session.js';
 import { applyTheme, currentTheme } from './lib/theme.js';
@@ -13,8 +14,11 @@ import './styles.css';
 performance.mark('aiobs:main');
 applyTheme(currentTheme());
 const queryClient = createQueryClient();
-// The session check goes out before React renders; the layout and the route loaders wait on
-// this one request. Not on the sign-in page, where it would only answer 401.
+// The calls the boot script sent before this script ran (boot.ts) become the queries' fetches.
+adoptEarlyCalls(queryClient);
+// The session check (the boot script's when it sent one) is in the cache before React
+// renders; the layout and the route loaders wait on this one request. Not on the sign-in
+// page, where it would only answer 401.
 if (window.location.pathname !== '/sign-in') void queryClient.prefetchQuery(sessionQuery);
 const router = createAppRouter(queryClient);
 setUnauthorizedHandler(() => {

@@ -11,7 +11,12 @@ import { Layout } from './components/layout.js';
 import { sectionOf } from './features/settings/prepare.js';
 import { SignInPage } from './features/sign-in/index.js';
 import { validateTraceFilters } from './features/traces/prepare.js';
-import { optionalParam, validateRangeSearch } from './lib/search.js';
+import {
+  optionalParam,
+  validateInfraSearch,
+  validateModelSearch,
+  validateRangeSearch,
+} from './lib/search.js';
 import {
   preloadAlerts,
   preloadCompare,
@@ -99,12 +104,7 @@ const modelsRoute = createRoute({
 const modelRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/models/view',
-  validateSearch: (
-    raw: Record<string, unknown>,
-  ): { model: string; groupBy?: 'version' | 'variant' } => ({
-    model: optionalParam(raw.model) ?? '',
-    groupBy: raw.groupBy === 'variant' ? 'variant' : undefined,
-  }),
+  validateSearch: validateModelSearch,
   loaderDeps: ({ search }) => search,
   loader: preloading(preloadModel),
   component: function ModelRoute() {
@@ -158,13 +158,7 @@ const traceRoute = createRoute({
 const infrastructureRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/infrastructure',
-  validateSearch: (
-    raw: Record<string, unknown>,
-  ): { host?: string; gpu?: string; model?: string } => ({
-    host: optionalParam(raw.host),
-    gpu: optionalParam(raw.gpu),
-    model: optionalParam(raw.model),
-  }),
+  validateSearch: validateInfraSearch,
   loaderDeps: ({ search }) => search,
   loader: preloading(preloadInfrastructure),
   component: function InfrastructureRoute() {

@@ -47,3 +47,27 @@ export function refreshMs(r: Refresh): number | false {
 export function optionalParam(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 && v.length <= 500 ? v : undefined;
 }
+
+/** The model page's own params (`/models/view`): the model and how its charts are split. */
+export function validateModelSearch(raw: Record<string, unknown>): {
+  model: string;
+  groupBy?: 'version' | 'variant';
+} {
+  return {
+    model: optionalParam(raw.model) ?? '',
+    groupBy: raw.groupBy === 'variant' ? 'variant' : undefined,
+  };
+}
+
+/** The Infrastructure page's own params: a host filter, a selected GPU, a model to overlay. */
+export function validateInfraSearch(raw: Record<string, unknown>): {
+  host?: string;
+  gpu?: string;
+  model?: string;
+} {
+  return {
+    host: optionalParam(raw.host),
+    gpu: optionalParam(raw.gpu),
+    model: optionalParam(raw.model),
+  };
+}

@@ -1,6 +1,7 @@
 import type { LoginResponse, MeResponse } from '@aiobs/api-types';
 import { hashKey, type QueryClient, queryOptions } from '@tanstack/react-query';
 import { api } from './api-client.js';
+import { takeEarlySession } from './early-calls.js';
 
 /**
  * The session check (`GET /api/v1/auth/session`): whether the HttpOnly cookie still signs
@@ -9,7 +10,10 @@ import { api } from './api-client.js';
  */
 export const sessionQuery = queryOptions({
   queryKey: ['session'],
-  queryFn: ({ signal }) => api<Omit<LoginResponse, 'user'>>('/auth/session', { signal }),
+  // The boot script's check when it sent one (the first time only), else a new one.
+  queryFn: ({ signal }) =>
+    (takeEarlySession() as Promise<Omit<LoginResponse, 'user'>> | undefined) ??
+    api<Omit<LoginResponse, 'user'>>('/auth/session', { signal }),
   queryKeyHashFn: hashKey,
   staleTime: Number.POSITIVE_INFINITY,
 });

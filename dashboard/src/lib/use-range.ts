@@ -1,5 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { useSearch } from '@tanstack/react-router';
+import { api } from './api-client.js';
+import { type RangeCall, rangeKey } from './range-call.js';
 import { type RangeSearch, refreshMs } from './search.js';
 import { type ResolvedRange, resolveRange } from './time-range.js';
 
@@ -22,12 +24,17 @@ export function rangeQuery<T>(
   enabled = true,
 ) {
   return queryOptions({
-    queryKey: [...key, search.from, search.to],
+    queryKey: rangeKey(search, key),
     queryFn: ({ signal }) => fetcher(resolveRange(search.from, search.to, Date.now()), signal),
     refetchInterval: refreshMs(search.refresh),
     placeholderData: keepPreviousData,
     enabled,
   });
+}
+
+/** The options of `call` over `search`'s range: a {@link rangeQuery} that GETs its path. */
+export function callQuery<T>(search: RangeSearch, call: RangeCall, enabled = true) {
+  return rangeQuery(search, call.key, (r, signal) => api<T>(call.path(r), { signal }), enabled);
 }
 
 /**

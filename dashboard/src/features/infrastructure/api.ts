@@ -7,14 +7,13 @@ import type {
 import { useQuery } from '@tanstack/react-query';
 import { api, toQuery } from '../../lib/api-client.js';
 import type { RangeSearch } from '../../lib/search.js';
-import { type ResolvedRange, stepFor } from '../../lib/time-range.js';
-import { rangeQuery, useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import { stepFor } from '../../lib/time-range.js';
+import { callQuery, useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import { gpuSeriesCall, gpusCall, hostsCall } from './calls.js';
 
 /** Hosts that reported in `search`'s range, with their latest host metrics. */
 export function hostsQuery(search: RangeSearch) {
-  return rangeQuery(search, ['hosts'], (r: ResolvedRange, signal) =>
-    api<HostsResponse>(`/hosts${toQuery({ from: r.from, to: r.to })}`, { signal }),
-  );
+  return callQuery<HostsResponse>(search, hostsCall);
 }
 
 /** Hosts that reported in the URL's range. */
@@ -24,9 +23,7 @@ export function useHosts() {
 
 /** Every GPU's latest sample in `search`'s range (optionally of one host). */
 export function gpusQuery(search: RangeSearch, host?: string) {
-  return rangeQuery(search, ['gpus', host], (r: ResolvedRange, signal) =>
-    api<GpusResponse>(`/gpus${toQuery({ from: r.from, to: r.to, host })}`, { signal }),
-  );
+  return callQuery<GpusResponse>(search, gpusCall(host));
 }
 
 /** Every GPU's latest sample in the URL's range (optionally of one host). */
@@ -44,20 +41,7 @@ export function gpuSeriesQuery(
   filter: { host?: string; gpu?: string },
   agg: 'avg' | 'max' = 'avg',
 ) {
-  return rangeQuery(search, ['gpu-series', metric, filter.host, filter.gpu, agg], (r, signal) =>
-    api<GpuSeriesResponse>(
-      `/gpus/series${toQuery({
-        metric,
-        agg,
-        host: filter.host,
-        gpu: filter.gpu,
-        from: r.from,
-        to: r.to,
-        step: stepFor(r.fromMs, r.toMs),
-      })}`,
-      { signal },
-    ),
-  );
+  return callQuery<GpuSeriesResponse>(search, gpuSeriesCall(metric, filter, agg));
 }
 
 /** One GPU metric over the URL's range (see {@link gpuSeriesQuery}). */

@@ -2,17 +2,13 @@ import type { ModelCompareResponse, ModelSeriesResponse, SeriesGroupBy } from '@
 import { useQuery } from '@tanstack/react-query';
 import { api, toQuery } from '../../lib/api-client.js';
 import type { RangeSearch } from '../../lib/search.js';
-import { type ResolvedRange, stepFor } from '../../lib/time-range.js';
-import { rangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import type { ResolvedRange } from '../../lib/time-range.js';
+import { callQuery, rangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import { modelSeriesCall, modelSparklinesCall } from './calls.js';
 
 /** Requests per bucket of every model (the list's sparklines) over `search`'s range. */
 export function modelSparklinesQuery(search: RangeSearch) {
-  return rangeQuery(search, ['model-sparklines'], (r: ResolvedRange, signal) =>
-    api<ModelSeriesResponse>(
-      `/models/series${toQuery({ from: r.from, to: r.to, step: stepFor(r.fromMs, r.toMs, 30), groupBy: 'model', metric: 'requests,latencyP95' })}`,
-      { signal },
-    ),
-  );
+  return callQuery<ModelSeriesResponse>(search, modelSparklinesCall);
 }
 
 /** Requests per bucket of every model over the URL's range. */
@@ -26,19 +22,7 @@ export function modelSeriesQuery(
   model: string,
   groupBy: SeriesGroupBy | undefined,
 ) {
-  return rangeQuery(search, ['model-series', model, groupBy], (r: ResolvedRange, signal) =>
-    api<ModelSeriesResponse>(
-      `/models/series${toQuery({
-        model,
-        groupBy,
-        from: r.from,
-        to: r.to,
-        step: stepFor(r.fromMs, r.toMs),
-        metric: 'requests,errorRate,latencyP95,ttftP95,tokensPerS,cacheHitRate,queueWaitP95,cost',
-      })}`,
-      { signal },
-    ),
-  );
+  return callQuery<ModelSeriesResponse>(search, modelSeriesCall(model, groupBy));
 }
 
 /** One model's series split by `groupBy` over the URL's range. */

@@ -10,15 +10,14 @@ import type {
 import { keepPreviousData, queryOptions, useQueries, useQuery } from '@tanstack/react-query';
 import { api, toQuery } from '../../lib/api-client.js';
 import { type RangeSearch, refreshMs } from '../../lib/search.js';
-import { type ResolvedRange, resolveRange, stepFor } from '../../lib/time-range.js';
-import { rangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import { type ResolvedRange, resolveRange } from '../../lib/time-range.js';
+import { callQuery, rangeQuery, useRangeSearch } from '../../lib/use-range.js';
 import { useBaselines } from '../drift/api.js';
+import { modelsCall, overviewSeriesCall } from './calls.js';
 
 /** Every model's figures over `search`'s range (cost per model, totals). */
 export function modelsQuery(search: RangeSearch) {
-  return rangeQuery(search, ['models'], (r: ResolvedRange, signal) =>
-    api<ModelsResponse>(`/models${toQuery({ from: r.from, to: r.to })}`, { signal }),
-  );
+  return callQuery<ModelsResponse>(search, modelsCall);
 }
 
 /** Every model's figures over the URL's range. */
@@ -28,18 +27,7 @@ export function useModels() {
 
 /** The fleet-wide series behind the overview's charts (all models together). */
 export function overviewSeriesQuery(search: RangeSearch) {
-  return rangeQuery(search, ['overview-series'], (r: ResolvedRange, signal) =>
-    api<ModelSeriesResponse>(
-      `/models/series${toQuery({
-        from: r.from,
-        to: r.to,
-        step: stepFor(r.fromMs, r.toMs),
-        metric:
-          'requests,errorRate,latencyP50,latencyP95,latencyP99,ttftP50,ttftP95,tokensPerS,cost',
-      })}`,
-      { signal },
-    ),
-  );
+  return callQuery<ModelSeriesResponse>(search, overviewSeriesCall);
 }
 
 /** The fleet-wide series over the URL's range. */

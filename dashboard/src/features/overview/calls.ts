@@ -1,0 +1,21 @@
+import { toQuery } from '../../lib/api-client.js';
+import type { RangeCall } from '../../lib/range-call.js';
+import { stepFor } from '../../lib/time-range.js';
+
+/** Every model's figures over the range (cost per model, totals). */
+export const modelsCall: RangeCall = {
+  key: ['models'],
+  path: (r) => `/models${toQuery({ from: r.from, to: r.to })}`,
+};
+
+/** The fleet-wide series behind the overview's charts (all models together). */
+export const overviewSeriesCall: RangeCall = {
+  key: ['overview-series'],
+  path: (r) =>
+    `/models/series${toQuery({
+      from: r.from,
+      to: r.to,
+      step: stepFor(r.fromMs, r.toMs),
+      metric: 'requests,errorRate,latencyP50,latencyP95,latencyP99,ttftP50,ttftP95,tokensPerS,cost',
+    })}`,
+};

@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
+import { modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
+import { modelsQuery, overviewSeriesQuery } from './features/overview/api.js';
+import { firstCalls } from './first-calls.js';
+import { validateInfraSearch, validateModelSearch, validateRangeSearch } from './lib/search.js';
+
+// The boot script's calls are only of use when they are the page's own: the same query key
+// (so the page finds them in the cache) and the same request. Each page query below is run
+// with fetch captured, at the same instant as the boot script's.
+
+const NOW = Date.parse('2026-12-02T12:00:00.000Z');
+let asked: string[];
+
+beforeEach(() => {
+  asked = [];
+  vi.spyOn(Date, 'now').mockReturnValue(NOW);
+  vi.stubGlobal('fetch', async (url: string) => {
+    asked.push(url);
+    return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
+
+/** What a page's query asks for: its key and the API path of its fetch. */
+async function pageCall(options: { queryKey: readonly unknown[]; queryFn?: unknown }) {
+  const before = asked.length;
+  await (options.queryFn as (ctx: { signal: AbortSignal }) => Promise<unknown>)({
+    signal: new AbortController().signal,
+  });
+  expect(asked.length).toBe(before + 1);
+  return { key: [...options.queryKey], path: asked[before]!.replace(/^\/api\/v1/, '') };
+}
+
+describe('firstCalls: the boot script asks what the page asks', () => {
+  it('Overview: the models and the fleet series', async () => {
+    const raw = { from: 'now-1h', to: 'now' };
+    const s = validateRangeSearch(raw);
+    expect(firstCalls('/', raw, NOW)).toEqual([
+      await pageCall(modelsQuery(s)),
+      await pageCall(overviewSeriesQuery(s)),
+    ]);
+    expect(firstCalls('/', raw, NOW)[0]!.path).toBe(
+      '/models?from=2026-12-02T11%3A00%3A00.000Z&to=2026-12-02T12%3A00%3A00.000Z',
+    );
+  });
+
+  it('Models: the list and its sparklines, over an absolute range', async () => {
+    const raw = { from: '2026-12-01T00:00:00.000Z', to: '2026-12-01T06:00:00.000Z' };
+    const s = validateRangeSearch(raw);
+    expect(firstCalls('/models', raw, NOW)).toEqual([
+      await pageCall(modelsQuery(s)),
+      await pageCall(modelSparklinesQuery(s)),
+    ]);
+  });
+
+  it('one model: its series split as the URL says, by version when it says nothing', async () => {
+    for (const raw of [
+      { from: 'now-6h', to: 'now', model: 'gpt-4o', groupBy: 'variant' },
+      { from: 'now-6h', to: 'now', model: 'acme/chat' },
+    ]) {
+      const s = { ...validateRangeSearch(raw), ...validateModelSearch(raw) };
+      expect(firstCalls('/models/view', raw, NOW)).toEqual([
+        await pageCall(modelsQuery(s)),
+        await pageCall(modelSeriesQuery(s, s.model, s.groupBy ?? 'version')),
+      ]);
+    }
+  });
+
+  it('Infrastructure: hosts, GPUs and the utilization chart of the host and GPU picked', async () => {
+    const raw = { from: 'now-15m', to: 'now', host: 'gpu-host-1', gpu: 'GPU-0' };
+    const s = { ...validateRangeSearch(raw), ...validateInfraSearch(raw) };
+    expect(firstCalls('/infrastructure', raw, NOW)).toEqual([
+      await pageCall(hostsQuery(s)),
+      await pageCall(gpusQuery(s, s.host)),
+      await pageCall(gpuSeriesQuery(s, 'hw.gpu.utilization', { host: s.host, gpu: s.gpu })),
+    ]);
+  });
+
+  it('an unreadable range asks for the last hour, as the page does', async () => {
+    const raw = { from: 'yesterday', to: 'now' };
+    const [models] = firstCalls('/', raw, NOW);
+    expect(models).toEqual(await pageCall(modelsQuery(validateRangeSearch(raw))));
+    expect(models!.key).toEqual(['models', 'now-1h', 'now']);
+  });
+
+  it('other pages: nothing early (their loaders send their calls)', () => {
+    for (const path of ['/traces', '/drift', '/alerts', '/settings', '/nowhere'])
+      expect(firstCalls(path, { from: 'now-1h', to: 'now' }, NOW)).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { gpuSeriesCall, gpusCall, hostsCall } from './features/infrastructure/calls.js';
+import { modelSeriesCall, modelSparklinesCall } from './features/models/calls.js';
+import { modelsCall, overviewSeriesCall } from './features/overview/calls.js';
+import { type RangeCall, rangeKey } from './lib/range-call.js';
+import {
+  type RangeSearch,
+  validateInfraSearch,
+  validateModelSearch,
+  validateRangeSearch,
+} from './lib/search.js';
+import { resolveRange } from './lib/time-range.js';
+
+/** The calls each route's first chart waits for, by path (the route loaders send the rest). */
+const FIRST_CALLS: Record<string, (raw: Record<string, unknown>) => RangeCall[]> = {
+  '/': () => [modelsCall, overviewSeriesCall],
+  '/models': () => [modelsCall, modelSparklinesCall],
+  '/models/view': (raw) => {
+    const s = validateModelSearch(raw);
+    return [modelsCall, modelSeriesCall(s.model, s.groupBy ?? 'version')];
+  },
+  '/infrastructure': (raw) => {
+    const s = validateInfraSearch(raw);
+    return [
+      hostsCall,
+      gpusCall(s.host),
+      gpuSeriesCall('hw.gpu.utilization', { host: s.host, gpu: s.gpu }),
+    ];
+  },
+};
+
+/** A call of the opened page: the query key it answers and its API path. */
+export interface FirstCall {
+  key: unknown[];
+  path: string;
+}
+
+/**
+ * The first calls of the page at `pathname` with the URL's parsed search `raw` (as the router
+ * parses it), their relative ranges resolved at `now`: the very keys and paths the page's
+ * queries use (first-calls.test.ts holds them to it). None for a page not listed.
+ *
+ * @example
+ * firstCalls('/', { from: 'now-1h', to: 'now' }, Date.now())
+ * // [{ key: ['models', 'now-1h', 'now'], path: '/models?from=…&to=…' }, { key: ['overview-series', …], … }]
+ */
+export function firstCalls(
+  pathname: string,
+  raw: Record<string, unknown>,
+  now: number,
+): FirstCall[] {
+  const calls = FIRST_CALLS[pathname];
+  if (!calls) return [];
+  const search: RangeSearch = validateRangeSearch(raw);
+  const r = resolveRange(search.from, search.to, now);
+  return calls(raw).map((c) => ({ key: rangeKey(search, c.key), path: c.path(r) }));
+}

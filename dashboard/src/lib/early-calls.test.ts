@@ -1,0 +1,90 @@
+import { QueryClient } from '@tanstack/react-query';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+// The hand-over from the boot script to the app with a real query cache; fetch is captured
+// (the answers are the collector's shapes, cut down). Each test loads the modules afresh:
+// the early calls are module state, once per page.
+
+let asked: string[];
+let answer: (url: string) => Response;
+
+beforeEach(() => {
+  vi.resetModules();
+  asked = [];
+  vi.stubGlobal('fetch', async (url: string) => {
+    asked.push(url);
+    return answer(url);
+  });
+});
+afterEach(() => vi.unstubAllGlobals());
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+async function load() {
+  const early = await import('./early-calls.js');
+  const { sessionQuery } = await import('./session.js');
+  return { ...early, sessionQuery };
+}
+
+describe('early calls', () => {
+  it('signed in: the session check, then the calls; the app asks for none of them again', async () => {
+    answer = (url) =>
+      url.endsWith('/auth/session') ? json({ csrfToken: 't' }) : json({ models: [url] });
+    const { sendEarlyCalls, adoptEarlyCalls, sessionQuery } = await load();
+    sendEarlyCalls(() => [{ key: ['models', 'now-1h', 'now'], path: '/models?from=a&to=b' }]);
+    const qc = new QueryClient();
+    // The app's entry arrives after the boot script: it adopts what was sent, or is on its way.
+    adoptEarlyCalls(qc);
+    expect(await qc.fetchQuery(sessionQuery)).toEqual({ csrfToken: 't' });
+    await vi.waitFor(() => expect(asked).toHaveLength(2));
+    const models = await qc.fetchQuery({
+      queryKey: ['models', 'now-1h', 'now'],
+      queryFn: () => Promise.reject(new Error('asked again')),
+      staleTime: 10_000,
+    });
+    expect(models).toEqual({ models: ['/api/v1/models?from=a&to=b'] });
+    expect(asked).toEqual(['/api/v1/auth/session', '/api/v1/models?from=a&to=b']);
+    // A later session check asks the collector again.
+    await qc.refetchQueries({ queryKey: ['session'] });
+    expect(asked.at(-1)).toBe('/api/v1/auth/session');
+  });
+
+  it('signed out: only the session check, and the app sees its 401', async () => {
+    answer = () => json({ error: { code: 'unauthorized', message: 'sign in' } }, 401);
+    const { sendEarlyCalls, adoptEarlyCalls, sessionQuery } = await load();
+    const calls = vi.fn(() => [{ key: ['models'], path: '/models' }]);
+    sendEarlyCalls(calls);
+    const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    adoptEarlyCalls(qc);
+    await expect(qc.fetchQuery(sessionQuery)).rejects.toMatchObject({ status: 401 });
+    expect(calls).not.toHaveBeenCalled();
+    expect(asked).toEqual(['/api/v1/auth/session']);
+    expect(qc.getQueryCache().findAll({ queryKey: ['models'] })).toEqual([]);
+  });
+
+  it('a failed early call is the query error; the page then asks the collector itself', async () => {
+    let fail = true;
+    answer = (url) =>
+      url.endsWith('/auth/session')
+        ? json({ csrfToken: 't' })
+        : fail
+          ? json({ error: { code: 'unavailable', message: 'busy' } }, 503)
+          : json({ hosts: [] });
+    const { sendEarlyCalls, adoptEarlyCalls, sessionQuery } = await load();
+    const { api } = await import('./api-client.js');
+    sendEarlyCalls(() => [{ key: ['hosts'], path: '/hosts' }]);
+    const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    adoptEarlyCalls(qc);
+    await qc.fetchQuery(sessionQuery);
+    await vi.waitFor(() =>
+      expect(qc.getQueryState(['hosts'])?.error).toMatchObject({ status: 503 }),
+    );
+    fail = false;
+    // What the page's hook or loader does: its own options, its own fetch.
+    expect(await qc.fetchQuery({ queryKey: ['hosts'], queryFn: () => api('/hosts') })).toEqual({
+      hosts: [],
+    });
+    expect(asked).toEqual(['/api/v1/auth/session', '/api/v1/hosts', '/api/v1/hosts']);
+  });
+});

@@ -1,0 +1,70 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { api } from './api-client.js';
+
+// The boot script (boot.ts, a few kB) runs while the app's entry script (React, the router,
+// the query cache: ~90 kB gzipped) is still downloading and compiling: it sends the session
+// check and, once that says signed in, the opened page's first calls, and leaves their
+// answers here. The app adopts them as the queries' fetches (adoptEarlyCalls), so its own
+// loader and page find them in flight or answered instead of asking again.
+
+/** An answer kept settled, so a failure waiting here for the app is not an unhandled one. */
+type Settled = { value: unknown } | { error: unknown };
+
+/** A call the boot script sent: the query key it answers, and its answer. */
+interface EarlyCall {
+  key: readonly unknown[];
+  answer: Promise<Settled>;
+}
+
+let session: Promise<Settled> | undefined;
+const waiting: EarlyCall[] = [];
+let adopt: ((call: EarlyCall) => void) | undefined;
+
+function settle(p: Promise<unknown>): Promise<Settled> {
+  return p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+async function unwrap(p: Promise<Settled>): Promise<unknown> {
+  const s = await p;
+  if ('error' in s) throw s.error;
+  return s.value;
+}
+
+/**
+ * Sends the session check now and, once it answers signed in, the calls `calls()` names
+ * (each a query key and its API path; evaluated then, so relative ranges resolve then). A
+ * signed-out visit makes only the session check, as without the boot script.
+ */
+export function sendEarlyCalls(
+  calls: () => Array<{ key: readonly unknown[]; path: string }>,
+): void {
+  session = settle(api('/auth/session'));
+  void session.then((s) => {
+    if ('error' in s) return;
+    for (const c of calls()) {
+      const call = { key: c.key, answer: settle(api(c.path)) };
+      if (adopt) adopt(call);
+      else waiting.push(call);
+    }
+  });
+}
+
+/** The boot script's session check, once (a later check asks the collector again). */
+export function takeEarlySession(): Promise<unknown> | undefined {
+  const s = session;
+  session = undefined;
+  return s && unwrap(s);
+}
+
+/**
+ * Makes each early call (sent already, or sent later once the session answers) the fetch of
+ * its query in `queryClient`: the page's loader and hooks then share that one request.
+ */
+export function adoptEarlyCalls(queryClient: QueryClient): void {
+  adopt = (call) =>
+    void queryClient.prefetchQuery({ queryKey: call.key, queryFn: () => unwrap(call.answer) });
+  for (const call of waiting.splice(0)) adopt(call);
+}

@@ -1,0 +1,18 @@
+import type { RangeSearch } from './search.js';
+import type { ResolvedRange } from './time-range.js';
+
+/**
+ * One GET over the URL's time range, described without React: its cache key (before the
+ * range, see {@link rangeKey}) and its API path once the range is resolved. A page's query
+ * (use-range.ts `callQuery`) and the boot script (boot.ts) build the same request from it, so
+ * an answer the boot script asked for is the page's.
+ */
+export interface RangeCall {
+  key: readonly unknown[];
+  path: (r: ResolvedRange) => string;
+}
+
+/** The query key of `key` over `search`'s range: the URL's range, not the resolved instants. */
+export function rangeKey(search: RangeSearch, key: readonly unknown[]): unknown[] {
+  return [...key, search.from, search.to];
+}
