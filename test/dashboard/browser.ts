@@ -122,15 +122,16 @@ export async function axeViolations(page: Page): Promise<string[]> {
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.evaluate(async () => {
+  // A string: this package's types have no DOM.
+  await page.evaluate(`(async () => {
     const frame = () => new Promise((r) => requestAnimationFrame(r));
-    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
-      window.scrollTo(0, y);
+    for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight / 2) {
+      scrollTo(0, y);
       await frame();
     }
-    window.scrollTo(0, 0);
+    scrollTo(0, 0);
     await frame();
-  });
+  })()`);
   await page.locator('.not-drawn').first().waitFor({ state: 'detached' });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
