@@ -218,6 +218,12 @@ export function parseSessionTtl(text: string): number {
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'aiobs_session';
+/**
+ * Name of the cookie that tells the dashboard's boot script a session probably exists
+ * (value `1`, readable by scripts, no secret in it), so it sends a page's first calls beside
+ * the session check instead of after it. The session cookie stays HttpOnly.
+ */
+export const SIGNED_IN_COOKIE = 'aiobs_signed_in';
 /** Header carrying the CSRF token. */
 export const CSRF_HEADER = 'x-csrf-token';
 

@@ -261,7 +261,18 @@ async function answers() {
     figures: { requests: [300, 300], errors: [0, 0] },
     query: {},
   });
-  return { quality: quality.groups, accuracy: significance.accuracy };
+  // A mean summed in another order may differ in its last bit (CI saw
+  // 0.4564782608695652 against 0.45647826086956517), so fractions are compared
+  // to 12 significant digits: the same answer to anyone reading it.
+  return toPrecision12({ quality: quality.groups, accuracy: significance.accuracy });
+}
+
+function toPrecision12<T>(value: T): T {
+  return JSON.parse(
+    JSON.stringify(value, (_k, x) =>
+      typeof x === 'number' && !Number.isInteger(x) ? Number(x.toPrecision(12)) : x,
+    ),
+  ) as T;
 }
 
 const count = async (sql: string) =>
@@ -320,10 +331,10 @@ describe('labelled predictions: the same answer in every order of arrival', () =
     const [a, b] = [expected('v1'), expected('v2')];
     expect(a.judged).toBeGreaterThan(200);
     expect([acc.nA, acc.nB]).toEqual([a.judged, b.judged]);
-    expect(acc.a).toBeCloseTo(a.correct / a.judged, 12);
-    expect(acc.b).toBeCloseTo(b.correct / b.judged, 12);
+    expect(acc.a).toBeCloseTo(a.correct / a.judged, 10);
+    expect(acc.b).toBeCloseTo(b.correct / b.judged, 10);
     const v1 = reference.quality.find((g) => g.group.version === 'v1')!;
-    expect(v1.total.accuracy).toBeCloseTo(a.correct / a.judged, 12);
+    expect(v1.total.accuracy).toBeCloseTo(a.correct / a.judged, 10);
   });
 
   for (const order of Object.keys(ORDERS).slice(1))

@@ -198,6 +198,56 @@ describe('password sign-in', () => {
   });
 });
 
+describe('the signed-in hint cookie', () => {
+  // The dashboard's boot script reads it to send a page's first calls beside the session
+  // check; it must carry no secret, and the session cookie must stay out of scripts' reach.
+  const cookies = (res: Response) =>
+    new Map(
+      res.headers.getSetCookie().map((line) => {
+        const [pair, ...attrs] = line.split(';').map((p) => p.trim());
+        const eq = pair!.indexOf('=');
+        return [pair!.slice(0, eq), { value: pair!.slice(eq + 1), attrs }] as const;
+      }),
+    );
+
+  test('sign-in sets it beside the HttpOnly session; sign-out and a refused session check clear it', async () => {
+    const res = await call('POST', '/api/v1/auth/login', { body: { token: ADMIN_TOKEN } });
+    expect(res.status).toBe(200);
+    const set = cookies(res);
+    const session = set.get('aiobs_session')!;
+    const hint = set.get('aiobs_signed_in')!;
+    expect(session.attrs).toContain('HttpOnly');
+    expect(hint.value).toBe('1');
+    expect(hint.attrs).not.toContain('HttpOnly');
+    expect(hint.attrs).toContain('Path=/');
+    expect(hint.attrs.find((a) => a.startsWith('Max-Age='))).toBe(
+      session.attrs.find((a) => a.startsWith('Max-Age=')),
+    );
+    const browser = { cookie: `aiobs_session=${session.value}`, csrf: '' };
+    // A session without the hint (started before it existed) gets it from the check;
+    // one with it is not sent it again.
+    const check = await call('GET', '/api/v1/auth/session', { as: browser });
+    expect(check.status).toBe(200);
+    expect(cookies(check).get('aiobs_signed_in')?.value).toBe('1');
+    const hinted = { cookie: `${browser.cookie}; aiobs_signed_in=1`, csrf: '' };
+    const again = await call('GET', '/api/v1/auth/session', { as: hinted });
+    expect(cookies(again).size).toBe(0);
+    const out = await call('POST', '/api/v1/auth/logout', { as: browser, csrf: false });
+    expect(out.status).toBe(204);
+    expect(cookies(out).get('aiobs_signed_in')?.attrs).toContain('Max-Age=0');
+
+    // A hint left by a session that ended: the 401 clears it; without one, nothing is set.
+    const stale = await call('GET', '/api/v1/auth/session', {
+      as: { cookie: `aiobs_session=${session.value}; aiobs_signed_in=1`, csrf: '' },
+    });
+    expect(stale.status).toBe(401);
+    expect(cookies(stale).get('aiobs_signed_in')?.attrs).toContain('Max-Age=0');
+    const none = await call('GET', '/api/v1/auth/session');
+    expect(none.status).toBe(401);
+    expect(cookies(none).size).toBe(0);
+  });
+});
+
 describe('token sign-in', () => {
   test('the admin token and a read token sign in (a personal token below); an ingest key does not', async () => {
     const admin = await signIn({ token: ADMIN_TOKEN });

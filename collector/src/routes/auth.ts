@@ -21,6 +21,7 @@ import {
   SESSION_COOKIE,
   type Session,
   SessionStore,
+  SIGNED_IN_COOKIE,
 } from '../auth/session-store.js';
 import { createSessionsRepo } from '../auth/sessions-repo.js';
 import { SignInLimiter } from '../auth/sign-in-limiter.js';
@@ -98,6 +99,7 @@ export function authRoutes({
   const routes = new Hono<AppEnv>();
   routes.use('*', bodyLimit({ maxSize: 4096 }));
   const cookieOptions = { httpOnly: true, sameSite: 'Lax', secure: tls, path: '/' } as const;
+  const hintOptions = { ...cookieOptions, httpOnly: false } as const;
   const signedIn = requireAuth(authenticator, 'api', sessions);
   // '/tokens/*' matches '/tokens' too (Hono): listing it twice would authenticate twice.
   for (const path of ['/me', '/tokens/*', '/password']) routes.use(path, signedIn);
@@ -106,6 +108,7 @@ export function authRoutes({
   async function startSession(c: Context<AppEnv>, principal: Principal, user: User | undefined) {
     const { id, session } = await sessions.create(principal, { userId: user?.id });
     setCookie(c, SESSION_COOKIE, id, { ...cookieOptions, maxAge: sessions.maxAgeSeconds });
+    setCookie(c, SIGNED_IN_COOKIE, '1', { ...hintOptions, maxAge: sessions.maxAgeSeconds });
     c.header('Cache-Control', 'no-store');
     return { ...sessionJson(session), user: user ? userJson(user) : null };
   }
@@ -161,12 +164,22 @@ export function authRoutes({
   routes.post('/logout', async (c) => {
     await sessions.delete(getCookie(c, SESSION_COOKIE));
     deleteCookie(c, SESSION_COOKIE, cookieOptions);
+    deleteCookie(c, SIGNED_IN_COOKIE, hintOptions);
     return c.body(null, 204);
   });
 
   routes.get('/session', async (c) => {
     const session = await sessions.get(getCookie(c, SESSION_COOKIE));
-    if (!session) throw new UnauthorizedError('not signed in');
+    if (!session) {
+      // A hint left by an expired or revoked session would send the next visit's first
+      // calls only to be refused.
+      if (getCookie(c, SIGNED_IN_COOKIE) !== undefined)
+        deleteCookie(c, SIGNED_IN_COOKIE, hintOptions);
+      throw new UnauthorizedError('not signed in');
+    }
+    // A session started before the hint existed gets it now, for the next visit.
+    if (getCookie(c, SIGNED_IN_COOKIE) === undefined)
+      setCookie(c, SIGNED_IN_COOKIE, '1', { ...hintOptions, maxAge: sessions.maxAgeSeconds });
     c.header('Cache-Control', 'no-store');
     return c.json(sessionJson(session));
   });

@@ -87,4 +87,37 @@ describe('early calls', () => {
     });
     expect(asked).toEqual(['/api/v1/auth/session', '/api/v1/hosts', '/api/v1/hosts']);
   });
+
+  it('hinted: the calls go out beside the session check, before it answers', async () => {
+    let answerSession: (r: Response) => void = () => {};
+    const sessionAnswered = new Promise<Response>((resolve) => {
+      answerSession = resolve;
+    });
+    vi.stubGlobal('fetch', async (url: string) => {
+      asked.push(url);
+      return url.endsWith('/auth/session') ? sessionAnswered : json({ models: [] });
+    });
+    const { sendEarlyCalls, adoptEarlyCalls, sessionQuery } = await load();
+    sendEarlyCalls(() => [{ key: ['models'], path: '/models' }], true);
+    // Both requests are out while the session check has not answered.
+    expect(asked).toEqual(['/api/v1/auth/session', '/api/v1/models']);
+    const qc = new QueryClient();
+    adoptEarlyCalls(qc);
+    await vi.waitFor(() => expect(qc.getQueryData(['models'])).toEqual({ models: [] }));
+    answerSession(json({ csrfToken: 't' }));
+    expect(await qc.fetchQuery(sessionQuery)).toEqual({ csrfToken: 't' });
+    expect(asked).toHaveLength(2);
+  });
+
+  it('the hint is read from the cookie: only its exact name and value count', async () => {
+    answer = () => json({ error: { code: 'unauthorized', message: 'sign in' } }, 401);
+    const { sendEarlyCalls } = await load();
+    const calls = vi.fn(() => [{ key: ['models'], path: '/models' }]);
+    vi.stubGlobal('document', { cookie: 'x_aiobs_signed_in=1; aiobs_signed_in=0' });
+    sendEarlyCalls(calls);
+    expect(calls).not.toHaveBeenCalled();
+    vi.stubGlobal('document', { cookie: 'theme=dark; aiobs_signed_in=1' });
+    sendEarlyCalls(calls);
+    expect(calls).toHaveBeenCalledOnce();
+  });
 });
