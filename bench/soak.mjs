@@ -166,6 +166,24 @@ async function health() {
   lastIngest = h.ingest;
   return h.ingest.pendingBytes + h.ingest.reservedBytes;
 }
+// The engine's active parts (all tables) and merges running, from /metrics every 10 s: a
+// latency trend in C may follow the merge backlog B left behind.
+let engine = { parts: NaN, merges: NaN };
+const engineSamples = [];
+async function readEngine() {
+  const res = await fetch(`${collector.url}/metrics`, {
+    headers: { authorization: `Bearer ${collector.adminToken}` },
+  });
+  const text = await res.text();
+  const sum = (name) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(name))
+      .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  engine = { parts: sum('aiobs_engine_active_parts'), merges: sum('aiobs_engine_merges_running') };
+  engineSamples.push({ t: performance.now(), ...engine });
+}
+const engineSampler = setInterval(() => void readEngine().catch(() => undefined), 10_000);
 const sampler = setInterval(() => {
   samples.push({
     t: performance.now(),
@@ -192,9 +210,17 @@ function intervalLine(label, from, to, cpu0) {
   const cpu1 = cpuNow();
   const el = (cpu1.at - cpu0.at) / 1000;
   console.log(
-    `  [${label}] offered ${fmt(started.reduce((a, r) => a + r.spans, 0) / ((to - from) / 1000))} spans/s, acked ${fmt(s.ackRate)}, 503 ${s.refused} (no Retry-After ${s.noRetryAfter}), other ${s.other}, ack p50/p99 ${s.p50.toFixed(0)}/${s.p99.toFixed(0)} ms, RSS max ${mib(Math.max(0, ...inS.map((x) => x.rss)))} MiB, held max ${mib(Math.max(0, ...inS.map((x) => x.held)))} MiB, collector CPU ${(((cpu1.collector - cpu0.collector) / el) * 100).toFixed(0)}%${store ? `, store CPU ${(((cpu1.store - cpu0.store) / el) * 100).toFixed(0)}%` : ''}, load ${load()}`,
+    `  [${label}] offered ${fmt(started.reduce((a, r) => a + r.spans, 0) / ((to - from) / 1000))} spans/s, acked ${fmt(s.ackRate)}, 503 ${s.refused} (no Retry-After ${s.noRetryAfter}), other ${s.other}, ack p50/p99 ${s.p50.toFixed(0)}/${s.p99.toFixed(0)} ms, RSS max ${mib(Math.max(0, ...inS.map((x) => x.rss)))} MiB, held max ${mib(Math.max(0, ...inS.map((x) => x.held)))} MiB, ${engineLine(from, to)}, collector CPU ${(((cpu1.collector - cpu0.collector) / el) * 100).toFixed(0)}%${store ? `, store CPU ${(((cpu1.store - cpu0.store) / el) * 100).toFixed(0)}%` : ''}, load ${load()}`,
   );
   return cpu1;
+}
+
+/** The engine's parts (max) and merges running (mean) sampled between `from` and `to`. */
+function engineLine(from, to) {
+  const e = engineSamples.filter((x) => x.t >= from && x.t < to);
+  if (!e.length) return 'parts ?';
+  const merges = e.reduce((a, x) => a + x.merges, 0) / e.length;
+  return `parts max ${Math.max(...e.map((x) => x.parts))}, merges ${merges.toFixed(1)}`;
 }
 
 /** Runs `body` while printing an interval line every REPORT_MS. */
@@ -288,6 +314,7 @@ await Promise.all(pending);
 const over = phaseSummary('B', OVER_S, ...cpuB);
 const soak = phaseSummary('C', SOAK_S, ...cpuC);
 clearInterval(sampler);
+clearInterval(engineSampler);
 const tDrained = await drained;
 
 const bReqs = reqs.filter((r) => r.phase === 'B');
