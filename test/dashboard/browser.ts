@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page, type Route } from 'playwright-core';
 import { REPO_ROOT } from '../helpers/collector.js';
 
 /** Debian's Chromium, installed by scripts/install-chromium.sh. */
@@ -157,4 +157,28 @@ export async function signInWithPassword(
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+}
+
+/**
+ * Holds every request of `page` whose URL matches `pattern` until the returned function is
+ * called; that releases them and stops holding (for a page's loading state).
+ */
+export async function holdRequests(page: Page, pattern: RegExp): Promise<() => Promise<void>> {
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  const going: Promise<void>[] = [];
+  const handler = (route: Route) => {
+    const on = held.then(() => route.continue());
+    going.push(on);
+    return on;
+  };
+  await page.route(pattern, handler);
+  return async () => {
+    release();
+    // Once the held requests have gone on: a handler must not outlive the test.
+    await Promise.all(going);
+    await page.unroute(pattern, handler);
+  };
 }

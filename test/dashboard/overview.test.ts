@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from '../helpers/collector.js';
-import { axeViolations, launchBrowser, screenshot, signIn, watchProblems } from './browser.js';
+import {
+  axeViolations,
+  holdRequests,
+  launchBrowser,
+  screenshot,
+  signIn,
+  watchProblems,
+} from './browser.js';
 import { type SeedSpan, sendSpans, waitFor } from './seed.js';
 import { GPU_HOST, GPUS, seedFeatures, seedGpus } from './seed-fleet.js';
 
@@ -239,15 +246,7 @@ describe('Overview: alerts, GPU fleet and what changed', () => {
   });
 
   test('while the models load, the page is a skeleton of its panels, aria-busy', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    const models = /\/api\/v1\/models\?/;
-    await page.route(models, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdRequests(page, /\/api\/v1\/models\?/);
     try {
       await page.goto(`${c.url}/?from=now-1h&to=now`);
       const skeleton = page.locator('main [aria-busy="true"]');
@@ -260,14 +259,13 @@ describe('Overview: alerts, GPU fleet and what changed', () => {
       expect(await page.locator('main .recharts-surface').count()).toBe(0);
       await expectClean('overview skeleton');
     } finally {
-      release();
+      await release();
     }
     await page
       .getByRole('region', { name: 'Requests per second' })
       .locator('.recharts-line path.recharts-curve[d^="M"]')
       .waitFor();
     expect(await page.locator('main [aria-busy="true"]').count()).toBe(0);
-    await page.unroute(models);
   });
 
   test('a chart panel below the fold is drawn once scrolled into view', async () => {

@@ -1,7 +1,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from '../helpers/collector.js';
-import { axeViolations, launchBrowser, screenshot, watchProblems } from './browser.js';
+import {
+  axeViolations,
+  holdRequests,
+  launchBrowser,
+  screenshot,
+  watchProblems,
+} from './browser.js';
 import { type SeedSpan, sendSpans, waitFor } from './seed.js';
 
 // The dashboard in Debian's Chromium against a real collector seeded with GenAI spans:
@@ -262,23 +268,14 @@ describe('dashboard in Chromium', () => {
       await screenshot(page, `${theme}-empty-overview`);
       await expectClean(`empty overview (${theme})`);
       // Loading state: the models answer is held until the screenshot is taken, then released.
-      let release!: () => void;
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      const models = /\/api\/v1\/models\?/;
-      await page.route(models, async (route) => {
-        await held;
-        await route.continue();
-      });
+      const release = await holdRequests(page, /\/api\/v1\/models\?/);
       await page.goto(`${c.url}/?from=now-1h&to=now`);
       await page.locator('[role="status"].state-loading').first().waitFor();
       await screenshot(page, `${theme}-loading-overview`);
-      release();
+      await release();
       await expect
         .poll(() => page.getByTestId('total-requests').textContent(), { timeout: 15_000 })
         .toBe('35');
-      await page.unroute(models);
       for (const path of pages) {
         await page.goto(`${c.url}${path}${path.includes('?') ? '&' : '?'}from=now-1h&to=now`);
         await page
