@@ -246,6 +246,26 @@ describe('the signed-in hint cookie', () => {
     expect(none.status).toBe(401);
     expect(cookies(none).size).toBe(0);
   });
+
+  test('a user who cannot read the default project gets no hint, and loses a stale one', async () => {
+    // Its early calls would be for the default project, and refused.
+    const user = await newUser(ADMIN_TOKEN);
+    const res = await call('POST', '/api/v1/auth/login', {
+      body: { email: user.email, password: user.password },
+    });
+    expect(res.status).toBe(200);
+    const set = cookies(res);
+    expect(set.get('aiobs_session')).toBeDefined();
+    expect(set.has('aiobs_signed_in')).toBe(false);
+    const stale = await call('GET', '/api/v1/auth/session', {
+      as: {
+        cookie: `aiobs_session=${set.get('aiobs_session')!.value}; aiobs_signed_in=1`,
+        csrf: '',
+      },
+    });
+    expect(stale.status).toBe(200);
+    expect(cookies(stale).get('aiobs_signed_in')?.attrs).toContain('Max-Age=0');
+  });
 });
 
 describe('token sign-in', () => {

@@ -4,6 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { roleIn } from '../auth/access.js';
+
+/** The project a URL without one shows (the boot script's early calls read it). */
+const DEFAULT_PROJECT = 'default';
+
 import type { AccessCache } from '../auth/access-cache.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { clientAddress } from '../auth/client-address.js';
@@ -104,11 +108,30 @@ export function authRoutes({
   // '/tokens/*' matches '/tokens' too (Hono): listing it twice would authenticate twice.
   for (const path of ['/me', '/tokens/*', '/password']) routes.use(path, signedIn);
 
+  /**
+   * Sets or clears the signed-in hint for `principal`. The boot script reads it to send the
+   * default project's first calls at once, so only a principal who can read that project
+   * gets it: a member of other projects alone would have them refused.
+   */
+  async function hint(c: Context<AppEnv>, principal: Principal): Promise<void> {
+    const grant = await access.grantOf(principal);
+    const reads = grant !== undefined && roleIn(grant, DEFAULT_PROJECT) !== undefined;
+    const has = getCookie(c, SIGNED_IN_COOKIE) !== undefined;
+    if (reads && !has)
+      setCookie(c, SIGNED_IN_COOKIE, '1', { ...hintOptions, maxAge: sessions.maxAgeSeconds });
+    if (!reads && has) deleteCookie(c, SIGNED_IN_COOKIE, hintOptions);
+  }
+
   /** Starts a session for `principal`, sets its cookie and answers what the page needs. */
   async function startSession(c: Context<AppEnv>, principal: Principal, user: User | undefined) {
     const { id, session } = await sessions.create(principal, { userId: user?.id });
     setCookie(c, SESSION_COOKIE, id, { ...cookieOptions, maxAge: sessions.maxAgeSeconds });
-    setCookie(c, SIGNED_IN_COOKIE, '1', { ...hintOptions, maxAge: sessions.maxAgeSeconds });
+    // A new session's hint gets the session's Max-Age even where an old one is present.
+    const grant = await access.grantOf(principal);
+    if (grant !== undefined && roleIn(grant, DEFAULT_PROJECT) !== undefined)
+      setCookie(c, SIGNED_IN_COOKIE, '1', { ...hintOptions, maxAge: sessions.maxAgeSeconds });
+    else if (getCookie(c, SIGNED_IN_COOKIE) !== undefined)
+      deleteCookie(c, SIGNED_IN_COOKIE, hintOptions);
     c.header('Cache-Control', 'no-store');
     return { ...sessionJson(session), user: user ? userJson(user) : null };
   }
@@ -177,9 +200,9 @@ export function authRoutes({
         deleteCookie(c, SIGNED_IN_COOKIE, hintOptions);
       throw new UnauthorizedError('not signed in');
     }
-    // A session started before the hint existed gets it now, for the next visit.
-    if (getCookie(c, SIGNED_IN_COOKIE) === undefined)
-      setCookie(c, SIGNED_IN_COOKIE, '1', { ...hintOptions, maxAge: sessions.maxAgeSeconds });
+    // A session started before the hint existed gets it now, for the next visit; one whose
+    // access to the default project changed gets it set or cleared.
+    await hint(c, session.principal);
     c.header('Cache-Control', 'no-store');
     return c.json(sessionJson(session));
   });
