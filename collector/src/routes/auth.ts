@@ -4,10 +4,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { roleIn } from '../auth/access.js';
-
-/** The project a URL without one shows (the boot script's early calls read it). */
-const DEFAULT_PROJECT = 'default';
-
 import type { AccessCache } from '../auth/access-cache.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { clientAddress } from '../auth/client-address.js';
@@ -38,6 +34,8 @@ import { emailSchema, userJson } from '../projects/users-routes.js';
 import { createAuthRepo } from '../storage/auth-repo.js';
 import type { Engine } from '../storage/engine.js';
 
+/** The project a URL without one shows (the boot script's early calls are for it). */
+const DEFAULT_PROJECT = 'default';
 /** Options of {@link authRoutes}. */
 export interface AuthRoutesOptions {
   authenticator: Authenticator;
@@ -109,15 +107,15 @@ export function authRoutes({
   for (const path of ['/me', '/tokens/*', '/password']) routes.use(path, signedIn);
 
   /**
-   * Sets or clears the signed-in hint for `principal`. The boot script reads it to send the
-   * default project's first calls at once, so only a principal who can read that project
-   * gets it: a member of other projects alone would have them refused.
+   * Sets or clears the signed-in hint for `principal`: only a principal who can read the
+   * default project gets it, since the boot script sends that project's first calls at once.
+   * `refresh` sets it anew (a new session's Max-Age) even where the browser has one.
    */
-  async function hint(c: Context<AppEnv>, principal: Principal): Promise<void> {
+  async function hint(c: Context<AppEnv>, principal: Principal, refresh: boolean): Promise<void> {
     const grant = await access.grantOf(principal);
     const reads = grant !== undefined && roleIn(grant, DEFAULT_PROJECT) !== undefined;
     const has = getCookie(c, SIGNED_IN_COOKIE) !== undefined;
-    if (reads && !has)
+    if (reads && (refresh || !has))
       setCookie(c, SIGNED_IN_COOKIE, '1', { ...hintOptions, maxAge: sessions.maxAgeSeconds });
     if (!reads && has) deleteCookie(c, SIGNED_IN_COOKIE, hintOptions);
   }
@@ -126,12 +124,7 @@ export function authRoutes({
   async function startSession(c: Context<AppEnv>, principal: Principal, user: User | undefined) {
     const { id, session } = await sessions.create(principal, { userId: user?.id });
     setCookie(c, SESSION_COOKIE, id, { ...cookieOptions, maxAge: sessions.maxAgeSeconds });
-    // A new session's hint gets the session's Max-Age even where an old one is present.
-    const grant = await access.grantOf(principal);
-    if (grant !== undefined && roleIn(grant, DEFAULT_PROJECT) !== undefined)
-      setCookie(c, SIGNED_IN_COOKIE, '1', { ...hintOptions, maxAge: sessions.maxAgeSeconds });
-    else if (getCookie(c, SIGNED_IN_COOKIE) !== undefined)
-      deleteCookie(c, SIGNED_IN_COOKIE, hintOptions);
+    await hint(c, principal, true);
     c.header('Cache-Control', 'no-store');
     return { ...sessionJson(session), user: user ? userJson(user) : null };
   }
@@ -202,7 +195,7 @@ export function authRoutes({
     }
     // A session started before the hint existed gets it now, for the next visit; one whose
     // access to the default project changed gets it set or cleared.
-    await hint(c, session.principal);
+    await hint(c, session.principal, false);
     c.header('Cache-Control', 'no-store');
     return c.json(sessionJson(session));
   });
