@@ -45,7 +45,7 @@ const config = (allow: string[]) =>
     { AIOBS_WEBHOOK_ALLOW_HOSTS: allow.join(',') },
   );
 
-function start(allow = ['127.0.0.1']): { delivery: Delivery; app: Hono<AppEnv> } {
+function start(allow = ['127.0.0.1'], cacheMs?: number): { delivery: Delivery; app: Hono<AppEnv> } {
   const delivery = createDelivery({
     engine,
     db,
@@ -53,6 +53,7 @@ function start(allow = ['127.0.0.1']): { delivery: Delivery; app: Hono<AppEnv> }
     log,
     backoff: { baseMs: 50, capMs: 200 },
     tickMs: 25,
+    cacheMs,
   });
   const app = new Hono<AppEnv>().use('*', trustedProjectScope());
   app.route('/channels', delivery.channels);
@@ -408,6 +409,28 @@ describe('notifications', () => {
     expect(at('/mute').map((r) => JSON.parse(r.body).groupLabels.alertname)).toEqual(['loud']);
     const expired = await call(app, 'DELETE', `/silences/${s.json.id}`);
     expect(expired.json.status).toEqual({ state: 'expired' });
+    await delivery.close();
+  });
+
+  test('a channel created after the channel list was cached still gets its alert', async () => {
+    // An hour-long cache makes the race of CI deterministic: the first alert fills it, the
+    // second names a channel created after that.
+    const { delivery, app } = start(['127.0.0.1'], 3_600_000);
+    const make = async (name: string) =>
+      (
+        await call(app, 'POST', '/channels', {
+          name,
+          type: 'webhook',
+          url: `${receiverUrl}/${name}`,
+          groupWait: '0s',
+        })
+      ).json.id as string;
+    const early = await make('early');
+    await delivery.notifier.enqueue([note({ id: 'c:1', channels: [early], fingerprint: 'c1' })]);
+    await until(() => at('/early')[0], 'the alert to the cached channel');
+    const late = await make('late');
+    await delivery.notifier.enqueue([note({ id: 'c:2', channels: [late], fingerprint: 'c2' })]);
+    await until(() => at('/late')[0], 'the alert to the channel created later');
     await delivery.close();
   });
 

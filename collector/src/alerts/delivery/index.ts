@@ -16,7 +16,7 @@ import { createSender } from './sender.js';
 import { createSilencesRepo } from './silences-repo.js';
 import { createWorker } from './worker.js';
 
-/** What {@link createDelivery} needs; `backoff`, `tickMs` and `resolve` are for tests. */
+/** What {@link createDelivery} needs; `backoff`, `tickMs`, `cacheMs` and `resolve` are for tests. */
 export interface DeliveryDeps {
   engine: Engine;
   db: Db;
@@ -24,6 +24,7 @@ export interface DeliveryDeps {
   log: Logger;
   backoff?: Backoff;
   tickMs?: number;
+  cacheMs?: number;
   resolve?: Resolver;
 }
 
@@ -89,6 +90,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     log,
     publicUrl: config.publicUrl,
     tickMs: deps.tickMs,
+    cacheMs: deps.cacheMs,
   });
   return {
     notifier: { enqueue: (ns) => worker.enqueue(ns) },

@@ -36,6 +36,8 @@ export interface WorkerDeps {
   tickMs?: number;
   /** Deliveries attempted at once (default 8). */
   concurrency?: number;
+  /** How long channels, silences and windows are cached (default {@link CACHE_MS}). */
+  cacheMs?: number;
 }
 
 /** Channels, silences and windows are re-read at most this often while work needs them. */
@@ -87,6 +89,7 @@ export function createWorker(deps: WorkerDeps) {
   const { log } = deps;
   const tickMs = deps.tickMs ?? 200;
   const concurrency = deps.concurrency ?? 8;
+  const cacheMs = deps.cacheMs ?? CACHE_MS;
   const queue: AlertNotification[] = [];
   const groups = new Map<string, GroupState>();
   const deliveries = new Map<string, Delivery>();
@@ -104,9 +107,9 @@ export function createWorker(deps: WorkerDeps) {
   let current: Promise<void> = Promise.resolve();
   let enqueueChain: Promise<void> = Promise.resolve();
 
-  async function channelsOf(project: string): Promise<StoredChannel[]> {
+  async function channelsOf(project: string, fresh = false): Promise<StoredChannel[]> {
     const hit = channelCache.get(project);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.list;
+    if (!fresh && hit && Date.now() - hit.at < cacheMs) return hit.list;
     const list = await deps.channels.list(project);
     channelCache.set(project, { at: Date.now(), list });
     return list;
@@ -114,7 +117,7 @@ export function createWorker(deps: WorkerDeps) {
 
   async function mutesOf(project: string, now: number) {
     const hit = muteCache.get(project);
-    if (hit && now - hit.at < CACHE_MS) return hit.fn;
+    if (hit && now - hit.at < cacheMs) return hit.fn;
     const [silences, windows] = await Promise.all([
       deps.silences.list(project, now),
       deps.maintenance.list(project),
@@ -129,7 +132,11 @@ export function createWorker(deps: WorkerDeps) {
     `${g.project}\n${g.channelId}\n${g.key}`;
 
   async function route(n: AlertNotification, now: number) {
-    const channels = await channelsOf(n.project);
+    let channels = await channelsOf(n.project);
+    // A channel created after the cache was filled (a rule naming it fired within a second)
+    // is not unknown: re-read before dropping the notification for it.
+    if (n.channels.some((id) => !channels.some((c) => c.id === id)))
+      channels = await channelsOf(n.project, true);
     const targets = channels.filter(
       (c) =>
         n.channels.includes(c.id) ||
