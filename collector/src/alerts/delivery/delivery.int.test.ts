@@ -15,6 +15,7 @@ import { type Engine, openEngine } from '../../storage/engine.js';
 import { migrate } from '../../storage/migrate.js';
 import { trustedProjectScope } from '../../testing/project-scope.js';
 import type { AlertNotification } from '../contract.js';
+import { createChannelsRepo } from './channels-repo.js';
 import { createDelivery, type Delivery } from './index.js';
 import { createOutboxRepo } from './outbox-repo.js';
 
@@ -412,25 +413,67 @@ describe('notifications', () => {
     await delivery.close();
   });
 
-  test('a channel created after the channel list was cached still gets its alert', async () => {
-    // An hour-long cache makes the race of CI deterministic: the first alert fills it, the
-    // second names a channel created after that.
+  // An hour-long cache makes these races deterministic: the first alert fills the worker's
+  // caches, the second depends on a change made after that.
+  test('a channel another collector created after the list was cached still gets its alert', async () => {
     const { delivery, app } = start(['127.0.0.1'], 3_600_000);
-    const make = async (name: string) =>
-      (
-        await call(app, 'POST', '/channels', {
-          name,
-          type: 'webhook',
-          url: `${receiverUrl}/${name}`,
-          groupWait: '0s',
-        })
-      ).json.id as string;
-    const early = await make('early');
+    const spec = (name: string) => ({
+      name,
+      type: 'webhook' as const,
+      url: `${receiverUrl}/${name}`,
+      headers: {},
+      format: 'alertmanager' as const,
+      matchers: [],
+      groupBy: ['alertname'],
+      groupWait: '0s',
+      groupInterval: '5m',
+      repeatInterval: '4h',
+    });
+    const early = (await call(app, 'POST', '/channels', spec('early'))).json.id as string;
     await delivery.notifier.enqueue([note({ id: 'c:1', channels: [early], fingerprint: 'c1' })]);
     await until(() => at('/early')[0], 'the alert to the cached channel');
-    const late = await make('late');
+    // Written past this collector's routes, as another collector's would be.
+    const late = (await createChannelsRepo(engine, db).create('default', spec('late'))).id;
     await delivery.notifier.enqueue([note({ id: 'c:2', channels: [late], fingerprint: 'c2' })]);
     await until(() => at('/late')[0], 'the alert to the channel created later');
+    await delivery.close();
+  });
+
+  test('a silence created through the API mutes from its answer on', async () => {
+    const { delivery, app } = start(['127.0.0.1'], 3_600_000);
+    const ch = (
+      await call(app, 'POST', '/channels', {
+        name: 'hush',
+        type: 'webhook',
+        url: `${receiverUrl}/hush`,
+        groupWait: '0s',
+        groupBy: ['alertname'],
+      })
+    ).json.id as string;
+    await delivery.notifier.enqueue([
+      note({ id: 'h:1', channels: [ch], fingerprint: 'h1', labels: { alertname: 'first' } }),
+    ]);
+    await until(() => at('/hush')[0], 'the alert that fills the cache');
+    const s = await call(app, 'POST', '/silences', {
+      matchers: ['alertname="quiet"'],
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      comment: 'maintenance',
+    });
+    expect(s.status).toBe(201);
+    await delivery.notifier.enqueue([
+      note({ id: 'h:2', channels: [ch], fingerprint: 'h2', labels: { alertname: 'quiet' } }),
+      note({ id: 'h:3', channels: [ch], fingerprint: 'h3', labels: { alertname: 'loud' } }),
+    ]);
+    await until(() => at('/hush')[1], 'the unsilenced alert');
+    await until(
+      async () => ((await createOutboxRepo(engine, db).pending()).length === 0 ? true : undefined),
+      'an empty outbox',
+    );
+    expect(at('/hush').map((r) => JSON.parse(r.body).groupLabels.alertname)).toEqual([
+      'first',
+      'loud',
+    ]);
+    await call(app, 'DELETE', `/silences/${s.json.id}`);
     await delivery.close();
   });
 

@@ -9,6 +9,7 @@ import { channelRoutes } from './channels-routes.js';
 import { createInboxRepo } from './inbox-repo.js';
 import { createMaintenanceRepo } from './maintenance-repo.js';
 import { maintenanceRoutes, silenceRoutes } from './mute-routes.js';
+import { notifyWrites } from './notify-writes.js';
 import { createOutboxRepo } from './outbox-repo.js';
 import type { Backoff } from './retry.js';
 import type { Resolver } from './safe-fetch.js';
@@ -92,16 +93,21 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     tickMs: deps.tickMs,
     cacheMs: deps.cacheMs,
   });
+  // Writes through this collector's routes take effect in its worker at once; another
+  // collector's worker sees them when its cache expires (1 s).
+  const forget = (project: string) => worker.forget(project);
   return {
     notifier: { enqueue: (ns) => worker.enqueue(ns) },
     channels: channelRoutes({
-      repo: channels,
+      repo: notifyWrites(channels, ['create', 'update', 'remove'], forget),
       outbox,
       sendNow: (d) => worker.sendNow(d),
       publicUrl: config.publicUrl,
     }),
-    silences: silenceRoutes(silences),
-    maintenance: maintenanceRoutes(maintenance),
+    silences: silenceRoutes(notifyWrites(silences, ['create', 'expire'], forget)),
+    maintenance: maintenanceRoutes(
+      notifyWrites(maintenance, ['create', 'update', 'remove'], forget),
+    ),
     channelIds: async (project) => new Set((await channels.list(project)).map((c) => c.id)),
     start: () => worker.start(),
     close: () => {

@@ -315,6 +315,11 @@ export function createWorker(deps: WorkerDeps) {
       enqueueChain = run.catch(() => undefined);
       return run;
     },
+    /** Drops what is cached of a project's channels, silences and windows (they changed). */
+    forget(project: string): void {
+      channelCache.delete(project);
+      muteCache.delete(project);
+    },
     /** Stores a delivery and attempts it now (the channel test); retries follow as usual. */
     async sendNow(d: Delivery): Promise<AttemptReport> {
       await deps.outbox.put(d);
