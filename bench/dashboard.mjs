@@ -21,6 +21,8 @@
 //   until the network is quiet, written there as .cpuprofile; prints each load's renderer CPU
 //   until then, and for the first the top self times by function and by script. Build with
 //   `vite build --minify false` to read the names)
+// Also prints, per page, the whole machine's CPU during the cold loads by process kind
+// (renderer, browser, GPU and utility processes, collector, the bench itself; Linux /proc).
 // Needs the built collector and dashboard (`npm run build`) and Debian's chromium.
 import {
   cpSync,
@@ -37,6 +39,7 @@ import { parseArgs } from 'node:util';
 import { backfillInferences } from './lib/backfill.mjs';
 import { ROOT, startCollector } from './lib/collector-process.mjs';
 import { seedAlertRules, seedBaselines, seedGpuMetrics, seedTrace } from './lib/dashboard-seed.mjs';
+import { cpuBetween, cpuSnapshot, KINDS } from './lib/machine-cpu.mjs';
 import { fmt, pct } from './lib/otlp-http.mjs';
 import {
   apiRequests,
@@ -299,6 +302,7 @@ async function timePages(results, traceId, dist) {
           apiTimes: [],
           phases: [],
           cpu: [],
+          machine: [],
         };
         for (let i = 0; i < RUNS; i++) {
           const context = await signedInContext(
@@ -314,9 +318,14 @@ async function timePages(results, traceId, dist) {
             const profiling = Boolean(PROFILE_DIR);
             if (profiling) await startProfile(cdp);
             const cpu0 = collector.cpuSeconds();
-            const cold = await timeLoad(page, url, p.selector, TIMEOUT_MS);
+            const machine0 = cpuSnapshot(collector.pid);
+            let machine;
+            const cold = await timeLoad(page, url, p.selector, TIMEOUT_MS, () => {
+              machine = cpuBetween(machine0, cpuSnapshot(collector.pid));
+            });
             r.cold.push(cold.ms);
             if (cold.ms !== null) {
+              r.machine.push(machine);
               r.cpu.push({
                 ...(await rendererTime(cdp)),
                 collector: (collector.cpuSeconds() - cpu0) * 1000,
@@ -451,6 +460,22 @@ function reportPhases(results) {
       .map((k) => cell(median(r.cpu.map((x) => x[k]))).slice(1))
       .join(' ');
     console.log(`  ${r.range.padEnd(5)} ${rowName(r)}${phase}   ${cpu}`);
+  }
+  console.log(
+    `\nthe whole machine during the cold loads (median, from navigation until the first chart): how busy its ${cpus().length} cores were, and CPU ms per process kind (bench: this process, the DevTools client)`,
+  );
+  console.log(
+    `  ${'range'.padEnd(5)} ${'page'.padEnd(NAME_WIDTH)}${'busy'.padStart(7)}${KINDS.map((k) => k.padStart(12)).join('')}`,
+  );
+  for (const r of results) {
+    if (r.machine.length === 0) continue;
+    const busy = `${(median(r.machine.map((m) => m.busy)) * 100).toFixed(0)}%`;
+    const kinds = KINDS.map((k) =>
+      median(r.machine.map((m) => m.ms[k]))
+        .toFixed(0)
+        .padStart(12),
+    );
+    console.log(`  ${r.range.padEnd(5)} ${rowName(r)}${busy.padStart(7)}${kinds.join('')}`);
   }
 }
 

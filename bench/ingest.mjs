@@ -10,6 +10,7 @@
 // insert and the share of the phase the engine spent inserting (from the collector's /metrics).
 // Usage: npm run bench -- ingest [--seconds 20] [--clients 32] [--spans-per-request 500]
 // [--phases max,grpc,half,overload,raw] [--collector-args "--flag value ..."]
+// [--half-rate 24000] (the half phase's spans/s instead of half of this run's maximum)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -38,6 +39,9 @@ const { values: opt } = parseArgs({
     'raw-rows': { type: 'string', default: '600000' },
     // Extra collector flags, to compare settings (e.g. "--batch-max-delay-ms 50").
     'collector-args': { type: 'string', default: '' },
+    // The half phase's offered rate in spans/s (default: half of this run's maximum), so
+    // settings compared in separate runs get the same load.
+    'half-rate': { type: 'string', default: '' },
   },
 });
 const PHASES = new Set(opt.phases.split(','));
@@ -314,11 +318,12 @@ if (PHASES.has('half')) {
   // The max phase leaves parts to merge; let background merges finish (up to 60 s) so the
   // half-rate phase measures a steady state, then warm up at that rate for 3 s.
   const settled = await settle();
-  await openLoop(3, max.ackRate / 2);
+  const rate = Number(opt['half-rate']) || max.ackRate / 2;
+  await openLoop(3, rate);
   console.log(
-    `half rate: open loop at ${fmt(max.ackRate / 2)} spans/s, ${SECONDS} s (after ${settled.toFixed(0)} s for merges to end)`,
+    `half rate: open loop at ${fmt(rate)} spans/s${opt['half-rate'] ? ' (--half-rate)' : ''}, ${SECONDS} s (after ${settled.toFixed(0)} s for merges to end)`,
   );
-  half = await openLoop(SECONDS, max.ackRate / 2);
+  half = await openLoop(SECONDS, rate);
   console.log(
     `  acknowledged ${fmt(half.ackRate)} spans/s, ack p50 ${half.p50.toFixed(1)} ms, p90 ${half.p90.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms, refused ${half.refused}`,
   );

@@ -65,9 +65,10 @@ export async function signedInContext(browser, url, token, selectors) {
  * navigation start; null on timeout) and the scripts the load fetched (`scripts`: path,
  * bytes as served, gzipped bytes at level 9). The scripts' bodies are read and gzipped only
  * after the wait: read during the load, they cost the 2-core machine 300-400 ms of CPU
- * (the body over the DevTools pipe, then gzip), taken from the page being timed.
+ * (the body over the DevTools pipe, then gzip), taken from the page being timed. `shown` is
+ * called when the wait ends, before that.
  */
-export async function timeLoad(page, url, selector, timeoutMs = 60_000) {
+export async function timeLoad(page, url, selector, timeoutMs = 60_000, shown = () => {}) {
   const responses = [];
   const onResponse = (r) => {
     if (r.request().resourceType() === 'script') responses.push(r);
@@ -83,6 +84,7 @@ export async function timeLoad(page, url, selector, timeoutMs = 60_000) {
       })
       .then((h) => h.jsonValue())
       .catch(() => null);
+    shown();
   } finally {
     page.off('response', onResponse);
   }
