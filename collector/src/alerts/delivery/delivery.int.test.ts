@@ -101,6 +101,13 @@ async function until<T>(
 
 const at = (path: string) => received.filter((r) => r.path === path);
 
+/** Waits until no delivery is pending: everything routed has been sent. */
+const outboxEmpty = () =>
+  until(
+    async () => ((await createOutboxRepo(engine, db).pending()).length === 0 ? true : undefined),
+    'an empty outbox',
+  );
+
 function note(
   over: Partial<AlertNotification> & { id: string; channels: string[] },
 ): AlertNotification {
@@ -347,10 +354,7 @@ describe('notifications', () => {
       alerts: [{ status: 'resolved', endsAt: '2026-01-01T00:10:00.000Z' }],
     });
     expect(resolved.headers['webhook-id']).not.toBe(fired!.headers['webhook-id']);
-    await until(
-      async () => ((await createOutboxRepo(engine, db).pending()).length === 0 ? true : undefined),
-      'an empty outbox',
-    );
+    await outboxEmpty();
     expect(at('/named')).toHaveLength(2);
     await delivery.close();
   });
@@ -403,10 +407,7 @@ describe('notifications', () => {
       note({ id: 'm:3', channels, fingerprint: 'm3', labels: { alertname: 'loud' } }),
     ]);
     await until(() => at('/mute')[0], 'the unmuted alert');
-    await until(
-      async () => ((await createOutboxRepo(engine, db).pending()).length === 0 ? true : undefined),
-      'an empty outbox',
-    );
+    await outboxEmpty();
     expect(at('/mute').map((r) => JSON.parse(r.body).groupLabels.alertname)).toEqual(['loud']);
     const expired = await call(app, 'DELETE', `/silences/${s.json.id}`);
     expect(expired.json.status).toEqual({ state: 'expired' });
@@ -465,10 +466,7 @@ describe('notifications', () => {
       note({ id: 'h:3', channels: [ch], fingerprint: 'h3', labels: { alertname: 'loud' } }),
     ]);
     await until(() => at('/hush')[1], 'the unsilenced alert');
-    await until(
-      async () => ((await createOutboxRepo(engine, db).pending()).length === 0 ? true : undefined),
-      'an empty outbox',
-    );
+    await outboxEmpty();
     expect(at('/hush').map((r) => JSON.parse(r.body).groupLabels.alertname)).toEqual([
       'first',
       'loud',
@@ -503,10 +501,7 @@ describe('notifications', () => {
     expect(
       new Webhook(ch.secret as string).verify(ok.body, ok.headers as Record<string, string>),
     ).toMatchObject({ status: 'firing' });
-    await until(
-      async () => ((await createOutboxRepo(engine, db).pending()).length === 0 ? true : undefined),
-      'an empty outbox',
-    );
+    await outboxEmpty();
     await second.delivery.close();
   });
 });
