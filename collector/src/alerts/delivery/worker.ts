@@ -100,6 +100,9 @@ export function createWorker(deps: WorkerDeps) {
     string,
     { at: number; fn: (labels: Record<string, string>) => string | undefined }
   >();
+  /** Bumped by forget(): a read that started before it must not fill the cache. */
+  const generations = new Map<string, number>();
+  const generation = (project: string) => generations.get(project) ?? 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let started = false;
@@ -110,21 +113,23 @@ export function createWorker(deps: WorkerDeps) {
   async function channelsOf(project: string, fresh = false): Promise<StoredChannel[]> {
     const hit = channelCache.get(project);
     if (!fresh && hit && Date.now() - hit.at < cacheMs) return hit.list;
+    const g = generation(project);
     const list = await deps.channels.list(project);
-    channelCache.set(project, { at: Date.now(), list });
+    if (generation(project) === g) channelCache.set(project, { at: Date.now(), list });
     return list;
   }
 
   async function mutesOf(project: string, now: number) {
     const hit = muteCache.get(project);
     if (hit && now - hit.at < cacheMs) return hit.fn;
+    const g = generation(project);
     const [silences, windows] = await Promise.all([
       deps.silences.list(project, now),
       deps.maintenance.list(project),
     ]);
     const fn = (labels: Record<string, string>) =>
       muteReason(labels, silences, windows, Date.now());
-    muteCache.set(project, { at: now, fn });
+    if (generation(project) === g) muteCache.set(project, { at: now, fn });
     return fn;
   }
 
@@ -317,6 +322,7 @@ export function createWorker(deps: WorkerDeps) {
     },
     /** Drops what is cached of a project's channels, silences and windows (they changed). */
     forget(project: string): void {
+      generations.set(project, generation(project) + 1);
       channelCache.delete(project);
       muteCache.delete(project);
     },
