@@ -317,7 +317,6 @@ async function timePages(results, traceId, dist) {
             await cdp.send('Performance.enable');
             const profiling = Boolean(PROFILE_DIR);
             if (profiling) await startProfile(cdp);
-            const cpu0 = collector.cpuSeconds();
             const machine0 = cpuSnapshot(collector.pid);
             let machine;
             const cold = await timeLoad(page, url, p.selector, TIMEOUT_MS, () => {
@@ -326,10 +325,7 @@ async function timePages(results, traceId, dist) {
             r.cold.push(cold.ms);
             if (cold.ms !== null) {
               r.machine.push(machine);
-              r.cpu.push({
-                ...(await rendererTime(cdp)),
-                collector: (collector.cpuSeconds() - cpu0) * 1000,
-              });
+              r.cpu.push(await rendererTime(cdp));
               r.phases.push(await loadBreakdown(page, cold.ms));
             }
             if (i === 0) {
@@ -433,7 +429,7 @@ const cell = (v) => (v === null ? '-' : v.toFixed(0)).padStart(7);
 /**
  * Where the cold loads' time went (median of the loads that drew a chart, ms from navigation
  * start), and the CPU time they cost: the renderer's main thread (all tasks; script; layout
- * and style) and the collector process (user + system).
+ * and style); then the whole machine's CPU by process kind, the collector's included.
  */
 function reportPhases(results) {
   const cols = [
@@ -449,14 +445,14 @@ function reportPhases(results) {
     ['chart', 'chart'],
   ];
   console.log(
-    '\nwhere the cold loads went (median, ms from navigation start): HTML received, entry script received, boot script ran (aiobs:boot), app started (aiobs:main), session check sent / answered, last script received, first data call sent, last data answer (before the chart), first chart; then CPU ms per load: renderer main thread (tasks, of which script, layout+style) and collector',
+    '\nwhere the cold loads went (median, ms from navigation start): HTML received, entry script received, boot script ran (aiobs:boot), app started (aiobs:main), session check sent / answered, last script received, first data call sent, last data answer (before the chart), first chart; then CPU ms per load: renderer main thread (tasks, of which script, layout+style; the collector is in the whole-machine table below)',
   );
   console.log(
-    `  ${'range'.padEnd(5)} ${'page'.padEnd(NAME_WIDTH)}${cols.map(([h]) => h.padStart(7)).join('')}   ${'task'.padStart(6)} ${'script'.padStart(6)} ${'layout'.padStart(6)} ${'coll.'.padStart(6)}`,
+    `  ${'range'.padEnd(5)} ${'page'.padEnd(NAME_WIDTH)}${cols.map(([h]) => h.padStart(7)).join('')}   ${'task'.padStart(6)} ${'script'.padStart(6)} ${'layout'.padStart(6)}`,
   );
   for (const r of results) {
     const phase = cols.map(([, k]) => cell(median(r.phases.map((x) => x[k])))).join('');
-    const cpu = ['task', 'script', 'layout', 'collector']
+    const cpu = ['task', 'script', 'layout']
       .map((k) => cell(median(r.cpu.map((x) => x[k]))).slice(1))
       .join(' ');
     console.log(`  ${r.range.padEnd(5)} ${rowName(r)}${phase}   ${cpu}`);
