@@ -19,6 +19,7 @@ import {
   referenceChunksSql,
   SAMPLE_RANGE,
   type SideFilter,
+  windowBinsSql,
 } from './sql.js';
 import {
   type ChunkRow,
@@ -28,6 +29,7 @@ import {
   MIN_CHUNKS,
   type ReferenceLimits,
 } from './thresholds.js';
+import { type BinRow, type Windowed, windowCounts, windowStats } from './windows.js';
 
 /** A drift query as callers give it: the reference a time range or a stored baseline's id. */
 export interface DriftRequest {
@@ -61,6 +63,16 @@ export interface DriftRepo {
     limit: number,
     sides?: JointSides,
   ): Promise<JointRow[]>;
+  /**
+   * The count-based statistics (PSI, Jensen–Shannon, chi-square; KS and Wasserstein null) of
+   * each window of `stepMs` from the current side's start to its end, against a stored
+   * baseline: three statements whatever the number of windows (windows.ts), where
+   * {@link featureStats} per window costs three or more each.
+   */
+  windowStats(
+    q: DriftRequest & { reference: { baselineId: string } },
+    stepMs: number,
+  ): Promise<FeatureStats[][]>;
   /** The (version, variant) pairs of a model with values in `[fromMs, toMs)`. */
   groups(
     project: string,
@@ -255,6 +267,49 @@ export function createDriftRepo(db: Db, opts: DriftRepoOptions = {}): DriftRepo 
           : Promise.resolve([] as CategoryRow[]),
       ]);
       return assembleStats(counts, tests, categories);
+    },
+    async windowStats(query, stepMs) {
+      const q = toQuery(query);
+      const windows = Math.ceil((q.current.toMs - q.current.fromMs) / stepMs);
+      const params = { ...driftParams(q), step: stepMs };
+      const counts = windowCounts(
+        await db.rows<Windowed<CountRow>>(countsSql(q, true), params),
+        windows,
+      );
+      // Each window's numeric values sampled as featureStats samples that window alone.
+      const rates = new Map<string, number>();
+      for (const [w, c] of counts.entries())
+        for (const p of testPlans(c, cap, false))
+          if (p.curKeep !== null) {
+            const k = `${w}\u0000${p.feature}`;
+            rates.set(k, Math.max(rates.get(k) ?? 0, p.curKeep));
+          }
+      const all = counts.flat();
+      const named = (numeric: boolean) => [
+        ...new Set(
+          all
+            .filter(
+              (c) => (Number(c.is_numeric) === 1) === numeric && (!numeric || Number(c.n_ref) > 0),
+            )
+            .map((c) => c.feature),
+        ),
+      ];
+      const [testFeatures, catFeatures] = [named(true), named(false)];
+      const [bins, categories] = await allInOrder([
+        testFeatures.length > 0
+          ? db.rows<BinRow>(windowBinsSql(q, rates.size > 0), {
+              ...params,
+              testFeatures,
+              ...(rates.size > 0
+                ? { cSampleKeys: [...rates.keys()], cSampleKeep: [...rates.values()] }
+                : {}),
+            })
+          : Promise.resolve([] as BinRow[]),
+        catFeatures.length > 0
+          ? db.rows<Windowed<CategoryRow>>(categoriesSql(q, true), { ...params, catFeatures })
+          : Promise.resolve([] as Windowed<CategoryRow>[]),
+      ]);
+      return windowStats(counts, bins, categories);
     },
     async jointRows(query, limit, sides = 'both') {
       const q = toQuery(query) as DriftQuery & { reference: SideFilter };

@@ -19,13 +19,15 @@ import type { DriftResultsRepo } from './results-repo.js';
 import { chunkKey, judgeByLimits } from './thresholds.js';
 import { DEFAULT_MIN_SAMPLES, judge } from './verdict.js';
 
-/** Most windows a computed series may have (each costs four engine queries). */
+/** Most windows a computed series may have (each costs up to four engine queries). */
 export const MAX_COMPUTED_WINDOWS = 100;
 /**
  * Computed windows read at once: the embedded engine's client spreads statements over 4
  * query connections (storage/connection-pool.ts); more would only queue there.
  */
 const WINDOWS_AT_ONCE = 4;
+/** Measures of bin or category counts alone: computed for every window at once. */
+const COUNT_MEASURES: StoredMeasure[] = ['psi', 'js', 'chi2'];
 const MEASURES: StoredMeasure[] = [
   'auto',
   'psi',
@@ -181,33 +183,41 @@ export function seriesRoutes(
     const windows: Array<{ from: number; to: number }> = [];
     for (let from = range.fromMs; from < range.toMs; from += stepMs)
       windows.push({ from, to: Math.min(from + stepMs, range.toMs) });
-    const references: ReferenceCache = new Map();
-    // Windows are independent reads: a few at a time, so they run side by side on the
-    // engine's query connections, answered in window order with the error the first
-    // failing window would have given one after another.
-    const perWindow = await mapInOrder(windows, WINDOWS_AT_ONCE, async ({ from, to }) => {
-      const request: DriftRequest = {
-        project,
-        model: b.model,
-        reference: { baselineId: b.id },
-        current: {
-          fromMs: from,
-          toMs: to,
-          ...(version !== undefined ? { version } : {}),
-          ...(variant !== undefined ? { variant } : {}),
-        },
-        ...(feature !== undefined ? { feature } : {}),
-      };
-      const key = {
-        project,
-        model: b.model,
-        version: version ?? '',
-        variant: variant ?? '',
-        baselineId: b.id,
+    const requestOf = (from: number, to: number) => ({
+      project,
+      model: b.model,
+      reference: { baselineId: b.id },
+      current: {
         fromMs: from,
         toMs: to,
-        computedAtMs: 0,
-      };
+        ...(version !== undefined ? { version } : {}),
+        ...(variant !== undefined ? { variant } : {}),
+      },
+      ...(feature !== undefined ? { feature } : {}),
+    });
+    const keyOf = (from: number, to: number) => ({
+      project,
+      model: b.model,
+      version: version ?? '',
+      variant: variant ?? '',
+      baselineId: b.id,
+      fromMs: from,
+      toMs: to,
+      computedAtMs: 0,
+    });
+    const references: ReferenceCache = new Map();
+    // The count-based measures of every window come from one pass over the range; the
+    // others sort each window's values, so windows are read apart: a few at a time, side by
+    // side on the engine's query connections, answered in window order with the error the
+    // first failing window would have given one after another.
+    const perWindow = COUNT_MEASURES.includes(measure)
+      ? (await repo.windowStats(requestOf(range.fromMs, range.toMs), stepMs)).map((stats, i) =>
+          resultRows(stats, keyOf(windows[i]!.from, windows[i]!.to), DEFAULT_MIN_SAMPLES),
+        )
+      : await mapInOrder(windows, WINDOWS_AT_ONCE, (w) => computedWindow(w.from, w.to));
+    async function computedWindow(from: number, to: number) {
+      const request: DriftRequest = requestOf(from, to);
+      const key = keyOf(from, to);
       if (measure === 'multivariate') {
         const m = await multivariateOf(repo, request, b, DEFAULT_MIN_SAMPLES, references);
         return [multivariateRow(m, key)];
@@ -221,7 +231,7 @@ export function seriesRoutes(
         const l = limits?.get(chunkKey(s));
         return l ? judgeByLimits(s, l, DEFAULT_MIN_SAMPLES) : judge(s, 'auto', DEFAULT_MIN_SAMPLES);
       });
-    });
+    }
     const series = new Map<string, DriftSeries>();
     for (const [i, rows] of perWindow.entries()) {
       const { from, to } = windows[i]!;

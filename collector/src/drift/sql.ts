@@ -110,10 +110,35 @@ function refRows(q: DriftQuery, only: Only = 'all'): string {
   return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('r', r, q.feature !== undefined)}${onlyCondition(only)}${sample})`;
 }
 
-/** The current window's rows as a subquery; `only` as for {@link refRows}. */
-function curRows(q: DriftQuery, only: Only = 'all'): string {
-  const sample = only === 'numeric' ? ` AND ${sampleCondition('c')}` : '';
-  return `(SELECT kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('c', q.current, q.feature !== undefined)}${onlyCondition(only)}${sample})`;
+/**
+ * A row's window in a windowed query: whole windows of `{step}` ms from the current side's
+ * start, numbered from 0 (the reference's rows carry -1).
+ */
+const WINDOW = 'toInt64(intDiv(toUnixTimestamp64Milli(time) - {cFrom:Int64}, {step:Int64}))';
+
+/**
+ * The windowed form of {@link sampleCondition}: the rate of each window's feature
+ * (`{cSampleKeys}` are `window \0 feature`); none where no window's feature is sampled.
+ */
+function windowSampleCondition(sampled: boolean): string {
+  if (!sampled) return '';
+  return ` AND cityHash64(time, num) % ${SAMPLE_RANGE} < transform(concat(toString(w), '\\0', feature),
+      {cSampleKeys:Array(String)}, {cSampleKeep:Array(UInt64)}, toUInt64(${SAMPLE_RANGE}))`;
+}
+
+/**
+ * The current window's rows as a subquery; `only` as for {@link refRows}. `windowed`: the
+ * rows of the whole current side, each with its window `w` ({@link WINDOW}), the numeric
+ * values sampled per window where `sampled`.
+ */
+function curRows(q: DriftQuery, only: Only = 'all', windowed?: { sampled: boolean }): string {
+  const sample =
+    only !== 'numeric'
+      ? ''
+      : windowed
+        ? windowSampleCondition(windowed.sampled)
+        : ` AND ${sampleCondition('c')}`;
+  return `(SELECT ${windowed ? `${WINDOW} AS w, ` : ''}kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('c', q.current, q.feature !== undefined)}${onlyCondition(only)}${sample})`;
 }
 
 /** The two kinds of value a feature row holds (features and the model's outputs). */
@@ -125,7 +150,8 @@ const KINDS = ['feature', 'prediction'] as const;
  * alone with a count per kind, type and side: grouping by three keys cost five times as
  * much CPU on 10 million rows (bench/drift.mjs).
  */
-export function countsSql(q: DriftQuery): string {
+export function countsSql(q: DriftQuery, windowed = false): string {
+  const w = windowed ? 'w, ' : '';
   const combos = KINDS.flatMap((k) => [1, 0].map((t) => [k, t] as const));
   const cols = combos
     .flatMap(([k, t], i) =>
@@ -136,21 +162,21 @@ export function countsSql(q: DriftQuery): string {
     )
     .join(',\n      ');
   const tuples = combos.map(([k, t], i) => `('${k}', ${t}, c${i}_0, c${i}_1)`).join(', ');
-  return `SELECT tupleElement(c, 1) AS kind, feature, tupleElement(c, 2) AS is_numeric,
+  return `SELECT ${w}tupleElement(c, 1) AS kind, feature, tupleElement(c, 2) AS is_numeric,
     tupleElement(c, 3) AS n_ref, tupleElement(c, 4) AS n_cur
   FROM (
-    SELECT feature,
+    SELECT ${w}feature,
       ${cols}
     FROM (
-      SELECT kind, feature, is_numeric, 0 AS side FROM ${refRows(q)}
+      SELECT ${windowed ? 'toInt64(-1) AS w, ' : ''}kind, feature, is_numeric, 0 AS side FROM ${refRows(q)}
       UNION ALL
-      SELECT kind, feature, is_numeric, 1 AS side FROM ${curRows(q)}
+      SELECT ${w}kind, feature, is_numeric, 1 AS side FROM ${curRows(q, 'all', windowed ? { sampled: false } : undefined)}
     )
-    GROUP BY feature
+    GROUP BY ${w}feature
   )
   ARRAY JOIN [${tuples}] AS c
   WHERE n_ref + n_cur > 0
-  ORDER BY kind, feature, is_numeric`;
+  ORDER BY ${w}kind, feature, is_numeric`;
 }
 
 /**
@@ -232,15 +258,41 @@ export function numericTestsSql(q: DriftQuery, engineKs: boolean): string {
  * Category counts per categorical feature named in `{catFeatures}` and side: rows `(kind,
  * feature, cat, n_ref, n_cur)`, every value (never sampled).
  */
-export function categoriesSql(q: DriftQuery): string {
-  return `SELECT kind, feature, cat, countIf(side = 0) AS n_ref, countIf(side = 1) AS n_cur
+export function categoriesSql(q: DriftQuery, windowed = false): string {
+  const w = windowed ? 'w, ' : '';
+  return `SELECT ${w}kind, feature, cat, countIf(side = 0) AS n_ref, countIf(side = 1) AS n_cur
   FROM (
-    SELECT kind, feature, cat, 0 AS side FROM ${refRows(q, 'categorical')}
+    SELECT ${windowed ? 'toInt64(-1) AS w, ' : ''}kind, feature, cat, 0 AS side FROM ${refRows(q, 'categorical')}
     UNION ALL
-    SELECT kind, feature, cat, 1 AS side FROM ${curRows(q, 'categorical')}
+    SELECT ${w}kind, feature, cat, 1 AS side FROM ${curRows(q, 'categorical', windowed ? { sampled: false } : undefined)}
   )
-  GROUP BY kind, feature, cat
-  ORDER BY kind, feature, cat`;
+  GROUP BY ${w}kind, feature, cat
+  ORDER BY ${w}kind, feature, cat`;
+}
+
+/**
+ * Bin counts of the numeric features named in `{testFeatures}` for the reference (`w` -1)
+ * and each window of the current side ({@link WINDOW}), over the reference's decile edges
+ * as {@link numericTestsSql} bins them (a value's bin is the number of edges at or below
+ * it). The current values sampled per window and feature where `sampled`
+ * ({@link windowSampleCondition}), as {@link numericTestsSql} samples one window. One pass
+ * over the range: the count-based measures (PSI, Jensen–Shannon) of every window, not the
+ * tests, which need each window's values sorted. Rows `(w, kind, feature, edges, bin, n)`.
+ */
+export function windowBinsSql(q: DriftQuery, sampled: boolean): string {
+  return `WITH ref_edges AS (
+    SELECT kind, feature, quantilesExactInclusive(${DECILES.join(', ')})(num) AS cuts
+    FROM ${refRows(q, 'numeric')}
+    GROUP BY kind, feature
+  )
+  SELECT w, kind, feature, any(cuts) AS edges, arrayCount(e -> e <= num, cuts) AS bin, count() AS n
+  FROM (
+    SELECT toInt64(-1) AS w, kind, feature, num FROM ${refRows(q, 'numeric')}
+    UNION ALL
+    SELECT w, kind, feature, num FROM ${curRows(q, 'numeric', { sampled })}
+  ) AS v INNER JOIN ref_edges USING (kind, feature)
+  GROUP BY w, kind, feature, bin
+  ORDER BY w, kind, feature, bin`;
 }
 
 /**
