@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { baselinesQuery } from './features/drift/api.js';
 import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
 import { modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
 import { modelsQuery, overviewSeriesQuery } from './features/overview/api.js';
@@ -80,6 +81,23 @@ describe('firstCalls: the boot script asks what the page asks', () => {
     ]);
   });
 
+  it('Drift: the models over the range and every baseline, whatever the URL names', async () => {
+    for (const raw of [
+      { from: 'now-7d', to: 'now' },
+      { from: 'now-24h', to: 'now', model: 'gpt-4o', baseline: 'b-1' },
+    ]) {
+      const s = validateRangeSearch(raw);
+      expect(firstCalls('/drift', raw, NOW)).toEqual([
+        await pageCall(modelsQuery(s)),
+        await pageCall(baselinesQuery),
+      ]);
+    }
+    expect(firstCalls('/drift', { from: 'now-7d', to: 'now' }, NOW)[1]).toEqual({
+      key: ['drift-baselines'],
+      path: '/drift/baselines',
+    });
+  });
+
   it('an unreadable range asks for the last hour, as the page does', async () => {
     const raw = { from: 'yesterday', to: 'now' };
     const [models] = firstCalls('/', raw, NOW);
@@ -88,7 +106,7 @@ describe('firstCalls: the boot script asks what the page asks', () => {
   });
 
   it('other pages: nothing early (their loaders send their calls)', () => {
-    for (const path of ['/traces', '/drift', '/alerts', '/settings', '/nowhere'])
+    for (const path of ['/traces', '/alerts', '/settings', '/nowhere'])
       expect(firstCalls(path, { from: 'now-1h', to: 'now' }, NOW)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
+import { baselinesCall } from './features/drift/calls.js';
 import { gpuSeriesCall, gpusCall, hostsCall } from './features/infrastructure/calls.js';
 import { modelSeriesCall, modelSparklinesCall } from './features/models/calls.js';
 import { modelsCall, overviewSeriesCall } from './features/overview/calls.js';
-import { type RangeCall, rangeKey } from './lib/range-call.js';
+import { type FixedCall, type RangeCall, rangeKey } from './lib/range-call.js';
 import {
   type RangeSearch,
   validateInfraSearch,
@@ -10,27 +11,34 @@ import {
 } from './lib/search.js';
 import { resolveRange } from './lib/time-range.js';
 
-/** The calls each route's first chart waits for, by path (the route loaders send the rest). */
-const FIRST_CALLS: Record<string, (raw: Record<string, unknown>) => RangeCall[]> = {
-  '/': () => [modelsCall, overviewSeriesCall],
-  '/models': () => [modelsCall, modelSparklinesCall],
-  '/models/view': (raw) => {
-    const s = validateModelSearch(raw);
-    return [modelsCall, modelSeriesCall(s.model, s.groupBy ?? 'version')];
-  },
-  '/infrastructure': (raw) => {
-    const s = validateInfraSearch(raw);
-    return [
-      hostsCall,
-      gpusCall(s.host),
-      gpuSeriesCall('hw.gpu.utilization', { host: s.host, gpu: s.gpu }),
-    ];
-  },
-};
+/**
+ * The calls each route's first chart waits for, by path (the route loaders send the rest):
+ * over the URL's range, or fixed ones (a key and a path).
+ */
+const FIRST_CALLS: Record<string, (raw: Record<string, unknown>) => Array<RangeCall | FixedCall>> =
+  {
+    '/': () => [modelsCall, overviewSeriesCall],
+    // The score chart's series needs the model (the first of the list, unless the URL names
+    // one) and its baseline: both lists, so the series can go as soon as the app runs.
+    '/drift': () => [modelsCall, baselinesCall],
+    '/models': () => [modelsCall, modelSparklinesCall],
+    '/models/view': (raw) => {
+      const s = validateModelSearch(raw);
+      return [modelsCall, modelSeriesCall(s.model, s.groupBy ?? 'version')];
+    },
+    '/infrastructure': (raw) => {
+      const s = validateInfraSearch(raw);
+      return [
+        hostsCall,
+        gpusCall(s.host),
+        gpuSeriesCall('hw.gpu.utilization', { host: s.host, gpu: s.gpu }),
+      ];
+    },
+  };
 
 /** A call of the opened page: the query key it answers and its API path. */
 export interface FirstCall {
-  key: unknown[];
+  key: readonly unknown[];
   path: string;
 }
 
@@ -52,5 +60,9 @@ export function firstCalls(
   if (!calls) return [];
   const search: RangeSearch = validateRangeSearch(raw);
   const r = resolveRange(search.from, search.to, now);
-  return calls(raw).map((c) => ({ key: rangeKey(search, c.key), path: c.path(r) }));
+  return calls(raw).map((c) =>
+    typeof c.path === 'string'
+      ? { key: [...c.key], path: c.path }
+      : { key: rangeKey(search, c.key), path: c.path(r) },
+  );
 }

@@ -16,3 +16,9 @@ export interface RangeCall {
 export function rangeKey(search: RangeSearch, key: readonly unknown[]): unknown[] {
   return [...key, search.from, search.to];
 }
+
+/** One GET that does not depend on the range: its cache key and its API path. */
+export interface FixedCall {
+  key: readonly unknown[];
+  path: string;
+}

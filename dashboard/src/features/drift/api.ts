@@ -10,12 +10,13 @@ import { api, toQuery } from '../../lib/api-client.js';
 import type { RangeSearch } from '../../lib/search.js';
 import type { ResolvedRange } from '../../lib/time-range.js';
 import { rangeQuery, useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import { baselinesCall } from './calls.js';
 import { previousWindow } from './prepare.js';
 
 /** Every stored baseline. */
 export const baselinesQuery = queryOptions({
-  queryKey: ['drift-baselines'],
-  queryFn: ({ signal }) => api<DriftBaselinesResponse>('/drift/baselines', { signal }),
+  queryKey: baselinesCall.key,
+  queryFn: ({ signal }) => api<DriftBaselinesResponse>(baselinesCall.path, { signal }),
 });
 
 /** Every stored baseline. */
@@ -112,7 +113,7 @@ export type NewBaseline =
 /** Create, delete and make-default of baselines; each refreshes the list. */
 export function useBaselineMutations() {
   const qc = useQueryClient();
-  const done = () => qc.invalidateQueries({ queryKey: ['drift-baselines'] });
+  const done = () => qc.invalidateQueries({ queryKey: baselinesCall.key });
   return {
     create: useMutation({
       mutationFn: (b: NewBaseline) =>
