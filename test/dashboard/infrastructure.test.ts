@@ -73,15 +73,20 @@ describe('Infrastructure page', () => {
     const heat = page.getByTestId('heat-map');
     await heat.waitFor();
     for (const g of GPUS) {
-      const row = heat.locator(`[data-gpu="${label(g)}"] .heatmap-cell`);
-      const values = await row.evaluateAll((cells) =>
-        cells.map((e) => e.getAttribute('data-value')),
-      );
+      const strip = heat.locator(`[data-gpu="${label(g)}"] .heatmap-strip`);
+      const values = ((await strip.getAttribute('data-values')) ?? '').split(',');
       const filled = values.filter((v) => v !== '');
       // 45 minutes of samples in a one-hour range of minute buckets.
       expect(filled.length).toBeGreaterThanOrEqual(40);
       // Means of equal samples, up to floating-point rounding.
       expect(new Set(filled.map((v) => Number(Number(v).toFixed(9))))).toEqual(new Set([g.util]));
+      // Painted: the strip's gradient carries the value's colour, and it says the mean.
+      expect(await strip.evaluate((e) => getComputedStyle(e).backgroundImage)).toContain(
+        'linear-gradient',
+      );
+      expect(await strip.getAttribute('aria-label')).toContain(
+        `mean ${(g.util * 100).toFixed(1)}%`,
+      );
     }
     await poll(() => legend('GPU utilization')).toEqual(GPUS.map(label));
     // Below the fold: drawn once scrolled to.

@@ -76,19 +76,29 @@ export interface RangeLabelOptions {
   nowMs?: number;
 }
 
+/**
+ * One formatter per zone: building an `Intl.DateTimeFormat` costs about a millisecond, and
+ * the picker's label is written on every render of the page's header (three bounds each).
+ */
+const formatters = new Map<string | undefined, Intl.DateTimeFormat>();
+
 /** The calendar parts of `ms` in `timeZone`, 24-hour, with the zone's short name. */
 function parts(ms: number, timeZone: string | undefined) {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  });
+  let fmt = formatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    formatters.set(timeZone, fmt);
+  }
   const p: Record<string, string> = {};
   for (const { type, value } of fmt.formatToParts(ms)) p[type] = value;
   return {

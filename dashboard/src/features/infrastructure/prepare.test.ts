@@ -8,6 +8,7 @@ import {
   latestValue,
   overlayRows,
   processMemory,
+  rowGradient,
 } from './prepare.js';
 
 const T = Date.parse('2026-12-02T00:00:00.000Z');
@@ -71,6 +72,16 @@ describe('heat map', () => {
     expect(heatColor(2)).toBe(heatColor(1));
     expect(heatColor(0.5)).toBe('rgb(33, 145, 140)');
     expect(heatColor(null)).toBeUndefined();
+  });
+
+  test('rowGradient: a band per bucket, runs of one colour merged, gaps empty', () => {
+    expect(rowGradient([0, 0, null], 'gray')).toBe(
+      'linear-gradient(to right, rgb(68, 1, 84) 0% 66.6667%, gray 66.6667% 100%)',
+    );
+    expect(rowGradient([1, null, 0.5, 0.5], 'gray')).toBe(
+      'linear-gradient(to right, rgb(253, 231, 37) 0% 25%, gray 25% 50%, rgb(33, 145, 140) 50% 100%)',
+    );
+    expect(rowGradient([], 'gray')).toBe('gray');
   });
 });
 

@@ -117,6 +117,30 @@ export function heatColor(v: number | null): string | undefined {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
+/**
+ * One heat map row as a single CSS background: a hard-stop gradient with a band per bucket
+ * (`empty` where a bucket has no value), runs of one colour merged. A row of 360 buckets is
+ * then one element, not 360: a cold Infrastructure load built ~2,000 cells in the DOM.
+ *
+ * @example
+ * rowGradient([0, 0, null], 'gray')
+ * // 'linear-gradient(to right, rgb(68, 1, 84) 0% 66.6667%, gray 66.6667% 100%)'
+ */
+export function rowGradient(cells: ReadonlyArray<number | null>, empty: string): string {
+  const n = cells.length;
+  if (n === 0) return empty;
+  const at = (i: number) => `${Number(((i / n) * 100).toFixed(4))}%`;
+  const bands: string[] = [];
+  let start = 0;
+  for (let i = 1; i <= n; i++) {
+    const colour = heatColor(cells[start]!) ?? empty;
+    if (i < n && (heatColor(cells[i]!) ?? empty) === colour) continue;
+    bands.push(`${colour} ${at(start)} ${at(i)}`);
+    start = i;
+  }
+  return `linear-gradient(to right, ${bands.join(', ')})`;
+}
+
 /** The latest value of metric `name` (whole GPU, or matching `attr`), if reported. */
 export function latestValue(
   metrics: LatestMetric[],

@@ -1,5 +1,6 @@
+import type { MouseEvent } from 'react';
 import { formatPercent, formatTick } from '../../../lib/format.js';
-import { type HeatMap as HeatMapData, heatColor } from '../prepare.js';
+import { type HeatMap as HeatMapData, rowGradient } from '../prepare.js';
 
 /** Props of {@link HeatMap}. */
 export interface HeatMapProps {
@@ -9,21 +10,34 @@ export interface HeatMapProps {
   onSelect?: (key: string) => void;
 }
 
+/** What a row says of the bucket under the pointer, as the strip's tooltip. */
+function cellTitle(label: string, data: HeatMapData, cells: Array<number | null>, x: number) {
+  const i = Math.min(cells.length - 1, Math.max(0, Math.floor(x * cells.length)));
+  const at = new Date(data.times[i]!).toISOString().slice(11, 16);
+  const v = cells[i];
+  return `${label} ${at} UTC: ${v === null || v === undefined ? 'no data' : formatPercent(v)}`;
+}
+
+/** A row's summary for screen readers: its mean and peak over the range. */
+function rowSummary(label: string, cells: Array<number | null>): string {
+  const values = cells.filter((v): v is number => v !== null);
+  if (values.length === 0) return `${label}: no utilization samples`;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return `${label}: mean ${formatPercent(mean)}, peak ${formatPercent(Math.max(...values))} GPU utilization`;
+}
+
 /**
- * The fleet's GPU utilization as a GPU × time grid (viridis: dark idle, yellow saturated);
- * hovering a cell shows its value, a GPU's name selects it for the charts below.
+ * The fleet's GPU utilization as a GPU × time grid (viridis: dark idle, yellow saturated):
+ * each GPU one strip painted by a gradient (rowGradient), its values in `data-values`;
+ * hovering shows the bucket's value, a GPU's name selects it for the charts below.
  */
 export function HeatMap({ data, selected, onSelect }: HeatMapProps) {
   const span = (data.times.at(-1) ?? 0) - (data.times[0] ?? 0) + data.stepMs;
-  const ticks = [0, Math.floor((data.times.length - 1) / 2), data.times.length - 1];
+  const n = data.times.length;
+  const ticks = n > 0 ? [...new Set([0, Math.floor((n - 1) / 2), n - 1])] : [];
   return (
     <div className="heatmap" data-testid="heat-map">
-      <div
-        className="heatmap-grid"
-        style={{
-          gridTemplateColumns: `minmax(140px, max-content) repeat(${data.times.length}, 1fr)`,
-        }}
-      >
+      <div className="heatmap-grid">
         {data.rows.map((r) => (
           <div key={r.key} className="heatmap-row" data-gpu={r.label}>
             <button
@@ -34,27 +48,43 @@ export function HeatMap({ data, selected, onSelect }: HeatMapProps) {
             >
               {r.label}
             </button>
-            {r.cells.map((v, i) => {
-              const at = new Date(data.times[i]!).toISOString().slice(11, 16);
-              return (
-                <span
-                  key={data.times[i]}
-                  className="heatmap-cell"
-                  style={{ background: heatColor(v) }}
-                  title={`${r.label} ${at} UTC: ${v === null ? 'no data' : formatPercent(v)}`}
-                  data-value={v ?? ''}
-                />
-              );
-            })}
+            <span
+              className="heatmap-strip"
+              role="img"
+              aria-label={rowSummary(r.label, r.cells)}
+              data-values={r.cells.map((v) => v ?? '').join(',')}
+              style={{ background: rowGradient(r.cells, 'var(--grid)') }}
+              // The bucket under the pointer, set on the element itself: hovering re-renders
+              // nothing.
+              onMouseMove={(e: MouseEvent<HTMLSpanElement>) => {
+                const box = e.currentTarget.getBoundingClientRect();
+                e.currentTarget.title = cellTitle(
+                  r.label,
+                  data,
+                  r.cells,
+                  (e.clientX - box.left) / box.width,
+                );
+              }}
+            />
           </div>
         ))}
         <div className="heatmap-row heatmap-axis" aria-hidden="true">
           <span />
-          {data.times.map((t, i) => (
-            <span key={t} className="heatmap-tick">
-              {ticks.includes(i) ? formatTick(t, span) : ''}
-            </span>
-          ))}
+          <span className="heatmap-ticks">
+            {ticks.map((i) => (
+              <span
+                key={i}
+                className="heatmap-tick"
+                style={{
+                  left: `${(i / n) * 100}%`,
+                  transform:
+                    i === 0 ? undefined : i === n - 1 ? 'translateX(-100%)' : 'translateX(-50%)',
+                }}
+              >
+                {formatTick(data.times[i]!, span)}
+              </span>
+            ))}
+          </span>
         </div>
       </div>
       <div className="heatmap-scale">

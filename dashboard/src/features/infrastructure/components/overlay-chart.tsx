@@ -9,6 +9,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { ChartRow } from '../../../components/charts/time-series-chart.js';
+import { timeTicks } from '../../../components/charts/time-ticks.js';
 import { formatMs, formatPercent, formatTick } from '../../../lib/format.js';
 
 /**
@@ -35,6 +36,8 @@ export function OverlayChart({
             scale="time"
             domain={[fromMs, toMs]}
             tickFormatter={(v: number) => formatTick(v, toMs - fromMs)}
+            ticks={timeTicks(fromMs, toMs)}
+            interval={0}
             stroke="var(--muted)"
             fontSize={11}
           />
