@@ -7,6 +7,7 @@ import {
   resolveRange,
   resolveTime,
   stepFor,
+  zoneName,
 } from './time-range.js';
 
 const NOW = Date.parse('2026-12-02T01:00:00.000Z');
@@ -58,6 +59,32 @@ describe('labels and steps', () => {
     expect(stepFor(0, 3_600_000)).toBe('1m');
     expect(stepFor(0, 6 * 3_600_000)).toBe('15m');
     expect(stepFor(0, 7 * 86_400_000)).toBe('6h');
+  });
+});
+
+describe("the viewer's zone (no timeZone)", () => {
+  it('names it by its offset', () => {
+    expect(zoneName(0)).toBe('UTC');
+    expect(zoneName(60)).toBe('UTC+1');
+    expect(zoneName(-300)).toBe('UTC\u22125');
+    expect(zoneName(330)).toBe('UTC+5:30');
+    expect(zoneName(-570)).toBe('UTC\u22129:30');
+  });
+
+  it('writes the local fields and zone, as Intl does in that zone', () => {
+    const from = Date.parse('2026-12-01T00:00:00Z');
+    const to = Date.parse('2026-12-01T01:30:15Z');
+    const d = new Date(from);
+    const zone = zoneName(-d.getTimezoneOffset());
+    const label = formatRange(from, to, { nowMs: from });
+    expect(label.endsWith(` ${zone}`)).toBe(true);
+    expect(
+      label.startsWith(`Dec ${d.getDate()}, ${String(d.getHours()).padStart(2, '0')}:00:00`) ||
+        label.startsWith(`Nov ${d.getDate()}, ${String(d.getHours()).padStart(2, '0')}:00:00`),
+    ).toBe(true);
+    // In UTC both paths write the same label.
+    if (d.getTimezoneOffset() === 0)
+      expect(label).toBe(formatRange(from, to, { timeZone: 'UTC', nowMs: from }));
   });
 });
 

@@ -70,20 +70,50 @@ export function isRelative(to: string): boolean {
 
 /** Options of the range labels: the zone to show times in (default: the viewer's) and now. */
 export interface RangeLabelOptions {
-  /** An IANA zone (`Europe/Paris`, `UTC`); default the browser's own. */
+  /**
+   * An IANA zone (`Europe/Paris`, `UTC`), named as `Intl` names it (`GMT+1`); default the
+   * browser's own, named by its offset (`UTC+1`, see {@link zoneName}).
+   */
   timeZone?: string;
   /** For the year: it shows only when a bound is not in this year (default `Date.now()`). */
   nowMs?: number;
 }
 
-/**
- * One formatter per zone: building an `Intl.DateTimeFormat` costs about a millisecond, and
- * the picker's label is written on every render of the page's header (three bounds each).
- */
-const formatters = new Map<string | undefined, Intl.DateTimeFormat>();
+/** One formatter per named zone: building an `Intl.DateTimeFormat` costs 20-45 ms. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/** The calendar parts of `ms` in `timeZone`, 24-hour, with the zone's short name. */
+/**
+ * A zone's name from its offset east of UTC in minutes: `UTC`, `UTC+1`, `UTC−5`, `UTC+5:30`.
+ *
+ * @example
+ * zoneName(-300) // 'UTC−5'
+ */
+export function zoneName(offsetMinutes: number): string {
+  if (offsetMinutes === 0) return 'UTC';
+  const a = Math.abs(offsetMinutes);
+  const m = a % 60;
+  return `UTC${offsetMinutes > 0 ? '+' : '\u2212'}${Math.floor(a / 60)}${m ? `:${pad2(m)}` : ''}`;
+}
+
+/**
+ * The calendar parts of `ms` in `timeZone`, 24-hour, with the zone's short name. In the
+ * viewer's own zone (no `timeZone`) from the Date's local fields and offset: the picker
+ * writes its label on the first render of every page, and the first `Intl.DateTimeFormat`
+ * of a page costs 20-45 ms of a cold load (its locale data).
+ */
 function parts(ms: number, timeZone: string | undefined) {
+  if (timeZone === undefined) {
+    const d = new Date(ms);
+    return {
+      day: `${MONTHS[d.getMonth()]} ${d.getDate()}`,
+      year: String(d.getFullYear()),
+      time: `${pad2(d.getHours())}:${pad2(d.getMinutes())}`,
+      second: pad2(d.getSeconds()),
+      zone: zoneName(-d.getTimezoneOffset()),
+    };
+  }
   let fmt = formatters.get(timeZone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat('en-US', {
