@@ -81,9 +81,16 @@ describe('Infrastructure page', () => {
       // Means of equal samples, up to floating-point rounding.
       expect(new Set(filled.map((v) => Number(Number(v).toFixed(9))))).toEqual(new Set([g.util]));
       // Painted: the strip's gradient carries the value's colour, and it says the mean.
-      expect(await strip.evaluate((e) => getComputedStyle(e).backgroundImage)).toContain(
-        'linear-gradient',
+      const painted = await strip.evaluate(
+        // Runs in the page; the tests compile without the DOM library.
+        (e) =>
+          (
+            globalThis as unknown as {
+              getComputedStyle(el: unknown): { backgroundImage: string };
+            }
+          ).getComputedStyle(e).backgroundImage,
       );
+      expect(painted).toContain('linear-gradient');
       expect(await strip.getAttribute('aria-label')).toContain(
         `mean ${(g.util * 100).toFixed(1)}%`,
       );

@@ -245,6 +245,9 @@ describe('Settings page', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
     await signInWithPassword(page, c.url, MEMBER.email, MEMBER.password);
+    // Not a member of the default project: they land on theirs, whose calls answer.
+    await page.waitForURL((u) => u.pathname === '/' && u.searchParams.get('project') === 'shop');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.goto(`${c.url}/settings?tab=tokens`);
     await poll(() => page.getByTestId('settings-who').textContent()).toBe(MEMBER.email);
     await page.getByLabel('Token name').fill('laptop');

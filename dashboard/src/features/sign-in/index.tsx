@@ -4,6 +4,9 @@ import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { ApiError, api, setCsrfToken } from '../../lib/api-client.js';
+import { validateRangeSearch } from '../../lib/search.js';
+import { meQuery } from '../../lib/session.js';
+import { landingProject } from './landing.js';
 
 type Method = 'password' | 'token';
 
@@ -58,7 +61,10 @@ export function SignInPage({ redirect }: { redirect?: string }) {
       queryClient.clear();
       // Only same-app paths: a crafted link must not send the user elsewhere.
       const to = redirect?.startsWith('/') && !redirect.startsWith('//') ? redirect : '/';
-      await navigate({ href: to });
+      const home =
+        to === '/' && res.user ? landingProject(await queryClient.fetchQuery(meQuery)) : undefined;
+      if (home) await navigate({ to: '/', search: validateRangeSearch({ project: home }) });
+      else await navigate({ href: to });
     } catch (err) {
       setError(failure(err, method));
     } finally {
