@@ -1,4 +1,5 @@
 import { useNavigate } from '@tanstack/react-router';
+import { useCallback, useMemo } from 'react';
 import { Empty, ErrorState, GetDataHint, Loading, Panel } from '../../components/states.js';
 import { formatNumber } from '../../lib/format.js';
 import { useRangeSearch } from '../../lib/use-range.js';
@@ -16,12 +17,22 @@ export function TracesPage({ filters }: { filters: TraceFilters }) {
   const services = useServices();
   const models = useModels();
   const found = useTraceSearch(filters);
-  const rangeOnly = { from: range.from, to: range.to, refresh: range.refresh };
+  // Stable across the page's re-renders (each other answer, such as the models for the
+  // filter form, re-renders it): the table's 100 router links and the scatter redraw only
+  // for new results or a new range.
+  const rangeOnly = useMemo(
+    () => ({ from: range.from, to: range.to, refresh: range.refresh }),
+    [range.from, range.to, range.refresh],
+  );
   const apply = (f: TraceFilters) => navigate({ to: '/traces', search: { ...rangeOnly, ...f } });
-  const open = (id: string) => navigate({ to: '/traces/view', search: { ...rangeOnly, id } });
+  const open = useCallback(
+    (id: string) => navigate({ to: '/traces/view', search: { ...rangeOnly, id } }),
+    [navigate, rangeOnly],
+  );
   // The route's search also holds the range: only the filter keys count here.
   const filtered = Object.values(validateTraceFilters({ ...filters })).some((v) => v !== undefined);
-  const traces = found.data?.pages.flatMap((p) => p.traces) ?? [];
+  const traces = useMemo(() => found.data?.pages.flatMap((p) => p.traces) ?? [], [found.data]);
+  const pts = useMemo(() => scatterPoints(traces), [traces]);
   const answered = found.data?.pages[0]?.range;
 
   let body: React.ReactNode;
@@ -39,7 +50,6 @@ export function TracesPage({ filters }: { filters: TraceFilters }) {
       </Empty>
     );
   else {
-    const pts = scatterPoints(traces);
     body = (
       <>
         <Panel title="Latency of the results" wide>

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -8,6 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { timeTicks } from '../../../components/charts/time-ticks.js';
 import { formatMs, formatTick } from '../../../lib/format.js';
 import type { ScatterPoint } from '../prepare.js';
 
@@ -45,7 +47,13 @@ function PointTip({
  * not flatten the rest); clicking a point opens the trace. The results table lists the same
  * traces as links, for the keyboard.
  */
-export function LatencyScatter({ ok, error, fromMs, toMs, onOpen }: LatencyScatterProps) {
+export const LatencyScatter = memo(function LatencyScatter({
+  ok,
+  error,
+  fromMs,
+  toMs,
+  onOpen,
+}: LatencyScatterProps) {
   // A log axis has no 0: sub-microsecond traces sit at its floor.
   const floor = (ps: ScatterPoint[]) =>
     ps.map((p) => ({ ...p, durationMs: Math.max(p.durationMs, 0.001) }));
@@ -65,6 +73,8 @@ export function LatencyScatter({ ok, error, fromMs, toMs, onOpen }: LatencyScatt
             domain={[fromMs, toMs]}
             name="start"
             tickFormatter={(v: number) => formatTick(v, toMs - fromMs)}
+            ticks={timeTicks(fromMs, toMs)}
+            interval={0}
             stroke="var(--muted)"
             fontSize={11}
           />
@@ -111,4 +121,4 @@ export function LatencyScatter({ ok, error, fromMs, toMs, onOpen }: LatencyScatt
       </ResponsiveContainer>
     </div>
   );
-}
+});

@@ -1,10 +1,20 @@
 import type { TraceSummary } from '@aiobs/api-types';
 import { Link } from '@tanstack/react-router';
+import { memo } from 'react';
 import { formatMs } from '../../../lib/format.js';
 import type { RangeSearch } from '../../../lib/search.js';
 
-/** The traces found, newest (or longest) first; each opens its trace view. */
-export function ResultsTable({ traces, range }: { traces: TraceSummary[]; range: RangeSearch }) {
+/**
+ * The traces found, newest (or longest) first; each opens its trace view. Memoized: each
+ * row's router link costs a location build, so the table re-renders only for new props.
+ */
+export const ResultsTable = memo(function ResultsTable({
+  traces,
+  range,
+}: {
+  traces: TraceSummary[];
+  range: RangeSearch;
+}) {
   return (
     <table className="table" data-testid="traces-table">
       <caption className="sr-only">Traces matching the filters</caption>
@@ -54,4 +64,4 @@ export function ResultsTable({ traces, range }: { traces: TraceSummary[]; range:
       </tbody>
     </table>
   );
-}
+});
