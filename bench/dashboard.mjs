@@ -135,10 +135,25 @@ const ONLY = opt.pages ? opt.pages.split(',').map((p) => p.trim().toLowerCase())
 const SELECTORS = [...new Set([...PAGES.map((p) => p.selector), PREVIEW])];
 const RANGES = opt.ranges.split(',').map((r) => r.trim());
 
-/** The page's URL with the range (1h, the default, adds nothing). */
+/**
+ * Where the ranges end: null, now (relative ranges, as people open the pages: right after a
+ * back-fill); or, on a reused data dir whose back-fill ended over a minute ago, that end, as
+ * absolute bounds, so the last hour is the back-fill's last hour and not a part of it.
+ */
+let anchorMs = null;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** The page's URL with the range (1h relative, the default, adds nothing). */
 function pageUrl(base, path, range) {
+  const join = path.includes('?') ? '&' : '?';
+  if (anchorMs !== null) {
+    const m = /^(\d+)([mhd])$/.exec(range);
+    if (!m) throw new Error(`--ranges: ${range} is not a number of m, h or d`);
+    const from = new Date(anchorMs - Number(m[1]) * UNIT_MS[m[2]]).toISOString();
+    return `${base}${path}${join}from=${from}&to=${new Date(anchorMs).toISOString()}`;
+  }
   if (range === '1h') return `${base}${path}`;
-  return `${base}${path}${path.includes('?') ? '&' : '?'}from=now-${range}&to=now`;
+  return `${base}${path}${join}from=now-${range}&to=now`;
 }
 
 const load = () =>
@@ -203,6 +218,12 @@ async function run() {
     console.log(
       `reusing ${dataDir}: seeded ${new Date(seeded.at).toISOString()} (${fmt(seeded.filled.inferences)} inferences; its last hour ended ${((Date.now() - seeded.at) / 60_000).toFixed(0)} min ago)`,
     );
+    if (Date.now() - seeded.at > 60_000) {
+      anchorMs = seeded.at;
+      console.log(
+        '  the ranges end where the back-fill ended (absolute from/to in the URLs), not now',
+      );
+    }
     return timeBuilds(seeded.traceId, seeded.filled);
   }
   const filled = await backfillInferences(collector, {
