@@ -37,10 +37,7 @@ const FIRST_CALLS: Record<string, (raw: Record<string, unknown>) => Array<RangeC
   };
 
 /** A call of the opened page: the query key it answers and its API path. */
-export interface FirstCall {
-  key: readonly unknown[];
-  path: string;
-}
+export type FirstCall = FixedCall;
 
 /**
  * The first calls of the page at `pathname` with the URL's parsed search `raw` (as the router
@@ -62,7 +59,7 @@ export function firstCalls(
   const r = resolveRange(search.from, search.to, now);
   return calls(raw).map((c) =>
     typeof c.path === 'string'
-      ? { key: [...c.key], path: c.path }
+      ? { key: c.key, path: c.path }
       : { key: rangeKey(search, c.key), path: c.path(r) },
   );
 }

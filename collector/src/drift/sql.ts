@@ -126,17 +126,20 @@ function windowSampleCondition(sampled: boolean): string {
       {cSampleKeys:Array(String)}, {cSampleKeep:Array(UInt64)}, toUInt64(${SAMPLE_RANGE}))`;
 }
 
+/** The reference's rows in a windowed query: window -1. */
+const REF_WINDOW = 'toInt64(-1) AS w, ';
+
 /**
  * The current window's rows as a subquery; `only` as for {@link refRows}. `windowed`: the
  * rows of the whole current side, each with its window `w` ({@link WINDOW}), the numeric
- * values sampled per window where `sampled`.
+ * values sampled per window where `sampled` (the rates of {@link windowSampleCondition}).
  */
-function curRows(q: DriftQuery, only: Only = 'all', windowed?: { sampled: boolean }): string {
+function curRows(q: DriftQuery, only: Only = 'all', windowed = false, sampled = false): string {
   const sample =
     only !== 'numeric'
       ? ''
       : windowed
-        ? windowSampleCondition(windowed.sampled)
+        ? windowSampleCondition(sampled)
         : ` AND ${sampleCondition('c')}`;
   return `(SELECT ${windowed ? `${WINDOW} AS w, ` : ''}kind, feature, is_numeric, num, cat FROM ${q.table} WHERE ${sideCondition('c', q.current, q.feature !== undefined)}${onlyCondition(only)}${sample})`;
 }
@@ -148,7 +151,8 @@ const KINDS = ['feature', 'prediction'] as const;
  * Values per feature and side, numeric and categorical apart: rows `(kind, feature,
  * is_numeric, n_ref, n_cur)`, the true counts (never sampled). Grouped by the feature
  * alone with a count per kind, type and side: grouping by three keys cost five times as
- * much CPU on 10 million rows (bench/drift.mjs).
+ * much CPU on 10 million rows (bench/drift.mjs). `windowed`: per window `w` of the current
+ * side ({@link WINDOW}), the reference's counts as window -1.
  */
 export function countsSql(q: DriftQuery, windowed = false): string {
   const w = windowed ? 'w, ' : '';
@@ -168,9 +172,9 @@ export function countsSql(q: DriftQuery, windowed = false): string {
     SELECT ${w}feature,
       ${cols}
     FROM (
-      SELECT ${windowed ? 'toInt64(-1) AS w, ' : ''}kind, feature, is_numeric, 0 AS side FROM ${refRows(q)}
+      SELECT ${windowed ? REF_WINDOW : ''}kind, feature, is_numeric, 0 AS side FROM ${refRows(q)}
       UNION ALL
-      SELECT ${w}kind, feature, is_numeric, 1 AS side FROM ${curRows(q, 'all', windowed ? { sampled: false } : undefined)}
+      SELECT ${w}kind, feature, is_numeric, 1 AS side FROM ${curRows(q, 'all', windowed)}
     )
     GROUP BY ${w}feature
   )
@@ -256,15 +260,16 @@ export function numericTestsSql(q: DriftQuery, engineKs: boolean): string {
 
 /**
  * Category counts per categorical feature named in `{catFeatures}` and side: rows `(kind,
- * feature, cat, n_ref, n_cur)`, every value (never sampled).
+ * feature, cat, n_ref, n_cur)`, every value (never sampled). `windowed`: per window `w`, as
+ * {@link countsSql}.
  */
 export function categoriesSql(q: DriftQuery, windowed = false): string {
   const w = windowed ? 'w, ' : '';
   return `SELECT ${w}kind, feature, cat, countIf(side = 0) AS n_ref, countIf(side = 1) AS n_cur
   FROM (
-    SELECT ${windowed ? 'toInt64(-1) AS w, ' : ''}kind, feature, cat, 0 AS side FROM ${refRows(q, 'categorical')}
+    SELECT ${windowed ? REF_WINDOW : ''}kind, feature, cat, 0 AS side FROM ${refRows(q, 'categorical')}
     UNION ALL
-    SELECT ${w}kind, feature, cat, 1 AS side FROM ${curRows(q, 'categorical', windowed ? { sampled: false } : undefined)}
+    SELECT ${w}kind, feature, cat, 1 AS side FROM ${curRows(q, 'categorical', windowed)}
   )
   GROUP BY ${w}kind, feature, cat
   ORDER BY ${w}kind, feature, cat`;
@@ -287,9 +292,9 @@ export function windowBinsSql(q: DriftQuery, sampled: boolean): string {
   )
   SELECT w, kind, feature, any(cuts) AS edges, arrayCount(e -> e <= num, cuts) AS bin, count() AS n
   FROM (
-    SELECT toInt64(-1) AS w, kind, feature, num FROM ${refRows(q, 'numeric')}
+    SELECT ${REF_WINDOW}kind, feature, num FROM ${refRows(q, 'numeric')}
     UNION ALL
-    SELECT w, kind, feature, num FROM ${curRows(q, 'numeric', { sampled })}
+    SELECT w, kind, feature, num FROM ${curRows(q, 'numeric', true, sampled)}
   ) AS v INNER JOIN ref_edges USING (kind, feature)
   GROUP BY w, kind, feature, bin
   ORDER BY w, kind, feature, bin`;

@@ -83,33 +83,14 @@ export function windowStats(
 ): FeatureStats[][] {
   const binsBy = byWindow(bins);
   const catsBy = byWindow(categories);
-  const featureKey = (r: { kind: string; feature: string }) => `${r.kind}\u0000${r.feature}`;
   // The reference's bins per feature; each window's are zero where it has no values.
-  const refBins = new Map<string, { edges: number[]; bins: number[] }>();
-  for (const r of binsBy.get(-1) ?? []) {
-    const k = featureKey(r);
-    let e = refBins.get(k);
-    if (!e) {
-      e = { edges: r.edges, bins: new Array<number>(r.edges.length + 1).fill(0) };
-      refBins.set(k, e);
-    }
-    e.bins[Number(r.bin)] = Number(r.n);
-  }
+  const refBins = binsOf(binsBy.get(-1));
   const refCats = catsBy.get(-1) ?? [];
   return counts.map((windowCounts, w) => {
-    const curBins = new Map<string, number[]>();
-    for (const r of binsBy.get(w) ?? []) {
-      const k = featureKey(r);
-      let b = curBins.get(k);
-      if (!b) {
-        b = new Array<number>(r.edges.length + 1).fill(0);
-        curBins.set(k, b);
-      }
-      b[Number(r.bin)] = Number(r.n);
-    }
+    const curBins = binsOf(binsBy.get(w));
     const tests: TestRow[] = [...refBins].map(([k, ref]) => {
       const [kind, feature] = k.split('\u0000') as [string, string];
-      const cur = curBins.get(k) ?? new Array<number>(ref.bins.length).fill(0);
+      const cur = curBins.get(k)?.bins ?? new Array<number>(ref.bins.length).fill(0);
       return {
         kind,
         feature,
@@ -134,6 +115,21 @@ export function windowStats(
       wassersteinNormed: null,
     }));
   });
+}
+
+/** One side's (or window's) bin counts per `kind \0 feature`, with the edges they use. */
+function binsOf(rows: readonly BinRow[] = []): Map<string, { edges: number[]; bins: number[] }> {
+  const out = new Map<string, { edges: number[]; bins: number[] }>();
+  for (const r of rows) {
+    const k = `${r.kind}\u0000${r.feature}`;
+    let e = out.get(k);
+    if (!e) {
+      e = { edges: r.edges, bins: new Array<number>(r.edges.length + 1).fill(0) };
+      out.set(k, e);
+    }
+    e.bins[Number(r.bin)] = Number(r.n);
+  }
+  return out;
 }
 
 /** One window's category rows: the reference's and the window's counts per category. */

@@ -35,8 +35,23 @@ export function formatNumber(v: number | null | undefined, digits = 1): string {
   return v.toFixed(a < 10 ? 2 : 1);
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** Month names as the axes and range labels write them. */
+export const MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+/** Two digits: `7` → `07`. */
+export const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /**
  * A time axis tick in UTC: `14:05` within a day, `Dec 2 14:05` beyond. Built from the UTC

@@ -3,6 +3,8 @@
  * Pure: `now` is passed in so the same URL resolves the same way in tests.
  */
 
+import { MONTHS, pad2 } from './format.js';
+
 /** The default range of every page. */
 export const DEFAULT_FROM = 'now-1h';
 export const DEFAULT_TO = 'now';
@@ -81,8 +83,6 @@ export interface RangeLabelOptions {
 
 /** One formatter per named zone: building an `Intl.DateTimeFormat` costs 20-45 ms. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /**
  * A zone's name from its offset east of UTC in minutes: `UTC`, `UTC+1`, `UTC−5`, `UTC+5:30`.

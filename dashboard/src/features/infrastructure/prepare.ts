@@ -130,12 +130,12 @@ export function rowGradient(cells: ReadonlyArray<number | null>, empty: string):
   const n = cells.length;
   if (n === 0) return empty;
   const at = (i: number) => `${Number(((i / n) * 100).toFixed(4))}%`;
+  const colours = cells.map((v) => heatColor(v) ?? empty);
   const bands: string[] = [];
   let start = 0;
   for (let i = 1; i <= n; i++) {
-    const colour = heatColor(cells[start]!) ?? empty;
-    if (i < n && (heatColor(cells[i]!) ?? empty) === colour) continue;
-    bands.push(`${colour} ${at(start)} ${at(i)}`);
+    if (i < n && colours[i] === colours[start]) continue;
+    bands.push(`${colours[start]} ${at(start)} ${at(i)}`);
     start = i;
   }
   return `linear-gradient(to right, ${bands.join(', ')})`;
