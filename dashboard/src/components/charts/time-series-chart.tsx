@@ -140,7 +140,7 @@ export function TimeSeriesChart({
           <YAxis
             stroke="var(--muted)"
             fontSize={11}
-            width={64}
+            width={72}
             interval={0}
             // All-zero data (no errors at all) gets 0..1, not recharts' 0..4 (400%).
             domain={yDomain ?? [0, (dataMax: number) => (dataMax > 0 ? dataMax : 1)]}
