@@ -3,6 +3,8 @@ import { baselinesQuery } from './features/drift/api.js';
 import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
 import { modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
 import { modelsQuery, overviewSeriesQuery } from './features/overview/api.js';
+import { servicesQuery, traceQuery, traceSearchQuery } from './features/traces/api.js';
+import { validateTraceFilters } from './features/traces/prepare.js';
 import { firstCalls } from './first-calls.js';
 import { validateInfraSearch, validateModelSearch, validateRangeSearch } from './lib/search.js';
 
@@ -98,6 +100,51 @@ describe('firstCalls: the boot script asks what the page asks', () => {
     });
   });
 
+  it('Traces: the services and the first page of the search, with the range it was asked over', async () => {
+    const raws: Record<string, unknown>[] = [
+      { from: 'now-1h', to: 'now' },
+      {
+        from: '2026-12-01T00:00:00.000Z',
+        to: '2026-12-01T06:00:00.000Z',
+        service: 'chat-api',
+        model: 'gpt-4o',
+        status: 'error',
+        minMs: 250,
+        attr: ['tenant=acme'],
+        sort: 'duration',
+        project: 'shop',
+      },
+    ];
+    for (const raw of raws) {
+      // The route's search as the router builds it: the URL's params, each route's validated
+      // ones over them.
+      const s = { ...raw, ...validateRangeSearch(raw), ...validateTraceFilters(raw) };
+      const calls = firstCalls('/traces', raw, NOW);
+      const search = traceSearchQuery(s);
+      const before = asked.length;
+      const page = await (search.queryFn as (ctx: unknown) => Promise<{ range: unknown }>)({
+        pageParam: undefined,
+        signal: new AbortController().signal,
+      });
+      expect(calls).toEqual([
+        await pageCall(servicesQuery(s)),
+        {
+          key: [...search.queryKey],
+          path: asked[before]!.replace(/^\/api\/v1/, ''),
+          pageRange: page.range,
+        },
+      ]);
+    }
+  });
+
+  it('one trace: its spans, for a well-formed id only', async () => {
+    const id = '88948b62f0d48ee465d1792d9dd66cd2';
+    expect(firstCalls('/traces/view', { from: 'now-1h', to: 'now', id }, NOW)).toEqual([
+      await pageCall(traceQuery(id)),
+    ]);
+    expect(firstCalls('/traces/view', { id: 'not-an-id' }, NOW)).toEqual([]);
+  });
+
   it('an unreadable range asks for the last hour, as the page does', async () => {
     const raw = { from: 'yesterday', to: 'now' };
     const [models] = firstCalls('/', raw, NOW);
@@ -106,7 +153,7 @@ describe('firstCalls: the boot script asks what the page asks', () => {
   });
 
   it('other pages: nothing early (their loaders send their calls)', () => {
-    for (const path of ['/traces', '/alerts', '/settings', '/nowhere'])
+    for (const path of ['/alerts', '/settings', '/nowhere'])
       expect(firstCalls(path, { from: 'now-1h', to: 'now' }, NOW)).toEqual([]);
   });
 });

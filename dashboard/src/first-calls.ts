@@ -2,42 +2,60 @@ import { baselinesCall } from './features/drift/calls.js';
 import { gpuSeriesCall, gpusCall, hostsCall } from './features/infrastructure/calls.js';
 import { modelSeriesCall, modelSparklinesCall } from './features/models/calls.js';
 import { modelsCall, overviewSeriesCall } from './features/overview/calls.js';
-import { type FixedCall, type RangeCall, rangeKey } from './lib/range-call.js';
+import { servicesCall, TRACE_ID, traceCall, traceSearchCall } from './features/traces/calls.js';
+import { validateTraceFilters } from './features/traces/prepare.js';
+import { type FixedCall, type PagedRangeCall, type RangeCall, rangeKey } from './lib/range-call.js';
 import {
   type RangeSearch,
   validateInfraSearch,
   validateModelSearch,
   validateRangeSearch,
 } from './lib/search.js';
-import { resolveRange } from './lib/time-range.js';
+import { type ResolvedRange, resolveRange } from './lib/time-range.js';
 
 /**
  * The calls each route's first chart waits for, by path (the route loaders send the rest):
  * over the URL's range, or fixed ones (a key and a path).
  */
-const FIRST_CALLS: Record<string, (raw: Record<string, unknown>) => Array<RangeCall | FixedCall>> =
-  {
-    '/': () => [modelsCall, overviewSeriesCall],
-    // The score chart's series needs the model (the first of the list, unless the URL names
-    // one) and its baseline: both lists, so the series can go as soon as the app runs.
-    '/drift': () => [modelsCall, baselinesCall],
-    '/models': () => [modelsCall, modelSparklinesCall],
-    '/models/view': (raw) => {
-      const s = validateModelSearch(raw);
-      return [modelsCall, modelSeriesCall(s.model, s.groupBy ?? 'version')];
-    },
-    '/infrastructure': (raw) => {
-      const s = validateInfraSearch(raw);
-      return [
-        hostsCall,
-        gpusCall(s.host),
-        gpuSeriesCall('hw.gpu.utilization', { host: s.host, gpu: s.gpu }),
-      ];
-    },
-  };
+const FIRST_CALLS: Record<
+  string,
+  (raw: Record<string, unknown>) => Array<RangeCall | PagedRangeCall | FixedCall>
+> = {
+  '/': () => [modelsCall, overviewSeriesCall],
+  // The score chart's series needs the model (the first of the list, unless the URL names
+  // one) and its baseline: both lists, so the series can go as soon as the app runs.
+  '/drift': () => [modelsCall, baselinesCall],
+  '/models': () => [modelsCall, modelSparklinesCall],
+  '/models/view': (raw) => {
+    const s = validateModelSearch(raw);
+    return [modelsCall, modelSeriesCall(s.model, s.groupBy ?? 'version')];
+  },
+  '/infrastructure': (raw) => {
+    const s = validateInfraSearch(raw);
+    return [
+      hostsCall,
+      gpusCall(s.host),
+      gpuSeriesCall('hw.gpu.utilization', { host: s.host, gpu: s.gpu }),
+    ];
+  },
+  // The search's key holds the route's whole search, as the router builds it: the URL's
+  // params with each route's validated ones over them.
+  '/traces': (raw) => [
+    servicesCall,
+    traceSearchCall({ ...raw, ...validateRangeSearch(raw), ...validateTraceFilters(raw) }),
+  ],
+  // The trace's spans; its GPU chart's call needs their hosts and times.
+  '/traces/view': (raw) =>
+    typeof raw.id === 'string' && TRACE_ID.test(raw.id) ? [traceCall(raw.id)] : [],
+};
 
-/** A call of the opened page: the query key it answers and its API path. */
-export type FirstCall = FixedCall;
+/**
+ * A call of the opened page: the query key it answers and its API path; with `pageRange`, the
+ * first page of a paged query, asked over that range.
+ */
+export interface FirstCall extends FixedCall {
+  pageRange?: ResolvedRange;
+}
 
 /**
  * The first calls of the page at `pathname` with the URL's parsed search `raw` (as the router
@@ -57,9 +75,9 @@ export function firstCalls(
   if (!calls) return [];
   const search: RangeSearch = validateRangeSearch(raw);
   const r = resolveRange(search.from, search.to, now);
-  return calls(raw).map((c) =>
-    typeof c.path === 'string'
-      ? { key: c.key, path: c.path }
-      : { key: rangeKey(search, c.key), path: c.path(r) },
-  );
+  return calls(raw).map((c) => {
+    if (typeof c.path === 'string') return { key: c.key, path: c.path };
+    const call = { key: rangeKey(search, c.key), path: c.path(r) };
+    return 'paged' in c ? { ...call, pageRange: r } : call;
+  });
 }

@@ -92,10 +92,7 @@ export const preloadCompare: Preload<RangeSearch & { model: string; a?: string; 
 
 /** Traces: the service choices and the first page of results. */
 export const preloadTraces: Preload<RangeSearch & TraceFilters> = (qc, s) =>
-  Promise.all([
-    qc.prefetchQuery(servicesQuery(s)),
-    qc.prefetchInfiniteQuery(traceSearchQuery(s, s)),
-  ]);
+  Promise.all([qc.prefetchQuery(servicesQuery(s)), qc.prefetchInfiniteQuery(traceSearchQuery(s))]);
 
 /** One trace: its spans, then the GPUs of the host of the inference span shown. */
 export const preloadTrace: Preload<RangeSearch & { id: string; span?: string }> = async (qc, s) => {

@@ -49,6 +49,21 @@ async function expectClean(name: string) {
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 const rows = () => page.getByTestId('traces-table').locator('tbody tr');
 
+/**
+ * The API calls of the current document matching `pattern` (paths) and whether each was sent
+ * before the app's entry script ran: the boot script's early calls are, the app's are not.
+ */
+function apiCalls(pattern: RegExp) {
+  return page.evaluate((source) => {
+    const re = new RegExp(source);
+    const main = performance.getEntriesByName('aiobs:main')[0]?.startTime ?? Infinity;
+    return performance
+      .getEntriesByType('resource')
+      .map((e) => ({ path: new URL(e.name).pathname, early: e.startTime < main }))
+      .filter((c) => re.test(c.path));
+  }, pattern.source);
+}
+
 describe('Traces page', () => {
   test('lists and plots every seeded trace, newest first', async () => {
     await page.goto(`${c.url}/traces?from=now-1h&to=now`);
@@ -73,6 +88,12 @@ describe('Traces page', () => {
     expect(await scatter.locator('.recharts-label').first().textContent()).toContain(
       'duration (ms',
     );
+    // The boot script asked for the services and the first page while the app's code loaded,
+    // and the app took those answers instead of asking again.
+    expect(await apiCalls(/^\/api\/v1\/(traces|services)$/)).toEqual([
+      { path: '/api/v1/services', early: true },
+      { path: '/api/v1/traces', early: true },
+    ]);
     await expectClean('traces');
   });
 
@@ -175,6 +196,10 @@ describe('Traces page', () => {
       await page.emulateMedia({ colorScheme: theme });
       await page.reload();
       await page.getByTestId('trace-gpus').waitFor();
+      // Opened by its URL: the boot script asked for the trace's spans, once.
+      expect(await apiCalls(/^\/api\/v1\/traces\/[0-9a-f]{32}$/)).toEqual([
+        { path: expect.stringMatching(/^\/api\/v1\/traces\//), early: true },
+      ]);
       await screenshot(page, `${theme}-trace-view`);
       await page.goto(`${c.url}/traces?from=now-1h&to=now`);
       await poll(() => rows().count()).toBe(12);

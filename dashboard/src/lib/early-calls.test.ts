@@ -109,6 +109,35 @@ describe('early calls', () => {
     expect(asked).toHaveLength(2);
   });
 
+  it('a paged call becomes the first page of an infinite query, with the range it was asked over', async () => {
+    answer = (url) =>
+      url.endsWith('/auth/session')
+        ? json({ csrfToken: 't' })
+        : json({ traces: [{ traceId: 'a' }], nextCursor: 'c1' });
+    const { sendEarlyCalls, adoptEarlyCalls } = await load();
+    const range = { from: 'f', to: 't', fromMs: 1, toMs: 2 };
+    sendEarlyCalls(() => [{ key: ['traces'], path: '/traces?limit=100', pageRange: range }], true);
+    const qc = new QueryClient();
+    adoptEarlyCalls(qc);
+    // What the page's hook does: its own options; the first page must not be asked again.
+    type Page = { traces: unknown[]; nextCursor?: string; range: unknown };
+    const pageQuery = {
+      queryKey: ['traces'],
+      initialPageParam: undefined as string | undefined,
+      queryFn: ({ pageParam }: { pageParam: string | undefined }): Promise<Page> =>
+        pageParam ? Promise.resolve({ traces: [], range }) : Promise.reject(new Error('again')),
+      getNextPageParam: (last: Page) => last.nextCursor,
+      staleTime: 10_000,
+    };
+    await vi.waitFor(() => expect(qc.getQueryData(['traces'])).toBeDefined());
+    const data = await qc.fetchInfiniteQuery(pageQuery);
+    expect(data).toEqual({
+      pages: [{ traces: [{ traceId: 'a' }], nextCursor: 'c1', range }],
+      pageParams: [undefined],
+    });
+    expect(asked).toEqual(['/api/v1/auth/session', '/api/v1/traces?limit=100']);
+  });
+
   it('the hint is read from the cookie: only its exact name and value count', async () => {
     answer = () => json({ error: { code: 'unauthorized', message: 'sign in' } }, 401);
     const { sendEarlyCalls } = await load();

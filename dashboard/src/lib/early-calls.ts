@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { api } from './api-client.js';
+import type { ResolvedRange } from './time-range.js';
 
 // The boot script (boot.ts, a few kB) runs while the app's entry script (React, the router,
 // the query cache: ~90 kB gzipped) is still downloading and compiling: it sends the session
@@ -10,10 +11,14 @@ import { api } from './api-client.js';
 /** An answer kept settled, so a failure waiting here for the app is not an unhandled one. */
 type Settled = { value: unknown } | { error: unknown };
 
-/** A call the boot script sent: the query key it answers, and its answer. */
+/**
+ * A call the boot script sent: the query key it answers, and its answer; with `pageRange`,
+ * the first page of a paged query, which keeps the range it was asked over.
+ */
 interface EarlyCall {
   key: readonly unknown[];
   answer: Promise<Settled>;
+  pageRange?: ResolvedRange;
 }
 
 let session: Promise<Settled> | undefined;
@@ -51,13 +56,13 @@ function signedInHint(): boolean {
  * without the hint makes only the session check, as without the boot script.
  */
 export function sendEarlyCalls(
-  calls: () => Array<{ key: readonly unknown[]; path: string }>,
+  calls: () => Array<{ key: readonly unknown[]; path: string; pageRange?: ResolvedRange }>,
   hinted: boolean = signedInHint(),
 ): void {
   session = settle(api('/auth/session'));
   const send = () => {
     for (const c of calls()) {
-      const call = { key: c.key, answer: settle(api(c.path)) };
+      const call = { key: c.key, answer: settle(api(c.path)), pageRange: c.pageRange };
       if (adopt) adopt(call);
       else waiting.push(call);
     }
@@ -78,7 +83,19 @@ export function takeEarlySession(): Promise<unknown> | undefined {
  * its query in `queryClient`: the page's loader and hooks then share that one request.
  */
 export function adoptEarlyCalls(queryClient: QueryClient): void {
-  adopt = (call) =>
-    void queryClient.prefetchQuery({ queryKey: call.key, queryFn: () => unwrap(call.answer) });
+  adopt = ({ key, answer, pageRange }) => {
+    if (pageRange === undefined) {
+      void queryClient.prefetchQuery({ queryKey: key, queryFn: () => unwrap(answer) });
+      return;
+    }
+    void queryClient.prefetchInfiniteQuery({
+      queryKey: key,
+      initialPageParam: undefined,
+      queryFn: async () => ({ ...((await unwrap(answer)) as object), range: pageRange }),
+      // Only the first page is fetched here; the page's own query, once mounted, decides
+      // (with its options) whether there is a next one and fetches it.
+      getNextPageParam: () => undefined,
+    });
+  };
   for (const call of waiting.splice(0)) adopt(call);
 }

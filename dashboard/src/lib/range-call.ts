@@ -22,3 +22,12 @@ export interface FixedCall {
   key: readonly unknown[];
   path: string;
 }
+
+/**
+ * The first page of a paged (infinite) query over the URL's range. Each page keeps the
+ * range it was asked over (`{ ...answer, range }`), so the pages after it continue the same
+ * list while a relative range moves on.
+ */
+export interface PagedRangeCall extends RangeCall {
+  paged: true;
+}

@@ -12,16 +12,16 @@ import {
   useQuery,
 } from '@tanstack/react-query';
 import { api, toQuery } from '../../lib/api-client.js';
+import { rangeKey } from '../../lib/range-call.js';
 import { type RangeSearch, refreshMs } from '../../lib/search.js';
 import { type ResolvedRange, resolveRange } from '../../lib/time-range.js';
-import { rangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import { callQuery, useRangeSearch } from '../../lib/use-range.js';
+import { servicesCall, TRACE_ID, traceCall, traceSearchCall } from './calls.js';
 import { type TraceFilters, tracesQueryParams } from './prepare.js';
 
 /** Services seen in `search`'s range (the service filter's choices). */
 export function servicesQuery(search: RangeSearch) {
-  return rangeQuery(search, ['services'], (r: ResolvedRange, signal) =>
-    api<ServicesResponse>(`/services${toQuery({ from: r.from, to: r.to })}`, { signal }),
-  );
+  return callQuery<ServicesResponse>(search, servicesCall);
 }
 
 /** Services seen in the URL's range. */
@@ -30,19 +30,21 @@ export function useServices() {
 }
 
 /**
- * Traces matching `filters` over `search`'s range, 100 a page; `fetchNextPage` follows the
- * cursor. The range is resolved once per search so later pages continue the same list.
+ * Traces matching the filters of `search` (the traces route's whole search: range and
+ * filters) over its range, 100 a page; `fetchNextPage` follows the cursor. The range is
+ * resolved once per search so later pages continue the same list.
  */
-export function traceSearchQuery(search: RangeSearch, filters: TraceFilters) {
+export function traceSearchQuery(search: RangeSearch & TraceFilters) {
+  const first = traceSearchCall(search);
   return infiniteQueryOptions({
-    queryKey: ['traces', filters, search.from, search.to],
+    queryKey: rangeKey(search, first.key),
     initialPageParam: undefined as undefined | { range: ResolvedRange; cursor: string },
     queryFn: ({ pageParam, signal }) => {
       const range = pageParam?.range ?? resolveRange(search.from, search.to, Date.now());
-      return api<TracesResponse>(
-        `/traces${toQuery(tracesQueryParams(filters, range, pageParam?.cursor))}`,
-        { signal },
-      ).then((res) => ({ ...res, range }));
+      const path = pageParam
+        ? `/traces${toQuery(tracesQueryParams(search, range, pageParam.cursor))}`
+        : first.path(range);
+      return api<TracesResponse>(path, { signal }).then((res) => ({ ...res, range }));
     },
     getNextPageParam: (last) =>
       last.nextCursor ? { range: last.range, cursor: last.nextCursor } : undefined,
@@ -51,17 +53,21 @@ export function traceSearchQuery(search: RangeSearch, filters: TraceFilters) {
   });
 }
 
-/** Traces matching `filters` over the URL's range (see {@link traceSearchQuery}). */
-export function useTraceSearch(filters: TraceFilters) {
-  return useInfiniteQuery(traceSearchQuery(useRangeSearch(), filters));
+/**
+ * Traces matching the route's filters over its range (`search`: the traces route's whole
+ * search; see {@link traceSearchQuery}).
+ */
+export function useTraceSearch(search: RangeSearch & TraceFilters) {
+  return useInfiniteQuery(traceSearchQuery(search));
 }
 
 /** Every span of one trace. */
 export function traceQuery(traceId: string) {
+  const call = traceCall(traceId);
   return queryOptions({
-    queryKey: ['trace', traceId],
-    queryFn: ({ signal }) => api<TraceResponse>(`/traces/${traceId}`, { signal }),
-    enabled: /^[0-9a-f]{32}$/i.test(traceId),
+    queryKey: call.key,
+    queryFn: ({ signal }) => api<TraceResponse>(call.path, { signal }),
+    enabled: TRACE_ID.test(traceId),
     staleTime: 60_000,
   });
 }

@@ -2,6 +2,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useCallback, useMemo } from 'react';
 import { Empty, ErrorState, GetDataHint, Loading, Panel } from '../../components/states.js';
 import { formatNumber } from '../../lib/format.js';
+import type { RangeSearch } from '../../lib/search.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { useModels } from '../overview/api.js';
 import { useServices, useTraceSearch } from './api.js';
@@ -11,7 +12,7 @@ import { ResultsTable } from './components/results-table.js';
 import { scatterPoints, type TraceFilters, validateTraceFilters } from './prepare.js';
 
 /** Trace search: filters in the URL, a latency scatter of the results and the results table. */
-export function TracesPage({ filters }: { filters: TraceFilters }) {
+export function TracesPage({ filters }: { filters: RangeSearch & TraceFilters }) {
   const navigate = useNavigate();
   const range = useRangeSearch();
   const services = useServices();
