@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { baselinesQuery } from './features/drift/api.js';
 import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
 import { modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
-import { modelsQuery, overviewSeriesQuery } from './features/overview/api.js';
+import { modelDimensionsQuery, modelsQuery, overviewSeriesQuery } from './features/overview/api.js';
 import { servicesQuery, traceQuery, traceSearchQuery } from './features/traces/api.js';
 import { validateTraceFilters } from './features/traces/prepare.js';
 import { firstCalls } from './first-calls.js';
@@ -90,7 +90,7 @@ describe('firstCalls: the boot script asks what the page asks', () => {
     ]) {
       const s = validateRangeSearch(raw);
       expect(firstCalls('/drift', raw, NOW)).toEqual([
-        await pageCall(modelsQuery(s)),
+        await pageCall(modelDimensionsQuery(s)),
         await pageCall(baselinesQuery),
       ]);
     }

@@ -1,7 +1,7 @@
 import { baselinesCall } from './features/drift/calls.js';
 import { gpuSeriesCall, gpusCall, hostsCall } from './features/infrastructure/calls.js';
 import { modelSeriesCall, modelSparklinesCall } from './features/models/calls.js';
-import { modelsCall, overviewSeriesCall } from './features/overview/calls.js';
+import { modelDimensionsCall, modelsCall, overviewSeriesCall } from './features/overview/calls.js';
 import { servicesCall, TRACE_ID, traceCall, traceSearchCall } from './features/traces/calls.js';
 import { validateTraceFilters } from './features/traces/prepare.js';
 import { type FixedCall, type PagedRangeCall, type RangeCall, rangeKey } from './lib/range-call.js';
@@ -24,7 +24,7 @@ const FIRST_CALLS: Record<
   '/': () => [modelsCall, overviewSeriesCall],
   // The score chart's series needs the model (the first of the list, unless the URL names
   // one) and its baseline: both lists, so the series can go as soon as the app runs.
-  '/drift': () => [modelsCall, baselinesCall],
+  '/drift': () => [modelDimensionsCall, baselinesCall],
   '/models': () => [modelsCall, modelSparklinesCall],
   '/models/view': (raw) => {
     const s = validateModelSearch(raw);

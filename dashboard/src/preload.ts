@@ -8,6 +8,7 @@ import {
   changesQuery,
   driftVerdictsQuery,
   firingAlertsQuery,
+  modelDimensionsQuery,
   modelsQuery,
   overviewSeriesQuery,
   slowestQuery,
@@ -122,7 +123,7 @@ export const preloadInfrastructure: Preload<
     qc.prefetchQuery(gpusQuery(s, s.host)),
     ...metrics.map((m) => qc.prefetchQuery(gpuSeriesQuery(s, m, filter))),
     qc.prefetchQuery(gpuSeriesQuery(s, 'hw.gpu.utilization', { host: s.host })),
-    qc.prefetchQuery(modelsQuery(s)),
+    qc.prefetchQuery(modelDimensionsQuery(s)),
   ]);
 };
 
@@ -132,7 +133,7 @@ export const preloadDrift: Preload<RangeSearch & { model?: string; baseline?: st
   s,
 ) => {
   const [models, baselines] = await Promise.all([
-    qc.fetchQuery(modelsQuery(s)),
+    qc.fetchQuery(modelDimensionsQuery(s)),
     qc.fetchQuery(baselinesQuery),
   ]);
   const names = [

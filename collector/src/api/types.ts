@@ -41,8 +41,8 @@ export interface InferenceStats {
   costUsd: number;
 }
 
-/** One model in `GET /api/v1/models`. */
-export interface ModelSummary extends InferenceStats {
+/** A model and the values it was served with over a range. */
+export interface ModelValues {
   model: string;
   providers: string[];
   versions: string[];
@@ -51,9 +51,22 @@ export interface ModelSummary extends InferenceStats {
   operations: string[];
 }
 
+/** One model in `GET /api/v1/models`. */
+export interface ModelSummary extends InferenceStats, ModelValues {}
+
 /** `GET /api/v1/models`. */
 export interface ModelsResponse extends AnsweredRange {
   models: ModelSummary[];
+}
+
+/** One model in `GET /api/v1/models/dimensions`: its values and request count, no figures. */
+export interface ModelDimensions extends ModelValues {
+  requests: number;
+}
+
+/** `GET /api/v1/models/dimensions`: the model pickers' choices, cheaper than the figures. */
+export interface ModelDimensionsResponse extends AnsweredRange {
+  models: ModelDimensions[];
 }
 
 /** Metrics `GET /api/v1/models/series` computes per bucket. */

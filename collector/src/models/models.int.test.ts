@@ -8,6 +8,7 @@ import type {
   ChangesResponse,
   InferenceStats,
   ModelCompareResponse,
+  ModelDimensionsResponse,
   ModelSeriesResponse,
   ModelsResponse,
   SeriesMetric,
@@ -224,6 +225,57 @@ describe('typed inference rows and rollups on the embedded engine', () => {
         }
       }
     }
+  });
+
+  test('dimensions: each model’s values and requests as the figures give them, at every level', async () => {
+    const ranges = [
+      [T0, T0 + 4 * HOUR],
+      [T0 + 25 * MIN + 1234, T0 + 2 * HOUR + 35 * MIN + 17],
+      [T0 + 25 * MIN + 1234, T0 + 35 * MIN],
+    ];
+    for (const [from, to] of ranges) {
+      for (const level of ['raw', '1m', '1h', 'auto']) {
+        for (const filter of ['', `&service=svc-b`, `&model=${encodeURIComponent(CLASSIC)}`]) {
+          const q = `from=${from}&to=${to}&level=${level}${filter}`;
+          const [dims, figures] = await Promise.all([
+            get<ModelDimensionsResponse>(`/models/dimensions?${q}`),
+            get<ModelsResponse>(`/models?${q}`),
+          ]);
+          expect(dims.level).toBe(figures.level);
+          expect([dims.from, dims.to]).toEqual([figures.from, figures.to]);
+          expect(dims.models, q).toEqual(
+            figures.models.map((m) => ({
+              model: m.model,
+              providers: m.providers,
+              versions: m.versions,
+              variants: m.variants,
+              services: m.services,
+              operations: m.operations,
+              requests: m.requests,
+            })),
+          );
+        }
+      }
+    }
+    // Against the seeded rows themselves, over whole hours.
+    const all4h = await get<ModelDimensionsResponse>(
+      `/models/dimensions?from=${T0}&to=${T0 + 4 * HOUR}`,
+    );
+    for (const m of all4h.models) {
+      const rows = all.filter((r) => r.model === m.model);
+      expect(m.requests).toBe(rows.length);
+      expect(m.versions).toEqual([...new Set(rows.map((r) => r.version))].sort());
+    }
+    const limited = await get<ModelDimensionsResponse>(
+      `/models/dimensions?from=${T0}&to=${T0 + 4 * HOUR}&limit=1`,
+    );
+    expect(limited.models).toEqual([all4h.models[0]]);
+    // Another project's models stay out; its own are listed.
+    expect(all4h.models.map((m) => m.model)).not.toContain('other-only');
+    const theirs = await get<ModelDimensionsResponse>(
+      `/models/dimensions?from=${T0}&to=${T0 + 4 * HOUR}&project=other`,
+    );
+    expect(theirs.models.map((m) => m.model).sort()).toEqual([LLM, 'other-only'].sort());
   });
 
   test('a range inside an hour is answered from minutes or raw rows, aligned as reported', async () => {

@@ -20,14 +20,23 @@ import type { Agg } from './stats.js';
 /** Which inferences a query covers, besides its project and time range. */
 export type InferenceFilter = Partial<Record<Dimension, string>>;
 
-/** Per-model figures plus the values each model was seen with. */
-export interface ModelAggRow {
+/** A model and the values it was seen with (each list sorted, without ''). */
+export interface ModelValueRow {
   model: string;
   providers: string[];
   versions: string[];
   variants: string[];
   services: string[];
   operations: string[];
+}
+
+/** The SELECT list of a {@link ModelValueRow}'s lists, grouped by model. */
+const VALUES_SEEN = (['provider', 'version', 'variant', 'service', 'operation'] as const)
+  .map((c) => `arraySort(arrayFilter(x -> x != '', groupUniqArray(${c}))) AS ${c}s`)
+  .join(', ');
+
+/** Per-model figures plus the values each model was seen with. */
+export interface ModelAggRow extends ModelValueRow {
   agg: Agg;
 }
 
@@ -138,7 +147,6 @@ export function createModelsRepo(db: Db) {
     ): Promise<ModelAggRow[]> {
       const lv = LEVEL_SQL[range.level];
       const w = where(project, range, filter);
-      const seen = (c: string) => `arraySort(arrayFilter(x -> x != '', groupUniqArray(${c})))`;
       // GPU-hour cost of self-hosted models (prices-gpu.ts). The model->host map splits
       // requests by model and service only, so a filter on another dimension leaves it out.
       const { model: _m, service, ...others } = filter;
@@ -149,9 +157,7 @@ export function createModelsRepo(db: Db) {
       // answered last of eight calls).
       const [rows, rates] = await Promise.all([
         db.rows<AggColumns & Record<string, unknown>>(
-          `SELECT model, ${seen('provider')} AS providers, ${seen('version')} AS versions,
-           ${seen('variant')} AS variants, ${seen('service')} AS services,
-           ${seen('operation')} AS operations, ${lv.aggregates}
+          `SELECT model, ${VALUES_SEEN}, ${lv.aggregates}
          FROM ${fromWithPrices(lv, db.table)} WHERE ${w.sql}
          GROUP BY model ORDER BY agg_requests DESC, model LIMIT {limit:UInt32}`,
           { ...w.params, limit },
@@ -178,6 +184,28 @@ export function createModelsRepo(db: Db) {
         for (const m of models) m.agg.costUsd += usd.get(m.model) ?? 0;
       }
       return models;
+    },
+
+    /**
+     * Each model over the range with the values it was served with and its request count,
+     * most requests first (at most `limit`). No figures: no percentile sketch is merged and
+     * no price joined, so a model picker pays a fraction of {@link findModels}.
+     */
+    async findModelValues(
+      project: string,
+      range: LevelChoice,
+      filter: InferenceFilter,
+      limit: number,
+    ): Promise<Array<ModelValueRow & { requests: number }>> {
+      const lv = LEVEL_SQL[range.level];
+      const w = where(project, range, filter);
+      const rows = await db.rows<ModelValueRow & { agg_requests: unknown }>(
+        `SELECT model, ${VALUES_SEEN}, ${lv.columns.requests}
+         FROM ${db.table(lv.table)} WHERE ${w.sql}
+         GROUP BY model ORDER BY agg_requests DESC, model LIMIT {limit:UInt32}`,
+        { ...w.params, limit },
+      );
+      return rows.map(({ agg_requests, ...r }) => ({ ...r, requests: Number(agg_requests) }));
     },
 
     /** Figures of all matching inferences over the range, as one aggregate. */

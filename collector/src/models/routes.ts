@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type {
   ChangesResponse,
   ModelCompareResponse,
+  ModelDimensionsResponse,
   ModelSeriesResponse,
   ModelsResponse,
   SlowestResponse,
@@ -52,9 +53,9 @@ function answered(c: LevelChoice) {
 }
 
 /**
- * `GET /api/v1/models`, `/models/series`, `/models/compare` and `/models/slowest`: figures
- * per model, version, variant, provider and service from the typed inference rows and
- * their rollups (docs/api.md, "Models").
+ * `GET /api/v1/models`, `/models/dimensions`, `/models/series`, `/models/compare` and
+ * `/models/slowest`: figures per model, version, variant, provider and service from the
+ * typed inference rows and their rollups (docs/api.md, "Models").
  */
 export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
   const now = opts.now ?? Date.now;
@@ -77,6 +78,19 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
     const choice = summaryLevel(q);
     const rows = await repo.findModels(project, choice, filter, limit);
     const body: ModelsResponse = { ...answered(choice), models: rows.map(toModelSummary) };
+    return c.json(body);
+  });
+
+  app.get('/dimensions', async function listModelDimensions(c) {
+    const q = c.req.query();
+    const choice = summaryLevel(q);
+    const rows = await repo.findModelValues(
+      projectOf(c),
+      choice,
+      parseFilter(q),
+      parseLimit(q.limit, 100, 1000),
+    );
+    const body: ModelDimensionsResponse = { ...answered(choice), models: rows };
     return c.json(body);
   });
 

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
 import { TableHead } from '../../components/table-head.js';
 import { formatNumber } from '../../lib/format.js';
-import { useModels } from '../overview/api.js';
+import { useModelDimensions } from '../overview/api.js';
 import {
   useAlertMutations,
   useAlerts,
@@ -39,7 +39,7 @@ export function AlertsPage() {
   const channels = useChannels();
   const silences = useSilences();
   const windows = useWindows();
-  const models = useModels();
+  const models = useModelDimensions();
   const m = useAlertMutations();
   const editable = useCanEdit();
   const [editing, setEditing] = useState<AlertRule>();

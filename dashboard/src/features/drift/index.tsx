@@ -4,7 +4,7 @@ import { Stat } from '../../components/stat.js';
 import { Empty, ErrorState, GetDataHint, Loading, Panel } from '../../components/states.js';
 import { resolveRange } from '../../lib/time-range.js';
 import { useRangeSearch } from '../../lib/use-range.js';
-import { useModels } from '../overview/api.js';
+import { useModelDimensions } from '../overview/api.js';
 import {
   useBaselineMutations,
   useBaselines,
@@ -39,7 +39,7 @@ export function DriftPage({
   const navigate = useNavigate();
   const search = useRangeSearch();
   const range = resolveRange(search.from, search.to, Date.now());
-  const models = useModels();
+  const models = useModelDimensions();
   const baselines = useBaselines();
   const all = baselines.data?.baselines ?? [];
   const names = [

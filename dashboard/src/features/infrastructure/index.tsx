@@ -5,7 +5,7 @@ import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
 import { formatBytes, formatPercent } from '../../lib/format.js';
 import { resolveRange } from '../../lib/time-range.js';
 import { useRangeSearch } from '../../lib/use-range.js';
-import { useModels } from '../overview/api.js';
+import { useModelDimensions } from '../overview/api.js';
 import { useGpuSeries, useGpus, useHosts, useModelGpu } from './api.js';
 import { FleetTables } from './components/fleet-tables.js';
 import { GpuPanel } from './components/gpu-panel.js';
@@ -45,7 +45,7 @@ export function InfrastructurePage({ host, gpu, model }: InfraSearch) {
   const temp = useGpuSeries('hw.temperature', filter);
   const power = useGpuSeries('hw.power', filter);
   const throttle = useGpuSeries('aiobs.gpu.throttle.active', filter);
-  const models = useModels();
+  const models = useModelDimensions();
   const overlay = useModelGpu(model);
   const set = (patch: InfraSearch) =>
     navigate({

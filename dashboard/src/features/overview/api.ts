@@ -3,6 +3,7 @@ import type {
   ChangesResponse,
   DriftBaselinesResponse,
   DriftSeriesResponse,
+  ModelDimensionsResponse,
   ModelSeriesResponse,
   ModelsResponse,
   SlowestResponse,
@@ -13,7 +14,7 @@ import { type RangeSearch, refreshMs } from '../../lib/search.js';
 import { type ResolvedRange, resolveRange } from '../../lib/time-range.js';
 import { callQuery, rangeQuery, useRangeSearch } from '../../lib/use-range.js';
 import { useBaselines } from '../drift/api.js';
-import { modelsCall, overviewSeriesCall } from './calls.js';
+import { modelDimensionsCall, modelsCall, overviewSeriesCall } from './calls.js';
 
 /** Every model's figures over `search`'s range (cost per model, totals). */
 export function modelsQuery(search: RangeSearch) {
@@ -23,6 +24,16 @@ export function modelsQuery(search: RangeSearch) {
 /** Every model's figures over the URL's range. */
 export function useModels() {
   return useQuery(modelsQuery(useRangeSearch()));
+}
+
+/** Every model over `search`'s range with the values it was served with (the pickers). */
+export function modelDimensionsQuery(search: RangeSearch) {
+  return callQuery<ModelDimensionsResponse>(search, modelDimensionsCall);
+}
+
+/** Every model over the URL's range with the values it was served with (the pickers). */
+export function useModelDimensions() {
+  return useQuery(modelDimensionsQuery(useRangeSearch()));
 }
 
 /** The fleet-wide series behind the overview's charts (all models together). */

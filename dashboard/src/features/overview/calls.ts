@@ -8,6 +8,15 @@ export const modelsCall: RangeCall = {
   path: (r) => `/models${toQuery({ from: r.from, to: r.to })}`,
 };
 
+/**
+ * Every model over the range with the versions, variants and services it was served with,
+ * without figures: what the model pickers need, at a fraction of {@link modelsCall}'s cost.
+ */
+export const modelDimensionsCall: RangeCall = {
+  key: ['model-dimensions'],
+  path: (r) => `/models/dimensions${toQuery({ from: r.from, to: r.to })}`,
+};
+
 /** The fleet-wide series behind the overview's charts (all models together). */
 export const overviewSeriesCall: RangeCall = {
   key: ['overview-series'],

@@ -4,7 +4,7 @@ import { Empty, ErrorState, GetDataHint, Loading, Panel } from '../../components
 import { formatNumber } from '../../lib/format.js';
 import type { RangeSearch } from '../../lib/search.js';
 import { useRangeSearch } from '../../lib/use-range.js';
-import { useModels } from '../overview/api.js';
+import { useModelDimensions } from '../overview/api.js';
 import { useServices, useTraceSearch } from './api.js';
 import { FilterForm } from './components/filter-form.js';
 import { LatencyScatter } from './components/latency-scatter.js';
@@ -16,7 +16,7 @@ export function TracesPage({ filters }: { filters: RangeSearch & TraceFilters })
   const navigate = useNavigate();
   const range = useRangeSearch();
   const services = useServices();
-  const models = useModels();
+  const models = useModelDimensions();
   const found = useTraceSearch(filters);
   // Stable across the page's re-renders (each other answer, such as the models for the
   // filter form, re-renders it): the table's 100 router links and the scatter redraw only
