@@ -2,6 +2,7 @@ import type { ModelGpuResponse, TraceSpan } from '@aiobs/api-types';
 import { describe, expect, test } from 'vitest';
 import {
   buildWaterfall,
+  durationDomain,
   gpusAt,
   parseAttrFilter,
   scatterPoints,
@@ -237,4 +238,17 @@ test('the GPUs at a moment: the bucket holding it, GPUs without a sample left ou
     },
   ]);
   expect(gpusAt(res, Date.parse('2026-12-02T00:05:00.000Z'))).toEqual([]);
+});
+
+describe('durationDomain', () => {
+  const at = (durationMs: number) => ({ t: 0, durationMs, traceId: 'x', name: 'n' });
+  test('widens the points range by 1.3 at both ends, across both series', () => {
+    const [lo, hi] = durationDomain([at(100), at(650)], [at(40)])!;
+    expect(lo).toBeCloseTo(40 / 1.3, 9);
+    expect(hi).toBeCloseTo(650 * 1.3, 9);
+  });
+  test('puts sub-microsecond traces at the floor, and has no domain without points', () => {
+    expect(durationDomain([at(0)])).toEqual([0.001 / 1.3, 0.001 * 1.3]);
+    expect(durationDomain([], [])).toBeUndefined();
+  });
 });

@@ -107,6 +107,28 @@ export function scatterPoints(traces: TraceSummary[]): {
   return { ok, error };
 }
 
+/** The log axis's floor: sub-microsecond traces sit here (a log axis has no 0). */
+export const DURATION_FLOOR_MS = 0.001;
+
+/**
+ * The scatter's duration axis (log): the points' range widened by a factor of 1.3 at both
+ * ends, so a symbol at the slowest or fastest trace is drawn whole instead of cut at the
+ * plot's edge. Undefined without points.
+ */
+export function durationDomain(
+  ...series: ReadonlyArray<readonly ScatterPoint[]>
+): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const ps of series)
+    for (const p of ps) {
+      const d = Math.max(p.durationMs, DURATION_FLOOR_MS);
+      if (d < lo) lo = d;
+      if (d > hi) hi = d;
+    }
+  return lo <= hi ? [lo / 1.3, hi * 1.3] : undefined;
+}
+
 /** One row of the waterfall: a span at its depth, placed on the trace's time line. */
 export interface WaterfallRow {
   span: TraceSpan;

@@ -11,7 +11,7 @@ import {
 } from 'recharts';
 import { timeTicks } from '../../../components/charts/time-ticks.js';
 import { formatMs, formatTick } from '../../../lib/format.js';
-import type { ScatterPoint } from '../prepare.js';
+import { DURATION_FLOOR_MS, durationDomain, type ScatterPoint } from '../prepare.js';
 
 /** Props of {@link LatencyScatter}. */
 export interface LatencyScatterProps {
@@ -56,7 +56,7 @@ export const LatencyScatter = memo(function LatencyScatter({
 }: LatencyScatterProps) {
   // A log axis has no 0: sub-microsecond traces sit at its floor.
   const floor = (ps: ScatterPoint[]) =>
-    ps.map((p) => ({ ...p, durationMs: Math.max(p.durationMs, 0.001) }));
+    ps.map((p) => ({ ...p, durationMs: Math.max(p.durationMs, DURATION_FLOOR_MS) }));
   const open = (d: unknown) => {
     const id = (d as { payload?: ScatterPoint } | undefined)?.payload?.traceId;
     if (id) onOpen(id);
@@ -82,7 +82,7 @@ export const LatencyScatter = memo(function LatencyScatter({
             dataKey="durationMs"
             type="number"
             scale="log"
-            domain={['auto', 'auto']}
+            domain={durationDomain(ok, error) ?? ['auto', 'auto']}
             allowDataOverflow
             name="duration"
             stroke="var(--muted)"
