@@ -2,7 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page, type Route } from 'playwright-core';
+import {
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+  type Route,
+} from 'playwright-core';
 import { REPO_ROOT } from '../helpers/collector.js';
 
 /** Debian's Chromium, installed by scripts/install-chromium.sh. */
@@ -81,6 +87,20 @@ export function watchProblems(page: Page): PageProblems {
     if (r.status() >= 400 && !ok(line)) list.push(`http: ${line}`);
   });
   return { list, allow: (p) => allowed.push(p) };
+}
+
+/** A computed CSS property of the element `locator` points at (`paddingLeft`, `backgroundImage`). */
+export function cssValue(locator: Locator, property: string): Promise<string> {
+  return locator.evaluate(
+    // Runs in the page; the tests compile without the DOM library.
+    (e, p) =>
+      (
+        globalThis as unknown as {
+          getComputedStyle(el: unknown): Record<string, string>;
+        }
+      ).getComputedStyle(e)[p]!,
+    property,
+  );
 }
 
 const require = createRequire(import.meta.url);

@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from '../helpers/collector.js';
-import { axeViolations, launchBrowser, screenshot, signIn, watchProblems } from './browser.js';
+import {
+  axeViolations,
+  cssValue,
+  launchBrowser,
+  screenshot,
+  signIn,
+  watchProblems,
+} from './browser.js';
 import { waitFor } from './seed.js';
 import { GPU_HOST, GPU_PROCESS, GPUS, seedGpus, seedTraces } from './seed-fleet.js';
 
@@ -81,16 +88,7 @@ describe('Infrastructure page', () => {
       // Means of equal samples, up to floating-point rounding.
       expect(new Set(filled.map((v) => Number(Number(v).toFixed(9))))).toEqual(new Set([g.util]));
       // Painted: the strip's gradient carries the value's colour, and it says the mean.
-      const painted = await strip.evaluate(
-        // Runs in the page; the tests compile without the DOM library.
-        (e) =>
-          (
-            globalThis as unknown as {
-              getComputedStyle(el: unknown): { backgroundImage: string };
-            }
-          ).getComputedStyle(e).backgroundImage,
-      );
-      expect(painted).toContain('linear-gradient');
+      expect(await cssValue(strip, 'backgroundImage')).toContain('linear-gradient');
       expect(await strip.getAttribute('aria-label')).toContain(
         `mean ${(g.util * 100).toFixed(1)}%`,
       );

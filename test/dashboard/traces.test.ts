@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningCollector, startCollector } from '../helpers/collector.js';
-import { axeViolations, launchBrowser, screenshot, signIn, watchProblems } from './browser.js';
+import {
+  axeViolations,
+  cssValue,
+  launchBrowser,
+  screenshot,
+  signIn,
+  watchProblems,
+} from './browser.js';
 import { waitFor } from './seed.js';
 import { GPU_HOST, type SeededTrace, seedGpus, seedTraces } from './seed-fleet.js';
 
@@ -160,19 +167,7 @@ describe('Traces page', () => {
     expect(await spans.nth(1).textContent()).toContain('chat acme/chat');
     expect(await spans.nth(2).textContent()).toContain('retrieve');
     // Children are indented under their parents.
-    const indent = (i: number) =>
-      spans
-        .nth(i)
-        .locator('.waterfall-label')
-        .evaluate(
-          // Runs in the page; the tests compile without the DOM library.
-          (e) =>
-            (
-              globalThis as unknown as {
-                getComputedStyle(el: unknown): { paddingLeft: string };
-              }
-            ).getComputedStyle(e).paddingLeft,
-        );
+    const indent = (i: number) => cssValue(spans.nth(i).locator('.waterfall-label'), 'paddingLeft');
     expect([await indent(0), await indent(1), await indent(2)]).toEqual(['0px', '14px', '28px']);
     // Keyboard: the first row has focus after a click; ArrowDown selects the inference span.
     await spans.nth(0).click();
