@@ -137,6 +137,19 @@ describe('firstCalls: the boot script asks what the page asks', () => {
     }
   });
 
+  it('Traces: the next page keeps the first page’s range and asks from its cursor', async () => {
+    const raw = { from: 'now-1h', to: 'now', service: 'chat-api' };
+    const search = traceSearchQuery({ ...validateRangeSearch(raw), ...validateTraceFilters(raw) });
+    const [first] = firstCalls('/traces', raw, NOW).slice(1);
+    const range = first!.pageRange!;
+    vi.mocked(Date.now).mockReturnValue(NOW + 60_000);
+    await (search.queryFn as (ctx: unknown) => Promise<unknown>)({
+      pageParam: { range, cursor: 'c1' },
+      signal: new AbortController().signal,
+    });
+    expect(asked.at(-1)).toBe(`/api/v1${first!.path.replace('limit=100', 'limit=100&cursor=c1')}`);
+  });
+
   it('one trace: its spans, for a well-formed id only', async () => {
     const id = '88948b62f0d48ee465d1792d9dd66cd2';
     expect(firstCalls('/traces/view', { from: 'now-1h', to: 'now', id }, NOW)).toEqual([

@@ -4,14 +4,20 @@ import { modelSeriesCall, modelSparklinesCall } from './features/models/calls.js
 import { modelDimensionsCall, modelsCall, overviewSeriesCall } from './features/overview/calls.js';
 import { servicesCall, TRACE_ID, traceCall, traceSearchCall } from './features/traces/calls.js';
 import { validateTraceFilters } from './features/traces/prepare.js';
-import { type FixedCall, type PagedRangeCall, type RangeCall, rangeKey } from './lib/range-call.js';
+import {
+  type FixedCall,
+  type PagedRangeCall,
+  type RangeCall,
+  rangeKey,
+  type SentCall,
+} from './lib/range-call.js';
 import {
   type RangeSearch,
   validateInfraSearch,
   validateModelSearch,
   validateRangeSearch,
 } from './lib/search.js';
-import { type ResolvedRange, resolveRange } from './lib/time-range.js';
+import { resolveRange } from './lib/time-range.js';
 
 /**
  * The calls each route's first chart waits for, by path (the route loaders send the rest):
@@ -49,13 +55,8 @@ const FIRST_CALLS: Record<
     typeof raw.id === 'string' && TRACE_ID.test(raw.id) ? [traceCall(raw.id)] : [],
 };
 
-/**
- * A call of the opened page: the query key it answers and its API path; with `pageRange`, the
- * first page of a paged query, asked over that range.
- */
-export interface FirstCall extends FixedCall {
-  pageRange?: ResolvedRange;
-}
+/** A call of the opened page (see {@link SentCall}). */
+export type FirstCall = SentCall;
 
 /**
  * The first calls of the page at `pathname` with the URL's parsed search `raw` (as the router

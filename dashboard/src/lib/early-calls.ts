@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { api } from './api-client.js';
+import type { SentCall } from './range-call.js';
 import type { ResolvedRange } from './time-range.js';
 
 // The boot script (boot.ts, a few kB) runs while the app's entry script (React, the router,
@@ -55,10 +56,7 @@ function signedInHint(): boolean {
  * (300-800 ms measured), which is why a hinted visit does not wait. A signed-out visit
  * without the hint makes only the session check, as without the boot script.
  */
-export function sendEarlyCalls(
-  calls: () => Array<{ key: readonly unknown[]; path: string; pageRange?: ResolvedRange }>,
-  hinted: boolean = signedInHint(),
-): void {
+export function sendEarlyCalls(calls: () => SentCall[], hinted: boolean = signedInHint()): void {
   session = settle(api('/auth/session'));
   const send = () => {
     for (const c of calls()) {

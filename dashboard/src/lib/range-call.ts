@@ -24,10 +24,21 @@ export interface FixedCall {
 }
 
 /**
- * The first page of a paged (infinite) query over the URL's range. Each page keeps the
- * range it was asked over (`{ ...answer, range }`), so the pages after it continue the same
- * list while a relative range moves on.
+ * A paged (infinite) query over the URL's range: its path for a page (`cursor`: the one
+ * the previous page answered; none for the first). Each page keeps the range it was asked
+ * over (`{ ...answer, range }`), so the pages after the first continue the same list while a
+ * relative range moves on.
  */
 export interface PagedRangeCall extends RangeCall {
+  path: (r: ResolvedRange, cursor?: string) => string;
   paged: true;
+}
+
+/**
+ * A call sent before the app runs (the boot script's): the query key it answers and its
+ * API path; with `pageRange`, the first page of a {@link PagedRangeCall}, asked over that
+ * range.
+ */
+export interface SentCall extends FixedCall {
+  pageRange?: ResolvedRange;
 }

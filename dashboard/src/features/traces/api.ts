@@ -17,7 +17,7 @@ import { type RangeSearch, refreshMs } from '../../lib/search.js';
 import { type ResolvedRange, resolveRange } from '../../lib/time-range.js';
 import { callQuery, useRangeSearch } from '../../lib/use-range.js';
 import { servicesCall, TRACE_ID, traceCall, traceSearchCall } from './calls.js';
-import { type TraceFilters, tracesQueryParams } from './prepare.js';
+import type { TraceFilters } from './prepare.js';
 
 /** Services seen in `search`'s range (the service filter's choices). */
 export function servicesQuery(search: RangeSearch) {
@@ -35,16 +35,16 @@ export function useServices() {
  * resolved once per search so later pages continue the same list.
  */
 export function traceSearchQuery(search: RangeSearch & TraceFilters) {
-  const first = traceSearchCall(search);
+  const call = traceSearchCall(search);
   return infiniteQueryOptions({
-    queryKey: rangeKey(search, first.key),
+    queryKey: rangeKey(search, call.key),
     initialPageParam: undefined as undefined | { range: ResolvedRange; cursor: string },
     queryFn: ({ pageParam, signal }) => {
       const range = pageParam?.range ?? resolveRange(search.from, search.to, Date.now());
-      const path = pageParam
-        ? `/traces${toQuery(tracesQueryParams(search, range, pageParam.cursor))}`
-        : first.path(range);
-      return api<TracesResponse>(path, { signal }).then((res) => ({ ...res, range }));
+      return api<TracesResponse>(call.path(range, pageParam?.cursor), { signal }).then((res) => ({
+        ...res,
+        range,
+      }));
     },
     getNextPageParam: (last) =>
       last.nextCursor ? { range: last.range, cursor: last.nextCursor } : undefined,

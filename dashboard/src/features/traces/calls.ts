@@ -10,13 +10,13 @@ export const servicesCall: RangeCall = {
 };
 
 /**
- * The first page (100) of the traces matching `filters`. The key holds the route's whole
- * search (range and filters), as the page's query does.
+ * The traces matching `filters`, 100 a page. The key holds the route's whole search (range
+ * and filters), as the page's query does.
  */
 export function traceSearchCall(filters: RangeSearch & TraceFilters): PagedRangeCall {
   return {
     key: ['traces', filters],
-    path: (r) => `/traces${toQuery(tracesQueryParams(filters, r))}`,
+    path: (r, cursor) => `/traces${toQuery(tracesQueryParams(filters, r, cursor))}`,
     paged: true,
   };
 }
