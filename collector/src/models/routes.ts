@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type {
   ChangesResponse,
   ModelCompareResponse,
@@ -70,27 +70,27 @@ export function modelRoutes(repo: ModelsRepo, opts: ModelRoutesOptions) {
   const summaryLevel = (q: Record<string, string>) =>
     pickSummaryLevel(parseRange(q), horizonsFor(now(), opts.retention), parseLevel(q.level));
 
-  app.get('/', async function listModels(c) {
+  // The model lists' parameters: the project, its level over the range, filters and limit.
+  const listOf = (c: Context<AppEnv>) => {
     const q = c.req.query();
-    const project = projectOf(c);
     const filter = parseFilter(q);
     const limit = parseLimit(q.limit, 100, 1000);
-    const choice = summaryLevel(q);
-    const rows = await repo.findModels(project, choice, filter, limit);
-    const body: ModelsResponse = { ...answered(choice), models: rows.map(toModelSummary) };
+    return [projectOf(c), summaryLevel(q), filter, limit] as const;
+  };
+
+  app.get('/', async function listModels(c) {
+    const args = listOf(c);
+    const rows = await repo.findModels(...args);
+    const body: ModelsResponse = { ...answered(args[1]), models: rows.map(toModelSummary) };
     return c.json(body);
   });
 
   app.get('/dimensions', async function listModelDimensions(c) {
-    const q = c.req.query();
-    const choice = summaryLevel(q);
-    const rows = await repo.findModelValues(
-      projectOf(c),
-      choice,
-      parseFilter(q),
-      parseLimit(q.limit, 100, 1000),
-    );
-    const body: ModelDimensionsResponse = { ...answered(choice), models: rows };
+    const args = listOf(c);
+    const body: ModelDimensionsResponse = {
+      ...answered(args[1]),
+      models: await repo.findModelValues(...args),
+    };
     return c.json(body);
   });
 
