@@ -99,6 +99,14 @@ describe('Alerts page', () => {
     );
     expect(await chart.locator('.firing-area').count()).toBeGreaterThan(0);
     expect(await chart.textContent()).toContain('threshold 400');
+    // The time axis at round times (an hour: every 10 or 15 minutes), few enough to read.
+    // (The time labels: recharts draws every axis's labels in one layer; the Y axis's have no colon.)
+    const ticks = (
+      await chart.locator('.recharts-cartesian-axis-tick-value').allTextContents()
+    ).filter((t) => t.includes(':'));
+    expect(ticks.length).toBeGreaterThanOrEqual(4);
+    expect(ticks.length).toBeLessThanOrEqual(7);
+    for (const t of ticks) expect(t).toMatch(/^\d\d:[0-5][05]$/);
     // A threshold no span reaches: the preview says it would not have fired.
     await page.getByLabel(/Threshold/).fill('100000');
     await poll(() => page.getByTestId('preview-summary').textContent()).toBe(

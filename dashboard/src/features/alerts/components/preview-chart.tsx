@@ -12,6 +12,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { timeTicks } from '../../../components/charts/time-ticks.js';
 import { formatNumber, formatTick } from '../../../lib/format.js';
 import { firingAreas, previewRows } from '../prepare.js';
 
@@ -35,6 +36,8 @@ export function PreviewChart({ res, unit }: { res: AlertPreviewResponse; unit: s
             scale="time"
             domain={[fromMs, toMs]}
             tickFormatter={(v: number) => formatTick(v, toMs - fromMs)}
+            ticks={timeTicks(fromMs, toMs)}
+            interval={0}
             stroke="var(--muted)"
             fontSize={11}
           />
