@@ -5,8 +5,8 @@
 //   A. the maximum sustainable rate: --clients senders, closed loop, --probe-seconds
 //      (or the --rate given, in spans/s);
 //   B. twice that rate, open loop, for --overload-seconds: 2xx and 503 (with Retry-After)
-//      counts, the collector's RSS every second beside --max-pending-bytes (the setting that
-//      bounds the write path's memory; there is no RSS setting), then, as the load drops to
+//      counts, the collector's RSS every second beside --max-pending-bytes (the write path's
+//      budget) and --max-rss-bytes (the process's memory bound, when given), then, as the load drops to
 //      half rate: first 2xx, last 503, time until the backlog drained;
 //   C. half the rate, open loop, for --soak-seconds: RSS and ack p50/p99 per report
 //      interval, and the slope of RSS and of ack latency over the last two thirds.
@@ -14,6 +14,7 @@
 // disk of every table are read from system.parts. Prints figures, asserts nothing.
 // Usage: npm run bench -- soak [--rate N] [--overload-seconds 300] [--soak-seconds 1800]
 //   [--probe-seconds 20] [--clients 32] [--spans-per-request 500] [--max-pending-bytes B]
+//   [--max-rss-bytes B]
 //   [--report-seconds 60] [--store embedded|server] [--optimize] [--fresh]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,6 +39,8 @@ const { values: opt } = parseArgs({
     'spans-per-request': { type: 'string', default: '500' },
     // Passed to the collector (--max-pending-bytes); unset: the collector's default, 64 MiB.
     'max-pending-bytes': { type: 'string' },
+    // Passed to the collector (--max-rss-bytes); unset: no memory bound outside a container.
+    'max-rss-bytes': { type: 'string' },
     // Open-loop requests past this many in flight are skipped (counted) by the client.
     'max-in-flight': { type: 'string', default: '512' },
     store: { type: 'string', default: 'embedded' },
@@ -49,6 +52,7 @@ const { values: opt } = parseArgs({
 });
 const CLIENTS = Number(opt.clients);
 const MAX_PENDING = Number(opt['max-pending-bytes'] ?? 64 * 1024 * 1024);
+const MAX_RSS = opt['max-rss-bytes'] ? Number(opt['max-rss-bytes']) : undefined;
 const MAX_IN_FLIGHT = Number(opt['max-in-flight']);
 const REPORT_MS = Number(opt['report-seconds']) * 1000;
 const MiB = 2 ** 20;
@@ -89,7 +93,10 @@ if (opt.store === 'server') store = await startStore(join(dataDir, 'store'));
 const logCounts = new Map();
 const collector = await startCollector({
   dataDir,
-  args: opt['max-pending-bytes'] ? ['--max-pending-bytes', opt['max-pending-bytes']] : [],
+  args: [
+    ...(opt['max-pending-bytes'] ? ['--max-pending-bytes', opt['max-pending-bytes']] : []),
+    ...(MAX_RSS ? ['--max-rss-bytes', String(MAX_RSS)] : []),
+  ],
   env: store ? { CLICKHOUSE_URL: store.url } : {},
   onLog(line) {
     try {
@@ -106,7 +113,7 @@ const cpuNow = () => ({
   at: performance.now(),
 });
 console.log(
-  `collector pid ${collector.pid} (${opt.store} store${store ? `, fixture pid ${store.pid}` : ''}), --max-pending-bytes ${mib(MAX_PENDING)} MiB, RSS at start ${mib(rssOf(collector.pid))} MiB, load ${load()}`,
+  `collector pid ${collector.pid} (${opt.store} store${store ? `, fixture pid ${store.pid}` : ''}), --max-pending-bytes ${mib(MAX_PENDING)} MiB, --max-rss-bytes ${MAX_RSS ? `${mib(MAX_RSS)} MiB` : 'unset'}, RSS at start ${mib(rssOf(collector.pid))} MiB, load ${load()}`,
 );
 
 /** One export; resolves with status (0 on a socket error), latency and Retry-After. */
@@ -332,8 +339,15 @@ console.log(
 );
 console.log(`  ack p50/p99 ${over.p50.toFixed(0)}/${over.p99.toFixed(0)} ms, ${cpuLine(over)}`);
 console.log(
-  `  RSS: before ${mib(rssBefore)} MiB, max ${mib(over.rssMax)} MiB (+${mib(over.rssMax - rssBefore)} MiB = ${((over.rssMax - rssBefore) / MAX_PENDING).toFixed(1)} x --max-pending-bytes of ${mib(MAX_PENDING)} MiB); high-water mark over the run ${mib(hwm)} MiB${store ? `; store RSS max ${mib(samples.reduce((m, x) => Math.max(m, x.storeRss), 0))} MiB` : ''}`,
+  `  RSS: before ${mib(rssBefore)} MiB, max ${mib(over.rssMax)} MiB (+${mib(over.rssMax - rssBefore)} MiB = ${((over.rssMax - rssBefore) / MAX_PENDING).toFixed(1)} x --max-pending-bytes of ${mib(MAX_PENDING)} MiB); high-water mark over the run ${mib(hwm)} MiB${MAX_RSS ? ` (${hwm < MAX_RSS ? 'under' : 'NOT under'} the ${mib(MAX_RSS)} MiB bound)` : ''}${store ? `; store RSS max ${mib(samples.reduce((m, x) => Math.max(m, x.storeRss), 0))} MiB` : ''}`,
 );
+if (MAX_RSS) {
+  const m = await fetch(`${collector.url}/metrics`, {
+    headers: { authorization: `Bearer ${collector.adminToken}` },
+  }).then((r) => r.text());
+  const n = /^aiobs_ingest_memory_refused_total (\S+)/m.exec(m)?.[1];
+  console.log(`  refusals at the memory bound over the run (B and C): ${n ?? '?'}`);
+}
 console.log(
   `  after the drop: first 2xx at +${((first2xx - tDrop) / 1000).toFixed(2)} s, last 503 at ${late503.length ? `+${((lastLate503 - tDrop) / 1000).toFixed(2)} s (${late503.length} after the drop)` : 'none after the drop'}, every overload request answered at +${((bReqs.reduce((m, r) => Math.max(m, answerAt(r)), 0) - tDrop) / 1000).toFixed(2)} s, write path below a quarter of its budget at +${((tDrained - tDrop) / 1000).toFixed(2)} s`,
 );

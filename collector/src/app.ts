@@ -12,7 +12,7 @@ import { AccessCache } from './auth/access-cache.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Config } from './config.js';
 import { createDriftModule } from './drift/index.js';
-import { AppError } from './errors.js';
+import { AppError, OverloadError } from './errors.js';
 import { clickHouseRoutes } from './grafana/index.js';
 import { isClientAbort } from './http-server.js';
 import type { Ingestor } from './ingest/ingestor.js';
@@ -205,7 +205,8 @@ export function createApp(deps: AppDeps) {
       message = err.message || 'request refused';
     }
     const reqId = c.get('requestId');
-    if (status >= 500) log.error({ err: err.cause ?? err, reqId, path: c.req.path }, message);
+    if (status >= 500 && !(err instanceof OverloadError))
+      log.error({ err: err.cause ?? err, reqId, path: c.req.path }, message);
     else log.debug({ reqId, path: c.req.path, status, message }, 'request refused');
     if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));
     if (c.req.path.startsWith('/v1/')) {

@@ -25,4 +25,20 @@ describe('options', () => {
   test('an invalid value names its flag and variable', () => {
     expect(() => loadConfig({}, { AIOBS_PORT: 'x' })).toThrow(/--port \(AIOBS_PORT\)/);
   });
+
+  test('--max-rss-bytes must leave the engine, Node and the write path their shares', () => {
+    const MiB = 1024 * 1024;
+    expect(loadConfig({}, {}).maxRssBytes).toBeUndefined();
+    expect(loadConfig({}, { AIOBS_MAX_RSS_BYTES: String(2048 * MiB) }).maxRssBytes).toBe(
+      2048 * MiB,
+    );
+    expect(() => loadConfig({ maxRssBytes: 1024 * MiB - 1 }, {})).toThrow(
+      /--max-rss-bytes \(AIOBS_MAX_RSS_BYTES\): must be at least 1073741824 \(384 MiB for the embedded engine, 512 MiB for the collector, and twice --max-pending-bytes\)/,
+    );
+    expect(loadConfig({ maxRssBytes: 1024 * MiB }, {}).maxRssBytes).toBe(1024 * MiB);
+    // A smaller write path budget lowers the least bound with it.
+    expect(loadConfig({ maxRssBytes: 900 * MiB, maxPendingBytes: MiB }, {}).maxRssBytes).toBe(
+      900 * MiB,
+    );
+  });
 });

@@ -70,6 +70,13 @@ export class UnavailableError extends AppError {
   }
 }
 
+/**
+ * 503: the collector sheds new work to protect itself (the write path's budget or the
+ * memory bound is reached). Expected under overload and counted by the self-metrics, so
+ * it is not logged as a server error once per refused request.
+ */
+export class OverloadError extends UnavailableError {}
+
 /** 429: a rate limit (failed credentials per client address, or a key's ingest rate). */
 export class RateLimitError extends AppError {
   constructor(message: string, retryAfterSeconds: number) {

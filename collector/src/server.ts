@@ -10,6 +10,7 @@ import { type GrpcReceiver, startGrpcReceiver } from './grpc/server.js';
 import { createNodeServer, type NodeServer, readTlsFiles } from './http-server.js';
 import { IngestDedup } from './ingest/dedup/index.js';
 import { Ingestor } from './ingest/ingestor.js';
+import { MemoryGuard, memoryBound, readCgroupMemoryLimit } from './ingest/memory-bound.js';
 import { createLogger, type Logger } from './logger.js';
 import { createEngineStatsReader, createStatsWriter } from './observability/index.js';
 import { createUsersRepo } from './projects/users-repo.js';
@@ -74,7 +75,10 @@ export async function startCollector(
   if (typeof config.grpcPort === 'number') {
     await assertPortFree(config.host, config.grpcPort, '--grpc-port (AIOBS_GRPC_PORT)');
   }
-  const engine = await openEngine(config).catch((err: unknown) => {
+  const bound = memoryBound(config.maxRssBytes, config.maxPendingBytes, readCgroupMemoryLimit());
+  const engine = await openEngine(config, {
+    memoryLimitBytes: bound?.engineBytes,
+  }).catch((err: unknown) => {
     const inUse = config.clickhouseUrl ? undefined : dataDirInUse(config.dataDir);
     throw inUse ? new StartupError(inUse) : err;
   });
@@ -110,7 +114,20 @@ export async function startCollector(
           log,
         })
       : undefined;
-    ingestor = new Ingestor(engine, config, log, dedup);
+    const memory = bound && new MemoryGuard(bound);
+    if (bound) {
+      const mib = (n: number) => Math.round(n / 2 ** 20);
+      log.info(
+        {
+          maxRssMiB: mib(bound.bytes),
+          source: bound.source,
+          admitBelowMiB: mib(bound.admitBelow),
+          engineMiB: engine.kind === 'embedded' ? mib(bound.engineBytes) : undefined,
+        },
+        'memory bound',
+      );
+    }
+    ingestor = new Ingestor(engine, config, log, dedup, memory);
     const lifecycle = { stopping: false };
     alerts = createAlertsModule({
       engine,

@@ -8,13 +8,12 @@ import {
 } from '@grpc/grpc-js';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { Ingestor } from '../ingest/ingestor.js';
-import { SaturatedError } from '../otlp/errors.js';
 import { authenticateCall } from './metadata-auth.js';
 
 /** What the admission step needs; `refuse` turns an error into the status to answer with. */
 export interface AdmissionDeps {
   authenticator: Authenticator;
-  ingestor: Pick<Ingestor, 'saturated' | 'refused'>;
+  ingestor: Pick<Ingestor, 'admit'>;
   refuse(err: unknown): Partial<StatusObject>;
 }
 
@@ -44,9 +43,9 @@ export function createAdmission(deps: AdmissionDeps): Admission {
             .withOnReceiveMetadata(function admit(metadata, pass) {
               authenticateCall(deps.authenticator, metadata, call.getPeer()).then(
                 (principal) => {
-                  if (deps.ingestor.saturated()) {
-                    deps.ingestor.refused++;
-                    call.sendStatus(deps.refuse(new SaturatedError()) as StatusObject);
+                  const refusal = deps.ingestor.admit();
+                  if (refusal) {
+                    call.sendStatus(deps.refuse(refusal) as StatusObject);
                     return;
                   }
                   principals.set(metadata, principal);

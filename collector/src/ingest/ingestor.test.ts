@@ -2,11 +2,12 @@ import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
 import type { Principal } from '../auth/authenticator.js';
 import { loadConfig } from '../config.js';
-import { DecodedTooLargeError, SaturatedError } from '../otlp/errors.js';
+import { DecodedTooLargeError, MemoryBoundError, SaturatedError } from '../otlp/errors.js';
 import { DecodeOutcome } from '../otlp/outcome.js';
 import { encodeOtlpProtobuf } from '../otlp/testing/otlp-protobuf.js';
 import { nativeRows, readNativeBlock } from '../storage/native/read-block.js';
 import { Ingestor, maxDecodedBytes } from './ingestor.js';
+import { MemoryGuard, memoryBound } from './memory-bound.js';
 
 const log = pino({ level: 'silent' });
 const principal: Principal = { kind: 'ingest', projectId: 'p' };
@@ -134,14 +135,42 @@ describe('Ingestor: a refused request leaves nothing behind', () => {
       loadConfig({ ...flags, batchMaxDelayMs: 60_000 }, {}),
       log,
     );
-    expect(ingestor.saturated()).toBe(false);
+    expect(ingestor.admit()).toBeUndefined();
     const r = ingestor.reserve();
     r.ensure(9_999_999);
-    expect(ingestor.saturated()).toBe(false);
+    expect(ingestor.admit()).toBeUndefined();
     r.ensure(10_000_000);
-    expect(ingestor.saturated()).toBe(true);
+    expect(ingestor.admit()).toBeInstanceOf(SaturatedError);
     r.release();
-    expect(ingestor.saturated()).toBe(false);
+    expect(ingestor.admit()).toBeUndefined();
+  });
+
+  test('at the memory bound new requests get 503, but one gets in while the write path is idle', () => {
+    const MiB = 1024 * 1024;
+    const bound = memoryBound(1024 * MiB, 10_000_000, undefined)!;
+    let rss = bound.admitBelow;
+    let t = 0;
+    const guard = new MemoryGuard(
+      bound,
+      () => rss,
+      () => (t += 50),
+    );
+    const config = loadConfig({ ...flags, batchMaxDelayMs: 60_000 }, {});
+    const ingestor = new Ingestor(recordingEngine(), config, log, undefined, guard);
+    // Idle: whatever holds the memory is not the write path; refusing would never recover.
+    expect(ingestor.admit()).toBeUndefined();
+    const r = ingestor.reserve();
+    const refusal = ingestor.admit();
+    expect(refusal).toBeInstanceOf(MemoryBoundError);
+    expect(refusal?.status).toBe(503);
+    expect(refusal?.options.retryAfterSeconds).toBe(1);
+    expect(refusal?.message).toContain(
+      `RSS ${Math.round(bound.admitBelow / MiB)} MiB of 1024 MiB, --max-rss-bytes`,
+    );
+    expect([ingestor.refused, guard.refused]).toEqual([1, 1]);
+    rss = bound.admitBelow - 1;
+    expect(ingestor.admit()).toBeUndefined();
+    r.release();
   });
 
   test('the decoded limit defaults to 2 x --max-body-bytes', () => {

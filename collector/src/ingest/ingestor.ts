@@ -4,7 +4,12 @@ import { UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DecodeBudget } from '../otlp/decode-budget.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decoders.js';
-import { DecodedTooLargeError, OtlpDecodeError, SaturatedError } from '../otlp/errors.js';
+import {
+  DecodedTooLargeError,
+  MemoryBoundError,
+  OtlpDecodeError,
+  SaturatedError,
+} from '../otlp/errors.js';
 import type { OtlpEncoding, Signal } from '../otlp/http.js';
 import { type DecodeContext, type DecodeOutcome, encodeProject } from '../otlp/outcome.js';
 import type { Engine } from '../storage/engine.js';
@@ -20,6 +25,7 @@ import {
 } from '../storage/tables/metrics-blocks.js';
 import { TracesBlock } from '../storage/tables/traces-block.js';
 import { type IngestDedup, type InsertBlock, requestDigest } from './dedup/index.js';
+import type { MemoryGuard } from './memory-bound.js';
 import { StorageBreaker } from './storage-breaker.js';
 import { type BatchPolicy, TableBatcher } from './table-batcher.js';
 import { type Reservation, WriteBudget } from './write-budget.js';
@@ -61,7 +67,7 @@ export class Ingestor {
   private readonly maxAttributeBytes: number;
   private readonly maxAttributes: number;
   private closed = false;
-  /** Requests refused because the write path was full. */
+  /** Requests refused with 503 (write path full, memory bound, storage failing, closing). */
   refused = 0;
   /** Requests refused because their rows passed `maxDecodedBytes`. */
   tooLarge = 0;
@@ -77,12 +83,15 @@ export class Ingestor {
   /**
    * @param dedup when given, a resent request stores its rows once (ingest/dedup/); it must
    *   be opened for {@link Ingestor.TABLES}.
+   * @param memory when given, new requests are also refused while the process's RSS is at
+   *   its memory bound (`--max-rss-bytes`)
    */
   constructor(
     engine: Pick<Engine, 'insertNative'>,
     config: Config,
     log: Logger,
     private readonly dedup?: IngestDedup,
+    readonly memory?: MemoryGuard,
   ) {
     const policy: BatchPolicy = {
       maxRows: config.batchMaxRows,
@@ -156,9 +165,24 @@ export class Ingestor {
     return n;
   }
 
-  /** True when new requests must be refused (full, or shutting down). */
-  saturated(): boolean {
-    return this.closed || this.budget.full();
+  /**
+   * Admission of a new request: why it must be refused now (503 + Retry-After), counted as
+   * a refusal, or undefined. At the memory bound, a request is still let in when the write
+   * path is idle: what holds the memory then is not the write path, and refusing everything
+   * would never let it recover.
+   */
+  admit(): SaturatedError | MemoryBoundError | undefined {
+    if (this.closed || this.budget.full()) {
+      this.refused++;
+      return new SaturatedError();
+    }
+    const memory = this.memory;
+    if (memory?.over() && !this.budget.idle()) {
+      this.refused++;
+      memory.refused++;
+      return new MemoryBoundError(memory.rss(), memory.bound.bytes);
+    }
+    return undefined;
   }
 
   /** A reservation of the memory budget for one request's body; release it when done. */

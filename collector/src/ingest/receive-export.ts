@@ -26,7 +26,8 @@ export interface ExportRequest {
  * outcome (for `partial_success`) only after the commit, so an acknowledged export is
  * durable; it throws the same errors for both transports, which map them to a status.
  *
- * @throws SaturatedError (503) when the write path is full or shutting down
+ * @throws SaturatedError (503) when the write path is full or shutting down, MemoryBoundError
+ *   (503) at the memory bound
  * @throws PayloadTooLargeError / DecodedTooLargeError (413), OtlpDecodeError (400)
  * @throws UnavailableError (503) when the engine did not accept the rows
  */
@@ -37,10 +38,8 @@ export async function receiveExport(
 ): Promise<DecodeOutcome> {
   const t0 = performance.now();
   const { signal } = request;
-  if (ingestor.saturated()) {
-    ingestor.refused++;
-    throw new SaturatedError();
-  }
+  const refusal = ingestor.admit();
+  if (refusal) throw refusal;
   const storageWait = ingestor.storage.retryAfterSeconds();
   if (storageWait > 0) {
     ingestor.refused++;

@@ -82,4 +82,16 @@ describe('WriteBudget: bodies in flight count against the write path memory', ()
     rows.pending = 0;
     expect(b.headroom(own)).toBe(Number.POSITIVE_INFINITY);
   });
+
+  test('idle: no rows pending and no reservation open, even one still of 0 bytes', () => {
+    const { rows, budget: b } = budget(1000);
+    expect(b.idle()).toBe(true);
+    const r = b.open();
+    expect(b.idle()).toBe(false);
+    r.release();
+    r.release();
+    expect(b.idle()).toBe(true);
+    rows.pending = 1;
+    expect(b.idle()).toBe(false);
+  });
 });

@@ -11,6 +11,7 @@ import { SaturatedError } from '../otlp/errors.js';
  */
 export class WriteBudget {
   private reservedBytes = 0;
+  private openCount = 0;
 
   constructor(
     readonly maxBytes: number,
@@ -27,8 +28,17 @@ export class WriteBudget {
     return this.pending() + this.reservedBytes >= this.maxBytes;
   }
 
+  /**
+   * True when no row waits for the engine and no request holds a reservation, even of 0
+   * bytes (one admitted and still reading its headers counts).
+   */
+  idle(): boolean {
+    return this.openCount === 0 && this.pending() === 0;
+  }
+
   /** Opens a reservation of 0 bytes for one request; `ensure` grows it. */
   open(): Reservation {
+    this.openCount++;
     return new Reservation(this);
   }
 
@@ -57,11 +67,17 @@ export class WriteBudget {
     this.reservedBytes -= r.bytes;
     r.bytes = 0;
   }
+
+  /** @internal */
+  close(): void {
+    this.openCount--;
+  }
 }
 
 /** The bytes one request holds of a `WriteBudget` while its body is read and decoded. */
 export class Reservation {
   bytes = 0;
+  private open = true;
 
   constructor(private readonly budget: WriteBudget) {}
 
@@ -73,5 +89,9 @@ export class Reservation {
   /** Gives everything back; safe to call more than once. */
   release(): void {
     if (this.bytes > 0) this.budget.give(this);
+    if (this.open) {
+      this.open = false;
+      this.budget.close();
+    }
   }
 }

@@ -6,6 +6,8 @@ export interface EngineStats {
   parts: { table: string; parts: number; rows: number; bytes: number }[];
   /** Merges running now. */
   merges: number;
+  /** Memory the engine's own tracker counts (`MemoryTracking`): its share of RSS when embedded. */
+  memoryBytes: number;
 }
 
 /** How long one reading of the system tables is reused (scrapes and the stats writer share it). */
@@ -47,6 +49,11 @@ async function read(engine: Pick<Engine, 'client' | 'database'>): Promise<Engine
       format: 'JSONEachRow',
     });
     const [m] = await merges.json<{ n: number }>();
+    const memory = await engine.client.query({
+      query: "SELECT toInt64(value) AS v FROM system.metrics WHERE metric = 'MemoryTracking'",
+      format: 'JSONEachRow',
+    });
+    const [mem] = await memory.json<{ v: string }>();
     return {
       parts: rows.map((r) => ({
         table: r.table,
@@ -55,8 +62,9 @@ async function read(engine: Pick<Engine, 'client' | 'database'>): Promise<Engine
         bytes: Number(r.bytes),
       })),
       merges: Number(m?.n ?? 0),
+      memoryBytes: Number(mem?.v ?? 0),
     };
   } catch {
-    return { parts: [], merges: 0 };
+    return { parts: [], merges: 0, memoryBytes: 0 };
   }
 }

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Ingestor } from '../ingest/ingestor.js';
 import type { EngineStats } from './engine-stats.js';
 
@@ -39,6 +39,9 @@ export function createCollectorMetrics({
   engineStats,
 }: CollectorMetricsDeps): CollectorMetrics {
   const registry = new Registry();
+  // The process's RSS, heap and event-loop lag under their standard names: RSS is what the
+  // memory bound holds (--max-rss-bytes).
+  collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'aiobs_http_requests_total',
     help: 'HTTP requests answered, by route, method and status',
@@ -95,8 +98,18 @@ export function createCollectorMetrics({
     });
   total(
     'aiobs_ingest_refused_total',
-    'requests refused with 503 (write path full or storage failing)',
+    'requests refused with 503 (write path full, memory bound or storage failing)',
     () => ingestor.refused,
+  );
+  gauge(
+    'aiobs_memory_bound_bytes',
+    "the collector's memory bound on RSS (--max-rss-bytes; 0: none)",
+    () => ingestor.memory?.bound.bytes ?? 0,
+  );
+  total(
+    'aiobs_ingest_memory_refused_total',
+    'requests refused with 503 because RSS was at the memory bound',
+    () => ingestor.memory?.refused ?? 0,
   );
   total(
     'aiobs_ingest_too_large_total',
@@ -162,6 +175,14 @@ export function createCollectorMetrics({
     registers: [registry],
     async collect() {
       this.set((await engineStats()).merges);
+    },
+  });
+  new Gauge({
+    name: 'aiobs_engine_memory_bytes',
+    help: "memory the engine's tracker counts (in the collector's RSS when embedded)",
+    registers: [registry],
+    async collect() {
+      this.set((await engineStats()).memoryBytes);
     },
   });
   return {

@@ -1,4 +1,4 @@
-import { AppError, UnavailableError } from '../errors.js';
+import { AppError, OverloadError } from '../errors.js';
 
 /**
  * A request body that cannot be decoded as the OTLP message it claims to be (truncated or
@@ -30,11 +30,27 @@ export class DecodedTooLargeError extends AppError {
  * 503 + Retry-After: the write path's memory budget (`--max-pending-bytes`), shared by rows
  * waiting for the engine and request bodies being read or decoded, is full.
  */
-export class SaturatedError extends UnavailableError {
+export class SaturatedError extends OverloadError {
   constructor() {
     super(
       'the write path is saturated (rows waiting for storage and request bodies in flight ' +
         'fill its memory budget, --max-pending-bytes); retry later',
+      1,
+    );
+  }
+}
+
+/**
+ * 503 + Retry-After: the collector's RSS is within the write path's budget of its memory
+ * bound (`--max-rss-bytes`), so it takes no new data until the engine has written what it
+ * holds and memory is given back.
+ */
+export class MemoryBoundError extends OverloadError {
+  constructor(rssBytes: number, boundBytes: number) {
+    const mib = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`;
+    super(
+      `the collector is at its memory bound (RSS ${mib(rssBytes)} of ${mib(boundBytes)}, ` +
+        '--max-rss-bytes); retry later',
       1,
     );
   }

@@ -47,10 +47,19 @@ function settingsClause(settings: InsertSettings | undefined): string {
   return items.length > 0 ? `SETTINGS ${items.join(', ')} ` : '';
 }
 
+/** How the engine is opened beyond the configuration. */
+export interface EngineOptions {
+  /**
+   * The embedded engine's memory limit in bytes (its `max_server_memory_usage`, the share
+   * of the collector's memory bound it gets); a server manages its own memory.
+   */
+  readonly memoryLimitBytes?: number;
+}
+
 /** Opens the engine the configuration asks for. */
-export async function openEngine(config: Config): Promise<Engine> {
+export async function openEngine(config: Config, options: EngineOptions = {}): Promise<Engine> {
   if (config.clickhouseUrl) return openServer(config);
-  return openEmbedded(config);
+  return openEmbedded(config, options);
 }
 
 /**
@@ -73,13 +82,22 @@ function columnList(columns: readonly string[]): string {
   return columns.map((c) => `\`${c}\``).join(', ');
 }
 
-async function openEmbedded(config: Config): Promise<Engine> {
+async function openEmbedded(config: Config, options: EngineOptions): Promise<Engine> {
   // chdb is loaded lazily: server deployments never pay for the native library.
   const { createChdbConnection } = await import('chdb/connection');
   const { Session } = await import('chdb');
   const enginePath = join(config.dataDir, 'clickhouse');
   const spoolDir = join(config.dataDir, 'spool');
   mkdirSync(enginePath, { recursive: true });
+  // The process's first session starts the engine with its arguments; the others join it.
+  // Past the limit an allocation fails its insert (answered 503) or query, not the process.
+  const limit = options.memoryLimitBytes;
+  const starter =
+    limit === undefined
+      ? undefined
+      : new Session(enginePath, {
+          connectionArgs: [`--max_server_memory_usage=${Math.floor(limit)}`],
+        });
   // Opening takes the engine's lock on the directory (a second collector on it fails here),
   // so the spool below is ours to clear.
   const connection = poolConnections(
@@ -134,6 +152,7 @@ async function openEmbedded(config: Config): Promise<Engine> {
     async close() {
       await client.close();
       for (const session of inserters.values()) session.close();
+      starter?.close();
       // close() releases the session only once nothing native still uses it: a query that
       // timed out or was aborted keeps computing on a libuv thread after its promise
       // rejected. Exiting before that work ends tears the engine down under it (the process

@@ -1,0 +1,109 @@
+import { describe, expect, test } from 'vitest';
+import {
+  CGROUP_SHARE,
+  MemoryGuard,
+  memoryBound,
+  minMaxRssBytes,
+  NODE_RESERVE_BYTES,
+  readCgroupMemoryLimit,
+} from './memory-bound.js';
+
+const MiB = 1024 * 1024;
+
+describe('memoryBound: how --max-rss-bytes is split', () => {
+  test('the write path gets twice its budget of room, Node its reserve, the engine the rest', () => {
+    const b = memoryBound(2048 * MiB, 64 * MiB, undefined);
+    expect(b).toEqual({
+      bytes: 2048 * MiB,
+      source: 'setting',
+      admitBelow: 2048 * MiB - 128 * MiB,
+      engineBytes: 2048 * MiB - NODE_RESERVE_BYTES - 128 * MiB,
+    });
+  });
+
+  test('the setting wins over a container limit', () => {
+    expect(memoryBound(1500 * MiB, 64 * MiB, 8192 * MiB)?.bytes).toBe(1500 * MiB);
+  });
+
+  test("unset, it is 80% of the container's limit, or none outside a container", () => {
+    const b = memoryBound(undefined, 64 * MiB, 4096 * MiB);
+    expect(b?.source).toBe('cgroup');
+    expect(b?.bytes).toBe(Math.floor(4096 * MiB * CGROUP_SHARE));
+    expect(memoryBound(undefined, 64 * MiB, undefined)).toBeUndefined();
+  });
+
+  test('a container too small for the split gets no bound rather than a failed start', () => {
+    const tooSmall = Math.floor((minMaxRssBytes(64 * MiB) - 1) / CGROUP_SHARE);
+    expect(memoryBound(undefined, 64 * MiB, tooSmall)).toBeUndefined();
+    expect(memoryBound(undefined, 64 * MiB, tooSmall + 2)).toBeDefined();
+  });
+
+  test('the least bound leaves the engine its minimum', () => {
+    const b = memoryBound(minMaxRssBytes(64 * MiB), 64 * MiB, undefined);
+    expect(b?.engineBytes).toBe(384 * MiB);
+  });
+});
+
+describe('readCgroupMemoryLimit', () => {
+  const files = (map: Record<string, string>) => (path: string) => {
+    const text = map[path];
+    if (text === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    return text;
+  };
+
+  test('cgroup v2 memory.max', () => {
+    expect(readCgroupMemoryLimit(files({ '/sys/fs/cgroup/memory.max': '2147483648\n' }))).toBe(
+      2147483648,
+    );
+  });
+
+  test('"max" (v2) and the page-rounded 2^63 (v1) are no limit', () => {
+    expect(readCgroupMemoryLimit(files({ '/sys/fs/cgroup/memory.max': 'max\n' }))).toBeUndefined();
+    expect(
+      readCgroupMemoryLimit(
+        files({ '/sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712\n' }),
+      ),
+    ).toBeUndefined();
+  });
+
+  test('cgroup v1 when v2 is absent; nothing readable is no limit', () => {
+    expect(
+      readCgroupMemoryLimit(files({ '/sys/fs/cgroup/memory/memory.limit_in_bytes': '1073741824' })),
+    ).toBe(1073741824);
+    expect(readCgroupMemoryLimit(files({}))).toBeUndefined();
+  });
+});
+
+describe('MemoryGuard', () => {
+  const bound = memoryBound(1024 * MiB, 64 * MiB, undefined)!;
+
+  test('over() once RSS reaches the bound less the write path room', () => {
+    let rss = bound.admitBelow - 1;
+    let t = 0;
+    const g = new MemoryGuard(
+      bound,
+      () => rss,
+      () => (t += 100),
+    );
+    expect(g.over()).toBe(false);
+    rss = bound.admitBelow;
+    expect(g.over()).toBe(true);
+  });
+
+  test('reads RSS at most every 20 ms', () => {
+    let reads = 0;
+    let t = 0;
+    const g = new MemoryGuard(
+      bound,
+      () => ++reads,
+      () => t,
+    );
+    g.rss();
+    t = 19;
+    g.rss();
+    expect(reads).toBe(1);
+    t = 20;
+    g.rss();
+    expect(reads).toBe(2);
+  });
+});
