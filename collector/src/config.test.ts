@@ -32,13 +32,13 @@ describe('options', () => {
     expect(loadConfig({}, { AIOBS_MAX_RSS_BYTES: String(2048 * MiB) }).maxRssBytes).toBe(
       2048 * MiB,
     );
-    expect(() => loadConfig({ maxRssBytes: 1024 * MiB - 1 }, {})).toThrow(
-      /--max-rss-bytes \(AIOBS_MAX_RSS_BYTES\): must be at least 1073741824 \(384 MiB for the embedded engine, 512 MiB for the collector, and twice --max-pending-bytes\)/,
+    expect(() => loadConfig({ maxRssBytes: 1152 * MiB - 1 }, {})).toThrow(
+      /--max-rss-bytes \(AIOBS_MAX_RSS_BYTES\): must be at least 1207959552 \(384 MiB for the embedded engine, 640 MiB for the collector, and twice --max-pending-bytes\)/,
     );
-    expect(loadConfig({ maxRssBytes: 1024 * MiB }, {}).maxRssBytes).toBe(1024 * MiB);
+    expect(loadConfig({ maxRssBytes: 1152 * MiB }, {}).maxRssBytes).toBe(1152 * MiB);
     // A smaller write path budget lowers the least bound with it.
-    expect(loadConfig({ maxRssBytes: 900 * MiB, maxPendingBytes: MiB }, {}).maxRssBytes).toBe(
-      900 * MiB,
+    expect(loadConfig({ maxRssBytes: 1026 * MiB, maxPendingBytes: MiB }, {}).maxRssBytes).toBe(
+      1026 * MiB,
     );
   });
 });
