@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import {
   buildWaterfall,
   durationDomain,
+  durationTicks,
   gpusAt,
   parseAttrFilter,
   scatterPoints,
@@ -250,5 +251,37 @@ describe('durationDomain', () => {
   test('puts sub-microsecond traces at the floor, and has no domain without points', () => {
     expect(durationDomain([at(0)])).toEqual([0.001 / 1.3, 0.001 * 1.3]);
     expect(durationDomain([], [])).toBeUndefined();
+  });
+});
+
+describe('durationTicks', () => {
+  /** Neighbouring ticks at least a factor apart: labels never crowd one end of a decade. */
+  const spread = (ticks: number[]) => Math.min(...ticks.slice(1).map((t, i) => t / ticks[i]!));
+
+  test('the coarsest even set with three ticks or more', () => {
+    // 100-650 ms traces (the screenshot's case): 1-2-5 per decade.
+    expect(durationTicks([100 / 1.3, 650 * 1.3])).toEqual([100, 200, 500]);
+    expect(durationTicks([0.5, 5000])).toEqual([1, 10, 100, 1000]);
+    expect(durationTicks([40, 400])).toEqual([50, 100, 200]);
+  });
+
+  test('no two labels closer than a factor of 1.4, never more than max', () => {
+    for (const [lo, hi] of [
+      [100 / 1.3, 650 * 1.3],
+      [560 / 1.3, 900 * 1.3],
+      [0.9, 1.2],
+      [3, 40],
+      [0.001 / 1.3, 60_000 * 1.3],
+      [12, 13_000],
+    ] as const) {
+      const ticks = durationTicks([lo, hi]);
+      expect(ticks.length, `${lo}-${hi}`).toBeLessThanOrEqual(7);
+      expect(ticks.every((t) => t >= lo && t <= hi)).toBe(true);
+      if (ticks.length > 1) expect(spread(ticks), `${lo}-${hi}`).toBeGreaterThanOrEqual(1.4);
+    }
+  });
+
+  test('over more decades than ticks: every k-th power of ten', () => {
+    expect(durationTicks([0.001 / 1.3, 60_000 * 1.3])).toEqual([0.001, 0.1, 10, 1000]);
   });
 });

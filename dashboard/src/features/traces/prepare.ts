@@ -129,6 +129,40 @@ export function durationDomain(
   return lo <= hi ? [lo / 1.3, hi * 1.3] : undefined;
 }
 
+/** Tick mantissas per decade, coarse to fine: each set spaces its ticks about evenly on a log axis. */
+const LOG_TICK_STEPS = [[1], [1, 3], [1, 2, 5], [1, 2, 3, 5, 7]] as const;
+
+/**
+ * Ticks of the scatter's log duration axis: the coarsest of 1-3-10, 1-2-5 or 1-2-3-5-7 per
+ * decade that puts at least three ticks in the domain, and never more than `max` (over more
+ * than `max` decades, every k-th power of ten). The
+ * chart library's own log ticks are every integer of each decade, which crowds 600, 700, 800
+ * and 900 into the top of a decade.
+ */
+export function durationTicks([lo, hi]: readonly [number, number], max = 7): number[] {
+  let best: number[] = [];
+  for (const steps of LOG_TICK_STEPS) {
+    const ticks: number[] = [];
+    for (let e = Math.floor(Math.log10(lo)); 10 ** e <= hi; e++)
+      for (const m of steps) {
+        // Rounded: 3 * 10 ** -1 is 0.30000000000000004 in floating point.
+        const v = Number((m * 10 ** e).toPrecision(12));
+        if (v >= lo && v <= hi) ticks.push(v);
+      }
+    if (ticks.length > max) {
+      // Even one tick per decade is too many: every k-th decade.
+      if (steps.length === 1) {
+        const k = Math.ceil(ticks.length / max);
+        return ticks.filter((_, i) => i % k === 0);
+      }
+      break;
+    }
+    best = ticks;
+    if (ticks.length >= 3) break;
+  }
+  return best;
+}
+
 /** One row of the waterfall: a span at its depth, placed on the trace's time line. */
 export interface WaterfallRow {
   span: TraceSpan;

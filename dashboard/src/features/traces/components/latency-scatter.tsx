@@ -11,7 +11,7 @@ import {
 } from 'recharts';
 import { timeTicks } from '../../../components/charts/time-ticks.js';
 import { formatMs, formatTick } from '../../../lib/format.js';
-import { DURATION_FLOOR_MS, durationDomain, type ScatterPoint } from '../prepare.js';
+import { DURATION_FLOOR_MS, durationDomain, durationTicks, type ScatterPoint } from '../prepare.js';
 
 /** Props of {@link LatencyScatter}. */
 export interface LatencyScatterProps {
@@ -61,6 +61,7 @@ export const LatencyScatter = memo(function LatencyScatter({
     const id = (d as { payload?: ScatterPoint } | undefined)?.payload?.traceId;
     if (id) onOpen(id);
   };
+  const durations = durationDomain(ok, error);
   return (
     <div className="chart" style={{ height: 240 }} data-testid="latency-scatter">
       <ResponsiveContainer width="100%" height="100%">
@@ -82,7 +83,9 @@ export const LatencyScatter = memo(function LatencyScatter({
             dataKey="durationMs"
             type="number"
             scale="log"
-            domain={durationDomain(ok, error) ?? ['auto', 'auto']}
+            domain={durations ?? ['auto', 'auto']}
+            ticks={durations && durationTicks(durations)}
+            interval={0}
             allowDataOverflow
             name="duration"
             stroke="var(--muted)"
