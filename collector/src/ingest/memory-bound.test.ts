@@ -66,6 +66,20 @@ describe('readCgroupMemoryLimit', () => {
     ).toBeUndefined();
   });
 
+  test("v2: the process's own cgroup first (no cgroup namespace), then the mount's root", () => {
+    const own = {
+      '/proc/self/cgroup': '0::/system.slice/aiobs.service\n',
+      '/sys/fs/cgroup/system.slice/aiobs.service/memory.max': '3221225472\n',
+      '/sys/fs/cgroup/memory.max': '8589934592\n',
+    };
+    expect(readCgroupMemoryLimit(files(own))).toBe(3221225472);
+    const namespaced = {
+      '/proc/self/cgroup': '0::/\n',
+      '/sys/fs/cgroup/memory.max': '2147483648\n',
+    };
+    expect(readCgroupMemoryLimit(files(namespaced))).toBe(2147483648);
+  });
+
   test('cgroup v1 when v2 is absent; nothing readable is no limit', () => {
     expect(
       readCgroupMemoryLimit(files({ '/sys/fs/cgroup/memory/memory.limit_in_bytes': '1073741824' })),

@@ -87,24 +87,32 @@ export function memoryBound(
 const V1_UNLIMITED = 2 ** 60;
 
 /**
- * The memory limit of the cgroup the process runs in (v2 `memory.max`, else v1
- * `memory.limit_in_bytes`), or undefined when there is none or it cannot be read.
+ * The memory limit of the cgroup the process runs in (v2 `memory.max` of its own cgroup, as
+ * `/proc/self/cgroup` names it, or at the mount's root where the container has a cgroup
+ * namespace; else v1 `memory.limit_in_bytes`), or undefined when there is none or it cannot
+ * be read.
  */
 export function readCgroupMemoryLimit(
   read: (path: string) => string = (p) => readFileSync(p, 'utf8'),
 ): number | undefined {
-  const attempt = (path: string): number | undefined => {
+  const text = (path: string): string | undefined => {
     try {
-      const text = read(path).trim();
-      if (!/^\d+$/.test(text)) return undefined;
-      const n = Number(text);
-      return n > 0 && n < V1_UNLIMITED ? n : undefined;
+      return read(path).trim();
     } catch {
       return undefined;
     }
   };
+  const limit = (path: string): number | undefined => {
+    const t = text(path);
+    if (t === undefined || !/^\d+$/.test(t)) return undefined;
+    const n = Number(t);
+    return n > 0 && n < V1_UNLIMITED ? n : undefined;
+  };
+  const own = /^0::(\/\S*)$/m.exec(text('/proc/self/cgroup') ?? '')?.[1];
   return (
-    attempt('/sys/fs/cgroup/memory.max') ?? attempt('/sys/fs/cgroup/memory/memory.limit_in_bytes')
+    (own && own !== '/' ? limit(`/sys/fs/cgroup${own}/memory.max`) : undefined) ??
+    limit('/sys/fs/cgroup/memory.max') ??
+    limit('/sys/fs/cgroup/memory/memory.limit_in_bytes')
   );
 }
 
