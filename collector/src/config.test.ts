@@ -26,19 +26,11 @@ describe('options', () => {
     expect(() => loadConfig({}, { AIOBS_PORT: 'x' })).toThrow(/--port \(AIOBS_PORT\)/);
   });
 
-  test('--max-rss-bytes must leave the engine, Node and the write path their shares', () => {
-    const MiB = 1024 * 1024;
+  test('--max-rss-bytes is a byte count, unset by default', () => {
     expect(loadConfig({}, {}).maxRssBytes).toBeUndefined();
-    expect(loadConfig({}, { AIOBS_MAX_RSS_BYTES: String(2048 * MiB) }).maxRssBytes).toBe(
-      2048 * MiB,
-    );
-    expect(() => loadConfig({ maxRssBytes: 1152 * MiB - 1 }, {})).toThrow(
-      /--max-rss-bytes \(AIOBS_MAX_RSS_BYTES\): must be at least 1207959552 \(384 MiB for the embedded engine, 640 MiB for the collector, and twice --max-pending-bytes\)/,
-    );
-    expect(loadConfig({ maxRssBytes: 1152 * MiB }, {}).maxRssBytes).toBe(1152 * MiB);
-    // A smaller write path budget lowers the least bound with it.
-    expect(loadConfig({ maxRssBytes: 1026 * MiB, maxPendingBytes: MiB }, {}).maxRssBytes).toBe(
-      1026 * MiB,
+    expect(loadConfig({}, { AIOBS_MAX_RSS_BYTES: '2147483648' }).maxRssBytes).toBe(2147483648);
+    expect(() => loadConfig({}, { AIOBS_MAX_RSS_BYTES: '2G' })).toThrow(
+      /--max-rss-bytes \(AIOBS_MAX_RSS_BYTES\)/,
     );
   });
 });

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { MIN_ENGINE_BYTES, minMaxRssBytes, NODE_RESERVE_BYTES } from './ingest/memory-bound.js';
 
 const PORT_OR_OFF = 'must be a port (0-65535) or off';
 
@@ -380,8 +379,9 @@ export const OPTIONS = [
       .default(64 * 1024 * 1024),
   },
   {
-    // Unset: 80% of the container's memory limit, or no bound outside a container
-    // (ingest/memory-bound.ts). The write path's budget applies either way.
+    // Unset: 80% of the container's memory limit, or no bound outside a container. Its
+    // least value depends on --max-pending-bytes, so ingest/memory-bound.ts checks it.
+    // The write path's budget applies either way.
     key: 'maxRssBytes',
     flag: '--max-rss-bytes <bytes>',
     env: 'AIOBS_MAX_RSS_BYTES',
@@ -571,13 +571,6 @@ export function loadConfig(
     throw new ConfigError('invalid configuration:\n  --clickhouse-cluster needs --clickhouse-url');
   if (Boolean(out.tlsCert) !== Boolean(out.tlsKey))
     throw new ConfigError('invalid configuration:\n  --tls-cert and --tls-key go together');
-  const minRss = minMaxRssBytes(out.maxPendingBytes as number);
-  if (out.maxRssBytes !== undefined && (out.maxRssBytes as number) < minRss)
-    throw new ConfigError(
-      `invalid configuration:\n  --max-rss-bytes (AIOBS_MAX_RSS_BYTES): must be at least ${minRss} ` +
-        `(${MIN_ENGINE_BYTES / 2 ** 20} MiB for the embedded engine, ${NODE_RESERVE_BYTES / 2 ** 20} ` +
-        'MiB for the collector, and twice --max-pending-bytes)',
-    );
   // Node refuses a headers timeout longer than the whole-request timeout.
   if ((out.headersTimeoutSeconds as number) > (out.requestTimeoutSeconds as number))
     throw new ConfigError(

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ConfigError } from '../config.js';
 import {
   CGROUP_SHARE,
   MemoryGuard,
@@ -36,6 +37,15 @@ describe('memoryBound: how --max-rss-bytes is split', () => {
     const tooSmall = Math.floor((minMaxRssBytes(64 * MiB) - 1) / CGROUP_SHARE);
     expect(memoryBound(undefined, 64 * MiB, tooSmall)).toBeUndefined();
     expect(memoryBound(undefined, 64 * MiB, tooSmall + 2)).toBeDefined();
+  });
+
+  test('a setting below the least bound is a configuration error naming the flag', () => {
+    expect(() => memoryBound(1152 * MiB - 1, 64 * MiB, undefined)).toThrow(
+      /--max-rss-bytes \(AIOBS_MAX_RSS_BYTES\): must be at least 1207959552 \(384 MiB for the embedded engine, 640 MiB for the collector, and twice --max-pending-bytes\)/,
+    );
+    expect(() => memoryBound(1152 * MiB - 1, 64 * MiB, undefined)).toThrow(ConfigError);
+    // A smaller write path budget lowers the least bound with it.
+    expect(memoryBound(1026 * MiB, MiB, undefined)?.bytes).toBe(1026 * MiB);
   });
 
   test('the least bound leaves the engine its minimum', () => {

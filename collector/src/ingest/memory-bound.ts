@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ConfigError } from '../config.js';
 
 const MiB = 1024 * 1024;
 
@@ -54,8 +55,9 @@ export function minMaxRssBytes(maxPendingBytes: number): number {
  * is headroom for what the bound cannot see at once: allocator slack, page cache charged to
  * the container), or none outside a container. Pure: the caller reads the cgroup.
  *
- * @param setting `--max-rss-bytes`, already validated against {@link minMaxRssBytes}
+ * @param setting `--max-rss-bytes`
  * @param cgroupLimit the container's memory limit, if any ({@link readCgroupMemoryLimit})
+ * @throws ConfigError when `setting` is below {@link minMaxRssBytes}
  */
 export function memoryBound(
   setting: number | undefined,
@@ -65,6 +67,13 @@ export function memoryBound(
   let bytes: number;
   let source: MemoryBound['source'];
   if (setting !== undefined) {
+    const least = minMaxRssBytes(maxPendingBytes);
+    if (setting < least)
+      throw new ConfigError(
+        `invalid configuration:\n  --max-rss-bytes (AIOBS_MAX_RSS_BYTES): must be at least ${least} ` +
+          `(${MIN_ENGINE_BYTES / MiB} MiB for the embedded engine, ${NODE_RESERVE_BYTES / MiB} MiB ` +
+          'for the collector, and twice --max-pending-bytes)',
+      );
     bytes = setting;
     source = 'setting';
   } else if (cgroupLimit !== undefined) {
