@@ -147,7 +147,7 @@ describe('Ingestor: a refused request leaves nothing behind', () => {
 
   test('at the memory bound new requests get 503, but one gets in while the write path is idle', () => {
     const MiB = 1024 * 1024;
-    const bound = memoryBound(1024 * MiB, 10_000_000, undefined)!;
+    const bound = memoryBound(2048 * MiB, 10_000_000, undefined)!;
     let rss = bound.admitBelow;
     let t = 0;
     const guard = new MemoryGuard(
@@ -165,7 +165,7 @@ describe('Ingestor: a refused request leaves nothing behind', () => {
     expect(refusal?.status).toBe(503);
     expect(refusal?.options.retryAfterSeconds).toBe(1);
     expect(refusal?.message).toContain(
-      `RSS ${Math.round(bound.admitBelow / MiB)} MiB of 1024 MiB, --max-rss-bytes`,
+      `RSS ${Math.round(bound.admitBelow / MiB)} MiB of 2048 MiB, --max-rss-bytes`,
     );
     expect([ingestor.refused, guard.refused]).toEqual([1, 1]);
     rss = bound.admitBelow - 1;

@@ -99,7 +99,7 @@ describe('readCgroupMemoryLimit', () => {
 });
 
 describe('MemoryGuard', () => {
-  const bound = memoryBound(1024 * MiB, 64 * MiB, undefined)!;
+  const bound = memoryBound(2048 * MiB, 64 * MiB, undefined)!;
 
   test('over() once RSS reaches the bound less the write path room', () => {
     let rss = bound.admitBelow - 1;
