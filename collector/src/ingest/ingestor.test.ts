@@ -145,21 +145,24 @@ describe('Ingestor: a refused request leaves nothing behind', () => {
     expect(ingestor.admit()).toBeUndefined();
   });
 
-  test('at the memory bound new requests get 503, but one gets in while the write path is idle', () => {
+  test('at the memory bound new requests get 503, but one gets in while the write path holds nothing', () => {
     const MiB = 1024 * 1024;
     const bound = memoryBound(2048 * MiB, 10_000_000, undefined)!;
     let rss = bound.admitBelow;
+    // RSS is read again only once the clock has moved 20 ms (the test moves it).
     let t = 0;
     const guard = new MemoryGuard(
       bound,
       () => rss,
-      () => (t += 50),
+      () => t,
     );
     const config = loadConfig({ ...flags, batchMaxDelayMs: 60_000 }, {});
     const ingestor = new Ingestor(recordingEngine(), config, log, undefined, guard);
-    // Idle: whatever holds the memory is not the write path; refusing would never recover.
+    // Nothing held: whatever holds the memory is not the write path; refusing would never
+    // recover.
     expect(ingestor.admit()).toBeUndefined();
     const r = ingestor.reserve();
+    r.ensure(1000);
     const refusal = ingestor.admit();
     expect(refusal).toBeInstanceOf(MemoryBoundError);
     expect(refusal?.status).toBe(503);
@@ -168,9 +171,21 @@ describe('Ingestor: a refused request leaves nothing behind', () => {
       `RSS ${Math.round(bound.admitBelow / MiB)} MiB of 2048 MiB, --max-rss-bytes`,
     );
     expect([ingestor.refused, guard.refused]).toEqual([1, 1]);
-    rss = bound.admitBelow - 1;
+    // A body being read stops growing at the bound as well.
+    expect(() => ingestor.reserve().ensure(1)).toThrow(MemoryBoundError);
+    // Below the bound, the write path's room is what the memory held outside it leaves: RSS
+    // less the 1,000 bytes held, up to the bound.
+    rss = bound.admitBelow - 5000;
+    t += 20;
     expect(ingestor.admit()).toBeUndefined();
+    const s = ingestor.reserve();
+    s.ensure(5000);
+    expect(() => s.ensure(5001)).toThrow(MemoryBoundError);
+    // The guard counts every refusal at the bound; `refused` counts the ones at admission
+    // here (receiveExport counts those while a body is read).
+    expect([ingestor.refused, guard.refused]).toEqual([1, 3]);
     r.release();
+    s.release();
   });
 
   test('the decoded limit defaults to 2 x --max-body-bytes', () => {

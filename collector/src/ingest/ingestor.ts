@@ -1,15 +1,10 @@
 import type { Principal } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
-import { UnavailableError } from '../errors.js';
+import { OverloadError, UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DecodeBudget } from '../otlp/decode-budget.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decoders.js';
-import {
-  DecodedTooLargeError,
-  MemoryBoundError,
-  OtlpDecodeError,
-  SaturatedError,
-} from '../otlp/errors.js';
+import { DecodedTooLargeError, OtlpDecodeError, SaturatedError } from '../otlp/errors.js';
 import type { OtlpEncoding, Signal } from '../otlp/http.js';
 import { type DecodeContext, type DecodeOutcome, encodeProject } from '../otlp/outcome.js';
 import type { Engine } from '../storage/engine.js';
@@ -83,8 +78,8 @@ export class Ingestor {
   /**
    * @param dedup when given, a resent request stores its rows once (ingest/dedup/); it must
    *   be opened for {@link Ingestor.TABLES}.
-   * @param memory when given, new requests are also refused while the process's RSS is at
-   *   its memory bound (`--max-rss-bytes`)
+   * @param memory when given, the write budget's effective maximum is its room under the
+   *   process's memory bound (`--max-rss-bytes`)
    */
   constructor(
     engine: Pick<Engine, 'insertNative'>,
@@ -140,7 +135,7 @@ export class Ingestor {
       this.summary,
       this.features,
     ];
-    this.budget = new WriteBudget(config.maxPendingBytes, () => this.pendingBytes());
+    this.budget = new WriteBudget(config.maxPendingBytes, () => this.pendingBytes(), memory);
     this.maxDecodedBytes = maxDecodedBytes(config);
     this.maxAttributeBytes = config.maxAttributeBytes;
     this.maxAttributes = config.maxAttributesPerRecord;
@@ -167,22 +162,13 @@ export class Ingestor {
 
   /**
    * Admission of a new request: why it must be refused now (503 + Retry-After), counted as
-   * a refusal, or undefined. At the memory bound, a request is still let in when the write
-   * path is idle: what holds the memory then is not the write path, and refusing everything
-   * would never let it recover.
+   * a refusal, or undefined. The write budget decides, under the memory bound when there is
+   * one; a request still gets in while the write path holds nothing (see `WriteBudget`).
    */
-  admit(): SaturatedError | MemoryBoundError | undefined {
-    if (this.closed || this.budget.full()) {
-      this.refused++;
-      return new SaturatedError();
-    }
-    const memory = this.memory;
-    if (memory?.over() && !this.budget.idle()) {
-      this.refused++;
-      memory.refused++;
-      return new MemoryBoundError(memory.rss(), memory.bound.bytes);
-    }
-    return undefined;
+  admit(): OverloadError | undefined {
+    const refusal = this.closed ? new SaturatedError() : this.budget.refusal();
+    if (refusal) this.refused++;
+    return refusal;
   }
 
   /** A reservation of the memory budget for one request's body; release it when done. */
@@ -210,7 +196,7 @@ export class Ingestor {
     const digest = dedup ? requestDigest(principal.projectId, signal, body) : undefined;
     if (digest !== undefined && dedup!.inDoubt(digest))
       throw new UnavailableError('an earlier copy of this request is being stored; retry later', 1);
-    const headroom = reservation ? this.budget.headroom(reservation) : Number.POSITIVE_INFINITY;
+    const headroom = reservation ? this.budget.headroom(reservation) : undefined;
     const ctx: DecodeContext = {
       // Encoded per request (a few bytes): every row repeats it, and auth stays unaware of
       // the Native format.
@@ -218,7 +204,7 @@ export class Ingestor {
       maxAttributeBytes: this.maxAttributeBytes,
       maxAttributes: this.maxAttributes,
       droppedAttributes: 0,
-      budget: new DecodeBudget(this.maxDecodedBytes, headroom),
+      budget: new DecodeBudget(this.maxDecodedBytes, headroom?.bytes, headroom?.refuse),
       features: signal === 'traces' ? this.features.block() : undefined,
     };
     // Feature rows before their spans: the spans' commit may start the spans' insert, which
@@ -251,7 +237,7 @@ export class Ingestor {
     } catch (err) {
       for (let i = 0; i < batchers.length; i++) batchers[i]!.block().rollback(marks[i]!);
       if (err instanceof OtlpDecodeError) this.decodeErrors++;
-      if (err instanceof DecodedTooLargeError || err instanceof SaturatedError) {
+      if (err instanceof DecodedTooLargeError || err instanceof OverloadError) {
         if (err instanceof DecodedTooLargeError) this.tooLarge++;
         // The refused rows made the columns grow; do not keep that memory for the next ones.
         for (const b of batchers) b.block().trim(TRIM_KEEP_BYTES);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../config.js';
+import { MemoryBoundError } from '../otlp/errors.js';
 import {
   CGROUP_SHARE,
   MemoryGuard,
@@ -101,17 +102,25 @@ describe('readCgroupMemoryLimit', () => {
 describe('MemoryGuard', () => {
   const bound = memoryBound(2048 * MiB, 64 * MiB, undefined)!;
 
-  test('over() once RSS reaches the bound less the write path room', () => {
-    let rss = bound.admitBelow - 1;
+  test('room: what RSS leaves the write path up to the bound less its room, beside what it holds', () => {
+    let rss = bound.admitBelow - 1000;
     let t = 0;
     const g = new MemoryGuard(
       bound,
       () => rss,
       () => (t += 100),
     );
-    expect(g.over()).toBe(false);
+    expect(g.room(0)).toBe(1000);
+    // 400 of the RSS is the write path's own: it may hold 1,400 in all.
+    expect(g.room(400)).toBe(1400);
     rss = bound.admitBelow;
-    expect(g.over()).toBe(true);
+    expect(g.room(0)).toBe(0);
+    rss = bound.admitBelow + 10;
+    expect(g.room(0)).toBe(-10);
+    const err = g.refuse();
+    expect(err).toBeInstanceOf(MemoryBoundError);
+    expect(err.message).toContain(`of ${bound.bytes / MiB} MiB, --max-rss-bytes`);
+    expect(g.refused).toBe(1);
   });
 
   test('reads RSS at most every 20 ms', () => {
@@ -122,12 +131,12 @@ describe('MemoryGuard', () => {
       () => ++reads,
       () => t,
     );
-    g.rss();
+    g.room(0);
     t = 19;
-    g.rss();
+    g.room(0);
     expect(reads).toBe(1);
     t = 20;
-    g.rss();
+    g.room(0);
     expect(reads).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
+import { MemoryBoundError } from '../otlp/errors.js';
 
 const MiB = 1024 * 1024;
 
@@ -129,12 +130,17 @@ export function readCgroupMemoryLimit(
 const SAMPLE_MS = 20;
 
 /**
- * Admission by RSS under a {@link MemoryBound}. Reading RSS is a system call, so a reading
- * is reused for 20 ms; requests arrive far faster than RSS moves by a budget's worth.
+ * The write path's room under a {@link MemoryBound} (a `WritePathLimit` of its
+ * `WriteBudget`): the RSS the bound admits, less the memory held outside the write path
+ * (RSS less what the write path holds). So the budget's effective maximum falls as memory
+ * held elsewhere grows, and new requests are refused once RSS reaches
+ * {@link MemoryBound.admitBelow}. Reading RSS is a system call, so a reading is reused for
+ * 20 ms; requests arrive far faster than RSS moves by a budget's worth.
  */
 export class MemoryGuard {
   private readAt = Number.NEGATIVE_INFINITY;
   private lastRss = 0;
+  private outside = 0;
   /** Requests refused because RSS was at the bound. */
   refused = 0;
 
@@ -144,18 +150,20 @@ export class MemoryGuard {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** The process's RSS, at most 20 ms old. */
-  rss(): number {
+  /** Bytes the write path may hold now, given that it holds `held` (0 or less: none). */
+  room(held: number): number {
     const t = this.now();
     if (t - this.readAt >= SAMPLE_MS) {
       this.lastRss = this.readRss();
+      this.outside = this.lastRss - held;
       this.readAt = t;
     }
-    return this.lastRss;
+    return this.bound.admitBelow - this.outside;
   }
 
-  /** True when RSS leaves less than the write path's room below the bound. */
-  over(): boolean {
-    return this.rss() >= this.bound.admitBelow;
+  /** The refusal of a request turned away at the bound, counted. */
+  refuse(): MemoryBoundError {
+    this.refused++;
+    return new MemoryBoundError(this.lastRss, this.bound.bytes);
   }
 }

@@ -1,7 +1,6 @@
 import type { Principal } from '../auth/authenticator.js';
-import { UnavailableError } from '../errors.js';
+import { OverloadError, UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { SaturatedError } from '../otlp/errors.js';
 import type { OtlpEncoding, Signal } from '../otlp/http.js';
 import { DecodeOutcome } from '../otlp/outcome.js';
 import type { Ingestor } from './ingestor.js';
@@ -14,7 +13,8 @@ export interface ExportRequest {
   readonly principal: Principal;
   /**
    * Produces the (decompressed) body, charging the bytes it holds to `reservation` as they
-   * arrive (`reservation.ensure(bytes)` throws `SaturatedError` when the budget is full).
+   * arrive (`reservation.ensure(bytes)` throws `SaturatedError` when the budget is full,
+   * `MemoryBoundError` at the memory bound).
    */
   read(reservation: Reservation): Promise<Uint8Array>;
 }
@@ -64,7 +64,7 @@ export async function receiveExport(
       reservation,
     );
   } catch (err) {
-    if (err instanceof SaturatedError) ingestor.refused++;
+    if (err instanceof OverloadError) ingestor.refused++;
     throw err;
   } finally {
     reservation.release();

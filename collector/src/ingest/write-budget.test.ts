@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SaturatedError } from '../otlp/errors.js';
+import { MemoryBoundError, SaturatedError } from '../otlp/errors.js';
 import { WriteBudget } from './write-budget.js';
 
 /** A budget of `max` bytes whose pending rows the test sets. */
@@ -43,20 +43,20 @@ describe('WriteBudget: bodies in flight count against the write path memory', ()
     second.release();
     second.ensure(400);
     expect(b.reserved()).toBe(1000);
-    expect(b.full()).toBe(true);
+    expect(b.refusal()).toBeInstanceOf(SaturatedError);
   });
 
   test('pending rows and reservations share the budget', () => {
     const { rows, budget: b } = budget(1000);
     rows.pending = 700;
-    expect(b.full()).toBe(false);
+    expect(b.refusal()).toBeUndefined();
     const r = b.open();
     r.ensure(300);
-    expect(b.full()).toBe(true);
+    expect(b.refusal()).toBeInstanceOf(SaturatedError);
     expect(() => b.open().ensure(1)).toThrow(SaturatedError);
     r.release();
     rows.pending = 1000;
-    expect(b.full()).toBe(true);
+    expect(b.refusal()).toBeInstanceOf(SaturatedError);
   });
 
   test('a lone request always proceeds, even over the budget: an idle collector makes progress', () => {
@@ -64,7 +64,7 @@ describe('WriteBudget: bodies in flight count against the write path memory', ()
     const r = b.open();
     r.ensure(5000);
     expect(b.reserved()).toBe(5000);
-    expect(b.headroom(r)).toBe(Number.POSITIVE_INFINITY);
+    expect(b.headroom(r).bytes).toBe(Number.POSITIVE_INFINITY);
     expect(() => b.open().ensure(1)).toThrow(SaturatedError);
   });
 
@@ -75,23 +75,58 @@ describe('WriteBudget: bodies in flight count against the write path memory', ()
     const other = b.open();
     other.ensure(200);
     rows.pending = 300;
-    expect(b.headroom(own)).toBe(1000 - 300 - 200);
+    expect(b.headroom(own).bytes).toBe(1000 - 300 - 200);
+    expect(b.headroom(own).refuse()).toBeInstanceOf(SaturatedError);
     rows.pending = 900;
-    expect(b.headroom(own)).toBe(0);
+    expect(b.headroom(own).bytes).toBe(0);
     other.release();
     rows.pending = 0;
-    expect(b.headroom(own)).toBe(Number.POSITIVE_INFINITY);
+    expect(b.headroom(own).bytes).toBe(Number.POSITIVE_INFINITY);
   });
 
-  test('idle: no rows pending and no reservation open, even one still of 0 bytes', () => {
-    const { rows, budget: b } = budget(1000);
-    expect(b.idle()).toBe(true);
+  test('a limit lowers the effective maximum, and its own refusal says why', () => {
+    const rows = { pending: 0 };
+    // Room under a memory bound: 1,500 bytes less what is held outside the write path.
+    const limit = { outside: 0, refused: 0 };
+    const b = new WriteBudget(1000, () => rows.pending, {
+      room: () => 1500 - limit.outside,
+      refuse: () => {
+        limit.refused++;
+        return new MemoryBoundError(1500, 2000);
+      },
+    });
+    rows.pending = 900;
+    expect(b.refusal()).toBeUndefined(); // the budget's own 1,000 binds: room is 1,500
+    limit.outside = 700; // room 800
+    expect(b.refusal()).toBeInstanceOf(MemoryBoundError);
+    rows.pending = 1000; // both full: the budget's own refusal
+    expect(b.refusal()).toBeInstanceOf(SaturatedError);
+    rows.pending = 500;
     const r = b.open();
-    expect(b.idle()).toBe(false);
+    r.ensure(300); // 800: at the room, not past it
+    expect(() => r.ensure(301)).toThrow(MemoryBoundError);
+    expect(b.headroom(r).bytes).toBe(800 - 500);
+    expect(b.headroom(r).refuse()).toBeInstanceOf(MemoryBoundError);
+    expect(limit.refused).toBe(3);
     r.release();
-    r.release();
-    expect(b.idle()).toBe(true);
-    rows.pending = 1;
-    expect(b.idle()).toBe(false);
+  });
+
+  test('with no room left under the limit, a lone request still proceeds, and only one', () => {
+    const rows = { pending: 0 };
+    const b = new WriteBudget(1000, () => rows.pending, {
+      room: () => -5000,
+      refuse: () => new MemoryBoundError(1, 1),
+    });
+    // Nothing held: memory held elsewhere must not stop ingest for good.
+    expect(b.refusal()).toBeUndefined();
+    const first = b.open();
+    const second = b.open();
+    first.ensure(200);
+    expect(b.headroom(first).bytes).toBe(Number.POSITIVE_INFINITY);
+    expect(b.refusal()).toBeInstanceOf(MemoryBoundError);
+    expect(() => second.ensure(1)).toThrow(MemoryBoundError);
+    first.release();
+    second.ensure(1);
+    expect(b.reserved()).toBe(1);
   });
 });

@@ -1,21 +1,36 @@
+import type { OverloadError } from '../errors.js';
 import { SaturatedError } from '../otlp/errors.js';
+
+/**
+ * A second limit on the write path beside its own budget: the room it has under the
+ * process's memory bound (`MemoryGuard`), which shrinks as memory held elsewhere grows.
+ */
+export interface WritePathLimit {
+  /** Bytes the write path may hold now, given that it holds `held`; 0 or less: none. */
+  room(held: number): number;
+  /** The refusal for a request turned away by this limit (counted by the limit). */
+  refuse(): OverloadError;
+}
 
 /**
  * The write path's memory budget (`--max-pending-bytes`), shared by rows waiting for the
  * engine (`pending()`, measured from the batches) and request bodies being read or decoded
  * (reserved here). Without the reservations, N concurrent large bodies would each pass the
  * admission check and add up; with them, the ones that do not fit get 503 + Retry-After.
+ * With a `limit` (the memory bound), the budget's effective maximum is the lower of the two.
  *
  * One request may always proceed when nothing else holds any of the budget, so a body the
- * size of `--max-body-bytes` is accepted by an idle collector whatever the two limits are.
+ * size of `--max-body-bytes` is accepted by an idle collector whatever the limits are, and
+ * memory held outside the write path can slow ingest to one request at a time but never
+ * stop it.
  */
 export class WriteBudget {
   private reservedBytes = 0;
-  private openCount = 0;
 
   constructor(
     readonly maxBytes: number,
     private readonly pending: () => number,
+    private readonly limit?: WritePathLimit,
   ) {}
 
   /** Bytes reserved by bodies in flight. */
@@ -23,41 +38,46 @@ export class WriteBudget {
     return this.reservedBytes;
   }
 
-  /** True when a new request must be refused before its body is read. */
-  full(): boolean {
-    return this.pending() + this.reservedBytes >= this.maxBytes;
-  }
-
   /**
-   * True when no row waits for the engine and no request holds a reservation, even of 0
-   * bytes (one admitted and still reading its headers counts).
+   * Why a new request must be refused before its body is read (503 + Retry-After), or
+   * undefined: the budget or the limit is used up by what is already held.
    */
-  idle(): boolean {
-    return this.openCount === 0 && this.pending() === 0;
+  refusal(): OverloadError | undefined {
+    const held = this.pending() + this.reservedBytes;
+    if (held === 0) return undefined;
+    if (held >= this.maxBytes) return new SaturatedError();
+    if (this.limit && held >= this.limit.room(held)) return this.limit.refuse();
+    return undefined;
   }
 
   /** Opens a reservation of 0 bytes for one request; `ensure` grows it. */
   open(): Reservation {
-    this.openCount++;
     return new Reservation(this);
   }
 
   /**
-   * What rows of the request holding `own` may add before the budget is full. Its own body
-   * is not subtracted: decoding turns the body into rows, and the body is released as soon
-   * as they are in the batches, so the two overlap for one synchronous decode only.
-   * Unbounded when nothing else holds any of the budget (see the class comment).
+   * What rows of the request holding `own` may add before the budget is full, and the
+   * refusal once they pass it. Its own body is not subtracted: decoding turns the body into
+   * rows, and the body is released as soon as they are in the batches, so the two overlap
+   * for one synchronous decode only. Unbounded when nothing else holds any of the budget
+   * (see the class comment).
    */
-  headroom(own: Reservation): number {
-    const others = this.pending() + this.reservedBytes - own.bytes;
-    if (others <= 0) return Number.POSITIVE_INFINITY;
-    return Math.max(0, this.maxBytes - others);
+  headroom(own: Reservation): { bytes: number; refuse: () => OverloadError } {
+    const held = this.pending() + this.reservedBytes;
+    const others = held - own.bytes;
+    const { max, byLimit } = this.maxFor(held);
+    const refuse = () => (byLimit && this.limit ? this.limit.refuse() : new SaturatedError());
+    if (others <= 0) return { bytes: Number.POSITIVE_INFINITY, refuse };
+    return { bytes: Math.max(0, max - others), refuse };
   }
 
-  /** @internal Grows `r` by `n` bytes or throws `SaturatedError` (503). */
+  /** @internal Grows `r` by `n` bytes or throws the refusal (503). */
   grow(r: Reservation, n: number): void {
-    const others = this.pending() + this.reservedBytes - r.bytes;
-    if (others > 0 && others + r.bytes + n > this.maxBytes) throw new SaturatedError();
+    const held = this.pending() + this.reservedBytes;
+    if (held - r.bytes > 0) {
+      if (held + n > this.maxBytes) throw new SaturatedError();
+      if (this.limit && held + n > this.limit.room(held)) throw this.limit.refuse();
+    }
     this.reservedBytes += n;
     r.bytes += n;
   }
@@ -68,16 +88,18 @@ export class WriteBudget {
     r.bytes = 0;
   }
 
-  /** @internal */
-  close(): void {
-    this.openCount--;
+  /** The effective maximum while `held` bytes are held, and whether the limit sets it. */
+  private maxFor(held: number): { max: number; byLimit: boolean } {
+    const room = this.limit ? this.limit.room(held) : Number.POSITIVE_INFINITY;
+    return room < this.maxBytes
+      ? { max: room, byLimit: true }
+      : { max: this.maxBytes, byLimit: false };
   }
 }
 
 /** The bytes one request holds of a `WriteBudget` while its body is read and decoded. */
 export class Reservation {
   bytes = 0;
-  private open = true;
 
   constructor(private readonly budget: WriteBudget) {}
 
@@ -89,9 +111,5 @@ export class Reservation {
   /** Gives everything back; safe to call more than once. */
   release(): void {
     if (this.bytes > 0) this.budget.give(this);
-    if (this.open) {
-      this.open = false;
-      this.budget.close();
-    }
   }
 }

@@ -14,7 +14,7 @@ export interface EngineStats {
 const CACHE_MS = 15_000;
 
 /**
- * Reads `system.parts` and `system.merges` directly (not through the SQL gate: these are
+ * Reads `system.parts`, `system.merges` and `system.metrics` directly (not through the SQL gate: these are
  * the collector's own reads), at most once per 15 s. A failed read gives empty figures
  * rather than failing a scrape: the request and ingest metrics matter most when the
  * engine is in trouble.
@@ -43,17 +43,16 @@ async function read(engine: Pick<Engine, 'client' | 'database'>): Promise<Engine
       format: 'JSONEachRow',
     });
     const rows = await parts.json<{ table: string; parts: number; rows: string; bytes: string }>();
-    const merges = await engine.client.query({
-      query: 'SELECT toUInt32(count()) AS n FROM system.merges WHERE database = {db: String}',
+    // Merges and memory in one read: the embedded engine runs one statement at a time, and
+    // this one competes with ingest's inserts.
+    const gauges = await engine.client.query({
+      query:
+        'SELECT (SELECT toUInt32(count()) FROM system.merges WHERE database = {db: String}) AS merges, ' +
+        "(SELECT toInt64(value) FROM system.metrics WHERE metric = 'MemoryTracking') AS memory",
       query_params: { db: engine.database },
       format: 'JSONEachRow',
     });
-    const [m] = await merges.json<{ n: number }>();
-    const memory = await engine.client.query({
-      query: "SELECT toInt64(value) AS v FROM system.metrics WHERE metric = 'MemoryTracking'",
-      format: 'JSONEachRow',
-    });
-    const [mem] = await memory.json<{ v: string }>();
+    const [g] = await gauges.json<{ merges: number; memory: string | null }>();
     return {
       parts: rows.map((r) => ({
         table: r.table,
@@ -61,8 +60,8 @@ async function read(engine: Pick<Engine, 'client' | 'database'>): Promise<Engine
         rows: Number(r.rows),
         bytes: Number(r.bytes),
       })),
-      merges: Number(m?.n ?? 0),
-      memoryBytes: Number(mem?.v ?? 0),
+      merges: Number(g?.merges ?? 0),
+      memoryBytes: Number(g?.memory ?? 0),
     };
   } catch {
     return { parts: [], merges: 0, memoryBytes: 0 };

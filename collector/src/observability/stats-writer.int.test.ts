@@ -99,3 +99,10 @@ test('a row holds the ingestor totals and the engine parts; the table has a TTL'
   });
   expect(await ddl.text()).toMatch(/TTL ts \+ toIntervalDay\(\d+\)/);
 });
+
+test('the engine figures: parts of a table written, merges, and the engine memory tracker', async () => {
+  const stats = await createEngineStatsReader(engine, 0)();
+  expect(stats.parts.find((p) => p.table === 'otel_traces')?.parts).toBeGreaterThanOrEqual(1);
+  expect(stats.merges).toBeGreaterThanOrEqual(0);
+  expect(stats.memoryBytes).toBeGreaterThan(0);
+});

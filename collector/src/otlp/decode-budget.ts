@@ -1,3 +1,4 @@
+import type { OverloadError } from '../errors.js';
 import type { NativeBlock } from '../storage/native/block.js';
 import { DecodedTooLargeError, SaturatedError } from './errors.js';
 
@@ -7,7 +8,8 @@ import { DecodedTooLargeError, SaturatedError } from './errors.js';
  * limit, before it has written (or made the sinks allocate) much more:
  * - past `limit` (`--max-decoded-bytes`) the request is refused with 413, whatever the load;
  * - past `headroom`, what the write path's memory budget has left, it is refused with 503
- *   and `Retry-After`, as when the budget is full before its body is read.
+ *   and `Retry-After` (`overloaded`: the budget's or the memory bound's refusal), as when the
+ *   budget is full before its body is read.
  * The caller rolls the blocks back either way, so nothing of a refused request is written.
  */
 export class DecodeBudget {
@@ -18,6 +20,7 @@ export class DecodeBudget {
   constructor(
     readonly limit: number,
     readonly headroom = Number.POSITIVE_INFINITY,
+    private readonly overloaded: () => OverloadError = () => new SaturatedError(),
   ) {
     this.stop = Math.min(limit, headroom);
   }
@@ -35,6 +38,6 @@ export class DecodeBudget {
 
   private refuse(): never {
     if (this.used > this.limit) throw new DecodedTooLargeError(this.limit);
-    throw new SaturatedError();
+    throw this.overloaded();
   }
 }
