@@ -32,6 +32,8 @@ const FIRST_CALLS: Record<
   // one) and its baseline: both lists, so the series can go as soon as the app runs.
   '/drift': () => [modelDimensionsCall, baselinesCall],
   '/models': () => [modelsCall, modelSparklinesCall],
+  // The comparison waits for the model's drift baseline (its drift part is judged against it).
+  '/models/compare': () => [baselinesCall],
   '/models/view': (raw) => {
     const s = validateModelSearch(raw);
     return [modelsCall, modelSeriesCall(s.model, s.groupBy ?? 'version')];

@@ -85,11 +85,18 @@ export const preloadModel: Preload<
     qc.prefetchQuery(modelSeriesQuery(s, s.model, s.groupBy ?? 'version')),
   ]);
 
-/** Compare: the two arms' figures. */
-export const preloadCompare: Preload<RangeSearch & { model: string; a?: string; b?: string }> = (
-  qc,
-  s,
-) => (s.a && s.b ? qc.prefetchQuery(compareQuery(s, s.model, s.a, s.b)) : undefined);
+/**
+ * Compare: the drift baselines (the model's picks the drift part), then the two arms with
+ * significance.
+ */
+export const preloadCompare: Preload<
+  RangeSearch & { model: string; a?: string; b?: string; baseline?: string }
+> = async (qc, s) => {
+  if (!s.a || !s.b) return;
+  const list = await qc.fetchQuery(baselinesQuery).catch(() => undefined);
+  const reference = pickBaseline(list?.baselines ?? [], s.model, s.baseline);
+  await qc.prefetchQuery(compareQuery(s, s.model, s.a, s.b, reference?.id));
+};
 
 /** Traces: the service choices and the first page of results. */
 export const preloadTraces: Preload<RangeSearch & TraceFilters> = (qc, s) =>

@@ -120,12 +120,13 @@ const compareRoute = createRoute({
     model: optionalParam(raw.model) ?? '',
     a: optionalParam(raw.a),
     b: optionalParam(raw.b),
+    baseline: optionalParam(raw.baseline),
   }),
   loaderDeps: ({ search }) => search,
   loader: preloading(preloadCompare),
   component: function CompareRoute() {
-    const { model, a, b } = compareRoute.useSearch();
-    return <ComparePage model={model} a={a} b={b} />;
+    const { model, a, b, baseline } = compareRoute.useSearch();
+    return <ComparePage model={model} a={a} b={b} baseline={baseline} />;
   },
 });
 

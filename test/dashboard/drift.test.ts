@@ -143,7 +143,36 @@ describe('Drift page', () => {
     await expectClean('drift, range ending now');
   }, 180_000);
 
+  test('the compare view judges each arm against the default baseline: roll back, promote', async () => {
+    // Both versions in the range; v1 is the baseline's own data, v2 moved `amount`.
+    const wide = `from=${new Date(now - 60 * MIN).toISOString()}&to=${new Date(now).toISOString()}`;
+    const arms = (a: string, b: string) =>
+      `${c.url}/models/compare?model=${MODEL}&a=version%3A${a}&b=version%3A${b}&${wide}`;
+    await page.goto(arms('v1', 'v2'));
+    const verdictText = () => page.getByTestId('verdict').textContent();
+    await poll(verdictText).toContain('Roll back B');
+    expect(await verdictText()).toContain('significantly worse on drift');
+    const sig = page.getByTestId('significance-table');
+    const drift = await sig.locator('tr[data-measure="drift"]').textContent();
+    expect(drift).toContain('0 of 2 drifting');
+    expect(drift).toContain('1 of 2 drifting');
+    expect(drift).toContain('worse');
+    // Every latency is 5 ms: enough values, nothing between the arms.
+    expect(await sig.locator('tr[data-measure="latency"]').textContent()).toContain(
+      'no significant difference',
+    );
+    expect(
+      await page.getByRole('region', { name: 'Significance (B against A)' }).textContent(),
+    ).toContain('against the baseline “v1 at launch”');
+    await expectClean('compare against a baseline');
+    await page.goto(arms('v2', 'v1'));
+    await poll(verdictText).toContain('Promote B');
+    expect(await sig.locator('tr[data-measure="drift"]').textContent()).toContain('better');
+    await expectClean('compare, promote');
+  });
+
   test('deleting the baseline goes back to the previous window', async () => {
+    await page.goto(`${c.url}/drift?model=${MODEL}&${range}`);
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('button', { name: 'Yes, delete' }).click();
     await page.getByText(`No baseline for ${MODEL} yet`).waitFor();

@@ -30,26 +30,38 @@ export function useModelSeries(model: string, groupBy: SeriesGroupBy | undefined
   return useQuery(modelSeriesQuery(useRangeSearch(), model, groupBy));
 }
 
-/** Two arms of a model side by side over `search`'s range. */
+/**
+ * Two arms of a model side by side over `search`'s range, with significance; with
+ * `baseline` (a drift baseline id), also each arm's drift against it. `ready` false holds
+ * the call (while the baseline is being picked).
+ */
 export function compareQuery(
   search: RangeSearch,
   model: string,
   a: string | undefined,
   b: string | undefined,
+  baseline: string | undefined,
+  ready = true,
 ) {
   return rangeQuery(
     search,
-    ['compare', model, a, b],
+    ['compare', model, a, b, baseline],
     (r: ResolvedRange, signal) =>
       api<ModelCompareResponse>(
-        `/models/compare${toQuery({ model, a, b, from: r.from, to: r.to })}`,
+        `/models/compare${toQuery({ model, a, b, baseline, from: r.from, to: r.to })}`,
         { signal },
       ),
-    Boolean(a && b),
+    Boolean(a && b && ready),
   );
 }
 
-/** Two arms of a model side by side over the URL's range. */
-export function useCompare(model: string, a: string | undefined, b: string | undefined) {
-  return useQuery(compareQuery(useRangeSearch(), model, a, b));
+/** Two arms of a model side by side over the URL's range (see {@link compareQuery}). */
+export function useCompare(
+  model: string,
+  a: string | undefined,
+  b: string | undefined,
+  baseline: string | undefined,
+  ready: boolean,
+) {
+  return useQuery(compareQuery(useRangeSearch(), model, a, b, baseline, ready));
 }

@@ -2,8 +2,11 @@ import { Link } from '@tanstack/react-router';
 import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
 import { useRangeSearch } from '../../lib/use-range.js';
+import { useBaselines } from '../drift/api.js';
+import { pickBaseline } from '../drift/prepare.js';
 import { useCompare } from './api.js';
-import { type CompareRow, compareRows, compareVerdict } from './prepare.js';
+import { type CompareRow, compareRows } from './prepare.js';
+import { compareHeadline, type SignificanceRow, significanceRows } from './significance.js';
 
 function fmt(kind: CompareRow['kind'], v: number | null): string {
   if (kind === 'ms') return formatMs(v);
@@ -12,10 +15,43 @@ function fmt(kind: CompareRow['kind'], v: number | null): string {
   return formatNumber(v);
 }
 
-/** Two versions or variants side by side, with which way the evidence points. */
-export function ComparePage({ model, a, b }: { model: string; a?: string; b?: string }) {
+const VERDICT_TEXT: Record<SignificanceRow['verdict'], string> = {
+  better: 'better',
+  worse: 'worse',
+  no_significant_difference: 'no significant difference',
+  insufficient_data: 'too few values',
+};
+
+const VERDICT_BADGE: Record<SignificanceRow['verdict'], string> = {
+  better: 'better',
+  worse: 'worse',
+  no_significant_difference: 'same',
+  insufficient_data: 'na',
+};
+
+/**
+ * Two versions or variants side by side: what to do with B (from the significance tests),
+ * each measure's test, and the observed figures. With a drift baseline for the model (the
+ * URL's, else its default), each arm's drift against it is judged too.
+ */
+export function ComparePage({
+  model,
+  a,
+  b,
+  baseline,
+}: {
+  model: string;
+  a?: string;
+  b?: string;
+  baseline?: string;
+}) {
   const search = useRangeSearch();
-  const q = useCompare(model, a, b);
+  const baselines = useBaselines();
+  // A failed list only leaves drift out of the comparison.
+  const reference = baselines.isPending
+    ? undefined
+    : pickBaseline(baselines.data?.baselines ?? [], model, baseline);
+  const q = useCompare(model, a, b, reference?.id, !baselines.isPending);
   const back = (
     <p className="crumbs">
       <Link to="/models" search={search}>
@@ -41,31 +77,89 @@ export function ComparePage({ model, a, b }: { model: string; a?: string; b?: st
   if (q.isPending) return <Loading label="Comparing" />;
   if (q.isError) return <ErrorState error={q.error} retry={() => q.refetch()} />;
   const rows = compareRows(q.data);
-  const v = compareVerdict(rows);
+  const sig = q.data.significance;
+  const tests = sig ? significanceRows(sig) : [];
+  const head = sig ? compareHeadline(tests, sig.alpha) : undefined;
   return (
     <>
       {back}
       <h1>
         {model}: {a} vs {b}
       </h1>
-      <div
-        className={`verdict verdict-${v.verdict.replace(' ', '-')}`}
-        role="status"
-        data-testid="verdict"
-      >
-        <strong>
-          {v.verdict === 'promote'
-            ? 'Promote B'
-            : v.verdict === 'roll back'
-              ? 'Roll back B'
-              : 'Hold'}
-        </strong>
-        : {v.reason}.
-        <span className="muted small">
-          {' '}
-          Observed differences over the range; significance tests are not available yet.
-        </span>
-      </div>
+      {head && sig ? (
+        <div
+          className={`verdict verdict-${head.action.replace(' ', '-')}`}
+          role="status"
+          data-testid="verdict"
+        >
+          <strong>{head.title}</strong>: {head.reason}.
+          <span className="muted small">
+            {' '}
+            B is the candidate, A the baseline. Each verdict holds at α = {sig.alpha} however often
+            this page is reloaded (always-valid p-values of a sequential test).
+          </span>
+        </div>
+      ) : (
+        <div className="verdict verdict-hold" role="status" data-testid="verdict">
+          <strong>No verdict</strong>: the collector did not compute significance for this
+          comparison; the figures below are observed values only.
+        </div>
+      )}
+      {sig && (
+        <Panel title="Significance (B against A)" wide>
+          <table className="table" data-testid="significance-table">
+            <caption className="sr-only">Significance tests of B against A</caption>
+            <thead>
+              <tr>
+                <th scope="col">Measure</th>
+                <th scope="col">Test</th>
+                <th scope="col" className="num">
+                  A: {q.data.a.value}
+                </th>
+                <th scope="col" className="num">
+                  B: {q.data.b.value}
+                </th>
+                <th scope="col" className="num">
+                  Effect
+                </th>
+                <th scope="col" className="num">
+                  {Math.round((1 - sig.alpha) * 100)}% interval
+                </th>
+                <th scope="col" className="num">
+                  p (always valid)
+                </th>
+                <th scope="col">Verdict</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tests.map((t) => (
+                <tr key={t.key} data-measure={t.key}>
+                  <th scope="row">{t.label}</th>
+                  <td>{t.test}</td>
+                  <td className="num">{t.a}</td>
+                  <td className="num">{t.b}</td>
+                  <td className="num">{t.effect}</td>
+                  <td className="num">{t.ci}</td>
+                  <td className="num">{t.p}</td>
+                  <td>
+                    <span className={`badge badge-${VERDICT_BADGE[t.verdict]}`}>
+                      {VERDICT_TEXT[t.verdict]}
+                    </span>
+                    {t.why && <span className="muted small"> {t.why}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="muted small">
+            {sig.drift
+              ? `Drift: each arm against the baseline “${reference?.name ?? sig.drift.baseline}”. `
+              : 'Drift: no baseline for this model; create one on the Drift page to compare the arms’ drift. '}
+            Accuracy counts feedback that arrived within {Math.round(sig.labelDelayMs / 3_600_000)}{' '}
+            h of its prediction.
+          </p>
+        </Panel>
+      )}
       <Panel title="Figures" wide>
         <table className="table" data-testid="compare-table">
           <caption className="sr-only">Figures of A and B</caption>
@@ -84,7 +178,6 @@ export function ComparePage({ model, a, b }: { model: string; a?: string; b?: st
               <th scope="col" className="num">
                 Change
               </th>
-              <th scope="col">B is</th>
             </tr>
           </thead>
           <tbody>
@@ -98,9 +191,6 @@ export function ComparePage({ model, a, b }: { model: string; a?: string; b?: st
                   {r.change === null
                     ? '—'
                     : `${r.change > 0 ? '+' : ''}${(r.change * 100).toFixed(1)}%`}
-                </td>
-                <td>
-                  <span className={`badge badge-${r.outcome.replace('/', '')}`}>{r.outcome}</span>
                 </td>
               </tr>
             ))}

@@ -181,7 +181,14 @@ function CompareForm({
     e.preventDefault();
     navigate({
       to: '/models/compare',
-      search: { ...search, model, a: `${dimension}:${a}`, b: `${dimension}:${b}` },
+      // The model's default drift baseline unless the URL names another (the compare page).
+      search: {
+        ...search,
+        model,
+        a: `${dimension}:${a}`,
+        b: `${dimension}:${b}`,
+        baseline: undefined,
+      },
     });
   };
   return (

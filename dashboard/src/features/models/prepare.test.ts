@@ -1,6 +1,6 @@
 import type { InferenceStats, ModelCompareResponse, ModelSeriesResponse } from '@aiobs/api-types';
 import { describe, expect, it } from 'vitest';
-import { compareRows, compareVerdict, sparklineOf } from './prepare.js';
+import { compareRows, sparklineOf } from './prepare.js';
 
 function stats(over: Partial<InferenceStats>): InferenceStats {
   return {
@@ -47,32 +47,31 @@ function compare(a: InferenceStats, b: InferenceStats): ModelCompareResponse {
   };
 }
 
-describe('compare', () => {
-  it('says roll back when B has more errors', () => {
-    const rows = compareRows(compare(stats({ errorRate: 0.01 }), stats({ errorRate: 0.2 })));
-    expect(rows.find((r) => r.key === 'errorRate')!.outcome).toBe('worse');
-    expect(compareVerdict(rows)).toEqual({
-      verdict: 'roll back',
-      reason: 'B is worse on error rate',
-    });
-  });
-  it('says promote when B is faster and worse on nothing', () => {
-    const rows = compareRows(compare(stats({}), stats({ latencyP95Ms: 120, latencyP99Ms: 290 })));
+describe('compareRows', () => {
+  it('gives each figure of both arms, the difference and the relative change', () => {
+    const rows = compareRows(compare(stats({}), stats({ latencyP95Ms: 120, errorRate: 0.2 })));
+    expect(rows.map((r) => r.key)).toEqual([
+      'requests',
+      'errorRate',
+      'latencyP50Ms',
+      'latencyP95Ms',
+      'latencyP99Ms',
+      'ttftP95Ms',
+      'queueWaitP95Ms',
+      'cacheHitRate',
+      'outputTokens',
+      'costUsd',
+    ]);
     const p95 = rows.find((r) => r.key === 'latencyP95Ms')!;
-    expect(p95).toMatchObject({ a: 200, b: 120, delta: -80, outcome: 'better' });
+    expect(p95).toMatchObject({ a: 200, b: 120, delta: -80 });
     expect(p95.change).toBeCloseTo(-0.4);
-    expect(rows.find((r) => r.key === 'latencyP99Ms')!.outcome).toBe('same');
-    expect(compareVerdict(rows).verdict).toBe('promote');
-  });
-  it('holds when nothing differs and marks missing figures n/a', () => {
-    const rows = compareRows(compare(stats({}), stats({})));
-    expect(compareVerdict(rows)).toEqual({ verdict: 'hold', reason: 'no difference beyond 5%' });
-    expect(rows.find((r) => r.key === 'ttftP95Ms')!.outcome).toBe('n/a');
-    expect(rows.find((r) => r.key === 'requests')!.outcome).toBe('n/a');
-  });
-  it('treats a rise from zero as a change', () => {
-    const rows = compareRows(compare(stats({ errorRate: 0 }), stats({ errorRate: 0.5 })));
-    expect(rows.find((r) => r.key === 'errorRate')!.outcome).toBe('worse');
+    // A rise from zero has no ratio.
+    expect(rows.find((r) => r.key === 'errorRate')).toMatchObject({ a: 0, b: 0.2, change: null });
+    expect(rows.find((r) => r.key === 'ttftP95Ms')).toMatchObject({
+      a: null,
+      b: null,
+      delta: null,
+    });
   });
 });
 
