@@ -10,7 +10,7 @@ import {
   watchProblems,
 } from './browser.js';
 import { type SeedSpan, sendSpans, waitFor } from './seed.js';
-import { GPU_HOST, GPUS, seedFeatures, seedGpus } from './seed-fleet.js';
+import { GPU_HOST, GPUS, seedFeatures, seedFeedback, seedGpus } from './seed-fleet.js';
 
 // The Overview's operational panels in Chromium: a latency rule firing on the seeded chat
 // spans, the GPU fleet of one host with two GPUs (constant figures), and what changed marked
@@ -47,6 +47,8 @@ beforeAll(async () => {
   c = await startCollector({ args: ['--drift-interval', '10', '--drift-min-samples', '10'] });
   now = Date.now();
   const country = (i: number) => (i % 2 === 0 ? 'FR' : 'DE');
+  const label = (i: number) => (i % 3 === 0 ? 'fraud' : 'ok');
+  const flip = (i: number) => (label(i) === 'fraud' ? 'ok' : 'fraud');
   await Promise.all([
     sendSpans(c, 'chat-api', chatSpans()),
     seedGpus(c, now - 20 * MIN, now),
@@ -59,6 +61,7 @@ beforeAll(async () => {
       150,
       (i) => i % 100,
       country,
+      label,
     ),
     seedFeatures(
       c,
@@ -69,7 +72,13 @@ beforeAll(async () => {
       150,
       (i) => 50 + (i % 100),
       country,
+      label,
     ),
+  ]);
+  // Feedback for every prediction: v1 wrong on 1 in 10 (90% right), v2 on 2 in 5 (60%).
+  await Promise.all([
+    seedFeedback(c, DRIFT_MODEL, 'v1', 150, (i) => (i % 10 === 0 ? flip(i) : label(i)), now),
+    seedFeedback(c, DRIFT_MODEL, 'v2', 150, (i) => (i % 5 < 2 ? flip(i) : label(i)), now),
   ]);
   await waitFor(async () => {
     const [m, g] = await Promise.all([
@@ -220,6 +229,40 @@ describe('Overview: alerts, GPU fleet and what changed', () => {
       await poll(() => page.locator('[role="status"].state-loading').count()).toBe(0);
       await screenshot(page, `${theme}-overview-annotations`);
       await expectClean(`overview annotations (${theme})`);
+    }
+  }, 120_000);
+
+  test('the model page: accuracy from feedback and the stored drift verdicts by version', async () => {
+    await page.goto(`${c.url}/models/view?model=${DRIFT_MODEL}&from=now-1h&to=now`);
+    const quality = page.getByRole('region', { name: 'Quality from feedback by version' });
+    await quality.scrollIntoViewIfNeeded();
+    const row = (arm: string) =>
+      page.getByTestId('quality-table').locator(`tr[data-arm="${arm}"]`).textContent();
+    // Predictions, share with feedback, accuracy: 135 of 150 and 90 of 150 right.
+    await poll(() => row('v1')).toMatch(/^v1150100\.0%90\.0%/);
+    expect(await row('v2')).toMatch(/^v2150100\.0%60\.0%/);
+    await quality.locator('.recharts-line path').first().waitFor();
+    expect(await quality.locator('.recharts-legend-item-text').allTextContents()).toEqual([
+      'v1',
+      'v2',
+    ]);
+    const drift = page.getByRole('region', { name: 'Drift by version' });
+    await drift.scrollIntoViewIfNeeded();
+    // The job stored windows of the last minutes only: v2's, whose `amount` moved by 50.
+    const v2 = drift.getByTestId('drift-by-arm').locator('tr[data-arm="v2"]');
+    await poll(() => v2.textContent()).toContain('amount');
+    expect(await v2.locator('td').nth(1).textContent()).toBe('amount');
+    expect(await drift.textContent()).toContain('Against the default baseline “v1”');
+    await expectClean('model quality and drift');
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.reload();
+      await quality.scrollIntoViewIfNeeded();
+      await quality.locator('.recharts-line path').first().waitFor();
+      await drift.scrollIntoViewIfNeeded();
+      await drift.getByTestId('drift-by-arm').waitFor();
+      await screenshot(page, `${theme}-model-quality`);
+      await expectClean(`model quality (${theme})`);
     }
   }, 120_000);
 

@@ -163,6 +163,13 @@ describe('dashboard in Chromium', () => {
       'v1',
       'v2',
     ]);
+    // No feedback and no baseline yet: each quality panel says how to get its data.
+    const quality = page.getByRole('region', { name: 'Quality from feedback by version' });
+    await quality.scrollIntoViewIfNeeded();
+    await quality.getByText('No feedback in this range').waitFor();
+    const drift = page.getByRole('region', { name: 'Drift by version' });
+    await drift.scrollIntoViewIfNeeded();
+    await drift.getByText('No default drift baseline for this model').waitFor();
     await expectClean('model');
     await page.getByLabel('A (baseline)').selectOption('v1');
     await page.getByLabel('B (candidate)').selectOption('v2');

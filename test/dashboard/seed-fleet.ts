@@ -243,7 +243,8 @@ function attrsResource(o: Record<string, string>) {
 
 /**
  * Inference spans of `model` carrying feature values: `amount` (numeric, `amount(i)`) and
- * `country` (categorical), spread evenly over `[fromMs, toMs)`.
+ * `country` (categorical), spread evenly over `[fromMs, toMs)`. With `label`, each also
+ * predicts `label(i)` under the id {@link predictionId}, for {@link seedFeedback}.
  */
 export async function seedFeatures(
   c: RunningCollector,
@@ -254,6 +255,7 @@ export async function seedFeatures(
   n: number,
   amount: (i: number) => number,
   country: (i: number) => string,
+  label?: (i: number) => string,
 ): Promise<void> {
   const spans = Array.from({ length: n }, (_, i) => {
     const t = fromMs + ((toMs - fromMs) * i) / n;
@@ -270,6 +272,12 @@ export async function seedFeatures(
         'aiobs.model.version': version,
         'aiobs.feature.amount': amount(i),
         'aiobs.feature.country': country(i),
+        ...(label
+          ? {
+              'aiobs.prediction.id': predictionId(model, version, i),
+              'aiobs.prediction.label': label(i),
+            }
+          : {}),
       }),
       status: { code: 1 },
     };
@@ -279,6 +287,41 @@ export async function seedFeatures(
       {
         resource: attrsResource({ 'service.name': 'scoring' }),
         scopeSpans: [{ scope: { name: 'dashboard-seed' }, spans }],
+      },
+    ],
+  });
+}
+
+/** The prediction id of the `i`th span {@link seedFeatures} sent for `model` and `version`. */
+export function predictionId(model: string, version: string, i: number): string {
+  return `${model}-${version}-${i}`;
+}
+
+/**
+ * `aiobs.feedback` log records (OTLP/JSON) for predictions `0..n-1` of `model` and `version`,
+ * each with the true label `truth(i)`, recorded at `atMs`.
+ */
+export async function seedFeedback(
+  c: RunningCollector,
+  model: string,
+  version: string,
+  n: number,
+  truth: (i: number) => string,
+  atMs: number,
+): Promise<void> {
+  const logRecords = Array.from({ length: n }, (_, i) => ({
+    timeUnixNano: nanos(atMs),
+    eventName: 'aiobs.feedback',
+    attributes: attrs({
+      'aiobs.prediction.id': predictionId(model, version, i),
+      'aiobs.feedback.label': truth(i),
+    }),
+  }));
+  await postOtlp(c, '/v1/logs', {
+    resourceLogs: [
+      {
+        resource: attrsResource({ 'service.name': 'labeller' }),
+        scopeLogs: [{ scope: { name: 'dashboard-seed' }, logRecords }],
       },
     ],
   });

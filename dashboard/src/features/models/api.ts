@@ -1,9 +1,14 @@
-import type { ModelCompareResponse, ModelSeriesResponse, SeriesGroupBy } from '@aiobs/api-types';
+import type {
+  ModelCompareResponse,
+  ModelQualityResponse,
+  ModelSeriesResponse,
+  SeriesGroupBy,
+} from '@aiobs/api-types';
 import { useQuery } from '@tanstack/react-query';
 import { api, toQuery } from '../../lib/api-client.js';
 import type { RangeSearch } from '../../lib/search.js';
-import type { ResolvedRange } from '../../lib/time-range.js';
-import { callQuery, rangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import { type ResolvedRange, stepFor } from '../../lib/time-range.js';
+import { callQuery, rangeQuery, useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
 import { modelSeriesCall, modelSparklinesCall } from './calls.js';
 
 /** Requests per bucket of every model (the list's sparklines) over `search`'s range. */
@@ -64,4 +69,17 @@ export function useCompare(
   ready: boolean,
 ) {
   return useQuery(compareQuery(useRangeSearch(), model, a, b, baseline, ready));
+}
+
+/**
+ * One model's quality from feedback (accuracy, coverage, F1, MAE, Brier) per version or
+ * variant over the URL's range, about 60 buckets.
+ */
+export function useModelQuality(model: string, groupBy: 'version' | 'variant') {
+  return useRangeQuery(['model-quality', model, groupBy], (r, signal) =>
+    api<ModelQualityResponse>(
+      `/models/quality${toQuery({ model, groupBy, from: r.from, to: r.to, step: stepFor(r.fromMs, r.toMs) })}`,
+      { signal },
+    ),
+  );
 }

@@ -10,6 +10,7 @@ import { perSecond } from '../../lib/series.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { useModels } from '../overview/api.js';
 import { useModelSeries } from './api.js';
+import { QualityPanels } from './quality-panels.js';
 
 /** The model page's charts: one metric each, one line per version or variant. */
 const PANELS: Array<Omit<SeriesPanelProps, 'query'> & { metric: SeriesMetric }> = [
@@ -66,7 +67,10 @@ const PANELS: Array<Omit<SeriesPanelProps, 'query'> & { metric: SeriesMetric }> 
   },
 ];
 
-/** One model: its figures, its versions or variants over time, and a way to compare two. */
+/**
+ * One model: its figures, its versions or variants over time, their quality from feedback and
+ * drift, and a way to compare two.
+ */
 export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version' | 'variant' }) {
   const models = useModels();
   const series = useModelSeries(model, groupBy as SeriesGroupBy);
@@ -148,6 +152,7 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
           />
         ))}
       </div>
+      <QualityPanels model={model} groupBy={groupBy} />
       <CompareForm model={model} dimension={groupBy} arms={arms} />
     </>
   );
