@@ -33,6 +33,7 @@ const GET_ROUTES = [
   '/api/v1/changes',
   '/api/v1/scaling',
   '/api/v1/prices',
+  '/api/v1/collectors',
 ];
 
 /** Parameter names the routes read, so random values reach the parsers behind them. */

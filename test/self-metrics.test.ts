@@ -155,3 +155,97 @@ describe('--metrics-public', () => {
     }
   });
 });
+
+describe('collector health: GET /api/v1/collectors and the evaluator in /metrics', () => {
+  let h: RunningCollector;
+  beforeAll(async () => {
+    // A row of the collector's figures every second, and a rule evaluated every second.
+    h = await startCollector({ args: ['--stats-interval', '1'] });
+  });
+  afterAll(async () => {
+    expect(await h.stop()).toBe(0);
+  });
+
+  test('rates from the stored rows, the evaluator figures, and only for the instance admin', async () => {
+    await h.api('/api/v1/alert-rules', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'health p95',
+        signal: { kind: 'latency', quantile: 0.95 },
+        window: '5m',
+        condition: { op: '>', threshold: 1000 },
+        interval: '1s',
+      }),
+    });
+    const sendSpans = (n: number) =>
+      fetch(`${h.url}/v1/traces`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${h.apiKey}`, 'content-type': 'application/x-protobuf' },
+        body: Buffer.from(
+          encodeSpans(
+            'health-e2e',
+            Array.from({ length: n }, () => ({})),
+          ),
+        ),
+      });
+    expect((await sendSpans(50)).status).toBe(200);
+    type Res = import('../collector/src/api/types.js').CollectorHealthResponse;
+    const from = new Date(Date.now() - 60_000).toISOString();
+    let res: Res | undefined;
+    const accepted = (r: Res) =>
+      r.collectors.flatMap((c) => c.points).reduce((s, p) => s + (p.acceptedPerS ?? 0), 0);
+    const evaluated = (r: Res) =>
+      r.collectors.flatMap((c) => c.points).some((p) => (p.evaluationsPerS ?? 0) > 0);
+    // Rows every second: poll until one written after the spans and the first evaluation.
+    for (let i = 0; i < 60; i++) {
+      res = await h.api<Res>(`/api/v1/collectors?from=${from}&step=1s`);
+      if (accepted(res) > 0 && evaluated(res)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(res!.intervalMs).toBe(1000);
+    expect(res!.stepMs).toBe(1000);
+    expect(res!.collectors).toHaveLength(1);
+    const me = res!.collectors[0]!;
+    expect(me.collector).toContain(`:${h.pid}`);
+    // The rates over the run add up to what was sent: Σ rate × bucket length = 50 spans.
+    const points = me.points;
+    const total = points.reduce((s, p, i) => {
+      const prev = i === 0 ? Date.parse(me.startedAt) : Date.parse(points[i - 1]!.time);
+      return s + (p.acceptedPerS ?? 0) * ((Date.parse(p.time) - prev) / 1000);
+    }, 0);
+    expect(total).toBeCloseTo(50, 6);
+    expect(points.every((p) => p.rssBytes > 0 && p.maxPendingBytes > 0)).toBe(true);
+    expect(points.some((p) => p.insertMeanMs !== null && p.insertMeanMs > 0)).toBe(true);
+    expect(points.at(-1)!.alertRules).toBe(1);
+
+    const metrics = parse(
+      await (
+        await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${h.adminToken}` } })
+      ).text(),
+    );
+    expect(get(metrics, 'aiobs_alert_rules')).toBe(1);
+    expect(get(metrics, 'aiobs_alert_evaluations_total')).toBeGreaterThanOrEqual(1);
+    expect(get(metrics, 'aiobs_alert_evaluation_lag_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(
+      get(metrics, 'aiobs_alert_evaluation_duration_seconds_count{outcome="ok"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(get(metrics, 'aiobs_alert_shards_held')).toBeGreaterThanOrEqual(1);
+
+    // A project's read key reads the project, not the instance's collectors.
+    const key = await h.api<{ key: string }>('/api/v1/projects/default/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'read', name: 'health-reader' }),
+    });
+    const denied = await fetch(`${h.url}/api/v1/collectors`, {
+      headers: { authorization: `Bearer ${key.key}` },
+    });
+    expect(denied.status).toBe(403);
+    const bad = await fetch(`${h.url}/api/v1/collectors?from=yesterday`, {
+      headers: { authorization: `Bearer ${h.adminToken}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { field: 'from' } });
+  });
+});

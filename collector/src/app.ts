@@ -24,6 +24,7 @@ import { projectScope } from './middleware/project-scope.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { createModelsModule, createQualityWindowsRepo } from './models/index.js';
 import {
+  collectorHealthRoutes,
   countRequests,
   createCollectorMetrics,
   createEngineStatsReader,
@@ -89,9 +90,11 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId());
+  const alerts = deps.alerts ?? createAlertsModule({ engine, db, config, log });
   const metrics = createCollectorMetrics({
     ingestor,
     engineStats: createEngineStatsReader(engine),
+    evaluator: alerts.evaluator,
   });
   app.use('*', countRequests(metrics));
   // Outermost after the request id, so error, 404 and preflight answers carry the headers too.
@@ -144,7 +147,10 @@ export function createApp(deps: AppDeps) {
   api.route('/changes', models.changes);
   api.route('/prices', models.prices);
   api.route('/scaling', models.scaling);
-  const alerts = deps.alerts ?? createAlertsModule({ engine, db, config, log });
+  api.route(
+    '/collectors',
+    collectorHealthRoutes({ db, intervalMs: config.statsIntervalSeconds * 1000 }),
+  );
   api.route('/alert-rules', alerts.rules);
   api.route('/alerts', alerts.alerts);
   api.route('/channels', alerts.channels);

@@ -142,6 +142,7 @@ export async function startCollector(
       engine,
       ingestor,
       engineStats: createEngineStatsReader(engine),
+      evaluator: alerts.evaluator,
       log,
       intervalMs: config.statsIntervalSeconds * 1000,
     });

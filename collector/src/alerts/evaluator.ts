@@ -131,6 +131,12 @@ export class Evaluator<S> {
    */
   private readonly cache = new Map<string, { state: StoredState; epoch: number }>();
 
+  /**
+   * Told of every evaluation: its lag behind the rule's scheduled instant and its duration
+   * (ms), and whether the signal read succeeded (observability/ sets it: histograms).
+   */
+  onEvaluation?: (lagMs: number, durationMs: number, ok: boolean) => void;
+
   constructor(private readonly o: EvaluatorOptions<S>) {
     this.now = o.now ?? Date.now;
     this.tickMs = o.tickMs;
@@ -367,12 +373,14 @@ export class Evaluator<S> {
     }
     let outcome: Outcome;
     let details: Record<string, number | null> | undefined;
+    let failed = false;
     try {
       const sample = await read;
       outcome = outcomeOf(sample, spec.condition);
       details = sample.details;
     } catch (err) {
       this.failures++;
+      failed = true;
       outcome = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
       this.o.log.warn({ err, ruleId: rule.id }, 'alert rule evaluation failed');
     }
@@ -434,7 +442,9 @@ export class Evaluator<S> {
           notificationId: note?.id ?? '',
         }
       : undefined;
-    this.push(this.durations, this.now() - started);
+    const took = this.now() - started;
+    this.push(this.durations, took);
+    this.onEvaluation?.(started - slot, took, !failed);
     return { state, entry, note };
   }
 

@@ -32,6 +32,8 @@ export interface AlertsModule {
   channels: Hono<AppEnv>;
   silences: Hono<AppEnv>;
   maintenance: Hono<AppEnv>;
+  /** The evaluator's figures and its per-evaluation hook (the collector's self-metrics). */
+  evaluator: Pick<Evaluator<Signal>, 'stats' | 'onEvaluation'>;
   /** Starts delivery and the evaluator (after the server listens). */
   start(): void;
   /** Stops the evaluator (its leases are released), then delivery. */
@@ -95,6 +97,7 @@ export function createAlertsModule(deps: {
     channels: delivery.channels,
     silences: delivery.silences,
     maintenance: delivery.maintenance,
+    evaluator,
     start() {
       if (started) return;
       started = true;

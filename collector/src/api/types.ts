@@ -816,6 +816,66 @@ export interface CompareSignificance {
   drift?: { baseline: string; verdict: CompareVerdict; a: ArmDrift; b: ArmDrift };
 }
 
+// ---- Collector health (`/api/v1/collectors`; docs/api.md "Self-observability") ----
+
+/**
+ * One bucket of a collector's health. Rates are per second over the bucket, from the
+ * differences of the totals the collector stored (null where the previous total is unknown:
+ * the first bucket of a run that started before the range).
+ */
+export interface CollectorHealthPoint {
+  time: string;
+  /** Spans, data points and log records accepted. */
+  acceptedPerS: number | null;
+  /** Records rejected one by one (`partial_success`). */
+  rejectedPerS: number | null;
+  /** Requests refused with 503 (write path full, memory bound, storage failing). */
+  refusedPerS: number | null;
+  /** Of those, refused at the memory bound. */
+  memoryRefusedPerS: number | null;
+  /** Requests answered 400 (not OTLP) or 413 (too large). */
+  decodeErrorsPerS: number | null;
+  tooLargePerS: number | null;
+  rowsWrittenPerS: number | null;
+  insertsPerS: number | null;
+  insertFailuresPerS: number | null;
+  /** Mean time of an insert over the bucket, ms. */
+  insertMeanMs: number | null;
+  /** The highest values the bucket's rows saw. */
+  pendingBytes: number;
+  maxPendingBytes: number;
+  rssBytes: number;
+  /** The memory bound (`--max-rss-bytes`; 0: none). */
+  memoryBoundBytes: number;
+  activeParts: number;
+  mergesRunning: number;
+  alertRules: number;
+  evaluationsPerS: number | null;
+  evaluationFailuresPerS: number | null;
+  /** Over the evaluator's last 10,000 evaluations when each row was written, ms. */
+  evaluationLagP99Ms: number;
+  evaluationP99Ms: number;
+}
+
+/** One collector process (`host:pid`) and its health over the range. */
+export interface CollectorHealth {
+  collector: string;
+  /** When its latest run in the range started, and its last row. */
+  startedAt: string;
+  lastSeen: string;
+  points: CollectorHealthPoint[];
+}
+
+/** `GET /api/v1/collectors`: every collector's health rows (`aiobs_collector_stats`). */
+export interface CollectorHealthResponse {
+  from: string;
+  to: string;
+  stepMs: number;
+  /** How often collectors write a row (`--stats-interval`); 0: this one writes none. */
+  intervalMs: number;
+  collectors: CollectorHealth[];
+}
+
 // ---- Alerts (`/api/v1/alert-rules`, `/api/v1/alerts`; docs/api.md "Alerts") ----
 
 /** An alert rule as stored (`GET /api/v1/alert-rules/:id`, the answer of create/update). */

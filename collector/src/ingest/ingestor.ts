@@ -72,6 +72,8 @@ export class Ingestor {
   decodeErrors = 0;
   acceptedRecords = 0;
   rejectedRecords = 0;
+  /** Seconds the engine took over every insert so far, failed ones included. */
+  insertSeconds = 0;
   /** Told of every insert (observability/ sets it: batch sizes, insert latency). */
   onInsert?: (table: string, rows: number, seconds: number, ok: boolean) => void;
 
@@ -95,7 +97,11 @@ export class Ingestor {
     };
     const insert: InsertBlock = (table, columns, block, rows, settings) => {
       const t0 = performance.now();
-      const seconds = () => (performance.now() - t0) / 1000;
+      const seconds = () => {
+        const took = (performance.now() - t0) / 1000;
+        this.insertSeconds += took;
+        return took;
+      };
       return engine.insertNative(table, columns, block, settings).then(
         () => {
           this.onInsert?.(table, rows, seconds(), true);

@@ -2,11 +2,30 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { Ingestor } from '../ingest/ingestor.js';
 import type { EngineStats } from './engine-stats.js';
 
+/**
+ * What the metrics read of the alert evaluator (alerts/ provides it; this module does not
+ * import alerting).
+ */
+export interface EvaluatorSource {
+  stats(): {
+    rules: number;
+    heldShards: number[];
+    evaluations: number;
+    failures: number;
+    cpuMs: Record<string, number>;
+    lagMs: { p99: number };
+    evalMs: { p99: number };
+  };
+  onEvaluation?: (lagMs: number, durationMs: number, ok: boolean) => void;
+}
+
 /** What the collector's own metrics read at scrape time. */
 export interface CollectorMetricsDeps {
   ingestor: Ingestor;
   /** Engine parts and merges, cached by the reader (system tables are not free to read). */
   engineStats: () => Promise<EngineStats>;
+  /** The alert evaluator, when this collector runs one. */
+  evaluator?: EvaluatorSource;
 }
 
 /** The collector's self-metrics: a private registry (not prom-client's global one). */
@@ -37,6 +56,7 @@ export function routeLabel(path: string): string {
 export function createCollectorMetrics({
   ingestor,
   engineStats,
+  evaluator,
 }: CollectorMetricsDeps): CollectorMetrics {
   const registry = new Registry();
   // The process's RSS, heap and event-loop lag under their standard names: RSS is what the
@@ -185,6 +205,7 @@ export function createCollectorMetrics({
       this.set((await engineStats()).memoryBytes);
     },
   });
+  if (evaluator) evaluatorMetrics(registry, evaluator);
   return {
     registry,
     request(route, method, status) {
@@ -194,3 +215,73 @@ export function createCollectorMetrics({
 }
 
 type TableStats = ReturnType<Ingestor['stats']>['tables'][string];
+
+/** Buckets of the evaluator's lag and duration, seconds: from a fast read to a stuck one. */
+const EVAL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The alert evaluator's figures: rules loaded, shards held, evaluations and failures, CPU per
+ * step of its loop, and per evaluation its lag behind the scheduled instant and its duration.
+ */
+function evaluatorMetrics(registry: Registry, evaluator: EvaluatorSource): void {
+  const lag = new Histogram({
+    name: 'aiobs_alert_evaluation_lag_seconds',
+    help: "delay from a rule's scheduled instant to the start of its evaluation",
+    buckets: EVAL_BUCKETS,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'aiobs_alert_evaluation_duration_seconds',
+    help: 'time one rule evaluation took (signal read and state step), by outcome',
+    labelNames: ['outcome'],
+    buckets: EVAL_BUCKETS,
+    registers: [registry],
+  });
+  evaluator.onEvaluation = (lagMs, durationMs, ok) => {
+    lag.observe(lagMs / 1000);
+    duration.observe({ outcome: ok ? 'ok' : 'error' }, durationMs / 1000);
+  };
+  new Gauge({
+    name: 'aiobs_alert_rules',
+    help: 'enabled alert rules this evaluator has loaded',
+    registers: [registry],
+    collect() {
+      this.set(evaluator.stats().rules);
+    },
+  });
+  new Gauge({
+    name: 'aiobs_alert_shards_held',
+    help: 'rule shards whose lease this collector holds (it evaluates their rules)',
+    registers: [registry],
+    collect() {
+      this.set(evaluator.stats().heldShards.length);
+    },
+  });
+  const total = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  total('aiobs_alert_evaluations_total', 'rule evaluations', () => evaluator.stats().evaluations);
+  total(
+    'aiobs_alert_evaluation_failures_total',
+    'rule evaluations whose signal read failed (the rule took its error state)',
+    () => evaluator.stats().failures,
+  );
+  new Counter({
+    name: 'aiobs_alert_evaluator_cpu_seconds_total',
+    help: "process CPU time spent in each step of the evaluator's loop (ingest beside it included)",
+    labelNames: ['step'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [step, ms] of Object.entries(evaluator.stats().cpuMs))
+        this.inc({ step }, ms / 1000);
+    },
+  });
+}

@@ -3,6 +3,7 @@ import type { Ingestor } from '../ingest/ingestor.js';
 import type { Logger } from '../logger.js';
 import type { Engine } from '../storage/engine.js';
 import type { EngineStats } from './engine-stats.js';
+import type { EvaluatorSource } from './metrics.js';
 
 /** One row of `aiobs_collector_stats`. */
 export interface CollectorStatsRow {
@@ -23,6 +24,14 @@ export interface CollectorStatsRow {
   active_parts: number;
   merges_running: number;
   rss_bytes: number;
+  insert_seconds: number;
+  memory_bound_bytes: number;
+  memory_refused: number;
+  alert_rules: number;
+  evaluations: number;
+  evaluation_failures: number;
+  evaluation_lag_p99_ms: number;
+  evaluation_p99_ms: number;
 }
 
 /** What the writer reads and where it writes. */
@@ -30,6 +39,8 @@ export interface StatsWriterDeps {
   engine: Pick<Engine, 'client' | 'database'>;
   ingestor: Ingestor;
   engineStats: () => Promise<EngineStats>;
+  /** The alert evaluator, when this collector runs one. */
+  evaluator?: Pick<EvaluatorSource, 'stats'>;
   log: Logger;
   /** Between rows (`--stats-interval`; 60 s by default). */
   intervalMs: number;
@@ -39,9 +50,16 @@ export interface StatsWriterDeps {
 export function statsRow(
   ingestor: Ingestor,
   engine: EngineStats,
-  meta: { now: number; collector: string; startedMs: number; rss: number },
+  meta: {
+    now: number;
+    collector: string;
+    startedMs: number;
+    rss: number;
+    evaluator?: ReturnType<EvaluatorSource['stats']>;
+  },
 ): CollectorStatsRow {
   const s = ingestor.stats();
+  const e = meta.evaluator;
   const tables = Object.values(s.tables);
   const sum = (pick: (t: (typeof tables)[number]) => number) =>
     tables.reduce((n, t) => n + pick(t), 0);
@@ -63,6 +81,14 @@ export function statsRow(
     active_parts: engine.parts.reduce((n, p) => n + p.parts, 0),
     merges_running: engine.merges,
     rss_bytes: meta.rss,
+    insert_seconds: ingestor.insertSeconds,
+    memory_bound_bytes: ingestor.memory?.bound.bytes ?? 0,
+    memory_refused: ingestor.memory?.refused ?? 0,
+    alert_rules: e?.rules ?? 0,
+    evaluations: e?.evaluations ?? 0,
+    evaluation_failures: e?.failures ?? 0,
+    evaluation_lag_p99_ms: e?.lagMs.p99 ?? 0,
+    evaluation_p99_ms: e?.evalMs.p99 ?? 0,
   };
 }
 
@@ -75,6 +101,7 @@ export function createStatsWriter({
   engine,
   ingestor,
   engineStats,
+  evaluator,
   log,
   intervalMs,
 }: StatsWriterDeps) {
@@ -88,6 +115,7 @@ export function createStatsWriter({
       collector,
       startedMs,
       rss: process.memoryUsage.rss(),
+      evaluator: evaluator?.stats(),
     });
     await engine.client.insert({
       table: `${engine.database}.aiobs_collector_stats`,
