@@ -97,18 +97,18 @@ export class Ingestor {
     };
     const insert: InsertBlock = (table, columns, block, rows, settings) => {
       const t0 = performance.now();
-      const seconds = () => {
+      const done = (ok: boolean) => {
         const took = (performance.now() - t0) / 1000;
         this.insertSeconds += took;
-        return took;
+        this.onInsert?.(table, rows, took, ok);
       };
       return engine.insertNative(table, columns, block, settings).then(
         () => {
-          this.onInsert?.(table, rows, seconds(), true);
+          done(true);
           this.storage.succeeded();
         },
         (err: unknown) => {
-          this.onInsert?.(table, rows, seconds(), false);
+          done(false);
           this.storage.failed();
           throw err;
         },

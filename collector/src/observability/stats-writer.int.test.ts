@@ -73,6 +73,18 @@ test('a row holds the ingestor totals and the engine parts; the table has a TTL'
     engine,
     ingestor,
     engineStats: createEngineStatsReader(engine),
+    // The evaluator's figures as alerts/ reports them (its own tests cover how they are made).
+    evaluator: {
+      stats: () => ({
+        rules: 3,
+        heldShards: [0, 1],
+        evaluations: 7,
+        failures: 1,
+        cpuMs: {},
+        lagMs: { p99: 12.5 },
+        evalMs: { p99: 4 },
+      }),
+    },
     log,
     intervalMs: 0,
   });
@@ -93,6 +105,14 @@ test('a row holds the ingestor totals and the engine parts; the table has a TTL'
   expect(Number(row.active_parts)).toBeGreaterThanOrEqual(1);
   expect(Number(row.rss_bytes)).toBeGreaterThan(0);
   expect(String(row.collector)).toContain(`:${process.pid}`);
+  // Migration 0077's columns: the inserts' time, and the evaluator's figures.
+  expect(Number(row.insert_seconds)).toBeGreaterThan(0);
+  expect(Number(row.insert_seconds)).toBe(ingestor.insertSeconds);
+  expect([row.alert_rules, row.evaluations, row.evaluation_failures].map(Number)).toEqual([
+    3, 7, 1,
+  ]);
+  expect(Number(row.evaluation_lag_p99_ms)).toBe(12.5);
+  expect(Number(row.evaluation_p99_ms)).toBe(4);
   const ddl = await engine.client.query({
     query: `SHOW CREATE TABLE ${engine.database}.aiobs_collector_stats`,
     format: 'TabSeparatedRaw',
