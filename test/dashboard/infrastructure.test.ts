@@ -14,7 +14,8 @@ import { GPU_HOST, GPU_PROCESS, GPUS, seedGpus, seedTraces } from './seed-fleet.
 
 // The Infrastructure page in Chromium: two GPUs of one host reporting constant figures, read
 // back from the tables, the heat map and the charts; selecting a GPU and a model goes
-// through the URL; a range without hosts shows how to install the agent.
+// through the URL; a range without hosts shows how to install the agent; the collector's own
+// health (a stats row every second here) shows to the instance admin.
 
 const MIN = 60_000;
 let c: RunningCollector;
@@ -25,7 +26,7 @@ const now = Date.now();
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 
 beforeAll(async () => {
-  c = await startCollector();
+  c = await startCollector({ args: ['--stats-interval', '1'] });
   await seedTraces(c, now - 30 * MIN, 12);
   await seedGpus(c, now - 45 * MIN, now);
   await waitFor(async () => {
@@ -136,11 +137,51 @@ describe('Infrastructure page', () => {
     }
   }, 180_000);
 
+  test('the collector’s health: a row for this collector and its figures drawn', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.goto(`${c.url}/infrastructure?from=now-15m&to=now`);
+      const section = page.getByRole('region', { name: 'Collector health' });
+      await section.scrollIntoViewIfNeeded();
+      const table = section.getByTestId('collectors-table');
+      await expect
+        .poll(
+          async () => {
+            // The page keeps its first answer: reload if it came before any row was stored.
+            if (await section.getByText('No collector stats in this range').isVisible()) {
+              await page.reload();
+              await section.scrollIntoViewIfNeeded();
+              return '';
+            }
+            return (await table.locator('tbody tr').allTextContents()).join('\n');
+          },
+          { timeout: 30_000, interval: 1_000 },
+        )
+        .toContain(`:${c.pid}`);
+      const row = table.locator(`tr[data-collector$=":${c.pid}"]`);
+      expect(await row.count()).toBe(1);
+      expect(await row.textContent()).toMatch(/MiB|GiB/);
+      const accepted = section.getByRole('region', { name: 'Records accepted per second' });
+      await accepted.locator('.recharts-line path').first().waitFor();
+      const rss = section.getByRole('region', { name: 'RSS (and the memory bound)' });
+      await rss.locator('.recharts-line path').first().waitFor();
+      expect(await rss.locator('.recharts-label').first().textContent()).toContain('RSS (MiB)');
+      await poll(() => page.locator('[role="status"].state-loading').count()).toBe(0);
+      await expectClean(`collector health (${theme})`);
+      await screenshot(page, `${theme}-collector-health`);
+    }
+  }, 120_000);
+
   test('a range without hosts says how to install the agent', async () => {
     const empty = `from=${new Date(now - 300 * MIN).toISOString()}&to=${new Date(now - 240 * MIN).toISOString()}`;
     await page.goto(`${c.url}/infrastructure?${empty}`);
     await page.getByText('No host reported in this range').waitFor();
     await page.getByText(/aiobs-agent install/).waitFor();
+    // The collectors' health does not depend on hosts: shown here too (no rows that long ago).
+    await page
+      .getByRole('region', { name: 'Collector health' })
+      .getByText('No collector stats in this range')
+      .waitFor();
     await expectClean('empty infrastructure');
   });
 });

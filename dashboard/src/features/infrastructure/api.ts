@@ -1,4 +1,5 @@
 import type {
+  CollectorHealthResponse,
   GpuSeriesResponse,
   GpusResponse,
   HostsResponse,
@@ -63,5 +64,20 @@ export function useModelGpu(model: string | undefined) {
         { signal },
       ),
     Boolean(model),
+  );
+}
+
+/**
+ * Every collector's health over the URL's range (`GET /api/v1/collectors`): the instance
+ * admin's only (403 for anyone else), so call it only for them.
+ */
+export function useCollectorHealth(enabled = true) {
+  return useRangeQuery(
+    ['collectors'],
+    (r, signal) =>
+      api<CollectorHealthResponse>(`/collectors${toQuery({ from: r.from, to: r.to })}`, {
+        signal,
+      }),
+    enabled,
   );
 }

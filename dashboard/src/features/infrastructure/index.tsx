@@ -7,6 +7,7 @@ import { resolveRange } from '../../lib/time-range.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { useModelDimensions } from '../overview/api.js';
 import { useGpuSeries, useGpus, useHosts, useModelGpu } from './api.js';
+import { CollectorHealthSection } from './components/collector-health-panel.js';
 import { FleetTables } from './components/fleet-tables.js';
 import { GpuPanel } from './components/gpu-panel.js';
 import { HeatMap } from './components/heat-map.js';
@@ -97,6 +98,7 @@ export function InfrastructurePage({ host, gpu, model }: InfraSearch) {
             host.name resource and system.* or hw.* metrics works too.
           </p>
         </Empty>
+        <CollectorHealthSection />
       </>
     );
   const gs = gpus.data.gpus;
@@ -278,6 +280,7 @@ export function InfrastructurePage({ host, gpu, model }: InfraSearch) {
           />
         )}
       </Panel>
+      <CollectorHealthSection />
     </>
   );
 }
