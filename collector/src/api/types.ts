@@ -1213,3 +1213,22 @@ export interface AuditResponse {
   entries: AuditEntry[];
   nextCursor: string | null;
 }
+
+/** One series of `GET /api/v1/metrics/series`: its group values and its buckets. */
+export interface MetricSeries {
+  /** The `groupBy` keys and their values (`service.name`, `resource.<key>`, an attribute). */
+  group: Record<string, string>;
+  points: { time: string; value: number | null }[];
+}
+
+/** `GET /api/v1/metrics/series`: one stored metric by name, per bucket and group. */
+export interface MetricSeriesResponse {
+  name: string;
+  type: 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
+  agg: string;
+  /** The range read, as asked (`[from, to)`). */
+  from: string;
+  to: string;
+  stepMs: number;
+  series: MetricSeries[];
+}

@@ -52,6 +52,9 @@ describe('parameters', () => {
       field: 'type',
     });
     expect(errorOf(() => pickMetricType('m', [], undefined))?.status).toBe(404);
+    // Named, a type with no points in the range is an empty read, not an error.
+    expect(pickMetricType('m', [], 'gauge')).toBe('gauge');
+    expect(errorOf(() => pickMetricType('m', [], 'bogus'))).toEqual({ status: 400, field: 'type' });
   });
 
   test('agg defaults by type and is checked against what the type has', () => {

@@ -1,3 +1,4 @@
+import type { MetricSeries } from '../api/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { GroupKey, MetricInfoRow, MetricType, SeriesRow } from '../storage/metrics-repo.js';
 import { histogramQuantile } from './histogram.js';
@@ -8,6 +9,15 @@ import { isoFromNanos } from './params.js';
  * value of each series bucket, and the JSON of metric lists, series and raw points. The
  * route only parses, calls the repository and returns what these build.
  */
+
+/** Every point type, for checking a `type` parameter (a record, so a new type must be added). */
+const METRIC_TYPES: Record<MetricType, true> = {
+  gauge: true,
+  sum: true,
+  histogram: true,
+  exponential_histogram: true,
+  summary: true,
+};
 
 const NUMBER_AGGS = ['avg', 'min', 'max', 'sum', 'count', 'last', 'rate'];
 const HISTOGRAM_AGGS = ['count', 'sum', 'avg', 'min', 'max', 'rate'];
@@ -22,12 +32,6 @@ export interface MetricInfo {
   points: number;
   lastSeen: string;
   services: string[];
-}
-
-/** One series of `GET /api/v1/metrics/series`: its group values and buckets. */
-export interface MetricSeries {
-  group: Record<string, string>;
-  points: { time: string; value: number | null }[];
 }
 
 /** A metric list row as the API returns it. */
@@ -71,17 +75,26 @@ export function quantileOf(agg: string): number | undefined {
 
 /**
  * The type to read: the one asked for, which the metric must have in the range, else the
- * first it has.
+ * first it has. A metric with no points in the range reads as empty when its type is named
+ * (a dashboard panel for an optional metric), since the type is all a read needs.
  *
- * @throws NotFoundError when the metric has no points in the range
- * @throws BadRequestError when it has none of the `wanted` type
+ * @throws NotFoundError when the metric has no points in the range and no type is named
+ * @throws BadRequestError when `wanted` is not a type, or the metric has points but none of it
  */
 export function pickMetricType(
   name: string,
   types: readonly MetricType[],
   wanted: string | undefined,
 ): MetricType {
-  if (types.length === 0) throw new NotFoundError(`no data for metric "${name}" in this range`);
+  if (wanted !== undefined && !Object.hasOwn(METRIC_TYPES, wanted))
+    throw new BadRequestError(
+      `type must be one of ${Object.keys(METRIC_TYPES).join(', ')}`,
+      'type',
+    );
+  if (types.length === 0) {
+    if (wanted !== undefined) return wanted as MetricType;
+    throw new NotFoundError(`no data for metric "${name}" in this range`);
+  }
   if (wanted === undefined) return types[0]!;
   if (!types.includes(wanted as MetricType))
     throw new BadRequestError(

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { MetricSeriesResponse } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { projectOf } from '../middleware/project-scope.js';
@@ -62,7 +63,16 @@ export function metricRoutes(repo: MetricsRepo) {
     else if (type === 'histogram') rows = await repo.histogramSeries(mq, stepMs, groupBy);
     else rows = await repo.summarySeries(mq, stepMs, groupBy);
     const series = toMetricSeries(rows, groupBy, type, agg, stepMs);
-    return c.json({ name: mq.name, type, agg, stepMs, series });
+    const body: MetricSeriesResponse = {
+      name: mq.name,
+      type,
+      agg,
+      from: new Date(mq.fromMs).toISOString(),
+      to: new Date(mq.toMs).toISOString(),
+      stepMs,
+      series,
+    };
+    return c.json(body);
   });
 
   app.get('/points', async function metricPoints(c) {

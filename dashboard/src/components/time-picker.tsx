@@ -39,14 +39,14 @@ export function TimePicker() {
           setOpen(!open);
         }}
         data-testid="time-picker"
-        // The label is local and rounded; the exact bounds of an absolute range are one hover away.
+        // In UTC like the chart axes and tables, rounded; the exact bounds are one hover away.
         title={
           isRelative(search.from) && isRelative(search.to)
             ? undefined
             : rangeTitle(search.from, search.to)
         }
       >
-        {describeRange(search.from, search.to)}
+        {describeRange(search.from, search.to, { timeZone: 'UTC' })}
       </button>
       {open && (
         <div

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatNumber, formatPercent, formatTick, formatUsd } from './format.js';
+import {
+  formatMs,
+  formatNumber,
+  formatPercent,
+  formatTick,
+  formatTooltipTime,
+  formatUsd,
+} from './format.js';
 
 describe('format', () => {
   it('formats durations', () => {
@@ -27,6 +34,9 @@ describe('format', () => {
     expect(formatTick(t, 86_400_000)).toBe('04:05');
     expect(formatTick(t, 86_400_001)).toBe('Dec 2 04:05');
     expect(formatTick(Date.UTC(2027, 0, 31, 23, 59), 7 * 86_400_000)).toBe('Jan 31 23:59');
+  });
+  it('writes tooltip times in UTC and says so', () => {
+    expect(formatTooltipTime(Date.UTC(2026, 11, 2, 4, 5, 59, 900))).toBe('2026-12-02 04:05:59 UTC');
   });
   it('formats time ticks as the locale formatter it replaced did', () => {
     // Every 7 h 13 min for a year: each hour, minute, month and day-of-month turns up.

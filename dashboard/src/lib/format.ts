@@ -66,6 +66,11 @@ export function formatTick(ms: number, spanMs: number): string {
   return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${hm}`;
 }
 
+/** A chart tooltip's time, to the second and saying its zone: `2026-12-02 14:05:09 UTC`. */
+export function formatTooltipTime(ms: number): string {
+  return `${new Date(ms).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+}
+
 /** Bytes in binary units: `1.5 GiB`, `512 MiB`. */
 export function formatBytes(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;

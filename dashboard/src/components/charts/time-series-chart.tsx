@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatTick } from '../../lib/format.js';
+import { formatTick, formatTooltipTime } from '../../lib/format.js';
 import { seriesColor } from './palette.js';
 import { timeTicks } from './time-ticks.js';
 
@@ -160,7 +160,7 @@ export function TimeSeriesChart({
               border: '1px solid var(--border)',
               color: 'var(--text)',
             }}
-            labelFormatter={(v) => new Date(Number(v)).toISOString().replace('T', ' ').slice(0, 19)}
+            labelFormatter={(v) => formatTooltipTime(Number(v))}
             formatter={(v) => (typeof v === 'number' ? format(v) : '—')}
           />
           {/* Capped: recharts takes the legend's height from the plot, and 32 GPUs' legend left it none. */}

@@ -1,4 +1,5 @@
 import type {
+  MetricSeriesResponse,
   ModelCompareResponse,
   ModelQualityResponse,
   ModelSeriesResponse,
@@ -9,7 +10,7 @@ import { api, toQuery } from '../../lib/api-client.js';
 import type { RangeSearch } from '../../lib/search.js';
 import { type ResolvedRange, stepFor } from '../../lib/time-range.js';
 import { callQuery, rangeQuery, useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
-import { modelSeriesCall, modelSparklinesCall } from './calls.js';
+import { modelSeriesCall, modelSparklinesCall, queueDepthCall } from './calls.js';
 
 /** Requests per bucket of every model (the list's sparklines) over `search`'s range. */
 export function modelSparklinesQuery(search: RangeSearch) {
@@ -82,4 +83,9 @@ export function useModelQuality(model: string, groupBy: 'version' | 'variant') {
       { signal },
     ),
   );
+}
+
+/** One model's queue depth per service and replica over the URL's range. */
+export function useQueueDepth(model: string) {
+  return useQuery(callQuery<MetricSeriesResponse>(useRangeSearch(), queueDepthCall(model)));
 }

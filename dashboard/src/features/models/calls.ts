@@ -2,6 +2,7 @@ import type { SeriesGroupBy } from '@aiobs/api-types';
 import { toQuery } from '../../lib/api-client.js';
 import type { RangeCall } from '../../lib/range-call.js';
 import { stepFor } from '../../lib/time-range.js';
+import { QUEUE_DEPTH_GROUP_BY, QUEUE_DEPTH_METRIC } from './queue-depth.js';
 
 /** Requests per bucket of every model (the list's sparklines). */
 export const modelSparklinesCall: RangeCall = {
@@ -22,6 +23,25 @@ export function modelSeriesCall(model: string, groupBy: SeriesGroupBy | undefine
         to: r.to,
         step: stepFor(r.fromMs, r.toMs),
         metric: 'requests,errorRate,latencyP95,ttftP95,tokensPerS,cacheHitRate,queueWaitP95,cost',
+      })}`,
+  };
+}
+
+/** One model's queue depth per service and replica (the `aiobs.inference.queue.depth` gauge). */
+export function queueDepthCall(model: string): RangeCall {
+  return {
+    key: ['queue-depth', model],
+    path: (r) =>
+      `/metrics/series${toQuery({
+        name: QUEUE_DEPTH_METRIC,
+        // Named, so a model that reports no queue reads as empty rather than as not found.
+        type: 'gauge',
+        agg: 'max',
+        groupBy: QUEUE_DEPTH_GROUP_BY.join(','),
+        'attr.gen_ai.request.model': model,
+        from: r.from,
+        to: r.to,
+        step: stepFor(r.fromMs, r.toMs),
       })}`,
   };
 }

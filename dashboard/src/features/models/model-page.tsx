@@ -11,6 +11,7 @@ import { useRangeSearch } from '../../lib/use-range.js';
 import { useModels } from '../overview/api.js';
 import { useModelSeries } from './api.js';
 import { QualityPanels } from './quality-panels.js';
+import { QueueDepthPanel } from './queue-depth-panel.js';
 
 /** The model page's charts: one metric each, one line per version or variant. */
 const PANELS: Array<Omit<SeriesPanelProps, 'query'> & { metric: SeriesMetric }> = [
@@ -112,6 +113,20 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
         /
       </p>
       <h1>{model}</h1>
+      <nav className="toolbar related" aria-label="This model elsewhere">
+        <Link to="/traces" search={{ ...search, model }}>
+          Traces
+        </Link>
+        <Link to="/traces" search={{ ...search, model, status: 'error' }}>
+          Failed traces
+        </Link>
+        <Link to="/drift" search={{ ...search, model }}>
+          Drift
+        </Link>
+        <Link to="/infrastructure" search={{ ...search, model }}>
+          GPUs serving it
+        </Link>
+      </nav>
       <div className="stats">
         <Stat label="Requests" value={formatNumber(m.requests)} testId="model-requests" />
         <Stat label="Error rate" value={formatPercent(m.errorRate)} testId="model-error-rate" />
@@ -152,6 +167,9 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
           />
         ))}
       </div>
+      <div className="grid">
+        <QueueDepthPanel model={model} />
+      </div>
       <QualityPanels model={model} groupBy={groupBy} />
       <CompareForm model={model} dimension={groupBy} arms={arms} />
     </>
@@ -182,8 +200,10 @@ function CompareForm({
         </p>
       </Panel>
     );
+  const same = a === b;
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (same) return;
     navigate({
       to: '/models/compare',
       // The model's default drift baseline unless the URL names another (the compare page).
@@ -211,7 +231,12 @@ function CompareForm({
         </label>
         <label>
           B (candidate){' '}
-          <select value={b} onChange={(e) => setB(e.target.value)}>
+          <select
+            value={b}
+            onChange={(e) => setB(e.target.value)}
+            aria-invalid={same}
+            aria-describedby={same ? 'compare-same' : undefined}
+          >
             {arms.map((x) => (
               <option key={x} value={x}>
                 {x}
@@ -219,8 +244,15 @@ function CompareForm({
             ))}
           </select>
         </label>
-        <button type="submit">Compare</button>
+        <button type="submit" disabled={same}>
+          Compare
+        </button>
       </form>
+      {same && (
+        <p id="compare-same" className="error" role="alert">
+          A and B are the same {dimension}: pick two different ones.
+        </p>
+      )}
     </Panel>
   );
 }

@@ -10,7 +10,7 @@ import {
 } from 'recharts';
 import type { ChartRow } from '../../../components/charts/time-series-chart.js';
 import { timeTicks } from '../../../components/charts/time-ticks.js';
-import { formatMs, formatPercent, formatTick } from '../../../lib/format.js';
+import { formatMs, formatPercent, formatTick, formatTooltipTime } from '../../../lib/format.js';
 
 /**
  * A model's latency p95 (left axis, ms) and its hosts' mean GPU utilization (right axis, %)
@@ -78,7 +78,7 @@ export function OverlayChart({
               border: '1px solid var(--border)',
               color: 'var(--text)',
             }}
-            labelFormatter={(v) => new Date(Number(v)).toISOString().replace('T', ' ').slice(0, 19)}
+            labelFormatter={(v) => formatTooltipTime(Number(v))}
             formatter={(v, name) =>
               typeof v !== 'number'
                 ? '—'
