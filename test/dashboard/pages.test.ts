@@ -279,6 +279,93 @@ describe('dashboard in Chromium', () => {
     await expectClean('model links');
   });
 
+  test('auto-refresh moves a relative range forward and stops when paused', async () => {
+    const modelsCall = /\/api\/v1\/models\?/;
+    const first = page.waitForRequest(modelsCall);
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    const a = new URL((await first).url());
+    await expect.poll(() => page.getByTestId('total-requests').textContent()).toBe('35');
+    await page.getByLabel('Auto-refresh interval').selectOption('10s');
+    await page.waitForURL(/refresh=10s/);
+    // The interval's own refetch: the same call, its `to` moved on to the new "now".
+    const b = new URL((await page.waitForRequest(modelsCall, { timeout: 20_000 })).url());
+    expect(Date.parse(b.searchParams.get('to')!)).toBeGreaterThan(
+      Date.parse(a.searchParams.get('to')!),
+    );
+    expect(await page.getByTestId('total-requests').textContent()).toBe('35');
+    await page.getByLabel('Auto-refresh interval').selectOption('off');
+    await expect.poll(() => new URL(page.url()).searchParams.get('refresh') ?? 'off').toBe('off');
+    // Paused: no refetch over more than one interval.
+    await expect(page.waitForRequest(modelsCall, { timeout: 12_000 })).rejects.toThrow(/Timeout/);
+    await expectClean('auto-refresh');
+  }, 60_000);
+
+  test('a failed panel says what the API said and recovers on retry', async () => {
+    problems.allow(/500 GET .*\/api\/v1\/models\/series/);
+    problems.allow(/status of 500/);
+    const failing = '**/api/v1/models/series?*';
+    await page.route(failing, (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'internal', message: 'the engine is restarting' } }),
+      }),
+    );
+    await page.goto(`${c.url}/models/view?model=acme%2Fchat&from=now-1h&to=now`);
+    const panel = page.getByRole('region', { name: 'Requests per second by version' });
+    // After the client's two retries with backoff (about 6 s).
+    await expect
+      .poll(() => panel.getByRole('alert').textContent(), { timeout: 20_000 })
+      .toContain('the engine is restarting (500 internal)');
+    // The figures from the other call still show: one failed call is not a failed page.
+    expect(await page.getByTestId('model-requests').textContent()).toBe('30');
+    expect(await axeViolations(page), 'axe on the error state').toEqual([]);
+    await page.unroute(failing);
+    await panel.getByRole('button', { name: 'Retry' }).click();
+    await panel.locator('.recharts-line path').first().waitFor();
+    expect(await panel.getByRole('alert').count()).toBe(0);
+    problems.list.length = 0;
+  }, 60_000);
+
+  test('the keyboard reaches the page, the picker and the pages', async () => {
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    await expect.poll(() => page.getByTestId('total-requests').textContent()).toBe('35');
+    // The first Tab stop is the skip link; following it puts focus in the page's content.
+    await page.locator('body').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate("document.activeElement.closest('main') !== null")).toBe(true);
+    // The picker opens with Enter, a preset is a Tab away, Escape closes it back to its button.
+    const picker = page.getByTestId('time-picker');
+    await picker.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Choose a time range' });
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Last 15 minutes');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.evaluate('document.activeElement.dataset.testid')).toBe('time-picker');
+    // A preset picked with the keyboard applies and leaves focus on the picker.
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Last 6 hours' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/from=now-6h/);
+    expect(await page.evaluate('document.activeElement.dataset.testid')).toBe('time-picker');
+    // The sidebar's links go with Enter, keeping the range.
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Models' })
+      .focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/models\?.*from=now-6h/);
+    await page.getByTestId('models-table').waitFor();
+    await expectClean('keyboard');
+  });
+
   test('the time range follows the URL and the picker', async () => {
     const empty = `from=${new Date(base - 120 * MIN).toISOString()}&to=${new Date(base - 60 * MIN).toISOString()}`;
     await page.goto(`${c.url}/?${empty}`);

@@ -96,7 +96,8 @@ export function Layout() {
           ))}
         </ul>
       </nav>
-      <main id="main" className="content">
+      {/* Focusable by the skip link only, so keyboard users land in the page, not above it. */}
+      <main id="main" className="content" tabIndex={-1}>
         {session.isPending || unauthorized ? (
           <Loading label="Checking session" />
         ) : session.isError ? (

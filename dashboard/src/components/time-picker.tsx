@@ -1,5 +1,5 @@
 import { useNavigate } from '@tanstack/react-router';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { REFRESH_OPTIONS, type Refresh } from '../lib/search.js';
 import { describeRange, isRelative, PRESETS, rangeTitle, resolveTime } from '../lib/time-range.js';
 import { useRangeSearch } from '../lib/use-range.js';
@@ -13,6 +13,12 @@ export function TimePicker() {
   const [to, setTo] = useState(search.to);
   const [error, setError] = useState<string>();
   const id = useId();
+  const toggle = useRef<HTMLButtonElement>(null);
+  // Closing unmounts the focused control: focus goes back to the button, not to the page's top.
+  const close = () => {
+    setOpen(false);
+    toggle.current?.focus();
+  };
   const set = (patch: Partial<typeof search>) =>
     navigate({ to: '.', search: (prev: Record<string, unknown>) => ({ ...prev, ...patch }) });
   const apply = (e: FormEvent) => {
@@ -24,12 +30,13 @@ export function TimePicker() {
       return setError('Use now, now-15m, now-2h, now-7d or an ISO date.');
     if (f >= t) return setError('“From” must be before “to”.');
     setError(undefined);
-    setOpen(false);
+    close();
     set({ from: from.trim(), to: to.trim() });
   };
   return (
     <div className="time-picker">
       <button
+        ref={toggle}
         type="button"
         aria-expanded={open}
         aria-controls={`${id}-panel`}
@@ -55,7 +62,7 @@ export function TimePicker() {
           aria-label="Choose a time range"
           id={`${id}-panel`}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') setOpen(false);
+            if (e.key === 'Escape') close();
           }}
         >
           <ul className="presets">
@@ -65,7 +72,7 @@ export function TimePicker() {
                   type="button"
                   aria-pressed={search.from === p.from && search.to === 'now'}
                   onClick={() => {
-                    setOpen(false);
+                    close();
                     set({ from: p.from, to: 'now' });
                   }}
                 >
