@@ -825,6 +825,12 @@ export interface CompareSignificance {
  */
 export interface CollectorHealthPoint {
   time: string;
+  /**
+   * What the rates are over, ms: from the last row before this bucket's (or the run's start)
+   * to this bucket's last row. Rows are written on a timer, not on bucket edges, so a rate ×
+   * this (not × the step) gives the count; null where the rates are.
+   */
+  rateWindowMs: number | null;
   /** Spans, data points and log records accepted. */
   acceptedPerS: number | null;
   /** Records rejected one by one (`partial_success`). */

@@ -64,10 +64,12 @@ describe('toCollectorHealth', () => {
     const [p1, p2] = c!.points;
     // From zero at the start (1000 s) to the first row (1110 s).
     expect(p1!.acceptedPerS).toBeCloseTo(600 / 110, 12);
+    expect(p1!.rateWindowMs).toBe(110_000);
     expect(p1!.insertMeanMs).toBeCloseTo(100, 9);
     expect(p1!.time).toBe(new Date(1_060_000).toISOString());
     // 1200 more over the 60 s between the rows; 4 inserts (3 ok, 1 failed) took 0.4 s.
     expect(p2!.acceptedPerS).toBe(20);
+    expect(p2!.rateWindowMs).toBe(60_000);
     expect(p2!.refusedPerS).toBe(3 / 60);
     expect(p2!.insertMeanMs).toBeCloseTo(100, 9);
     expect(p2!.rssBytes).toBe(300);
@@ -90,6 +92,7 @@ describe('toCollectorHealth', () => {
       lookbackFromMs: 900_000,
     });
     expect(alone!.points[0]!.acceptedPerS).toBeNull();
+    expect(alone!.points[0]!.rateWindowMs).toBeNull();
     expect(alone!.points[0]!.insertMeanMs).toBeNull();
     expect(alone!.points[0]!.rssBytes).toBe(100);
   });

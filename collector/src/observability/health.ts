@@ -73,6 +73,7 @@ function point(r: HealthBucketRow, prev: Totals | undefined, cur: Totals): Colle
   const g = (k: GaugeName) => Number(r[k]);
   return {
     time: new Date(Number(r.bucket) * 1000).toISOString(),
+    rateWindowMs: prev && cur.t > prev.t ? (cur.t - prev.t) * 1000 : null,
     acceptedPerS: per('accepted_records'),
     rejectedPerS: per('rejected_records'),
     refusedPerS: per('refused'),

@@ -21,6 +21,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function point(m: number, over: Partial<CollectorHealthPoint> = {}): CollectorHealthPoint {
   return {
     time: iso(T + m * MIN),
+    rateWindowMs: MIN,
     acceptedPerS: 100,
     rejectedPerS: 0,
     refusedPerS: 0,
