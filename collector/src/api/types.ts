@@ -450,10 +450,22 @@ export interface DriftSeries {
   points: DriftSeriesPoint[];
 }
 
-/** `GET /api/v1/drift/series`. */
+/** A time-range reference as answered: its range (ISO 8601) and filters. */
+export interface DriftTimeReference {
+  from: string;
+  to: string;
+  version?: string;
+  variant?: string;
+}
+
+/**
+ * `GET /api/v1/drift/series`. The reference is `baseline` (a stored baseline's id) or
+ * `reference` (a time range: `refFrom`/`refTo`); exactly one of them is set.
+ */
 export interface DriftSeriesResponse {
   model: string;
-  baseline: string;
+  baseline?: string;
+  reference?: DriftTimeReference;
   /** `stored`: read from the scheduled job's results; `computed`: per window on request. */
   source: 'stored' | 'computed';
   /** `auto` (the verdict's own measure) or one of psi, ks, wasserstein, js, chi2. */
@@ -483,6 +495,7 @@ export interface DriftHistogramResponse {
   kind: 'feature' | 'prediction';
   feature: string;
   type: 'numeric' | 'categorical';
+  /** A stored baseline (`baseline`, `name`) or a time range (`from`, `to`, filters). */
   reference: DriftSide;
   current: DriftSide;
   referenceCount: number;

@@ -66,13 +66,11 @@ export interface DriftRepo {
   /**
    * The count-based statistics (PSI, Jensen–Shannon, chi-square; KS and Wasserstein null) of
    * each window of `stepMs` from the current side's start to its end, against a stored
-   * baseline: three statements whatever the number of windows (windows.ts), where
-   * {@link featureStats} per window costs three or more each.
+   * baseline or a time range (its numeric values sampled above the cap as
+   * {@link featureStats} samples them): three statements whatever the number of windows
+   * (windows.ts), where {@link featureStats} per window costs three or more each.
    */
-  windowStats(
-    q: DriftRequest & { reference: { baselineId: string } },
-    stepMs: number,
-  ): Promise<FeatureStats[][]>;
+  windowStats(q: DriftRequest, stepMs: number): Promise<FeatureStats[][]>;
   /** The (version, variant) pairs of a model with values in `[fromMs, toMs)`. */
   groups(
     project: string,
@@ -276,14 +274,22 @@ export function createDriftRepo(db: Db, opts: DriftRepoOptions = {}): DriftRepo 
         await db.rows<Windowed<CountRow>>(countsSql(q, true), params),
         windows,
       );
-      // Each window's numeric values sampled as featureStats samples that window alone.
+      // Each window's numeric values sampled as featureStats samples that window alone; a
+      // time-range reference's as featureStats samples it (the same in every window).
+      const sampleReference = !('baselineId' in query.reference);
       const rates = new Map<string, number>();
+      const refRates = new Map<string, number>();
       for (const [w, c] of counts.entries())
-        for (const p of testPlans(c, cap, false))
+        for (const p of testPlans(c, cap, sampleReference)) {
           if (p.curKeep !== null) {
             const k = `${w}\u0000${p.feature}`;
             rates.set(k, Math.max(rates.get(k) ?? 0, p.curKeep));
           }
+          // By name, the larger rate where a name is of both kinds (as batchParams).
+          const keep = p.refKeep ?? SAMPLE_RANGE;
+          refRates.set(p.feature, Math.max(refRates.get(p.feature) ?? 0, keep));
+        }
+      const refSampled = [...refRates].filter(([, keep]) => keep < SAMPLE_RANGE);
       const all = counts.flat();
       const named = (numeric: boolean) => [
         ...new Set(
@@ -302,6 +308,12 @@ export function createDriftRepo(db: Db, opts: DriftRepoOptions = {}): DriftRepo 
               testFeatures,
               ...(rates.size > 0
                 ? { cSampleKeys: [...rates.keys()], cSampleKeep: [...rates.values()] }
+                : {}),
+              ...(sampleReference
+                ? {
+                    rSampleKeys: refSampled.map(([f]) => f),
+                    rSampleKeep: refSampled.map(([, keep]) => keep),
+                  }
                 : {}),
             })
           : Promise.resolve([] as BinRow[]),

@@ -5,7 +5,7 @@ import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
 import { projectOf } from '../middleware/project-scope.js';
 import { allInOrder } from '../query/in-order.js';
-import { parseName, parseRange, parseTime } from '../query/params.js';
+import { parseName, parseRange } from '../query/params.js';
 import { baselineCreateRoutes } from './baseline-create-routes.js';
 import type { Baseline, BaselinesRepo, ThresholdMode } from './baselines-repo.js';
 import { baselineRoutes } from './baselines-routes.js';
@@ -13,6 +13,7 @@ import type { FeatureStats } from './features.js';
 import { multivariateOf } from './multivariate-request.js';
 import type { QualityWindows } from './ranking.js';
 import { rankingRoutes } from './ranking-routes.js';
+import { parseTimeReference, sideOf } from './reference-params.js';
 import type { DriftRepo, DriftRequest } from './repo.js';
 import type { DriftResultsRepo } from './results-repo.js';
 import { seriesRoutes } from './series-routes.js';
@@ -21,17 +22,6 @@ import { chunkKey, judgeByLimits, type ReferenceLimits } from './thresholds.js';
 import { DEFAULT_MIN_SAMPLES, type DriftMethod, judge } from './verdict.js';
 
 const name = (q: Record<string, string | undefined>, field: string) => parseName(q[field], field);
-
-function side(s: SideFilter): DriftSide {
-  if (s.fromMs === 0 && s.toMs === 0) return {};
-  const out: DriftSide = {
-    from: new Date(s.fromMs).toISOString(),
-    to: new Date(s.toMs).toISOString(),
-  };
-  if (s.version !== undefined) out.version = s.version;
-  if (s.variant !== undefined) out.variant = s.variant;
-  return out;
-}
 
 function toResponse(
   s: FeatureStats,
@@ -75,20 +65,11 @@ export function parseDriftQuery(q: Record<string, string | undefined>, project: 
     throw new BadRequestError('model is required', 'model');
   const current = parseRange(q);
   if (current.fromMs >= current.toMs) throw new BadRequestError('from must be before to', 'from');
-  let refFrom = 0;
-  let refTo = 0;
-  if (baseline === undefined) {
-    if (q.refFrom === undefined)
-      throw new BadRequestError('refFrom is required (or a baseline)', 'refFrom');
-    if (q.refTo === undefined) throw new BadRequestError('refTo is required', 'refTo');
-    refFrom = parseTime(q.refFrom, 'refFrom');
-    refTo = parseTime(q.refTo, 'refTo');
-    if (refFrom >= refTo) throw new BadRequestError('refFrom must be before refTo', 'refFrom');
-  }
+  const reference = parseTimeReference(q);
+  if (baseline === undefined && reference === undefined)
+    throw new BadRequestError('refFrom is required (or a baseline)', 'refFrom');
   const version = name(q, 'version');
   const variant = name(q, 'variant');
-  const refVersion = name(q, 'refVersion') ?? version;
-  const refVariant = name(q, 'refVariant') ?? variant;
   const method = q.method ?? 'auto';
   if (method !== 'auto' && method !== 'psi')
     throw new BadRequestError('method must be auto or psi', 'method');
@@ -101,9 +82,6 @@ export function parseDriftQuery(q: Record<string, string | undefined>, project: 
   const thresholds = q.thresholds;
   if (thresholds !== undefined && thresholds !== 'fixed' && thresholds !== 'reference')
     throw new BadRequestError('thresholds must be fixed or reference', 'thresholds');
-  const reference: SideFilter = { fromMs: refFrom, toMs: refTo };
-  if (refVersion !== undefined) reference.version = refVersion;
-  if (refVariant !== undefined) reference.variant = refVariant;
   const cur: SideFilter = { ...current };
   if (version !== undefined) cur.version = version;
   if (variant !== undefined) cur.variant = variant;
@@ -111,6 +89,7 @@ export function parseDriftQuery(q: Record<string, string | undefined>, project: 
     project,
     model,
     baseline,
+    /** The time-range reference; undefined when `baseline` names the reference. */
     reference,
     current: cur,
     method: method as DriftMethod,
@@ -122,8 +101,8 @@ export function parseDriftQuery(q: Record<string, string | undefined>, project: 
 /**
  * `GET /api/v1/drift`: per-feature and per-prediction drift of one model, the current
  * window (`from`/`to`, `version`, `variant`) against a time-range reference (`refFrom`/
- * `refTo`, `refVersion`/`refVariant`, which default to `version`/`variant`). docs/api.md
- * "Drift", docs/drift.md.
+ * `refTo`, `refVersion`/`refVariant`, which default to `version`/`variant`:
+ * {@link parseTimeReference}) or a stored `baseline`. docs/api.md "Drift", docs/drift.md.
  */
 export function driftRoutes(
   repo: DriftRepo,
@@ -143,8 +122,8 @@ export function driftRoutes(
   app.get('/', async function drift(c) {
     const p = parseDriftQuery(c.req.query(), projectOf(c));
     let model = p.model;
-    let reference: DriftRequest['reference'] = p.reference;
-    let refSide = side(p.reference);
+    let reference: DriftRequest['reference'] | undefined = p.reference;
+    let refSide: DriftSide = p.reference ? sideOf(p.reference) : {};
     let thresholds: ThresholdMode = p.thresholds ?? 'fixed';
     let baseline: Baseline | undefined;
     if (p.baseline !== undefined) {
@@ -158,7 +137,12 @@ export function driftRoutes(
       refSide = { baseline: b.id, name: b.name };
       thresholds = p.thresholds ?? b.thresholds;
     }
-    const request = { project: p.project, model: model!, reference, current: p.current };
+    const request = {
+      project: p.project,
+      model: model!,
+      reference: reference!,
+      current: p.current,
+    };
     // The multivariate score reads its own sample: beside the per-feature statistics (and
     // their limits, which need the statistics), not after them.
     const [[stats, limits], multivariate] = await allInOrder([
@@ -183,7 +167,7 @@ export function driftRoutes(
     const body: DriftResponse = {
       model: model!,
       reference: refSide,
-      current: side(p.current),
+      current: sideOf(p.current),
       method: p.method,
       thresholds,
       minSamples: p.minSamples,

@@ -4,6 +4,7 @@ import type {
   DriftHistogramResponse,
   DriftSeries,
   DriftSeriesResponse,
+  DriftSide,
 } from '../api/types.js';
 import { BadRequestError } from '../errors.js';
 import type { AppEnv } from '../middleware/auth.js';
@@ -13,9 +14,11 @@ import { parseDuration, parseName, parseRange } from '../query/params.js';
 import type { Baseline, BaselinesRepo } from './baselines-repo.js';
 import type { FeatureStats } from './features.js';
 import { multivariateOf, type ReferenceCache } from './multivariate-request.js';
+import { parseTimeReference, sideOf } from './reference-params.js';
 import type { DriftRepo, DriftRequest } from './repo.js';
 import { multivariateRow, resultRows, type StoredMeasure } from './results.js';
-import type { DriftResultsRepo } from './results-repo.js';
+import type { DriftResultsRepo, StoredPoint } from './results-repo.js';
+import type { SideFilter } from './sql.js';
 import { chunkKey, judgeByLimits } from './thresholds.js';
 import { DEFAULT_MIN_SAMPLES, judge } from './verdict.js';
 
@@ -71,11 +74,42 @@ export async function baselineFor(
 }
 
 /**
+ * What a series or histogram compares with: a stored baseline, or a time range of the
+ * model's own rows (`refFrom`/`refTo`).
+ */
+interface Reference {
+  model: string;
+  /** The stored baseline, when the reference is one. */
+  baseline?: Baseline;
+  /** The reference as the repository reads it. */
+  request: DriftRequest['reference'];
+  /** The reference as the answer names it. */
+  side: DriftSide;
+}
+
+const baselineReference = (b: Baseline): Reference => ({
+  model: b.model,
+  baseline: b,
+  request: { baselineId: b.id },
+  side: { baseline: b.id, name: b.name },
+});
+
+/** A time-range reference of the model named: required, as no baseline names one. */
+function timeReference(q: Record<string, string | undefined>, time: SideFilter): Reference {
+  const model = name(q, 'model');
+  if (model === undefined)
+    throw new BadRequestError('model is required with a time-range reference (refFrom)', 'model');
+  return { model, request: time, side: sideOf(time) };
+}
+
+/**
  * `GET /api/v1/drift/series` and `GET /api/v1/drift/histogram` (docs/api.md "Drift").
  *
- * The series reads the scheduled job's stored results when it has any for the range (one
- * window per `--drift-interval`), else computes windows of `step` on request (at most
- * {@link MAX_COMPUTED_WINDOWS}).
+ * The reference is a stored baseline ({@link baselineFor}) or a time range (`refFrom`/
+ * `refTo`: {@link parseTimeReference}). Against a baseline the series reads the scheduled
+ * job's stored results when it has any for the range (one window per `--drift-interval`);
+ * otherwise, and always against a time range (the stored results are per baseline), it
+ * computes windows of `step` on request (at most {@link MAX_COMPUTED_WINDOWS}).
  */
 export function seriesRoutes(
   repo: DriftRepo,
@@ -98,6 +132,12 @@ export function seriesRoutes(
     const source = q.source ?? 'any';
     if (source !== 'any' && source !== 'stored')
       throw new BadRequestError('source must be any or stored', 'source');
+    const time = parseTimeReference(q);
+    if (time && source === 'stored')
+      throw new BadRequestError(
+        'source=stored reads the scheduled job’s results, which are against a baseline: not with refFrom',
+        'source',
+      );
     const read = (model: string, baselineId?: string) =>
       results?.series({
         project,
@@ -113,18 +153,24 @@ export function seriesRoutes(
     // default baseline's id is known only from it: then every baseline's rows of the model
     // are read, and the baseline's kept); without, the model comes from the baseline.
     // Parsed in baselineFor's order, so a bad pair is refused naming the same field.
-    const baselineId = name(q, 'baseline');
-    const model = name(q, 'model');
-    const [b, rows] =
-      model !== undefined
-        ? await allInOrder([baselineFor(baselines, project, q), read(model, baselineId)])
-        : await baselineFor(baselines, project, q).then(
-            async (x) => [x, await read(x.model, x.id)] as const,
-          );
-    const stored = rows.filter((p) => p.baseline_id === b.id);
+    // A time-range reference has no stored results: they are each against a baseline.
+    const fromBaseline = async (): Promise<[Reference, StoredPoint[]]> => {
+      const baselineId = name(q, 'baseline');
+      const model = name(q, 'model');
+      const [b, rows] =
+        model !== undefined
+          ? await allInOrder([baselineFor(baselines, project, q), read(model, baselineId)])
+          : await baselineFor(baselines, project, q).then(
+              async (x) => [x, await read(x.model, x.id)] as const,
+            );
+      return [baselineReference(b), rows.filter((p) => p.baseline_id === b.id)];
+    };
+    const [ref, stored] = time ? [timeReference(q, time), []] : await fromBaseline();
+    const b = ref.baseline;
     const head = {
-      model: b.model,
-      baseline: b.id,
+      model: ref.model,
+      ...(b ? { baseline: b.id } : {}),
+      ...(time ? { reference: sideOf(time) } : {}),
       measure,
       from: iso(range.fromMs),
       to: iso(range.toMs),
@@ -183,10 +229,10 @@ export function seriesRoutes(
     const windows: Array<{ from: number; to: number }> = [];
     for (let from = range.fromMs; from < range.toMs; from += stepMs)
       windows.push({ from, to: Math.min(from + stepMs, range.toMs) });
-    const requestOf = (from: number, to: number) => ({
+    const requestOf = (from: number, to: number): DriftRequest => ({
       project,
-      model: b.model,
-      reference: { baselineId: b.id },
+      model: ref.model,
+      reference: ref.request,
       current: {
         fromMs: from,
         toMs: to,
@@ -197,10 +243,10 @@ export function seriesRoutes(
     });
     const keyOf = (from: number, to: number) => ({
       project,
-      model: b.model,
+      model: ref.model,
       version: version ?? '',
       variant: variant ?? '',
-      baselineId: b.id,
+      baselineId: b?.id ?? '',
       fromMs: from,
       toMs: to,
       computedAtMs: 0,
@@ -216,15 +262,16 @@ export function seriesRoutes(
         )
       : await mapInOrder(windows, WINDOWS_AT_ONCE, (w) => computedWindow(w.from, w.to));
     async function computedWindow(from: number, to: number) {
-      const request: DriftRequest = requestOf(from, to);
+      const request = requestOf(from, to);
       const key = keyOf(from, to);
       if (measure === 'multivariate') {
         const m = await multivariateOf(repo, request, b, DEFAULT_MIN_SAMPLES, references);
         return [multivariateRow(m, key)];
       }
       const stats = await repo.featureStats(request);
+      // Limits from the reference's own variation are a baseline's setting (thresholds.ts).
       const limits =
-        b.thresholds === 'reference' && measure === 'auto'
+        b?.thresholds === 'reference' && measure === 'auto'
           ? await repo.referenceLimits(request, stats)
           : undefined;
       return resultRows(stats, key, DEFAULT_MIN_SAMPLES, (s: FeatureStats) => {
@@ -283,11 +330,14 @@ export function seriesRoutes(
     if (range.fromMs >= range.toMs) throw new BadRequestError('from must be before to', 'from');
     const version = name(q, 'version');
     const variant = name(q, 'variant');
-    const b = await baselineFor(baselines, project, q);
+    const time = parseTimeReference(q);
+    const ref = time
+      ? timeReference(q, time)
+      : baselineReference(await baselineFor(baselines, project, q));
     const stats = await repo.featureStats({
       project,
-      model: b.model,
-      reference: { baselineId: b.id },
+      model: ref.model,
+      reference: ref.request,
       current: {
         ...range,
         ...(version !== undefined ? { version } : {}),
@@ -303,15 +353,15 @@ export function seriesRoutes(
       (q.type === undefined ? stats.find((x) => x.kind === kind) : undefined);
     if (!s)
       throw new BadRequestError(
-        `no values of ${kind} "${feature}" in the baseline or the window`,
+        `no values of ${kind} "${feature}" in the ${ref.baseline ? 'baseline' : 'reference'} or the window`,
         'feature',
       );
     const body: DriftHistogramResponse = {
-      model: b.model,
+      model: ref.model,
       kind: kind as DriftHistogramResponse['kind'],
       feature,
       type: s.type,
-      reference: { baseline: b.id, name: b.name },
+      reference: ref.side,
       current: {
         from: iso(range.fromMs),
         to: iso(range.toMs),

@@ -24,6 +24,10 @@ export function useBaselines() {
   return useQuery(baselinesQuery);
 }
 
+/** The reference of a drift call: `baseline`, or without one the window before the range. */
+const referenceOf = (r: ResolvedRange, baseline: string | undefined) =>
+  baseline ? { baseline } : previousWindow(r.fromMs, r.toMs);
+
 /**
  * Each feature's drift over `search`'s range against `baseline`, or without one against the
  * window just before the range.
@@ -43,7 +47,7 @@ export function driftQuery(
           model,
           from: r.from,
           to: r.to,
-          ...(baseline ? { baseline } : previousWindow(r.fromMs, r.toMs)),
+          ...referenceOf(r, baseline),
         })}`,
         { signal },
       ),
@@ -63,8 +67,16 @@ export function useDrift(
 /** A drift series with the instant it was asked for (the "now" of a range ending now). */
 export type TimedDriftSeries = DriftSeriesResponse & { requestedAtMs: number };
 
-/** PSI per window of every feature (or one) against `baseline` over `search`'s range. */
-export function driftSeriesQuery(search: RangeSearch, model: string, baseline: string | undefined) {
+/**
+ * PSI per window of every feature over `search`'s range against `baseline`, or without one
+ * against the window just before the range (as {@link driftQuery}).
+ */
+export function driftSeriesQuery(
+  search: RangeSearch,
+  model: string,
+  baseline: string | undefined,
+  enabled = true,
+) {
   return rangeQuery(
     search,
     ['drift-series', model, baseline],
@@ -73,35 +85,52 @@ export function driftSeriesQuery(search: RangeSearch, model: string, baseline: s
       // which window was still filling.
       const requestedAtMs = Date.now();
       const res = await api<DriftSeriesResponse>(
-        `/drift/series${toQuery({ model, baseline, from: r.from, to: r.to, measure: 'psi' })}`,
+        `/drift/series${toQuery({
+          model,
+          from: r.from,
+          to: r.to,
+          measure: 'psi',
+          ...referenceOf(r, baseline),
+        })}`,
         { signal },
       );
       return { ...res, requestedAtMs };
     },
-    Boolean(baseline),
+    Boolean(model) && enabled,
   );
 }
 
 /** PSI per window over the URL's range (see {@link driftSeriesQuery}). */
-export function useDriftSeries(model: string, baseline: string | undefined) {
-  return useQuery(driftSeriesQuery(useRangeSearch(), model, baseline));
+export function useDriftSeries(model: string, baseline: string | undefined, enabled: boolean) {
+  return useQuery(driftSeriesQuery(useRangeSearch(), model, baseline, enabled));
 }
 
-/** One feature's reference and current distribution. */
+/**
+ * One feature's reference and current distribution, against `baseline` or without one the
+ * window just before the range.
+ */
 export function useDriftHistogram(
   model: string,
   baseline: string | undefined,
   feature: string | undefined,
   kind: 'feature' | 'prediction',
+  enabled: boolean,
 ) {
   return useRangeQuery(
     ['drift-histogram', model, baseline, feature, kind],
     (r: ResolvedRange, signal) =>
       api<DriftHistogramResponse>(
-        `/drift/histogram${toQuery({ model, baseline, feature, kind, from: r.from, to: r.to })}`,
+        `/drift/histogram${toQuery({
+          model,
+          feature,
+          kind,
+          from: r.from,
+          to: r.to,
+          ...referenceOf(r, baseline),
+        })}`,
         { signal },
       ),
-    Boolean(baseline && feature),
+    Boolean(model && feature) && enabled,
   );
 }
 

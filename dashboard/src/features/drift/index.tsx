@@ -16,7 +16,7 @@ import { BaselinesPanel } from './components/baselines-panel.js';
 import { FeaturesTable } from './components/features-table.js';
 import { OverlayHistogram } from './components/overlay-histogram.js';
 import { ScoreChart } from './components/score-chart.js';
-import { histogramBars, pickBaseline } from './prepare.js';
+import { histogramBars, pickBaseline, previousWindowLabel } from './prepare.js';
 
 /** The page's own URL params. */
 export interface DriftSearch {
@@ -49,9 +49,10 @@ export function DriftPage({
   // the baselines alone) it would start a baseline's drift calls only to drop them.
   const model = requested ?? (models.isPending ? undefined : names[0]);
   const ref = model ? pickBaseline(all, model, wanted) : undefined;
+  // Without a baseline, every panel compares with the window just before the range.
   const drift = useDrift(model, ref?.id, !baselines.isPending);
-  const series = useDriftSeries(model ?? '', ref?.id);
-  const histogram = useDriftHistogram(model ?? '', ref?.id, feature, kind);
+  const series = useDriftSeries(model ?? '', ref?.id, !baselines.isPending);
+  const histogram = useDriftHistogram(model ?? '', ref?.id, feature, kind, !baselines.isPending);
   const mutations = useBaselineMutations();
   const set = (patch: DriftSearch, zoom?: { from: string; to: string }) => {
     const next = { model, baseline: ref?.id, feature, kind, ...patch };
@@ -99,6 +100,13 @@ export function DriftPage({
         </Empty>
       </>
     );
+  const against = (
+    <p className="muted" data-testid="panel-reference">
+      {ref
+        ? `Against the baseline “${ref.name}”.`
+        : `Against ${previousWindowLabel(range.fromMs, range.toMs)} (no baseline yet).`}
+    </p>
+  );
   const d = drift.data;
   const counts = d ? [...d.features, ...d.predictions] : [];
   const versions = models.data.models.find((m) => m.model === model)?.versions ?? [];
@@ -182,11 +190,8 @@ export function DriftPage({
       )}
       <div className="grid">
         <Panel title="PSI over time (≥ 0.2 drift, ≥ 0.1 moderate)">
-          {!ref ? (
-            <Empty title="Needs a baseline">
-              <p>Create one below to chart each feature’s score window by window.</p>
-            </Empty>
-          ) : series.isPending ? (
+          {against}
+          {series.isPending ? (
             <Loading />
           ) : series.isError ? (
             <ErrorState error={series.error} retry={() => series.refetch()} />
@@ -195,11 +200,13 @@ export function DriftPage({
           ) : (
             <ScoreChart
               data={series.data}
+              selected={feature ? { feature, kind } : undefined}
               fromMs={range.fromMs}
               toMs={range.toMs}
               onZoom={(a, b) =>
                 set({}, { from: new Date(a).toISOString(), to: new Date(b).toISOString() })
               }
+              onShowAll={() => set({ feature: undefined, kind: undefined })}
             />
           )}
         </Panel>
@@ -210,11 +217,8 @@ export function DriftPage({
               : 'Reference vs current'
           }
         >
-          {!ref ? (
-            <Empty title="Needs a baseline">
-              <p>Distributions compare the range with a stored baseline: create one below.</p>
-            </Empty>
-          ) : !feature ? (
+          {against}
+          {!feature ? (
             <Empty title="Pick a feature">
               <p>Select a feature’s name in the table to overlay its distributions.</p>
             </Empty>

@@ -1,6 +1,7 @@
 import type {
   DriftBaseline,
   DriftHistogramResponse,
+  DriftSeries,
   DriftSeriesResponse,
   FeatureDriftResponse,
 } from '@aiobs/api-types';
@@ -9,8 +10,12 @@ import {
   completeWindows,
   describeScore,
   histogramBars,
+  MAX_SCORE_LINES,
   pickBaseline,
+  pickScoreLines,
   previousWindow,
+  previousWindowLabel,
+  scoreLinesNote,
   seriesRows,
   sortFeatures,
 } from './prepare.js';
@@ -55,6 +60,19 @@ describe('the reference', () => {
       refFrom: '2026-12-02T00:00:00.000Z',
       refTo: '2026-12-02T01:00:00.000Z',
     });
+  });
+
+  test('the previous window in words: the largest whole unit, else minutes', () => {
+    const T = Date.parse('2026-12-02T01:00:00.000Z');
+    const MIN = 60_000;
+    expect(previousWindowLabel(T - 60 * MIN, T)).toBe('the previous hour');
+    expect(previousWindowLabel(T - 32 * MIN, T)).toBe('the previous 32 minutes');
+    expect(previousWindowLabel(T - 6 * 60 * MIN, T)).toBe('the previous 6 hours');
+    expect(previousWindowLabel(T - 7 * 1440 * MIN, T)).toBe('the previous 7 days');
+    expect(previousWindowLabel(T - 90 * MIN, T)).toBe('the previous 90 minutes');
+    expect(previousWindowLabel(T - MIN, T)).toBe('the previous minute');
+    expect(previousWindowLabel(T - 30_000, T)).toBe('the previous 30 seconds');
+    expect(previousWindowLabel(T - 61_500, T)).toBe('the previous minute');
   });
 });
 
@@ -199,4 +217,114 @@ test('histogram bars: numeric bins by their edges, open ends, categories by name
     { bin: '≥ 12.3', reference: 0.4, current: 0.8 },
     { bin: 'FR', reference: 1, current: 1 },
   ]);
+});
+
+describe('the lines of the score chart', () => {
+  const line = (
+    feature: string,
+    scores: Array<number | null>,
+    extra: Partial<DriftSeries> = {},
+  ): DriftSeries => ({
+    kind: 'feature',
+    feature,
+    version: null,
+    variant: null,
+    points: scores.map((score, i) => ({
+      from: new Date(i * 60_000).toISOString(),
+      to: new Date((i + 1) * 60_000).toISOString(),
+      score,
+      pValue: null,
+      verdict: 'no_drift',
+      referenceCount: 100,
+      currentCount: 100,
+    })),
+    ...extra,
+  });
+  // The scheduled job's shape: a series per feature, version and variant.
+  const stored = [
+    line('amount', [0.1, 0.25], { version: 'v1' }),
+    line('amount', [0.1, 0.35], { version: 'v2' }),
+    line('amount', [0.45, 0.1], { version: 'v3' }),
+    line('country', [0.9, 0.05], { version: 'v1' }),
+    line('country', [0.01, 0.02], { version: 'v2' }),
+    line('age', [null, 0.3], { version: 'v1', variant: 'b' }),
+    line('age', [null, null], { version: 'v2' }),
+    line('amount', [5], { kind: 'prediction', version: 'v1' }),
+  ];
+  const names = (s: DriftSeries[]) =>
+    s.map((x) => [x.kind, x.feature, x.version, x.variant].filter(Boolean).join(' '));
+
+  test('no feature selected: the highest peaks, worst first, a series without scores last', () => {
+    const picked = pickScoreLines(stored);
+    expect(picked.total).toBe(8);
+    expect(names(picked.series)).toEqual([
+      'prediction amount v1',
+      'feature country v1',
+      'feature amount v3',
+      'feature amount v2',
+      'feature age v1 b',
+    ]);
+    expect(scoreLinesNote(picked)).toBe(
+      'Showing the 5 highest of 8 lines (by their highest score in the range); select a feature in the table for its lines.',
+    );
+    // All of them, worst first, when a larger cap lets them in; ties by name.
+    const all = pickScoreLines(
+      [...stored, line('zeta', [0.3]), line('beta', [0.3])],
+      undefined,
+      20,
+    );
+    expect(names(all.series)).toEqual([
+      'prediction amount v1',
+      'feature country v1',
+      'feature amount v3',
+      'feature amount v2',
+      'feature age v1 b',
+      'feature beta',
+      'feature zeta',
+      'feature amount v1',
+      'feature country v2',
+      'feature age v2',
+    ]);
+    expect(scoreLinesNote(all)).toBeUndefined();
+  });
+
+  test('a feature selected: its lines, one per version and variant, of its kind only', () => {
+    const amount = pickScoreLines(stored, { feature: 'amount', kind: 'feature' });
+    expect(names(amount.series)).toEqual([
+      'feature amount v3',
+      'feature amount v2',
+      'feature amount v1',
+    ]);
+    expect(amount).toMatchObject({ total: 3, feature: 'amount' });
+    expect(scoreLinesNote(amount)).toBe('The 3 lines of amount, one per version and variant.');
+    const output = pickScoreLines(stored, { feature: 'amount', kind: 'prediction' });
+    expect(names(output.series)).toEqual(['prediction amount v1']);
+    expect(scoreLinesNote(output)).toBe('The line of amount.');
+    expect(pickScoreLines(stored, { feature: 'nope', kind: 'feature' })).toEqual({
+      series: [],
+      total: 0,
+      feature: 'nope',
+    });
+    expect(scoreLinesNote(pickScoreLines(stored, { feature: 'nope', kind: 'feature' }))).toBe(
+      undefined,
+    );
+    // A feature with more lines than the cap: the highest, and the note says so.
+    const many = Array.from({ length: 9 }, (_, i) => line('x', [i / 10], { version: `v${i}` }));
+    const x = pickScoreLines(many, { feature: 'x', kind: 'feature' });
+    expect(x.series).toHaveLength(MAX_SCORE_LINES);
+    expect(x.series[0]!.version).toBe('v8');
+    expect(scoreLinesNote(x)).toBe('Showing the 5 highest of 9 lines of x.');
+  });
+
+  test('the picked lines chart with their labels, worst first', () => {
+    const picked = pickScoreLines(stored);
+    const { lines } = seriesRows({ series: picked.series } as DriftSeriesResponse);
+    expect(lines).toEqual([
+      'amount · v1',
+      'country · v1',
+      'amount · v3',
+      'amount · v2',
+      'age · v1 · b',
+    ]);
+  });
 });

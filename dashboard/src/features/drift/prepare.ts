@@ -1,6 +1,7 @@
 import type {
   DriftBaseline,
   DriftHistogramResponse,
+  DriftSeries,
   DriftSeriesResponse,
   FeatureDriftResponse,
 } from '@aiobs/api-types';
@@ -31,6 +32,28 @@ export function previousWindow(fromMs: number, toMs: number): { refFrom: string;
     refFrom: new Date(fromMs - (toMs - fromMs)).toISOString(),
     refTo: new Date(fromMs).toISOString(),
   };
+}
+
+const SPANS: Array<[number, string]> = [
+  [86_400_000, 'day'],
+  [3_600_000, 'hour'],
+  [60_000, 'minute'],
+  [1_000, 'second'],
+];
+
+/**
+ * {@link previousWindow} in words, for the panels that compare with it: `the previous hour`,
+ * `the previous 32 minutes`, `the previous 7 days` (the largest whole unit; else minutes).
+ */
+export function previousWindowLabel(fromMs: number, toMs: number): string {
+  const span = toMs - fromMs;
+  const whole = SPANS.find(([ms]) => span >= ms && span % ms === 0);
+  const [n, unit] = whole
+    ? [span / whole[0], whole[1]]
+    : span >= 60_000
+      ? [Math.round(span / 60_000), 'minute']
+      : [Math.max(1, Math.round(span / 1_000)), 'second'];
+  return n === 1 ? `the previous ${unit}` : `the previous ${n} ${unit}s`;
 }
 
 const RANK: Record<FeatureDriftResponse['verdict'], number> = {
@@ -79,14 +102,17 @@ export function formatSmall(v: number): string {
   return v !== 0 && Math.abs(v) < 0.001 ? v.toExponential(1) : String(Number(v.toPrecision(2)));
 }
 
+/** A series' line name: its feature, then its version and variant where it has them. */
+export function lineLabel(s: DriftSeries): string {
+  return [s.feature, s.version, s.variant].filter((x) => x !== null && x !== '').join(' · ');
+}
+
 /**
  * Chart rows of a drift series: one line per feature (and version, where the series is
  * split), a point at each window's end.
  */
 export function seriesRows(res: DriftSeriesResponse): { rows: ChartRow[]; lines: string[] } {
-  const lines = res.series.map((s) =>
-    [s.feature, s.version, s.variant].filter((x) => x !== null && x !== '').join(' · '),
-  );
+  const lines = res.series.map(lineLabel);
   const byTime = new Map<number, ChartRow>();
   res.series.forEach((s, i) => {
     for (const p of s.points) {
@@ -97,6 +123,81 @@ export function seriesRows(res: DriftSeriesResponse): { rows: ChartRow[]; lines:
     }
   });
   return { rows: [...byTime.values()].sort((a, b) => a.t - b.t), lines };
+}
+
+/**
+ * Most lines the score chart draws: each keeps a colour of its own (the palette has six) and
+ * the legend stays on one or two rows.
+ */
+export const MAX_SCORE_LINES = 5;
+
+/** The lines the score chart draws ({@link pickScoreLines}). */
+export interface ScoreLines {
+  /** The lines drawn, highest score first (the first colour goes to the worst). */
+  series: DriftSeries[];
+  /** Lines there were to pick from: every series, or the selected feature's. */
+  total: number;
+  /** The selected feature, when these are its lines. */
+  feature?: string;
+}
+
+/** A series' highest score in the range; null when no window has one. */
+function peak(s: DriftSeries): number | null {
+  let top: number | null = null;
+  for (const p of s.points)
+    if (p.score !== null && Number.isFinite(p.score) && (top === null || p.score > top))
+      top = p.score;
+  return top;
+}
+
+/**
+ * The lines of the score chart. The scheduled job stores a series per feature, version and
+ * variant, so a chart of all of them is a tangle: with a feature selected, that feature's
+ * lines (one per version and variant); otherwise the `max` series with the highest score in
+ * the range. Either way at most `max`, highest first, ties by name; a series without a score
+ * goes last.
+ */
+export function pickScoreLines(
+  series: readonly DriftSeries[],
+  selected?: { feature: string; kind: DriftSeries['kind'] },
+  max = MAX_SCORE_LINES,
+): ScoreLines {
+  const pool = selected
+    ? series.filter((s) => s.feature === selected.feature && s.kind === selected.kind)
+    : series;
+  const ranked = pool
+    .map((s) => ({ s, top: peak(s), label: lineLabel(s) }))
+    .sort((a, b) => {
+      if (a.top !== b.top) {
+        if (a.top === null) return 1;
+        if (b.top === null) return -1;
+        return b.top - a.top;
+      }
+      return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+    });
+  return {
+    series: ranked.slice(0, max).map((r) => r.s),
+    total: pool.length,
+    ...(selected ? { feature: selected.feature } : {}),
+  };
+}
+
+/**
+ * What the score chart says about its lines: which feature's they are, or which it left out;
+ * undefined when it drew every feature's.
+ */
+export function scoreLinesNote(lines: ScoreLines): string | undefined {
+  const shown = lines.series.length;
+  const f = lines.feature;
+  if (shown === 0) return undefined;
+  if (lines.total > shown)
+    return f !== undefined
+      ? `Showing the ${shown} highest of ${lines.total} lines of ${f}.`
+      : `Showing the ${shown} highest of ${lines.total} lines (by their highest score in the range); select a feature in the table for its lines.`;
+  if (f === undefined) return undefined;
+  return shown === 1
+    ? `The line of ${f}.`
+    : `The ${shown} lines of ${f}, one per version and variant.`;
 }
 
 /** A window left out of the score-over-time chart because it was still filling. */
