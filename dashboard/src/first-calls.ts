@@ -1,7 +1,12 @@
 import { baselinesCall } from './features/drift/calls.js';
 import { gpuSeriesCall, gpusCall, hostsCall } from './features/infrastructure/calls.js';
 import { modelSeriesCall, modelSparklinesCall } from './features/models/calls.js';
-import { modelDimensionsCall, modelsCall, overviewSeriesCall } from './features/overview/calls.js';
+import {
+  modelDimensionsCall,
+  modelsCall,
+  overviewSeriesCallFor,
+} from './features/overview/calls.js';
+import { validateOverviewSearch } from './features/overview/search.js';
 import { servicesCall, TRACE_ID, traceCall, traceSearchCall } from './features/traces/calls.js';
 import { validateTraceFilters } from './features/traces/prepare.js';
 import {
@@ -27,7 +32,7 @@ const FIRST_CALLS: Record<
   string,
   (raw: Record<string, unknown>) => Array<RangeCall | PagedRangeCall | FixedCall>
 > = {
-  '/': () => [modelsCall, overviewSeriesCall],
+  '/': (raw) => [modelsCall, overviewSeriesCallFor(validateOverviewSearch(raw).split)],
   // The score chart's series needs the model (the first of the list, unless the URL names
   // one) and its baseline: both lists, so the series can go as soon as the app runs.
   '/drift': () => [modelDimensionsCall, baselinesCall],

@@ -14,6 +14,7 @@ import {
   slowestQuery,
   verdictBaselines,
 } from './features/overview/api.js';
+import type { OverviewSearch } from './features/overview/search.js';
 import {
   servicesQuery,
   traceGpusQuery,
@@ -55,9 +56,9 @@ export function preloading<S extends RangeSearch>(preload: Preload<S>) {
  * series, so those go first: the embedded engine runs one read at a time and the browser
  * sends at most six requests at once, so the calls are answered about in the order sent.
  */
-export const preloadOverview: Preload<RangeSearch> = async (qc, s) => {
+export const preloadOverview: Preload<RangeSearch & OverviewSearch> = async (qc, s) => {
   const models = qc.fetchQuery(modelsQuery(s));
-  void qc.prefetchQuery(overviewSeriesQuery(s));
+  void qc.prefetchQuery(overviewSeriesQuery(s, s.split));
   const baselines = qc.fetchQuery(baselinesQuery);
   void qc.prefetchQuery(firingAlertsQuery(s));
   void qc.prefetchQuery(gpusQuery(s));

@@ -349,3 +349,133 @@ describe('Overview: alerts, GPU fleet and what changed', () => {
     await expectClean('empty overview with alerts');
   });
 });
+
+/** A line that recharts drew (a path with points). */
+const LINE = '.recharts-line path.recharts-curve[d^="M"]';
+/** The numbers of a cell's text (`215 ms` → 215, `0.0083` → 0.0083). */
+const num = (text: string | null) => Number.parseFloat((text ?? '').replace(/[^0-9.]/g, ''));
+const legend = async (region: ReturnType<Page['getByRole']>) =>
+  (await region.locator('.recharts-legend-item-text').allTextContents()).sort();
+
+describe('Overview: per model', () => {
+  test('the per-model table: each seeded model with its rates, latencies and cost', async () => {
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    const table = page.getByTestId('model-table');
+    const rows = table.locator('tbody tr');
+    await poll(() => rows.count()).toBe(2);
+    // Busiest first: fraud-xgb's 300 predictions, then acme/chat's 30 chats.
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')))).toEqual(
+      [DRIFT_MODEL, 'acme/chat'],
+    );
+    const cell = (model: string, col: string) =>
+      table.locator(`tr[data-model="${model}"] td[data-col="${col}"]`).textContent();
+    // 30 requests over the hour (the answered range may be a minute longer, aligned).
+    const rps = num(await cell('acme/chat', 'rps'));
+    expect(rps).toBeGreaterThanOrEqual(30 / 3660 - 0.0001);
+    expect(rps).toBeLessThanOrEqual(30 / 3600 + 0.0001);
+    // 20 spans of v1 at 200–219 ms, 10 of v2 at 420–429 ms.
+    const p50 = num(await cell('acme/chat', 'p50'));
+    expect(p50).toBeGreaterThanOrEqual(200);
+    expect(p50).toBeLessThanOrEqual(220);
+    for (const q of ['p95', 'p99']) {
+      const v = num(await cell('acme/chat', q));
+      expect(v, q).toBeGreaterThanOrEqual(420);
+      expect(v, q).toBeLessThanOrEqual(430);
+    }
+    expect(await cell('acme/chat', 'errors')).toBe('0.0%');
+    // No stream reported a first token.
+    expect(await cell('acme/chat', 'ttft-p50')).toBe('—');
+    // 120 tokens per request: 3,600 tokens over the hour, about 1 a second.
+    const tps = num(await cell('acme/chat', 'tps'));
+    expect(tps).toBeGreaterThanOrEqual(0.95);
+    expect(tps).toBeLessThanOrEqual(1);
+    // Tokens without a price: no cost rather than a free $0.00.
+    expect(await cell('acme/chat', 'cost')).toBe('—');
+    // fraud-xgb: 300 predictions of 5 ms, no tokens.
+    expect(await cell(DRIFT_MODEL, 'p95')).toBe('5.0 ms');
+    const fraudRps = num(await cell(DRIFT_MODEL, 'rps'));
+    expect(fraudRps).toBeGreaterThanOrEqual(300 / 3660 - 0.001);
+    expect(fraudRps).toBeLessThanOrEqual(300 / 3600 + 0.001);
+    expect(await cell(DRIFT_MODEL, 'tps')).toBe('0');
+    expect(await cell(DRIFT_MODEL, 'cost')).toBe('$0.00');
+    await screenshot(page, 'overview-per-model');
+    // A model's name opens its page over the same range.
+    await table.getByRole('link', { name: 'acme/chat' }).click();
+    await page.waitForURL(/\/models\/view\?/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('model')).toBe('acme/chat');
+    expect(url.searchParams.get('from')).toBe('now-1h');
+    await page.getByRole('heading', { level: 1, name: 'acme/chat' }).waitFor();
+    await page.goBack();
+    await table.waitFor();
+    await expectClean('overview per model');
+  });
+
+  test('split=model draws one line per model in each chart; an unknown split is the default', async () => {
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    const all = page.getByRole('region', { name: 'Requests per second', exact: true });
+    await all.locator(LINE).first().waitFor();
+    expect(await legend(all)).toEqual(['req/s']);
+    await page.getByRole('button', { name: 'By model' }).click();
+    await page.waitForURL(/split=model/);
+    expect(await page.getByRole('button', { name: 'By model' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
+    // One legend entry per seeded model (fraud-xgb's flat 5 ms line has no height, so the
+    // legend, not a visible path, says what was drawn).
+    const models = ['acme/chat', DRIFT_MODEL];
+    const requests = page.getByRole('region', { name: 'Requests per second by model' });
+    await poll(() => legend(requests)).toEqual(models);
+    const latency = page.getByRole('region', { name: 'Latency p95 by model' });
+    await latency.scrollIntoViewIfNeeded();
+    await poll(() => legend(latency)).toEqual(models);
+    expect(await latency.locator('.recharts-line').count()).toBe(2);
+    await screenshot(page, 'overview-split-by-model');
+    await expectClean('overview split by model');
+    // The split is the URL's: a shared link opens split; an unknown value is the default.
+    await page.reload();
+    await poll(() => legend(requests)).toEqual(models);
+    await page.goto(`${c.url}/?from=now-1h&to=now&split=bogus`);
+    await all.locator(LINE).first().waitFor();
+    expect(await legend(all)).toEqual(['req/s']);
+    expect(
+      await page.getByRole('button', { name: 'All models' }).getAttribute('aria-pressed'),
+    ).toBe('true');
+  });
+
+  test('a slowest inference opens its trace at the span, and its model page', async () => {
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    const first = page.getByTestId('slowest').locator('tbody tr').first();
+    await first.waitFor();
+    // The slowest seeded span: acme/chat v2's last, 429 ms.
+    expect(await first.textContent()).toContain('acme/chat v2');
+    const duration = (await first.locator('td.num').textContent())!;
+    expect(duration).toBe('429 ms');
+    const traceId = (await first.getAttribute('data-trace'))!;
+    await first.getByRole('link', { name: traceId.slice(0, 12) }).click();
+    await page.waitForURL(new RegExp(`/traces/view\\?.*id=${traceId}`));
+    const details = page.getByTestId('span-details');
+    await poll(() => details.locator('h3').textContent()).toContain('chat acme/chat');
+    expect(await details.getByTestId('span-duration').textContent()).toBe(duration);
+    await expectClean('trace from the overview');
+    await page.goBack();
+    await first.getByRole('link', { name: 'acme/chat' }).click();
+    await page.waitForURL(/\/models\/view\?.*model=acme%2Fchat/);
+    await page.getByRole('heading', { level: 1, name: 'acme/chat' }).waitFor();
+  });
+
+  test('without prices, the cost hints lead to the Prices section of Settings', async () => {
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    const hint = page.getByTestId('unpriced-hint');
+    await hint.waitFor();
+    expect(await hint.textContent()).toContain('No price for acme/chat:');
+    const noPrices = page.getByTestId('no-prices-hint');
+    expect(await noPrices.getByRole('link').getAttribute('href')).toMatch(
+      /^\/settings\?.*tab=prices/,
+    );
+    await hint.getByRole('link', { name: 'Settings → Prices' }).click();
+    await page.waitForURL(/\/settings\?.*tab=prices/);
+    await page.getByRole('form', { name: 'Prices' }).waitFor();
+    await expectClean('prices from the overview');
+  });
+});

@@ -213,6 +213,52 @@ describe('Traces page', () => {
     }
   }, 180_000);
 
+  test('from a filtered search: the span’s model opens its page, the breadcrumb keeps the filters', async () => {
+    const search = 'from=now-1h&to=now&service=chat-api&status=error&attr=user.tier%3Dgold';
+    await page.goto(`${c.url}/traces?${search}`);
+    // The failing trace is the last seeded (i = 11: not a multiple of 3, so free tier): with
+    // the gold filter nothing matches; without it, that one trace.
+    await page.getByText('No traces match these filters').waitFor();
+    await page.getByLabel(/Attributes/).fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await poll(() => rows().count()).toBe(1);
+    const failed = traces[traces.length - 1]!;
+    await rows().first().getByRole('link', { name: 'POST /chat' }).click();
+    await page.waitForURL(new RegExp(`/traces/view\\?.*id=${failed.traceId}`));
+    const kept = (u: string) => {
+      const p = new URL(u).searchParams;
+      return [p.get('service'), p.get('status'), p.get('attr')];
+    };
+    expect(kept(page.url())).toEqual(['chat-api', 'error', null]);
+    // Selecting the inference span keeps them too.
+    const wf = page.getByTestId('waterfall');
+    await wf.locator('.waterfall-row').nth(1).click();
+    await page.waitForURL(/span=/);
+    expect(kept(page.url())).toEqual(['chat-api', 'error', null]);
+    const details = page.getByTestId('span-details');
+    await poll(() => details.locator('h3').textContent()).toContain('chat acme/chat');
+    const model = details.getByTestId('span-model');
+    expect(await model.textContent()).toBe('acme/chat');
+    // Back to the search: the same filters, the same single result.
+    await page.locator('.crumbs').getByRole('link', { name: 'Traces' }).click();
+    await page.waitForURL(/\/traces\?/);
+    expect(kept(page.url())).toEqual(['chat-api', 'error', null]);
+    expect(new URL(page.url()).searchParams.get('from')).toBe('now-1h');
+    await poll(() => rows().count()).toBe(1);
+    expect(await rows().first().getAttribute('data-trace')).toBe(failed.traceId);
+    expect(await page.getByLabel('Status').inputValue()).toBe('error');
+    await expectClean('trace breadcrumb');
+    // The span's model link opens the model page over the range that holds the span.
+    await page.goBack();
+    await model.waitFor();
+    await model.click();
+    await page.waitForURL(/\/models\/view\?/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('model')).toBe('acme/chat');
+    expect(url.searchParams.get('from')).toBe('now-1h');
+    await page.getByRole('heading', { level: 1, name: 'acme/chat' }).waitFor();
+  });
+
   test('an unknown trace id says it is not stored; a range without traces offers the SDK', async () => {
     problems.allow(/404 GET .*\/api\/v1\/traces\/0{32}/);
     problems.allow(/status of 404/);

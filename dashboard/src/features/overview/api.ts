@@ -14,7 +14,8 @@ import { type RangeSearch, refreshMs } from '../../lib/search.js';
 import { type ResolvedRange, resolveRange } from '../../lib/time-range.js';
 import { callQuery, rangeQuery, useRangeSearch } from '../../lib/use-range.js';
 import { useBaselines } from '../drift/api.js';
-import { modelDimensionsCall, modelsCall, overviewSeriesCall } from './calls.js';
+import { modelDimensionsCall, modelsCall, overviewSeriesCallFor } from './calls.js';
+import type { OverviewSplit } from './search.js';
 
 /** Every model's figures over `search`'s range (cost per model, totals). */
 export function modelsQuery(search: RangeSearch) {
@@ -36,14 +37,26 @@ export function useModelDimensions() {
   return useQuery(modelDimensionsQuery(useRangeSearch()));
 }
 
-/** The fleet-wide series behind the overview's charts (all models together). */
-export function overviewSeriesQuery(search: RangeSearch) {
-  return callQuery<ModelSeriesResponse>(search, overviewSeriesCall);
+/**
+ * The series behind the overview's charts: all models together, or one line per model with
+ * `split`. While a new range loads, the previous answer stays on screen, but only an answer
+ * of the same split: a fleet-wide answer drawn as per-model lines (or the reverse) would be
+ * wrong, so a toggle shows the panels loading instead.
+ */
+export function overviewSeriesQuery(search: RangeSearch, split?: OverviewSplit) {
+  const call = overviewSeriesCallFor(split);
+  return {
+    ...callQuery<ModelSeriesResponse>(search, call),
+    placeholderData: (
+      previous: ModelSeriesResponse | undefined,
+      previousQuery: { queryKey: readonly unknown[] } | undefined,
+    ) => (previousQuery?.queryKey[0] === call.key[0] ? previous : undefined),
+  };
 }
 
-/** The fleet-wide series over the URL's range. */
-export function useOverviewSeries() {
-  return useQuery(overviewSeriesQuery(useRangeSearch()));
+/** The overview's series over the URL's range, split as `split` says. */
+export function useOverviewSeries(split?: OverviewSplit) {
+  return useQuery(overviewSeriesQuery(useRangeSearch(), split));
 }
 
 /** The slowest inferences of `search`'s range. */

@@ -1,6 +1,7 @@
 import { toQuery } from '../../lib/api-client.js';
 import type { RangeCall } from '../../lib/range-call.js';
 import { stepFor } from '../../lib/time-range.js';
+import type { OverviewSplit } from './search.js';
 
 /** Every model's figures over the range (cost per model, totals). */
 export const modelsCall: RangeCall = {
@@ -28,3 +29,24 @@ export const overviewSeriesCall: RangeCall = {
       metric: 'requests,errorRate,latencyP50,latencyP95,latencyP99,ttftP50,ttftP95,tokensPerS,cost',
     })}`,
 };
+
+/**
+ * The overview's series split by model (`split=model`): one line per model of the metric
+ * each chart draws when split (the p95s stand for latency and TTFT).
+ */
+export const overviewModelSeriesCall: RangeCall = {
+  key: ['overview-series-by-model'],
+  path: (r) =>
+    `/models/series${toQuery({
+      from: r.from,
+      to: r.to,
+      step: stepFor(r.fromMs, r.toMs),
+      groupBy: 'model',
+      metric: 'requests,errorRate,latencyP95,ttftP95,tokensPerS',
+    })}`,
+};
+
+/** The series call of the overview's charts for `split`. */
+export function overviewSeriesCallFor(split: OverviewSplit | undefined): RangeCall {
+  return split === 'model' ? overviewModelSeriesCall : overviewSeriesCall;
+}

@@ -1,4 +1,4 @@
-import { Link } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { SeriesPanel } from '../../components/series-panel.js';
 import { PageSkeleton } from '../../components/skeleton.js';
 import { Stat } from '../../components/stat.js';
@@ -17,16 +17,22 @@ import {
 } from './api.js';
 import { FiringAlerts } from './components/firing-alerts.js';
 import { GpuFleet } from './components/gpu-fleet.js';
+import { ModelTable } from './components/model-table.js';
+import { PricesLink } from './components/prices-link.js';
+import { SlowestTable } from './components/slowest-table.js';
 import { AnnotationLegend, WhatChangedList } from './components/what-changed.js';
-import { costByModel, driftAreas, overviewTotals, whatChanged } from './prepare.js';
+import { costByModel, driftAreas, modelRows, overviewTotals, whatChanged } from './prepare.js';
+import type { OverviewSplit } from './search.js';
 
 /**
- * The overview: what every model is doing in the range, what is firing, the GPU fleet, what
- * changed (new versions, drift verdicts, marked on the charts) and what is slow.
+ * The overview: what every model is doing in the range (in total and per model), what is
+ * firing, the GPU fleet, what changed (new versions, drift verdicts, marked on the charts)
+ * and what is slow. `split=model` draws each chart with one line per model.
  */
-export function OverviewPage() {
+export function OverviewPage({ split }: { split?: OverviewSplit }) {
+  const navigate = useNavigate();
   const models = useModels();
-  const series = useOverviewSeries();
+  const series = useOverviewSeries(split);
   const slowest = useSlowest(10);
   const changes = useChanges();
   const firing = useFiringAlerts();
@@ -69,7 +75,13 @@ export function OverviewPage() {
         {fleet}
       </>
     );
-  const totals = overviewTotals(models.data.models, range!.to - range!.from);
+  const rangeMs = range!.to - range!.from;
+  const totals = overviewTotals(models.data.models, rangeMs);
+  const byModel = split === 'model';
+  // One key per split: a toggle redraws each panel from its own answer, never the other's.
+  const panel = split ?? 'all';
+  const setSplit = (to: OverviewSplit | undefined) =>
+    navigate({ to: '/', search: { ...search, split: to } });
   return (
     <>
       <h1>Overview</h1>
@@ -94,52 +106,72 @@ export function OverviewPage() {
         />
         <Stat label="Cost" value={formatUsd(totals.costUsd)} testId="total-cost" />
       </div>
+      <Panel title="Per model" wide>
+        <ModelTable rows={modelRows(models.data.models, rangeMs)} />
+      </Panel>
       {fleet}
       {annotations.length > 0 && <AnnotationLegend />}
+      <fieldset className="toolbar" data-testid="split">
+        <legend className="sr-only">Split charts by</legend>
+        <span aria-hidden="true">Charts:</span>
+        <button type="button" aria-pressed={!byModel} onClick={() => setSplit(undefined)}>
+          All models
+        </button>
+        <button type="button" aria-pressed={byModel} onClick={() => setSplit('model')}>
+          By model
+        </button>
+      </fieldset>
       <div className="grid">
         <SeriesPanel
-          title="Requests per second"
+          key={`requests-${panel}`}
+          title={byModel ? 'Requests per second by model' : 'Requests per second'}
           query={series}
-          metrics={{ requests: 'req/s' }}
+          {...(byModel ? { metric: 'requests' } : { metrics: { requests: 'req/s' } })}
           unit="req/s"
           format={(v) => formatNumber(v)}
           scale={(r) => perSecond(r.stepMs)}
           annotations={annotations}
         />
         <SeriesPanel
-          title="Latency"
+          key={`latency-${panel}`}
+          title={byModel ? 'Latency p95 by model' : 'Latency'}
           defer
           query={series}
-          metrics={{ latencyP50: 'p50', latencyP95: 'p95', latencyP99: 'p99' }}
-          unit="latency (ms)"
+          {...(byModel
+            ? { metric: 'latencyP95' }
+            : { metrics: { latencyP50: 'p50', latencyP95: 'p95', latencyP99: 'p99' } })}
+          unit={byModel ? 'p95 latency (ms)' : 'latency (ms)'}
           format={formatMs}
           annotations={annotations}
         />
         <SeriesPanel
-          title="Error rate"
+          key={`errors-${panel}`}
+          title={byModel ? 'Error rate by model' : 'Error rate'}
           defer
           zeroIsData
           query={series}
-          metrics={{ errorRate: 'errors' }}
+          {...(byModel ? { metric: 'errorRate' } : { metrics: { errorRate: 'errors' } })}
           unit="error rate (%)"
           format={formatPercent}
           annotations={annotations}
         />
         <SeriesPanel
-          title="Time to first token"
+          key={`ttft-${panel}`}
+          title={byModel ? 'Time to first token p95 by model' : 'Time to first token'}
           defer
           query={series}
-          metrics={{ ttftP50: 'p50', ttftP95: 'p95' }}
+          {...(byModel ? { metric: 'ttftP95' } : { metrics: { ttftP50: 'p50', ttftP95: 'p95' } })}
           emptyHint="No streamed responses in this range: TTFT comes from gen_ai.response.time_to_first_chunk on streaming spans."
-          unit="TTFT (ms)"
+          unit={byModel ? 'p95 TTFT (ms)' : 'TTFT (ms)'}
           format={formatMs}
           annotations={annotations}
         />
         <SeriesPanel
-          title="Tokens per second"
+          key={`tokens-${panel}`}
+          title={byModel ? 'Tokens per second by model' : 'Tokens per second'}
           defer
           query={series}
-          metrics={{ tokensPerS: 'tokens/s' }}
+          {...(byModel ? { metric: 'tokensPerS' } : { metrics: { tokensPerS: 'tokens/s' } })}
           unit="tokens/s"
           format={(v) => formatNumber(v)}
           annotations={annotations}
@@ -162,7 +194,15 @@ export function OverviewPage() {
               {costByModel(models.data.models).map((m) => (
                 <tr key={m.model}>
                   <td>
-                    <Link to="/models/view" search={{ ...search, model: m.model }}>
+                    <Link
+                      to="/models/view"
+                      search={{
+                        from: search.from,
+                        to: search.to,
+                        refresh: search.refresh,
+                        model: m.model,
+                      }}
+                    >
                       {m.model}
                     </Link>
                   </td>
@@ -173,52 +213,14 @@ export function OverviewPage() {
             </tbody>
           </table>
           {totals.costUsd === 0 && (
-            <p className="muted">
-              No prices set: add them under Settings → Prices (or <code>PUT /api/v1/prices</code>).
+            <p className="muted" data-testid="no-prices-hint">
+              No prices set: add them under <PricesLink /> (or <code>PUT /api/v1/prices</code>).
             </p>
           )}
         </Panel>
       </div>
       <div className="grid">
-        <Panel title="Slowest inferences">
-          {slowest.isPending ? (
-            <Loading />
-          ) : slowest.isError ? (
-            <ErrorState error={slowest.error} retry={() => slowest.refetch()} />
-          ) : (
-            <table className="table" data-testid="slowest">
-              <caption className="sr-only">Slowest inferences in the range</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Time (UTC)</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Service</th>
-                  <th scope="col" className="num">
-                    Duration
-                  </th>
-                  <th scope="col">Trace</th>
-                </tr>
-              </thead>
-              <tbody>
-                {slowest.data.inferences.map((r) => (
-                  <tr key={r.spanId}>
-                    <td>{r.time.slice(11, 19)}</td>
-                    <td>
-                      {r.model}
-                      {r.version ? ` ${r.version}` : ''}
-                    </td>
-                    <td>{r.service}</td>
-                    <td className="num">{formatMs(r.durationMs)}</td>
-                    <td>
-                      <code title={r.traceId}>{r.traceId.slice(0, 12)}</code>
-                      {r.error && <span className="badge badge-error">error</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </Panel>
+        <SlowestTable query={slowest} />
         <Panel title="What changed (UTC)">
           {changes.isPending ? (
             <Loading />

@@ -14,6 +14,7 @@ import {
   driftAreas,
   fleetSummary,
   formatAge,
+  modelRows,
   overviewTotals,
   sortFiring,
   whatChanged,
@@ -71,6 +72,60 @@ describe('overviewTotals', () => {
   it('has no error rate without requests', () => {
     expect(overviewTotals([], 60_000).errorRate).toBeNull();
     expect(overviewTotals([], 60_000).worstP95Model).toBeNull();
+  });
+});
+
+describe('modelRows', () => {
+  it('gives each model its rates over the range, busiest first', () => {
+    const rows = modelRows(
+      [
+        model('small', { requests: 6, inputTokens: 60, outputTokens: 0, costUsd: 0.25 }),
+        model('big', {
+          requests: 120,
+          errors: 6,
+          errorRate: 0.05,
+          latencyP50Ms: 200,
+          latencyP95Ms: 400,
+          latencyP99Ms: 900,
+          ttftP50Ms: 80,
+          ttftP95Ms: 150,
+          inputTokens: 1200,
+          outputTokens: 600,
+          costUsd: 1.5,
+        }),
+      ],
+      60_000,
+    );
+    expect(rows).toEqual([
+      {
+        model: 'big',
+        requests: 120,
+        requestsPerSecond: 2,
+        latencyP50Ms: 200,
+        latencyP95Ms: 400,
+        latencyP99Ms: 900,
+        errorRate: 0.05,
+        ttftP50Ms: 80,
+        ttftP95Ms: 150,
+        tokensPerSecond: 30,
+        costUsd: 1.5,
+      },
+      expect.objectContaining({ model: 'small', requestsPerSecond: 0.1, tokensPerSecond: 1 }),
+    ]);
+  });
+  it('tells a model without a price (tokens at no cost) from one that used none', () => {
+    const rows = modelRows(
+      [model('unpriced', { requests: 10, outputTokens: 5 }), model('tabular', { requests: 10 })],
+      60_000,
+    );
+    expect(rows.map((r) => [r.model, r.costUsd])).toEqual([
+      ['tabular', 0],
+      ['unpriced', null],
+    ]);
+  });
+  it('keeps missing percentiles null and never divides by less than a second', () => {
+    const [row] = modelRows([model('m', { requests: 3 })], 0);
+    expect(row).toMatchObject({ requestsPerSecond: 3, latencyP95Ms: null, ttftP50Ms: null });
   });
 });
 

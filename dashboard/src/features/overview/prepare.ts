@@ -58,6 +58,47 @@ export function costByModel(
     .sort((a, b) => b.costUsd - a.costUsd || a.model.localeCompare(b.model));
 }
 
+/** One model's line of the Overview's per-model table. */
+export interface ModelRow {
+  model: string;
+  requests: number;
+  requestsPerSecond: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+  errorRate: number | null;
+  ttftP50Ms: number | null;
+  ttftP95Ms: number | null;
+  /** Input and output tokens per second of the range (as the `tokensPerS` series counts). */
+  tokensPerSecond: number;
+  /** USD; null when the model used tokens yet cost nothing: it has no price. */
+  costUsd: number | null;
+}
+
+/**
+ * The per-model table of `models` over a range of `rangeMs` (the answered range): rates per
+ * second of the whole range, busiest model first. A model that used tokens at no cost has no
+ * price, which is not the same as free: its cost is null.
+ */
+export function modelRows(models: ModelSummary[], rangeMs: number): ModelRow[] {
+  const seconds = Math.max(rangeMs / 1000, 1);
+  return models
+    .map((m) => ({
+      model: m.model,
+      requests: m.requests,
+      requestsPerSecond: m.requests / seconds,
+      latencyP50Ms: m.latencyP50Ms,
+      latencyP95Ms: m.latencyP95Ms,
+      latencyP99Ms: m.latencyP99Ms,
+      errorRate: m.errorRate,
+      ttftP50Ms: m.ttftP50Ms,
+      ttftP95Ms: m.ttftP95Ms,
+      tokensPerSecond: (m.inputTokens + m.outputTokens) / seconds,
+      costUsd: m.costUsd === 0 && m.inputTokens + m.outputTokens > 0 ? null : m.costUsd,
+    }))
+    .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model));
+}
+
 /** The GPU fleet at a glance: each GPU's latest sample in the range. */
 export interface FleetSummary {
   hosts: number;

@@ -25,13 +25,21 @@ export function TracesPage({ filters }: { filters: RangeSearch & TraceFilters })
     () => ({ from: range.from, to: range.to, refresh: range.refresh }),
     [range.from, range.to, range.refresh],
   );
+  // The route's search also holds the range: only the filter keys count here.
+  const current = validateTraceFilters({ ...filters });
+  const filterKey = JSON.stringify(current);
+  // What a trace opens with: the range and this search's filters, for the way back. Keyed by
+  // the filters' text, so the table's links are rebuilt only when they change.
+  const context = useMemo(
+    () => ({ ...rangeOnly, ...(JSON.parse(filterKey) as TraceFilters) }),
+    [rangeOnly, filterKey],
+  );
   const apply = (f: TraceFilters) => navigate({ to: '/traces', search: { ...rangeOnly, ...f } });
   const open = useCallback(
-    (id: string) => navigate({ to: '/traces/view', search: { ...rangeOnly, id } }),
-    [navigate, rangeOnly],
+    (id: string) => navigate({ to: '/traces/view', search: { ...context, id } }),
+    [navigate, context],
   );
-  // The route's search also holds the range: only the filter keys count here.
-  const filtered = Object.values(validateTraceFilters({ ...filters })).some((v) => v !== undefined);
+  const filtered = Object.values(current).some((v) => v !== undefined);
   const traces = useMemo(() => found.data?.pages.flatMap((p) => p.traces) ?? [], [found.data]);
   const pts = useMemo(() => scatterPoints(traces), [traces]);
   const answered = found.data?.pages[0]?.range;
@@ -83,7 +91,7 @@ export function TracesPage({ filters }: { filters: RangeSearch & TraceFilters })
               Longest
             </button>
           </div>
-          <ResultsTable traces={traces} range={rangeOnly} />
+          <ResultsTable traces={traces} context={context} />
           {found.hasNextPage && (
             <button
               type="button"

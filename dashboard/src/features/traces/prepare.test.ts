@@ -1,16 +1,20 @@
 import type { ModelGpuResponse, TraceSpan } from '@aiobs/api-types';
 import { describe, expect, test } from 'vitest';
 import {
+  agentInstallCommand,
   buildWaterfall,
   durationDomain,
   durationTicks,
   gpusAt,
   parseAttrFilter,
+  rangeAround,
   scatterPoints,
   sortedAttributes,
   spanErrors,
+  spanModel,
   tracesQueryParams,
   validateTraceFilters,
+  validateTraceViewSearch,
 } from './prepare.js';
 
 const T0 = 1_795_920_433_000_000_000n;
@@ -283,5 +287,65 @@ describe('durationTicks', () => {
 
   test('over more decades than ticks: every k-th power of ten', () => {
     expect(durationTicks([0.001 / 1.3, 60_000 * 1.3])).toEqual([0.001, 0.1, 10, 1000]);
+  });
+});
+
+describe('the trace view', () => {
+  test('keeps the search it was opened from beside the trace and span', () => {
+    expect(
+      validateTraceViewSearch({
+        id: 'a'.repeat(32),
+        span: 'b'.repeat(16),
+        service: 'chat-api',
+        model: 'acme/chat',
+        minMs: '300',
+        attr: 'user.tier=free',
+        status: 'bogus',
+      }),
+    ).toEqual({
+      id: 'a'.repeat(32),
+      span: 'b'.repeat(16),
+      service: 'chat-api',
+      model: 'acme/chat',
+      version: undefined,
+      status: undefined,
+      minMs: 300,
+      maxMs: undefined,
+      attr: ['user.tier=free'],
+      sort: undefined,
+    });
+    expect(validateTraceViewSearch({})).toMatchObject({ id: '', span: undefined });
+  });
+
+  test('an inference span’s model: requested, else the response’s; none for other spans', () => {
+    const inference = (attributes: Record<string, string>) =>
+      span('s', '', 0, 1, { attributes: { 'gen_ai.operation.name': 'chat', ...attributes } });
+    expect(
+      spanModel(
+        inference({ 'gen_ai.request.model': 'acme/chat', 'gen_ai.response.model': 'acme/chat-2' }),
+      ),
+    ).toBe('acme/chat');
+    expect(spanModel(inference({ 'gen_ai.response.model': 'acme/chat-2' }))).toBe('acme/chat-2');
+    expect(spanModel(inference({}))).toBeUndefined();
+    expect(
+      spanModel(span('s', '', 0, 1, { attributes: { 'gen_ai.request.model': 'x' } })),
+    ).toBeUndefined();
+  });
+
+  test('a model page opens over the URL’s range when it holds the span, else around it', () => {
+    const now = Date.parse('2026-12-02T12:00:00.000Z');
+    const last = { from: 'now-1h', to: 'now', refresh: '30s' as const };
+    expect(rangeAround(last, now - 10 * 60_000, now)).toEqual(last);
+    expect(rangeAround(last, now - 3 * 3_600_000, now)).toEqual({
+      from: '2026-12-02T08:30:00.000Z',
+      to: '2026-12-02T09:30:00.000Z',
+      refresh: 'off',
+    });
+  });
+
+  test('the agent’s install command names this collector and the key file', () => {
+    expect(agentInstallCommand('https://aiobs.example.com:4318')).toBe(
+      'sudo npm install -g @aiobs/agent && sudo aiobs-agent install --collector https://aiobs.example.com:4318 --api-key-file ./ingest.key --enable',
+    );
   });
 });

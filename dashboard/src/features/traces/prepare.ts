@@ -1,5 +1,6 @@
 import type { GpuValues, ModelGpuResponse, TraceSpan, TraceSummary } from '@aiobs/api-types';
-import { optionalParam } from '../../lib/search.js';
+import { optionalParam, type RangeSearch } from '../../lib/search.js';
+import { resolveRange } from '../../lib/time-range.js';
 
 /** Trace search filters, as they live in the URL. */
 export interface TraceFilters {
@@ -39,6 +40,25 @@ export function validateTraceFilters(raw: Record<string, unknown>): TraceFilters
     maxMs: nonNegative(raw.maxMs),
     attr: attrs.length > 0 ? attrs : undefined,
     sort: raw.sort === 'duration' ? 'duration' : undefined,
+  };
+}
+
+/** The trace view's own params: the trace, the selected span, the search it came from. */
+export interface TraceViewSearch extends TraceFilters {
+  id: string;
+  span?: string;
+}
+
+/**
+ * The trace view's params from a URL: the trace id, the selected span, and the filters of the
+ * search it was opened from (kept for the way back; unreadable ones dropped as the search
+ * drops them).
+ */
+export function validateTraceViewSearch(raw: Record<string, unknown>): TraceViewSearch {
+  return {
+    ...validateTraceFilters(raw),
+    id: optionalParam(raw.id) ?? '',
+    span: optionalParam(raw.span),
   };
 }
 
@@ -241,6 +261,48 @@ export function buildWaterfall(spans: TraceSpan[]): Waterfall {
 /** Whether a span is a GenAI inference (it has the GenAI operation name). */
 export function isInference(s: TraceSpan): boolean {
   return Boolean(s.attributes['gen_ai.operation.name']);
+}
+
+/**
+ * The model of an inference span as the collector files it: the requested model, or the
+ * response's when no request model was recorded. Undefined for other spans.
+ */
+export function spanModel(s: TraceSpan): string | undefined {
+  if (!isInference(s)) return undefined;
+  return s.attributes['gen_ai.request.model'] || s.attributes['gen_ai.response.model'] || undefined;
+}
+
+/** Half the window a model page opens over around a span outside the URL's range. */
+const AROUND_MS = 30 * 60_000;
+
+/**
+ * The range a span's model page opens over: the URL's when it holds the span (resolved at
+ * `now`), otherwise the hour around the span with auto-refresh off (a fixed range does not
+ * move), so a trace opened from an old link shows its model at the time it ran rather than
+ * an empty last hour.
+ */
+export function rangeAround(
+  search: Pick<RangeSearch, 'from' | 'to' | 'refresh'>,
+  spanMs: number,
+  now: number,
+): Pick<RangeSearch, 'from' | 'to' | 'refresh'> {
+  const r = resolveRange(search.from, search.to, now);
+  if (spanMs >= r.fromMs && spanMs <= r.toMs)
+    return { from: search.from, to: search.to, refresh: search.refresh };
+  return {
+    from: new Date(spanMs - AROUND_MS).toISOString(),
+    to: new Date(spanMs + AROUND_MS).toISOString(),
+    refresh: 'off',
+  };
+}
+
+/**
+ * The agent's install command (agent/src/cli.ts `install`) for the collector at `collector`:
+ * installed globally as root first (the service refuses code other users can change), with
+ * the ingest key from a file, enabled at once.
+ */
+export function agentInstallCommand(collector: string): string {
+  return `sudo npm install -g @aiobs/agent && sudo aiobs-agent install --collector ${collector} --api-key-file ./ingest.key --enable`;
 }
 
 /** The error a span carries: its status message and `exception` events. */

@@ -8,13 +8,22 @@ import { useTrace, useTraceGpus } from './api.js';
 import { SpanDetails } from './components/span-details.js';
 import { TraceGpus } from './components/trace-gpus.js';
 import { Waterfall } from './components/waterfall.js';
-import { buildWaterfall, gpuSpanOf, selectedSpan } from './prepare.js';
+import { buildWaterfall, gpuSpanOf, selectedSpan, type TraceFilters } from './prepare.js';
 
 /**
  * One trace: the waterfall across services, the selected span's details (selection in the
- * URL), and for an inference span the GPUs of its host at that moment.
+ * URL), and for an inference span the GPUs of its host at that moment. `filters`: those of
+ * the search it was opened from, kept in the URL so the way back to the search keeps them.
  */
-export function TracePage({ traceId, spanId }: { traceId: string; spanId?: string }) {
+export function TracePage({
+  traceId,
+  spanId,
+  filters = {},
+}: {
+  traceId: string;
+  spanId?: string;
+  filters?: TraceFilters;
+}) {
   const navigate = useNavigate();
   const range = useRangeSearch();
   const q = useTrace(traceId);
@@ -26,10 +35,10 @@ export function TracePage({ traceId, spanId }: { traceId: string; spanId?: strin
     inference ? Date.parse(inference.startTime) : undefined,
     Boolean(inference),
   );
-  const rangeOnly = { from: range.from, to: range.to, refresh: range.refresh };
+  const back = { from: range.from, to: range.to, refresh: range.refresh, ...filters };
   const crumbs = (
     <p className="crumbs">
-      <Link to="/traces" search={rangeOnly}>
+      <Link to="/traces" search={back}>
         Traces
       </Link>{' '}
       /
@@ -72,7 +81,7 @@ export function TracePage({ traceId, spanId }: { traceId: string; spanId?: strin
   const select = (id: string) =>
     navigate({
       to: '/traces/view',
-      search: { ...rangeOnly, id: traceId, span: id },
+      search: { ...back, id: traceId, span: id },
       replace: true,
     });
   return (

@@ -3,17 +3,19 @@ import { Link } from '@tanstack/react-router';
 import { memo } from 'react';
 import { formatMs } from '../../../lib/format.js';
 import type { RangeSearch } from '../../../lib/search.js';
+import type { TraceFilters } from '../prepare.js';
 
 /**
- * The traces found, newest (or longest) first; each opens its trace view. Memoized: each
- * row's router link costs a location build, so the table re-renders only for new props.
+ * The traces found, newest (or longest) first; each opens its trace view with `context`, the
+ * range and filters of the search (the way back keeps them). Memoized: each row's router
+ * link costs a location build, so the table re-renders only for new props.
  */
 export const ResultsTable = memo(function ResultsTable({
   traces,
-  range,
+  context,
 }: {
   traces: TraceSummary[];
-  range: RangeSearch;
+  context: Pick<RangeSearch, 'from' | 'to' | 'refresh'> & TraceFilters;
 }) {
   return (
     <table className="table" data-testid="traces-table">
@@ -39,7 +41,7 @@ export const ResultsTable = memo(function ResultsTable({
               <time dateTime={t.startTime}>{t.startTime.slice(0, 19).replace('T', ' ')}</time>
             </td>
             <td>
-              <Link to="/traces/view" search={{ ...range, id: t.traceId }}>
+              <Link to="/traces/view" search={{ ...context, id: t.traceId }}>
                 {t.rootSpan.name || '(no root span)'}
               </Link>
               <div className="muted small">{t.rootSpan.serviceName}</div>

@@ -1,6 +1,8 @@
 import type { TraceSpan } from '@aiobs/api-types';
+import { Link } from '@tanstack/react-router';
 import { formatMs } from '../../../lib/format.js';
-import { sortedAttributes, spanErrors } from '../prepare.js';
+import { useRangeSearch } from '../../../lib/use-range.js';
+import { rangeAround, sortedAttributes, spanErrors, spanModel } from '../prepare.js';
 
 function AttributeTable({ caption, attrs }: { caption: string; attrs: Record<string, string> }) {
   const rows = sortedAttributes(attrs);
@@ -22,10 +24,15 @@ function AttributeTable({ caption, attrs }: { caption: string; attrs: Record<str
   );
 }
 
-/** Everything about one span: identity, timing, status, errors, attributes, events, links. */
+/**
+ * Everything about one span: identity, timing, status, errors, attributes, events, links; an
+ * inference span's model leads to its model page.
+ */
 export function SpanDetails({ span, traceStartNs }: { span: TraceSpan; traceStartNs: bigint }) {
+  const search = useRangeSearch();
   const errors = spanErrors(span);
   const startNs = BigInt(span.startTimeUnixNano);
+  const model = spanModel(span);
   return (
     <div className="span-details" data-testid="span-details">
       <h3>
@@ -41,6 +48,23 @@ export function SpanDetails({ span, traceStartNs }: { span: TraceSpan; traceStar
         </dd>
         <dt>Kind</dt>
         <dd>{span.kind}</dd>
+        {model && (
+          <>
+            <dt>Model</dt>
+            <dd>
+              <Link
+                to="/models/view"
+                search={{
+                  ...rangeAround(search, Date.parse(span.startTime), Date.now()),
+                  model,
+                }}
+                data-testid="span-model"
+              >
+                {model}
+              </Link>
+            </dd>
+          </>
+        )}
         <dt>Status</dt>
         <dd>
           {span.statusCode}

@@ -5,7 +5,7 @@ import { TimeSeriesChart } from '../../../components/charts/time-series-chart.js
 import { Empty, ErrorState, Loading } from '../../../components/states.js';
 import { ApiError } from '../../../lib/api-client.js';
 import { formatBytes, formatPercent } from '../../../lib/format.js';
-import { gpusAt } from '../prepare.js';
+import { agentInstallCommand, gpusAt } from '../prepare.js';
 
 function utilizationRows(res: ModelGpuResponse): { rows: ChartRow[]; lines: string[] } {
   const lines = res.gpus.map((g) => `${g.host} ${g.gpuName || g.gpu}`);
@@ -53,11 +53,22 @@ export function TraceGpus({
   if (res.gpus.length === 0)
     return (
       <Empty title={host ? `No GPU metrics from ${host}` : 'The span names no host'}>
-        <p>
-          {host
-            ? 'Install the agent on that host: npx aiobs-agent --endpoint <collector URL>.'
-            : 'Set host.name (or k8s.node.name, K8S_NODE_NAME for the SDK) on the app’s resource so inferences can be joined with the GPUs of their host.'}
-        </p>
+        {host ? (
+          <>
+            <p>
+              Install the agent on that host as a service (the ingest key in{' '}
+              <code>./ingest.key</code>; create one under Settings → Keys):
+            </p>
+            <pre>
+              <code data-testid="agent-command">{agentInstallCommand(window.location.origin)}</code>
+            </pre>
+          </>
+        ) : (
+          <p>
+            Set host.name (or k8s.node.name, K8S_NODE_NAME for the SDK) on the app’s resource so
+            inferences can be joined with the GPUs of their host.
+          </p>
+        )}
       </Empty>
     );
   const { rows, lines } = utilizationRows(res);
