@@ -8,9 +8,10 @@ import {
   retainSearchParams,
 } from '@tanstack/react-router';
 import { Layout } from './components/layout.js';
+import { validateOverviewSearch } from './features/overview/search.js';
 import { sectionOf } from './features/settings/prepare.js';
 import { SignInPage } from './features/sign-in/index.js';
-import { validateTraceFilters } from './features/traces/prepare.js';
+import { validateTraceFilters, validateTraceViewSearch } from './features/traces/prepare.js';
 import {
   optionalParam,
   validateInfraSearch,
@@ -88,9 +89,13 @@ const appRoute = createRoute({
 const overviewRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/',
+  validateSearch: validateOverviewSearch,
   loaderDeps: ({ search }) => search,
   loader: preloading(preloadOverview),
-  component: OverviewPage,
+  component: function OverviewRoute() {
+    const { split } = overviewRoute.useSearch();
+    return <OverviewPage split={split} />;
+  },
 });
 
 const modelsRoute = createRoute({
@@ -144,15 +149,15 @@ const tracesRoute = createRoute({
 const traceRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/traces/view',
-  validateSearch: (raw: Record<string, unknown>): { id: string; span?: string } => ({
-    id: optionalParam(raw.id) ?? '',
-    span: optionalParam(raw.span),
-  }),
+  // The search the trace was opened from rides along, so the way back keeps its filters.
+  validateSearch: validateTraceViewSearch,
   loaderDeps: ({ search }) => search,
   loader: preloading(preloadTrace),
   component: function TraceRoute() {
-    const { id, span } = traceRoute.useSearch();
-    return <TracePage key={id} traceId={id} spanId={span} />;
+    const { id, span, ...filters } = traceRoute.useSearch();
+    return (
+      <TracePage key={id} traceId={id} spanId={span} filters={validateTraceFilters(filters)} />
+    );
   },
 });
 
@@ -190,9 +195,17 @@ const driftRoute = createRoute({
 const alertsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/alerts',
-  loaderDeps: ({ search }) => search,
+  // `rule`: the rule open in the form (/alerts?rule=<id>, the overview's firing alerts link it).
+  validateSearch: (raw: Record<string, unknown>): { rule?: string } => ({
+    rule: optionalParam(raw.rule),
+  }),
+  // Opening a rule changes none of the page's lists: the loader does not run again for it.
+  loaderDeps: ({ search: { rule: _rule, ...range } }) => range,
   loader: preloading(preloadAlerts),
-  component: AlertsPage,
+  component: function AlertsRoute() {
+    const { rule } = alertsRoute.useSearch();
+    return <AlertsPage rule={rule} />;
+  },
 });
 
 const settingsRoute = createRoute({

@@ -21,7 +21,10 @@ import { seedTraces } from './seed-fleet.js';
 // Then the rule is edited (threshold, enable/disable) with the same preview; a webhook channel
 // to a loopback receiver is added (its secret shown once, and it verifies the signature of the
 // test send that arrives), a failing channel shows as failing; a silence and a maintenance
-// window are created and listed; a viewer sees the page without its write controls.
+// window are created and listed. Every signal kind of the rule API is offered and previews;
+// a rule with a warning threshold and a filter is created, edited from its link in the rules
+// table and opened by its URL (/alerts?rule=<id>) and from the overview's firing alerts; a
+// composite rule shows read-only; a viewer sees the page, and a rule, without write controls.
 
 const MIN = 60_000;
 let c: RunningCollector;
@@ -30,6 +33,8 @@ let page: Page;
 let problems: ReturnType<typeof watchProblems>;
 const now = Date.now();
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 20_000 });
+/** The id of the rule created with a warning threshold (the viewer opens it too). */
+let warnedRuleId = '';
 
 /** What the loopback receiver got: `/ok` answers 200, `/fail` 500. */
 const received: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
@@ -87,7 +92,7 @@ describe('Alerts page', () => {
 
   test('create an alert rule from the preview', async () => {
     await page.getByLabel('Name', { exact: true }).fill('chat p95 latency');
-    await page.getByRole('combobox', { name: 'Model' }).selectOption('acme/chat');
+    await page.getByLabel('Model', { exact: true }).fill('acme/chat');
     await page.getByLabel('Window', { exact: true }).fill('5m');
     await page.getByLabel('For', { exact: true }).fill('0s');
     await page.getByLabel(/Threshold/).fill('400');
@@ -305,6 +310,241 @@ describe('Alerts page', () => {
     ).toBe('expired');
   }, 120_000);
 
+  test('the form offers every signal kind of the rule API, and each previews', async () => {
+    await page.goto(`${c.url}/alerts?from=now-1h&to=now`);
+    const form = page.getByRole('region', { name: 'New rule' });
+    const kind = form.getByLabel('Signal', { exact: true });
+    await kind.waitFor();
+    // The kinds of the collector's signal schema (alerts/signals/schema.ts); composite rules
+    // are shown read-only.
+    const kinds = await kind
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+    expect([...kinds].sort()).toEqual(
+      [
+        'latency',
+        'ttft',
+        'queueWait',
+        'errorRate',
+        'throughput',
+        'tokens',
+        'cost',
+        'cacheHitRate',
+        'queueDepth',
+        'drift',
+        'accuracy',
+        'gpuUtilization',
+        'gpuTemperature',
+        'gpuMemory',
+        'gpuPower',
+        'gpuThrottling',
+        'metric',
+        'budget',
+        'absence',
+        'slo',
+        'anomaly',
+      ].sort(),
+    );
+    // The form starts on a latency rule: the first preview comes once it has a threshold.
+    expect(kinds[0]).toBe('latency');
+    for (const [i, k] of kinds.entries()) {
+      // The preview of this kind's draft: the API takes every body the form builds.
+      const answered = page.waitForResponse(
+        (r) =>
+          r.url().includes('/api/v1/alert-rules/preview') &&
+          (JSON.parse(r.request().postData() ?? '{}') as { signal?: { kind?: string } }).signal
+            ?.kind === k,
+      );
+      if (i === 0) await form.getByLabel(/^Threshold/).fill('1');
+      else await kind.selectOption(k);
+      if (k === 'metric') await form.getByLabel('Metric name').fill('aiobs.inference.queue.depth');
+      if (k === 'budget') await form.getByLabel('Budget (USD)').fill('10');
+      expect((await answered).status(), k).toBe(200);
+      await poll(() => page.getByTestId('preview-summary').textContent()).toMatch(/Would/);
+      await page.getByTestId('preview-chart').locator('.recharts-surface').first().waitFor();
+    }
+    // A weekly band at this range's step would read too much history: said, not asked.
+    await kind.selectOption('anomaly');
+    await form.getByLabel('Compared with').selectOption('weekly');
+    await poll(() => page.getByTestId('preview-unavailable').textContent()).toMatch(
+      /cannot replay a weekly anomaly band at this range/,
+    );
+    await expectClean('alerts, every kind previewed');
+  }, 120_000);
+
+  test('a rule with a warning threshold and a filter: create, edit, open by its URL', async () => {
+    await page.goto(`${c.url}/alerts?from=now-1h&to=now`);
+    const form = page.getByRole('region', { name: 'New rule' });
+    // Saved without a name or a threshold: nothing is sent, each field says what it needs.
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    await poll(() => page.getByTestId('form-problems').textContent()).toBe(
+      'Check Name, Threshold.',
+    );
+    const name = form.getByLabel('Name', { exact: true });
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#rule-name-problem').textContent()).toMatch(/^required/);
+    expect(await page.locator('#rule-threshold-problem').textContent()).toBe('required');
+    await name.fill('chat v2 p90');
+    await form.getByLabel('Quantile (0–1)').fill('0.9');
+    await form.getByLabel('Model', { exact: true }).fill('acme/chat');
+    await form.getByLabel('Version', { exact: true }).fill('v2');
+    await form.getByLabel('Window', { exact: true }).fill('1h');
+    await form.getByLabel('For', { exact: true }).fill('0s');
+    await form.getByLabel('Evaluate every').fill('2s');
+    await form.getByLabel(/^Threshold/).fill('400');
+    // A warning on the wrong side of the threshold is said next to it.
+    const warning = form.getByLabel(/^Warning threshold/);
+    await warning.fill('600');
+    await poll(() => page.locator('#rule-warning-problem').textContent()).toBe(
+      'must be below the threshold (400) for “above”',
+    );
+    expect(await warning.getAttribute('aria-describedby')).toBe('rule-warning-problem');
+    await warning.fill('300');
+    await page.locator('#rule-warning-problem').waitFor({ state: 'detached' });
+    const chart = page.getByTestId('preview-chart');
+    await poll(() => chart.textContent()).toContain('warning 300');
+    expect(await chart.textContent()).toContain('threshold 400');
+    await poll(() => page.getByTestId('preview-summary').textContent()).toMatch(/Would have fired/);
+    const created = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/v1/alert-rules' && r.request().method() === 'POST',
+    );
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    const rule = (await (await created).json()) as { id: string };
+    warnedRuleId = rule.id;
+    const table = page.getByTestId('rules-table');
+    await poll(() => table.locator('tr[data-rule="chat v2 p90"]').textContent()).toContain(
+      'latency p90 of acme/chat, version v2 > 400 (warning 300) over 1h',
+    );
+    // The form starts over for the next rule.
+    await poll(() => name.inputValue()).toBe('');
+    type Stored = {
+      id: string;
+      name: string;
+      signal: unknown;
+      condition: unknown;
+      interval: string;
+      updatedAt: string;
+    };
+    const one = () => c.api<Stored>(`/api/v1/alert-rules/${rule.id}`);
+    expect(await one()).toMatchObject({
+      name: 'chat v2 p90',
+      signal: { kind: 'latency', quantile: 0.9, model: 'acme/chat', version: 'v2' },
+      condition: { op: '>', threshold: 400, warning: 300 },
+      interval: '2s',
+    });
+    await expectClean('alerts, a rule with a warning and a filter');
+
+    // Clicking the rule opens it in the form; the saved change shows in the table.
+    await table.getByRole('link', { name: 'chat v2 p90' }).click();
+    await page.waitForURL((u) => u.searchParams.get('rule') === rule.id);
+    const edit = page.getByRole('region', { name: 'Edit rule “chat v2 p90”' });
+    await edit.waitFor();
+    expect(await edit.getByLabel(/^Warning threshold/).inputValue()).toBe('300');
+    expect(await edit.getByLabel('Version', { exact: true }).inputValue()).toBe('v2');
+    expect(await edit.getByLabel('Quantile (0–1)').inputValue()).toBe('0.9');
+    await edit.getByLabel('Name', { exact: true }).fill('chat v1 p90');
+    await edit.getByLabel('Version', { exact: true }).fill('v1');
+    await edit.getByLabel(/^Warning threshold/).fill('250');
+    await poll(() => chart.textContent()).toContain('warning 250');
+    const put = page.waitForResponse(
+      (r) => r.url().includes(`/api/v1/alert-rules/${rule.id}`) && r.request().method() === 'PUT',
+    );
+    await edit.getByRole('button', { name: 'Save rule' }).click();
+    expect((await put).status()).toBe(200);
+    await page.getByRole('region', { name: 'New rule' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('rule')).toBeNull();
+    const row = table.locator('tr[data-rule="chat v1 p90"]');
+    await poll(() => row.textContent()).toContain(
+      'latency p90 of acme/chat, version v1 > 400 (warning 250) over 1h',
+    );
+    expect(await table.locator('tr[data-rule="chat v2 p90"]').count()).toBe(0);
+    expect(await one()).toMatchObject({
+      name: 'chat v1 p90',
+      signal: { kind: 'latency', quantile: 0.9, model: 'acme/chat', version: 'v1' },
+      condition: { op: '>', threshold: 400, warning: 250 },
+    });
+
+    // Its URL opens it directly.
+    await page.goto(`${c.url}/alerts?from=now-1h&to=now&rule=${rule.id}`);
+    const direct = page.getByRole('region', { name: 'Edit rule “chat v1 p90”' });
+    await direct.waitFor();
+    expect(await direct.getByLabel(/^Warning threshold/).inputValue()).toBe('250');
+    expect(await direct.getByLabel('Version', { exact: true }).inputValue()).toBe('v1');
+    expect(await row.getAttribute('aria-current')).toBe('true');
+    await poll(() => chart.textContent()).toContain('warning 250');
+    await screenshot(page, 'light-alerts-rule-edit');
+    await expectClean('alerts, a rule opened by its URL');
+    // An id the project does not have says so.
+    await page.goto(`${c.url}/alerts?from=now-1h&to=now&rule=no-such-rule`);
+    await page.getByRole('region', { name: 'Rule not found' }).waitFor();
+
+    // It fires (v1's slowest spans are above 400 ms over the hour): the overview's firing
+    // alerts link to it.
+    await poll(async () =>
+      (
+        await c.api<{ alerts: Array<{ ruleId: string }> }>('/api/v1/alerts?state=firing')
+      ).alerts.map((a) => a.ruleId),
+    ).toContain(rule.id);
+    await page.goto(`${c.url}/?from=now-1h&to=now`);
+    const firing = page.getByTestId('firing-alerts').locator('tr[data-rule="chat v1 p90"]');
+    await firing.getByRole('link', { name: 'chat v1 p90' }).waitFor({ timeout: 30_000 });
+    await firing.getByRole('link', { name: 'chat v1 p90' }).click();
+    await page.waitForURL(
+      (u) => u.pathname === '/alerts' && u.searchParams.get('rule') === rule.id,
+    );
+    await page.getByRole('region', { name: 'Edit rule “chat v1 p90”' }).waitFor();
+  }, 120_000);
+
+  test('a composite rule shows read-only, with its preview', async () => {
+    const json = (body: unknown) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const rule = await c.api<{ id: string }>(
+      '/api/v1/alert-rules',
+      json({
+        name: 'slow and failing',
+        signal: {
+          kind: 'composite',
+          signals: [
+            {
+              signal: { kind: 'latency', quantile: 0.95, model: 'acme/chat' },
+              condition: { op: '>', threshold: 300 },
+            },
+            {
+              signal: { kind: 'errorRate', model: 'acme/chat' },
+              condition: { op: '>', threshold: 0 },
+            },
+          ],
+        },
+        window: '1h',
+        interval: '1m',
+      }),
+    );
+    await page.goto(`${c.url}/alerts?from=now-1h&to=now`);
+    const row = page.getByTestId('rules-table').locator('tr[data-rule="slow and failing"]');
+    await row.getByRole('button', { name: 'View' }).click();
+    await page.waitForURL((u) => u.searchParams.get('rule') === rule.id);
+    const view = page.getByRole('region', { name: 'Rule “slow and failing”' });
+    await view.waitFor();
+    expect(await view.getByTestId('read-only-note').textContent()).toContain(
+      'The form cannot edit composite rules',
+    );
+    expect(await view.getByTestId('rule-facts').textContent()).toContain(
+      'latency p95 of acme/chat > 300',
+    );
+    expect(await row.textContent()).toContain(
+      'latency p95 of acme/chat > 300 AND error rate of acme/chat > 0 over 1h',
+    );
+    expect(await view.getByRole('button', { name: 'Save rule' }).count()).toBe(0);
+    await poll(() => page.getByTestId('preview-summary').textContent()).toMatch(/Would/);
+    await page.getByTestId('preview-chart').locator('.recharts-line path').first().waitFor();
+    await expectClean('alerts, a composite rule');
+    await view.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('region', { name: 'New rule' }).waitFor();
+  }, 60_000);
+
   test('a viewer sees the alerts without the write controls', async () => {
     const viewer = {
       email: 'watcher@example.com',
@@ -326,5 +566,15 @@ describe('Alerts page', () => {
     for (const name of ['Create rule', 'Edit', 'Add channel', 'Send test', 'Create silence'])
       expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
     await expectClean('alerts as a viewer');
+    // A rule's link opens it read-only: every field shown, none changeable, no preview asked
+    // (the preview API needs the editor role).
+    await page.goto(`${c.url}/alerts?from=now-1h&to=now&rule=${warnedRuleId}`);
+    const rule = page.getByRole('region', { name: 'Rule “chat v1 p90”' });
+    await rule.waitFor();
+    await expect.poll(() => rule.getByLabel(/^Warning threshold/).inputValue()).toBe('250');
+    expect(await rule.getByLabel('Name', { exact: true }).isDisabled()).toBe(true);
+    expect(await rule.getByRole('button', { name: 'Save rule' }).count()).toBe(0);
+    await expect.poll(() => rule.textContent()).toContain('needs the editor role');
+    await expectClean('a rule as a viewer');
   }, 60_000);
 });

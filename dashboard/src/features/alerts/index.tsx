@@ -1,8 +1,9 @@
-import type { AlertRule } from '@aiobs/api-types';
-import { useState } from 'react';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useEffect, useState } from 'react';
 import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
 import { TableHead } from '../../components/table-head.js';
 import { formatNumber } from '../../lib/format.js';
+import { useRangeSearch } from '../../lib/use-range.js';
 import { useModelDimensions } from '../overview/api.js';
 import {
   useAlertMutations,
@@ -10,16 +11,19 @@ import {
   useCanEdit,
   useChannels,
   useHistory,
+  useRoleSettled,
   useRules,
   useSilences,
   useWindows,
 } from './api.js';
 import { ChannelsPanel } from './components/channels-panel.js';
 import { RuleForm } from './components/rule-form.js';
+import { RuleInspect } from './components/rule-inspect.js';
 import { RulesTable } from './components/rules-table.js';
 import { SilencesPanel } from './components/silences-panel.js';
 import { WindowsPanel } from './components/windows-panel.js';
 import { sortAlerts } from './prepare.js';
+import { draftOf } from './rule-draft.js';
 
 const time = (iso: string | null | undefined) => (iso ? iso.slice(0, 19).replace('T', ' ') : '—');
 
@@ -30,9 +34,10 @@ function State({ state }: { state: string }) {
 /**
  * Alerts: what is firing, the rules (new or edited in a form with a live preview), channels
  * (add, test-send, health), silences, maintenance windows and history. A viewer sees it all
- * without the write controls.
+ * without the write controls. `rule` (the URL's `?rule=<id>`) is the rule open in the form:
+ * filled with it for an editor, read-only for a viewer or a rule the form cannot hold.
  */
-export function AlertsPage() {
+export function AlertsPage({ rule: ruleId }: { rule?: string }) {
   const alerts = useAlerts();
   const rules = useRules();
   const history = useHistory();
@@ -42,12 +47,30 @@ export function AlertsPage() {
   const models = useModelDimensions();
   const m = useAlertMutations();
   const editable = useCanEdit();
-  const [editing, setEditing] = useState<AlertRule>();
-  const startEdit = (r: AlertRule | undefined) => {
-    m.updateRule.reset();
-    setEditing(r);
-    if (r) document.getElementById('rule-form')?.scrollIntoView({ block: 'start' });
+  const settled = useRoleSettled();
+  // The preview API refuses viewers: it is asked only once the role is known.
+  const access = !editable ? 'viewer' : settled ? 'editor' : 'unknown';
+  const navigate = useNavigate();
+  const search = useRangeSearch();
+  const range = {
+    from: search.from,
+    to: search.to,
+    refresh: search.refresh,
+    project: search.project,
   };
+  // Bumped after a rule is created: the new-rule form starts over.
+  const [created, setCreated] = useState(0);
+  const editing = ruleId ? rules.data?.rules.find((r) => r.id === ruleId) : undefined;
+  const openRule = (id: string | undefined) => {
+    m.updateRule.reset();
+    navigate({ to: '/alerts', search: { ...range, rule: id } });
+  };
+  const shownId = editing?.id;
+  useEffect(() => {
+    if (shownId) document.getElementById('rule-form')?.scrollIntoView({ block: 'start' });
+  }, [shownId]);
+  const dims = models.data?.models ?? [];
+  const channelNames = new Map(channels.data?.channels.map((ch) => [ch.id, ch.name]));
   const section = <T,>(
     q: { isPending: boolean; isError: boolean; error: unknown; data?: T; refetch: () => unknown },
     render: (d: T) => React.ReactNode,
@@ -95,7 +118,9 @@ export function AlertsPage() {
                 {sortAlerts(d.alerts).map((a) => (
                   <tr key={`${a.ruleId}-${a.fingerprint}`} data-rule={a.ruleName}>
                     <td>
-                      {a.ruleName}
+                      <Link to="/alerts" search={{ ...range, rule: a.ruleId }}>
+                        {a.ruleName}
+                      </Link>
                       {a.error && <div className="error small">{a.error}</div>}
                     </td>
                     <td>
@@ -119,37 +144,75 @@ export function AlertsPage() {
           ) : (
             <RulesTable
               rules={d.rules}
-              channelNames={new Map(channels.data?.channels.map((ch) => [ch.id, ch.name]))}
+              channelNames={channelNames}
               m={m}
               editable={editable}
               editingId={editing?.id}
-              onEdit={startEdit}
+              range={range}
+              onOpen={openRule}
             />
           ),
         )}
       </Panel>
-      {editable && (
-        <div id="rule-form">
-          <RuleForm
-            // A fresh form per rule: its draft starts from that rule.
-            key={editing?.id ?? 'new'}
-            models={models.data?.models.map((x) => x.model) ?? []}
-            channels={channels.data?.channels ?? []}
-            rule={editing}
-            saving={editing ? m.updateRule.isPending : m.createRule.isPending}
-            error={editing ? m.updateRule.error : m.createRule.error}
-            onSave={(body) =>
-              editing
-                ? m.updateRule.mutate(
-                    { id: editing.id, body },
-                    { onSuccess: () => setEditing(undefined) },
-                  )
-                : m.createRule.mutate(body)
-            }
-            onCancel={() => startEdit(undefined)}
-          />
-        </div>
-      )}
+      <div id="rule-form">
+        {ruleId ? (
+          rules.isPending ? (
+            <Loading label="Loading the rule" />
+          ) : rules.isError ? (
+            <ErrorState error={rules.error} retry={() => rules.refetch()} />
+          ) : !editing ? (
+            <Panel title="Rule not found" wide>
+              <p role="note">
+                This project has no alert rule with id <code>{ruleId}</code> (it may have been
+                deleted).{' '}
+                <Link to="/alerts" search={range}>
+                  Back to the rules
+                </Link>
+              </p>
+            </Panel>
+          ) : draftOf(editing) ? (
+            <RuleForm
+              // A fresh form per rule: its draft starts from that rule.
+              key={editing.id}
+              dims={dims}
+              channels={channels.data?.channels ?? []}
+              rule={editing}
+              readOnly={!editable}
+              access={access}
+              saving={m.updateRule.isPending}
+              error={m.updateRule.error}
+              onSave={(body) =>
+                m.updateRule.mutate(
+                  { id: editing.id, body },
+                  { onSuccess: () => openRule(undefined) },
+                )
+              }
+              onCancel={() => openRule(undefined)}
+            />
+          ) : (
+            <RuleInspect
+              rule={editing}
+              channelNames={channelNames}
+              access={access}
+              onClose={() => openRule(undefined)}
+            />
+          )
+        ) : (
+          editable && (
+            <RuleForm
+              key={`new-${created}`}
+              dims={dims}
+              channels={channels.data?.channels ?? []}
+              access={access}
+              saving={m.createRule.isPending}
+              error={m.createRule.error}
+              onSave={(body) =>
+                m.createRule.mutate(body, { onSuccess: () => setCreated((n) => n + 1) })
+              }
+            />
+          )
+        )}
+      </div>
       <div className="grid">
         <Panel title="Channels">
           {section(channels, (d) => (

@@ -1,6 +1,5 @@
 import type {
   AlertPreviewResponse,
-  AlertRule,
   AlertStatus,
   ChannelTestResponse,
   MaintenanceWindow,
@@ -10,69 +9,23 @@ import { expect, test } from 'vitest';
 import {
   canEdit,
   channelBody,
-  describeRule,
   describeWindow,
   firingAreas,
   formatMatchers,
   fromUtcInput,
   healthText,
   parseMatchers,
+  previewBlocker,
+  previewGuides,
   previewRows,
-  type RuleDraft,
-  ruleBody,
-  ruleDraft,
-  ruleEditBody,
-  ruleSpec,
+  previewSummary,
+  replayBody,
   silenceBody,
   sortAlerts,
   testResult,
   utcInput,
   windowBody,
 } from './prepare.js';
-
-const draft: RuleDraft = {
-  name: ' slow chat ',
-  kind: 'latency',
-  quantile: '0.95',
-  model: 'acme/chat',
-  window: '5m',
-  op: '>',
-  threshold: '300',
-  for: '',
-};
-
-test('a draft becomes the API body; half-typed numbers hold the preview back', () => {
-  expect(ruleBody(draft)).toEqual({
-    body: {
-      name: 'slow chat',
-      signal: { kind: 'latency', quantile: 0.95, model: 'acme/chat' },
-      window: '5m',
-      condition: { op: '>', threshold: 300 },
-      for: '0s',
-    },
-  });
-  expect(ruleBody({ ...draft, channels: ['c1'] })).toMatchObject({ body: { channels: ['c1'] } });
-  expect(ruleBody({ ...draft, threshold: '' })).toEqual({ missing: 'threshold' });
-  expect(ruleBody({ ...draft, quantile: '95' })).toEqual({ missing: 'quantile' });
-  expect(ruleBody({ ...draft, kind: 'errorRate', quantile: '', model: '', name: '' })).toEqual({
-    body: {
-      signal: { kind: 'errorRate' },
-      window: '5m',
-      condition: { op: '>', threshold: 300 },
-      for: '0s',
-    },
-  });
-});
-
-test('a rule in one line', () => {
-  const r = {
-    signal: { kind: 'latency', quantile: 0.95, model: 'acme/chat' },
-    condition: { op: '>', threshold: 300 },
-    window: '5m',
-    for: '2m',
-  } as unknown as AlertRule;
-  expect(describeRule(r)).toBe('latency p95 of acme/chat > 300 over 5m for 2m');
-});
 
 test('preview rows and firing areas; an open firing runs to the range’s end', () => {
   const res = {
@@ -99,73 +52,116 @@ test('alerts needing attention come first', () => {
   ).toEqual(['a:firing', 'c:pending', 'a:inactive', 'b:inactive']);
 });
 
-const stored: AlertRule = {
-  id: 'r1',
-  project: 'default',
-  name: 'chat p95',
-  signal: { kind: 'latency', quantile: 0.95, model: 'acme/chat', service: 'bot' },
-  window: '5m',
-  condition: { op: '>', threshold: 400, warning: 300 },
-  for: '1m',
-  keepFiringFor: '2m',
-  interval: '30s',
-  labels: { team: 'ml' },
-  annotations: {},
-  channels: ['c1'],
-  enabled: true,
-  noDataState: 'no_data',
-  errorState: 'error',
-  createdAt: '2026-12-02T00:00:00.000Z',
-  updatedAt: '2026-12-02T00:00:00.000Z',
-};
-
-test('a stored rule fills the form; kinds the form cannot show are left to the API', () => {
-  expect(ruleDraft(stored)).toEqual({
-    name: 'chat p95',
-    kind: 'latency',
-    quantile: '0.95',
-    model: 'acme/chat',
-    window: '5m',
-    op: '>',
-    threshold: '400',
-    for: '1m',
-    channels: ['c1'],
-  });
-  expect(ruleDraft({ ...stored, signal: { kind: 'anomaly' }, condition: undefined })).toBe(
-    undefined,
-  );
-  expect(ruleDraft({ ...stored, condition: { op: '==', threshold: 1 } })).toBe(undefined);
-});
-
-test('an edit changes the form’s fields and keeps the rest of the rule', () => {
-  const d = { ...ruleDraft(stored)!, threshold: '500', model: '', channels: ['c1', 'c2'] };
-  expect(ruleEditBody(stored, d)).toEqual({
-    body: {
-      name: 'chat p95',
-      signal: { kind: 'latency', quantile: 0.95, service: 'bot' },
-      window: '5m',
-      condition: { op: '>', threshold: 500, warning: 300 },
-      for: '1m',
-      keepFiringFor: '2m',
-      interval: '30s',
-      labels: { team: 'ml' },
-      annotations: {},
-      channels: ['c1', 'c2'],
-      enabled: true,
-      noDataState: 'no_data',
-      errorState: 'error',
-    },
-  });
-  expect(ruleEditBody(stored, { ...d, threshold: 'x' })).toEqual({ missing: 'threshold' });
-  expect(Object.keys(ruleSpec(stored))).not.toContain('id');
-  expect(Object.keys(ruleSpec(stored))).not.toContain('updatedAt');
-});
-
 test('an anomaly preview carries its band', () => {
   const res = {
     points: [{ time: '2026-12-02T00:00:00.000Z', value: 3, band: { lower: 1, upper: 5 } }],
   } as unknown as AlertPreviewResponse;
   expect(previewRows(res)[0]!.band).toEqual([1, 5]);
+});
+
+const preview = (over: Partial<AlertPreviewResponse>) =>
+  ({
+    from: '2026-12-02T00:00:00.000Z',
+    to: '2026-12-02T01:00:00.000Z',
+    stepMs: 60_000,
+    windowMs: 300_000,
+    condition: null,
+    points: [],
+    firing: [],
+    ...over,
+  }) as AlertPreviewResponse;
+
+test('the preview draws the threshold and the warning, or where a self-deciding kind fires', () => {
+  expect(
+    previewGuides(preview({ condition: { op: '>', threshold: 500, warning: 300 } }), 'latency'),
+  ).toEqual([
+    { y: 500, label: 'threshold 500', level: 'critical' },
+    { y: 300, label: 'warning 300', level: 'warning' },
+  ]);
+  expect(previewGuides(preview({ condition: { op: '<', threshold: 0.9 } }), 'accuracy')).toEqual([
+    { y: 0.9, label: 'threshold 0.9', level: 'critical' },
+  ]);
+  expect(previewGuides(preview({}), 'absence')).toEqual([
+    { y: 0, label: 'fires at 0 matched', level: 'critical' },
+  ]);
+  const slo = preview({
+    points: [
+      { time: '2026-12-02T00:00:00.000Z', value: null, level: null, state: 'no_data' },
+      {
+        time: '2026-12-02T00:01:00.000Z',
+        value: 2,
+        breach: 'ok',
+        details: { pageBurnRate: 14.4, ticketBurnRate: 6 },
+        level: null,
+        state: 'inactive',
+      },
+    ],
+  });
+  expect(previewGuides(slo, 'slo').map((g) => [g.y, g.level])).toEqual([
+    [14.4, 'critical'],
+    [6, 'warning'],
+  ]);
+  // An SLO with no request in the range has no burn rates to draw; an anomaly draws its band.
+  expect(previewGuides(preview({}), 'slo')).toEqual([]);
+  expect(previewGuides(preview({}), 'anomaly')).toEqual([]);
+});
+
+test('the preview’s verdict counts warnings apart', () => {
+  expect(previewSummary(preview({}))).toBe('Would not have fired in this range.');
+  const f = (severity: 'critical' | 'warning') => ({ from: 'a', to: null, severity });
+  expect(previewSummary(preview({ firing: [f('critical')] }))).toBe(
+    'Would have fired 1 time in this range.',
+  );
+  expect(previewSummary(preview({ firing: [f('critical'), f('warning')] }))).toBe(
+    'Would have fired 2 times in this range (1 at warning only).',
+  );
+});
+
+test('the preview replays only what decides where a rule fires', () => {
+  const body = {
+    name: 'n',
+    signal: { kind: 'errorRate' },
+    window: '5m',
+    condition: { op: '>', threshold: 0.1 },
+    for: '1m',
+    labels: { a: 'b' },
+    annotations: {},
+    channels: ['c1'],
+    enabled: false,
+    noDataState: 'ok',
+  };
+  expect(replayBody(body)).toEqual({
+    signal: { kind: 'errorRate' },
+    window: '5m',
+    condition: { op: '>', threshold: 0.1 },
+    for: '1m',
+    noDataState: 'ok',
+  });
+});
+
+test('an anomaly band too fine for the preview is said so before asking', () => {
+  const HOUR = 3_600_000;
+  const anomaly = (seasonality: string) => ({
+    signal: { kind: 'anomaly', seasonality, of: { kind: 'errorRate' } },
+  });
+  // An hour at 30 s: 14 days of history is 40,441 points; 8 weeks is 161,401.
+  expect(previewBlocker(anomaly('daily'), HOUR, 30_000)).toBeUndefined();
+  expect(previewBlocker(anomaly('weekly'), HOUR, 30_000)).toMatch(
+    /weekly anomaly band.* 161,401 points.*at most 50,000/,
+  );
+  // A day: the step grows to 172.8 s, which divides a week: 28,501 points.
+  expect(previewBlocker(anomaly('weekly'), 24 * HOUR, 30_000)).toBeUndefined();
+  // A longer interval is a coarser step too.
+  expect(previewBlocker(anomaly('weekly'), HOUR, 120_000)).toBeUndefined();
+  // A composite's anomaly side counts; other kinds are never refused for it.
+  const composite = {
+    signal: {
+      kind: 'composite',
+      signals: [{ signal: anomaly('weekly').signal }, { signal: { kind: 'ttft' } }],
+    },
+  };
+  expect(previewBlocker(composite, HOUR, 30_000)).toMatch(/weekly/);
+  expect(previewBlocker({ signal: { kind: 'latency' } }, HOUR, 1000)).toBeUndefined();
 });
 
 test('a channel draft becomes the API body; bad input names the field', () => {

@@ -1,6 +1,5 @@
 import type {
   AlertPreviewResponse,
-  AlertRule,
   AlertStatus,
   ChannelHealth,
   ChannelTestResponse,
@@ -8,68 +7,6 @@ import type {
   MaintenanceWindow,
   MeResponse,
 } from '@aiobs/api-types';
-
-/** The rule form's fields, as typed. */
-export interface RuleDraft {
-  name: string;
-  kind: 'latency' | 'errorRate' | 'throughput' | 'cost';
-  quantile: string;
-  model: string;
-  window: string;
-  op: '>' | '>=' | '<' | '<=';
-  threshold: string;
-  for: string;
-  /** Ids of the channels it notifies (besides channels whose matchers pick its alerts). */
-  channels?: string[];
-}
-
-/** The kinds the form offers, with their unit. */
-export const KINDS: Record<RuleDraft['kind'], { label: string; unit: string }> = {
-  latency: { label: 'Latency percentile', unit: 'ms' },
-  errorRate: { label: 'Error rate', unit: 'ratio 0–1' },
-  throughput: { label: 'Throughput', unit: 'req/s' },
-  cost: { label: 'Cost in the window', unit: 'USD' },
-};
-
-/**
- * The API body of a draft, or the field that is not ready yet (so the preview waits for a
- * number instead of asking the API about half-typed input).
- */
-export function ruleBody(d: RuleDraft): { body: Record<string, unknown> } | { missing: string } {
-  const threshold = Number(d.threshold);
-  if (d.threshold.trim() === '' || !Number.isFinite(threshold)) return { missing: 'threshold' };
-  const signal: Record<string, unknown> = { kind: d.kind };
-  if (d.kind === 'latency') {
-    const q = Number(d.quantile);
-    if (!(q > 0 && q < 1)) return { missing: 'quantile' };
-    signal.quantile = q;
-  }
-  if (d.model) signal.model = d.model;
-  return {
-    body: {
-      ...(d.name.trim() ? { name: d.name.trim() } : {}),
-      signal,
-      window: d.window || '5m',
-      condition: { op: d.op, threshold },
-      for: d.for || '0s',
-      ...(d.channels?.length ? { channels: d.channels } : {}),
-    },
-  };
-}
-
-/** A rule's signal and condition in one line: `latency p95 of acme/chat > 300`. */
-export function describeRule(r: AlertRule): string {
-  const s = r.signal;
-  const what =
-    s.kind === 'latency' && typeof s.quantile === 'number'
-      ? `latency p${Math.round(s.quantile * 100)}`
-      : s.kind;
-  const filters = ['model', 'service', 'version', 'variant']
-    .filter((k) => typeof s[k] === 'string')
-    .map((k) => String(s[k]));
-  const cond = r.condition ? ` ${r.condition.op} ${r.condition.threshold}` : '';
-  return `${what}${filters.length ? ` of ${filters.join(' ')}` : ''}${cond} over ${r.window}${r.for !== '0s' ? ` for ${r.for}` : ''}`;
-}
 
 /** Preview chart rows: the signal at each evaluation, with an anomaly rule's band. */
 export function previewRows(
@@ -94,6 +31,106 @@ export function firingAreas(
   }));
 }
 
+/** A horizontal line the preview draws: a threshold, or the level a self-deciding kind fires at. */
+export interface PreviewGuide {
+  y: number;
+  label: string;
+  level: 'critical' | 'warning';
+}
+
+/**
+ * The lines the preview draws over the signal: the condition's threshold and warning; for an
+ * SLO, the burn rates that page and ticket (from the points' details); for an absence, zero.
+ * An anomaly band is drawn from the points instead ({@link previewRows}).
+ */
+export function previewGuides(res: AlertPreviewResponse, kind: string): PreviewGuide[] {
+  const c = res.condition;
+  if (c)
+    return [
+      { y: c.threshold, label: `threshold ${c.threshold}`, level: 'critical' as const },
+      ...(c.warning === undefined
+        ? []
+        : [{ y: c.warning, label: `warning ${c.warning}`, level: 'warning' as const }]),
+    ];
+  if (kind === 'absence') return [{ y: 0, label: 'fires at 0 matched', level: 'critical' }];
+  if (kind !== 'slo') return [];
+  const d = res.points.find((p) => typeof p.details?.pageBurnRate === 'number')?.details;
+  if (!d) return [];
+  const out: PreviewGuide[] = [
+    { y: d.pageBurnRate!, label: `page: 1h and 5m burn > ${d.pageBurnRate}`, level: 'critical' },
+  ];
+  if (typeof d.ticketBurnRate === 'number')
+    out.push({
+      y: d.ticketBurnRate,
+      label: `ticket: 6h and 30m burn > ${d.ticketBurnRate}`,
+      level: 'warning',
+    });
+  return out;
+}
+
+/**
+ * What the preview replays of a rule body: the fields that decide where it fires. A name,
+ * labels, annotations, channels and `enabled` do not, so typing them asks nothing again.
+ */
+export function replayBody(body: Record<string, unknown>): Record<string, unknown> {
+  const { name: _n, labels: _l, annotations: _a, channels: _c, enabled: _e, ...rest } = body;
+  return rest;
+}
+
+/** The preview's verdict in one sentence. */
+export function previewSummary(res: AlertPreviewResponse): string {
+  const n = res.firing.length;
+  if (n === 0) return 'Would not have fired in this range.';
+  const warnings = res.firing.filter((f) => f.severity === 'warning').length;
+  const warned = warnings === 0 ? '' : ` (${warnings} at warning only)`;
+  return `Would have fired ${n} time${n > 1 ? 's' : ''} in this range${warned}.`;
+}
+
+/** Points a preview returns at most (collector `alerts/routes.ts`, MAX_PREVIEW_POINTS). */
+const PREVIEW_POINTS = 500;
+/** Points an anomaly preview may read, history included (`signals/seasonal.ts`). */
+const HISTORY_GRID = 50_000;
+/** An anomaly band's season and how many past seasons it reads (`signals/anomaly.ts`). */
+const SEASONS: Record<string, { ms: number; depth: number }> = {
+  daily: { ms: 86_400_000, depth: 14 },
+  weekly: { ms: 604_800_000, depth: 8 },
+};
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** Every anomaly band a rule's signal draws (its own, or a composite's sides'). */
+function anomaliesOf(signal: unknown): Array<Record<string, unknown>> {
+  const s = (signal ?? {}) as Record<string, unknown>;
+  if (s.kind === 'anomaly') return [s];
+  if (s.kind === 'composite')
+    return ((s.signals ?? []) as Array<{ signal: unknown }>).flatMap((x) => anomaliesOf(x.signal));
+  return [];
+}
+
+/**
+ * Why the collector's preview cannot replay `body` over a range of `rangeMs`, or undefined
+ * when it can. An anomaly band reads its signal at every step of its whole history (14 days
+ * or 8 weeks back) on a grid of the step's common divisor with the season, and the collector
+ * refuses more than 50,000 points: it says so here instead of asking for a refusal.
+ */
+export function previewBlocker(
+  body: Record<string, unknown>,
+  rangeMs: number,
+  intervalMs: number,
+): string | undefined {
+  const stepMs = Math.max(intervalMs, Math.ceil(rangeMs / PREVIEW_POINTS));
+  const n = Math.floor(Math.max(0, rangeMs) / stepMs) + 1;
+  for (const a of anomaliesOf(body.signal)) {
+    const seasonality = a.seasonality === 'weekly' ? 'weekly' : 'daily';
+    const season = SEASONS[seasonality]!;
+    const step = n > 1 ? gcd(Math.round(stepMs), season.ms) : season.ms;
+    const points = Math.round(((n - 1) * stepMs + season.depth * season.ms) / step) + 1;
+    if (points > HISTORY_GRID)
+      return `The preview cannot replay a ${seasonality} anomaly band at this range: it would read the signal at ${points.toLocaleString('en-US')} points of its history (at most ${HISTORY_GRID.toLocaleString('en-US')}). Pick a longer range, whose step is coarser, or a longer evaluation interval.`;
+  }
+  return undefined;
+}
+
 const ORDER: AlertStatus['state'][] = [
   'firing',
   'pending',
@@ -108,62 +145,6 @@ export function sortAlerts(alerts: AlertStatus[]): AlertStatus[] {
   return [...alerts].sort(
     (a, b) => ORDER.indexOf(a.state) - ORDER.indexOf(b.state) || (a.ruleName < b.ruleName ? -1 : 1),
   );
-}
-
-/** The parts of a stored rule that are not its body (`PUT` takes the body only). */
-const NOT_BODY = new Set(['id', 'project', 'createdAt', 'updatedAt']);
-
-/** A stored rule's body, as `PUT /api/v1/alert-rules/:id` takes it back. */
-export function ruleSpec(r: AlertRule): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(r).filter(([k]) => !NOT_BODY.has(k)));
-}
-
-const FORM_OPS = new Set(['>', '>=', '<', '<=']);
-
-/**
- * The form's fields for a stored rule, or undefined when the form cannot show it (a kind it
- * does not offer, or one that decides its own breach): such rules are edited through the API.
- */
-export function ruleDraft(r: AlertRule): RuleDraft | undefined {
-  const kind = r.signal.kind;
-  if (!(kind in KINDS) || !r.condition || !FORM_OPS.has(r.condition.op)) return undefined;
-  const q = r.signal.quantile;
-  return {
-    name: r.name,
-    kind: kind as RuleDraft['kind'],
-    quantile: typeof q === 'number' ? String(q) : '0.95',
-    model: typeof r.signal.model === 'string' ? r.signal.model : '',
-    window: r.window,
-    op: r.condition.op as RuleDraft['op'],
-    threshold: String(r.condition.threshold),
-    for: r.for,
-    channels: r.channels,
-  };
-}
-
-/**
- * The `PUT` body of an edited rule: the draft's fields over the stored body, so what the form
- * does not show (labels, interval, other filters, a warning threshold) is kept.
- */
-export function ruleEditBody(
-  r: AlertRule,
-  d: RuleDraft,
-): { body: Record<string, unknown> } | { missing: string } {
-  const built = ruleBody(d);
-  if ('missing' in built) return built;
-  const { quantile: _q, model: _m, kind: _k, ...filters } = r.signal;
-  const condition = built.body.condition as { op: string; threshold: number };
-  const warning = r.condition?.warning;
-  return {
-    body: {
-      ...ruleSpec(r),
-      ...built.body,
-      name: d.name.trim() || r.name,
-      signal: { ...filters, ...(built.body.signal as Record<string, unknown>) },
-      condition: warning === undefined ? condition : { ...condition, warning },
-      channels: d.channels ?? r.channels,
-    },
-  };
 }
 
 /** A draft webhook channel, as typed. */

@@ -14,13 +14,24 @@ import {
 } from 'recharts';
 import { timeTicks } from '../../../components/charts/time-ticks.js';
 import { formatNumber, formatTick } from '../../../lib/format.js';
-import { firingAreas, previewRows } from '../prepare.js';
+import { firingAreas, type PreviewGuide, previewRows } from '../prepare.js';
+
+const LEVEL_COLOR = { critical: 'var(--error)', warning: 'var(--warn)' } as const;
 
 /**
- * The draft's signal over the range with its threshold (dashed) or, for an anomaly rule,
- * its expected band (shaded), and where it would have fired (shaded red, warning amber).
+ * The draft's signal over the range with its threshold and warning (dashed), the level a
+ * self-deciding kind fires at, or an anomaly rule's expected band (shaded), and where it
+ * would have fired (shaded red, warning amber).
  */
-export function PreviewChart({ res, unit }: { res: AlertPreviewResponse; unit: string }) {
+export function PreviewChart({
+  res,
+  unit,
+  guides,
+}: {
+  res: AlertPreviewResponse;
+  unit: string;
+  guides: PreviewGuide[];
+}) {
   const fromMs = Date.parse(res.from);
   const toMs = Date.parse(res.to);
   const rows = previewRows(res);
@@ -75,21 +86,22 @@ export function PreviewChart({ res, unit }: { res: AlertPreviewResponse; unit: s
               fillOpacity={0.15}
             />
           ))}
-          {res.condition && (
+          {guides.map((g) => (
             <ReferenceLine
-              y={res.condition.threshold}
+              key={g.label}
+              y={g.y}
               // A threshold far from the signal still shows, and shows how far.
               ifOverflow="extendDomain"
-              stroke="var(--error)"
+              stroke={LEVEL_COLOR[g.level]}
               strokeDasharray="5 4"
               label={{
-                value: `threshold ${res.condition.threshold}`,
-                fill: 'var(--error)',
+                value: g.label,
+                fill: LEVEL_COLOR[g.level],
                 fontSize: 11,
-                position: 'insideTopRight',
+                position: g.level === 'critical' ? 'insideTopRight' : 'insideBottomRight',
               }}
             />
-          )}
+          ))}
           {hasBand && (
             <Area
               dataKey="band"

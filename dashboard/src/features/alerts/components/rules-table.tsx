@@ -1,7 +1,10 @@
 import type { AlertRule } from '@aiobs/api-types';
+import { Link } from '@tanstack/react-router';
 import { ConfirmButton } from '../../../components/confirm-button.js';
+import type { RangeSearch } from '../../../lib/search.js';
 import type { AlertMutations } from '../api.js';
-import { describeRule, ruleDraft, ruleSpec } from '../prepare.js';
+import { describeRule } from '../describe-rule.js';
+import { draftOf, ruleSpec } from '../rule-draft.js';
 import { WriteError } from './write-error.js';
 
 /** Props of {@link RulesTable}. */
@@ -14,12 +17,16 @@ export interface RulesTableProps {
   editable: boolean;
   /** The rule in the form now, if any (its row is marked). */
   editingId: string | undefined;
-  onEdit: (rule: AlertRule) => void;
+  /** The range the page shows, kept by each rule's link. */
+  range: RangeSearch;
+  /** Opens a rule in the form (or read-only, when the form cannot hold it). */
+  onOpen: (id: string) => void;
 }
 
 /**
- * Every rule in one line each, with edit (in the form above the preview), enable or
- * disable (the evaluator skips a disabled rule), and delete after a confirmation.
+ * Every rule in one line each: its name links to it (`/alerts?rule=<id>`: the form, filled
+ * with it, or a read-only view), with edit, enable or disable (the evaluator skips a
+ * disabled rule), and delete after a confirmation.
  */
 export function RulesTable({
   rules,
@@ -27,7 +34,8 @@ export function RulesTable({
   m,
   editable,
   editingId,
-  onEdit,
+  range,
+  onOpen,
 }: RulesTableProps) {
   const busy = (id: string) =>
     (m.updateRule.isPending && m.updateRule.variables?.id === id) ||
@@ -53,7 +61,19 @@ export function RulesTable({
               aria-current={r.id === editingId ? 'true' : undefined}
             >
               <td>
-                {r.name} {!r.enabled && <span className="badge">disabled</span>}
+                <Link
+                  to="/alerts"
+                  search={{
+                    from: range.from,
+                    to: range.to,
+                    refresh: range.refresh,
+                    project: range.project,
+                    rule: r.id,
+                  }}
+                >
+                  {r.name}
+                </Link>{' '}
+                {!r.enabled && <span className="badge">disabled</span>}
               </td>
               <td>{describeRule(r)}</td>
               <td>{r.interval}</td>
@@ -65,15 +85,9 @@ export function RulesTable({
               {editable && (
                 <td>
                   <div className="actions">
-                    {ruleDraft(r) ? (
-                      <button type="button" disabled={busy(r.id)} onClick={() => onEdit(r)}>
-                        Edit
-                      </button>
-                    ) : (
-                      <span className="muted small" title="PUT /api/v1/alert-rules/:id">
-                        edit via the API
-                      </span>
-                    )}
+                    <button type="button" disabled={busy(r.id)} onClick={() => onOpen(r.id)}>
+                      {draftOf(r) ? 'Edit' : 'View'}
+                    </button>
                     <button
                       type="button"
                       disabled={busy(r.id)}

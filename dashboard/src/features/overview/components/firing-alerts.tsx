@@ -9,13 +9,22 @@ import { formatAge, sortFiring } from '../prepare.js';
 const SEVERITY_COLOR = { critical: 'var(--error)', warning: 'var(--warn)' } as const;
 
 /**
- * The alerts firing now, most urgent first, each leading to the Alerts page; how long each has
- * fired is taken at the answer's time, so it does not tick between refreshes.
+ * The alerts firing now, most urgent first, each leading to its rule on the Alerts page
+ * (`/alerts?rule=<id>`); how long each has fired is taken at the answer's time, so it does
+ * not tick between refreshes.
  */
 export function FiringAlerts({ query }: { query: UseQueryResult<AlertsResponse> }) {
   const search = useRangeSearch();
-  const toAlerts = (text: string) => (
-    <Link to="/alerts" search={search}>
+  // The range and project only: the overview's own params mean nothing on the Alerts page.
+  const range = {
+    from: search.from,
+    to: search.to,
+    refresh: search.refresh,
+    project: search.project,
+  };
+  /** A link to the Alerts page, or to one rule there (`/alerts?rule=<id>`: its form). */
+  const toAlerts = (text: string, rule?: string) => (
+    <Link to="/alerts" search={{ ...range, rule }}>
       {text}
     </Link>
   );
@@ -48,7 +57,7 @@ export function FiringAlerts({ query }: { query: UseQueryResult<AlertsResponse> 
                 const since = a.firingSince ?? a.activeAt;
                 return (
                   <tr key={`${a.ruleId}-${a.fingerprint}`} data-rule={a.ruleName}>
-                    <td>{toAlerts(a.ruleName)}</td>
+                    <td>{toAlerts(a.ruleName, a.ruleId)}</td>
                     <td>
                       {a.severity ? (
                         <span
