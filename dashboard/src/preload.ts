@@ -152,7 +152,8 @@ export const preloadDrift: Preload<RangeSearch & { model?: string; baseline?: st
   const ref = pickBaseline(baselines.baselines, model, s.baseline);
   // The series first: the page's first chart; the feature table's call costs more.
   await Promise.all([
-    ref && qc.prefetchQuery(driftSeriesQuery(s, model, ref.id)),
+    // Without a baseline too: the chart then reads against the window before the range.
+    qc.prefetchQuery(driftSeriesQuery(s, model, ref?.id)),
     qc.prefetchQuery(driftQuery(s, model, ref?.id, true)),
   ]);
 };
