@@ -13,7 +13,7 @@ import {
   YAxis,
 } from 'recharts';
 import { timeTicks } from '../../../components/charts/time-ticks.js';
-import { formatNumber, formatTick } from '../../../lib/format.js';
+import { formatNumber, formatTick, formatTooltipTime } from '../../../lib/format.js';
 import { firingAreas, type PreviewGuide, previewRows } from '../prepare.js';
 
 const LEVEL_COLOR = { critical: 'var(--error)', warning: 'var(--warn)' } as const;
@@ -72,7 +72,7 @@ export function PreviewChart({
               border: '1px solid var(--border)',
               color: 'var(--text)',
             }}
-            labelFormatter={(v) => new Date(Number(v)).toISOString().replace('T', ' ').slice(0, 19)}
+            labelFormatter={(v) => formatTooltipTime(Number(v))}
             formatter={(v) => (typeof v === 'number' ? formatNumber(v, 2) : 'no data')}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
