@@ -62,7 +62,8 @@ const PANELS: Array<Omit<SeriesPanelProps, 'query'> & { metric: SeriesMetric }> 
   {
     title: 'Cost',
     metric: 'cost',
-    emptyHint: 'No cost: set prices for this provider and model with PUT /api/v1/prices.',
+    emptyHint:
+      'No cost: set prices for this provider and model under Settings → Prices (or PUT /api/v1/prices).',
     unit: 'cost (USD)',
     format: formatUsd,
   },
