@@ -426,6 +426,18 @@ describe('roles', () => {
       body: rule('viewer'),
     });
     expect(viewerPost.status).toBe(403);
+    // Replaying a draft reads and stores nothing: a viewer may preview, an outsider may not.
+    const now = Date.now();
+    const preview = `/api/v1/alert-rules/preview?project=team&from=${now - 600_000}&to=${now}`;
+    const viewerPreview = await call(c1, 'POST', preview, {
+      session: sessions.viewer,
+      body: rule('viewer draft'),
+    });
+    expect(viewerPreview.status, JSON.stringify(viewerPreview.body)).toBe(200);
+    expect(Array.isArray(viewerPreview.body.points)).toBe(true);
+    expect(
+      (await call(c1, 'POST', preview, { session: sessions.outsider, body: rule('x') })).status,
+    ).toBe(404);
     const editorPost = await call(c1, 'POST', rules, {
       session: sessions.editor,
       body: rule('editor'),
@@ -471,6 +483,15 @@ describe('roles', () => {
       body: rule('by a read token'),
     });
     expect(post.status).toBe(403);
+    // A preview is a read: a read token may replay a draft.
+    const now = Date.now();
+    const preview = await call(
+      c1,
+      'POST',
+      `/api/v1/alert-rules/preview?project=team&from=${now - 600_000}&to=${now}`,
+      { headers: basic, body: rule('a draft by a read token') },
+    );
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
     expect((await call(c1, 'GET', '/api/v1/alert-rules', { headers: basic })).status).toBe(404);
     const wrong = {
       authorization: `Basic ${Buffer.from(`grafana:${created.body.key}x`).toString('base64')}`,

@@ -398,6 +398,16 @@ describe('Overview: per model', () => {
     expect(fraudRps).toBeLessThanOrEqual(300 / 3600 + 0.001);
     expect(await cell(DRIFT_MODEL, 'tps')).toBe('0');
     expect(await cell(DRIFT_MODEL, 'cost')).toBe('$0.00');
+    // The cost panel agrees: no price is "—" with no share, listed after the priced models.
+    const costRows = page.getByTestId('cost-table').locator('tbody tr');
+    expect(
+      await costRows.evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      ),
+    ).toEqual([
+      [DRIFT_MODEL, '$0.00', '0.0%'],
+      ['acme/chat', '—', '—'],
+    ]);
     await screenshot(page, 'overview-per-model');
     // A model's name opens its page over the same range.
     await table.getByRole('link', { name: 'acme/chat' }).click();
@@ -406,6 +416,8 @@ describe('Overview: per model', () => {
     expect(url.searchParams.get('model')).toBe('acme/chat');
     expect(url.searchParams.get('from')).toBe('now-1h');
     await page.getByRole('heading', { level: 1, name: 'acme/chat' }).waitFor();
+    // Its page says the same of its cost: no price, not free.
+    await poll(() => page.getByTestId('model-cost').textContent()).toBe('—');
     await page.goBack();
     await table.waitFor();
     await expectClean('overview per model');

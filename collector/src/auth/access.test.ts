@@ -62,4 +62,16 @@ describe('neededFor', () => {
     expect(neededFor('HEAD')).toBe('viewer');
     for (const m of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(neededFor(m)).toBe('editor');
   });
+  it('counts a POST that only reads (a rule preview) as a read, and no other', () => {
+    expect(neededFor('POST', '/alert-rules/preview')).toBe('viewer');
+    expect(neededFor('POST', '/alert-rules')).toBe('editor');
+    expect(neededFor('PUT', '/alert-rules/preview')).toBe('editor');
+    const readToken = {
+      instanceAdmin: false,
+      roles: new Map([['A', 'viewer' as const]]),
+      readOnly: true,
+    };
+    expect(refusal(readToken, 'A', 'viewer', 'POST', '/alert-rules/preview')).toBeUndefined();
+    expect(refusal(readToken, 'A', 'viewer', 'POST', '/alert-rules')).toBe('forbidden');
+  });
 });

@@ -57,9 +57,21 @@ export function roleIn(grant: Grant, project: string): Role | undefined {
   return grant.instanceAdmin ? 'owner' : grant.roles.get(project);
 }
 
+/**
+ * Routes (below `/api/v1`) that take a POST but change nothing: read-only SQL and a rule's
+ * preview (a draft replayed over past data, too large for a query string). They are reads.
+ */
+export const READ_ONLY_POSTS: readonly string[] = ['/query', '/alert-rules/preview'];
+
+/** Whether a request by `method` to `route` (below `/api/v1`) only reads. */
+export function isRead(method: string, route?: string): boolean {
+  if (method === 'GET' || method === 'HEAD') return true;
+  return method === 'POST' && route !== undefined && READ_ONLY_POSTS.includes(route);
+}
+
 /** The role a request needs: reads need a viewer, anything else an editor. */
-export function neededFor(method: string): Role {
-  return method === 'GET' || method === 'HEAD' ? 'viewer' : 'editor';
+export function neededFor(method: string, route?: string): Role {
+  return isRead(method, route) ? 'viewer' : 'editor';
 }
 
 /** Why a request is refused, or undefined when it may go on. */
@@ -75,9 +87,10 @@ export function refusal(
   project: string,
   needed: Role,
   method: string,
+  route?: string,
 ): Refusal | undefined {
   const role = roleIn(grant, project);
   if (!role) return 'not_found';
-  if (grant.readOnly && !(method === 'GET' || method === 'HEAD')) return 'forbidden';
+  if (grant.readOnly && !isRead(method, route)) return 'forbidden';
   return roleAtLeast(role, needed) ? undefined : 'forbidden';
 }

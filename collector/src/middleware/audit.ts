@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
+import { READ_ONLY_POSTS } from '../auth/access.js';
 import { actorOf } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
 import type { AppEnv } from './auth.js';
@@ -29,12 +30,6 @@ const VERBS: Record<string, string> = {
   PATCH: 'update',
   DELETE: 'delete',
 };
-
-/**
- * Routes (below `/api/v1`) that take a POST but change nothing: read-only SQL and a rule's
- * preview. Auditing them would bury the changes under reads.
- */
-export const READ_ONLY_POSTS: readonly string[] = ['/query', '/alert-rules/preview'];
 
 /** The route path without the API's `/api/vN` mount and a trailing slash. */
 function apiRoute(route: string): string {
@@ -117,7 +112,10 @@ export interface AuditWritesOptions {
   log?: Logger;
   /** Called when an entry could not be stored (a self-metric counts it). */
   onFailure?: (err: unknown) => void;
-  /** Routes below `/api/v1` not audited although not read by GET (default {@link READ_ONLY_POSTS}). */
+  /**
+   * Routes below `/api/v1` not audited although not read by GET (default {@link READ_ONLY_POSTS}:
+   * auditing them would bury the changes under reads).
+   */
   readOnlyRoutes?: readonly string[];
 }
 

@@ -32,7 +32,7 @@ export function projectScope(access: AccessCache, options: ProjectScopeOptions) 
     const rest = c.req.path.replace(/^\/api\/v1/, '');
     if (options.selfScoped.some((p) => rest === p || rest.startsWith(`${p}/`))) return next();
     const project = parseProject(c.req.query('project'));
-    check(grant, project, neededFor(c.req.method), c.req.method);
+    check(grant, project, neededFor(c.req.method, rest), c.req.method, rest);
     c.set('project', project);
     await next();
   });
@@ -67,8 +67,8 @@ export function projectOf(c: Context<AppEnv>): string {
   return project;
 }
 
-function check(grant: Grant, project: string, needed: Role, method: string): void {
-  const why = refusal(grant, project, needed, method);
+function check(grant: Grant, project: string, needed: Role, method: string, route?: string): void {
+  const why = refusal(grant, project, needed, method, route);
   if (why === 'not_found')
     throw new NotFoundError(`no project "${project}" that these credentials may read`);
   if (why === 'forbidden')

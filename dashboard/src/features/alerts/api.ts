@@ -74,15 +74,6 @@ export function useCanEdit(): boolean {
 }
 
 /**
- * Whether `/auth/me` has answered (or failed): until then {@link useCanEdit} assumes yes, which
- * is right for showing write controls (the API decides) but not for sending a request a
- * viewer is refused, such as the preview.
- */
-export function useRoleSettled(): boolean {
-  return !useQuery(meQuery).isPending;
-}
-
-/**
  * The draft replayed over the URL's range: re-asked as the draft changes (the previous
  * answer stays on screen meanwhile), not at all while `body` is undefined.
  */

@@ -11,7 +11,6 @@ import {
   useCanEdit,
   useChannels,
   useHistory,
-  useRoleSettled,
   useRules,
   useSilences,
   useWindows,
@@ -47,9 +46,6 @@ export function AlertsPage({ rule: ruleId }: { rule?: string }) {
   const models = useModelDimensions();
   const m = useAlertMutations();
   const editable = useCanEdit();
-  const settled = useRoleSettled();
-  // The preview API refuses viewers: it is asked only once the role is known.
-  const access = !editable ? 'viewer' : settled ? 'editor' : 'unknown';
   const navigate = useNavigate();
   const search = useRangeSearch();
   const range = {
@@ -178,7 +174,6 @@ export function AlertsPage({ rule: ruleId }: { rule?: string }) {
               channels={channels.data?.channels ?? []}
               rule={editing}
               readOnly={!editable}
-              access={access}
               saving={m.updateRule.isPending}
               error={m.updateRule.error}
               onSave={(body) =>
@@ -193,7 +188,6 @@ export function AlertsPage({ rule: ruleId }: { rule?: string }) {
             <RuleInspect
               rule={editing}
               channelNames={channelNames}
-              access={access}
               onClose={() => openRule(undefined)}
             />
           )
@@ -203,7 +197,6 @@ export function AlertsPage({ rule: ruleId }: { rule?: string }) {
               key={`new-${created}`}
               dims={dims}
               channels={channels.data?.channels ?? []}
-              access={access}
               saving={m.createRule.isPending}
               error={m.createRule.error}
               onSave={(body) =>

@@ -2,6 +2,7 @@ import { Link } from '@tanstack/react-router';
 import { Sparkline } from '../../components/charts/sparkline.js';
 import { PageSkeleton } from '../../components/skeleton.js';
 import { Empty, ErrorState, GetDataHint } from '../../components/states.js';
+import { pricedCost } from '../../lib/cost.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { useModels } from '../overview/api.js';
@@ -74,7 +75,7 @@ export function ModelsPage() {
                 <td className="num">{formatPercent(m.errorRate)}</td>
                 <td className="num">{formatMs(m.latencyP95Ms)}</td>
                 <td className="num">{formatMs(m.ttftP95Ms)}</td>
-                <td className="num">{formatUsd(m.costUsd)}</td>
+                <td className="num">{formatUsd(pricedCost(m))}</td>
               </tr>
             ))}
           </tbody>

@@ -5,6 +5,7 @@ import { SeriesPanel, type SeriesPanelProps } from '../../components/series-pane
 import { PageSkeleton } from '../../components/skeleton.js';
 import { Stat, StatParts } from '../../components/stat.js';
 import { Empty, ErrorState, Panel } from '../../components/states.js';
+import { pricedCost } from '../../lib/cost.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
 import { perSecond } from '../../lib/series.js';
 import { useRangeSearch } from '../../lib/use-range.js';
@@ -146,7 +147,12 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
         />
         <Stat label="TTFT p95" value={formatMs(m.ttftP95Ms)} />
         <Stat label="Cache hit rate" value={formatPercent(m.cacheHitRate)} />
-        <Stat label="Cost" value={formatUsd(m.costUsd)} />
+        <Stat
+          label="Cost"
+          testId="model-cost"
+          value={formatUsd(pricedCost(m))}
+          {...(pricedCost(m) === null && { hint: 'no price set (Settings → Prices)' })}
+        />
       </div>
       <fieldset className="toolbar">
         <legend className="sr-only">Split charts by</legend>

@@ -177,7 +177,7 @@ export function OverviewPage({ split }: { split?: OverviewSplit }) {
           annotations={annotations}
         />
         <Panel title="Cost per model">
-          <table className="table">
+          <table className="table" data-testid="cost-table">
             <caption className="sr-only">Cost per model in the range</caption>
             <thead>
               <tr>
@@ -192,7 +192,7 @@ export function OverviewPage({ split }: { split?: OverviewSplit }) {
             </thead>
             <tbody>
               {costByModel(models.data.models).map((m) => (
-                <tr key={m.model}>
+                <tr key={m.model} data-model={m.model}>
                   <td>
                     <Link
                       to="/models/view"

@@ -137,6 +137,18 @@ describe('costByModel', () => {
     ]);
     expect(costByModel([model('z', {})])[0]!.share).toBe(0);
   });
+  it('gives a model that used tokens at no cost no price, not $0, and puts it last', () => {
+    const rows = costByModel([
+      model('unpriced', { costUsd: 0, inputTokens: 10, outputTokens: 5 }),
+      model('free', { costUsd: 0 }),
+      model('paid', { costUsd: 2, inputTokens: 1 }),
+    ]);
+    expect(rows).toEqual([
+      { model: 'paid', costUsd: 2, share: 1 },
+      { model: 'free', costUsd: 0, share: 0 },
+      { model: 'unpriced', costUsd: null, share: null },
+    ]);
+  });
 });
 
 const metric = (name: string, value: number, attributes: Record<string, string> = {}) =>

@@ -7,6 +7,7 @@ import type {
   ModelSummary,
 } from '@aiobs/api-types';
 import type { Annotation } from '../../components/charts/time-series-chart.js';
+import { pricedCost } from '../../lib/cost.js';
 import { changeLabel } from '../../lib/series.js';
 import { gpuLabel, isThrottled, latestValue } from '../infrastructure/prepare.js';
 
@@ -48,14 +49,21 @@ export function overviewTotals(models: ModelSummary[], rangeMs: number): Overvie
   };
 }
 
-/** Models by cost, most expensive first, with each one's share of the total. */
+/**
+ * Models by cost, most expensive first, with each one's share of the total. A model without a
+ * price has a null cost and share and comes last.
+ */
 export function costByModel(
   models: ModelSummary[],
-): Array<{ model: string; costUsd: number; share: number }> {
+): Array<{ model: string; costUsd: number | null; share: number | null }> {
   const total = models.reduce((s, m) => s + m.costUsd, 0);
   return models
-    .map((m) => ({ model: m.model, costUsd: m.costUsd, share: total > 0 ? m.costUsd / total : 0 }))
-    .sort((a, b) => b.costUsd - a.costUsd || a.model.localeCompare(b.model));
+    .map((m) => {
+      const costUsd = pricedCost(m);
+      const share = costUsd === null ? null : total > 0 ? costUsd / total : 0;
+      return { model: m.model, costUsd, share };
+    })
+    .sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || a.model.localeCompare(b.model));
 }
 
 /** One model's line of the Overview's per-model table. */
@@ -94,7 +102,7 @@ export function modelRows(models: ModelSummary[], rangeMs: number): ModelRow[] {
       ttftP50Ms: m.ttftP50Ms,
       ttftP95Ms: m.ttftP95Ms,
       tokensPerSecond: (m.inputTokens + m.outputTokens) / seconds,
-      costUsd: m.costUsd === 0 && m.inputTokens + m.outputTokens > 0 ? null : m.costUsd,
+      costUsd: pricedCost(m),
     }))
     .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model));
 }

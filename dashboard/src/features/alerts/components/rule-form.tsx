@@ -16,7 +16,7 @@ import {
 } from '../rule-draft.js';
 import { KINDS } from '../rule-kinds.js';
 import { type DraftForm, Field, fieldId, problemProps } from './field.js';
-import { type PreviewAccess, RulePreview } from './rule-preview.js';
+import { RulePreview } from './rule-preview.js';
 import { SignalFields } from './signal-fields.js';
 import { WriteError } from './write-error.js';
 
@@ -30,8 +30,6 @@ export interface RuleFormProps {
   rule?: AlertRule;
   /** A viewer's look at `rule`: every field shown, none changeable. */
   readOnly?: boolean;
-  /** The caller's role as far as the preview goes (its API needs an editor). */
-  access: PreviewAccess;
   saving: boolean;
   error: unknown;
   onSave: (body: Record<string, unknown>) => void;
@@ -58,7 +56,7 @@ const ON_ERROR: Array<[AlertRule['errorState'], string]> = [
  * refusal of the API that names a field shows there too.
  */
 export function RuleForm(props: RuleFormProps) {
-  const { rule, readOnly = false, access, saving, error, onSave, onCancel } = props;
+  const { rule, readOnly = false, saving, error, onSave, onCancel } = props;
   const [d, setD] = useState<RuleDraft>(() => (rule && draftOf(rule)) || freshDraft());
   const [visited, setVisited] = useState<ReadonlySet<DraftField>>(new Set());
   const [submitted, setSubmitted] = useState(false);
@@ -200,7 +198,6 @@ export function RuleForm(props: RuleFormProps) {
         waitingFor={waiting(preview.problems)}
         kind={deferred.kind}
         unit={unitOf(deferred)}
-        access={readOnly ? 'viewer' : access}
       />
       <WriteError error={error} action={rule ? 'save the rule' : 'create the rule'} />
     </Panel>

@@ -4,15 +4,13 @@ import { Panel } from '../../../components/states.js';
 import { describeCondition, describeSignal } from '../describe-rule.js';
 import { formatPairs, ruleSpec } from '../rule-draft.js';
 import { KINDS } from '../rule-kinds.js';
-import { type PreviewAccess, RulePreview } from './rule-preview.js';
+import { RulePreview } from './rule-preview.js';
 
 /** Props of {@link RuleInspect}. */
 export interface RuleInspectProps {
   rule: AlertRule;
   /** Channel names by id. */
   channelNames: Map<string, string>;
-  /** The caller's role as far as the preview goes (its API needs an editor). */
-  access: PreviewAccess;
   onClose: () => void;
 }
 
@@ -26,7 +24,7 @@ type Side = {
  * read-only with its preview: what it measures, its timing and where it sends, and the body
  * to change through the API.
  */
-export function RuleInspect({ rule, channelNames, access, onClose }: RuleInspectProps) {
+export function RuleInspect({ rule, channelNames, onClose }: RuleInspectProps) {
   const s = rule.signal;
   const composite = s.kind === 'composite';
   const sides = composite ? ((s.signals ?? []) as Side[]) : [];
@@ -81,13 +79,7 @@ export function RuleInspect({ rule, channelNames, access, onClose }: RuleInspect
           Close
         </button>
       </div>
-      <RulePreview
-        body={ruleSpec(rule)}
-        waitingFor={[]}
-        kind={s.kind}
-        unit={unit}
-        access={access}
-      />
+      <RulePreview body={ruleSpec(rule)} waitingFor={[]} kind={s.kind} unit={unit} />
     </Panel>
   );
 }

@@ -7,9 +7,6 @@ import { previewBlocker, previewGuides, previewSummary, replayBody } from '../pr
 import { durationMs } from '../rule-draft.js';
 import { PreviewChart } from './preview-chart.js';
 
-/** The caller's role as the preview sees it: its API refuses viewers; `unknown` until `/auth/me` answers. */
-export type PreviewAccess = 'editor' | 'viewer' | 'unknown';
-
 /** Props of {@link RulePreview}. */
 export interface RulePreviewProps {
   /** The rule body to replay; undefined while the draft is not ready. */
@@ -19,7 +16,6 @@ export interface RulePreviewProps {
   /** The signal's kind (what the chart draws besides the signal) and its unit. */
   kind: string;
   unit: string;
-  access: PreviewAccess;
 }
 
 /**
@@ -27,21 +23,12 @@ export interface RulePreviewProps {
  * its threshold, band or firing level, and where it would have fired. When the collector
  * cannot replay it (an anomaly band at too fine a step, a draft it refuses), it says why here.
  */
-export function RulePreview({ body, waitingFor, kind, unit, access }: RulePreviewProps) {
-  const allowed = access === 'editor';
+export function RulePreview({ body, waitingFor, kind, unit }: RulePreviewProps) {
   const search = useRangeSearch();
   const range = resolveRange(search.from, search.to, Date.now());
   const intervalMs = durationMs(String(body?.interval ?? '30s')) ?? 30_000;
-  const blocker =
-    body && allowed ? previewBlocker(body, range.toMs - range.fromMs, intervalMs) : undefined;
-  const preview = usePreview(allowed && body && !blocker ? replayBody(body) : undefined);
-  if (access === 'unknown') return <Loading label="Checking your role" />;
-  if (!allowed)
-    return (
-      <Empty title="Preview">
-        <p>Replaying a rule over past data needs the editor role in this project.</p>
-      </Empty>
-    );
+  const blocker = body ? previewBlocker(body, range.toMs - range.fromMs, intervalMs) : undefined;
+  const preview = usePreview(body && !blocker ? replayBody(body) : undefined);
   if (!body)
     return (
       <Empty title="Preview">
