@@ -398,6 +398,8 @@ describe('Overview: per model', () => {
     expect(fraudRps).toBeLessThanOrEqual(300 / 3600 + 0.001);
     expect(await cell(DRIFT_MODEL, 'tps')).toBe('0');
     expect(await cell(DRIFT_MODEL, 'cost')).toBe('$0.00');
+    // The headline cost has none to show: the one model with tokens has no price.
+    expect(await page.getByTestId('total-cost').textContent()).toBe('—');
     // The cost panel agrees: no price is "—" with no share, listed after the priced models.
     const costRows = page.getByTestId('cost-table').locator('tbody tr');
     expect(

@@ -104,7 +104,17 @@ export function OverviewPage({ split }: { split?: OverviewSplit }) {
           value={formatNumber(totals.outputTokensPerSecond)}
           testId="tokens-per-s"
         />
-        <Stat label="Cost" value={formatUsd(totals.costUsd)} testId="total-cost" />
+        <Stat
+          label="Cost"
+          value={formatUsd(totals.costUsd)}
+          testId="total-cost"
+          {...(totals.unpricedModels.length > 0 && {
+            hint:
+              totals.costUsd === null
+                ? 'no price set'
+                : `without ${totals.unpricedModels.length} unpriced model${totals.unpricedModels.length > 1 ? 's' : ''}`,
+          })}
+        />
       </div>
       <Panel title="Per model" wide>
         <ModelTable rows={modelRows(models.data.models, rangeMs)} />
@@ -212,7 +222,7 @@ export function OverviewPage({ split }: { split?: OverviewSplit }) {
               ))}
             </tbody>
           </table>
-          {totals.costUsd === 0 && (
+          {(totals.costUsd ?? 0) === 0 && (
             <p className="muted" data-testid="no-prices-hint">
               No prices set: add them under <PricesLink /> (or <code>PUT /api/v1/prices</code>).
             </p>

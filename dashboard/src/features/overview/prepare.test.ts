@@ -64,9 +64,24 @@ describe('overviewTotals', () => {
       requestsPerSecond: 2,
       errorRate: 0.1,
       costUsd: 2,
+      unpricedModels: [],
       outputTokensPerSecond: 10,
       worstP95Ms: 900,
       worstP95Model: 'b',
+    });
+  });
+  it('leaves models without a price out of the cost, and has no cost when none has one', () => {
+    const unpriced = model('u', { costUsd: 0, inputTokens: 10 });
+    const some = overviewTotals([model('p', { costUsd: 2, inputTokens: 5 }), unpriced], 60_000);
+    expect(some).toMatchObject({ costUsd: 2, unpricedModels: ['u'] });
+    expect(overviewTotals([unpriced], 60_000)).toMatchObject({
+      costUsd: null,
+      unpricedModels: ['u'],
+    });
+    // No tokens, no cost: free, not unpriced.
+    expect(overviewTotals([model('f', {})], 60_000)).toMatchObject({
+      costUsd: 0,
+      unpricedModels: [],
     });
   });
   it('has no error rate without requests', () => {

@@ -16,7 +16,10 @@ export interface OverviewTotals {
   requests: number;
   requestsPerSecond: number;
   errorRate: number | null;
-  costUsd: number;
+  /** The priced models' cost; null when no model has a price but some used tokens. */
+  costUsd: number | null;
+  /** Models that used tokens at no cost: no price, so left out of `costUsd`. */
+  unpricedModels: string[];
   outputTokensPerSecond: number;
   /** The worst model p95 (a fleet p95 cannot be derived from per-model percentiles). */
   worstP95Ms: number | null;
@@ -31,10 +34,12 @@ export function overviewTotals(models: ModelSummary[], rangeMs: number): Overvie
   let cost = 0;
   let output = 0;
   let worst: ModelSummary | undefined;
+  const unpriced: string[] = [];
   for (const m of models) {
     requests += m.requests;
     errors += m.errors;
     cost += m.costUsd;
+    if (pricedCost(m) === null) unpriced.push(m.model);
     output += m.outputTokens;
     if (m.latencyP95Ms !== null && (worst?.latencyP95Ms ?? -1) < m.latencyP95Ms) worst = m;
   }
@@ -42,7 +47,8 @@ export function overviewTotals(models: ModelSummary[], rangeMs: number): Overvie
     requests,
     requestsPerSecond: requests / seconds,
     errorRate: requests > 0 ? errors / requests : null,
-    costUsd: cost,
+    costUsd: unpriced.length > 0 && cost === 0 ? null : cost,
+    unpricedModels: unpriced,
     outputTokensPerSecond: output / seconds,
     worstP95Ms: worst?.latencyP95Ms ?? null,
     worstP95Model: worst?.model ?? null,
