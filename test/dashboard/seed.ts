@@ -12,9 +12,14 @@ export interface SeedSpan {
   error?: boolean;
   inputTokens: number;
   outputTokens: number;
+  /** `aiobs.cache.hit`, when the span says. */
+  cacheHit?: boolean;
 }
 
-type Attr = { key: string; value: { stringValue?: string; intValue?: string } };
+type Attr = {
+  key: string;
+  value: { stringValue?: string; intValue?: string; boolValue?: boolean };
+};
 const str = (key: string, v: string): Attr => ({ key, value: { stringValue: v } });
 const int = (key: string, v: number): Attr => ({ key, value: { intValue: String(v) } });
 
@@ -43,6 +48,9 @@ export function otlpJson(service: string, spans: SeedSpan[]) {
                 int('gen_ai.usage.input_tokens', s.inputTokens),
                 int('gen_ai.usage.output_tokens', s.outputTokens),
                 ...(s.error ? [str('error.type', 'rate_limit')] : []),
+                ...(s.cacheHit === undefined
+                  ? []
+                  : [{ key: 'aiobs.cache.hit', value: { boolValue: s.cacheHit } }]),
               ],
               status: { code: s.error ? 2 : 1 },
             })),

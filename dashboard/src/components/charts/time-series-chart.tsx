@@ -12,6 +12,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatTick, formatTooltipTime } from '../../lib/format.js';
+import { isolatedPoints } from './isolated-points.js';
 import { seriesColor } from './palette.js';
 import { timeTicks } from './time-ticks.js';
 
@@ -98,6 +99,20 @@ export function TimeSeriesChart({
   const span = toMs - fromMs;
   const ticks = useMemo(() => timeTicks(fromMs, toMs), [fromMs, toMs]);
   const [drag, setDrag] = useState<{ a: number; b?: number }>();
+  // A point between gaps has no segment to draw: only those get a dot (a dot function on
+  // every line would add an element per point to every chart).
+  const dots = useMemo(
+    () =>
+      lines.map((key, i) => {
+        const alone = isolatedPoints(rows, key);
+        if (alone.size === 0) return undefined;
+        return ({ index, cx, cy }: { index?: number; cx?: number; cy?: number }) =>
+          index !== undefined && alone.has(index) && cx !== undefined && cy !== undefined ? (
+            <circle className="isolated-point" cx={cx} cy={cy} r={2.5} fill={seriesColor(i)} />
+          ) : null;
+      }),
+    [rows, lines],
+  );
   const at = (s: { activeLabel?: unknown } | null | undefined) => {
     const v = Number(s?.activeLabel);
     return Number.isFinite(v) ? v : undefined;
@@ -195,7 +210,7 @@ export function TimeSeriesChart({
               dataKey={key}
               name={key}
               stroke={seriesColor(i)}
-              dot={false}
+              dot={dots[i] ?? false}
               strokeWidth={1.75}
               connectNulls={false}
               isAnimationActive={false}

@@ -146,7 +146,13 @@ export function ModelPage({ model, groupBy }: { model: string; groupBy: 'version
           }
         />
         <Stat label="TTFT p95" value={formatMs(m.ttftP95Ms)} />
-        <Stat label="Cache hit rate" value={formatPercent(m.cacheHitRate)} />
+        {/* Nothing distinguishes "never a hit" from "never reported": as its chart, say none. */}
+        <Stat
+          label="Cache hit rate"
+          testId="model-cache-hit-rate"
+          value={m.cacheHits > 0 ? formatPercent(m.cacheHitRate) : '—'}
+          {...(m.cacheHits === 0 && { hint: 'no cache hits reported' })}
+        />
         <Stat
           label="Cost"
           testId="model-cost"
