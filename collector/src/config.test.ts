@@ -33,4 +33,13 @@ describe('options', () => {
       /--max-rss-bytes \(AIOBS_MAX_RSS_BYTES\)/,
     );
   });
+
+  test('--ack-after is insert by default; spool needs the ingest dedup', () => {
+    expect(loadConfig({}, {}).ackAfter).toBe('insert');
+    expect(loadConfig({}, { AIOBS_ACK_AFTER: 'spool' }).ackAfter).toBe('spool');
+    expect(() => loadConfig({}, { AIOBS_ACK_AFTER: 'spool', AIOBS_INGEST_DEDUP: 'off' })).toThrow(
+      /--ack-after spool needs --ingest-dedup on/,
+    );
+    expect(() => loadConfig({}, { AIOBS_ACK_AFTER: 'later' })).toThrow(/--ack-after/);
+  });
 });

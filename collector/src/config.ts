@@ -404,7 +404,7 @@ export const OPTIONS = [
   {
     // A client that got no answer (the collector crashed, or an insert failed after it
     // committed) resends; without this its rows may be stored twice. Off saves a spool
-    // write per insert and a digest per request (docs/architecture.md, "Resent requests").
+    // write per insert and a digest per request (docs/scaling.md, "Resent requests are stored once").
     key: 'ingestDedup',
     flag: '--ingest-dedup <on|off>',
     env: 'AIOBS_INGEST_DEDUP',
@@ -413,6 +413,18 @@ export const OPTIONS = [
       .enum(['on', 'off'])
       .default('on')
       .transform((v) => v === 'on'),
+  },
+  {
+    // Spool: the block's rows are on disk (the page cache; fsynced with --fsync) and a
+    // restart inserts them before it listens, so nothing answered is lost, but they become
+    // queryable one insert later (docs/scaling.md, "When a request is answered").
+    key: 'ackAfter',
+    flag: '--ack-after <insert|spool>',
+    env: 'AIOBS_ACK_AFTER',
+    help:
+      'answer an OTLP request once its rows are inserted (readable at once), or once they are ' +
+      'written to the ingest spool (lower latency; readable one insert later; needs --ingest-dedup on)',
+    schema: z.enum(['insert', 'spool']).default('insert'),
   },
   {
     key: 'queryTimeoutSeconds',
@@ -569,6 +581,10 @@ export function loadConfig(
   out.dataDir = resolve(out.dataDir as string);
   if (out.clickhouseCluster && !out.clickhouseUrl)
     throw new ConfigError('invalid configuration:\n  --clickhouse-cluster needs --clickhouse-url');
+  if (out.ackAfter === 'spool' && !out.ingestDedup)
+    throw new ConfigError(
+      'invalid configuration:\n  --ack-after spool needs --ingest-dedup on (the spool is what keeps answered rows)',
+    );
   if (Boolean(out.tlsCert) !== Boolean(out.tlsKey))
     throw new ConfigError('invalid configuration:\n  --tls-cert and --tls-key go together');
   // Node refuses a headers timeout longer than the whole-request timeout.

@@ -110,6 +110,7 @@ export async function startCollector(
       ? await IngestDedup.open({
           engine,
           spoolDir: join(config.dataDir, 'ingest-spool'),
+          fsync: config.fsync,
           tables: Ingestor.TABLES,
           log,
         })

@@ -94,6 +94,7 @@ export class Ingestor {
       maxRows: config.batchMaxRows,
       maxBytes: config.batchMaxBytes,
       maxDelayMs: config.batchMaxDelayMs,
+      ackOnSpool: config.ackAfter === 'spool' && dedup !== undefined,
     };
     const insert: InsertBlock = (table, columns, block, rows, settings) => {
       const t0 = performance.now();
@@ -115,7 +116,8 @@ export class Ingestor {
       );
     };
     const write = dedup
-      ? (b: NativeBlock, digests: readonly string[]) => dedup.write(b, digests, insert)
+      ? (b: NativeBlock, digests: readonly string[], spooled?: () => void) =>
+          dedup.write(b, digests, insert, spooled)
       : // Without the dedup, no block is deduplicated (migration 0075 keeps a window of
         // block ids; identical blocks from distinct requests must both be stored).
         (b: NativeBlock) =>

@@ -172,3 +172,57 @@ describe('TableBatcher group commit', () => {
     await alone;
   });
 });
+
+describe('TableBatcher with ackOnSpool', () => {
+  /** A sink that reports its block spooled, and inserts when the test says so. */
+  function spoolingSink() {
+    const calls: { spooled: () => void; done: () => void; fail: (e: Error) => void }[] = [];
+    const sink = (_b: NativeBlock, _tags: readonly string[], spooled?: () => void) =>
+      new Promise<void>((done, fail) => calls.push({ spooled: spooled ?? (() => {}), done, fail }));
+    return { sink, calls };
+  }
+  const policy = { maxRows: 1000, maxBytes: 1 << 20, maxDelayMs: 0 };
+
+  test('answers once the block is spooled, before the insert; an insert failure then answers nothing again', async () => {
+    const { sink, calls } = spoolingSink();
+    const batcher = new TableBatcher(
+      () => new TestBlock(),
+      sink,
+      { ...policy, ackOnSpool: true },
+      log,
+    );
+    let answered = false;
+    const commit = add(batcher, 1).then(() => {
+      answered = true;
+    });
+    await tick();
+    expect(answered).toBe(false);
+    calls[0]!.spooled();
+    await commit;
+    expect(answered).toBe(true);
+    // The insert fails after the answer: the sink's spool retries it; nothing is rejected.
+    calls[0]!.fail(new Error('store down'));
+    await tick();
+    expect(batcher.failures).toBe(1);
+    // The next rows go into the next insert as usual.
+    const next = add(batcher, 2);
+    expect(calls).toHaveLength(2);
+    calls[1]!.spooled();
+    await next;
+  });
+
+  test('without it, a spooled block is answered only after its insert', async () => {
+    const { sink, calls } = spoolingSink();
+    const batcher = new TableBatcher(() => new TestBlock(), sink, policy, log);
+    let answered = false;
+    const commit = add(batcher, 1).then(() => {
+      answered = true;
+    });
+    calls[0]!.spooled();
+    await tick();
+    expect(answered).toBe(false);
+    calls[0]!.done();
+    await commit;
+    expect(answered).toBe(true);
+  });
+});

@@ -9,13 +9,24 @@ export interface BatchPolicy {
   maxBytes: number;
   /** Longest a row waits before its batch is flushed anyway. */
   maxDelayMs: number;
+  /**
+   * Answer requests once the sink says their block is spooled rather than once it is
+   * inserted (`--ack-after spool`); a sink that never says so answers after the insert.
+   */
+  ackOnSpool?: boolean;
 }
 
 /**
  * Writes one sealed block to the engine; resolves once the engine acknowledged it. `tags`
  * holds the tag each request passed to `commit()` (the ingest dedup's request digests).
+ * A sink that writes the block down before inserting it calls `spooled` then: from there
+ * the block's rows survive a failed insert and a crash.
  */
-export type BlockSink = (block: NativeBlock, tags: readonly string[]) => Promise<void>;
+export type BlockSink = (
+  block: NativeBlock,
+  tags: readonly string[],
+  spooled?: () => void,
+) => Promise<void>;
 
 /** Largest block kept for reuse after its insert. */
 const SPARE_BLOCK_MAX_BYTES = 64 * 1024 * 1024;
@@ -145,7 +156,13 @@ export class TableBatcher<B extends NativeBlock> {
     for (const f of this.followers) f.flush();
     const tags: string[] = [];
     for (const w of waiters) if (w.tag !== undefined) tags.push(w.tag);
-    this.write(block, tags).then(
+    let answered = false;
+    const answer = () => {
+      if (answered) return;
+      answered = true;
+      for (const w of waiters) w.resolve();
+    };
+    this.write(block, tags, this.policy.ackOnSpool ? answer : undefined).then(
       () => {
         this.log.debug(
           {
@@ -158,13 +175,20 @@ export class TableBatcher<B extends NativeBlock> {
         );
         this.rowsWritten += rows;
         this.inserts++;
-        for (const w of waiters) w.resolve();
+        answer();
         this.finish(block);
       },
       (err: unknown) => {
         this.failures++;
-        this.log.error({ err, table: block.table, rows }, 'insert failed; requests answered 503');
-        for (const w of waiters) w.reject(err);
+        if (answered)
+          this.log.error(
+            { err, table: block.table, rows },
+            'insert failed after its requests were answered; retried from the spool',
+          );
+        else {
+          this.log.error({ err, table: block.table, rows }, 'insert failed; requests answered 503');
+          for (const w of waiters) w.reject(err);
+        }
         this.finish(block);
       },
     );

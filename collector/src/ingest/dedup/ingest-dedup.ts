@@ -25,6 +25,8 @@ export interface IngestDedupOptions {
   engine: Pick<Engine, 'client' | 'database' | 'insertNative' | 'kind'>;
   /** Folder of the spool (under the data dir). */
   spoolDir: string;
+  /** fsync each spool file before its insert (`--fsync`). */
+  fsync?: boolean;
   /** Tables the ingest path writes (at most 8; each gets a bit in the window). */
   tables: readonly string[];
   log: Logger;
@@ -54,7 +56,7 @@ const nowSeconds = () => Date.now() / 1000;
 
 /**
  * Makes a resent OTLP request store its rows once, in the raw tables and in every table
- * derived from them (docs/architecture.md, "Resent requests"). Three parts:
+ * derived from them (docs/scaling.md, "Resent requests are stored once"). Three parts:
  * - every block insert carries an `insert_deduplication_token`, and the tables a
  *   `non_replicated_deduplication_window` (migration 0075): the same block inserted again
  *   with its token adds nothing where it had committed and completes the views where not;
@@ -91,7 +93,7 @@ export class IngestDedup {
     this.window = new DigestWindow(opts.windowSeconds ?? 3600, opts.maxDigests ?? 4_000_000);
     if (opts.tables.length > 8) throw new Error('IngestDedup: at most 8 tables');
     this.bits = new Map(opts.tables.map((t, i) => [t, i]));
-    this.spool = new Spool(opts.spoolDir);
+    this.spool = new Spool(opts.spoolDir, opts.fsync ?? false);
   }
 
   /**
@@ -162,20 +164,42 @@ export class IngestDedup {
 
   /**
    * The batchers' sink: spools the block, inserts it under its token, and marks its
-   * requests committed before the batcher answers them.
+   * requests committed. `spooled` is called once the block is written down: from then on a
+   * failed insert is retried from the spool until it succeeds, and a crash is finished by
+   * the restart, so with `--ack-after spool` the batcher answers there.
    */
-  async write(block: NativeBlock, digests: readonly string[], insert: InsertBlock): Promise<void> {
+  async write(
+    block: NativeBlock,
+    digests: readonly string[],
+    insert: InsertBlock,
+    spooled?: () => void,
+  ): Promise<void> {
     const token = randomBytes(16).toString('hex');
     const columns = block.columnNames();
     const bytes = block.encode();
     const entry = await this.spool.write(block.table, columns, bytes, token, digests);
-    try {
-      await insert(block.table, columns, bytes, block.rows, dedupSettings(token));
-    } catch (err) {
-      this.doubt(entry);
-      throw err;
+    const done = insert(block.table, columns, bytes, block.rows, dedupSettings(token)).then(
+      () => this.committed(entry),
+      (err: unknown) => {
+        this.doubt(entry);
+        throw err;
+      },
+    );
+    if (spooled) {
+      // Answered before the insert: a resend meanwhile (a lost answer) waits for this
+      // insert, as one does for an unanswered request, instead of writing its rows again.
+      for (const d of digests) this.holdUntil(`${d} ${block.table}`, done);
+      spooled();
     }
-    this.committed(entry);
+    await done;
+  }
+
+  private holdUntil(key: string, done: Promise<void>): void {
+    this.inFlight.set(key, done);
+    const clear = () => {
+      if (this.inFlight.get(key) === done) this.inFlight.delete(key);
+    };
+    done.then(clear, clear);
   }
 
   /** Records what is pending and stops the timers; blocks still failing stay spooled. */

@@ -31,11 +31,18 @@ interface Header {
  * the files name exactly the inserts that may have committed wholly, partly or not at all.
  */
 export class Spool {
-  constructor(readonly dir: string) {
+  /**
+   * @param fsync flush each file to the disk before `write` resolves (it then survives the
+   *   machine, not only the process)
+   */
+  constructor(
+    readonly dir: string,
+    private readonly fsync = false,
+  ) {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** Writes a block down (page cache: it survives the process, not the machine). */
+  /** Writes a block down (the page cache, or the disk with `fsync`). */
   async write(
     table: string,
     columns: readonly string[],
@@ -57,6 +64,7 @@ export class Spool {
     const fh = await open(join(this.dir, file), 'w');
     try {
       await fh.writev([Buffer.from(`${JSON.stringify(header)}\n`), ...block]);
+      if (this.fsync) await fh.sync();
     } finally {
       await fh.close();
     }

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type ClickHouseFixture, startClickHouse } from './helpers/clickhouse-server.js';
+import { type RunningCollector, startCollector } from './helpers/collector.js';
+
+// `--ack-after spool`: an OTLP request is answered once its rows are in the ingest spool,
+// before the insert. On the ClickHouse HTTP fixture, inserts into otel_traces are made to
+// fail: the request is still answered 200, and its spans are stored once the store takes
+// inserts again (retried from the spool), or by the restart after a SIGKILL; a resend of
+// the same bytes then stores nothing more. With the default (`insert`) the same failure
+// is a 503, as before.
+
+const SPANS = 25;
+const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-ack-spool-'));
+const apiKey = `ingest-${randomBytes(6).toString('hex')}`;
+const adminToken = `admin-${randomBytes(6).toString('hex')}`;
+let ch: ClickHouseFixture;
+let c: RunningCollector | undefined;
+
+const start = (args: string[] = ['--ack-after', 'spool']) =>
+  startCollector({ clickhouse: ch, dataDir, apiKey, adminToken, cleanup: false, args });
+
+beforeAll(async () => {
+  ch = await startClickHouse();
+});
+afterAll(async () => {
+  await c?.stop('SIGKILL');
+  await ch?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** One export of `SPANS` spans of one new trace, as JSON bytes, and its trace id. */
+function request(): { traceId: string; body: string } {
+  const traceId = randomBytes(16).toString('hex');
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const spans = Array.from({ length: SPANS }, (_, i) => ({
+    traceId,
+    spanId: randomBytes(8).toString('hex'),
+    name: `chat m-${i}`,
+    kind: 3,
+    startTimeUnixNano: String(now),
+    endTimeUnixNano: String(now + 5_000_000n),
+    attributes: [{ key: 'gen_ai.request.model', value: { stringValue: 'spool-model' } }],
+  }));
+  const body = {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'spool' } }] },
+        scopeSpans: [{ spans }],
+      },
+    ],
+  };
+  return { traceId, body: JSON.stringify(body) };
+}
+
+const send = (body: string) =>
+  fetch(`${c!.url}/v1/traces`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body,
+  });
+
+async function stored(traceId: string): Promise<number> {
+  const { rows } = await c!.api<{ rows: { n: string | number }[] }>('/api/v1/query', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      sql: 'SELECT count() AS n FROM otel_traces WHERE TraceId = {id:String}',
+      params: { id: traceId },
+    }),
+  });
+  return Number(rows[0]!.n);
+}
+
+/**
+ * Sends other exports until one is answered 200: the collector refuses new data (503 +
+ * Retry-After) for a backoff after a failed insert, and clients retry, as this does.
+ */
+async function untilAccepted(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const res = await send(request().body);
+    if (res.status === 200) return;
+    expect(res.status).toBe(503);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('ingest did not take data again');
+}
+
+const failTraceInserts = () => ch.fail({ match: '^\\s*INSERT INTO \\S*\\botel_traces\\b' });
+
+describe('--ack-after spool', () => {
+  test('the default answers a failed insert with 503', async () => {
+    c = await start([]);
+    await failTraceInserts();
+    const res = await send(request().body);
+    expect(res.status).toBe(503);
+    await ch.reset();
+    expect(await c.stop()).toBe(0);
+    c = undefined;
+  });
+
+  test('answers once spooled; a failed insert is retried until the store takes it', async () => {
+    c = await start();
+    await failTraceInserts();
+    const r = request();
+    const res = await send(r.body);
+    expect(res.status, await res.text()).toBe(200);
+    expect(await stored(r.traceId)).toBe(0);
+    await ch.reset();
+    await expect.poll(() => stored(r.traceId), { timeout: 20_000 }).toBe(SPANS);
+  });
+
+  test('a SIGKILL before the insert loses nothing: the restart inserts it; a resend adds nothing', async () => {
+    await untilAccepted();
+    await failTraceInserts();
+    const r = request();
+    const res = await send(r.body);
+    expect(res.status, await res.text()).toBe(200);
+    expect(await c!.stop('SIGKILL')).toBeNull();
+    await ch.reset();
+    c = await start();
+    // The spool was re-inserted before the collector listened.
+    expect(await stored(r.traceId)).toBe(SPANS);
+    // The client never heard the answer and resends the same bytes: stored once.
+    const again = await send(r.body);
+    expect(again.status).toBe(200);
+    expect(await stored(r.traceId)).toBe(SPANS);
+  });
+});
