@@ -129,4 +129,24 @@ describe('--ack-after spool', () => {
     expect(again.status).toBe(200);
     expect(await stored(r.traceId)).toBe(SPANS);
   });
+
+  test('answers before the rows leave memory; a SIGKILL then loses nothing (the request WAL)', async () => {
+    await c!.stop();
+    // Inserts at most every 30 s: the first request goes in at once, the next waits.
+    const args = ['--ack-after', 'spool', '--batch-max-delay-ms', '30000'];
+    c = await start(args);
+    const first = request();
+    expect((await send(first.body)).status).toBe(200);
+    await expect.poll(() => stored(first.traceId), { timeout: 20_000 }).toBe(SPANS);
+    // Answered while its rows wait in the batch for the next insert, 30 s away.
+    const r = request();
+    expect((await send(r.body)).status).toBe(200);
+    expect(await stored(r.traceId)).toBe(0);
+    expect(await c!.stop('SIGKILL')).toBeNull();
+    c = await start(args);
+    // The restart ingested the answered request before it listened.
+    expect(await stored(r.traceId)).toBe(SPANS);
+    expect(c.output()).toMatch(/"requests":1[^\n]*answered requests re-run/);
+    expect(await stored(first.traceId)).toBe(SPANS);
+  });
 });

@@ -415,15 +415,15 @@ export const OPTIONS = [
       .transform((v) => v === 'on'),
   },
   {
-    // Spool: the block's rows are on disk (the page cache; fsynced with --fsync) and a
-    // restart inserts them before it listens, so nothing answered is lost, but they become
-    // queryable one insert later (docs/scaling.md, "When a request is answered").
+    // Spool: the request is on disk (the page cache; fsynced with --fsync) and a restart
+    // ingests it before it listens, so nothing answered is lost, but its rows become
+    // queryable after their insert (docs/scaling.md, "When a request is answered").
     key: 'ackAfter',
     flag: '--ack-after <insert|spool>',
     env: 'AIOBS_ACK_AFTER',
     help:
-      'answer an OTLP request once its rows are inserted (readable at once), or once they are ' +
-      'written to the ingest spool (lower latency; readable one insert later; needs --ingest-dedup on)',
+      'answer an OTLP request once its rows are inserted (readable at once), or once it is ' +
+      'written to the ingest spool (lower latency; readable after the insert; needs --ingest-dedup on)',
     schema: z.enum(['insert', 'spool']).default('insert'),
   },
   {

@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { createConfiguredDriftJob } from './drift/index.js';
 import { type GrpcReceiver, startGrpcReceiver } from './grpc/server.js';
 import { createNodeServer, type NodeServer, readTlsFiles } from './http-server.js';
-import { IngestDedup } from './ingest/dedup/index.js';
+import { IngestDedup, RequestWal } from './ingest/dedup/index.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { MemoryGuard, memoryBound, readCgroupMemoryLimit } from './ingest/memory-bound.js';
 import { createLogger, type Logger } from './logger.js';
@@ -128,7 +128,14 @@ export async function startCollector(
         'memory bound',
       );
     }
-    ingestor = new Ingestor(engine, config, log, dedup, memory);
+    // --ack-after spool: requests answered before their insert are written here first.
+    const wal =
+      dedup && config.ackAfter === 'spool'
+        ? new RequestWal(join(config.dataDir, 'ingest-wal'), config.fsync)
+        : undefined;
+    ingestor = new Ingestor(engine, config, log, dedup, memory, wal);
+    // Before listening too: what was answered and not yet stored goes in first.
+    await ingestor.replay();
     const lifecycle = { stopping: false };
     alerts = createAlertsModule({
       engine,

@@ -6,7 +6,7 @@ import { DecodeBudget } from '../otlp/decode-budget.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decoders.js';
 import { DecodedTooLargeError, OtlpDecodeError, SaturatedError } from '../otlp/errors.js';
 import type { OtlpEncoding, Signal } from '../otlp/http.js';
-import { type DecodeContext, type DecodeOutcome, encodeProject } from '../otlp/outcome.js';
+import { type DecodeContext, DecodeOutcome, encodeProject } from '../otlp/outcome.js';
 import type { Engine } from '../storage/engine.js';
 import type { NativeBlock } from '../storage/native/block.js';
 import { FeatureValuesBlock } from '../storage/tables/feature-values-block.js';
@@ -19,7 +19,13 @@ import {
   SummaryBlock,
 } from '../storage/tables/metrics-blocks.js';
 import { TracesBlock } from '../storage/tables/traces-block.js';
-import { type IngestDedup, type InsertBlock, requestDigest } from './dedup/index.js';
+import {
+  type IngestDedup,
+  type InsertBlock,
+  type RequestWal,
+  requestDigest,
+  type WalRequest,
+} from './dedup/index.js';
 import type { MemoryGuard } from './memory-bound.js';
 import { StorageBreaker } from './storage-breaker.js';
 import { type BatchPolicy, TableBatcher } from './table-batcher.js';
@@ -82,13 +88,16 @@ export class Ingestor {
    *   be opened for {@link Ingestor.TABLES}.
    * @param memory when given, the write budget's effective maximum is its room under the
    *   process's memory bound (`--max-rss-bytes`)
+   * @param wal when given (`--ack-after spool`, with `dedup`), a request is answered once it
+   *   is written there, before its rows are inserted; run {@link Ingestor.replay} at start
    */
   constructor(
     engine: Pick<Engine, 'insertNative'>,
     config: Config,
-    log: Logger,
+    private readonly log: Logger,
     private readonly dedup?: IngestDedup,
     readonly memory?: MemoryGuard,
+    private readonly wal?: RequestWal,
   ) {
     const policy: BatchPolicy = {
       maxRows: config.batchMaxRows,
@@ -193,6 +202,78 @@ export class Ingestor {
    * the memory budget has left beside `body` (held by `reservation`).
    */
   ingest(
+    signal: Signal,
+    encoding: OtlpEncoding,
+    body: Uint8Array,
+    principal: Principal,
+    outcome: DecodeOutcome,
+    reservation?: Reservation,
+  ): Promise<unknown> {
+    const committed = this.append(signal, encoding, body, principal, outcome, reservation);
+    const wal = this.wal;
+    if (!wal) return committed;
+    // Written down before the answer: from here a crash is made good by the restart, and a
+    // failed insert by the spool's retries, so the answer need not wait for the insert.
+    return wal.write({ projectId: principal.projectId, signal, encoding, body }).then(
+      (file) => this.settleWal(file, committed, 1000),
+      (err: unknown) => {
+        this.log.warn({ err }, 'request not written to the spool; answering after its insert');
+        return committed;
+      },
+    );
+  }
+
+  /**
+   * Ingests every request the WAL holds (answered, maybe not stored when the process
+   * stopped) and waits for their rows; run at start, after the dedup's own spool and
+   * before listening. A request that cannot be stored now is retried in the background.
+   */
+  async replay(): Promise<number> {
+    if (!this.wal) return 0;
+    const entries = await this.wal.list();
+    await Promise.all(entries.map((e) => this.replayOne(e.file, e.request, 1000)));
+    if (entries.length > 0) this.log.info({ requests: entries.length }, 'answered requests re-run');
+    return entries.length;
+  }
+
+  /** Removes a WAL file once its request's rows are spooled or stored, else retries it. */
+  private settleWal(file: string, committed: Promise<unknown>, retryMs: number): void {
+    committed.then(
+      () => this.wal!.remove(file).catch(() => undefined),
+      (err: unknown) => {
+        if (this.closed) return; // the next start ingests it
+        this.log.warn({ err, file }, 'answered request not stored; retrying from the spool');
+        const t = setTimeout(() => {
+          this.wal!.read(file).then(
+            (r) => r && this.replayOne(file, r, Math.min(retryMs * 2, 30_000)),
+            () => undefined,
+          );
+        }, retryMs);
+        t.unref();
+      },
+    );
+  }
+
+  private async replayOne(file: string, r: WalRequest, retryMs: number): Promise<void> {
+    let committed: Promise<unknown>;
+    try {
+      const principal: Principal = { kind: 'ingest', projectId: r.projectId };
+      committed = this.append(r.signal, r.encoding, r.body, principal, new DecodeOutcome());
+    } catch (err) {
+      if (err instanceof OtlpDecodeError) {
+        // It decoded when it was answered: a file that no longer does is not this version's.
+        this.log.error({ err, file }, 'answered request no longer decodes; dropped');
+        await this.wal!.remove(file);
+        return;
+      }
+      committed = Promise.reject(err);
+    }
+    this.settleWal(file, committed, retryMs);
+    await committed.catch(() => undefined);
+  }
+
+  /** Decodes `body` into the batches; see {@link Ingestor.ingest}. */
+  private append(
     signal: Signal,
     encoding: OtlpEncoding,
     body: Uint8Array,

@@ -5,3 +5,4 @@ export {
   type IngestDedupOptions,
   type InsertBlock,
 } from './ingest-dedup.js';
+export { RequestWal, type WalRequest } from './request-wal.js';

@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OtlpEncoding, Signal } from '../../otlp/http.js';
+
+/** One answered OTLP request as written down: what a restart needs to ingest it again. */
+export interface WalRequest {
+  readonly projectId: string;
+  readonly signal: Signal;
+  readonly encoding: OtlpEncoding;
+  /** The decompressed body. */
+  readonly body: Uint8Array;
+}
+
+interface Header {
+  v: 1;
+  projectId: string;
+  signal: Signal;
+  encoding: OtlpEncoding;
+  /** Length of the body after the header line: a shorter file was cut mid-write. */
+  bytes: number;
+}
+
+/**
+ * Requests answered before their rows were inserted (`--ack-after spool`), one file each
+ * (`<time>-<n>.req`: a JSON header line, then the decompressed body). Written before the
+ * answer, removed once the request's rows are spooled as blocks (the ingest dedup's spool
+ * then holds them) or stored. A restart ingests every file left again, before it
+ * listens; the request digests make a request whose rows were stored meanwhile a no-op.
+ */
+export class RequestWal {
+  private seq = 0;
+
+  /**
+   * @param fsync flush each file to the disk before `write` resolves (it then survives the
+   *   machine, not only the process)
+   */
+  constructor(
+    readonly dir: string,
+    private readonly fsync = false,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** Writes a request down; resolves with its file name once written. */
+  async write(r: WalRequest): Promise<string> {
+    const header: Header = {
+      v: 1,
+      projectId: r.projectId,
+      signal: r.signal,
+      encoding: r.encoding,
+      bytes: r.body.length,
+    };
+    const file = `${Date.now()}-${(this.seq++).toString(36).padStart(6, '0')}.req`;
+    const fh = await open(join(this.dir, file), 'w');
+    try {
+      await fh.writev([Buffer.from(`${JSON.stringify(header)}\n`), r.body]);
+      if (this.fsync) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    return file;
+  }
+
+  /** Removes a request's file. */
+  async remove(file: string): Promise<void> {
+    await rm(join(this.dir, file), { force: true });
+  }
+
+  /**
+   * The requests on disk, oldest first, with their file names. A file cut short (the
+   * process died while writing it, so it was never answered) is removed.
+   */
+  async list(): Promise<Array<{ file: string; request: WalRequest }>> {
+    const files = (await readdir(this.dir)).filter((f) => f.endsWith('.req')).sort();
+    const out: Array<{ file: string; request: WalRequest }> = [];
+    for (const file of files) {
+      const request = await this.read(file);
+      if (request) out.push({ file, request });
+    }
+    return out;
+  }
+
+  /** One request by its file name; undefined (and the file removed) when it is cut short. */
+  async read(file: string): Promise<WalRequest | undefined> {
+    let data: Buffer;
+    try {
+      data = await readFile(join(this.dir, file));
+    } catch {
+      return undefined;
+    }
+    const nl = data.indexOf(10);
+    let header: Header | undefined;
+    try {
+      header = nl > 0 ? (JSON.parse(data.subarray(0, nl).toString()) as Header) : undefined;
+    } catch {
+      header = undefined;
+    }
+    if (header?.v !== 1 || data.length - nl - 1 !== header.bytes) {
+      await this.remove(file);
+      return undefined;
+    }
+    const { projectId, signal, encoding } = header;
+    return { projectId, signal, encoding, body: data.subarray(nl + 1) };
+  }
+}
