@@ -93,7 +93,7 @@ const failTraceInserts = () => ch.fail({ match: '^\\s*INSERT INTO \\S*\\botel_tr
 
 describe('--ack-after spool', () => {
   test('the default answers a failed insert with 503', async () => {
-    c = await start([]);
+    c = await start(['--ack-after', 'insert']);
     await failTraceInserts();
     const res = await send(request().body);
     expect(res.status).toBe(503);
