@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OtlpEncoding, Signal } from '../../otlp/http.js';
+import { type FileHeader, readHeaderFile, writeHeaderFile } from './header-file.js';
 
 /** One answered OTLP request as written down: what a restart needs to ingest it again. */
 export interface WalRequest {
@@ -12,13 +13,10 @@ export interface WalRequest {
   readonly body: Uint8Array;
 }
 
-interface Header {
-  v: 1;
+interface Header extends FileHeader {
   projectId: string;
   signal: Signal;
   encoding: OtlpEncoding;
-  /** Length of the body after the header line: a shorter file was cut mid-write. */
-  bytes: number;
 }
 
 /**
@@ -52,13 +50,7 @@ export class RequestWal {
       bytes: r.body.length,
     };
     const file = `${Date.now()}-${(this.seq++).toString(36).padStart(6, '0')}.req`;
-    const fh = await open(join(this.dir, file), 'w');
-    try {
-      await fh.writev([Buffer.from(`${JSON.stringify(header)}\n`), r.body]);
-      if (this.fsync) await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeHeaderFile(join(this.dir, file), header, [r.body], this.fsync);
     return file;
   }
 
@@ -83,24 +75,12 @@ export class RequestWal {
 
   /** One request by its file name; undefined (and the file removed) when it is cut short. */
   async read(file: string): Promise<WalRequest | undefined> {
-    let data: Buffer;
-    try {
-      data = await readFile(join(this.dir, file));
-    } catch {
-      return undefined;
-    }
-    const nl = data.indexOf(10);
-    let header: Header | undefined;
-    try {
-      header = nl > 0 ? (JSON.parse(data.subarray(0, nl).toString()) as Header) : undefined;
-    } catch {
-      header = undefined;
-    }
-    if (header?.v !== 1 || data.length - nl - 1 !== header.bytes) {
+    const read = await readHeaderFile<Header>(join(this.dir, file));
+    if (!read) {
       await this.remove(file);
       return undefined;
     }
-    const { projectId, signal, encoding } = header;
-    return { projectId, signal, encoding, body: data.subarray(nl + 1) };
+    const { projectId, signal, encoding } = read.header;
+    return { projectId, signal, encoding, body: read.payload };
   }
 }

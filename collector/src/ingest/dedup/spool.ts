@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type FileHeader, readHeaderFile, writeHeaderFile } from './header-file.js';
 
 /** One block written down before its insert: what a restart needs to finish that insert. */
 export interface SpoolEntry {
@@ -14,14 +15,11 @@ export interface SpoolEntry {
   readonly digests: readonly string[];
 }
 
-interface Header {
-  v: 1;
+interface Header extends FileHeader {
   table: string;
   columns: string[];
   token: string;
   digests: string[];
-  /** Length of the Native bytes after the header line: a shorter file was cut mid-write. */
-  bytes: number;
 }
 
 /**
@@ -61,13 +59,7 @@ export class Spool {
       bytes,
     };
     const file = `${Date.now()}-${token}.blk`;
-    const fh = await open(join(this.dir, file), 'w');
-    try {
-      await fh.writev([Buffer.from(`${JSON.stringify(header)}\n`), ...block]);
-      if (this.fsync) await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeHeaderFile(join(this.dir, file), header, block, this.fsync);
     return { file, table, columns, token, digests };
   }
 
@@ -85,19 +77,12 @@ export class Spool {
     const files = (await readdir(this.dir)).filter((f) => f.endsWith('.blk')).sort();
     const out: SpoolEntry[] = [];
     for (const file of files) {
-      const data = await readFile(join(this.dir, file));
-      const nl = data.indexOf(10);
-      let header: Header | undefined;
-      try {
-        header = nl > 0 ? (JSON.parse(data.subarray(0, nl).toString()) as Header) : undefined;
-      } catch {
-        header = undefined;
-      }
-      if (header?.v !== 1 || data.length - nl - 1 !== header.bytes) {
+      const read = await readHeaderFile<Header>(join(this.dir, file));
+      if (!read) {
         await this.remove(file);
         continue;
       }
-      const { table, columns, token, digests } = header;
+      const { table, columns, token, digests } = read.header;
       out.push({ file, table, columns, token, digests });
     }
     return out;
