@@ -212,6 +212,9 @@ export class Ingestor {
     const committed = this.append(signal, encoding, body, principal, outcome, reservation);
     const wal = this.wal;
     if (!wal) return committed;
+    // Handled here already: the commit may fail while the WAL write is still under way, and
+    // an unhandled rejection would end the process (settleWal decides what follows).
+    committed.catch(() => undefined);
     // Written down before the answer: from here a crash is made good by the restart, and a
     // failed insert by the spool's retries, so the answer need not wait for the insert.
     return wal.write({ projectId: principal.projectId, signal, encoding, body }).then(
@@ -262,8 +265,8 @@ export class Ingestor {
     } catch (err) {
       if (err instanceof OtlpDecodeError) {
         // It decoded when it was answered: a file that no longer does is not this version's.
-        this.log.error({ err, file }, 'answered request no longer decodes; dropped');
-        await this.wal!.remove(file);
+        const kept = await this.wal!.setAside(file).catch(() => file);
+        this.log.error({ err, file: kept }, 'answered request no longer decodes; set aside');
         return;
       }
       committed = Promise.reject(err);

@@ -36,4 +36,8 @@ test('writes requests down, lists them oldest first, and drops a file cut short'
   await wal.remove(a);
   expect(await wal.read(a)).toBeUndefined();
   expect((await wal.list()).map((e) => e.file)).toEqual([b]);
+  // One that cannot be ingested again is kept, out of the list.
+  expect(await wal.setAside(b)).toBe(`${b}.undecodable`);
+  expect(await wal.list()).toEqual([]);
+  expect(readdirSync(dir)).toEqual([`${b}.undecodable`]);
 });

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OtlpEncoding, Signal } from '../../otlp/http.js';
 import { type FileHeader, readHeaderFile, writeHeaderFile } from './header-file.js';
@@ -57,6 +57,16 @@ export class RequestWal {
   /** Removes a request's file. */
   async remove(file: string): Promise<void> {
     await rm(join(this.dir, file), { force: true });
+  }
+
+  /**
+   * Sets a request aside (`<file>.undecodable`, no longer listed) when it cannot be ingested
+   * again: it was answered, so it is kept for an operator rather than deleted.
+   */
+  async setAside(file: string): Promise<string> {
+    const to = `${file}.undecodable`;
+    await rename(join(this.dir, file), join(this.dir, to));
+    return to;
   }
 
   /**
