@@ -81,12 +81,27 @@ async function stored(traceId: string): Promise<number> {
  */
 async function untilAccepted(): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const res = await send(request().body);
-    if (res.status === 200) return;
+    const r = request();
+    const res = await send(r.body);
+    if (res.status === 200) {
+      // Answered before its insert: wait for that insert too, so no insert of an earlier
+      // request is left to meet the next fault.
+      await expect.poll(() => stored(r.traceId), { timeout: 20_000 }).toBe(SPANS);
+      return;
+    }
     expect(res.status).toBe(503);
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('ingest did not take data again');
+}
+
+async function walRequests(): Promise<number> {
+  const res = await fetch(`${c!.url}/metrics`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  const m = /^aiobs_ingest_wal_requests (\d+)$/m.exec(await res.text());
+  if (!m) throw new Error('no aiobs_ingest_wal_requests in /metrics');
+  return Number(m[1]);
 }
 
 const failTraceInserts = () => ch.fail({ match: '^\\s*INSERT INTO \\S*\\botel_traces\\b' });
@@ -142,11 +157,14 @@ describe('--ack-after spool', () => {
     const r = request();
     expect((await send(r.body)).status).toBe(200);
     expect(await stored(r.traceId)).toBe(0);
+    // /metrics counts it: answered, held in the WAL, not yet spooled.
+    expect(await walRequests()).toBe(1);
     expect(await c!.stop('SIGKILL')).toBeNull();
     c = await start(args);
     // The restart ingested the answered request before it listened.
     expect(await stored(r.traceId)).toBe(SPANS);
     expect(c.output()).toMatch(/"requests":1[^\n]*answered requests re-run/);
     expect(await stored(first.traceId)).toBe(SPANS);
+    expect(await walRequests()).toBe(0);
   });
 });

@@ -170,6 +170,11 @@ export class Ingestor {
     'aiobs_feature_values',
   ] as const;
 
+  /** Requests answered before their rows were spooled, held in the WAL (`--ack-after spool`). */
+  walRequests(): number {
+    return this.wal?.pending ?? 0;
+  }
+
   /** Encoded bytes held in memory across all tables. */
   pendingBytes(): number {
     let n = 0;

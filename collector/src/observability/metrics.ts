@@ -102,6 +102,11 @@ export function createCollectorMetrics({
     ingestor.budget.reserved(),
   );
   gauge(
+    'aiobs_ingest_wal_requests',
+    'requests answered before their rows were spooled, held in the WAL (--ack-after spool)',
+    () => ingestor.walRequests(),
+  );
+  gauge(
     'aiobs_ingest_max_pending_bytes',
     'the write path memory budget (--max-pending-bytes)',
     () => ingestor.budget.maxBytes,

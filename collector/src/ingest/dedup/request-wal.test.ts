@@ -27,6 +27,7 @@ test('writes requests down, lists them oldest first, and drops a file cut short'
     join(dir, '0000000000001-cut.req'),
     '{"v":1,"projectId":"p","signal":"traces","encoding":"json","bytes":99}\n{"a"',
   );
+  expect(wal.pending).toBe(2);
   const listed = await wal.list();
   expect(listed.map((e) => e.file)).toEqual([a, b]);
   expect(listed[0]!.request).toMatchObject({ projectId: 'p', signal: 'traces', encoding: 'json' });
@@ -34,6 +35,7 @@ test('writes requests down, lists them oldest first, and drops a file cut short'
   expect(Buffer.from(listed[1]!.request.body)).toEqual(Buffer.from('\n\x01'));
   expect(readdirSync(dir).sort()).toEqual([a, b].sort());
   await wal.remove(a);
+  expect(wal.pending).toBe(1);
   expect(await wal.read(a)).toBeUndefined();
   expect((await wal.list()).map((e) => e.file)).toEqual([b]);
   // One that cannot be ingested again is kept, out of the list.

@@ -28,6 +28,8 @@ interface Header extends FileHeader {
  */
 export class RequestWal {
   private seq = 0;
+  /** Files written or found and not yet removed: answered requests not yet spooled. */
+  private readonly held = new Set<string>();
 
   /**
    * @param fsync flush each file to the disk before `write` resolves (it then survives the
@@ -51,11 +53,18 @@ export class RequestWal {
     };
     const file = `${Date.now()}-${(this.seq++).toString(36).padStart(6, '0')}.req`;
     await writeHeaderFile(join(this.dir, file), header, [r.body], this.fsync);
+    this.held.add(file);
     return file;
+  }
+
+  /** Answered requests whose rows are not yet spooled or stored (self-metrics). */
+  get pending(): number {
+    return this.held.size;
   }
 
   /** Removes a request's file. */
   async remove(file: string): Promise<void> {
+    this.held.delete(file);
     await rm(join(this.dir, file), { force: true });
   }
 
@@ -65,6 +74,7 @@ export class RequestWal {
    */
   async setAside(file: string): Promise<string> {
     const to = `${file}.undecodable`;
+    this.held.delete(file);
     await rename(join(this.dir, file), join(this.dir, to));
     return to;
   }
@@ -78,7 +88,10 @@ export class RequestWal {
     const out: Array<{ file: string; request: WalRequest }> = [];
     for (const file of files) {
       const request = await this.read(file);
-      if (request) out.push({ file, request });
+      if (request) {
+        this.held.add(file);
+        out.push({ file, request });
+      }
     }
     return out;
   }
