@@ -395,7 +395,7 @@ export const OPTIONS = [
     key: 'fsync',
     flag: '--fsync',
     env: 'AIOBS_FSYNC',
-    help: 'fsync every insert before acknowledging it (power-loss durability, slower)',
+    help: 'fsync every insert, and the ingest spool and WAL files, before acknowledging (power-loss durability, slower)',
     schema: z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])])
       .transform((v) => v === true || v === 'true' || v === '1')
