@@ -897,6 +897,18 @@ export interface CollectorHealthResponse {
 
 // ---- Alerts (`/api/v1/alert-rules`, `/api/v1/alerts`; docs/api.md "Alerts") ----
 
+/** A filter an alert signal may carry (the rule API refuses one its kind cannot honour). */
+export type AlertFilterKey =
+  | 'service'
+  | 'model'
+  | 'version'
+  | 'variant'
+  | 'provider'
+  | 'operation'
+  | 'host'
+  | 'gpu'
+  | 'attributes';
+
 /** An alert rule as stored (`GET /api/v1/alert-rules/:id`, the answer of create/update). */
 export interface AlertRule {
   id: string;

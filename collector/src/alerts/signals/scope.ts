@@ -1,20 +1,13 @@
+import type { AlertFilterKey } from '../../api/types.js';
+
 /**
  * Which filters each signal kind can honour, and the bucket boundaries an SLO threshold
  * must sit on. Pure: the schema refuses a rule that asks for more, with the field named,
  * rather than the evaluator silently ignoring a filter.
  */
 
-/** A filter a signal may carry. */
-export type FilterKey =
-  | 'service'
-  | 'model'
-  | 'version'
-  | 'variant'
-  | 'provider'
-  | 'operation'
-  | 'host'
-  | 'gpu'
-  | 'attributes';
+/** A filter a signal may carry (the API's type). */
+export type FilterKey = AlertFilterKey;
 
 const DIMS: readonly FilterKey[] = [
   'service',

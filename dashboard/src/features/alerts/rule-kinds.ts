@@ -1,3 +1,4 @@
+import type { AlertFilterKey } from '@aiobs/api-types';
 import {
   asNumber,
   choice,
@@ -17,17 +18,8 @@ export type { ParamSpec, Parsed } from './rule-params.js';
  * decides its own breach. A new kind is an added entry. Pure.
  */
 
-/** A filter a signal may carry (the API refuses one its kind cannot honour). */
-export type FilterKey =
-  | 'service'
-  | 'model'
-  | 'version'
-  | 'variant'
-  | 'provider'
-  | 'operation'
-  | 'host'
-  | 'gpu'
-  | 'attributes';
+/** A filter a signal may carry (the API's type). */
+export type FilterKey = AlertFilterKey;
 
 /** Every filter, in the form's order, with its label. */
 export const FILTERS: ReadonlyArray<readonly [FilterKey, string]> = [
