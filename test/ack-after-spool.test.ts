@@ -95,14 +95,17 @@ async function untilAccepted(): Promise<void> {
   throw new Error('ingest did not take data again');
 }
 
-async function walRequests(): Promise<number> {
+/** One unlabelled figure of /metrics. */
+async function metric(name: string): Promise<number> {
   const res = await fetch(`${c!.url}/metrics`, {
     headers: { authorization: `Bearer ${adminToken}` },
   });
-  const m = /^aiobs_ingest_wal_requests (\d+)$/m.exec(await res.text());
-  if (!m) throw new Error('no aiobs_ingest_wal_requests in /metrics');
+  const m = new RegExp(`^${name} (\\d+)$`, 'm').exec(await res.text());
+  if (!m) throw new Error(`no ${name} in /metrics`);
   return Number(m[1]);
 }
+const walRequests = () => metric('aiobs_ingest_wal_requests');
+const walWrites = () => metric('aiobs_ingest_wal_writes_total');
 
 const failTraceInserts = () => ch.fail({ match: '^\\s*INSERT INTO \\S*\\botel_traces\\b' });
 
@@ -139,10 +142,16 @@ describe('--ack-after spool', () => {
     c = await start();
     // The spool was re-inserted before the collector listened.
     expect(await stored(r.traceId)).toBe(SPANS);
-    // The client never heard the answer and resends the same bytes: stored once.
+    // The client never heard the answer and resends the same bytes: stored once, and with
+    // nothing new to store, not written to the WAL either.
+    const writes = await walWrites();
     const again = await send(r.body);
     expect(again.status).toBe(200);
     expect(await stored(r.traceId)).toBe(SPANS);
+    expect(await walWrites()).toBe(writes);
+    // A new request is written down.
+    expect((await send(request().body)).status).toBe(200);
+    expect(await walWrites()).toBe(writes + 1);
   });
 
   test('answers before the rows leave memory; a SIGKILL then loses nothing (the request WAL)', async () => {

@@ -33,6 +33,8 @@ import { type Reservation, WriteBudget } from './write-budget.js';
 
 /** Capacity each column keeps after a refused request is rolled back (see `ByteSink.trim`). */
 const TRIM_KEEP_BYTES = 1024 * 1024;
+/** What `append` returns for a request with nothing new to store (compared by identity). */
+const NOTHING_TO_STORE: Promise<void> = Promise.resolve();
 
 /**
  * `--max-decoded-bytes`, or its default: 2 x `--max-body-bytes` (64 MiB with the defaults).
@@ -175,6 +177,11 @@ export class Ingestor {
     return this.wal?.pending ?? 0;
   }
 
+  /** Requests written to the WAL since start (`--ack-after spool`). */
+  walWrites(): number {
+    return this.wal?.written ?? 0;
+  }
+
   /** Encoded bytes held in memory across all tables. */
   pendingBytes(): number {
     let n = 0;
@@ -216,7 +223,8 @@ export class Ingestor {
   ): Promise<unknown> {
     const committed = this.append(signal, encoding, body, principal, outcome, reservation);
     const wal = this.wal;
-    if (!wal) return committed;
+    // Nothing of it left to store (no rows, or a resend whose rows are stored): no file.
+    if (!wal || committed === NOTHING_TO_STORE) return committed;
     // Handled here already: the commit may fail while the WAL write is still under way, and
     // an unhandled rejection would end the process (settleWal decides what follows).
     committed.catch(() => undefined);
@@ -225,7 +233,7 @@ export class Ingestor {
     return wal.write({ projectId: principal.projectId, signal, encoding, body }).then(
       (file) => this.settleWal(file, committed, 1000),
       (err: unknown) => {
-        this.log.warn({ err }, 'request not written to the spool; answering after its insert');
+        this.log.warn({ err }, 'request not written to the WAL; answering after its insert');
         return committed;
       },
     );
@@ -250,7 +258,7 @@ export class Ingestor {
       () => this.wal!.remove(file).catch(() => undefined),
       (err: unknown) => {
         if (this.closed) return; // the next start ingests it
-        this.log.warn({ err, file }, 'answered request not stored; retrying from the spool');
+        this.log.warn({ err, file }, 'answered request not stored; retrying from the WAL');
         const t = setTimeout(() => {
           this.wal!.read(file).then(
             (r) => r && this.replayOne(file, r, Math.min(retryMs * 2, 30_000)),
@@ -364,6 +372,7 @@ export class Ingestor {
     });
     // A resend whose spans were stored rolled them back: its feature rows go on their own.
     if (signal === 'traces') this.features.nudge();
+    if (commits.length === 0) return NOTHING_TO_STORE;
     return commits.length === 1 ? commits[0]! : Promise.all(commits);
   }
 

@@ -132,6 +132,11 @@ export function createCollectorMetrics({
     () => ingestor.memory?.bound.bytes ?? 0,
   );
   total(
+    'aiobs_ingest_wal_writes_total',
+    'requests written to the WAL before their answer (--ack-after spool)',
+    () => ingestor.walWrites(),
+  );
+  total(
     'aiobs_ingest_memory_refused_total',
     'requests refused with 503 because RSS was at the memory bound',
     () => ingestor.memory?.refused ?? 0,

@@ -28,6 +28,8 @@ interface Header extends FileHeader {
  */
 export class RequestWal {
   private seq = 0;
+  /** Requests written down since start (self-metrics). */
+  written = 0;
   /** Files written or found and not yet removed: answered requests not yet spooled. */
   private readonly held = new Set<string>();
 
@@ -54,6 +56,7 @@ export class RequestWal {
     const file = `${Date.now()}-${(this.seq++).toString(36).padStart(6, '0')}.req`;
     await writeHeaderFile(join(this.dir, file), header, [r.body], this.fsync);
     this.held.add(file);
+    this.written++;
     return file;
   }
 
