@@ -5,17 +5,28 @@ import { useRangeSearch } from '../../../lib/use-range.js';
 import type { ModelRow } from '../prepare.js';
 import { PricesLink } from './prices-link.js';
 
+/** A figure column: its header, its `data-col` (what tests and styles key on), its cell. */
+interface Figure {
+  label: string;
+  col: string;
+  cell: (r: ModelRow) => string;
+}
+
+const FIGURES: readonly Figure[] = [
+  { label: 'Requests/s', col: 'rps', cell: (r) => formatNumber(r.requestsPerSecond) },
+  { label: 'p50', col: 'p50', cell: (r) => formatMs(r.latencyP50Ms) },
+  { label: 'p95', col: 'p95', cell: (r) => formatMs(r.latencyP95Ms) },
+  { label: 'p99', col: 'p99', cell: (r) => formatMs(r.latencyP99Ms) },
+  { label: 'Error rate', col: 'errors', cell: (r) => formatPercent(r.errorRate) },
+  { label: 'TTFT p50', col: 'ttft-p50', cell: (r) => formatMs(r.ttftP50Ms) },
+  { label: 'TTFT p95', col: 'ttft-p95', cell: (r) => formatMs(r.ttftP95Ms) },
+  { label: 'Tokens/s', col: 'tps', cell: (r) => formatNumber(r.tokensPerSecond) },
+  { label: 'Cost', col: 'cost', cell: (r) => formatUsd(r.costUsd) },
+];
+
 const COLUMNS: readonly Column[] = [
   'Model',
-  { label: 'Requests/s', num: true },
-  { label: 'p50', num: true },
-  { label: 'p95', num: true },
-  { label: 'p99', num: true },
-  { label: 'Error rate', num: true },
-  { label: 'TTFT p50', num: true },
-  { label: 'TTFT p95', num: true },
-  { label: 'Tokens/s', num: true },
-  { label: 'Cost', num: true },
+  ...FIGURES.map((f) => ({ label: f.label, num: true })),
 ];
 
 /**
@@ -39,33 +50,11 @@ export function ModelTable({ rows }: { rows: ModelRow[] }) {
                   {r.model}
                 </Link>
               </th>
-              <td className="num" data-col="rps">
-                {formatNumber(r.requestsPerSecond)}
-              </td>
-              <td className="num" data-col="p50">
-                {formatMs(r.latencyP50Ms)}
-              </td>
-              <td className="num" data-col="p95">
-                {formatMs(r.latencyP95Ms)}
-              </td>
-              <td className="num" data-col="p99">
-                {formatMs(r.latencyP99Ms)}
-              </td>
-              <td className="num" data-col="errors">
-                {formatPercent(r.errorRate)}
-              </td>
-              <td className="num" data-col="ttft-p50">
-                {formatMs(r.ttftP50Ms)}
-              </td>
-              <td className="num" data-col="ttft-p95">
-                {formatMs(r.ttftP95Ms)}
-              </td>
-              <td className="num" data-col="tps">
-                {formatNumber(r.tokensPerSecond)}
-              </td>
-              <td className="num" data-col="cost">
-                {formatUsd(r.costUsd)}
-              </td>
+              {FIGURES.map((f) => (
+                <td key={f.col} className="num" data-col={f.col}>
+                  {f.cell(r)}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
