@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SIGNAL_KINDS } from '../../collector/src/alerts/signals/schema.js';
 import { type RunningCollector, startCollector } from '../helpers/collector.js';
@@ -546,8 +546,25 @@ describe('Alerts page', () => {
     await expectClean('alerts as a viewer');
     // A rule's link opens it read-only: every field shown, none changeable, and its preview
     // drawn (replaying a rule reads and changes nothing, so a viewer may).
+    // Until `/auth/me` answers, the role is unknown: the rules show, but neither a form
+    // that could be edited nor the viewer's note.
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const hold = async (route: Route) => {
+      await held;
+      await route.continue();
+    };
+    await page.route('**/api/v1/auth/me', hold);
     await page.goto(`${c.url}/alerts?from=now-1h&to=now&rule=${warnedRuleId}`);
-    const rule = page.getByRole('region', { name: 'Rule “chat v1 p90”' });
+    await page.getByTestId('rules-table').locator('tr[data-rule="chat v1 p90"]').waitFor();
+    expect(await page.getByRole('button', { name: 'Save rule' }).count()).toBe(0);
+    expect(await page.getByTestId('viewer-note').count()).toBe(0);
+    await page.getByText('Loading the rule').waitFor();
+    release();
+    await page.unroute('**/api/v1/auth/me', hold);
+    const rule = page.getByRole('region', { name: 'Rule “chat v1 p90”', exact: true });
     await rule.waitFor();
     await expect.poll(() => rule.getByLabel(/^Warning threshold/).inputValue()).toBe('250');
     expect(await rule.getByLabel('Name', { exact: true }).isDisabled()).toBe(true);

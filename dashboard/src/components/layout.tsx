@@ -33,10 +33,8 @@ export function Layout() {
   // Set before the page renders: its requests and cache keys use it (api-client, query-client).
   setProject(project);
   const [theme, setTheme] = useState<Theme>(currentTheme);
+  // Its query keeps the CSRF token (session.ts).
   const session = useQuery(sessionQuery);
-  useEffect(() => {
-    if (session.data) setCsrfToken(session.data.csrfToken);
-  }, [session.data]);
   const unauthorized = session.error instanceof ApiError && session.error.status === 401;
   useEffect(() => {
     if (unauthorized)

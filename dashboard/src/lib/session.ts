@@ -1,6 +1,6 @@
 import type { LoginResponse, MeResponse } from '@aiobs/api-types';
 import { hashKey, type QueryClient, queryOptions } from '@tanstack/react-query';
-import { api } from './api-client.js';
+import { api, setCsrfToken } from './api-client.js';
 import { takeEarlySession } from './early-calls.js';
 
 /**
@@ -10,10 +10,17 @@ import { takeEarlySession } from './early-calls.js';
  */
 export const sessionQuery = queryOptions({
   queryKey: ['session'],
-  // The boot script's check when it sent one (the first time only), else a new one.
+  // The boot script's check when it sent one (the first time only), else a new one. The
+  // CSRF token is kept before the answer reaches any component: a page's POST that waits for
+  // the session (usePreview) must find it, whatever order React runs the effects in.
   queryFn: ({ signal }) =>
-    (takeEarlySession() as Promise<Omit<LoginResponse, 'user'>> | undefined) ??
-    api<Omit<LoginResponse, 'user'>>('/auth/session', { signal }),
+    (
+      (takeEarlySession() as Promise<Omit<LoginResponse, 'user'>> | undefined) ??
+      api<Omit<LoginResponse, 'user'>>('/auth/session', { signal })
+    ).then((res) => {
+      setCsrfToken(res.csrfToken);
+      return res;
+    }),
   queryKeyHashFn: hashKey,
   staleTime: Number.POSITIVE_INFINITY,
 });

@@ -20,7 +20,7 @@ import {
 } from '@tanstack/react-query';
 import { api, currentProject, toQuery } from '../../lib/api-client.js';
 import { type RangeSearch, refreshMs } from '../../lib/search.js';
-import { meQuery } from '../../lib/session.js';
+import { meQuery, sessionQuery } from '../../lib/session.js';
 import { type ResolvedRange, resolveRange } from '../../lib/time-range.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { canEdit } from './prepare.js';
@@ -66,10 +66,14 @@ export const useWindows = () => useList<MaintenanceWindowsResponse>('maintenance
 
 /**
  * Whether the caller may change alerts in the project shown (`/auth/me`): a viewer sees
- * the page without its write controls. Shares the layout's cache entry for `/auth/me`.
+ * the page without its write controls; undefined until `/auth/me` answers. Shares the
+ * layout's cache entry for `/auth/me`.
  */
-export function useCanEdit(): boolean {
+export function useCanEdit(): boolean | undefined {
   const me = useQuery(meQuery);
+  // Unknown until it answers: a viewer must not be shown write controls meanwhile, nor an
+  // editor the viewer's note. A failed check leaves the decision to the server.
+  if (me.isPending) return undefined;
   return canEdit(me.data, currentProject() ?? 'default');
 }
 
@@ -79,6 +83,9 @@ export function useCanEdit(): boolean {
  */
 export function usePreview(body: Record<string, unknown> | undefined) {
   const search = useRangeSearch();
+  // A POST needs the session's CSRF token: a rule opened by its URL can load before the
+  // session check answers, and its preview would be refused (403) without waiting for it.
+  const session = useQuery(sessionQuery);
   return useQuery({
     queryKey: ['alert-preview', body, search.from, search.to],
     queryFn: ({ signal }) => {
@@ -92,7 +99,7 @@ export function usePreview(body: Record<string, unknown> | undefined) {
         },
       );
     },
-    enabled: body !== undefined,
+    enabled: body !== undefined && session.isSuccess,
     placeholderData: keepPreviousData,
     retry: false,
   });

@@ -45,7 +45,9 @@ export function AlertsPage({ rule: ruleId }: { rule?: string }) {
   const windows = useWindows();
   const models = useModelDimensions();
   const m = useAlertMutations();
-  const editable = useCanEdit();
+  const canWrite = useCanEdit();
+  // Neither the write controls nor the viewer's note until the role is known.
+  const editable = canWrite === true;
   const navigate = useNavigate();
   const search = useRangeSearch();
   const range = {
@@ -81,7 +83,7 @@ export function AlertsPage({ rule: ruleId }: { rule?: string }) {
   return (
     <>
       <h1>Alerts</h1>
-      {!editable && (
+      {canWrite === false && (
         <p className="muted" role="note" data-testid="viewer-note">
           Your role in this project is viewer: you can see its alerts, but creating or changing
           rules, channels and silences needs the editor role.
@@ -152,7 +154,7 @@ export function AlertsPage({ rule: ruleId }: { rule?: string }) {
       </Panel>
       <div id="rule-form">
         {ruleId ? (
-          rules.isPending ? (
+          rules.isPending || canWrite === undefined ? (
             <Loading label="Loading the rule" />
           ) : rules.isError ? (
             <ErrorState error={rules.error} retry={() => rules.refetch()} />
