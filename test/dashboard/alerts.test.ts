@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page, Route } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SIGNAL_KINDS } from '../../collector/src/alerts/signals/schema.js';
 import { type RunningCollector, startCollector } from '../helpers/collector.js';
 import {
   axeViolations,
+  holdRequests,
   launchBrowser,
   screenshot,
   signIn,
@@ -548,22 +549,13 @@ describe('Alerts page', () => {
     // drawn (replaying a rule reads and changes nothing, so a viewer may).
     // Until `/auth/me` answers, the role is unknown: the rules show, but neither a form
     // that could be edited nor the viewer's note.
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    const hold = async (route: Route) => {
-      await held;
-      await route.continue();
-    };
-    await page.route('**/api/v1/auth/me', hold);
+    const release = await holdRequests(page, /\/api\/v1\/auth\/me/);
     await page.goto(`${c.url}/alerts?from=now-1h&to=now&rule=${warnedRuleId}`);
     await page.getByTestId('rules-table').locator('tr[data-rule="chat v1 p90"]').waitFor();
     expect(await page.getByRole('button', { name: 'Save rule' }).count()).toBe(0);
     expect(await page.getByTestId('viewer-note').count()).toBe(0);
     await page.getByText('Loading the rule').waitFor();
-    release();
-    await page.unroute('**/api/v1/auth/me', hold);
+    await release();
     const rule = page.getByRole('region', { name: 'Rule “chat v1 p90”', exact: true });
     await rule.waitFor();
     await expect.poll(() => rule.getByLabel(/^Warning threshold/).inputValue()).toBe('250');
