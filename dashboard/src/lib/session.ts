@@ -11,8 +11,8 @@ import { takeEarlySession } from './early-calls.js';
 export const sessionQuery = queryOptions({
   queryKey: ['session'],
   // The boot script's check when it sent one (the first time only), else a new one. The
-  // CSRF token is kept before the answer reaches any component: a page's POST that waits for
-  // the session (usePreview) must find it, whatever order React runs the effects in.
+  // CSRF token is kept before the answer reaches any component: the layout mounts the page
+  // on this answer, and the page's effects (a POST among them) run before the layout's.
   queryFn: ({ signal }) =>
     (
       (takeEarlySession() as Promise<Omit<LoginResponse, 'user'>> | undefined) ??

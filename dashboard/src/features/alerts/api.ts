@@ -20,7 +20,7 @@ import {
 } from '@tanstack/react-query';
 import { api, currentProject, toQuery } from '../../lib/api-client.js';
 import { type RangeSearch, refreshMs } from '../../lib/search.js';
-import { meQuery, sessionQuery } from '../../lib/session.js';
+import { meQuery } from '../../lib/session.js';
 import { type ResolvedRange, resolveRange } from '../../lib/time-range.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { canEdit } from './prepare.js';
@@ -83,9 +83,6 @@ export function useCanEdit(): boolean | undefined {
  */
 export function usePreview(body: Record<string, unknown> | undefined) {
   const search = useRangeSearch();
-  // A POST needs the session's CSRF token: a rule opened by its URL can load before the
-  // session check answers, and its preview would be refused (403) without waiting for it.
-  const session = useQuery(sessionQuery);
   return useQuery({
     queryKey: ['alert-preview', body, search.from, search.to],
     queryFn: ({ signal }) => {
@@ -99,7 +96,7 @@ export function usePreview(body: Record<string, unknown> | undefined) {
         },
       );
     },
-    enabled: body !== undefined && session.isSuccess,
+    enabled: body !== undefined,
     placeholderData: keepPreviousData,
     retry: false,
   });
