@@ -122,10 +122,11 @@ export function ChannelsPanel({ data, m, editable }: ChannelsPanelProps) {
                   {ch.name}
                   <div className="muted small">{ch.format}</div>
                 </td>
-                <td className="wrap">
-                  <code>{ch.url}</code>
+                <td className="url-cell">
+                  {/* One line, cut with an ellipsis: the whole address is in the tooltip. */}
+                  <code title={ch.url}>{ch.url}</code>
                 </td>
-                <td>
+                <td className="health-cell">
                   <span className={`badge state-${ch.health.status}`}>{ch.health.status}</span>
                   <div className="muted small">{healthText(ch.health)}</div>
                   {ch.health.lastError && <div className="error small">{ch.health.lastError}</div>}
