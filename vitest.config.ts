@@ -12,6 +12,7 @@ export default defineConfig({
       '{sdk,agent,collector,dashboard}/src/**/*.test.{ts,tsx}',
       'test/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'bench/**/*.test.mjs',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 60_000,

@@ -26,7 +26,14 @@ import { ROOT, startCollector } from './lib/collector-process.mjs';
 import { encodeRequest } from './lib/genai-spans.mjs';
 import { createOtlpSender, fmt } from './lib/otlp-http.mjs';
 import { seqHex, stamp, stampTemplate } from './lib/otlp-stamp.mjs';
-import { linearFit, procCpuSeconds, procMemory, summarize } from './lib/soak-stats.mjs';
+import {
+  intervalPercentiles,
+  linearFit,
+  procCpuSeconds,
+  procMemory,
+  summarize,
+  theilSenFit,
+} from './lib/soak-stats.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -391,6 +398,23 @@ console.log(
 console.log(
   `  ack latency over the last two thirds: mean ${latFit.meanY.toFixed(0)} ms, slope ${(latFit.slope * 60_000).toFixed(2)} ms/min (${latChange.toFixed(0)} ms over the window = ${((latChange / latFit.meanY) * 100).toFixed(1)}% of the mean: ${Math.abs(latChange) < 0.2 * latFit.meanY ? 'flat' : `NOT flat (${latChange > 0 ? 'rising' : 'falling'})`} at the 20% tolerance)`,
 );
+// The mean above follows the tail: a few minutes with long merges tilt its line. The
+// per-interval p50 and p99 with a Theil-Sen line say whether the typical and the tail
+// latency trend, a spike apart.
+const perInterval = intervalPercentiles(
+  cReqs.filter((r) => r.status === 200 && r.t0 >= win0),
+  win0,
+  REPORT_MS,
+);
+const pTrend = [1, 2].map((col) => {
+  const fit = theilSenFit(perInterval.map((row) => [row[0], row[col]]));
+  const change = fit.slope * 60_000 * winMin;
+  return { label: col === 1 ? 'p50' : 'p99', fit, change, share: change / fit.medianY };
+});
+for (const t of pTrend)
+  console.log(
+    `  per-${REPORT_MS / 1000}-s ${t.label} over the last two thirds (Theil-Sen, ${perInterval.length} intervals): median ${t.fit.medianY.toFixed(0)} ms, slope ${(t.fit.slope * 60_000).toFixed(2)} ms/min (${t.change.toFixed(0)} ms over the window = ${(t.share * 100).toFixed(1)}% of the median: ${Math.abs(t.share) < 0.2 ? 'flat' : `NOT flat (${t.change > 0 ? 'rising' : 'falling'})`} at the 20% tolerance)`,
+  );
 
 // Every acknowledged span stored, by id, in pages of sends: at most 50,000 (the query API's
 // row limit) and 2 million spans, since each page counts its spans' distinct ids (the full
@@ -432,7 +456,7 @@ const perSpan = printDiskBytes('as the run left them', disk.asLeft);
 const perSpanOpt = disk.optimized ? printDiskBytes('after OPTIMIZE … FINAL', disk.optimized) : NaN;
 rmSync(dataDir, { recursive: true, force: true });
 console.log(
-  `BENCH_JSON ${JSON.stringify({ rate, probe, over, soak, rssBefore, hwm, first2xxS: (first2xx - tDrop) / 1000, drainedS: (tDrained - tDrop) / 1000, rssSlopeMiBPerMin: (rssFit.slope * 60_000) / MiB, latSlopeMsPerMin: latFit.slope * 60_000, check, perSpan, perSpanOpt })}`,
+  `BENCH_JSON ${JSON.stringify({ rate, probe, over, soak, rssBefore, hwm, first2xxS: (first2xx - tDrop) / 1000, drainedS: (tDrained - tDrop) / 1000, rssSlopeMiBPerMin: (rssFit.slope * 60_000) / MiB, latSlopeMsPerMin: latFit.slope * 60_000, p50SlopeMsPerMin: pTrend[0].fit.slope * 60_000, p99SlopeMsPerMin: pTrend[1].fit.slope * 60_000, check, perSpan, perSpanOpt })}`,
 );
 
 /** The ClickHouse HTTP fixture (test/fixtures) as the store, in a process of its own. */

@@ -1,6 +1,5 @@
 // What the soak benchmark computes from its samples: a process's memory and CPU from /proc,
-// per-interval request figures, and the least-squares slope that says whether RSS and
-// latency stay flat.
+// per-interval request figures, and the slopes that say whether RSS and latency stay flat.
 import { readFileSync } from 'node:fs';
 import { pct } from './otlp-http.mjs';
 
@@ -71,4 +70,50 @@ export function linearFit(points) {
     sxy += (x - mx) * (y - my);
   }
   return { slope: sxx > 0 ? sxy / sxx : NaN, meanY: my };
+}
+
+/**
+ * Theil-Sen line through `[x, y]` points: the median of the slopes between every pair with
+ * different x, and the median of y. Unlike least squares, one outlying point (a minute with
+ * a long merge) moves it little, so it tells a trend from a spike; a real rise that lasts
+ * still shows. NaN slope for fewer than two distinct x.
+ */
+export function theilSenFit(points) {
+  const slopes = [];
+  for (let i = 0; i < points.length; i++)
+    for (let j = i + 1; j < points.length; j++) {
+      const dx = points[j][0] - points[i][0];
+      if (dx !== 0) slopes.push((points[j][1] - points[i][1]) / dx);
+    }
+  return { slope: median(slopes), medianY: median(points.map((p) => p[1])) };
+}
+
+/** The median of `values` (NaN when empty). */
+function median(values) {
+  if (!values.length) return NaN;
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/**
+ * Per-interval ack latency percentiles of answered sends `{t0, ms}` (ms since an origin),
+ * in intervals of `stepMs` by start time from `from`: `[interval midpoint, p50, p99]` for
+ * every interval with an answer.
+ */
+export function intervalPercentiles(sends, from, stepMs) {
+  const buckets = new Map();
+  for (const r of sends) {
+    const k = Math.floor((r.t0 - from) / stepMs);
+    if (k < 0) continue;
+    const b = buckets.get(k);
+    if (b) b.push(r.ms);
+    else buckets.set(k, [r.ms]);
+  }
+  return [...buckets]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, ms]) => {
+      ms.sort((a, b) => a - b);
+      return [from + (k + 0.5) * stepMs, pct(ms, 50), pct(ms, 99)];
+    });
 }
