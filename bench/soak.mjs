@@ -382,38 +382,41 @@ console.log(
 // C: flat RSS and latency over the last two thirds.
 const win0 = tC + (SOAK_S * 1000) / 3;
 const rssPts = samples.filter((x) => x.phase === 'C' && x.t >= win0).map((x) => [x.t, x.rss]);
-const latPts = cReqs.filter((r) => r.status === 200 && r.t0 >= win0).map((r) => [r.t0, r.ms]);
+const latSends = cReqs.filter((r) => r.status === 200 && r.t0 >= win0);
+const latPts = latSends.map((r) => [r.t0, r.ms]);
 const rssFit = linearFit(rssPts);
 const latFit = linearFit(latPts);
 const winMin = (SOAK_S * 2) / 3 / 60;
 const rssChange = rssFit.slope * 60_000 * winMin;
 const latChange = latFit.slope * 60_000 * winMin;
+/** "flat" when `change` over the window is within `tolerance` of `base`, else its direction. */
+const verdict = (change, base, tolerance) =>
+  `${Math.abs(change) < tolerance * base ? 'flat' : `NOT flat (${change > 0 ? 'rising' : 'falling'})`} at the ${tolerance * 100}% tolerance`;
 console.log(`\nC. soak at half rate (${SOAK_S} s)`);
 console.log(
   `  offered ${fmt(soak.offered)} spans/s, acknowledged ${fmt(soak.ackRate)} spans/s, 503 ${soak.refused}, other ${soak.other}, client-side skipped ${skippedC}, ack p50/p99 ${soak.p50.toFixed(0)}/${soak.p99.toFixed(0)} ms, ${cpuLine(soak)}`,
 );
 console.log(
-  `  RSS over the last two thirds: mean ${mib(rssFit.meanY)} MiB, slope ${((rssFit.slope * 60_000) / MiB).toFixed(2)} MiB/min (${(rssChange / MiB).toFixed(1)} MiB over ${winMin.toFixed(1)} min = ${((rssChange / rssFit.meanY) * 100).toFixed(1)}% of the mean: ${Math.abs(rssChange) < 0.05 * rssFit.meanY ? 'flat' : 'NOT flat'} at the 5% tolerance)`,
+  `  RSS over the last two thirds: mean ${mib(rssFit.meanY)} MiB, slope ${((rssFit.slope * 60_000) / MiB).toFixed(2)} MiB/min (${(rssChange / MiB).toFixed(1)} MiB over ${winMin.toFixed(1)} min = ${((rssChange / rssFit.meanY) * 100).toFixed(1)}% of the mean: ${verdict(rssChange, rssFit.meanY, 0.05)})`,
 );
 console.log(
-  `  ack latency over the last two thirds: mean ${latFit.meanY.toFixed(0)} ms, slope ${(latFit.slope * 60_000).toFixed(2)} ms/min (${latChange.toFixed(0)} ms over the window = ${((latChange / latFit.meanY) * 100).toFixed(1)}% of the mean: ${Math.abs(latChange) < 0.2 * latFit.meanY ? 'flat' : `NOT flat (${latChange > 0 ? 'rising' : 'falling'})`} at the 20% tolerance)`,
+  `  ack latency over the last two thirds: mean ${latFit.meanY.toFixed(0)} ms, slope ${(latFit.slope * 60_000).toFixed(2)} ms/min (${latChange.toFixed(0)} ms over the window = ${((latChange / latFit.meanY) * 100).toFixed(1)}% of the mean: ${verdict(latChange, latFit.meanY, 0.2)})`,
 );
 // The mean above follows the tail: a few minutes with long merges tilt its line. The
 // per-interval p50 and p99 with a Theil-Sen line say whether the typical and the tail
 // latency trend, a spike apart.
-const perInterval = intervalPercentiles(
-  cReqs.filter((r) => r.status === 200 && r.t0 >= win0),
-  win0,
-  REPORT_MS,
-);
-const pTrend = [1, 2].map((col) => {
+const perInterval = intervalPercentiles(latSends, win0, REPORT_MS);
+const pTrend = [
+  ['p50', 1],
+  ['p99', 2],
+].map(([label, col]) => {
   const fit = theilSenFit(perInterval.map((row) => [row[0], row[col]]));
   const change = fit.slope * 60_000 * winMin;
-  return { label: col === 1 ? 'p50' : 'p99', fit, change, share: change / fit.medianY };
+  return { label, fit, change, share: change / fit.medianY };
 });
 for (const t of pTrend)
   console.log(
-    `  per-${REPORT_MS / 1000}-s ${t.label} over the last two thirds (Theil-Sen, ${perInterval.length} intervals): median ${t.fit.medianY.toFixed(0)} ms, slope ${(t.fit.slope * 60_000).toFixed(2)} ms/min (${t.change.toFixed(0)} ms over the window = ${(t.share * 100).toFixed(1)}% of the median: ${Math.abs(t.share) < 0.2 ? 'flat' : `NOT flat (${t.change > 0 ? 'rising' : 'falling'})`} at the 20% tolerance)`,
+    `  per-${REPORT_MS / 1000}-s ${t.label} over the last two thirds (Theil-Sen, ${perInterval.length} intervals): median ${t.fit.medianY.toFixed(0)} ms, slope ${(t.fit.slope * 60_000).toFixed(2)} ms/min (${t.change.toFixed(0)} ms over the window = ${(t.share * 100).toFixed(1)}% of the median: ${verdict(t.change, t.fit.medianY, 0.2)})`,
   );
 
 // Every acknowledged span stored, by id, in pages of sends: at most 50,000 (the query API's
