@@ -447,7 +447,17 @@ describe('dashboard in Chromium', () => {
       const release = await holdRequests(page, /\/api\/v1\/models\?/);
       await page.goto(`${c.url}/?from=now-1h&to=now`);
       await page.locator('[role="status"].state-loading').first().waitFor();
+      // The status line is for screen readers: what people see is the shell and grey shapes.
+      await page.getByRole('navigation').first().waitFor({ state: 'visible' });
+      expect(await page.locator('main h1').first().textContent()).toBe('Overview');
+      await page
+        .getByTestId('page-skeleton')
+        .locator('.skeleton-block')
+        .first()
+        .waitFor({ state: 'visible' });
       await screenshot(page, `${theme}-loading-overview`);
+      // Still loading when the picture was taken: the held answer had not been let through.
+      expect(await page.getByTestId('page-skeleton').count()).toBeGreaterThan(0);
       await release();
       await expect
         .poll(() => page.getByTestId('total-requests').textContent(), { timeout: 15_000 })
