@@ -15,6 +15,7 @@ import { formatTick, formatTooltipTime } from '../../lib/format.js';
 import { isolatedPoints } from './isolated-points.js';
 import { seriesColor } from './palette.js';
 import { timeTicks } from './time-ticks.js';
+import { valueAxis } from './value-axis.js';
 
 /** A row of a chart: its time (ms) and one value per line key. */
 export type ChartRow = { t: number } & Record<string, number | null>;
@@ -73,7 +74,10 @@ export interface TimeSeriesChartProps {
   toMs: number;
   annotations?: Annotation[];
   height?: number;
-  /** The y axis's bounds, e.g. `[0, 1]` for a ratio (default: fitted to the data from 0). */
+  /**
+   * The y axis's bounds, e.g. `[0, 1]` for a ratio (default: from 0 to a round value above
+   * the data, see {@link valueAxis}).
+   */
   yDomain?: [number, number];
   /** Called with the range dragged across the chart (drag-to-zoom). */
   onZoom?: (fromMs: number, toMs: number) => void;
@@ -98,6 +102,10 @@ export function TimeSeriesChart({
 }: TimeSeriesChartProps) {
   const span = toMs - fromMs;
   const ticks = useMemo(() => timeTicks(fromMs, toMs), [fromMs, toMs]);
+  const fitted = useMemo(
+    () => (yDomain ? undefined : valueAxis(rows, lines)),
+    [yDomain, rows, lines],
+  );
   const [drag, setDrag] = useState<{ a: number; b?: number }>();
   // A point between gaps has no segment to draw: only those get a dot (a dot function on
   // every line would add an element per point to every chart).
@@ -157,8 +165,10 @@ export function TimeSeriesChart({
             fontSize={11}
             width={72}
             interval={0}
-            // All-zero data (no errors at all) gets 0..1, not recharts' 0..4 (400%).
-            domain={yDomain ?? [0, (dataMax: number) => (dataMax > 0 ? dataMax : 1)]}
+            // Round bounds and steps of our own: with the data's maximum as the top, recharts
+            // labelled it beside the round tick below it (4.17 over 4).
+            domain={yDomain ?? fitted?.domain}
+            ticks={fitted?.ticks}
             tickFormatter={(v: number) => format(v)}
             label={{
               value: unit,

@@ -4,12 +4,10 @@ import type {
   CollectorHealthResponse,
 } from '@aiobs/api-types';
 import { describe, expect, test } from 'vitest';
-import type { ChartRow } from '../../components/charts/time-series-chart.js';
 import {
   collectorSummaries,
   hasHealth,
   healthLines,
-  niceMax,
   runLabels,
   utcTime,
 } from './collector-health.js';
@@ -126,22 +124,6 @@ describe('health lines', () => {
     expect(healthLines(res, 'refusedPerS')).toEqual({ rows: [], lines: [] });
     expect(hasHealth(res)).toBe(false);
     expect(hasHealth(response([run('a:1', 0, [point(0)])]))).toBe(true);
-  });
-});
-
-describe('y axis top', () => {
-  test('the highest value of the lines, rounded up to a round figure', () => {
-    const rows: ChartRow[] = [
-      { t: 0, a: 450.8, b: null },
-      { t: 1, a: 12, b: 3, c: 9999 },
-    ];
-    expect(niceMax(rows, ['a', 'b'])).toBe(500);
-    expect(niceMax([{ t: 0, a: 390 }], ['a'])).toBe(400);
-    expect(niceMax([{ t: 0, a: 64 }], ['a'])).toBe(80);
-    expect(niceMax([{ t: 0, a: 0.3 }], ['a'])).toBe(0.3);
-    expect(niceMax([{ t: 0, a: 100 }], ['a'])).toBe(100);
-    expect(niceMax([{ t: 0, a: 0 }], ['a'])).toBe(1);
-    expect(niceMax([], ['a'])).toBe(1);
   });
 });
 

@@ -90,25 +90,6 @@ export function healthLines(
   return { rows: [...byTime.values()].sort((a, b) => a.t - b.t), lines };
 }
 
-const NICE = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
-
-/**
- * The top of a chart's y axis: the highest value of `lines` in `rows` rounded up to a round
- * figure (450.8 → 500, 390 → 400), so the axis's ticks are round too; 1 when all are 0.
- */
-export function niceMax(rows: ChartRow[], lines: string[]): number {
-  let max = 0;
-  for (const r of rows)
-    for (const k of lines) {
-      const v = r[k];
-      if (typeof v === 'number' && Number.isFinite(v) && v > max) max = v;
-    }
-  if (max <= 0) return 1;
-  const exp = 10 ** Math.floor(Math.log10(max));
-  const f = NICE.find((m) => m * exp >= max * (1 - 1e-12)) ?? 10;
-  return Number((f * exp).toPrecision(12));
-}
-
 /** One collector run's row of the summary table: its latest figures in the range. */
 export interface CollectorSummary {
   /** Its line name on the charts (see {@link runLabels}). */

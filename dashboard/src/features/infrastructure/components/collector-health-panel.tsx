@@ -15,7 +15,6 @@ import {
   type HealthFigure,
   hasHealth,
   healthLines,
-  niceMax,
   utcTime,
 } from '../collector-health.js';
 
@@ -174,7 +173,6 @@ function HealthChart({
         fromMs={Date.parse(res.from)}
         toMs={Date.parse(res.to)}
         height={200}
-        yDomain={[0, niceMax(rows, lines)]}
         onZoom={onZoom}
       />
     </section>
