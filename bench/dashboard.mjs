@@ -105,7 +105,7 @@ const PAGES = [
   {
     name: 'Models',
     path: '/models',
-    selector: '.sparkline svg.recharts-surface path.recharts-curve[d^="M"]',
+    selector: '.sparkline svg path[d^="M"]',
     shows: 'sparkline',
   },
   { name: 'Model', path: '/models/view?model=gpt-4o', selector: CURVE, shows: 'line by version' },

@@ -189,7 +189,11 @@ describe('dashboard in Chromium', () => {
       await page.locator('tr[data-model="acme/embed"]').getByTestId('requests').textContent(),
     ).toBe('5');
     expect(await chat.textContent()).toContain('v1, v2');
-    await chat.locator('.sparkline path.recharts-curve').waitFor();
+    // A drawn line: the requests went out at two rates (v1, then v2), so it moves up and down.
+    const spark = chat.locator('.sparkline path[d^="M"]');
+    await spark.waitFor();
+    const ys = ((await spark.getAttribute('d')) ?? '').match(/[ML][\d.]+ [\d.]+/g) ?? [];
+    expect(new Set(ys.map((p) => p.split(' ')[1])).size).toBeGreaterThan(1);
     await expectClean('models');
     await chat.getByRole('link', { name: 'acme/chat' }).click();
     await expect.poll(() => page.getByTestId('model-requests').textContent()).toBe('30');

@@ -1,19 +1,26 @@
-import { Line, LineChart } from 'recharts';
+import { sparklinePath } from './sparkline-path.js';
 
-/** A tiny trend line for tables; `label` is its accessible description. */
+const WIDTH = 120;
+const HEIGHT = 28;
+
+/**
+ * A tiny trend line for tables; `label` is its accessible description. Plain SVG, not a
+ * recharts chart: it has no axes, tooltip or legend to lay out, and a page of them (the
+ * Models list) then needs no chart library at all before its first paint.
+ */
 export function Sparkline({ values, label }: { values: Array<number | null>; label: string }) {
-  const data = values.map((v, i) => ({ i, v }));
   return (
     <span className="sparkline" role="img" aria-label={label}>
-      <LineChart width={120} height={28} data={data}>
-        <Line
-          dataKey="v"
+      <svg width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} aria-hidden="true">
+        <path
+          d={sparklinePath(values, WIDTH, HEIGHT)}
+          fill="none"
           stroke="var(--series-1)"
-          dot={false}
           strokeWidth={1.5}
-          isAnimationActive={false}
+          strokeLinecap="round"
+          strokeLinejoin="round"
         />
-      </LineChart>
+      </svg>
     </span>
   );
 }
