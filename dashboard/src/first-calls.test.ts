@@ -1,12 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { baselinesQuery } from './features/drift/api.js';
 import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
-import { modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
+import { compareQuery, modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
 import { modelDimensionsQuery, modelsQuery, overviewSeriesQuery } from './features/overview/api.js';
 import { servicesQuery, traceQuery, traceSearchQuery } from './features/traces/api.js';
 import { validateTraceFilters } from './features/traces/prepare.js';
 import { firstCalls } from './first-calls.js';
-import { validateInfraSearch, validateModelSearch, validateRangeSearch } from './lib/search.js';
+import {
+  validateCompareSearch,
+  validateInfraSearch,
+  validateModelSearch,
+  validateRangeSearch,
+} from './lib/search.js';
 
 // The boot script's calls are only of use when they are the page's own: the same query key
 // (so the page finds them in the cache) and the same request. Each page query below is run
@@ -71,6 +76,18 @@ describe('firstCalls: the boot script asks what the page asks', () => {
         await pageCall(modelSeriesQuery(s, s.model, s.groupBy ?? 'version')),
       ]);
     }
+  });
+
+  it('Compare: the comparison itself, its drift baseline picked by the API unless named', async () => {
+    const raw = { from: 'now-1h', to: 'now', model: 'gpt-4o', a: 'version:v7', b: 'version:v8' };
+    const s = { ...validateRangeSearch(raw), ...validateCompareSearch(raw) };
+    const [call] = firstCalls('/models/compare', raw, NOW);
+    expect(call).toEqual(await pageCall(compareQuery(s, s.model, s.a, s.b, 'default')));
+    expect(call!.path).toContain('baseline=default');
+    const named = { ...raw, baseline: 'b-1' };
+    expect(firstCalls('/models/compare', named, NOW)[0]!.path).toContain('baseline=b-1');
+    // One arm missing: the page asks the user to pick it, and calls nothing.
+    expect(firstCalls('/models/compare', { ...raw, b: undefined }, NOW)).toEqual([]);
   });
 
   it('Infrastructure: hosts, GPUs and the utilization chart of the host and GPU picked', async () => {

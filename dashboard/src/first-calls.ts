@@ -1,6 +1,11 @@
 import { baselinesCall } from './features/drift/calls.js';
 import { gpuSeriesCall, gpusCall, hostsCall } from './features/infrastructure/calls.js';
-import { modelSeriesCall, modelSparklinesCall } from './features/models/calls.js';
+import {
+  compareCall,
+  DEFAULT_BASELINE,
+  modelSeriesCall,
+  modelSparklinesCall,
+} from './features/models/calls.js';
 import {
   modelDimensionsCall,
   modelsCall,
@@ -18,6 +23,7 @@ import {
 } from './lib/range-call.js';
 import {
   type RangeSearch,
+  validateCompareSearch,
   validateInfraSearch,
   validateModelSearch,
   validateRangeSearch,
@@ -37,8 +43,11 @@ const FIRST_CALLS: Record<
   // one) and its baseline: both lists, so the series can go as soon as the app runs.
   '/drift': () => [modelDimensionsCall, baselinesCall],
   '/models': () => [modelsCall, modelSparklinesCall],
-  // The comparison waits for the model's drift baseline (its drift part is judged against it).
-  '/models/compare': () => [baselinesCall],
+  // The comparison (the API picks the model's drift baseline), with both arms named.
+  '/models/compare': (raw) => {
+    const s = validateCompareSearch(raw);
+    return s.a && s.b ? [compareCall(s.model, s.a, s.b, s.baseline ?? DEFAULT_BASELINE)] : [];
+  },
   '/models/view': (raw) => {
     const s = validateModelSearch(raw);
     return [modelsCall, modelSeriesCall(s.model, s.groupBy ?? 'version')];

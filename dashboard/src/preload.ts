@@ -4,6 +4,7 @@ import { baselinesQuery, driftQuery, driftSeriesQuery } from './features/drift/a
 import { pickBaseline } from './features/drift/prepare.js';
 import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
 import { compareQuery, modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
+import { DEFAULT_BASELINE } from './features/models/calls.js';
 import {
   changesQuery,
   driftVerdictsQuery,
@@ -87,16 +88,17 @@ export const preloadModel: Preload<
   ]);
 
 /**
- * Compare: the drift baselines (the model's picks the drift part), then the two arms with
- * significance.
+ * Compare: the two arms with significance (the API picks the model's drift baseline unless
+ * the URL names one) and, beside it, the baseline list that names the one used.
  */
 export const preloadCompare: Preload<
   RangeSearch & { model: string; a?: string; b?: string; baseline?: string }
 > = async (qc, s) => {
   if (!s.a || !s.b) return;
-  const list = await qc.fetchQuery(baselinesQuery).catch(() => undefined);
-  const reference = pickBaseline(list?.baselines ?? [], s.model, s.baseline);
-  await qc.prefetchQuery(compareQuery(s, s.model, s.a, s.b, reference?.id));
+  await Promise.all([
+    qc.prefetchQuery(compareQuery(s, s.model, s.a, s.b, s.baseline ?? DEFAULT_BASELINE)),
+    qc.prefetchQuery(baselinesQuery),
+  ]);
 };
 
 /** Traces: the service choices and the first page of results. */

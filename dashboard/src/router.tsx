@@ -14,6 +14,7 @@ import { SignInPage } from './features/sign-in/index.js';
 import { validateTraceFilters, validateTraceViewSearch } from './features/traces/prepare.js';
 import {
   optionalParam,
+  validateCompareSearch,
   validateInfraSearch,
   validateModelSearch,
   validateRangeSearch,
@@ -121,12 +122,7 @@ const modelRoute = createRoute({
 const compareRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/models/compare',
-  validateSearch: (raw: Record<string, unknown>) => ({
-    model: optionalParam(raw.model) ?? '',
-    a: optionalParam(raw.a),
-    b: optionalParam(raw.b),
-    baseline: optionalParam(raw.baseline),
-  }),
+  validateSearch: validateCompareSearch,
   loaderDeps: ({ search }) => search,
   loader: preloading(preloadCompare),
   component: function CompareRoute() {

@@ -825,7 +825,11 @@ export interface CompareSignificance {
   errorRate: MeasureSignificance;
   /** From feedback (correct, or predicted = true label) within the label delay. */
   accuracy: MeasureSignificance;
-  /** With `baseline=`: `worse` when B drifts on more features than A, `better` on fewer. */
+  /**
+   * With `baseline=<id>` (or `baseline=default`: the model's default baseline, else its
+   * newest; absent when the model has none): `worse` when B drifts on more features than A,
+   * `better` on fewer. `baseline` is the id of the one used.
+   */
   drift?: { baseline: string; verdict: CompareVerdict; a: ArmDrift; b: ArmDrift };
 }
 

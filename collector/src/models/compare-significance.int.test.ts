@@ -267,6 +267,20 @@ describe('GET /models/compare: significance', () => {
     }
   });
 
+  test("baseline=default: the model's baseline without naming it; none: no drift block", async () => {
+    const named = await compare({ a: 'version:v1', b: 'version:v2', baseline: baselineId });
+    const picked = await compare({ a: 'version:v1', b: 'version:v2', baseline: 'default' });
+    expect(picked.significance?.drift).toEqual(named.significance?.drift);
+    expect(picked.significance?.drift?.baseline).toBe(baselineId);
+    const res = await app.request(
+      `/models/compare?${new URLSearchParams({ model: 'no-baseline-model', a: 'version:v1', b: 'version:v2', from: String(T0), to: String(T0 + 2 * HOUR), baseline: 'default' })}`,
+    );
+    expect(res.status, await res.clone().text()).toBe(200);
+    const none = (await res.json()) as ModelCompareResponse;
+    expect(none.significance).toBeDefined();
+    expect(none.significance?.drift).toBeUndefined();
+  });
+
   test('bad options name their field', async () => {
     for (const [q, field] of [
       [{ alpha: '0' }, 'alpha'],

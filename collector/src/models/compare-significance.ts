@@ -1,5 +1,5 @@
 import type { ArmDrift, CompareSignificance, CompareVerdict } from '../api/types.js';
-import type { BaselinesRepo } from '../drift/baselines-repo.js';
+import type { Baseline, BaselinesRepo } from '../drift/baselines-repo.js';
 import type { DriftRepo } from '../drift/repo.js';
 import { DEFAULT_MIN_SAMPLES, judge } from '../drift/verdict.js';
 import { BadRequestError } from '../errors.js';
@@ -45,6 +45,26 @@ export interface CompareInput {
   figures: ArmFigures | PromiseLike<ArmFigures>;
   /** The request's query parameters (`alpha`, `minSamples`, `labelDelay`, `baseline`). */
   query: Record<string, string | undefined>;
+}
+
+/**
+ * `baseline=default`: the model's default drift baseline, or its newest when none is marked
+ * default (as the dashboard picks one). A client can then ask for the arms' drift in the same
+ * call as the rest, without reading the baseline list first. Baseline ids are UUIDs, so the
+ * word cannot name one.
+ */
+const DEFAULT_BASELINE = 'default';
+
+/** The baseline `baseline=default` stands for among `all`: see {@link DEFAULT_BASELINE}. */
+function pickDefault(all: readonly Baseline[], model: string): Baseline | undefined {
+  const mine = all.filter((b) => b.model === model);
+  return (
+    mine.find((b) => b.isDefault) ??
+    mine.reduce<Baseline | undefined>(
+      (n, b) => (!n || b.createdAt > n.createdAt ? b : n),
+      undefined,
+    )
+  );
 }
 
 function parseOptions(q: Record<string, string | undefined>) {
@@ -168,7 +188,12 @@ export function createCompareSignificance(deps: {
   async function driftOf(x: CompareInput, baselineId: string) {
     const drift = deps.drift;
     if (!drift) throw new BadRequestError('drift is not available here', 'baseline');
-    const b = await drift.baselines.get(x.project, baselineId);
+    const b =
+      baselineId === DEFAULT_BASELINE
+        ? pickDefault(await drift.baselines.list(x.project), x.model)
+        : await drift.baselines.get(x.project, baselineId);
+    // The model has no baseline to stand for: no drift block, as without the parameter.
+    if (!b && baselineId === DEFAULT_BASELINE) return undefined;
     if (!b) throw new BadRequestError(`no baseline ${baselineId}`, 'baseline');
     if (b.model !== x.model)
       throw new BadRequestError(`baseline ${b.id} is of model "${b.model}"`, 'baseline');

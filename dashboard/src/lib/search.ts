@@ -59,6 +59,21 @@ export function validateModelSearch(raw: Record<string, unknown>): {
   };
 }
 
+/** The compare view's own params: the model, its two arms, and a drift baseline's id. */
+export function validateCompareSearch(raw: Record<string, unknown>): {
+  model: string;
+  a?: string;
+  b?: string;
+  baseline?: string;
+} {
+  return {
+    model: optionalParam(raw.model) ?? '',
+    a: optionalParam(raw.a),
+    b: optionalParam(raw.b),
+    baseline: optionalParam(raw.baseline),
+  };
+}
+
 /** The Infrastructure page's own params: a host filter, a selected GPU, a model to overlay. */
 export function validateInfraSearch(raw: Record<string, unknown>): {
   host?: string;

@@ -8,9 +8,9 @@ import type {
 import { useQuery } from '@tanstack/react-query';
 import { api, toQuery } from '../../lib/api-client.js';
 import type { RangeSearch } from '../../lib/search.js';
-import { type ResolvedRange, stepFor } from '../../lib/time-range.js';
-import { callQuery, rangeQuery, useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
-import { modelSeriesCall, modelSparklinesCall, queueDepthCall } from './calls.js';
+import { stepFor } from '../../lib/time-range.js';
+import { callQuery, useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
+import { compareCall, modelSeriesCall, modelSparklinesCall, queueDepthCall } from './calls.js';
 
 /** Requests per bucket of every model (the list's sparklines) over `search`'s range. */
 export function modelSparklinesQuery(search: RangeSearch) {
@@ -37,27 +37,20 @@ export function useModelSeries(model: string, groupBy: SeriesGroupBy | undefined
 }
 
 /**
- * Two arms of a model side by side over `search`'s range, with significance; with
- * `baseline` (a drift baseline id), also each arm's drift against it. `ready` false holds
- * the call (while the baseline is being picked).
+ * Two arms of a model side by side over `search`'s range, with significance and each arm's
+ * drift against `baseline` (see {@link compareCall}); held until both arms are named.
  */
 export function compareQuery(
   search: RangeSearch,
   model: string,
   a: string | undefined,
   b: string | undefined,
-  baseline: string | undefined,
-  ready = true,
+  baseline: string,
 ) {
-  return rangeQuery(
+  return callQuery<ModelCompareResponse>(
     search,
-    ['compare', model, a, b, baseline],
-    (r: ResolvedRange, signal) =>
-      api<ModelCompareResponse>(
-        `/models/compare${toQuery({ model, a, b, baseline, from: r.from, to: r.to })}`,
-        { signal },
-      ),
-    Boolean(a && b && ready),
+    compareCall(model, a ?? '', b ?? '', baseline),
+    Boolean(a && b),
   );
 }
 
@@ -66,10 +59,9 @@ export function useCompare(
   model: string,
   a: string | undefined,
   b: string | undefined,
-  baseline: string | undefined,
-  ready: boolean,
+  baseline: string,
 ) {
-  return useQuery(compareQuery(useRangeSearch(), model, a, b, baseline, ready));
+  return useQuery(compareQuery(useRangeSearch(), model, a, b, baseline));
 }
 
 /**

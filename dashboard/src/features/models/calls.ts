@@ -27,6 +27,23 @@ export function modelSeriesCall(model: string, groupBy: SeriesGroupBy | undefine
   };
 }
 
+/**
+ * What the compare call asks for when the URL names no drift baseline: the API takes the
+ * model's default (else newest) one itself, so the call need not wait for the baseline list.
+ */
+export const DEFAULT_BASELINE = 'default';
+
+/**
+ * Two arms of a model side by side, with significance and each arm's drift against
+ * `baseline` (an id, or {@link DEFAULT_BASELINE}).
+ */
+export function compareCall(model: string, a: string, b: string, baseline: string): RangeCall {
+  return {
+    key: ['compare', model, a, b, baseline],
+    path: (r) => `/models/compare${toQuery({ model, a, b, baseline, from: r.from, to: r.to })}`,
+  };
+}
+
 /** One model's queue depth per service and replica (the `aiobs.inference.queue.depth` gauge). */
 export function queueDepthCall(model: string): RangeCall {
   return {

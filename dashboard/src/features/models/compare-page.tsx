@@ -3,8 +3,8 @@ import { Empty, ErrorState, Loading, Panel } from '../../components/states.js';
 import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/format.js';
 import { useRangeSearch } from '../../lib/use-range.js';
 import { useBaselines } from '../drift/api.js';
-import { pickBaseline } from '../drift/prepare.js';
 import { useCompare } from './api.js';
+import { DEFAULT_BASELINE } from './calls.js';
 import { type CompareRow, compareRows } from './prepare.js';
 import { compareHeadline, type SignificanceRow, significanceRows } from './significance.js';
 
@@ -46,12 +46,12 @@ export function ComparePage({
   baseline?: string;
 }) {
   const search = useRangeSearch();
+  // The comparison picks the model's baseline itself; the list only names the one it used.
   const baselines = useBaselines();
-  // A failed list only leaves drift out of the comparison.
-  const reference = baselines.isPending
-    ? undefined
-    : pickBaseline(baselines.data?.baselines ?? [], model, baseline);
-  const q = useCompare(model, a, b, reference?.id, !baselines.isPending);
+  const q = useCompare(model, a, b, baseline ?? DEFAULT_BASELINE);
+  const reference = baselines.data?.baselines.find(
+    (x) => x.id === q.data?.significance?.drift?.baseline,
+  );
   const back = (
     <p className="crumbs">
       <Link to="/models" search={search}>
