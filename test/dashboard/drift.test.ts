@@ -242,8 +242,9 @@ describe('Drift page', () => {
     expect(await sig.locator('tr[data-measure="latency"]').textContent()).toContain(
       'no significant difference',
     );
-    expect(
-      await page.getByRole('region', { name: 'Significance (B against A)' }).textContent(),
+    // The baseline's name comes with the list, which may answer after the comparison.
+    await poll(() =>
+      page.getByRole('region', { name: 'Significance (B against A)' }).textContent(),
     ).toContain('against the baseline “v1 at launch”');
     await expectClean('compare against a baseline');
     await page.goto(arms('v2', 'v1'));

@@ -153,7 +153,8 @@ export function ComparePage({
           </table>
           <p className="muted small">
             {sig.drift
-              ? `Drift: each arm against the baseline “${reference?.name ?? sig.drift.baseline}”. `
+              ? // The name comes with the baseline list, which may answer after the comparison.
+                `Drift: each arm against ${reference ? `the baseline “${reference.name}”` : 'the model’s baseline'}. `
               : 'Drift: no baseline for this model; create one on the Drift page to compare the arms’ drift. '}
             Accuracy counts feedback that arrived within {Math.round(sig.labelDelayMs / 3_600_000)}{' '}
             h of its prediction.
