@@ -92,6 +92,11 @@ export interface BaselinesRepo {
   /** The default baseline of every model of every project (what the scheduled job reads). */
   defaults(): Promise<Array<Baseline & { project: string }>>;
   get(project: string, id: string): Promise<Baseline | undefined>;
+  /**
+   * The baseline a model is judged against when none is named: its default (the newest,
+   * as {@link defaults}, should two be marked), else its newest.
+   */
+  ofModel(project: string, model: string): Promise<Baseline | undefined>;
   counts(project: string, id: string): Promise<BaselineFeatureCount[]>;
   /** False when there was no such baseline. */
   remove(project: string, id: string): Promise<boolean>;
@@ -268,6 +273,14 @@ export function createBaselinesRepo(engine: Engine, db: Db, cap = BASELINE_CAP):
         project,
         id,
       });
+      return rows[0] ? toBaseline(rows[0]) : undefined;
+    },
+    async ofModel(project, model) {
+      const rows = await db.rows<BaselineRow>(
+        `${live} AND model = {model:String} AND deleted = 0
+         ORDER BY is_default DESC, created_at DESC, id LIMIT 1`,
+        { project, model },
+      );
       return rows[0] ? toBaseline(rows[0]) : undefined;
     },
     async counts(project, id) {

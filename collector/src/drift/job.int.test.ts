@@ -118,6 +118,10 @@ describe('the drift job stores results against the default baseline', () => {
     await baselines.update('default', baseline.id, { isDefault: true });
     expect((await baselines.get('default', other.id))?.isDefault).toBe(false);
     expect((await baselines.defaults()).map((b) => b.id)).toEqual([baseline.id]);
+    // What a model is judged against when no baseline is named: its default, though newer
+    // baselines exist; none for a model without one.
+    expect((await baselines.ofModel('default', MODEL))?.id).toBe(baseline.id);
+    expect(await baselines.ofModel('default', 'no-such-model')).toBeUndefined();
 
     const drift = createDriftRepo(db);
     const results = createDriftResultsRepo(engine, db);

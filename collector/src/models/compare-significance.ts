@@ -1,5 +1,5 @@
 import type { ArmDrift, CompareSignificance, CompareVerdict } from '../api/types.js';
-import type { Baseline, BaselinesRepo } from '../drift/baselines-repo.js';
+import type { BaselinesRepo } from '../drift/baselines-repo.js';
 import type { DriftRepo } from '../drift/repo.js';
 import { DEFAULT_MIN_SAMPLES, judge } from '../drift/verdict.js';
 import { BadRequestError } from '../errors.js';
@@ -49,23 +49,11 @@ export interface CompareInput {
 
 /**
  * `baseline=default`: the model's default drift baseline, or its newest when none is marked
- * default (as the dashboard picks one). A client can then ask for the arms' drift in the same
- * call as the rest, without reading the baseline list first. Baseline ids are UUIDs, so the
- * word cannot name one.
+ * default (`BaselinesRepo.ofModel`, as the dashboard picks one). A client can then ask for
+ * the arms' drift in the same call as the rest, without reading the baseline list first.
+ * Baseline ids are UUIDs, so the word cannot name one.
  */
 const DEFAULT_BASELINE = 'default';
-
-/** The baseline `baseline=default` stands for among `all`: see {@link DEFAULT_BASELINE}. */
-function pickDefault(all: readonly Baseline[], model: string): Baseline | undefined {
-  const mine = all.filter((b) => b.model === model);
-  return (
-    mine.find((b) => b.isDefault) ??
-    mine.reduce<Baseline | undefined>(
-      (n, b) => (!n || b.createdAt > n.createdAt ? b : n),
-      undefined,
-    )
-  );
-}
 
 function parseOptions(q: Record<string, string | undefined>) {
   const alpha = q.alpha === undefined ? DEFAULT_ALPHA : Number(q.alpha);
@@ -190,7 +178,7 @@ export function createCompareSignificance(deps: {
     if (!drift) throw new BadRequestError('drift is not available here', 'baseline');
     const b =
       baselineId === DEFAULT_BASELINE
-        ? pickDefault(await drift.baselines.list(x.project), x.model)
+        ? await drift.baselines.ofModel(x.project, x.model)
         : await drift.baselines.get(x.project, baselineId);
     // The model has no baseline to stand for: no drift block, as without the parameter.
     if (!b && baselineId === DEFAULT_BASELINE) return undefined;
