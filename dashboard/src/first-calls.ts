@@ -1,11 +1,6 @@
 import { baselinesCall } from './features/drift/calls.js';
 import { gpuSeriesCall, gpusCall, hostsCall } from './features/infrastructure/calls.js';
-import {
-  compareCall,
-  DEFAULT_BASELINE,
-  modelSeriesCall,
-  modelSparklinesCall,
-} from './features/models/calls.js';
+import { compareCall, modelSeriesCall, modelSparklinesCall } from './features/models/calls.js';
 import {
   modelDimensionsCall,
   modelsCall,
@@ -46,7 +41,7 @@ const FIRST_CALLS: Record<
   // The comparison (the API picks the model's drift baseline), with both arms named.
   '/models/compare': (raw) => {
     const s = validateCompareSearch(raw);
-    return s.a && s.b ? [compareCall(s.model, s.a, s.b, s.baseline ?? DEFAULT_BASELINE)] : [];
+    return s.a && s.b ? [compareCall(s.model, s.a, s.b, s.baseline)] : [];
   },
   '/models/view': (raw) => {
     const s = validateModelSearch(raw);

@@ -4,7 +4,6 @@ import { baselinesQuery, driftQuery, driftSeriesQuery } from './features/drift/a
 import { pickBaseline } from './features/drift/prepare.js';
 import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
 import { compareQuery, modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
-import { DEFAULT_BASELINE } from './features/models/calls.js';
 import {
   changesQuery,
   driftVerdictsQuery,
@@ -96,7 +95,7 @@ export const preloadCompare: Preload<
 > = async (qc, s) => {
   if (!s.a || !s.b) return;
   await Promise.all([
-    qc.prefetchQuery(compareQuery(s, s.model, s.a, s.b, s.baseline ?? DEFAULT_BASELINE)),
+    qc.prefetchQuery(compareQuery(s, s.model, s.a, s.b, s.baseline)),
     qc.prefetchQuery(baselinesQuery),
   ]);
 };

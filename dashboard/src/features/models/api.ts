@@ -45,7 +45,7 @@ export function compareQuery(
   model: string,
   a: string | undefined,
   b: string | undefined,
-  baseline: string,
+  baseline: string | undefined,
 ) {
   return callQuery<ModelCompareResponse>(
     search,
@@ -59,7 +59,7 @@ export function useCompare(
   model: string,
   a: string | undefined,
   b: string | undefined,
-  baseline: string,
+  baseline: string | undefined,
 ) {
   return useQuery(compareQuery(useRangeSearch(), model, a, b, baseline));
 }

@@ -28,19 +28,16 @@ export function modelSeriesCall(model: string, groupBy: SeriesGroupBy | undefine
 }
 
 /**
- * What the compare call asks for when the URL names no drift baseline: the API takes the
- * model's default (else newest) one itself, so the call need not wait for the baseline list.
+ * Two arms of a model side by side, with significance and each arm's drift against the
+ * drift baseline `baseline` names, else (`baseline=default`) the one the API picks for the
+ * model, its default or newest: the call need not wait for the baseline list.
  */
-export const DEFAULT_BASELINE = 'default';
-
-/**
- * Two arms of a model side by side, with significance and each arm's drift against
- * `baseline` (an id, or {@link DEFAULT_BASELINE}).
- */
-export function compareCall(model: string, a: string, b: string, baseline: string): RangeCall {
+export function compareCall(model: string, a: string, b: string, baseline?: string): RangeCall {
+  const ref = baseline ?? 'default';
   return {
-    key: ['compare', model, a, b, baseline],
-    path: (r) => `/models/compare${toQuery({ model, a, b, baseline, from: r.from, to: r.to })}`,
+    key: ['compare', model, a, b, ref],
+    path: (r) =>
+      `/models/compare${toQuery({ model, a, b, baseline: ref, from: r.from, to: r.to })}`,
   };
 }
 

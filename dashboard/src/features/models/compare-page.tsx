@@ -4,7 +4,6 @@ import { formatMs, formatNumber, formatPercent, formatUsd } from '../../lib/form
 import { useRangeSearch } from '../../lib/use-range.js';
 import { useBaselines } from '../drift/api.js';
 import { useCompare } from './api.js';
-import { DEFAULT_BASELINE } from './calls.js';
 import { type CompareRow, compareRows } from './prepare.js';
 import { compareHeadline, type SignificanceRow, significanceRows } from './significance.js';
 
@@ -48,7 +47,7 @@ export function ComparePage({
   const search = useRangeSearch();
   // The comparison picks the model's baseline itself; the list only names the one it used.
   const baselines = useBaselines();
-  const q = useCompare(model, a, b, baseline ?? DEFAULT_BASELINE);
+  const q = useCompare(model, a, b, baseline);
   const reference = baselines.data?.baselines.find(
     (x) => x.id === q.data?.significance?.drift?.baseline,
   );
