@@ -1,5 +1,5 @@
 import { defaultParseSearch } from '@tanstack/react-router';
-import { firstCalls } from './first-calls.js';
+import { firstCalls, nextCalls } from './first-calls.js';
 import { setProject } from './lib/api-client.js';
 import { sendEarlyCalls } from './lib/early-calls.js';
 import { validateRangeSearch } from './lib/search.js';
@@ -22,5 +22,9 @@ if (path !== '/sign-in') {
   // loader sets it before its own calls.
   setProject(validateRangeSearch(raw).project);
   // Resolved once the session has answered, so a relative range ends then.
-  sendEarlyCalls(() => firstCalls(path, raw, Date.now()));
+  sendEarlyCalls(
+    () => firstCalls(path, raw, Date.now()),
+    undefined,
+    (answers) => nextCalls(path, raw, Date.now(), answers),
+  );
 }

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { baselinesQuery } from './features/drift/api.js';
+import { baselinesQuery, driftSeriesQuery } from './features/drift/api.js';
 import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
 import { compareQuery, modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
 import { modelDimensionsQuery, modelsQuery, overviewSeriesQuery } from './features/overview/api.js';
 import { servicesQuery, traceQuery, traceSearchQuery } from './features/traces/api.js';
 import { validateTraceFilters } from './features/traces/prepare.js';
-import { firstCalls } from './first-calls.js';
+import { firstCalls, nextCalls } from './first-calls.js';
 import {
   validateCompareSearch,
   validateInfraSearch,
@@ -115,6 +115,50 @@ describe('firstCalls: the boot script asks what the page asks', () => {
       key: ['drift-baselines'],
       path: '/drift/baselines',
     });
+  });
+
+  it("Drift, next: the score chart's series of the model and baseline the page picks", async () => {
+    const models = { models: [{ model: 'gpt-4o' }, { model: 'llama-3' }] };
+    const baseline = (id: string, model: string, isDefault: boolean, createdAt: string) => ({
+      id,
+      model,
+      isDefault,
+      createdAt,
+    });
+    const baselines = {
+      baselines: [
+        baseline('b-old', 'gpt-4o', false, '2026-11-01T00:00:00.000Z'),
+        baseline('b-def', 'gpt-4o', true, '2026-11-02T00:00:00.000Z'),
+        baseline('b-new', 'gpt-4o', false, '2026-11-03T00:00:00.000Z'),
+        baseline('b-llama', 'llama-3', false, '2026-11-03T00:00:00.000Z'),
+      ],
+    };
+    const cases: Array<[Record<string, unknown>, string, string | undefined]> = [
+      // No model named: the first of the list, with its default baseline.
+      [{ from: 'now-7d', to: 'now' }, 'gpt-4o', 'b-def'],
+      // The URL's baseline over the default.
+      [{ from: 'now-24h', to: 'now', model: 'gpt-4o', baseline: 'b-old' }, 'gpt-4o', 'b-old'],
+      [{ from: 'now-1h', to: 'now', model: 'llama-3' }, 'llama-3', 'b-llama'],
+      // A model without a baseline: against the window before the range.
+      [{ from: 'now-1h', to: 'now', model: 'mistral' }, 'mistral', undefined],
+    ];
+    for (const [raw, model, ref] of cases) {
+      const s = validateRangeSearch(raw);
+      expect(nextCalls('/drift', raw, NOW, [models, baselines])).toEqual([
+        { ...(await pageCall(driftSeriesQuery(s, model, ref))), timed: true },
+      ]);
+    }
+    expect(
+      nextCalls('/drift', { from: 'now-1h', to: 'now' }, NOW, [models, baselines])[0]!.path,
+    ).toBe(
+      '/drift/series?model=gpt-4o&from=2026-12-02T11%3A00%3A00.000Z&to=2026-12-02T12%3A00%3A00.000Z&measure=psi&baseline=b-def',
+    );
+    // Nothing served and no baseline: the page has no model to show, so nothing is asked.
+    expect(
+      nextCalls('/drift', { from: 'now-1h', to: 'now' }, NOW, [{ models: [] }, { baselines: [] }]),
+    ).toEqual([]);
+    // Other pages wait for nothing.
+    expect(nextCalls('/models', { from: 'now-1h', to: 'now' }, NOW, [models])).toEqual([]);
   });
 
   it('Traces: the services and the first page of the search, with the range it was asked over', async () => {

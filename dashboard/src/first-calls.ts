@@ -1,4 +1,6 @@
-import { baselinesCall } from './features/drift/calls.js';
+import type { DriftBaselinesResponse, ModelDimensionsResponse } from '@aiobs/api-types';
+import { baselinesCall, driftSeriesCall } from './features/drift/calls.js';
+import { driftModelNames, pickBaseline } from './features/drift/prepare.js';
 import { gpuSeriesCall, gpusCall, hostsCall } from './features/infrastructure/calls.js';
 import { compareCall, modelSeriesCall, modelSparklinesCall } from './features/models/calls.js';
 import {
@@ -19,6 +21,7 @@ import {
 import {
   type RangeSearch,
   validateCompareSearch,
+  validateDriftSearch,
   validateInfraSearch,
   validateModelSearch,
   validateRangeSearch,
@@ -35,7 +38,7 @@ const FIRST_CALLS: Record<
 > = {
   '/': (raw) => [modelsCall, overviewSeriesCallFor(validateOverviewSearch(raw).split)],
   // The score chart's series needs the model (the first of the list, unless the URL names
-  // one) and its baseline: both lists, so the series can go as soon as the app runs.
+  // one) and its baseline: both lists, then the series (NEXT_CALLS).
   '/drift': () => [modelDimensionsCall, baselinesCall],
   '/models': () => [modelsCall, modelSparklinesCall],
   // The comparison (the API picks the model's drift baseline), with both arms named.
@@ -66,6 +69,24 @@ const FIRST_CALLS: Record<
     typeof raw.id === 'string' && TRACE_ID.test(raw.id) ? [traceCall(raw.id)] : [],
 };
 
+/**
+ * The calls that need the answers of a page's first calls (in their order), by path: sent as
+ * soon as those answer, not once the app has run and its loader has read them.
+ */
+const NEXT_CALLS: Record<
+  string,
+  (raw: Record<string, unknown>, answers: unknown[]) => Array<RangeCall | FixedCall>
+> = {
+  // The score chart's series, for the model and baseline the page will pick (preload.ts).
+  '/drift': (raw, [models, baselines]) => {
+    const s = validateDriftSearch(raw);
+    const b = baselines as DriftBaselinesResponse;
+    const model = s.model ?? driftModelNames(models as ModelDimensionsResponse, b)[0];
+    if (!model) return [];
+    return [driftSeriesCall(model, pickBaseline(b.baselines, model, s.baseline)?.id)];
+  },
+};
+
 /** A call of the opened page (see {@link SentCall}). */
 export type FirstCall = SentCall;
 
@@ -84,12 +105,37 @@ export function firstCalls(
   now: number,
 ): FirstCall[] {
   const calls = FIRST_CALLS[pathname];
-  if (!calls) return [];
+  return calls ? sent(calls(raw), raw, now) : [];
+}
+
+/**
+ * The calls of the page at `pathname` that wait for its first calls' `answers` (in the order
+ * {@link firstCalls} gave them), their relative ranges resolved at `now`: the keys and paths
+ * the page's queries will use once the app has read the same answers. None for a page
+ * without such calls, or when the answers name nothing to ask for.
+ */
+export function nextCalls(
+  pathname: string,
+  raw: Record<string, unknown>,
+  now: number,
+  answers: unknown[],
+): FirstCall[] {
+  const calls = NEXT_CALLS[pathname];
+  return calls ? sent(calls(raw, answers), raw, now) : [];
+}
+
+/** `calls` as sent over the URL's range resolved at `now`. */
+function sent(
+  calls: Array<RangeCall | PagedRangeCall | FixedCall>,
+  raw: Record<string, unknown>,
+  now: number,
+): FirstCall[] {
   const search: RangeSearch = validateRangeSearch(raw);
   const r = resolveRange(search.from, search.to, now);
-  return calls(raw).map((c) => {
+  return calls.map((c) => {
     if (typeof c.path === 'string') return { key: c.key, path: c.path };
-    const call = { key: rangeKey(search, c.key), path: c.path(r) };
+    const call: FirstCall = { key: rangeKey(search, c.key), path: c.path(r) };
+    if ('timed' in c && c.timed) call.timed = true;
     return 'paged' in c ? { ...call, pageRange: r } : call;
   });
 }

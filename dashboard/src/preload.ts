@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { alertListQueries } from './features/alerts/api.js';
 import { baselinesQuery, driftQuery, driftSeriesQuery } from './features/drift/api.js';
-import { pickBaseline } from './features/drift/prepare.js';
+import { driftModelNames, pickBaseline } from './features/drift/prepare.js';
 import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
 import { compareQuery, modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
 import {
@@ -145,10 +145,7 @@ export const preloadDrift: Preload<RangeSearch & { model?: string; baseline?: st
     qc.fetchQuery(modelDimensionsQuery(s)),
     qc.fetchQuery(baselinesQuery),
   ]);
-  const names = [
-    ...new Set([...models.models.map((m) => m.model), ...baselines.baselines.map((b) => b.model)]),
-  ];
-  const model = s.model ?? names[0];
+  const model = s.model ?? driftModelNames(models, baselines)[0];
   if (!model) return;
   const ref = pickBaseline(baselines.baselines, model, s.baseline);
   // The series first: the page's first chart; the feature table's call costs more.

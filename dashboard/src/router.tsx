@@ -15,6 +15,7 @@ import { validateTraceFilters, validateTraceViewSearch } from './features/traces
 import {
   optionalParam,
   validateCompareSearch,
+  validateDriftSearch,
   validateInfraSearch,
   validateModelSearch,
   validateRangeSearch,
@@ -172,14 +173,7 @@ const infrastructureRoute = createRoute({
 const driftRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/drift',
-  validateSearch: (
-    raw: Record<string, unknown>,
-  ): { model?: string; baseline?: string; feature?: string; kind?: 'prediction' } => ({
-    model: optionalParam(raw.model),
-    baseline: optionalParam(raw.baseline),
-    feature: optionalParam(raw.feature),
-    kind: raw.kind === 'prediction' ? 'prediction' : undefined,
-  }),
+  validateSearch: validateDriftSearch,
   loaderDeps: ({ search }) => search,
   loader: preloading(preloadDrift),
   component: function DriftRoute() {

@@ -149,4 +149,85 @@ describe('early calls', () => {
     sendEarlyCalls(calls);
     expect(calls).toHaveBeenCalledOnce();
   });
+
+  it('next calls go out once the first answer, are given their answers, and keep the asking instant when timed', async () => {
+    answer = (url) =>
+      url.endsWith('/auth/session')
+        ? json({ csrfToken: 't' })
+        : url.endsWith('/models')
+          ? json({ models: ['m1'] })
+          : url.endsWith('/baselines')
+            ? json({ baselines: ['b1'] })
+            : json({ series: [url] });
+    const { sendEarlyCalls, adoptEarlyCalls } = await load();
+    const next = vi.fn((_answers: unknown[]) => [
+      { key: ['series'], path: '/series', timed: true as const },
+    ]);
+    const before = Date.now();
+    sendEarlyCalls(
+      () => [
+        { key: ['models'], path: '/models' },
+        { key: ['baselines'], path: '/baselines' },
+      ],
+      true,
+      next,
+    );
+    expect(next).not.toHaveBeenCalled();
+    const qc = new QueryClient();
+    adoptEarlyCalls(qc);
+    await vi.waitFor(() => expect(qc.getQueryData(['series'])).toBeDefined());
+    expect(next).toHaveBeenCalledWith([{ models: ['m1'] }, { baselines: ['b1'] }]);
+    const series = qc.getQueryData(['series']) as { series: string[]; requestedAtMs: number };
+    expect(series.series).toEqual(['/api/v1/series']);
+    expect(series.requestedAtMs).toBeGreaterThanOrEqual(before);
+    expect(series.requestedAtMs).toBeLessThanOrEqual(Date.now());
+    expect(asked).toEqual([
+      '/api/v1/auth/session',
+      '/api/v1/models',
+      '/api/v1/baselines',
+      '/api/v1/series',
+    ]);
+  });
+
+  it('no next calls after a failed first call, nor for a query the app has asked for itself', async () => {
+    answer = (url) =>
+      url.endsWith('/auth/session') || url.endsWith('/models')
+        ? json({ ok: true })
+        : json({ error: { code: 'unavailable', message: 'busy' } }, 503);
+    let early = await load();
+    const next = vi.fn(() => [{ key: ['series'], path: '/series' }]);
+    early.sendEarlyCalls(
+      () => [
+        { key: ['models'], path: '/models' },
+        { key: ['baselines'], path: '/baselines' },
+      ],
+      true,
+      next,
+    );
+    const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    early.adoptEarlyCalls(qc);
+    await vi.waitFor(() => expect(qc.getQueryState(['baselines'])?.status).toBe('error'));
+    await Promise.resolve();
+    expect(next).not.toHaveBeenCalled();
+
+    // The app was quicker: its own query of the series is in the cache, so it is not sent.
+    vi.resetModules();
+    asked = [];
+    answer = (url) => json({ url });
+    early = await load();
+    const qc2 = new QueryClient();
+    early.adoptEarlyCalls(qc2);
+    void qc2.prefetchQuery({ queryKey: ['series'], queryFn: () => ({ mine: true }) });
+    early.sendEarlyCalls(
+      () => [{ key: ['models'], path: '/models' }],
+      true,
+      () => [
+        { key: ['series'], path: '/series' },
+        { key: ['other'], path: '/other' },
+      ],
+    );
+    await vi.waitFor(() => expect(qc2.getQueryData(['other'])).toBeDefined());
+    expect(qc2.getQueryData(['series'])).toEqual({ mine: true });
+    expect(asked).toEqual(['/api/v1/auth/session', '/api/v1/models', '/api/v1/other']);
+  });
 });

@@ -25,6 +25,8 @@ interface EarlyCall {
 let session: Promise<Settled> | undefined;
 const waiting: EarlyCall[] = [];
 let adopt: ((call: EarlyCall) => void) | undefined;
+/** Whether the app's query cache already holds (or fetches) the query of `key`. */
+let asked: ((key: readonly unknown[]) => boolean) | undefined;
 
 function settle(p: Promise<unknown>): Promise<Settled> {
   return p.then(
@@ -54,19 +56,40 @@ function signedInHint(): boolean {
  * the collector's signed-in hint is `hinted`, else once the check answers signed in. Chained
  * calls wait for the main thread, busy compiling the app's entry, to run the check's callback
  * (300-800 ms measured), which is why a hinted visit does not wait. A signed-out visit
- * without the hint makes only the session check, as without the boot script.
+ * without the hint makes only the session check, as without the boot script. `next`, given
+ * the answers of those calls once all have answered, names the calls that needed them; a
+ * call the app has asked for by then is left to the app.
  */
-export function sendEarlyCalls(calls: () => SentCall[], hinted: boolean = signedInHint()): void {
+export function sendEarlyCalls(
+  calls: () => SentCall[],
+  hinted: boolean = signedInHint(),
+  next?: (answers: unknown[]) => SentCall[],
+): void {
   session = settle(api('/auth/session'));
-  const send = () => {
-    for (const c of calls()) {
-      const call = { key: c.key, answer: settle(api(c.path)), pageRange: c.pageRange };
+  const send = (list: SentCall[]) => {
+    const answers: Promise<Settled>[] = [];
+    for (const c of list) {
+      if (asked?.(c.key)) continue;
+      const sentAtMs = Date.now();
+      const answer = settle(
+        c.timed
+          ? api<object>(c.path).then((a) => ({ ...a, requestedAtMs: sentAtMs }))
+          : api(c.path),
+      );
+      answers.push(answer);
+      const call = { key: c.key, answer, pageRange: c.pageRange };
       if (adopt) adopt(call);
       else waiting.push(call);
     }
+    return answers;
   };
-  if (hinted) send();
-  else void session.then((s) => ('error' in s ? undefined : send()));
+  const first = async () => {
+    const settled = await Promise.all(send(calls()));
+    if (!next || settled.some((s) => 'error' in s)) return;
+    send(next(settled.map((s) => (s as { value: unknown }).value)));
+  };
+  if (hinted) void first();
+  else void session.then((s) => ('error' in s ? undefined : first()));
 }
 
 /** The boot script's session check, once (a later check asks the collector again). */
@@ -95,5 +118,6 @@ export function adoptEarlyCalls(queryClient: QueryClient): void {
       getNextPageParam: () => undefined,
     });
   };
+  asked = (key) => queryClient.getQueryState(key) !== undefined;
   for (const call of waiting.splice(0)) adopt(call);
 }

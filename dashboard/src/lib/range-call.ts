@@ -10,6 +10,8 @@ import type { ResolvedRange } from './time-range.js';
 export interface RangeCall {
   key: readonly unknown[];
   path: (r: ResolvedRange) => string;
+  /** The page keeps the answer with the instant it was asked for (see {@link SentCall}). */
+  timed?: true;
 }
 
 /** The query key of `key` over `search`'s range: the URL's range, not the resolved instants. */
@@ -37,8 +39,10 @@ export interface PagedRangeCall extends RangeCall {
 /**
  * A call sent before the app runs (the boot script's): the query key it answers and its
  * API path; with `pageRange`, the first page of a {@link PagedRangeCall}, asked over that
- * range.
+ * range; with `timed`, an answer the page's query keeps as `{ ...answer, requestedAtMs }`.
  */
 export interface SentCall extends FixedCall {
   pageRange?: ResolvedRange;
+  /** The page keeps the answer with the instant it was asked for, `requestedAtMs`. */
+  timed?: true;
 }

@@ -86,3 +86,18 @@ export function validateInfraSearch(raw: Record<string, unknown>): {
     model: optionalParam(raw.model),
   };
 }
+
+/** The Drift page's own params: the model, a baseline's id, and the feature shown. */
+export function validateDriftSearch(raw: Record<string, unknown>): {
+  model?: string;
+  baseline?: string;
+  feature?: string;
+  kind?: 'prediction';
+} {
+  return {
+    model: optionalParam(raw.model),
+    baseline: optionalParam(raw.baseline),
+    feature: optionalParam(raw.feature),
+    kind: raw.kind === 'prediction' ? 'prediction' : undefined,
+  };
+}

@@ -10,8 +10,7 @@ import { api, toQuery } from '../../lib/api-client.js';
 import type { RangeSearch } from '../../lib/search.js';
 import type { ResolvedRange } from '../../lib/time-range.js';
 import { rangeQuery, useRangeQuery, useRangeSearch } from '../../lib/use-range.js';
-import { baselinesCall } from './calls.js';
-import { previousWindow } from './prepare.js';
+import { baselinesCall, driftSeriesCall, referenceOf } from './calls.js';
 
 /** Every stored baseline. */
 export const baselinesQuery = queryOptions({
@@ -23,10 +22,6 @@ export const baselinesQuery = queryOptions({
 export function useBaselines() {
   return useQuery(baselinesQuery);
 }
-
-/** The reference of a drift call: `baseline`, or without one the window before the range. */
-const referenceOf = (r: ResolvedRange, baseline: string | undefined) =>
-  baseline ? { baseline } : previousWindow(r.fromMs, r.toMs);
 
 /**
  * Each feature's drift over `search`'s range against `baseline`, or without one against the
@@ -77,23 +72,15 @@ export function driftSeriesQuery(
   baseline: string | undefined,
   enabled = true,
 ) {
+  const call = driftSeriesCall(model, baseline);
   return rangeQuery(
     search,
-    ['drift-series', model, baseline],
+    call.key,
     async (r: ResolvedRange, signal): Promise<TimedDriftSeries> => {
       // Computing windows can take seconds: the request's own time, not the answer's, says
       // which window was still filling.
       const requestedAtMs = Date.now();
-      const res = await api<DriftSeriesResponse>(
-        `/drift/series${toQuery({
-          model,
-          from: r.from,
-          to: r.to,
-          measure: 'psi',
-          ...referenceOf(r, baseline),
-        })}`,
-        { signal },
-      );
+      const res = await api<DriftSeriesResponse>(call.path(r), { signal });
       return { ...res, requestedAtMs };
     },
     Boolean(model) && enabled,

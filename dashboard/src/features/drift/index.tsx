@@ -16,7 +16,7 @@ import { BaselinesPanel } from './components/baselines-panel.js';
 import { FeaturesTable } from './components/features-table.js';
 import { OverlayHistogram } from './components/overlay-histogram.js';
 import { ScoreChart } from './components/score-chart.js';
-import { histogramBars, pickBaseline, previousWindowLabel } from './prepare.js';
+import { driftModelNames, histogramBars, pickBaseline, previousWindowLabel } from './prepare.js';
 
 /** The page's own URL params. */
 export interface DriftSearch {
@@ -42,12 +42,10 @@ export function DriftPage({
   const models = useModelDimensions();
   const baselines = useBaselines();
   const all = baselines.data?.baselines ?? [];
-  const names = [
-    ...new Set([...(models.data?.models.map((m) => m.model) ?? []), ...all.map((b) => b.model)]),
-  ];
-  // The default model is the first of the models list: picked before that list answers (from
-  // the baselines alone) it would start a baseline's drift calls only to drop them.
-  const model = requested ?? (models.isPending ? undefined : names[0]);
+  const names = models.data && baselines.data ? driftModelNames(models.data, baselines.data) : [];
+  // The default model is the first of the models list: picked before both lists answer it
+  // would start drift calls only to drop them.
+  const model = requested ?? names[0];
   const ref = model ? pickBaseline(all, model, wanted) : undefined;
   // Without a baseline, every panel compares with the window just before the range.
   const drift = useDrift(model, ref?.id, !baselines.isPending);

@@ -1,11 +1,26 @@
 import type {
   DriftBaseline,
+  DriftBaselinesResponse,
   DriftHistogramResponse,
   DriftSeries,
   DriftSeriesResponse,
   FeatureDriftResponse,
+  ModelDimensionsResponse,
 } from '@aiobs/api-types';
 import type { ChartRow } from '../../components/charts/time-series-chart.js';
+
+/**
+ * The models the Drift page offers, in its picker's order: those served over the range (the
+ * models list's order), then those with a baseline only. The page's default is the first.
+ */
+export function driftModelNames(
+  models: ModelDimensionsResponse,
+  baselines: DriftBaselinesResponse,
+): string[] {
+  return [
+    ...new Set([...models.models.map((m) => m.model), ...baselines.baselines.map((b) => b.model)]),
+  ];
+}
 
 /**
  * The reference the page compares against: the baseline named in the URL, else the model's
