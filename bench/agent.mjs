@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -142,6 +142,7 @@ const hostMetricsScript = `
 import { HostMetrics } from '@opentelemetry/host-metrics';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { machineLine } from './lib/machine.mjs';
 const interval = Number(process.env.BENCH_INTERVAL_MS);
 const reader = new PeriodicExportingMetricReader({
   exporter: new OTLPMetricExporter({ url: process.env.BENCH_URL + '/v1/metrics' }),
@@ -306,9 +307,7 @@ async function siCosts() {
 
 const f1 = (x) => x.toFixed(1);
 const f2 = (x) => x.toFixed(2);
-console.log(
-  `machine: ${cpus().length}x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
-);
+console.log(machineLine());
 console.log(
   `fake 8x H200 host (agent/test-fixtures), window ${windowS}s per interval, CPU in % of one core\n`,
 );

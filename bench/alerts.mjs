@@ -12,10 +12,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 // Prints figures and asserts nothing: the machine is shared and timings are noisy.
 //   npm run bench -- alerts [--rules 1000] [--rate 10000] [--seconds 60] [--interval 30s]
 import http from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCollector } from './lib/collector-process.mjs';
+import { machineLine } from './lib/machine.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -124,7 +125,7 @@ function rules(n) {
   }));
 }
 
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`);
+console.log(machineLine());
 console.log('shared with other work: figures are noisy; compare phases of one run');
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-alerts-bench-'));
 const collector = await startCollector({ dataDir });

@@ -10,7 +10,7 @@
 //
 //   npm run bench -- compare [--per-arm 1000000] [--hours 24] [--feedback 0.1] [--rounds 10]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Hono } from 'hono';
@@ -29,6 +29,7 @@ import { createDb } from '../collector/dist/storage/db.js';
 import { openEngine } from '../collector/dist/storage/engine.js';
 import { migrate } from '../collector/dist/storage/migrate.js';
 import { trustedProjectScope } from '../collector/dist/testing/project-scope.js';
+import { machineLine } from './lib/machine.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -44,11 +45,7 @@ const FEEDBACK = Number(opt.feedback);
 const ROUNDS = Number(opt.rounds);
 const MODEL = 'bench/canary';
 
-console.log(
-  `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}`,
-);
+console.log(machineLine());
 const dir = mkdtempSync(join(tmpdir(), 'aiobs-compare-bench-'));
 const config = loadConfig({ dataDir: dir }, {});
 const engine = await openEngine(config);

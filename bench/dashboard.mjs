@@ -33,12 +33,13 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backfillInferences } from './lib/backfill.mjs';
 import { ROOT, startCollector } from './lib/collector-process.mjs';
 import { seedAlertRules, seedBaselines, seedGpuMetrics, seedTrace } from './lib/dashboard-seed.mjs';
+import { machineLine } from './lib/machine.mjs';
 import { cpuBetween, cpuSnapshot, KINDS } from './lib/machine-cpu.mjs';
 import { fmt, pct } from './lib/otlp-http.mjs';
 import {
@@ -160,9 +161,7 @@ const load = () =>
   loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');
-console.log(
-  `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${load()}`,
-);
+console.log(machineLine());
 
 const KEEP = Boolean(opt['data-dir']);
 const dataDir = KEEP

@@ -10,11 +10,12 @@
 // [--timeout 600] (seconds per query)
 // Needs the built collector (`npm run build`).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ROOT } from './lib/collector-process.mjs';
+import { machineLine } from './lib/machine.mjs';
 
 const dist = (p) => import(join(ROOT, 'collector', 'dist', p));
 const { loadConfig } = await dist('config.js');
@@ -43,11 +44,7 @@ const BASELINE = Number(opt.baseline);
 const ROUNDS = Number(opt.rounds);
 const CATEGORICAL = Math.floor(FEATURES / 5);
 
-console.log(
-  `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`,
-);
+console.log(machineLine());
 const dir = mkdtempSync(join(tmpdir(), 'aiobs-bench-drift-'));
 const engine = await openEngine(loadConfig({ dataDir: dir }, {}));
 try {

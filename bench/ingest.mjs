@@ -13,12 +13,13 @@
 // [--half-rate 24000] (the half phase's spans/s instead of half of this run's maximum)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { startCollector } from './lib/collector-process.mjs';
 import { encodeRequests } from './lib/genai-spans.mjs';
+import { machineLine } from './lib/machine.mjs';
 import { createOtlpSender, fmt, pct } from './lib/otlp-http.mjs';
 import { firstTraceIdAt } from './lib/trace-id-at.mjs';
 
@@ -48,7 +49,7 @@ const PHASES = new Set(opt.phases.split(','));
 const SECONDS = Number(opt.seconds);
 const CLIENTS = Number(opt.clients);
 
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`);
+console.log(machineLine());
 console.log('encoding requests with the OTLP protobuf serializer...');
 const requests = encodeRequests(
   Number(opt.requests),

@@ -8,11 +8,12 @@
 // [--repeat 1] (alone / with-overview pairs, alternated; medians printed) [--phases idle,ack,loaded]
 // [--collector-args "--flag value ..."] (extra collector flags, to compare settings)
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCollector } from './lib/collector-process.mjs';
 import { encodeRequest, encodeRequests } from './lib/genai-spans.mjs';
+import { machineLine } from './lib/machine.mjs';
 import { createOtlpSender, fmt, pct } from './lib/otlp-http.mjs';
 import { firstTraceIdAt } from './lib/trace-id-at.mjs';
 
@@ -52,9 +53,7 @@ const RANGES = [
   ['7d', 7 * 1440 * MIN],
 ];
 
-console.log(
-  `machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
-);
+console.log(machineLine());
 const now = Date.now();
 const spanMs = DAYS * 1440 * MIN;
 console.log(`encoding ${DISTINCT} back-fill requests of ${PER_REQUEST} spans over ${DAYS} days...`);

@@ -18,12 +18,13 @@
 //   [--report-seconds 60] [--store embedded|server] [--optimize] [--fresh]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ROOT, startCollector } from './lib/collector-process.mjs';
 import { encodeRequest } from './lib/genai-spans.mjs';
+import { machineLine } from './lib/machine.mjs';
 import { createOtlpSender, fmt } from './lib/otlp-http.mjs';
 import { seqHex, stamp, stampTemplate } from './lib/otlp-stamp.mjs';
 import {
@@ -67,7 +68,7 @@ const mib = (b) => (b / MiB).toFixed(0);
 const load = () => loadavg()[0].toFixed(1);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`);
+console.log(machineLine());
 // 50 templates of one size, re-stamped per send (ids and times), with the feature mix.
 const templates = [];
 for (let i = 0; templates.length < 50; i++) {

@@ -248,7 +248,7 @@ describe('dashboard in Chromium', () => {
     ).toEqual(['latency', 'errorRate', 'accuracy']);
     const latencyRow = await sig.locator('tr[data-measure="latency"]').textContent();
     expect(latencyRow).toContain('too few values');
-    expect(latencyRow).toContain('fewer than 100 requests on an arm (A 20, B 10)');
+    expect(latencyRow).toContain('fewer than 100 requests on an arm (A\u00a020, B\u00a010)');
     expect(
       await page.getByRole('region', { name: 'Significance (B against A)' }).textContent(),
     ).toContain('no baseline for this model');

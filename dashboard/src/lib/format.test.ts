@@ -13,6 +13,7 @@ describe('format', () => {
     expect(formatMs(412.4)).toBe('412 ms');
     expect(formatMs(1240)).toBe('1.24 s');
     expect(formatMs(3.21)).toBe('3.2 ms');
+    expect(formatMs(0)).toBe('0 ms');
     expect(formatMs(null)).toBe('—');
   });
   it('formats ratios, money and counts', () => {

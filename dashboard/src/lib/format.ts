@@ -6,7 +6,8 @@ const DASH = '—';
 export function formatMs(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
   if (Math.abs(v) >= 1000) return `${(v / 1000).toFixed(2)} s`;
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+  // 0 as an axis's bottom tick reads "0 ms", not "0.0 ms".
+  return `${v === 0 ? 0 : v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
 }
 
 /** A ratio 0–1 as a percentage: `12.5%`. */

@@ -104,13 +104,13 @@ describe('significanceRows', () => {
     expect(rows[0]).toMatchObject({
       effect: '—',
       ci: '—',
-      why: 'fewer than 100 requests on an arm (A 20, B 10)',
+      why: 'fewer than 100 requests on an arm (A\u00a020, B\u00a010)',
     });
     expect(rows[1]?.why).toMatch(/too few events/);
     expect(rows[1]?.p).toBe('—');
     expect(rows[2]).toMatchObject({
       a: '— (n = 0)',
-      why: 'fewer than 100 labelled predictions on an arm (A 0, B 0)',
+      why: 'fewer than 100 labelled predictions on an arm (A\u00a00, B\u00a00)',
     });
   });
 

@@ -58,7 +58,8 @@ function pValue(p: number | null): string {
 /** Why a two-proportion test (or the rank test) gave no verdict. */
 function whyInsufficient(m: MeasureSignificance, minSamples: number, what: string): string {
   if (m.nA < minSamples || m.nB < minSamples)
-    return `fewer than ${minSamples} ${what} on an arm (A ${m.nA}, B ${m.nB})`;
+    // No-break spaces: a line never ends between an arm and its count.
+    return `fewer than ${minSamples} ${what} on an arm (A\u00a0${m.nA}, B\u00a0${m.nB})`;
   return 'too few events on an arm for the test (it needs 5 expected on each side)';
 }
 
