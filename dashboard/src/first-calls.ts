@@ -1,6 +1,6 @@
 import type { DriftBaselinesResponse, ModelDimensionsResponse } from '@aiobs/api-types';
 import { baselinesCall, driftSeriesCall } from './features/drift/calls.js';
-import { driftModelNames, pickBaseline } from './features/drift/prepare.js';
+import { driftSelection } from './features/drift/prepare.js';
 import { gpuSeriesCall, gpusCall, hostsCall } from './features/infrastructure/calls.js';
 import { compareCall, modelSeriesCall, modelSparklinesCall } from './features/models/calls.js';
 import {
@@ -80,10 +80,13 @@ const NEXT_CALLS: Record<
   // The score chart's series, for the model and baseline the page will pick (preload.ts).
   '/drift': (raw, [models, baselines]) => {
     const s = validateDriftSearch(raw);
-    const b = baselines as DriftBaselinesResponse;
-    const model = s.model ?? driftModelNames(models as ModelDimensionsResponse, b)[0];
-    if (!model) return [];
-    return [driftSeriesCall(model, pickBaseline(b.baselines, model, s.baseline)?.id)];
+    const pick = driftSelection(
+      models as ModelDimensionsResponse,
+      baselines as DriftBaselinesResponse,
+      s.model,
+      s.baseline,
+    );
+    return pick.model ? [driftSeriesCall(pick.model, pick.baseline?.id)] : [];
   },
 };
 

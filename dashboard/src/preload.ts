@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { alertListQueries } from './features/alerts/api.js';
 import { baselinesQuery, driftQuery, driftSeriesQuery } from './features/drift/api.js';
-import { driftModelNames, pickBaseline } from './features/drift/prepare.js';
+import { driftSelection } from './features/drift/prepare.js';
 import { gpuSeriesQuery, gpusQuery, hostsQuery } from './features/infrastructure/api.js';
 import { compareQuery, modelSeriesQuery, modelSparklinesQuery } from './features/models/api.js';
 import {
@@ -145,9 +145,8 @@ export const preloadDrift: Preload<RangeSearch & { model?: string; baseline?: st
     qc.fetchQuery(modelDimensionsQuery(s)),
     qc.fetchQuery(baselinesQuery),
   ]);
-  const model = s.model ?? driftModelNames(models, baselines)[0];
+  const { model, baseline: ref } = driftSelection(models, baselines, s.model, s.baseline);
   if (!model) return;
-  const ref = pickBaseline(baselines.baselines, model, s.baseline);
   // The series first: the page's first chart; the feature table's call costs more.
   await Promise.all([
     // Without a baseline too: the chart then reads against the window before the range.

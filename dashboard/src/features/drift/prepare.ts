@@ -23,6 +23,21 @@ export function driftModelNames(
 }
 
 /**
+ * What the Drift page opens with: the URL's model, else the first of {@link driftModelNames};
+ * and its reference baseline ({@link pickBaseline}). The route loader and the boot script
+ * send the score series for exactly this pair.
+ */
+export function driftSelection(
+  models: ModelDimensionsResponse,
+  baselines: DriftBaselinesResponse,
+  model: string | undefined,
+  baseline: string | undefined,
+): { model?: string; baseline?: DriftBaseline } {
+  const m = model ?? driftModelNames(models, baselines)[0];
+  return m ? { model: m, baseline: pickBaseline(baselines.baselines, m, baseline) } : {};
+}
+
+/**
  * The reference the page compares against: the baseline named in the URL, else the model's
  * default, else its newest; undefined when the model has none.
  */
