@@ -1,10 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { Config } from '../config.js';
 import { poolConnections } from './connection-pool.js';
+import { InsertFiles, writeChunksSync } from './insert-files.js';
 
 /**
  * The ClickHouse engine behind the collector: the embedded chDB engine (default) or a
@@ -103,8 +103,8 @@ async function openEmbedded(config: Config, options: EngineOptions): Promise<Eng
   const connection = poolConnections(
     Array.from({ length: READ_CONNECTIONS }, () => createChdbConnection({ path: enginePath })),
   );
-  // Spool files only live for the duration of one insert; leftovers belong to a process
-  // that died mid-insert, whose requests were never acknowledged.
+  // The insert files hold a copy of a batch only while it is inserted (the ingest dedup
+  // keeps its own); whatever an earlier process left here is of no use.
   rmSync(spoolDir, { recursive: true, force: true });
   mkdirSync(spoolDir, { recursive: true });
   const client = createClient({ connection } as Parameters<typeof createClient>[0]);
@@ -122,7 +122,7 @@ async function openEmbedded(config: Config, options: EngineOptions): Promise<Eng
     }
     return session;
   };
-  let seq = 0;
+  const files = new InsertFiles(spoolDir);
   return {
     kind: 'embedded',
     client,
@@ -131,14 +131,9 @@ async function openEmbedded(config: Config, options: EngineOptions): Promise<Eng
     async insertNative(table, columns, block, settings) {
       // chDB reads a Native file with its parallel parser faster than any inline insert
       // path it offers (measured in docs/benchmarks.md), so each batch goes through a
-      // spool file that is removed once the engine has the rows.
-      const path = join(spoolDir, `${table}-${process.pid}-${seq++}.native`);
-      const fh = await open(path, 'w');
-      try {
-        await fh.writev(block as Buffer[]);
-      } finally {
-        await fh.close();
-      }
+      // spool file, written on this thread like the dedup's (see `writeHeaderFile`).
+      const path = files.take(table);
+      writeChunksSync(path, block);
       try {
         await inserter(table).queryAsync(
           `INSERT INTO ${config.clickhouseDatabase}.${table} (${columnList(columns)}) ` +
@@ -146,7 +141,7 @@ async function openEmbedded(config: Config, options: EngineOptions): Promise<Eng
             `SELECT * FROM file('${path.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}', 'Native')`,
         );
       } finally {
-        rmSync(path, { force: true });
+        files.release(table, path);
       }
     },
     async close() {

@@ -1,4 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
+import { writeChunksSync } from '../../storage/insert-files.js';
 
 /** What every spool file's header line holds besides its own fields. */
 export interface FileHeader {
@@ -10,6 +11,13 @@ export interface FileHeader {
 /**
  * Writes `header` as a JSON line followed by `payload` (the spool's and the request WAL's
  * file format), synced to the disk when `fsync`.
+ *
+ * Without `fsync` the write only copies into the page cache (a few ms for a large batch),
+ * so it runs on the calling thread: done asynchronously, its open, write and close each
+ * waited for a turn of the event loop behind every request decoded meanwhile, 40-45 ms per
+ * spool write at the ingest benchmark's maximum rate, on the path of every insert
+ * (docs/benchmarks.md, "Ingest", session 38). A sync to the disk can take far longer and
+ * stays off the event loop.
  */
 export async function writeHeaderFile(
   path: string,
@@ -17,10 +25,15 @@ export async function writeHeaderFile(
   payload: readonly Uint8Array[],
   fsync: boolean,
 ): Promise<void> {
+  const chunks = [Buffer.from(`${JSON.stringify(header)}\n`), ...payload];
+  if (!fsync) {
+    writeChunksSync(path, chunks);
+    return;
+  }
   const fh = await open(path, 'w');
   try {
-    await fh.writev([Buffer.from(`${JSON.stringify(header)}\n`), ...payload]);
-    if (fsync) await fh.sync();
+    await fh.writev(chunks);
+    await fh.sync();
   } finally {
     await fh.close();
   }
