@@ -57,6 +57,16 @@ function request(firstTrace: number, traces: number, startMs: number): Uint8Arra
   return ProtobufTraceSerializer.serializeRequest(spans as never)!;
 }
 
+/** One row in ClickHouse's Native format: `a UInt32`, and `b String` when given. */
+function nativeBlock(a: number, b?: string): Buffer[] {
+  const str = (v: string) => Buffer.concat([Buffer.from([Buffer.byteLength(v)]), Buffer.from(v)]);
+  const u32 = Buffer.alloc(4);
+  u32.writeUInt32LE(a);
+  const parts = [Buffer.from([b === undefined ? 1 : 2, 1]), str('a'), str('UInt32'), u32];
+  if (b !== undefined) parts.push(str('b'), str('String'), str(b));
+  return parts;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aiobs-int-'));
   config = loadConfig({ dataDir: dir, batchMaxRows: 1_000_000 }, {});
@@ -145,6 +155,26 @@ describe('embedded engine storage', () => {
     // The first request flushes at once; the other 49 arrive during that insert.
     expect(ingestor.traces.inserts).toBeLessThanOrEqual(3);
     await ingestor.close();
+  });
+
+  test('inserts of one table with other columns each read their own block', async () => {
+    // The embedded engine rewrites one file per table for its inserts: a block with other
+    // columns right after (a spooled block of an earlier version) must not be read with
+    // the columns of the one before.
+    await engine.client.command({
+      query: `CREATE TABLE ${engine.database}.insert_file_probe (a UInt32, b String DEFAULT 'none') ENGINE = MergeTree ORDER BY a`,
+    });
+    await engine.insertNative('insert_file_probe', ['a', 'b'], nativeBlock(1, 'one'), {});
+    await engine.insertNative('insert_file_probe', ['a'], nativeBlock(2), {});
+    await engine.insertNative('insert_file_probe', ['a', 'b'], nativeBlock(3, 'three'), {});
+    const rows = await createDb(engine).rows<{ a: number; b: string }>(
+      'SELECT a, b FROM insert_file_probe ORDER BY a',
+    );
+    expect(rows.map((r) => [Number(r.a), r.b])).toEqual([
+      [1, 'one'],
+      [2, 'none'],
+      [3, 'three'],
+    ]);
   });
 
   test('a trace by id reads a bounded number of rows, whatever the table size', async () => {
