@@ -47,7 +47,8 @@ export function ScoreChart({
   const note = partial && (
     <p className="muted" data-testid="partial-window">
       Not charted: the last window ({formatRange(partial.fromMs, partial.toMs)},{' '}
-      {partial.currentCount} values) is still filling, and a score from so few values spikes.
+      {partial.currentCount} value{partial.currentCount === 1 ? '' : 's'}) is still filling, and a
+      score from so few values spikes.
     </p>
   );
   if (selected && lines.total === 0)
