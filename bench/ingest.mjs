@@ -12,7 +12,7 @@
 // [--phases max,grpc,half,overload,raw] [--collector-args "--flag value ..."]
 // [--half-rate 24000] (the half phase's spans/s instead of half of this run's maximum)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -74,6 +74,38 @@ function unique(r) {
   const body = Buffer.from(r.body);
   body.writeUInt32BE(sends++ >>> 0, r.idAt);
   return body;
+}
+
+const reqFile = join(tmpdir(), `aiobs-bench-requests-${process.pid}.json`);
+/** The engine's raw Native insert of the same rows (bench/lib/raw-insert.mjs), in a process of its own. */
+function runRaw(variant) {
+  if (!existsSync(reqFile))
+    writeFileSync(reqFile, JSON.stringify(requests.map((r) => r.body.toString('base64'))));
+  const raw = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        new URL('./lib/raw-insert.mjs', import.meta.url).pathname,
+        reqFile,
+        '50000',
+        opt['raw-rows'],
+        variant,
+      ],
+      { encoding: 'utf8' },
+    ),
+  );
+  console.log(
+    `  ${variant}: ${fmt(raw.rowsPerSecond)} spans/s (${fmt(raw.rows)} spans + ${fmt(raw.featureRows)} feature rows in ${raw.inserts} inserts of ${fmt(raw.batchRows)} spans, ${raw.cpuMicrosPerRow.toFixed(1)} us of CPU per span)`,
+  );
+  return raw;
+}
+
+// This machine's speed can drift within minutes, so the raw rate is taken before the
+// collector starts as well as after its phases (the first variant only).
+let rawBefore;
+if (PHASES.has('raw')) {
+  console.log('\nraw engine insert, before the collector starts...');
+  rawBefore = runRaw(opt['raw-variants'].split(',')[0]);
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-bench-'));
@@ -351,35 +383,19 @@ rmSync(dataDir, { recursive: true, force: true });
 const raws = [];
 if (PHASES.has('raw')) {
   console.log(
-    '\nraw engine insert (same rows, pre-serialized Native, straight into a fresh engine: spans + feature rows, all views)...',
+    '\nraw engine insert, after (same rows, pre-serialized Native, straight into a fresh engine: spans + feature rows, all views)...',
   );
-  const reqFile = join(tmpdir(), `aiobs-bench-requests-${process.pid}.json`);
-  writeFileSync(reqFile, JSON.stringify(requests.map((r) => r.body.toString('base64'))));
-  for (const variant of opt['raw-variants'].split(',')) {
-    const raw = JSON.parse(
-      execFileSync(
-        process.execPath,
-        [
-          new URL('./lib/raw-insert.mjs', import.meta.url).pathname,
-          reqFile,
-          '50000',
-          opt['raw-rows'],
-          variant,
-        ],
-        { encoding: 'utf8' },
-      ),
-    );
-    raws.push(raw);
-    console.log(
-      `  ${variant}: ${fmt(raw.rowsPerSecond)} spans/s (${fmt(raw.rows)} spans + ${fmt(raw.featureRows)} feature rows in ${raw.inserts} inserts of ${fmt(raw.batchRows)} spans, ${raw.cpuMicrosPerRow.toFixed(1)} us of CPU per span)`,
-    );
-  }
-  rmSync(reqFile, { force: true });
+  for (const variant of opt['raw-variants'].split(',')) raws.push(runRaw(variant));
   console.log(
     `  (decoding the same protobuf straight into Native blocks: ${fmt(raws[0].decodeSpansPerSecond)} spans/s on one core)`,
   );
+  rmSync(reqFile, { force: true });
 }
 const raw = raws[0];
+// The ratio's denominator: the raw rate before and after the collector's phases, averaged,
+// so that a drift of the machine's speed during the run moves both sides alike.
+const rawRate =
+  raw && rawBefore ? (raw.rowsPerSecond + rawBefore.rowsPerSecond) / 2 : raw?.rowsPerSecond;
 console.log('\nsummary');
 console.log(
   `  end to end (protobuf in, rows committed): ${fmt(max.ackRate)} spans/s acknowledged, ${fmt(max.landedRate)} landed (${CLIENTS} clients, ${opt['spans-per-request'] === '0' ? '100-1,000' : opt['spans-per-request']} spans per request)`,
@@ -390,9 +406,13 @@ if (grpc)
   );
 for (const r of raws)
   console.log(`  raw engine Native insert (${r.variant}): ${fmt(r.rowsPerSecond)} spans/s`);
+if (rawBefore)
+  console.log(
+    `  raw engine Native insert, before (${rawBefore.variant}): ${fmt(rawBefore.rowsPerSecond)} spans/s`,
+  );
 if (raw)
   console.log(
-    `  ratio end-to-end / raw:                   ${((max.ackRate / raw.rowsPerSecond) * 100).toFixed(1)}%`,
+    `  ratio end-to-end / raw:                   ${((max.ackRate / rawRate) * 100).toFixed(1)}%${rawBefore ? ` (raw before and after averaged; against each: ${((max.ackRate / rawBefore.rowsPerSecond) * 100).toFixed(1)}% and ${((max.ackRate / raw.rowsPerSecond) * 100).toFixed(1)}%)` : ''}`,
   );
 if (half)
   console.log(
@@ -406,5 +426,5 @@ console.log(
   `  rows stored in total:                     ${fmt(total)} spans, ${fmt(Number(derived[0].inferences))} inference rows, ${fmt(Number(derived[0].features))} feature rows`,
 );
 console.log(
-  `BENCH_JSON ${JSON.stringify({ clients: CLIENTS, spansPerRequest: Number(opt['spans-per-request']), max, grpc, half, raws: raws.map(({ variant, rowsPerSecond, cpuMicrosPerRow }) => ({ variant, rowsPerSecond, cpuMicrosPerRow })) })}`,
+  `BENCH_JSON ${JSON.stringify({ clients: CLIENTS, spansPerRequest: Number(opt['spans-per-request']), max, grpc, half, rawBefore: rawBefore && { rowsPerSecond: rawBefore.rowsPerSecond, cpuMicrosPerRow: rawBefore.cpuMicrosPerRow }, ratio: raw ? max.ackRate / rawRate : undefined, raws: raws.map(({ variant, rowsPerSecond, cpuMicrosPerRow }) => ({ variant, rowsPerSecond, cpuMicrosPerRow })) })}`,
 );

@@ -10,8 +10,9 @@ import { type RunningCollector, startCollector } from './helpers/collector.js';
 // before the insert. On the ClickHouse HTTP fixture, inserts into otel_traces are made to
 // fail: the request is still answered 200, and its spans are stored once the store takes
 // inserts again (retried from the spool), or by the restart after a SIGKILL; a resend of
-// the same bytes then stores nothing more. With the default (`insert`) the same failure
-// is a 503, as before.
+// the same bytes then stores nothing more. With `--ack-after insert` the same failure is a
+// 503. Spool is the default (with the ingest dedup on); reads through the API wait for the
+// inserts of answered rows, so a client that sends and then queries sees its data.
 
 const SPANS = 25;
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-ack-spool-'));
@@ -110,7 +111,7 @@ const walWrites = () => metric('aiobs_ingest_wal_writes_total');
 const failTraceInserts = () => ch.fail({ match: '^\\s*INSERT INTO \\S*\\botel_traces\\b' });
 
 describe('--ack-after spool', () => {
-  test('the default answers a failed insert with 503', async () => {
+  test('--ack-after insert answers a failed insert with 503', async () => {
     c = await start(['--ack-after', 'insert']);
     await failTraceInserts();
     const res = await send(request().body);
@@ -162,7 +163,8 @@ describe('--ack-after spool', () => {
     const first = request();
     expect((await send(first.body)).status).toBe(200);
     await expect.poll(() => stored(first.traceId), { timeout: 20_000 }).toBe(SPANS);
-    // Answered while its rows wait in the batch for the next insert, 30 s away.
+    // Answered while its rows wait in the batch for the next insert, 30 s away. A read
+    // waits for answered rows for at most 5 s, then runs without them.
     const r = request();
     expect((await send(r.body)).status).toBe(200);
     expect(await stored(r.traceId)).toBe(0);
@@ -175,5 +177,31 @@ describe('--ack-after spool', () => {
     expect(c.output()).toMatch(/"requests":1[^\n]*answered requests re-run/);
     expect(await stored(first.traceId)).toBe(SPANS);
     expect(await walRequests()).toBe(0);
+  });
+
+  test('a read right after the answer waits for the insert: the client sees what it was told is stored', async () => {
+    await c!.stop();
+    // Inserts at most every 2 s: the first request goes in at once, the next is answered
+    // while its rows wait for the insert after it.
+    c = await start(['--ack-after', 'spool', '--batch-max-delay-ms', '2000']);
+    const writes = await walWrites();
+    const first = request();
+    const second = request();
+    expect((await send(first.body)).status).toBe(200);
+    expect((await send(second.body)).status).toBe(200);
+    expect(await stored(second.traceId)).toBe(SPANS);
+    expect(await stored(first.traceId)).toBe(SPANS);
+    // Both were answered from the WAL, before their inserts.
+    expect(await walWrites()).toBe(writes + 2);
+  });
+
+  test('on a server the default (no --ack-after) answers after the insert: other collectors read the same store', async () => {
+    await c!.stop();
+    c = await start([]);
+    const writes = await walWrites();
+    const r = request();
+    expect((await send(r.body)).status).toBe(200);
+    expect(await stored(r.traceId)).toBe(SPANS);
+    expect(await walWrites()).toBe(writes);
   });
 });

@@ -299,7 +299,10 @@ describe('OTLP/gRPC over TLS (--tls-cert / --tls-key)', () => {
 describe('OTLP/gRPC limits, saturation and shutdown', () => {
   test('message size limits apply after gzip; a full write path is UNAVAILABLE with RetryInfo; the drain answers a pending call', async () => {
     const c = await startCollector({
+      // Answers after the insert, so a call whose rows wait for it is pending until the drain.
       args: [
+        '--ack-after',
+        'insert',
         '--batch-max-delay-ms',
         '60000',
         '--max-pending-bytes',

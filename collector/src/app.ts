@@ -21,6 +21,7 @@ import { auditWrites } from './middleware/audit.js';
 import { type AppEnv, requireAuth } from './middleware/auth.js';
 import { corsFor } from './middleware/cors.js';
 import { projectScope } from './middleware/project-scope.js';
+import { readAfterAck, readBarrier } from './middleware/read-after-ack.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { createModelsModule, createQualityWindowsRepo } from './models/index.js';
 import {
@@ -120,6 +121,9 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1/auth', auth.routes);
   const api = new Hono<AppEnv>();
   api.use('*', requireAuth(authenticator, 'api', auth.sessions));
+  // Reads see every request answered before them (--ack-after spool answers before the insert).
+  const beforeRead = readBarrier(ingestor);
+  api.use('*', readAfterAck(beforeRead));
   // Routes under these prefixes name their project in the path (or act instance-wide) and
   // check the caller's role themselves; every other route acts in the `?project=` checked here.
   api.use('*', projectScope(access, { selfScoped: ['/projects', '/users', '/query'] }));
@@ -161,14 +165,26 @@ export function createApp(deps: AppDeps) {
   // admin-only middleware would otherwise take /metrics/* too.
   app.route(
     '/metrics/inference',
-    inferenceMetricsRoutes({ repo: createInferenceMetricsRepo(db), authenticator, access }),
+    inferenceMetricsRoutes({
+      repo: createInferenceMetricsRepo(db),
+      authenticator,
+      access,
+      beforeRead,
+    }),
   );
   // Before the dashboard's catch-all, which would answer GET /metrics with its index.html.
   app.route('/metrics', metricsRoutes({ metrics, authenticator, open: config.metricsPublic }));
   // Read-only ClickHouse HTTP interface for Grafana's ClickHouse data source (docs/grafana.md).
   app.route(
     '/clickhouse',
-    clickHouseRoutes({ engine, limits: queryLimitsFromConfig(config), authenticator, access, log }),
+    clickHouseRoutes({
+      engine,
+      limits: queryLimitsFromConfig(config),
+      authenticator,
+      access,
+      log,
+      beforeRead,
+    }),
   );
   mountDashboard(app, config);
 

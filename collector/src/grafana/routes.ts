@@ -7,6 +7,7 @@ import { type Authenticator, credentialFrom } from '../auth/authenticator.js';
 import { clientAddress } from '../auth/client-address.js';
 import type { Principal } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
+import type { ReadBarrier } from '../middleware/read-after-ack.js';
 import { ALLOWED_FORMATS } from '../query/sql-gate/lists.js';
 import { createSqlGate } from '../query/sql-gate.js';
 import {
@@ -31,6 +32,8 @@ export interface ClickHouseEndpointOptions {
   /** Grants of principals (the access cache). */
   access: { grantOf(principal: Principal): Promise<Grant | undefined> };
   log: Logger;
+  /** Waits until answered OTLP requests are stored, so a query right after a send sees them. */
+  beforeRead?: ReadBarrier;
 }
 
 interface Env {
@@ -103,6 +106,7 @@ export function clickHouseRoutes(opts: ClickHouseEndpointOptions) {
         'UNKNOWN_DATABASE',
         `Database ${req.database} does not exist; this endpoint serves ${opts.engine.database}`,
       );
+    await opts.beforeRead?.();
     const own = OWN_FORMAT.exec(req.query)?.[1];
     const format = own ? undefined : (req.defaultFormat ?? 'TabSeparated');
     if (format !== undefined && !ALLOWED_FORMATS.has(format))

@@ -182,6 +182,26 @@ export class Ingestor {
     return this.wal?.written ?? 0;
   }
 
+  /**
+   * Resolves once the rows of every request answered so far have been through their
+   * insert, or after `maxWaitMs` (a store that takes longer holds no read past that).
+   * With `--ack-after spool` a request is answered before its insert; a read that waits
+   * for this first sees what the client was told is stored, as with `--ack-after insert`,
+   * where answers wait for the insert already and this resolves at once.
+   */
+  answeredInserted(maxWaitMs: number): Promise<void> {
+    if (!this.wal) return Promise.resolve();
+    const pending = this.all.filter((b) => b.busy());
+    if (pending.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      Promise.all(pending.map((b) => b.inserted())).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   /** Encoded bytes held in memory across all tables. */
   pendingBytes(): number {
     let n = 0;

@@ -33,6 +33,8 @@ beforeAll(async () => {
       dataDir: dir,
       maxPendingBytes: PENDING,
       maxRssBytes: BOUND,
+      // Answers after the insert, so the write path is idle again when an answer arrives.
+      ackAfter: 'insert',
     },
     {},
   );

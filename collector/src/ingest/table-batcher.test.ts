@@ -225,4 +225,39 @@ describe('TableBatcher with ackOnSpool', () => {
     await commit;
     expect(answered).toBe(true);
   });
+
+  test('inserted() waits past the answer for the inserts of every row appended so far', async () => {
+    const { sink, calls } = spoolingSink();
+    const batcher = new TableBatcher(
+      () => new TestBlock(),
+      sink,
+      { ...policy, ackOnSpool: true },
+      log,
+    );
+    let idle = false;
+    await batcher.inserted().then(() => {
+      idle = true;
+    });
+    expect(idle).toBe(true);
+    // Row 1 in the running insert, row 2 in the filling block behind it.
+    void add(batcher, 1);
+    calls[0]!.spooled();
+    void add(batcher, 2);
+    const reads: string[] = [];
+    const afterBoth = batcher.inserted().then(() => reads.push('both'));
+    await tick();
+    expect(calls).toHaveLength(1);
+    calls[0]!.done();
+    await tick();
+    // The second row's insert starts now and is answered at its spool; the read still waits.
+    expect(calls).toHaveLength(2);
+    const afterSecond = batcher.inserted().then(() => reads.push('second'));
+    calls[1]!.spooled();
+    await tick();
+    expect(reads).toEqual([]);
+    // A failed insert releases its readers too (its rows are the spool's to retry).
+    calls[1]!.fail(new Error('store down'));
+    await Promise.all([afterBoth, afterSecond]);
+    expect(reads).toEqual(['both', 'second']);
+  });
 });

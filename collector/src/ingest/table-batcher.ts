@@ -52,6 +52,9 @@ export class TableBatcher<B extends NativeBlock> {
   private timer: NodeJS.Timeout | undefined;
   private lastFlushAt = -Infinity;
   private idle: (() => void)[] = [];
+  /** Told when the filling block's insert ends, and when the running one's does. */
+  private written: (() => void)[] = [];
+  private writtenFlushing: (() => void)[] = [];
   private leader: TableBatcher<NativeBlock> | undefined;
   private readonly followers: TableBatcher<NativeBlock>[] = [];
   /** Rows and inserts acknowledged so far (self-metrics). */
@@ -91,8 +94,23 @@ export class TableBatcher<B extends NativeBlock> {
   }
 
   /** True while rows are waiting or an insert is running. */
-  private busy(): boolean {
+  busy(): boolean {
     return this.flushing !== undefined || this.current.rows > 0;
+  }
+
+  /**
+   * Resolves once every row appended so far has been through its insert: inserted, or
+   * refused by the engine (answered rows are then the spool's to retry). Unlike
+   * `commit()`, it waits for the insert itself under `ackOnSpool` too.
+   */
+  inserted(): Promise<void> {
+    if (this.current.rows > 0) {
+      const p = new Promise<void>((r) => this.written.push(r));
+      this.schedule();
+      return p;
+    }
+    if (this.flushing) return new Promise<void>((r) => this.writtenFlushing.push(r));
+    return Promise.resolve();
   }
 
   /** The block the next request decodes into. */
@@ -146,9 +164,12 @@ export class TableBatcher<B extends NativeBlock> {
     if (this.flushing || this.current.rows === 0) return;
     const block = this.current;
     const waiters = this.waiters;
+    const written = this.written;
     this.current = this.spare ?? this.create();
     this.spare = undefined;
     this.waiters = [];
+    this.written = [];
+    this.writtenFlushing = written;
     this.lastFlushAt = performance.now();
     this.flushing = block;
     const rows = block.rows;
@@ -176,6 +197,7 @@ export class TableBatcher<B extends NativeBlock> {
         this.rowsWritten += rows;
         this.inserts++;
         answer();
+        for (const r of written) r();
         this.finish(block);
       },
       (err: unknown) => {
@@ -189,6 +211,7 @@ export class TableBatcher<B extends NativeBlock> {
           this.log.error({ err, table: block.table, rows }, 'insert failed; requests answered 503');
           for (const w of waiters) w.reject(err);
         }
+        for (const r of written) r();
         this.finish(block);
       },
     );

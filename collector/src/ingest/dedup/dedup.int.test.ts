@@ -29,7 +29,8 @@ let engine: Engine;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aiobs-dedup-'));
-  config = loadConfig({ dataDir: dir, batchMaxDelayMs: 0 }, {});
+  // Answers after the insert, so each `await ingest()` is a committed (or failed) insert.
+  config = loadConfig({ dataDir: dir, batchMaxDelayMs: 0, ackAfter: 'insert' }, {});
   engine = await openEngine(config);
   await migrate(engine, { retentionDays: 30, fsync: false }, log);
   const db = engine.database;

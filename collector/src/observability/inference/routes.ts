@@ -3,6 +3,7 @@ import { type Grant, refusal } from '../../auth/access.js';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { NotFoundError, UnauthorizedError } from '../../errors.js';
 import { type AppEnv, requireAuth } from '../../middleware/auth.js';
+import type { ReadBarrier } from '../../middleware/read-after-ack.js';
 import { parseProject } from '../../query/params.js';
 import { CONTENT_TYPES, formatExposition, negotiateFormat } from './exposition.js';
 import { inferenceFamilies } from './families.js';
@@ -17,6 +18,8 @@ export interface InferenceMetricsRouteOptions {
   /** Grants of principals (the access cache), so personal tokens of members work too. */
   access: { grantOf(principal: AppEnv['Variables']['principal']): Promise<Grant | undefined> };
   now?: () => number;
+  /** Waits until answered OTLP requests are stored, so a scrape right after a send counts them. */
+  beforeRead?: ReadBarrier;
 }
 
 /**
@@ -31,6 +34,7 @@ export function inferenceMetricsRoutes({
   authenticator,
   access,
   now = Date.now,
+  beforeRead,
 }: InferenceMetricsRouteOptions) {
   const app = new Hono<AppEnv>();
   app.use('*', requireAuth(authenticator, 'api'));
@@ -47,6 +51,7 @@ export function inferenceMetricsRoutes({
           : 'default';
     if (refusal(grant, project, 'viewer', 'GET'))
       throw new NotFoundError(`no project "${project}" that these credentials may read`);
+    await beforeRead?.();
     const at = now();
     const sinceMs = Math.floor(at / DAY_MS) * DAY_MS;
     const [totals, gpus] = await Promise.all([
