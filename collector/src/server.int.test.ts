@@ -13,8 +13,17 @@ let creds: { apiKey: string; adminToken: string };
 
 beforeAll(async () => {
   // Nothing seeded, and one minute between inserts so a second request's rows stay pending.
+  // Answered from the WAL, the second request's rows can arrive while the first insert runs:
+  // close() must then flush them at once, not a minute later.
   const config = loadConfig(
-    { port: 0, grpcPort: 0, host: '127.0.0.1', dataDir: dir, batchMaxDelayMs: 60_000 },
+    {
+      port: 0,
+      grpcPort: 0,
+      host: '127.0.0.1',
+      dataDir: dir,
+      batchMaxDelayMs: 60_000,
+      ackAfter: 'spool',
+    },
     {},
   );
   c = await startCollector(config, {

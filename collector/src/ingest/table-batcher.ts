@@ -225,7 +225,13 @@ export class TableBatcher<B extends NativeBlock> {
     this.spare = keep ? block : undefined;
     this.flushing = undefined;
     const b = this.current;
-    if (b.rows >= this.policy.maxRows || b.size() >= this.policy.maxBytes) this.flush();
+    // A drain waits for rows that arrived during this insert: they go now, not after the delay.
+    if (
+      b.rows >= this.policy.maxRows ||
+      b.size() >= this.policy.maxBytes ||
+      (b.rows > 0 && this.idle.length > 0)
+    )
+      this.flush();
     else if (b.rows > 0) this.schedule();
     else {
       for (const f of this.idle.splice(0)) f();
