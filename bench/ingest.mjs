@@ -12,7 +12,7 @@
 // [--phases max,grpc,half,overload,raw] [--collector-args "--flag value ..."]
 // [--half-rate 24000] (the half phase's spans/s instead of half of this run's maximum)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -79,8 +79,6 @@ function unique(r) {
 const reqFile = join(tmpdir(), `aiobs-bench-requests-${process.pid}.json`);
 /** The engine's raw Native insert of the same rows (bench/lib/raw-insert.mjs), in a process of its own. */
 function runRaw(variant) {
-  if (!existsSync(reqFile))
-    writeFileSync(reqFile, JSON.stringify(requests.map((r) => r.body.toString('base64'))));
   const raw = JSON.parse(
     execFileSync(
       process.execPath,
@@ -104,6 +102,7 @@ function runRaw(variant) {
 // collector starts as well as after its phases (the first variant only).
 let rawBefore;
 if (PHASES.has('raw')) {
+  writeFileSync(reqFile, JSON.stringify(requests.map((r) => r.body.toString('base64'))));
   console.log('\nraw engine insert, before the collector starts...');
   rawBefore = runRaw(opt['raw-variants'].split(',')[0]);
 }

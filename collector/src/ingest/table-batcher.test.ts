@@ -182,8 +182,8 @@ describe('TableBatcher with ackOnSpool', () => {
     return { sink, calls };
   }
   const policy = { maxRows: 1000, maxBytes: 1 << 20, maxDelayMs: 0 };
-
-  test('answers once the block is spooled, before the insert; an insert failure then answers nothing again', async () => {
+  /** A batcher that answers at the spool, on a sink the test drives. */
+  function spoolingBatcher() {
     const { sink, calls } = spoolingSink();
     const batcher = new TableBatcher(
       () => new TestBlock(),
@@ -191,6 +191,11 @@ describe('TableBatcher with ackOnSpool', () => {
       { ...policy, ackOnSpool: true },
       log,
     );
+    return { batcher, calls };
+  }
+
+  test('answers once the block is spooled, before the insert; an insert failure then answers nothing again', async () => {
+    const { batcher, calls } = spoolingBatcher();
     let answered = false;
     const commit = add(batcher, 1).then(() => {
       answered = true;
@@ -227,13 +232,7 @@ describe('TableBatcher with ackOnSpool', () => {
   });
 
   test('inserted() waits past the answer for the inserts of every row appended so far', async () => {
-    const { sink, calls } = spoolingSink();
-    const batcher = new TableBatcher(
-      () => new TestBlock(),
-      sink,
-      { ...policy, ackOnSpool: true },
-      log,
-    );
+    const { batcher, calls } = spoolingBatcher();
     let idle = false;
     await batcher.inserted().then(() => {
       idle = true;
