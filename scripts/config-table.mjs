@@ -11,7 +11,6 @@ const START = '<!-- options:start -->';
 const END = '<!-- options:end -->';
 
 function shownDefault(o) {
-  if (o.shownDefault) return o.shownDefault;
   const d = o.schema.safeParse(undefined);
   if (!d.success || d.data === undefined) return '';
   if (d.data === false) return 'off';

@@ -195,7 +195,7 @@ describe('--ack-after spool', () => {
     expect(await walWrites()).toBe(writes + 2);
   });
 
-  test('on a server the default (no --ack-after) answers after the insert: other collectors read the same store', async () => {
+  test('the default (no --ack-after) answers after the insert', async () => {
     await c!.stop();
     c = await start([]);
     const writes = await walWrites();
