@@ -10,9 +10,9 @@ import { type RunningCollector, startCollector } from './helpers/collector.js';
 // before the insert. On the ClickHouse HTTP fixture, inserts into otel_traces are made to
 // fail: the request is still answered 200, and its spans are stored once the store takes
 // inserts again (retried from the spool), or by the restart after a SIGKILL; a resend of
-// the same bytes then stores nothing more. With `--ack-after insert` the same failure is a
-// 503. Spool is the default (with the ingest dedup on); reads through the API wait for the
-// inserts of answered rows, so a client that sends and then queries sees its data.
+// the same bytes then stores nothing more. With `--ack-after insert` (the default) the same
+// failure is a 503. With either, reads through the API wait for the inserts of answered
+// rows, so a client that sends and then queries sees its data.
 
 const SPANS = 25;
 const dataDir = mkdtempSync(join(tmpdir(), 'aiobs-ack-spool-'));
