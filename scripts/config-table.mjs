@@ -11,6 +11,7 @@ const START = '<!-- options:start -->';
 const END = '<!-- options:end -->';
 
 function shownDefault(o) {
+  if (o.shownDefault) return o.shownDefault;
   const d = o.schema.safeParse(undefined);
   if (!d.success || d.data === undefined) return '';
   if (d.data === false) return 'off';

@@ -10,8 +10,8 @@ import { type RunningCollector, startCollector } from './helpers/collector.js';
 // before the insert. On the ClickHouse HTTP fixture, inserts into otel_traces are made to
 // fail: the request is still answered 200, and its spans are stored once the store takes
 // inserts again (retried from the spool), or by the restart after a SIGKILL; a resend of
-// the same bytes then stores nothing more. With `--ack-after insert` (the default) the same
-// failure is a 503. With either, reads through the API wait for the inserts of answered
+// the same bytes then stores nothing more. With `--ack-after insert` (the default on a
+// ClickHouse server; spool is the embedded engine's) the same failure is a 503. With either, reads through the API wait for the inserts of answered
 // rows, so a client that sends and then queries sees its data.
 
 const SPANS = 25;
@@ -195,7 +195,7 @@ describe('--ack-after spool', () => {
     expect(await walWrites()).toBe(writes + 2);
   });
 
-  test('the default (no --ack-after) answers after the insert', async () => {
+  test('on a server the default (no --ack-after) answers after the insert: other collectors read the same store', async () => {
     await c!.stop();
     c = await start([]);
     const writes = await walWrites();

@@ -28,9 +28,18 @@ async function countSpans(
 describe('write path saturation and shutdown', () => {
   test('a full write path answers 503 + Retry-After; SIGTERM drains the pending batch and exits 0', async () => {
     // One minute between inserts and a 1 KiB budget: after the first insert, the next
-    // request's rows wait in memory, so the write path is full until it is flushed.
+    // request's rows wait in memory, so the write path is full until it is flushed. Answers
+    // after the insert (not the embedded default, spool), so the first request's answer means
+    // the write path is empty again when the next one arrives.
     const c = await startCollector({
-      args: ['--batch-max-delay-ms', '60000', '--max-pending-bytes', '1024'],
+      args: [
+        '--batch-max-delay-ms',
+        '60000',
+        '--max-pending-bytes',
+        '1024',
+        '--ack-after',
+        'insert',
+      ],
       cleanup: false,
     });
     const first = await post(c.url, c.apiKey, encodeSpans('lifecycle', [{}]));

@@ -34,8 +34,12 @@ describe('options', () => {
     );
   });
 
-  test('--ack-after is insert by default; spool needs the dedup', () => {
-    expect(loadConfig({}, {}).ackAfter).toBe('insert');
+  test('--ack-after is spool on the embedded engine, insert on a server or without the dedup; spool needs the dedup', () => {
+    expect(loadConfig({}, {}).ackAfter).toBe('spool');
+    expect(loadConfig({}, { AIOBS_INGEST_DEDUP: 'off' }).ackAfter).toBe('insert');
+    const server = { CLICKHOUSE_URL: 'http://127.0.0.1:8123' };
+    expect(loadConfig({}, server).ackAfter).toBe('insert');
+    expect(loadConfig({}, { ...server, AIOBS_ACK_AFTER: 'spool' }).ackAfter).toBe('spool');
     expect(loadConfig({}, { AIOBS_ACK_AFTER: 'insert' }).ackAfter).toBe('insert');
     expect(loadConfig({}, { AIOBS_ACK_AFTER: 'spool' }).ackAfter).toBe('spool');
     expect(() => loadConfig({}, { AIOBS_ACK_AFTER: 'spool', AIOBS_INGEST_DEDUP: 'off' })).toThrow(

@@ -422,10 +422,13 @@ export const OPTIONS = [
     flag: '--ack-after <insert|spool>',
     env: 'AIOBS_ACK_AFTER',
     help:
-      'answer an OTLP request once its rows are inserted (insert), or once it is written to the ' +
-      'ingest WAL (spool: lower latency, needs --ingest-dedup on); reads through this collector ' +
-      'wait for answered rows either way',
-    schema: z.enum(['insert', 'spool']).default('insert'),
+      'answer an OTLP request once it is written to the ingest WAL (spool; the default on the ' +
+      'embedded engine with --ingest-dedup on) or once its rows are inserted (insert; the default ' +
+      'with --clickhouse-url or without the dedup); reads through this collector wait for answered rows',
+    // Unset: resolved in loadConfig (spool only where one process answers every read).
+    schema: z.enum(['insert', 'spool']).optional(),
+    /** What the README's option table shows as the default (it depends on other options). */
+    shownDefault: '`spool` (embedded), `insert` (server)',
   },
   {
     key: 'queryTimeoutSeconds',
@@ -548,7 +551,12 @@ type OptionKey = Options[number]['key'];
 type OutputOf<K extends OptionKey> = z.output<Extract<Options[number], { key: K }>['schema']>;
 
 /** The validated, frozen configuration. */
-export type Config = Readonly<{ [K in OptionKey]: OutputOf<K> }>;
+export type Config = Readonly<
+  { [K in Exclude<OptionKey, 'ackAfter'>]: OutputOf<K> } & {
+    /** Resolved by {@link loadConfig} when unset. */
+    ackAfter: NonNullable<OutputOf<'ackAfter'>>;
+  }
+>;
 
 /** A configuration value that failed validation: names the flag and variable. */
 export class ConfigError extends Error {
@@ -582,6 +590,10 @@ export function loadConfig(
   out.dataDir = resolve(out.dataDir as string);
   if (out.clickhouseCluster && !out.clickhouseUrl)
     throw new ConfigError('invalid configuration:\n  --clickhouse-cluster needs --clickhouse-url');
+  // Spool answers before the insert and holds this process's reads until it lands; other
+  // collectors on a shared server cannot know of it, so there a client reading from another
+  // one right after its answer would miss its rows: the server path answers after the insert.
+  out.ackAfter ??= out.ingestDedup && !out.clickhouseUrl ? 'spool' : 'insert';
   if (out.ackAfter === 'spool' && !out.ingestDedup)
     throw new ConfigError(
       'invalid configuration:\n  --ack-after spool needs --ingest-dedup on (the spool is what keeps answered rows)',

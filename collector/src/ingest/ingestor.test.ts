@@ -2,11 +2,16 @@ import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
 import type { Principal } from '../auth/authenticator.js';
 import { loadConfig } from '../config.js';
-import { DecodedTooLargeError, MemoryBoundError, SaturatedError } from '../otlp/errors.js';
+import {
+  BehindError,
+  DecodedTooLargeError,
+  MemoryBoundError,
+  SaturatedError,
+} from '../otlp/errors.js';
 import { DecodeOutcome } from '../otlp/outcome.js';
 import { encodeOtlpProtobuf } from '../otlp/testing/otlp-protobuf.js';
 import { nativeRows, readNativeBlock } from '../storage/native/read-block.js';
-import { Ingestor, maxDecodedBytes } from './ingestor.js';
+import { Ingestor, MAX_DECODE_LAG_MS, maxDecodedBytes } from './ingestor.js';
 import { MemoryGuard, memoryBound } from './memory-bound.js';
 
 const log = pino({ level: 'silent' });
@@ -107,10 +112,12 @@ describe('Ingestor: a refused request leaves nothing behind', () => {
       log,
     );
     const other = ingestor.reserve();
-    other.ensure(9_900_000); // a large body being read by another request
+    // A large body being read by another request (bodies may hold half the budget).
+    other.ensure(4_900_000);
     const own = ingestor.reserve();
+    // Its rows repeat the 5 kB resource: about 5.5 MB, more than the 5.1 MB left.
     const body = spans(
-      Array.from({ length: 100 }, () => 'big'),
+      Array.from({ length: 1100 }, () => 'big'),
       5000,
     );
     own.ensure(body.length);
@@ -124,9 +131,9 @@ describe('Ingestor: a refused request leaves nothing behind', () => {
     const done = ingestor.ingest('traces', 'protobuf', body, principal, outcome, own);
     own.release();
     await done;
-    expect(outcome.accepted).toBe(100);
+    expect(outcome.accepted).toBe(1100);
     await ingestor.close();
-    expect(engine.inserts.flat()).toHaveLength(100);
+    expect(engine.inserts.flat()).toHaveLength(1100);
   });
 
   test('rows waiting in the batches and bodies in flight share --max-pending-bytes', () => {
@@ -137,12 +144,36 @@ describe('Ingestor: a refused request leaves nothing behind', () => {
     );
     expect(ingestor.admit()).toBeUndefined();
     const r = ingestor.reserve();
-    r.ensure(9_999_999);
+    r.ensure(4_999_999);
     expect(ingestor.admit()).toBeUndefined();
-    r.ensure(10_000_000);
+    // Bodies may hold half of the budget: the rest is for the rows they decode into.
+    r.ensure(5_000_000);
     expect(ingestor.admit()).toBeInstanceOf(SaturatedError);
     r.release();
     expect(ingestor.admit()).toBeUndefined();
+  });
+
+  test('new requests get 503 while bodies already read wait more than 500 ms for their decode', async () => {
+    const ingestor = new Ingestor(recordingEngine(), loadConfig(flags, {}), log);
+    expect(MAX_DECODE_LAG_MS).toBe(500);
+    const seen: unknown[] = [];
+    const first = ingestor.turns.run(() => {
+      // A decode that holds the thread for longer than the limit.
+      const end = performance.now() + MAX_DECODE_LAG_MS + 10;
+      while (performance.now() < end) {}
+    });
+    const second = ingestor.turns.run(() => seen.push(ingestor.admit()));
+    const third = ingestor.turns.run(() => seen.push(ingestor.admit()));
+    await Promise.all([first, second, third]);
+    // The second turn waited past the limit with the third behind it: refused. The third ran
+    // with nothing waiting: the queue has caught up and requests are admitted again.
+    expect(seen[0]).toBeInstanceOf(BehindError);
+    expect((seen[0] as BehindError).status).toBe(503);
+    expect((seen[0] as BehindError).options.retryAfterSeconds).toBe(1);
+    expect((seen[0] as BehindError).message).toMatch(/wait \d+ ms for their decode/);
+    expect(seen[1]).toBeUndefined();
+    expect(ingestor.refused).toBe(1);
+    await ingestor.close();
   });
 
   test('at the memory bound new requests get 503, but one gets in while the write path holds nothing', () => {

@@ -4,7 +4,12 @@ import { OverloadError, UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DecodeBudget } from '../otlp/decode-budget.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/decoders.js';
-import { DecodedTooLargeError, OtlpDecodeError, SaturatedError } from '../otlp/errors.js';
+import {
+  BehindError,
+  DecodedTooLargeError,
+  OtlpDecodeError,
+  SaturatedError,
+} from '../otlp/errors.js';
 import type { OtlpEncoding, Signal } from '../otlp/http.js';
 import { type DecodeContext, DecodeOutcome, encodeProject } from '../otlp/outcome.js';
 import type { Engine } from '../storage/engine.js';
@@ -19,6 +24,7 @@ import {
   SummaryBlock,
 } from '../storage/tables/metrics-blocks.js';
 import { TracesBlock } from '../storage/tables/traces-block.js';
+import { DecodeTurns } from './decode-turns.js';
 import {
   type IngestDedup,
   type InsertBlock,
@@ -31,6 +37,13 @@ import { StorageBreaker } from './storage-breaker.js';
 import { type BatchPolicy, TableBatcher } from './table-batcher.js';
 import { type Reservation, WriteBudget } from './write-budget.js';
 
+/**
+ * Longest a body already read may wait for its decode turn before new requests are refused
+ * (503 + Retry-After) until the queue catches up. Closed-loop load at the maximum rate keeps
+ * the wait far below it (32 clients: a few tens of ms); past it the collector is overloaded, and
+ * refusing before reading costs less than reading bodies that wait seconds.
+ */
+export const MAX_DECODE_LAG_MS = 500;
 /** Capacity each column keeps after a refused request is rolled back (see `ByteSink.trim`). */
 const TRIM_KEEP_BYTES = 1024 * 1024;
 /** What `append` returns for a request with nothing new to store (compared by identity). */
@@ -72,8 +85,12 @@ export class Ingestor {
   private closed = false;
   /** Requests refused with 503 (write path full, memory bound, storage failing, closing). */
   refused = 0;
+  /** Requests refused (503) while decoding: their body was read, their rows had no room. */
+  refusedAtDecode = 0;
   /** Requests refused because their rows passed `maxDecodedBytes`. */
   tooLarge = 0;
+  /** Where requests' decodes wait for their turn (a few ms of each event-loop iteration). */
+  readonly turns = new DecodeTurns();
   /** Refuses new data for a while after storage failed an insert (503 + Retry-After). */
   readonly storage = new StorageBreaker();
   /** Requests refused with 400, and records accepted/rejected (self-metrics). */
@@ -215,7 +232,12 @@ export class Ingestor {
    * one; a request still gets in while the write path holds nothing (see `WriteBudget`).
    */
   admit(): OverloadError | undefined {
-    const refusal = this.closed ? new SaturatedError() : this.budget.refusal();
+    const lag = this.turns.lagMs();
+    const refusal = this.closed
+      ? new SaturatedError()
+      : lag > MAX_DECODE_LAG_MS
+        ? new BehindError(lag)
+        : this.budget.refusal();
     if (refusal) this.refused++;
     return refusal;
   }
@@ -362,6 +384,7 @@ export class Ingestor {
     } catch (err) {
       for (let i = 0; i < batchers.length; i++) batchers[i]!.block().rollback(marks[i]!);
       if (err instanceof OtlpDecodeError) this.decodeErrors++;
+      if (err instanceof OverloadError) this.refusedAtDecode++;
       if (err instanceof DecodedTooLargeError || err instanceof OverloadError) {
         if (err instanceof DecodedTooLargeError) this.tooLarge++;
         // The refused rows made the columns grow; do not keep that memory for the next ones.
@@ -416,7 +439,13 @@ export class Ingestor {
     return {
       pendingBytes: this.pendingBytes(),
       reservedBytes: this.budget.reserved(),
+      decodeTurns: {
+        waiting: this.turns.waiting,
+        ran: this.turns.ran,
+        maxWaitMs: Math.round(this.turns.maxWaitMs),
+      },
       refused: this.refused,
+      refusedAtDecode: this.refusedAtDecode,
       tooLarge: this.tooLarge,
       tables,
       dedup: this.dedup ? { ...this.dedup.stats(), skipped: { ...this.dedup.skipped } } : undefined,

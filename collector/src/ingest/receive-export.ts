@@ -55,14 +55,18 @@ export async function receiveExport(
   try {
     body = await request.read(reservation);
     t1 = performance.now();
-    committed = ingestor.ingest(
-      signal,
-      request.encoding,
-      body,
-      request.principal,
-      outcome,
-      reservation,
-    );
+    // In a turn (ingest/decode-turns.ts), not in the callback that read the body's end.
+    const read = body;
+    ({ committed } = await ingestor.turns.run(() => ({
+      committed: ingestor.ingest(
+        signal,
+        request.encoding,
+        read,
+        request.principal,
+        outcome,
+        reservation,
+      ),
+    })));
   } catch (err) {
     if (err instanceof OverloadError) ingestor.refused++;
     throw err;

@@ -3,9 +3,9 @@ import { MemoryBoundError, SaturatedError } from '../otlp/errors.js';
 import { WriteBudget } from './write-budget.js';
 
 /** A budget of `max` bytes whose pending rows the test sets. */
-function budget(max: number) {
+function budget(max: number, bodyShare = 1) {
   const rows = { pending: 0 };
-  return { rows, budget: new WriteBudget(max, () => rows.pending) };
+  return { rows, budget: new WriteBudget(max, () => rows.pending, undefined, bodyShare) };
 }
 
 describe('WriteBudget: bodies in flight count against the write path memory', () => {
@@ -44,6 +44,27 @@ describe('WriteBudget: bodies in flight count against the write path memory', ()
     second.ensure(400);
     expect(b.reserved()).toBe(1000);
     expect(b.refusal()).toBeInstanceOf(SaturatedError);
+  });
+
+  test('bodies hold at most their share of the budget, so the rows they decode into fit', () => {
+    const { rows, budget: b } = budget(1000, 0.5);
+    const first = b.open();
+    first.ensure(400);
+    const second = b.open();
+    expect(() => second.ensure(101)).toThrow(SaturatedError);
+    second.ensure(100);
+    expect(b.refusal()).toBeInstanceOf(SaturatedError);
+    second.release();
+    expect(b.refusal()).toBeUndefined();
+    // Rows take the rest: 400 of bodies and 500 of rows leave room for one more small body.
+    rows.pending = 500;
+    expect(b.refusal()).toBeUndefined();
+    b.open().ensure(100);
+    expect(b.refusal()).toBeInstanceOf(SaturatedError);
+    // The collector's default share is half.
+    const d = new WriteBudget(1000, () => 0);
+    d.open().ensure(500);
+    expect(d.refusal()).toBeInstanceOf(SaturatedError);
   });
 
   test('pending rows and reservations share the budget', () => {

@@ -41,6 +41,19 @@ export class SaturatedError extends OverloadError {
 }
 
 /**
+ * 503 + Retry-After: requests already read wait longer than the write path allows for their
+ * decode (the event loop is behind), so a new one is refused before its body is read.
+ */
+export class BehindError extends OverloadError {
+  constructor(lagMs: number) {
+    super(
+      `the write path is behind: requests already read wait ${Math.round(lagMs)} ms for their decode; retry later`,
+      1,
+    );
+  }
+}
+
+/**
  * 503 + Retry-After: the collector's RSS is within the write path's budget of its memory
  * bound (`--max-rss-bytes`), so it takes no new data until the engine has written what it
  * holds and memory is given back.

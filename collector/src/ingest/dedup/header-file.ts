@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { writeChunksSync } from '../../storage/insert-files.js';
 
 /** What every spool file's header line holds besides its own fields. */
@@ -61,4 +61,17 @@ export async function readHeaderFile<H extends FileHeader>(
   }
   if (header?.v !== 1 || data.length - nl - 1 !== header.bytes) return undefined;
   return { header, payload: data.subarray(nl + 1) };
+}
+
+/**
+ * Removes a file, and is done when it is gone already. `rm({force: true})` would do the
+ * same through a recursive remover that stats the path first: measured under overload,
+ * that cost 2% of the event loop for the files removed there (one per request).
+ */
+export async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }

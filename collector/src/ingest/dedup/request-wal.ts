@@ -1,8 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OtlpEncoding, Signal } from '../../otlp/http.js';
-import { type FileHeader, readHeaderFile, writeHeaderFile } from './header-file.js';
+import {
+  type FileHeader,
+  readHeaderFile,
+  unlinkIfPresent,
+  writeHeaderFile,
+} from './header-file.js';
 
 /** One answered OTLP request as written down: what a restart needs to ingest it again. */
 export interface WalRequest {
@@ -68,7 +73,7 @@ export class RequestWal {
   /** Removes a request's file. */
   async remove(file: string): Promise<void> {
     this.held.delete(file);
-    await rm(join(this.dir, file), { force: true });
+    await unlinkIfPresent(join(this.dir, file));
   }
 
   /**

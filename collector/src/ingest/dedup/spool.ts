@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FileHeader, readHeaderFile, writeHeaderFile } from './header-file.js';
+import {
+  type FileHeader,
+  readHeaderFile,
+  unlinkIfPresent,
+  writeHeaderFile,
+} from './header-file.js';
 
 /** One block written down before its insert: what a restart needs to finish that insert. */
 export interface SpoolEntry {
@@ -90,6 +95,6 @@ export class Spool {
 
   /** Removes an entry's file. */
   async remove(entry: SpoolEntry | string): Promise<void> {
-    await rm(join(this.dir, typeof entry === 'string' ? entry : entry.file), { force: true });
+    await unlinkIfPresent(join(this.dir, typeof entry === 'string' ? entry : entry.file));
   }
 }
