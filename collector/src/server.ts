@@ -156,6 +156,8 @@ export async function startCollector(
     });
     statsWriter.start();
     const server = createNodeServer(app.fetch, config, tls, log);
+    const turns = ingestor.turns;
+    server.on('connection', () => turns.noteArrival());
     const port = await listen(server, config.port, config.host);
     if (config.grpcPort !== 'off') {
       const deps = { config, ingestor, authenticator, log, tls };

@@ -71,4 +71,42 @@ describe('DecodeTurns: synchronous ingest work in bounded slices of the event lo
     expect(turns.maxWaitMs).toBeGreaterThanOrEqual(15);
     expect(turns.lagMs()).toBe(0);
   });
+
+  test('while turns wait they get three times what the rest of the iteration took, but the shortest slice after an accept', async () => {
+    const order = async (arrival: boolean) => {
+      const turns = new DecodeTurns(1);
+      const events: string[] = [];
+      const all: Promise<void>[] = [];
+      for (let i = 0; i < 6; i++)
+        all.push(
+          turns.run(() => {
+            busy(2);
+            // Runs in the next iteration, before the next slice: 20 ms of other work.
+            if (i === 0)
+              setImmediate(() => {
+                busy(20);
+                if (arrival) turns.noteArrival();
+              });
+            if (i === 1) setImmediate(() => events.push('next iteration'));
+            events.push(`turn ${i}`);
+          }),
+        );
+      await Promise.all(all);
+      // After the immediates queued so far ('next iteration' among them).
+      await new Promise((r) => setImmediate(r));
+      return events;
+    };
+    // 20 ms of other work earn the waiting turns a slice of 60 ms: the rest run at once.
+    expect(await order(false)).toEqual([
+      'turn 0',
+      'turn 1',
+      'turn 2',
+      'turn 3',
+      'turn 4',
+      'turn 5',
+      'next iteration',
+    ]);
+    // After an accept the slice is 1 ms: one 2 ms turn, then the next iteration.
+    expect((await order(true)).slice(0, 3)).toEqual(['turn 0', 'turn 1', 'next iteration']);
+  });
 });

@@ -15,7 +15,7 @@ const MAX_SLICE_MS = 100;
  * 42). In turns, each iteration reads sockets, accepts, runs timers and then decodes for
  * its slice: `sliceMs`, or while turns are left waiting SHARE times what the rest of the
  * iteration took (at most MAX_SLICE_MS), so that under overload the bodies already read
- * keep most of the thread. What is left waits for the next iteration, its bodies still
+ * keep most of the thread; `sliceMs` again after an accept (`noteArrival`). What is left waits for the next iteration, its bodies still
  * charged to the write budget; admission refuses new requests while the wait is long.
  *
  * `work` must not return a promise or thenable: the turn would wait for it. Wrap one in an
@@ -26,6 +26,8 @@ export class DecodeTurns {
   private scheduled = false;
   /** When the last pump left turns waiting: the rest of the iteration ran since. */
   private busySince: number | undefined;
+  /** A connection was accepted since the last pump. */
+  private arrived = false;
   /** Turns run so far, and the longest a turn waited for its start (self-metrics). */
   ran = 0;
   maxWaitMs = 0;
@@ -38,6 +40,16 @@ export class DecodeTurns {
   /** Turns waiting for an iteration. */
   get waiting(): number {
     return this.queue.length;
+  }
+
+  /**
+   * Tells the turns that a connection was accepted (the server's `connection` event). libuv
+   * accepts one per iteration, so a burst of new connections (a client pool opening hundreds
+   * at once) drains from the listen queue only as fast as iterations go round: the next
+   * slice is the shortest, `sliceMs`, and iterations stay short while connections arrive.
+   */
+  noteArrival(): void {
+    this.arrived = true;
   }
 
   /**
@@ -85,7 +97,8 @@ export class DecodeTurns {
     // While turns are waiting, they get SHARE times what the rest of the iteration took
     // (reads, refusals, timers): under overload the bodies already read are decoded first,
     // and the iteration still ends, so accepts and timers keep their turn.
-    const others = this.busySince === undefined ? 0 : start - this.busySince;
+    const others = this.busySince === undefined || this.arrived ? 0 : start - this.busySince;
+    this.arrived = false;
     const slice = Math.min(MAX_SLICE_MS, Math.max(this.sliceMs, SHARE * others));
     do {
       const next = this.queue.shift();
