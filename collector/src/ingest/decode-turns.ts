@@ -22,7 +22,7 @@ const MAX_SLICE_MS = 100;
  * object (`() => ({ committed })`).
  */
 export class DecodeTurns {
-  private readonly queue: Array<() => void> = [];
+  private readonly queue: Array<{ start: () => void }> = [];
   private scheduled = false;
   /** When the last pump left turns waiting: the rest of the iteration ran since. */
   private busySince: number | undefined;
@@ -53,9 +53,10 @@ export class DecodeTurns {
   }
 
   /**
-   * How long a turn queued now can expect to wait: what the last one to start waited, or 0
-   * when none is waiting. Admission refuses new requests while it is past its limit, so
-   * the bodies already read are decoded before more are (ingest/ingestor.ts, `admit`).
+   * How long a turn queued now can expect to wait: what the last one to start waited since
+   * the queue last drained, or 0 when none is waiting. Admission refuses new requests while
+   * it is past its limit, so the bodies already read are decoded before more are
+   * (ingest/ingestor.ts, `admit`).
    */
   lagMs(): number {
     return this.queue.length === 0 ? 0 : this.lastWaitMs;
@@ -68,16 +69,18 @@ export class DecodeTurns {
   run<T>(work: () => T): Promise<T> {
     const queuedAt = performance.now();
     return new Promise<T>((resolve, reject) => {
-      this.queue.push(() => {
-        const waited = performance.now() - queuedAt;
-        this.lastWaitMs = waited;
-        if (waited > this.maxWaitMs) this.maxWaitMs = waited;
-        this.ran++;
-        try {
-          resolve(work());
-        } catch (err) {
-          reject(err);
-        }
+      this.queue.push({
+        start: () => {
+          const waited = performance.now() - queuedAt;
+          this.lastWaitMs = waited;
+          if (waited > this.maxWaitMs) this.maxWaitMs = waited;
+          this.ran++;
+          try {
+            resolve(work());
+          } catch (err) {
+            reject(err);
+          }
+        },
       });
       this.schedule();
     });
@@ -103,11 +106,15 @@ export class DecodeTurns {
     do {
       const next = this.queue.shift();
       if (!next) break;
-      next();
+      next.start();
     } while (performance.now() - start < slice);
     if (this.queue.length > 0) {
       this.busySince = performance.now();
       this.schedule();
-    } else this.busySince = undefined;
+    } else {
+      this.busySince = undefined;
+      // Caught up: a wait from before must not refuse the first requests of the next burst.
+      this.lastWaitMs = 0;
+    }
   };
 }

@@ -31,8 +31,8 @@ export class WriteBudget {
    * @param bodyShare the share of `maxBytes` that bodies (reservations) may hold together.
    *   Bodies wait for their decode turn (`DecodeTurns`) while others decode; were they
    *   allowed the whole budget, a queue of them would leave no room for the rows each one
-   *   decodes into, and every decode would be refused after its wait (measured: 10,900
-   *   refusals in 60 s of overload, most of them after the body was read).
+   *   decodes into, and most decodes would be refused after their wait (measured without
+   *   it: about 4,000 of 7,400 decodes in a 60-s overload, docs/benchmarks.md session 42).
    */
   constructor(
     readonly maxBytes: number,
