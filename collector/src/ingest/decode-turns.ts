@@ -34,7 +34,10 @@ export class DecodeTurns {
   /** How long the turn that started last had waited. */
   private lastWaitMs = 0;
 
-  /** @param sliceMs the most synchronous work one iteration runs before it yields */
+  /**
+   * @param sliceMs the shortest slice: what an iteration decodes when nothing else ran in it,
+   *   and after an accept
+   */
   constructor(private readonly sliceMs = 5) {}
 
   /** Turns waiting for an iteration. */
