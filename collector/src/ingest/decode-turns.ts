@@ -22,7 +22,7 @@ const MAX_SLICE_MS = 100;
  * object (`() => ({ committed })`).
  */
 export class DecodeTurns {
-  private readonly queue: Array<{ start: () => void }> = [];
+  private readonly queue: Array<() => void> = [];
   private scheduled = false;
   /** When the last pump left turns waiting: the rest of the iteration ran since. */
   private busySince: number | undefined;
@@ -72,18 +72,16 @@ export class DecodeTurns {
   run<T>(work: () => T): Promise<T> {
     const queuedAt = performance.now();
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({
-        start: () => {
-          const waited = performance.now() - queuedAt;
-          this.lastWaitMs = waited;
-          if (waited > this.maxWaitMs) this.maxWaitMs = waited;
-          this.ran++;
-          try {
-            resolve(work());
-          } catch (err) {
-            reject(err);
-          }
-        },
+      this.queue.push(() => {
+        const waited = performance.now() - queuedAt;
+        this.lastWaitMs = waited;
+        if (waited > this.maxWaitMs) this.maxWaitMs = waited;
+        this.ran++;
+        try {
+          resolve(work());
+        } catch (err) {
+          reject(err);
+        }
       });
       this.schedule();
     });
@@ -109,7 +107,7 @@ export class DecodeTurns {
     do {
       const next = this.queue.shift();
       if (!next) break;
-      next.start();
+      next();
     } while (performance.now() - start < slice);
     if (this.queue.length > 0) {
       this.busySince = performance.now();

@@ -55,9 +55,10 @@ export async function receiveExport(
   try {
     body = await request.read(reservation);
     t1 = performance.now();
-    // In a turn (ingest/decode-turns.ts), not in the callback that read the body's end.
+    // In a turn (ingest/decode-turns.ts), not in the callback that read the body's end;
+    // wrapped, so that the turn hands the commit back instead of waiting for it.
     const read = body;
-    ({ committed } = await ingestor.turns.run(() => ({
+    const turn = await ingestor.turns.run(() => ({
       committed: ingestor.ingest(
         signal,
         request.encoding,
@@ -66,7 +67,8 @@ export async function receiveExport(
         outcome,
         reservation,
       ),
-    })));
+    }));
+    committed = turn.committed;
   } catch (err) {
     if (err instanceof OverloadError) ingestor.refused++;
     throw err;
