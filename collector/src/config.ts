@@ -364,8 +364,15 @@ export const OPTIONS = [
     key: 'batchMaxDelayMs',
     flag: '--batch-max-delay-ms <ms>',
     env: 'AIOBS_BATCH_MAX_DELAY_MS',
-    help: 'least time between two inserts into one table; rows wait at most this plus one insert',
+    help: 'least time between two inserts into one table while a request or a read waits for the next one; rows wait at most this plus one insert',
     schema: z.coerce.number().int().min(0).max(60_000).default(100),
+  },
+  {
+    key: 'batchSpoolDelayMs',
+    flag: '--batch-spool-delay-ms <ms>',
+    env: 'AIOBS_BATCH_SPOOL_DELAY_MS',
+    help: 'with --ack-after spool: least time between two inserts into one table while nothing waits for them (fewer, larger inserts; a read makes the next one due after --batch-max-delay-ms)',
+    schema: z.coerce.number().int().min(0).max(60_000).default(500),
   },
   {
     key: 'maxPendingBytes',

@@ -30,7 +30,9 @@ import {
   type InsertBlock,
   type RequestWal,
   requestDigest,
+  type WalEntry,
   type WalRequest,
+  walEntryName,
 } from './dedup/index.js';
 import type { MemoryGuard } from './memory-bound.js';
 import { StorageBreaker } from './storage-breaker.js';
@@ -111,7 +113,7 @@ export class Ingestor {
    *   is written there, before its rows are inserted; run {@link Ingestor.replay} at start
    */
   constructor(
-    engine: Pick<Engine, 'insertNative'>,
+    engine: Pick<Engine, 'insertNative' | 'copiesInsertBlock'>,
     config: Config,
     private readonly log: Logger,
     private readonly dedup?: IngestDedup,
@@ -122,7 +124,10 @@ export class Ingestor {
       maxRows: config.batchMaxRows,
       maxBytes: config.batchMaxBytes,
       maxDelayMs: config.batchMaxDelayMs,
+      spoolDelayMs: config.batchSpoolDelayMs,
       ackOnSpool: config.ackAfter === 'spool' && dedup !== undefined,
+      // The ingest dedup spools a block, then starts its insert, then says it is spooled.
+      releaseOnSpool: engine.copiesInsertBlock === true,
     };
     const insert: InsertBlock = (table, columns, block, rows, settings) => {
       const t0 = performance.now();
@@ -265,7 +270,7 @@ export class Ingestor {
   ): Promise<unknown> {
     const committed = this.append(signal, encoding, body, principal, outcome, reservation);
     const wal = this.wal;
-    // Nothing of it left to store (no rows, or a resend whose rows are stored): no file.
+    // Nothing of it left to store (no rows, or a resend whose rows are stored): no WAL record.
     if (!wal || committed === NOTHING_TO_STORE) return committed;
     // Handled here already: the commit may fail while the WAL write is still under way, and
     // an unhandled rejection would end the process (settleWal decides what follows).
@@ -273,7 +278,7 @@ export class Ingestor {
     // Written down before the answer: from here a crash is made good by the restart, and a
     // failed insert by the spool's retries, so the answer need not wait for the insert.
     return wal.write({ projectId: principal.projectId, signal, encoding, body }).then(
-      (file) => this.settleWal(file, committed, 1000),
+      (entry) => this.settleWal(entry, committed, 1000),
       (err: unknown) => {
         this.log.warn({ err }, 'request not written to the WAL; answering after its insert');
         return committed;
@@ -285,25 +290,31 @@ export class Ingestor {
    * Ingests every request the WAL holds (answered, maybe not stored when the process
    * stopped) and waits for their rows; run at start, after the dedup's own spool and
    * before listening. A request that cannot be stored now is retried in the background.
+   * Resolves with the number of requests re-run; those whose rows were stored already
+   * (a WAL segment also holds requests stored before it was deleted) add nothing.
    */
   async replay(): Promise<number> {
     if (!this.wal) return 0;
     const entries = await this.wal.list();
-    await Promise.all(entries.map((e) => this.replayOne(e.file, e.request, 1000)));
-    if (entries.length > 0) this.log.info({ requests: entries.length }, 'answered requests re-run');
+    const added = await Promise.all(entries.map((e) => this.replayOne(e.entry, e.request, 1000)));
+    const stored = added.filter(Boolean).length;
+    if (entries.length > 0) {
+      this.log.info({ requests: entries.length, stored }, 'answered requests re-run');
+    }
     return entries.length;
   }
 
-  /** Removes a WAL file once its request's rows are spooled or stored, else retries it. */
-  private settleWal(file: string, committed: Promise<unknown>, retryMs: number): void {
+  /** Removes a WAL record once its request's rows are spooled or stored, else retries it. */
+  private settleWal(entry: WalEntry, committed: Promise<unknown>, retryMs: number): void {
     committed.then(
-      () => this.wal!.remove(file).catch(() => undefined),
+      () => this.wal!.remove(entry).catch(() => undefined),
       (err: unknown) => {
         if (this.closed) return; // the next start ingests it
-        this.log.warn({ err, file }, 'answered request not stored; retrying from the WAL');
+        const wal = walEntryName(entry);
+        this.log.warn({ err, wal }, 'answered request not stored; retrying from the WAL');
         const t = setTimeout(() => {
-          this.wal!.read(file).then(
-            (r) => r && this.replayOne(file, r, Math.min(retryMs * 2, 30_000)),
+          this.wal!.read(entry).then(
+            (r) => r && this.replayOne(entry, r, Math.min(retryMs * 2, 30_000)),
             () => undefined,
           );
         }, retryMs);
@@ -312,22 +323,24 @@ export class Ingestor {
     );
   }
 
-  private async replayOne(file: string, r: WalRequest, retryMs: number): Promise<void> {
+  /** Ingests one WAL request again; resolves with whether it had rows not yet stored. */
+  private async replayOne(entry: WalEntry, r: WalRequest, retryMs: number): Promise<boolean> {
     let committed: Promise<unknown>;
     try {
       const principal: Principal = { kind: 'ingest', projectId: r.projectId };
       committed = this.append(r.signal, r.encoding, r.body, principal, new DecodeOutcome());
     } catch (err) {
       if (err instanceof OtlpDecodeError) {
-        // It decoded when it was answered: a file that no longer does is not this version's.
-        const kept = await this.wal!.setAside(file).catch(() => file);
+        // It decoded when it was answered: a record that no longer does is not this version's.
+        const kept = await this.wal!.setAside(entry).catch(() => walEntryName(entry));
         this.log.error({ err, file: kept }, 'answered request no longer decodes; set aside');
-        return;
+        return false;
       }
       committed = Promise.reject(err);
     }
-    this.settleWal(file, committed, retryMs);
+    this.settleWal(entry, committed, retryMs);
     await committed.catch(() => undefined);
+    return committed !== NOTHING_TO_STORE;
   }
 
   /** Decodes `body` into the batches; see {@link Ingestor.ingest}. */
@@ -423,6 +436,7 @@ export class Ingestor {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.all.map((b) => b.drain()));
+    this.wal?.close();
     await this.dedup?.close();
   }
 

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { NativeBlock } from '../storage/native/block.js';
 import { SinkColumn } from '../storage/native/columns.js';
 import { TableBatcher } from './table-batcher.js';
@@ -258,5 +258,86 @@ describe('TableBatcher with ackOnSpool', () => {
     calls[1]!.fail(new Error('store down'));
     await Promise.all([afterBoth, afterSecond]);
     expect(reads).toEqual(['both', 'second']);
+  });
+
+  describe('spoolDelayMs', () => {
+    afterEach(() => vi.useRealTimers());
+    const delays = { maxRows: 1000, maxBytes: 1 << 20, maxDelayMs: 100, spoolDelayMs: 500 };
+
+    test('inserts come at most every spoolDelayMs while nothing waits for them; a read makes the next due after maxDelayMs', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+      const { sink, calls } = spoolingSink();
+      const batcher = new TableBatcher(
+        () => new TestBlock(),
+        sink,
+        { ...delays, ackOnSpool: true },
+        log,
+      );
+      // An idle table inserts at once.
+      void add(batcher, 1);
+      expect(calls).toHaveLength(1);
+      calls[0]!.spooled();
+      calls[0]!.done();
+      await tick();
+      void add(batcher, 2);
+      vi.advanceTimersByTime(499);
+      expect(calls).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(calls).toHaveLength(2);
+      calls[1]!.spooled();
+      calls[1]!.done();
+      await tick();
+      // A read waits for the next row: its insert is due 100 ms after the last one.
+      void add(batcher, 3);
+      vi.advanceTimersByTime(50);
+      const read = batcher.inserted();
+      expect(calls).toHaveLength(2);
+      vi.advanceTimersByTime(50);
+      expect(calls).toHaveLength(3);
+      calls[2]!.spooled();
+      calls[2]!.done();
+      await read;
+    });
+
+    test('without ackOnSpool every insert is due after maxDelayMs', () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+      const { sink, calls } = spoolingSink();
+      const batcher = new TableBatcher(() => new TestBlock(), sink, delays, log);
+      void add(batcher, 1);
+      calls[0]!.done();
+      return tick().then(() => {
+        void add(batcher, 2);
+        vi.advanceTimersByTime(100);
+        expect(calls).toHaveLength(2);
+      });
+    });
+  });
+
+  test('releaseOnSpool: a spooled block stops counting as pending while its insert runs', async () => {
+    const { sink, calls } = spoolingSink();
+    const counted = new TableBatcher(
+      () => new TestBlock(),
+      sink,
+      { ...policy, ackOnSpool: true },
+      log,
+    );
+    const released = new TableBatcher(
+      () => new TestBlock(),
+      sink,
+      { ...policy, ackOnSpool: true, releaseOnSpool: true },
+      log,
+    );
+    for (const b of [counted, released]) void add(b, 1);
+    const size = counted.pendingBytes();
+    expect(size).toBeGreaterThan(0);
+    expect(released.pendingBytes()).toBe(size);
+    for (const c of calls) c.spooled();
+    expect(counted.pendingBytes()).toBe(size);
+    expect(released.pendingBytes()).toBe(0);
+    // Rows appended meanwhile count, as ever.
+    void add(released, 2);
+    expect(released.pendingBytes()).toBeGreaterThan(0);
+    for (const c of calls) c.done();
+    await tick();
   });
 });

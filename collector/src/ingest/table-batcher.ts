@@ -7,13 +7,28 @@ export interface BatchPolicy {
   maxRows: number;
   /** Encoded bytes that trigger a flush. */
   maxBytes: number;
-  /** Longest a row waits before its batch is flushed anyway. */
+  /** Least time between two inserts while a request or a read waits for the next one. */
   maxDelayMs: number;
+  /**
+   * With `ackOnSpool`: least time between two inserts while nothing waits for the next one
+   * (requests are answered from the request WAL, and their rows are spooled with the
+   * block). Every insert has a fixed cost in the engine, a part per table and materialized
+   * view, so at a moderate rate inserts of 100 ms of rows spent most of the engine's time
+   * on it (docs/benchmarks.md, session 43); a read makes the next insert due after
+   * `maxDelayMs` again. Defaults to `maxDelayMs`.
+   */
+  spoolDelayMs?: number;
   /**
    * Answer requests once the sink says their block is spooled rather than once it is
    * inserted (`--ack-after spool`); a sink that never says so answers after the insert.
    */
   ackOnSpool?: boolean;
+  /**
+   * With `ackOnSpool`: a spooled block's bytes stop counting as pending (`pendingBytes`), for
+   * a sink whose engine has copied them by then (the embedded engine's insert file), so the
+   * next block may fill while the insert runs.
+   */
+  releaseOnSpool?: boolean;
 }
 
 /**
@@ -49,7 +64,11 @@ export class TableBatcher<B extends NativeBlock> {
   private spare: B | undefined;
   private waiters: Waiter[] = [];
   private flushing: B | undefined;
+  /** Whether the running insert's block still counts as pending (see `releaseOnSpool`). */
+  private flushingCounted = false;
   private timer: NodeJS.Timeout | undefined;
+  /** When the timer fires (`performance.now()` time). */
+  private timerDue = 0;
   private lastFlushAt = -Infinity;
   private idle: (() => void)[] = [];
   /** Told when the filling block's insert ends, and when the running one's does. */
@@ -106,6 +125,7 @@ export class TableBatcher<B extends NativeBlock> {
   inserted(): Promise<void> {
     if (this.current.rows > 0) {
       const p = new Promise<void>((r) => this.written.push(r));
+      // Due after `maxDelayMs` now, sooner than the spool's delay.
       this.schedule();
       return p;
     }
@@ -120,7 +140,8 @@ export class TableBatcher<B extends NativeBlock> {
 
   /** Bytes held by this table: the filling block plus the one being inserted. */
   pendingBytes(): number {
-    return this.current.size() + (this.flushing ? this.flushing.size() : 0);
+    const flushing = this.flushing && this.flushingCounted ? this.flushing.size() : 0;
+    return this.current.size() + flushing;
   }
 
   /**
@@ -136,23 +157,39 @@ export class TableBatcher<B extends NativeBlock> {
   }
 
   /**
-   * Inserts start at most every `maxDelayMs` per table: an idle table flushes a new row
-   * at once, a busy one gathers the rows of every request that arrives meanwhile into
-   * the next insert. Rows therefore wait at most `maxDelayMs` plus one insert.
+   * Inserts start at most every `maxDelayMs` per table (`spoolDelayMs` while nothing waits
+   * for them): an idle table flushes a new row at once, a busy one gathers the rows of
+   * every request that arrives meanwhile into the next insert. Rows therefore wait at most
+   * that delay plus one insert.
    */
   private schedule(): void {
-    if (this.timer || this.flushing || this.current.rows === 0) return;
+    if (this.flushing || this.current.rows === 0) return;
     // The leader's next insert takes these rows along.
     if (this.leader?.busy()) return;
-    const wait = this.lastFlushAt + this.policy.maxDelayMs - performance.now();
+    const due = this.lastFlushAt + this.delayMs();
+    if (this.timer) {
+      if (this.timerDue <= due) return;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const wait = due - performance.now();
     if (wait <= 0) {
       this.flush();
       return;
     }
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
     }, wait);
+  }
+
+  /** The least time between this table's inserts now. */
+  private delayMs(): number {
+    const { maxDelayMs, spoolDelayMs, ackOnSpool } = this.policy;
+    // Answers wait for the insert (no spool), or a read waits for these rows.
+    if (!ackOnSpool || spoolDelayMs === undefined || this.written.length > 0) return maxDelayMs;
+    return Math.max(maxDelayMs, spoolDelayMs);
   }
 
   /** Starts an insert of the filling block unless one is already running. */
@@ -172,6 +209,7 @@ export class TableBatcher<B extends NativeBlock> {
     this.writtenFlushing = written;
     this.lastFlushAt = performance.now();
     this.flushing = block;
+    this.flushingCounted = true;
     const rows = block.rows;
     const startedAt = performance.now();
     for (const f of this.followers) f.flush();
@@ -183,7 +221,11 @@ export class TableBatcher<B extends NativeBlock> {
       answered = true;
       for (const w of waiters) w.resolve();
     };
-    this.write(block, tags, this.policy.ackOnSpool ? answer : undefined).then(
+    const spooled = () => {
+      if (this.policy.releaseOnSpool && this.flushing === block) this.flushingCounted = false;
+      answer();
+    };
+    this.write(block, tags, this.policy.ackOnSpool ? spooled : undefined).then(
       () => {
         this.log.debug(
           {

@@ -30,6 +30,11 @@ export interface Engine {
     block: readonly Buffer[],
     settings?: InsertSettings,
   ): Promise<void>;
+  /**
+   * True when `insertNative` has copied `block` by the time it returns (the embedded
+   * engine writes it to a file first): the caller's buffers are then free to count as such.
+   */
+  readonly copiesInsertBlock?: boolean;
   close(): Promise<void>;
 }
 
@@ -125,6 +130,7 @@ async function openEmbedded(config: Config, options: EngineOptions): Promise<Eng
   const files = new InsertFiles(spoolDir);
   return {
     kind: 'embedded',
+    copiesInsertBlock: true,
     client,
     database: config.clickhouseDatabase,
     cluster: undefined,

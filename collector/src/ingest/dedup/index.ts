@@ -5,4 +5,4 @@ export {
   type IngestDedupOptions,
   type InsertBlock,
 } from './ingest-dedup.js';
-export { RequestWal, type WalRequest } from './request-wal.js';
+export { RequestWal, type WalEntry, type WalRequest, walEntryName } from './request-wal.js';

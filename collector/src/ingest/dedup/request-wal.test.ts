@@ -1,45 +1,124 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, test } from 'vitest';
-import { RequestWal } from './request-wal.js';
+import { afterAll, afterEach, expect, test, vi } from 'vitest';
+import { RequestWal, type WalRequest } from './request-wal.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'aiobs-wal-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const root = mkdtempSync(join(tmpdir(), 'aiobs-wal-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => vi.useRealTimers());
 
-test('writes requests down, lists them oldest first, and drops a file cut short', async () => {
-  const wal = new RequestWal(dir, true);
-  const body = (s: string) => new Uint8Array(Buffer.from(s));
-  const a = await wal.write({
-    projectId: 'p',
-    signal: 'traces',
-    encoding: 'json',
-    body: body('{"a":1}'),
-  });
-  const b = await wal.write({
-    projectId: 'q',
-    signal: 'logs',
-    encoding: 'protobuf',
-    body: body('\n\x01'),
-  });
+let dirs = 0;
+const freshDir = () => join(root, `d${dirs++}`);
+const body = (s: string) => new Uint8Array(Buffer.from(s));
+const req = (projectId: string, s: string): WalRequest => ({
+  projectId,
+  signal: 'traces',
+  encoding: 'json',
+  body: body(s),
+});
+const bodies = (listed: Array<{ request: WalRequest }>) =>
+  listed.map((e) => Buffer.from(e.request.body).toString());
+
+test.each([false, true])(
+  'fsync %s: requests share a segment; a restart lists the ones still held, oldest first',
+  async (fsync) => {
+    const dir = freshDir();
+    const wal = new RequestWal(dir, fsync);
+    const [a, b, c] = await Promise.all([
+      wal.write(req('p', '{"a":1}')),
+      wal.write({ projectId: 'q', signal: 'logs', encoding: 'protobuf', body: body('\n\x01') }),
+      wal.write(req('p', '{"c":3}')),
+    ]);
+    // One file for the three: a create per segment, not per request.
+    expect(readdirSync(dir)).toEqual([a!.segment]);
+    expect(b!.segment).toBe(a!.segment);
+    expect(wal.pending).toBe(3);
+    expect(wal.written).toBe(3);
+    await wal.remove(b!);
+    expect(wal.pending).toBe(2);
+    expect(await wal.read(c!)).toMatchObject({ projectId: 'p', signal: 'traces' });
+    wal.close();
+
+    // The next process: what was not removed is ingested again (removals are not written
+    // down: a request whose rows were stored is a no-op by its digest).
+    const next = new RequestWal(dir, fsync);
+    const listed = await next.list();
+    expect(bodies(listed)).toEqual(['{"a":1}', '\n\x01', '{"c":3}']);
+    expect(listed[1]!.request).toMatchObject({
+      projectId: 'q',
+      signal: 'logs',
+      encoding: 'protobuf',
+    });
+    expect(next.pending).toBe(3);
+    for (const e of listed) await next.remove(e.entry);
+    // A segment found at start takes no more records: once it holds none, it is deleted.
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await next.list()).toEqual([]);
+  },
+);
+
+test('a new segment starts when the current one is full or old; one is deleted once sealed and empty', async () => {
+  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+  const dir = freshDir();
+  const wal = new RequestWal(dir, false, { ms: 1000, bytes: 200 });
+  const a = await wal.write(req('p', 'x'.repeat(100)));
+  const b = await wal.write(req('p', 'y'.repeat(100))); // past 200 bytes: a new segment
+  expect(b.segment).not.toBe(a.segment);
+  vi.advanceTimersByTime(1000);
+  const c = await wal.write(req('p', 'z')); // b's segment is a second old: a new one
+  expect(c.segment).not.toBe(b.segment);
+  expect(readdirSync(dir).sort()).toEqual([a.segment, b.segment, c.segment].sort());
+  await wal.remove(a);
+  await wal.remove(b);
+  expect(readdirSync(dir)).toEqual([c.segment]);
+  // The open segment holds nothing now: it is sealed and deleted when its second is up,
+  // so stored requests do not wait on disk for a restart while traffic is idle.
+  await wal.remove(c);
+  expect(readdirSync(dir)).toEqual([c.segment]);
+  vi.advanceTimersByTime(1000);
+  await vi.waitFor(() => expect(readdirSync(dir)).toEqual([]));
+  const d = await wal.write(req('p', 'w'));
+  expect(d.segment).not.toBe(c.segment);
+  wal.close();
+});
+
+test('a record cut short ends its segment; an earlier version`s .req file is a segment of one', async () => {
+  const dir = freshDir();
+  const wal = new RequestWal(dir);
+  const a = await wal.write(req('p', '{"a":1}'));
+  wal.close();
   // A write the process did not finish: its header promises more bytes than follow.
-  writeFileSync(
-    join(dir, '0000000000001-cut.req'),
+  appendFileSync(
+    join(dir, a.segment),
     '{"v":1,"projectId":"p","signal":"traces","encoding":"json","bytes":99}\n{"a"',
   );
-  expect(wal.pending).toBe(2);
-  const listed = await wal.list();
-  expect(listed.map((e) => e.file)).toEqual([a, b]);
-  expect(listed[0]!.request).toMatchObject({ projectId: 'p', signal: 'traces', encoding: 'json' });
-  expect(Buffer.from(listed[0]!.request.body).toString()).toBe('{"a":1}');
-  expect(Buffer.from(listed[1]!.request.body)).toEqual(Buffer.from('\n\x01'));
-  expect(readdirSync(dir).sort()).toEqual([a, b].sort());
-  await wal.remove(a);
-  expect(wal.pending).toBe(1);
-  expect(await wal.read(a)).toBeUndefined();
-  expect((await wal.list()).map((e) => e.file)).toEqual([b]);
-  // One that cannot be ingested again is kept, out of the list.
-  expect(await wal.setAside(b)).toBe(`${b}.undecodable`);
-  expect(await wal.list()).toEqual([]);
-  expect(readdirSync(dir)).toEqual([`${b}.undecodable`]);
+  writeFileSync(
+    join(dir, '0000000000001-000000.req'),
+    '{"v":1,"projectId":"old","signal":"logs","encoding":"json","bytes":7}\n{"o":1}',
+  );
+  writeFileSync(join(dir, '0000000000002-cut.req'), '{"v":1,"projectId":"p","sig');
+  const next = new RequestWal(dir);
+  const listed = await next.list();
+  expect(bodies(listed)).toEqual(['{"o":1}', '{"a":1}']);
+  expect(listed[0]!.request).toMatchObject({ projectId: 'old', signal: 'logs' });
+  // The file without a whole record is gone; the others stay until their requests are stored.
+  expect(readdirSync(dir).sort()).toEqual(['0000000000001-000000.req', a.segment].sort());
+  next.close();
+});
+
+test('a request that cannot be ingested again is set aside in a file of its own', async () => {
+  const dir = freshDir();
+  const wal = new RequestWal(dir);
+  const a = await wal.write(req('p', '{"a":1}'));
+  const b = await wal.write(req('p', 'not json'));
+  wal.close();
+  const next = new RequestWal(dir);
+  const [ea, eb] = (await next.list()).map((e) => e.entry);
+  const kept = await next.setAside(eb!);
+  expect(kept).toBe(`${b.segment}-${b.offset}.undecodable`);
+  await next.remove(ea!);
+  expect(readdirSync(dir)).toEqual([kept]);
+  expect(await next.list()).toEqual([]);
+  expect(a.segment).toBe(b.segment);
 });
