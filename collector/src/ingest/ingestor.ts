@@ -312,9 +312,10 @@ export class Ingestor {
         if (this.closed) return; // the next start ingests it
         const wal = walEntryName(entry);
         this.log.warn({ err, wal }, 'answered request not stored; retrying from the WAL');
+        // Renewed: written anew into the open segment, so its old one can go.
         const t = setTimeout(() => {
-          this.wal!.read(entry).then(
-            (r) => r && this.replayOne(entry, r, Math.min(retryMs * 2, 30_000)),
+          this.wal!.renew(entry).then(
+            (r) => r && this.replayOne(r.entry, r.request, Math.min(retryMs * 2, 30_000)),
             () => undefined,
           );
         }, retryMs);

@@ -122,3 +122,39 @@ test('a request that cannot be ingested again is set aside in a file of its own'
   expect(await next.list()).toEqual([]);
   expect(a.segment).toBe(b.segment);
 });
+
+test('a segment emptied and then sealed by the next write is deleted; the idle timer follows the open segment', async () => {
+  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+  const dir = freshDir();
+  const wal = new RequestWal(dir, false, { ms: 1000 });
+  const a = await wal.write(req('p', 'a'));
+  await wal.remove(a); // a's segment is open and empty: sealed when its second is up
+  // The next write comes as that second ends, before the timer: it seals the segment.
+  vi.setSystemTime(Date.now() + 1000);
+  const b = await wal.write(req('p', 'b'));
+  await vi.waitFor(() => expect(readdirSync(dir)).toEqual([b.segment]));
+  // b's segment, emptied in turn, is sealed and deleted when its own second is up.
+  await wal.remove(b);
+  expect(readdirSync(dir)).toEqual([b.segment]);
+  vi.advanceTimersByTime(1000);
+  await vi.waitFor(() => expect(readdirSync(dir)).toEqual([]));
+  wal.close();
+});
+
+test('renew writes a retried request into the open segment, so its old one goes with the stored ones beside it', async () => {
+  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+  const dir = freshDir();
+  const wal = new RequestWal(dir, false, { ms: 1000 });
+  const a = await wal.write(req('p', '{"retried":1}'));
+  const b = await wal.write(req('p', '{"stored":1}'));
+  await wal.remove(b);
+  vi.setSystemTime(Date.now() + 1000);
+  const renewed = await wal.renew(a);
+  expect(renewed!.entry.segment).not.toBe(a.segment);
+  expect(Buffer.from(renewed!.request.body).toString()).toBe('{"retried":1}');
+  expect(readdirSync(dir)).toEqual([renewed!.entry.segment]);
+  expect(wal.pending).toBe(1);
+  wal.close();
+  // A start ingests the retried request alone, not the stored one that shared its segment.
+  expect(bodies(await new RequestWal(dir).list())).toEqual(['{"retried":1}']);
+});

@@ -226,6 +226,26 @@ export class RequestWal {
   }
 
   /**
+   * Writes a held request anew into the open segment and releases its old record, so that a
+   * request retried for long does not keep its old segment on disk with the stored requests
+   * beside it (a start ingests those again, and past the request digests' window would
+   * store them twice). Resolves with its new place and the request (the old place when it
+   * cannot be written), or undefined when it cannot be read.
+   */
+  async renew(entry: WalEntry): Promise<{ entry: WalEntry; request: WalRequest } | undefined> {
+    const request = await this.read(entry);
+    if (!request) return undefined;
+    let renewed: WalEntry;
+    try {
+      renewed = await this.write(request);
+    } catch {
+      return { entry, request };
+    }
+    await this.remove(entry);
+    return { entry: renewed, request };
+  }
+
+  /**
    * Stops taking records and closes the open segment; the records still held stay on disk
    * for the next start.
    */
@@ -262,36 +282,45 @@ export class RequestWal {
   /** One record of `segment` is no longer held; resolves once a segment it empties is gone. */
   private release(segment: Segment): Promise<void> {
     segment.held--;
-    return this.retireIfEmpty(segment);
+    if (segment.held > 0) return Promise.resolve();
+    if (segment.sealed) return this.retire(segment);
+    this.sealWhenDue(segment);
+    return Promise.resolve();
   }
 
-  /** Deletes a sealed segment that holds no record. */
-  private async retireIfEmpty(segment: Segment): Promise<void> {
-    if (segment.held > 0) return;
-    if (segment.sealed) {
-      this.segments.delete(segment.name);
-      this.closeFd(segment);
-      await unlinkIfPresent(join(this.dir, segment.name)).catch(() => undefined);
-      return;
-    }
-    // The open segment holds nothing: seal it once its time is up, so that records whose
-    // rows are stored do not stay on disk (to be ingested again at a start) while traffic
-    // is idle.
-    if (this.idleTimer) return;
+  /**
+   * The open segment holds nothing: it is sealed (and so deleted) once its time is up, so
+   * that requests whose rows are stored do not stay on disk while traffic is idle, to be
+   * ingested again at a start.
+   */
+  private sealWhenDue(segment: Segment): void {
+    clearTimeout(this.idleTimer);
     const wait = Math.max(0, segment.openedAt + this.segmentMs - Date.now());
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.current !== segment) return;
-      this.seal(segment);
-      void this.retireIfEmpty(segment);
+      if (this.current === segment && segment.held === 0) this.seal(segment);
     }, wait);
     this.idleTimer.unref();
   }
 
+  /** Takes no more records into `segment`, and deletes it when it holds none. */
   private seal(segment: Segment): void {
     segment.sealed = true;
-    if (this.current === segment) this.current = undefined;
+    if (this.current === segment) {
+      this.current = undefined;
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
     if (segment.writing === 0) this.closeFd(segment);
+    if (segment.held === 0) void this.retire(segment);
+  }
+
+  /** Deletes a sealed segment that holds no record (once). */
+  private async retire(segment: Segment): Promise<void> {
+    if (this.segments.get(segment.name) !== segment) return;
+    this.segments.delete(segment.name);
+    this.closeFd(segment);
+    await unlinkIfPresent(join(this.dir, segment.name)).catch(() => undefined);
   }
 
   private closeFd(segment: Segment): void {
