@@ -14,11 +14,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.mjs';
 import { startCollector } from './lib/collector-process.mjs';
 import { machineLine } from './lib/machine.mjs';
 
-const { values: opt } = parseArgs({
+const { values: opt } = benchArgs('npm run bench -- alerts', {
   options: {
     rules: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '10000' },

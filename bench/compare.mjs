@@ -12,7 +12,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { loadConfig } from '../collector/dist/config.js';
@@ -29,9 +28,10 @@ import { createDb } from '../collector/dist/storage/db.js';
 import { openEngine } from '../collector/dist/storage/engine.js';
 import { migrate } from '../collector/dist/storage/migrate.js';
 import { trustedProjectScope } from '../collector/dist/testing/project-scope.js';
+import { benchArgs } from './lib/args.mjs';
 import { machineLine } from './lib/machine.mjs';
 
-const { values: opt } = parseArgs({
+const { values: opt } = benchArgs('npm run bench -- compare', {
   options: {
     'per-arm': { type: 'string', default: '1000000' },
     hours: { type: 'string', default: '24' },

@@ -13,10 +13,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '200' } } });
+const { values: args } = benchArgs('npm run bench -- copy-embedded', {
+  options: { batches: { type: 'string', default: '200' } },
+});
 const BATCHES = Number(args.batches);
 if (!Number.isInteger(BATCHES) || BATCHES < 1) throw new Error('--batches must be an integer ≥ 1');
 const KEY = `ingest-${randomBytes(8).toString('hex')}`;

@@ -35,7 +35,7 @@ import {
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.mjs';
 import { backfillInferences } from './lib/backfill.mjs';
 import { ROOT, startCollector } from './lib/collector-process.mjs';
 import { seedAlertRules, seedBaselines, seedGpuMetrics, seedTrace } from './lib/dashboard-seed.mjs';
@@ -56,7 +56,7 @@ import {
   timeLoad,
 } from './lib/page-timing.mjs';
 
-const { values: opt } = parseArgs({
+const { values: opt } = benchArgs('npm run bench -- dashboard', {
   options: {
     inferences: { type: 'string', default: '1000000' },
     days: { type: 'string', default: '7' },

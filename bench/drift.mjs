@@ -12,8 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { benchArgs } from './lib/args.mjs';
 import { ROOT } from './lib/collector-process.mjs';
 import { machineLine } from './lib/machine.mjs';
 
@@ -28,7 +28,7 @@ const { multivariateDrift, MAX_JOINT_ROWS } = await dist('drift/multivariate.js'
 const { judge } = await dist('drift/verdict.js');
 const sql = await dist('drift/sql.js');
 
-const { values: opt } = parseArgs({
+const { values: opt } = benchArgs('npm run bench -- drift', {
   options: {
     features: { type: 'string', default: '20' },
     values: { type: 'string', default: '500000' },

@@ -15,15 +15,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { benchArgs } from './lib/args.mjs';
 import { startCollector } from './lib/collector-process.mjs';
 import { encodeRequests } from './lib/genai-spans.mjs';
 import { machineLine } from './lib/machine.mjs';
 import { createOtlpSender, fmt, pct } from './lib/otlp-http.mjs';
 import { firstTraceIdAt } from './lib/trace-id-at.mjs';
 
-const { values: opt } = parseArgs({
+const { values: opt } = benchArgs('npm run bench -- ingest', {
   options: {
     seconds: { type: 'string', default: '20' },
     clients: { type: 'string', default: '128' },

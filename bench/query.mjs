@@ -10,14 +10,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.mjs';
 import { startCollector } from './lib/collector-process.mjs';
 import { encodeRequest, encodeRequests } from './lib/genai-spans.mjs';
 import { machineLine } from './lib/machine.mjs';
 import { createOtlpSender, fmt, pct } from './lib/otlp-http.mjs';
 import { firstTraceIdAt } from './lib/trace-id-at.mjs';
 
-const { values: opt } = parseArgs({
+const { values: opt } = benchArgs('npm run bench -- query', {
   options: {
     spans: { type: 'string', default: '10000000' },
     days: { type: 'string', default: '7' },

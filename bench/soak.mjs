@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.mjs';
 import { ROOT, startCollector } from './lib/collector-process.mjs';
 import { encodeRequest } from './lib/genai-spans.mjs';
 import { machineLine } from './lib/machine.mjs';
@@ -36,7 +36,7 @@ import {
   theilSenFit,
 } from './lib/soak-stats.mjs';
 
-const { values: opt } = parseArgs({
+const { values: opt } = benchArgs('npm run bench -- soak', {
   options: {
     rate: { type: 'string' },
     'probe-seconds': { type: 'string', default: '20' },

@@ -9,10 +9,10 @@
 //   [--seconds 3] [--spans-per-request 500] [--requests 200]
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.mjs';
 import { encodeRequests } from './genai-spans.mjs';
 
-const { values: opt } = parseArgs({
+const { values: opt } = benchArgs('node bench/lib/ingest-js-cost.mjs', {
   options: {
     dist: { type: 'string', default: join(import.meta.dirname, '..', '..', 'collector', 'dist') },
     rounds: { type: 'string', default: '5' },
