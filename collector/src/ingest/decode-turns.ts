@@ -15,8 +15,9 @@ const MAX_SLICE_MS = 100;
  * 42). In turns, each iteration reads sockets, accepts, runs timers and then decodes for
  * its slice: `sliceMs`, or while turns are left waiting SHARE times what the rest of the
  * iteration took (at most MAX_SLICE_MS), so that under overload the bodies already read
- * keep most of the thread; `sliceMs` again after an accept (`noteArrival`). What is left waits for the next iteration, its bodies still
- * charged to the write budget; admission refuses new requests while the wait is long.
+ * keep most of the thread; `sliceMs` again after an accept (`noteArrival`). What is left
+ * waits for the next iteration, its bodies still charged to the write budget; admission
+ * refuses new requests while the wait is long.
  *
  * `work` must not return a promise or thenable: the turn would wait for it. Wrap one in an
  * object (`() => ({ committed })`).

@@ -25,7 +25,7 @@ export async function writeHeaderFile(
   payload: readonly Uint8Array[],
   fsync: boolean,
 ): Promise<void> {
-  const chunks = [Buffer.from(`${JSON.stringify(header)}\n`), ...payload];
+  const chunks = [headerLine(header), ...payload];
   if (!fsync) {
     writeChunksSync(path, chunks);
     return;
@@ -52,15 +52,43 @@ export async function readHeaderFile<H extends FileHeader>(
   } catch {
     return undefined;
   }
-  const nl = data.indexOf(10);
-  let header: H | undefined;
-  try {
-    header = nl > 0 ? (JSON.parse(data.subarray(0, nl).toString()) as H) : undefined;
-  } catch {
-    header = undefined;
+  const records = parseHeaderRecords<H>(data);
+  const only = records[0];
+  if (records.length !== 1 || only!.offset + only!.header.bytes !== data.length) return undefined;
+  return { header: only!.header, payload: data.subarray(only!.offset) };
+}
+
+/** A header's line: its JSON and a newline, written before its payload. */
+export function headerLine(header: FileHeader): Buffer {
+  return Buffer.from(`${JSON.stringify(header)}\n`);
+}
+
+/**
+ * The whole records of `data`, one after another (the request WAL's segments hold many):
+ * each header with the offset of its payload. Stops at the first record cut short or
+ * unreadable.
+ */
+export function parseHeaderRecords<H extends FileHeader>(
+  data: Buffer,
+): Array<{ header: H; offset: number }> {
+  const out: Array<{ header: H; offset: number }> = [];
+  let at = 0;
+  while (at < data.length) {
+    const nl = data.indexOf(10, at);
+    if (nl < 0) break;
+    let header: H | undefined;
+    try {
+      header = JSON.parse(data.subarray(at, nl).toString()) as H;
+    } catch {
+      break;
+    }
+    const offset = nl + 1;
+    if (header?.v !== 1 || !Number.isSafeInteger(header.bytes) || header.bytes < 0) break;
+    if (offset + header.bytes > data.length) break;
+    out.push({ header, offset });
+    at = offset + header.bytes;
   }
-  if (header?.v !== 1 || data.length - nl - 1 !== header.bytes) return undefined;
-  return { header, payload: data.subarray(nl + 1) };
+  return out;
 }
 
 /**

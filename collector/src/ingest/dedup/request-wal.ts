@@ -3,7 +3,13 @@ import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { OtlpEncoding, Signal } from '../../otlp/http.js';
-import { type FileHeader, unlinkIfPresent, writeHeaderFile } from './header-file.js';
+import {
+  type FileHeader,
+  headerLine,
+  parseHeaderRecords,
+  unlinkIfPresent,
+  writeHeaderFile,
+} from './header-file.js';
 
 const writevAsync = promisify(writev);
 const fdatasyncAsync = promisify(fdatasync);
@@ -120,7 +126,7 @@ export class RequestWal {
       encoding: r.encoding,
       bytes: r.body.length,
     };
-    const line = Buffer.from(`${JSON.stringify(header)}\n`);
+    const line = headerLine(header);
     const segment = this.segmentFor(line.length + r.body.length);
     const position = segment.bytes;
     segment.bytes += line.length + r.body.length;
@@ -177,7 +183,7 @@ export class RequestWal {
     const out: Array<{ entry: WalEntry; request: WalRequest }> = [];
     for (const name of names) {
       const data = await readFile(join(this.dir, name)).catch(() => undefined);
-      const records = data ? parseRecords(data) : [];
+      const records = data ? parseHeaderRecords<Header>(data) : [];
       if (records.length === 0) {
         await unlinkIfPresent(join(this.dir, name));
         continue;
@@ -371,29 +377,4 @@ export class RequestWal {
     }
     this.syncing = false;
   }
-}
-
-/**
- * The whole records of a segment, in order: each a JSON header line and `bytes` of body.
- * Stops at the first record cut short or unreadable.
- */
-function parseRecords(data: Buffer): Array<{ header: Header; offset: number }> {
-  const out: Array<{ header: Header; offset: number }> = [];
-  let at = 0;
-  while (at < data.length) {
-    const nl = data.indexOf(10, at);
-    if (nl < 0) break;
-    let header: Header | undefined;
-    try {
-      header = JSON.parse(data.subarray(at, nl).toString()) as Header;
-    } catch {
-      break;
-    }
-    const offset = nl + 1;
-    if (header?.v !== 1 || !Number.isSafeInteger(header.bytes) || header.bytes < 0) break;
-    if (offset + header.bytes > data.length) break;
-    out.push({ header, offset });
-    at = offset + header.bytes;
-  }
-  return out;
 }
